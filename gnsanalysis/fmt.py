@@ -1,0 +1,98 @@
+"""Swedish formatting for everything a board member reads.
+
+Babel (CLDR data, no OS locale needed) does the grouping and decimal comma; we add the true
+minus sign U+2212, which Swedish typography uses, and explicit half-up rounding so that a
+printed figure never depends on float representation or banker's rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+MINUS = "\u2212"
+NBSP = "\u00a0"
+
+
+def _to_decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def round_half_up(value, decimals: int = 0) -> Decimal:
+    """Round like a Swedish accountant: halves away from zero."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return value != value  # NaN / pd.NA-safe enough for floats
+    except TypeError:
+        return True
+
+
+def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "–") -> str:
+    """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``."""
+    if is_missing(value):
+        return missing
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(abs(rounded), format=fmt, locale=LOCALE)
+    if rounded < 0:
+        return MINUS + text
+    if signed:
+        return ("±" if rounded == 0 else "+") + text
+    return text
+
+
+def tkr(value, decimals: int = 0, *, signed: bool = False) -> str:
+    """``1 169 tkr``."""
+    return f"{number(value, decimals, signed=signed)}{NBSP}tkr"
+
+
+def kr(value, decimals: int = 0, *, signed: bool = False) -> str:
+    """``914 400 kr`` (``140 039,33 kr`` with decimals=2)."""
+    return f"{number(value, decimals, signed=signed)}{NBSP}kr"
+
+
+def percent(value, decimals: int = 0, *, signed: bool = False) -> str:
+    """``47 %`` for 47 (the value is already in per cent)."""
+    return f"{number(value, decimals, signed=signed)}{NBSP}%"
+
+
+def date(value: dt.date | str, fmt: str = "long") -> str:
+    """``31 mars 2025``."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return format_date(value, format=fmt, locale=LOCALE)
+
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december"]
+
+
+def month_name(month: int) -> str:
+    """``augusti`` for 8."""
+    return MONTHS[month - 1]
+
+
+def join_list(items: list[str]) -> str:
+    """``a, b och c``."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " och " + items[-1]
