@@ -8,6 +8,7 @@ printed figure never depends on float representation or banker's rounding.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -19,11 +20,14 @@ NBSP = "\u00a0"
 
 
 def _to_decimal(value) -> Decimal:
+    """Exact decimal of what was printed: floats go through their shortest repr."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    if isinstance(value, numbers.Real):
+        return Decimal(repr(float(value)))
+    return Decimal(str(value))
 
 
 def round_half_up(value, decimals: int = 0) -> Decimal:

@@ -1,0 +1,114 @@
+"""Charts for the board: matplotlib (Agg) → PNG embedded with a Swedish alt text.
+
+Colours are from a colour-blind-safe palette with sufficient contrast, and meaning is never
+carried by colour alone: bars also carry signed value labels and hatching.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from . import fmt  # noqa: E402
+from .html import Fragment, figure  # noqa: E402
+
+BLUE = "#00466e"
+GREY = "#8c8c8c"
+GOOD = "#1d5e20"
+BAD = "#9b1c1c"
+NEUTRAL = "#4a4a4a"
+
+plt.rcParams.update({
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "gns",
+})
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _number_axis(axis, unit: str = "") -> None:
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x)))
+
+
+def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,
+                      alt: str, caption: str, unit: str = "tkr",
+                      budget_label: str = "Budget", outcome_label: str = "Utfall") -> Fragment:
+    """Horizontal paired bars per row: budget (hatched grey) and outcome (solid blue)."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.55 * n + 1.2))
+    ys = list(range(n))[::-1]
+    h = 0.38
+    ax.barh([y + h / 2 for y in ys], budget, height=h, color="white", edgecolor=GREY, hatch="///",
+            label=budget_label)
+    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label=outcome_label)
+    for y, b, o in zip(ys, budget, outcome):
+        ax.annotate(fmt.number(o), (o, y - h / 2), xytext=(4 if o >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if o >= 0 else "right", fontsize=8)
+    ax.set_yticks(ys, labels)
+    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.legend(loc="lower right", frameon=False)
+    ax.margins(x=0.18)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
+def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end: tuple[str, float], *,
+              alt: str, caption: str, unit: str = "tkr") -> Fragment:
+    """From a starting total through signed steps to the end total (steps must add up)."""
+    labels = [start[0]] + [s[0] for s in steps] + [end[0]]
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    level = start[1]
+    ax.bar(0, start[1], color=GREY, edgecolor=NEUTRAL)
+    ax.annotate(fmt.number(start[1]), (0, start[1]), xytext=(0, 3 if start[1] >= 0 else -11),
+                textcoords="offset points", ha="center", fontsize=8)
+    for i, (_label, value) in enumerate(steps, start=1):
+        colour, hatch = (GOOD, "") if value >= 0 else (BAD, "xx")
+        ax.bar(i, value, bottom=level, color=colour, hatch=hatch, edgecolor="white")
+        top = level + value
+        ax.annotate(fmt.number(value, signed=True), (i, max(level, top)), xytext=(0, 3),
+                    textcoords="offset points", ha="center", fontsize=8)
+        level = top
+    last = len(labels) - 1
+    ax.bar(last, end[1], color=BLUE)
+    ax.annotate(fmt.number(end[1]), (last, end[1]), xytext=(0, 3 if end[1] >= 0 else -11),
+                textcoords="offset points", ha="center", fontsize=8)
+    ax.axhline(0, color=NEUTRAL, linewidth=0.8)
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    _number_axis(ax.yaxis)
+    ax.set_ylabel(unit)
+    ax.margins(y=0.15)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], *, alt: str, caption: str, unit: str = "tkr",
+         signed: bool = False) -> Fragment:
+    """Simple horizontal bars with value labels (signed colours + hatching when ``signed``)."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.45 * n + 1.0))
+    ys = list(range(n))[::-1]
+    colours = [(GOOD if v >= 0 else BAD) if signed else BLUE for v in values]
+    hatches = [("" if v >= 0 else "xx") if signed else "" for v in values]
+    for y, v, c, hch in zip(ys, values, colours, hatches):
+        ax.barh(y, v, color=c, hatch=hch, edgecolor="white")
+        ax.annotate(fmt.number(v, signed=signed), (v, y), xytext=(4 if v >= 0 else -4, 0),
+                    textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=8)
+    ax.set_yticks(ys, labels)
+    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.margins(x=0.2)
+    return figure(_png(fig), alt=alt, caption=caption)

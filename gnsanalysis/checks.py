@@ -1,0 +1,188 @@
+"""Consistency checks of RR tables that tell rounding from real error.
+
+Every printed figure stands for a range of true values: a whole-tkr figure ``p`` for
+``[p - 0.5, p + 0.5]``. A check computes the range the true value of a total (or a derived
+column) must lie in, given the printed inputs, and reports a finding only when the printed
+figure could not have been rounded from any value in that range. Each finding names the file,
+line, row and column, the printed value and the range of printed values that would be
+consistent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import fmt
+from .rr import RRTable, find_layout, layouts, normalise_label
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One real inconsistency (or a missing row) in a printed table."""
+
+    file: str
+    line: int | None
+    row: str
+    column: str | None
+    printed: float | None
+    low: float | None  # lowest consistent printed value
+    high: float | None  # highest consistent printed value
+    rule: str
+    decimals: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.column is None:
+            return f"{where}: {self.rule}"
+        printed = "tom" if self.printed is None else fmt.number(self.printed, self.decimals)
+        rng = (fmt.number(self.low, self.decimals) if self.low == self.high else
+               f"{fmt.number(self.low, self.decimals)} till {fmt.number(self.high, self.decimals)}")
+        return (f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed}, "
+                f"förenligt vore {rng} ({self.rule})")
+
+
+def _printed_range(low_true: float, high_true: float, decimals: int) -> tuple[float, float]:
+    """Printed values (multiples of 10^-decimals) that can round from a value in the range."""
+    q = 10.0 ** -decimals
+    half = q / 2
+    lo = math.ceil((low_true - half) / q - _EPS) * q
+    hi = math.floor((high_true + half) / q + _EPS) * q
+    return round(lo, decimals), round(hi, decimals)
+
+
+def _within(printed: float, low_true: float, high_true: float, half: float) -> bool:
+    tol = half * 1e-6 + _EPS
+    return low_true - half - tol <= printed <= high_true + half + tol
+
+
+def _layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
+    if isinstance(layout, dict):
+        return layout
+    if isinstance(layout, str):
+        for candidate in layouts():
+            if candidate["id"] == layout:
+                return candidate
+        raise KeyError(layout)
+    if table.layout_id:
+        return _layout_for(table, table.layout_id)
+    return find_layout(table.value_columns)
+
+
+def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
+    """All findings for a table (empty list when consistent up to rounding)."""
+    layout = _layout_for(table, layout)
+    if layout is None:
+        from .rr_infer import infer_layout  # generic layouts inferred from labels
+
+        layout = infer_layout(table)
+    findings: list[Finding] = []
+    findings += _check_totals(table, layout)
+    findings += _check_columns(table, layout)
+    return findings
+
+
+def _index(table: RRTable) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for pos, label in enumerate(table.frame["label"]):
+        index.setdefault(normalise_label(label), pos)
+    return index
+
+
+def _column_map(table: RRTable) -> dict[str, str]:
+    return {normalise_label(c): c for c in table.value_columns}
+
+
+def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+    frame = table.frame
+    index = _index(table)
+    colmap = _column_map(table)
+    amount_cols = [colmap[normalise_label(c)] for c in layout.get("amount_columns", table.value_columns)
+                   if normalise_label(c) in colmap]
+    out: list[Finding] = []
+    for rule in layout.get("totals", []):
+        row_key = normalise_label(rule["row"])
+        missing = [p for p in [rule["row"], *rule["parts"]] if normalise_label(p) not in index]
+        if missing:
+            out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                               f"raden {missing[0]!r} saknas i tabellen men behövs för kontrollen "
+                               f"av {rule['row']!r}"))
+            continue
+        pos = index[row_key]
+        part_pos = [index[normalise_label(p)] for p in rule["parts"]]
+        for col in amount_cols:
+            d = table.decimals.get(col, 0)
+            half = 0.5 * 10.0 ** -d
+            values = frame[col].to_numpy()
+            parts = values[part_pos]
+            n_uncertain = int(np.sum(~np.isnan(parts)))
+            s = float(np.nansum(parts))
+            low_true, high_true = s - n_uncertain * half, s + n_uncertain * half
+            printed = values[pos]
+            p = 0.0 if np.isnan(printed) else float(printed)
+            if not _within(p, low_true, high_true, half if not np.isnan(printed) else 0.0):
+                lo, hi = _printed_range(low_true, high_true, d)
+                out.append(Finding(table.source_name, int(frame["line"].iat[pos]), frame["label"].iat[pos],
+                                   col, None if np.isnan(printed) else p, lo, hi,
+                                   "summan av " + ", ".join(repr(x) for x in rule["parts"]), d))
+    return out
+
+
+def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
+    frame = table.frame
+    colmap = _column_map(table)
+    rules = [r for r in layout.get("columns", []) if normalise_label(r["name"]) in colmap
+             and all(normalise_label(c) in colmap for c in r["of"])]
+    diff_cols = {tuple(normalise_label(c) for c in r["of"]): colmap[normalise_label(r["name"])]
+                 for r in rules if r["rule"] == "difference"}
+    out: list[Finding] = []
+    for rule in rules:
+        target = colmap[normalise_label(rule["name"])]
+        a_col, b_col = (colmap[normalise_label(c)] for c in rule["of"])
+        da, db, dt_ = (table.decimals.get(c, 0) for c in (a_col, b_col, target))
+        ha, hb, ht = (0.5 * 10.0 ** -d for d in (da, db, dt_))
+        a = np.nan_to_num(frame[a_col].to_numpy())
+        b = np.nan_to_num(frame[b_col].to_numpy())
+        t = frame[target].to_numpy()
+        for i in range(len(frame)):
+            if np.isnan(t[i]):
+                continue
+            if rule["rule"] == "difference":
+                low_true, high_true = a[i] - b[i] - ha - hb, a[i] - b[i] + ha + hb
+                text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
+            elif rule["rule"] == "percent_change":
+                bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+                if bounds is None:
+                    continue  # denominator may be zero: any printed percentage is possible
+                low_true, high_true = bounds
+                text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
+            else:  # pragma: no cover - guarded by the YAML schema test
+                raise ValueError(rule["rule"])
+            if not _within(float(t[i]), low_true, high_true, ht):
+                lo, hi = _printed_range(low_true, high_true, dt_)
+                out.append(Finding(table.source_name, int(frame["line"].iat[i]), frame["label"].iat[i],
+                                   target, float(t[i]), lo, hi, text, dt_))
+    return out
+
+
+def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):
+    """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
+    b_lo, b_hi = b - hb, b + hb
+    if b_lo <= 0 <= b_hi:
+        return None
+    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    key = tuple(normalise_label(c) for c in rule["of"])
+    if key in diff_cols:  # the printed difference narrows the numerator
+        d_col = diff_cols[key]
+        d_printed = frame[d_col].to_numpy()[i]
+        if not np.isnan(d_printed):
+            hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+            d_lo, d_hi = max(d_lo, d_printed - hd), min(d_hi, d_printed + hd)
+            if d_lo > d_hi:  # the difference itself is inconsistent; reported by its own rule
+                d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
+    return min(corners), max(corners)
