@@ -18,6 +18,7 @@ from .errors import GnsError
 COMMAND_MODULES = [
     "gnsanalysis.rr_cli",
     "gnsanalysis.report_cli",
+    "gnsanalysis.parties_cli",
 ]
 
 
