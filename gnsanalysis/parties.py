@@ -69,6 +69,11 @@ class Party:
         return self.name
 
 
+def or_list(items: list[str]) -> str:
+    """``a, b eller c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
+
+
 def normalize_name(text: str) -> str:
     """Lower-case, NFC, whitespace collapsed, en/em dashes and hyphens spaced alike."""
     text = unicodedata.normalize("NFC", str(text))
@@ -179,15 +184,22 @@ class Registry:
         return self._index.get(normalize_name(name))
 
     def close_matches(self, name: str, n: int = 3) -> list[str]:
-        """Canonical names of the entries whose names look most like ``name``."""
+        """Canonical names of the entries whose names look most like ``name``.
+
+        Each entry is scored by its best-matching label (difflib ratio); entries scoring at
+        least 0.6 and within 0.1 of the best score are returned, best first.
+        """
         key = normalize_name(name)
-        hits = difflib.get_close_matches(key, list(self._index), n=n * 3, cutoff=0.6)
-        names: list[str] = []
-        for hit in hits:
-            canonical = self._index[hit].name
-            if canonical not in names:
-                names.append(canonical)
-        return names[:n]
+        best: dict[str, float] = {}
+        for label, entry in self._index.items():
+            score = difflib.SequenceMatcher(None, key, label).ratio()
+            if score > best.get(entry.name, 0.0):
+                best[entry.name] = score
+        if not best:
+            return []
+        top = max(best.values())
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:n]
 
     def resolve(self, name: str, *, parties_only: bool = False) -> Party:
         """The party (or actor) called ``name``; ParameterError with close matches otherwise."""
@@ -215,7 +227,7 @@ class Registry:
         matches = self.close_matches(name)
         text = f"Okänd part {name!r}."
         if matches:
-            text += f" Menade du {' eller '.join(matches)}?"
+            text += f" Menade du {or_list(matches)}?"
         text += f" Kända parter: {', '.join(p.short for p in self.parties)}."
         return text
 

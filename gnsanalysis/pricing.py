@@ -17,8 +17,8 @@ import pandas as pd
 import yaml
 
 from .config import load_config
-from .fmt import kr
 from .errors import ConfigError, ParameterError
+from .fmt import kr
 from .numbers import NumberFormatError, parse_number
 from .parties import normalize_name
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Location, ParseError
-from .parties import Party, Registry, load_registry, normalize_name
+from .parties import Party, Registry, load_registry, normalize_name, or_list
 
 TRUE_MARKS = {"x", "ja", "✓", "✔"}
 EXPECTED_MARK = "'x', 'X', 'ja', '✓' eller en tom cell"
@@ -308,10 +308,11 @@ def parse_matrix_text(
 def _parse_xlsx(path: Path, sheet: str | None, registry: Registry) -> Matrix:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+    from zipfile import BadZipFile
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
         raise ParseError(
@@ -410,7 +411,7 @@ def check_matrix(matrix: Matrix, registry: Registry | None = None) -> list[Findi
             text = f"{row.name!r} finns inte i partsregistret."
             matches = registry.close_matches(row.name)
             if matches:
-                text += f" Menade du {' eller '.join(matches)}?"
+                text += f" Menade du {or_list(matches)}?"
             findings.append(Finding("unknown", "error", row.name, text, row.line, src))
             continue
         if entry.code in seen:
