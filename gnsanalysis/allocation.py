@@ -38,7 +38,7 @@ import pandas as pd
 
 from .errors import ParameterError
 from .numbers import NumberFormatError, parse_number
-from .parties import QUANTITY_LABELS, Party, Registry, load_registry
+from .parties import Party, Registry, load_registry
 
 UNITS = {"kr": 1, "öre": 100}
 
@@ -469,7 +469,6 @@ def key_change(
 __all__ = [
     "KEY_BASES",
     "Key",
-    "QUANTITY_LABELS",
     "UNITS",
     "allocate",
     "allocate_by_key",

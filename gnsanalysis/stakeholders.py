@@ -172,8 +172,7 @@ def _header_roles(header: list[str], source: str | None, line: int, sheet=None) 
     if missing or len([r for r in roles if r]) != len({r for r in roles if r}):
         raise ParseError(
             "Rubrikraden känns inte igen som en intressentmatris.",
-            location=Location(file=source, line=line if sheet is None else None,
-                              row=line if sheet is not None else None, sheet=sheet),
+            location=Location(file=source, line=line, sheet=sheet),
             found=[c for c in header],
             expected=f"kolumnerna {EXPECTED_HEADER}",
             hint="Kontrollera att första icke-tomma raden är rubrikraden.",
@@ -193,8 +192,7 @@ def _mark(value, source, line, column, sheet=None) -> bool:
         return True
     raise ParseError(
         "Okänd markering i intressentmatrisen.",
-        location=Location(file=source, line=line if sheet is None else None,
-                          row=line if sheet is not None else None, column=column, sheet=sheet),
+        location=Location(file=source, line=line, column=column, sheet=sheet),
         found=text,
         expected=EXPECTED_MARK,
         hint="Markera med x eller lämna cellen tom.",
@@ -224,8 +222,7 @@ def _rows_to_matrix(
             if extra:
                 raise ParseError(
                     "Raden har fler ifyllda kolumner än rubrikraden.",
-                    location=Location(file=source, line=number if sheet is None else None,
-                                      row=number if sheet is not None else None, sheet=sheet),
+                    location=Location(file=source, line=number, sheet=sheet),
                     found=extra,
                     expected=f"högst {len(roles)} kolumner ({EXPECTED_HEADER})",
                     hint="Ta bort extra tabbar eller semikolon i kommentaren, eller citera den.",
@@ -243,9 +240,7 @@ def _rows_to_matrix(
         if not name:
             raise ParseError(
                 "Raden saknar namn på part.",
-                location=Location(file=source, line=number if sheet is None else None,
-                                  row=number if sheet is not None else None,
-                                  column=header[roles.index("party")], sheet=sheet),
+                location=Location(file=source, line=number, column=header[roles.index("party")], sheet=sheet),
                 found=cells,
                 expected="ett partsnamn i första kolumnen, t.ex. 'Krokoms kommun'",
             )

@@ -206,7 +206,7 @@ def test_xlsx(tmp_path: Path):
     ]
     ws.append(["Åre", "kanske", None, None])
     wb.save(path)
-    with pytest.raises(ParseError, match=r"blad 'Intressenter', post 5, kolumn 'Söker plats'.*'kanske'"):
+    with pytest.raises(ParseError, match=r"blad 'Intressenter', rad 5, kolumn 'Söker plats'.*'kanske'"):
         parse_matrix(path)
     with pytest.raises(ParseError, match="Bladet finns inte"):
         parse_matrix(path, sheet="Blad9")
