@@ -224,3 +224,25 @@ def test_unknown_extension(tmp_path: Path):
     path.write_text("x", encoding="utf-8")
     with pytest.raises(ParseError, match="Okänt filformat"):
         parse_matrix(path)
+
+
+_comment = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="<>&\t"),
+    max_size=40,
+)
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), _comment), min_size=1, max_size=9),
+       st.sampled_from(["x", "X", "ja", "✓"]))
+def test_property_tsv_roundtrip(rows, mark):
+    from gnsanalysis.parties import load_registry
+
+    shorts = [p.short for p in load_registry().parties]
+    text = HEADER + "".join(
+        f"{shorts[i]}\t{mark if s else ''}\t{mark if o else ''}\t{c}\n"
+        for i, (s, o, c) in enumerate(rows)
+    )
+    m = parse_matrix_text(text)
+    assert [(r.seeks, r.offers) for r in m.rows] == [(s, o) for s, o, _ in rows]
+    assert [r.comment for r in m.rows] == [" ".join(c.split()) for _, _, c in rows]
+    assert all(r.is_party for r in m.rows)
