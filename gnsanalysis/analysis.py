@@ -116,7 +116,7 @@ def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str 
     gap = round(end - start - sum(s for _, s in steps), 6)
     if gap:
         steps.append(("Avrundning", gap))
-    return (start_col.replace("Ack ", "").capitalize(), start), steps, (end_col.replace("Ack ", "").capitalize(), end)
+    return ("Resultat enligt budget", start), steps, ("Resultat, utfall", end)
 
 
 def rr_overview(table: RRTable, columns: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:

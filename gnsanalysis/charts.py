@@ -68,29 +68,36 @@ def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: S
 
 def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end: tuple[str, float], *,
               alt: str, caption: str, unit: str = "tkr") -> Fragment:
-    """From a starting total through signed steps to the end total (steps must add up)."""
+    """Horizontal waterfall from a starting total through signed steps to the end total.
+
+    Rows read top to bottom; each step bar starts where the previous one ended, is green and
+    solid when positive, red and cross-hatched when negative, and carries its signed value.
+    """
     labels = [start[0]] + [s[0] for s in steps] + [end[0]]
-    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * n + 1.1))
+    ys = list(range(n))[::-1]
+
+    def label_at(x0: float, x1: float, y: float, text: str) -> None:
+        right = max(x0, x1)
+        ax.annotate(text, (right, y), xytext=(4, 0), textcoords="offset points", va="center",
+                    ha="left", fontsize=8)
+
+    ax.barh(ys[0], start[1], color=GREY, edgecolor=NEUTRAL, height=0.6)
+    label_at(0, start[1], ys[0], fmt.number(start[1]))
     level = start[1]
-    ax.bar(0, start[1], color=GREY, edgecolor=NEUTRAL)
-    ax.annotate(fmt.number(start[1]), (0, start[1]), xytext=(0, 3 if start[1] >= 0 else -11),
-                textcoords="offset points", ha="center", fontsize=8)
-    for i, (_label, value) in enumerate(steps, start=1):
+    for y, (_label, value) in zip(ys[1:-1], steps):
         colour, hatch = (GOOD, "") if value >= 0 else (BAD, "xx")
-        ax.bar(i, value, bottom=level, color=colour, hatch=hatch, edgecolor="white")
-        top = level + value
-        ax.annotate(fmt.number(value, signed=True), (i, max(level, top)), xytext=(0, 3),
-                    textcoords="offset points", ha="center", fontsize=8)
-        level = top
-    last = len(labels) - 1
-    ax.bar(last, end[1], color=BLUE)
-    ax.annotate(fmt.number(end[1]), (last, end[1]), xytext=(0, 3 if end[1] >= 0 else -11),
-                textcoords="offset points", ha="center", fontsize=8)
-    ax.axhline(0, color=NEUTRAL, linewidth=0.8)
-    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
-    _number_axis(ax.yaxis)
-    ax.set_ylabel(unit)
-    ax.margins(y=0.15)
+        ax.barh(y, value, left=level, color=colour, hatch=hatch, edgecolor="white", height=0.6)
+        label_at(level, level + value, y, fmt.number(value, signed=True))
+        level += value
+    ax.barh(ys[-1], end[1], color=BLUE, height=0.6)
+    label_at(0, end[1], ys[-1], fmt.number(end[1]))
+    ax.set_yticks(ys, labels)
+    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.margins(x=0.15)
     return figure(_png(fig), alt=alt, caption=caption)
 
 

@@ -128,6 +128,8 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
     ``inputs`` are :class:`gnsanalysis.datasets.Dataset` objects or ``(name, sha256, status)``.
     """
     rows = []
+    inputs = list(inputs)
+    dates = sorted(str(i.meta.get("received")) for i in inputs if hasattr(i, "meta") and i.meta.get("received"))
     params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
     rows.append(("Parametrar", esc(params) or "inga"))
     for item in inputs:
@@ -142,6 +144,9 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
         if source:
             text += f"<br>{esc(' '.join(str(source).split()))}"
         rows.append(("Indata", text))
+    if dates:
+        rows.append(("Underlagets datum", f'<data class="gns-data-date" value="{esc(dates[-1])}">'
+                                          f"{esc(fmt.date(dates[-1]))}</data>"))
     rows.append(("Programversion", f"gnsanalysis {esc(__version__)}"))
     rows.append(("Git-commit", f"<code>{esc(git_commit())}</code>"))
     for n in notes:

@@ -179,12 +179,35 @@ def _strip_css_comments(html: str) -> str:
                          html)
 
 
-def _failed_cell(exc) -> str:
+def _embed_build_info(html: str, name: str, params: dict) -> str:
+    """Record which report and parameters produced the file (read back by ``gns verify``)."""
+    import html as _html
+    import json
+
+    info = _html.escape(json.dumps({"report": name, "parameters": params}, ensure_ascii=False, sort_keys=True))
+    return html.replace("<head>", f'<head>\n<meta name="gns-report" content="{info}">', 1)
+
+
+def read_build_info(html: str) -> dict | None:
+    import html as _html
+    import json
+
+    m = re.search(r'<meta name="gns-report" content="([^"]*)">', html)
+    return json.loads(_html.unescape(m.group(1))) if m else None
+
+
+def _failed_cell(exc, nb_path: Path | None = None) -> str:
+    """'cell N (first line): Error: message', N counted from 1 in the committed notebook."""
     index = getattr(exc, "cell_index", None)
+    if isinstance(index, int):
+        index += 1  # 1-based for people
+        if index > 2:  # papermill inserted the injected-parameters cell after the parameters cell
+            index -= 1
     source = (getattr(exc, "source", "") or "").strip().splitlines()
     first = source[0] if source else ""
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    return f"cell {index} ({first!r}): {ename}: {evalue}"
+    where = f" i {nb_path.relative_to(config.PROJECT_ROOT)}" if nb_path and nb_path.is_relative_to(config.PROJECT_ROOT) else ""
+    return f"cell {index}{where} ({first!r}): {ename}: {evalue}"
 
 
 def run_report(name: str, params: dict | None = None, *, reports_dir: Path | None = None,
@@ -219,10 +242,10 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
             if kept.exists():
                 atomic_write(nb_out, kept.read_bytes())
             raise ReportError(
-                f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc)}. "
+                f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
                 f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
                 f"Den tidigare rapporten {html_path.name} är orörd.") from None
-        html, digest = stamp_hash(export_html(nb, title))
+        html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
         atomic_write(html_path, html.encode("utf-8"))
     finally:

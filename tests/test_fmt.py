@@ -1,0 +1,57 @@
+"""Swedish number and date formatting (table-driven)."""
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from gnsanalysis import fmt
+
+NB = "\u00a0"
+M = "\u2212"
+
+
+@pytest.mark.parametrize("value,decimals,signed,expected", [
+    (1169, 0, False, f"1{NB}169"),
+    (-88, 0, False, f"{M}88"),
+    (-1099.0, 0, False, f"{M}1{NB}099"),
+    (np.float64(2929.0), 0, False, f"2{NB}929"),
+    (np.int64(-3018), 0, False, f"{M}3{NB}018"),
+    (914.4, 1, False, "914,4"),
+    (Decimal("744.4"), 1, False, "744,4"),
+    (13, 0, True, "+13"),
+    (0, 0, True, "±0"),
+    (-0.4, 0, True, "±0"),       # rounds to zero: no negative zero
+    (0.5, 0, False, "1"),        # half away from zero, not banker's rounding
+    (2.5, 0, False, "3"),
+    (-2.5, 0, False, f"{M}3"),
+    (0.15, 1, False, "0,2"),     # float 0.15 is printed, not 0.1499999…
+    (1234567.891, 2, False, f"1{NB}234{NB}567,89"),
+    (10598, 0, False, f"10{NB}598"),
+    (None, 0, False, "–"),
+    (float("nan"), 0, False, "–"),
+])
+def test_number(value, decimals, signed, expected):
+    assert fmt.number(value, decimals, signed=signed) == expected
+
+
+def test_units():
+    assert fmt.tkr(-88) == f"{M}88{NB}tkr"
+    assert fmt.kr(914400) == f"914{NB}400{NB}kr"
+    assert fmt.kr(140039.333, 2) == f"140{NB}039,33{NB}kr"
+    assert fmt.percent(47) == f"47{NB}%"
+    assert fmt.tkr(13, signed=True) == f"+13{NB}tkr"
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2019-01-31", "31 januari 2019"),
+    ("2018-08-31", "31 augusti 2018"),
+])
+def test_date(value, expected):
+    assert fmt.date(value) == expected
+
+
+def test_join_list():
+    assert fmt.join_list([]) == ""
+    assert fmt.join_list(["a"]) == "a"
+    assert fmt.join_list(["a", "b", "c"]) == "a, b och c"

@@ -1,0 +1,97 @@
+"""Committed notebooks are thin and clean; every registered report executes through the runner."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import papermill
+import pytest
+
+from gnsanalysis import config, runner
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: strip outputs before committing"
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_thin_notebook(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged parameters"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in code:
+        tree = ast.parse(cell.source)
+        defs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+        assert not defs, f"{path.name}: logic belongs in gnsanalysis/, not in a notebook cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell_is_annotated_literals_with_comments(path, caplog):
+    nb = nbformat.read(path, as_version=4)
+    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for line in params_cell.source.splitlines():
+        if not line.strip():
+            continue
+        node = ast.parse(line).body[0]
+        assert isinstance(node, ast.AnnAssign), f"{path.name}: {line!r} is not an annotated assignment"
+        ast.literal_eval(node.value)  # literals only
+        assert re.search(r"#\s*\S", line), f"{path.name}: {line!r} needs a comment"
+    declared = papermill.inspect_notebook(str(path))
+    assert declared and all(info["help"] for info in declared.values())
+    assert "Unable to parse" not in caplog.text
+
+
+def test_every_registered_report_has_its_notebook():
+    for name, spec in runner.registry().items():
+        assert (config.NOTEBOOKS_DIR / spec["notebook"]).is_file(), name
+
+
+@pytest.fixture(scope="module")
+def arsbokslut_html(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = runner.run_report("arsbokslut", {"period": "2018-12"}, reports_dir=out)
+    return result, result.html_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.notebook
+def test_arsbokslut_report_for_the_board(arsbokslut_html):
+    result, html = arsbokslut_html
+    assert result.html_path.name == "arsbokslut-2018.html"
+    assert result.notebook_path.is_file()  # the executed notebook is kept beside the HTML
+    assert '<html lang="sv">' in html
+    assert "<title>Årsbokslut 2018 – Gemensam nämnd för samverkan (GNS)</title>" in html
+    assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight)', html)  # no code cells
+    assert "period: str" not in html and "injected-parameters" not in html
+    assert not re.search(r"https?://", html)  # reads offline
+    assert "<script" not in html
+    assert "Exempeldata" not in html  # real data: no banner
+    assert "Utfallet mot budget är +13\u00a0tkr" not in html  # fmt.tkr not used in prose; plain 'tkr'
+    assert "Utfallet mot budget är +13 tkr" in html
+    assert "1\u00a0169" in html and "\u221288" in html
+    assert "Om underlaget" in html and "gnsanalysis" in html
+    sha = config.RAW_DIR.joinpath("gns-rr-2018-12.txt").read_bytes()
+    import hashlib
+
+    assert hashlib.sha256(sha).hexdigest() in html
+    assert result.content_hash in html
+    assert runner.content_hash(html) == result.content_hash
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert len(imgs) == 2 and all('alt="' in i and "No description" not in i for i in imgs)
+
+
+@pytest.mark.notebook
+def test_arsbokslut_writes_processed_table(arsbokslut_html):
+    processed = config.PROCESSED_DIR / "rr-2018-12.csv"
+    assert processed.is_file()
+    assert processed.read_text(encoding="utf-8").startswith("line,label,kind,note,Ack utfall")

@@ -1,0 +1,85 @@
+"""The report runner: parameter checks before papermill, failures without loss."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from gnsanalysis import config, runner
+from gnsanalysis.errors import ParameterError, ReportError
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"period": "2018-13"}, "ska vara en period på formen ÅÅÅÅ-MM"),
+    ({"period": "18-12"}, "ska vara en period på formen ÅÅÅÅ-MM"),
+    ({"period": "2018-08"}, "ska anges som ÅÅÅÅ-12"),
+    ({"yeer": "2018"}, "har ingen parameter 'yeer'"),
+    ({"status": "klar"}, "tillåtna värden är 'utkast' och 'fastställd'"),
+    ({"datum": "31/1 2019"}, "ska vara ett datum"),
+])
+def test_bad_parameters_stop_before_papermill(params, message):
+    with pytest.raises(ParameterError, match=message):
+        runner.resolve_parameters("arsbokslut", params)
+
+
+def test_unknown_report():
+    with pytest.raises(ParameterError, match="Okänd rapport 'arsbokslutt'"):
+        runner.resolve_parameters("arsbokslutt", {})
+
+
+def test_defaults_filled_from_parameters_cell():
+    resolved = runner.resolve_parameters("arsbokslut", {})
+    assert resolved["period"] == "2018-12"
+    assert resolved["status"] == "utkast"
+
+
+def test_output_names():
+    assert runner.output_stem("arsbokslut", {"period": "2018-12"}) == "arsbokslut-2018"
+
+
+def test_content_hash_is_stable_and_self_consistent():
+    html = '<p>x</p><span class="gns-content-hash">@@GNS-CONTENT-HASH@@</span>'
+    stamped, digest = runner.stamp_hash(html)
+    assert digest in stamped
+    assert runner.content_hash(stamped) == digest
+    assert runner.content_hash(stamped.replace("<p>x</p>", "<p>y</p>")) != digest
+
+
+@pytest.fixture
+def broken_report(tmp_path, monkeypatch):
+    """A registry entry whose notebook fails in its second cell."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('period: str = "2018-12"  # Period')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise RuntimeError('avsiktligt fel')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "broken.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+    monkeypatch.setattr(config, "NOTEBOOKS_DIR", tmp_path)
+    reg = {"broken": {"notebook": "broken.ipynb", "title": "Trasig", "output": "broken-{year}"}}
+    monkeypatch.setattr(runner, "registry", lambda: reg)
+    return tmp_path
+
+
+@pytest.mark.notebook
+def test_failing_cell_keeps_notebook_and_previous_report(broken_report, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    previous = reports / "broken-2018.html"
+    previous.write_text("tidigare version", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"misslyckades i cell 2 .*RuntimeError: avsiktligt fel") as exc:
+        runner.run_report("broken", {}, reports_dir=reports)
+    assert "Den tidigare rapporten broken-2018.html är orörd" in str(exc.value)
+    assert previous.read_text(encoding="utf-8") == "tidigare version"
+    kept = nbformat.read(reports / "broken-2018.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in kept.cells for o in c.get("outputs", []))
+    assert not list(reports.glob(".*.tmp"))
+
+
+def test_parameters_file(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("period: '2018-12'\nstatus: fastställd\n", encoding="utf-8")
+    assert runner.load_parameters_file(f) == {"period": "2018-12", "status": "fastställd"}
+    f.write_text("- bara\n- en lista\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="nyckel: värde"):
+        runner.load_parameters_file(f)
