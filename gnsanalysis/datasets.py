@@ -2,6 +2,11 @@
 
 A report asks for ``kind`` and ``period``; the file name does not matter, so a real export
 dropped into ``data/raw/`` with its metadata replaces an example file without code changes.
+
+Tables for one object (ansvar/objekt, e.g. Serverdrift Åre obj. 6663) carry ``object:`` in
+their metadata (``{id: "6663", name: "Serverdrift Åre"}`` or just the id); a table without it
+is the whole committee. :func:`find_dataset` returns the whole committee unless an object id
+is asked for; :func:`object_datasets` returns every object table of a period.
 """
 
 from __future__ import annotations
@@ -34,6 +39,23 @@ class Dataset:
         return self.meta.get("period")
 
     @property
+    def object_id(self) -> str | None:
+        """The object (ansvar/objekt) this table covers; None for the whole committee."""
+        obj = self.meta.get("object")
+        if obj is None or obj == "":
+            return None
+        if isinstance(obj, dict):
+            return str(obj.get("id"))
+        return str(obj)
+
+    @property
+    def object_name(self) -> str | None:
+        obj = self.meta.get("object")
+        if isinstance(obj, dict):
+            return str(obj.get("name") or obj.get("id"))
+        return None if obj in (None, "") else str(obj)
+
+    @property
     def sha256(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
@@ -53,6 +75,13 @@ def load_meta(meta_path: Path) -> dict:
                           "tillåtna värden är 'real' och 'example'.")
     if "period" in meta:
         meta["period"] = str(meta["period"])
+    obj = meta.get("object")
+    if isinstance(obj, dict) and obj.get("id") in (None, ""):
+        raise ConfigError(f"Metadatafilen {meta_path.name}: object saknar id. Ange t.ex. "
+                          "object: {id: \"6663\", name: \"Serverdrift Åre\"}.")
+    if obj is not None and not isinstance(obj, (dict, str, int)):
+        raise ConfigError(f"Metadatafilen {meta_path.name}: object ska vara ett id eller en mappning "
+                          f"med id och name, men är {obj!r}.")
     return meta
 
 
@@ -82,20 +111,42 @@ def datasets(kind: str | None = None, raw_dir: Path | None = None) -> list[Datas
     return found
 
 
-def find_dataset(kind: str, period: str, raw_dir: Path | None = None) -> Dataset:
-    """The input of this kind for this period; a real file wins over an example file."""
-    candidates = [d for d in datasets(kind, raw_dir) if d.period == period]
+def find_dataset(kind: str, period: str, raw_dir: Path | None = None, *, object: str | None = None
+                 ) -> Dataset:
+    """The input of this kind for this period; a real file wins over an example file.
+
+    Without ``object`` this is the table for the whole committee (metadata without ``object:``);
+    with an object id it is that object's table.
+    """
+    want = None if object is None else str(object)
+    every = datasets(kind, raw_dir)
+    candidates = [d for d in every if d.period == period and d.object_id == want]
     real = [d for d in candidates if not d.is_example]
     pool = real or candidates
+    what = f"typen {kind!r}" + (f" för objekt {want}" if want else "")
     if not pool:
-        have = sorted({d.period for d in datasets(kind, raw_dir) if d.period})
+        have = sorted({d.period for d in every if d.period and d.object_id == want})
         raise DataNotFoundError(
-            f"Ingen fil av typen {kind!r} för perioden {period} i data/raw/. "
+            f"Ingen fil av {what} för perioden {period} i data/raw/. "
             f"Perioder som finns: {', '.join(have) or 'inga'}. "
-            "Lägg exporten i data/raw/ tillsammans med en .meta.yaml som anger kind och period.")
+            "Lägg exporten i data/raw/ tillsammans med en .meta.yaml som anger kind och period"
+            + (f" och object: {want}." if want else "."))
     if len(pool) > 1:
         names = ", ".join(d.path.name for d in pool)
         raise DataNotFoundError(
-            f"Flera filer av typen {kind!r} för perioden {period}: {names}. "
+            f"Flera filer av {what} för perioden {period}: {names}. "
             "Ta bort eller märk om den som inte ska användas (data_status: example).")
     return pool[0]
+
+
+def object_datasets(kind: str, period: str, raw_dir: Path | None = None) -> list[Dataset]:
+    """Every object table of this kind and period (one per object id, real before example),
+    sorted by object id as the metadata spells it."""
+    ids = sorted({d.object_id for d in datasets(kind, raw_dir)
+                  if d.period == period and d.object_id is not None})
+    return [find_dataset(kind, period, raw_dir, object=i) for i in ids]
+
+
+def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
+    """Periods for which a whole-committee table of this kind exists, sorted."""
+    return sorted({d.period for d in datasets(kind, raw_dir) if d.period and d.object_id is None})
