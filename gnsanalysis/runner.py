@@ -25,6 +25,7 @@ import yaml
 from . import config
 from .errors import ParameterError, ReportError
 from .files import atomic_write
+from .privacy import assert_no_personal_data
 from .params import VALIDATORS, coerce
 
 HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
@@ -246,6 +247,7 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
                 f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
                 f"Den tidigare rapporten {html_path.name} är orörd.") from None
         html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
+        assert_no_personal_data(html, f"{name} ({stem})")
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
         atomic_write(html_path, html.encode("utf-8"))
     finally:

@@ -26,3 +26,46 @@ def real_rr_path() -> Path:
 @pytest.fixture
 def real_rr_text() -> str:
     return REAL_RR.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def tmp_project(tmp_path, monkeypatch):
+    """A throw-away project root: real notebooks, a copy of data/raw, empty processed and reports.
+
+    The report kernels find it through GNS_PROJECT_ROOT, which the runner passes on.
+    """
+    import shutil
+
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    shutil.copytree(config.RAW_DIR, root / "data" / "raw")
+    (root / "data" / "processed").mkdir()
+    (root / "reports").mkdir()
+    (root / "notebooks").symlink_to(config.NOTEBOOKS_DIR)
+    for name, rel in [("PROJECT_ROOT", ""), ("DATA_DIR", "data"), ("RAW_DIR", "data/raw"),
+                      ("PROCESSED_DIR", "data/processed"), ("REPORTS_DIR", "reports"),
+                      ("NOTEBOOKS_DIR", "notebooks")]:
+        monkeypatch.setattr(config, name, root / rel if rel else root)
+    monkeypatch.setenv("GNS_PROJECT_ROOT", str(root))
+    return root
+
+
+def _raw_hashes() -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(config.RAW_DIR.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory):
+    """Every default report built once with `gns build`'s code path into a temporary folder.
+
+    Returns (reports_dir, raw hashes before the build).
+    """
+    from gnsanalysis.build import build_all
+
+    before = _raw_hashes()
+    out = tmp_path_factory.mktemp("built-reports")
+    assert build_all(reports_dir=out) == 0
+    return out, before
