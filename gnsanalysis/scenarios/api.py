@@ -1,0 +1,558 @@
+"""Evaluate scenarios for coalitions, compare them, split them per party.
+
+Public functions (all return plain Python objects or pandas DataFrames with English
+snake_case column ids; ``df.attrs["labels"]`` maps them to Swedish display labels):
+
+* :func:`evaluate` -> :class:`ScenarioResult` (one scenario, one coalition, scalar or array
+  parameters; infeasible combinations come back with ``feasible=False`` and a Swedish
+  explanation).
+* :func:`compare_scenarios` -> DataFrame, one row per scenario.
+* :func:`party_costs` -> DataFrame, one row per party and allocation key.
+* :func:`standalone_check` -> DataFrame flagging parties that pay more than alone in S0.
+* :func:`shapley` -> DataFrame with the exact Shapley split.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
+from ..errors import ParameterError
+from ..fmt import join_list
+from ..parties import Party
+from . import feasibility as feas
+from .assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
+from .model import (
+    COMPONENT_LABELS, COMPONENTS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT, Context, Hall,
+    compute, joint_cash, party_cash, totals,
+)
+
+METRIC_LABELS = {
+    "npv": "Nuvärde (kassaflöde, 5 år)",
+    "cost": "Kostnad 5 år (redovisning, inkl. risk)",
+    "budget": "Budgetkostnad 5 år (exkl. risk)",
+    "risk": "Förväntad avbrottskostnad 5 år",
+}
+
+#: Allocation keys compared per party (``usage`` = servers, from the example demand).
+DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
+
+
+# ---------------------------------------------------------------------------------------
+# inputs
+# ---------------------------------------------------------------------------------------
+def context(assumptions: Assumptions) -> Context:
+    s = assumptions.settings
+    pops = []
+    for d in assumptions.demand:
+        q = d.party.quantity("population")
+        pops.append(float(q.value) if q is not None else 0.0)
+    return Context(
+        codes=tuple(d.party.code for d in assumptions.demand),
+        names=tuple(d.party.name for d in assumptions.demand),
+        servers=np.array([d.servers for d in assumptions.demand], dtype=float),
+        rooms=np.array([d.rooms for d in assumptions.demand], dtype=float),
+        population=np.array(pops, dtype=float),
+        contract=np.array([d.s0_mode == "contract" for d in assumptions.demand]),
+        horizon=assumptions.horizon,
+        hours_per_year=float(s.get("hours_per_year", 8760)),
+        servers_per_rack=float(s.get("servers_per_rack", 12)),
+        facility_years=float(s.get("facility_depreciation_years", 10)),
+        max_dep_years=int(s.get("max_depreciation_years", 10)),
+        include_risk=bool(s.get("include_outage_risk", True)),
+    )
+
+
+def resolve_params(assumptions: Assumptions, params: Mapping | None) -> dict:
+    """Base (most likely) values updated with ``params`` (numbers or arrays); unknown names
+    raise ParameterError."""
+    out = dict(assumptions.base_params())
+    for name, value in (params or {}).items():
+        if name not in out:
+            raise ParameterError(unknown_parameter_message(name, out))
+        out[name] = value if isinstance(value, np.ndarray) else float(value)
+    return out
+
+
+def resolve_coalition(coalition, assumptions: Assumptions) -> tuple[list[Party], bool]:
+    """Parties in registry order and whether they were named explicitly."""
+    if coalition is None:
+        return feas.default_coalition(assumptions), False
+    names = [p.name if isinstance(p, Party) else str(p) for p in coalition]
+    chosen = assumptions.registry.resolve_many(names, parties_only=True)
+    order = {d.party.code: i for i, d in enumerate(assumptions.demand)}
+    return sorted(chosen, key=lambda p: order[p.code]), True
+
+
+def resolve_sites(hosts, assumptions: Assumptions) -> list[Site]:
+    if hosts is None:
+        return []
+    if isinstance(hosts, str | Site):
+        hosts = [hosts]
+    out = []
+    for h in hosts:
+        if isinstance(h, Site):
+            out.append(h)
+            continue
+        if h in assumptions.sites:
+            out.append(assumptions.sites[h])
+            continue
+        # also accept the host's name ("Krokom") or the label
+        match = [s for s in assumptions.sites.values()
+                 if str(h).casefold() in (s.label.casefold(), s.town.casefold())
+                 or assumptions.registry.lookup(str(h)) == s.host]
+        if len(match) != 1:
+            raise ParameterError(
+                f"Okänd plats {h!r}. Kända platser: "
+                f"{', '.join(f'{s.id} ({s.label})' for s in assumptions.sites.values())}."
+            )
+        out.append(match[0])
+    return out
+
+
+def _mask(coalition: Sequence[Party], ctx: Context) -> np.ndarray:
+    codes = {p.code for p in coalition}
+    return np.array([c in codes for c in ctx.codes], dtype=float)
+
+
+def _halls(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
+    return tuple(
+        Hall(s.id, None if not s.host.party or s.host.code not in ctx.codes
+             else ctx.index(s.host.code), external=not s.host.party)
+        for s in sites
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# result
+# ---------------------------------------------------------------------------------------
+@dataclass
+class ScenarioResult:
+    """A priced scenario for one coalition (arrays carry a leading batch axis for draws)."""
+
+    scenario: str
+    coalition: list[Party]
+    sites: list[Site]
+    feasible: bool
+    explanation: str
+    notes: list[str]
+    reasons: list[str]
+    params: dict = field(repr=False, default_factory=dict)
+    direct: dict | None = field(repr=False, default=None)
+    joint: dict | None = field(repr=False, default=None)
+    cash: dict | None = field(repr=False, default=None)
+    ctx: Context | None = field(repr=False, default=None)
+    assumptions: Assumptions | None = field(repr=False, default=None)
+
+    @property
+    def label(self) -> str:
+        return SCENARIO_LABELS[self.scenario]
+
+    @property
+    def title(self) -> str:
+        where = f" ({join_list([s.label for s in self.sites])})" if self.sites else ""
+        return f"{self.scenario} {SCENARIO_SHORT[self.scenario]}{where}"
+
+    @property
+    def totals(self) -> dict:
+        """``cost``, ``budget``, ``risk``, ``npv`` and yearly arrays; NaN when infeasible."""
+        if not self.feasible:
+            nan = float("nan")
+            return {"cost": nan, "budget": nan, "risk": nan, "npv": nan}
+        return totals(self.direct, self.joint, self.cash, self.params, self.ctx)
+
+    def metric(self, name: str = "npv"):
+        if name not in METRIC_LABELS:
+            raise ParameterError(f"Okänt mått {name!r}; välj {', '.join(METRIC_LABELS)}.")
+        return self.totals[name]
+
+    def _require(self):
+        if not self.feasible:
+            raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
+
+    def yearly(self) -> pd.DataFrame:
+        """Accounting cost per component (rows) and year (columns ``y1``..``yT``, ``total``)
+        for the coalition, plus rows ``total``, ``cash_flow`` and ``discounted``; scalars only."""
+        self._require()
+        T = self.ctx.horizon
+        rows = {}
+        for c in COMPONENTS:
+            v = self.direct[c].sum(axis=-2) + self.joint[c]
+            if np.ndim(v) != 1:
+                raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
+            rows[c] = v
+        tot = self.totals
+        rows["total"] = tot["yearly_cost"]
+        rows["cash_flow"] = tot["yearly_cash"]
+        rate = float(self.params["discount_rate"])
+        rows["discounted"] = tot["yearly_cash"] / (1 + rate) ** np.arange(1, T + 1)
+        df = pd.DataFrame(rows, index=[f"y{i}" for i in range(1, T + 1)]).T
+        df["total"] = df.sum(axis=1)
+        df.index.name = "component"
+        df.attrs["labels"] = COMPONENT_LABELS | {
+            "total": "Summa kostnad", "cash_flow": "Kassaflöde",
+            "discounted": "Diskonterat kassaflöde",
+        } | {f"y{i}": f"År {i}" for i in range(1, T + 1)}
+        df.attrs["discount_rate"] = rate
+        return df
+
+    def party_direct(self, metric: str = "npv") -> np.ndarray:
+        """Direct (own) cost per party (..., P) under ``metric``."""
+        self._require()
+        if metric == "npv":
+            from .model import discount
+            return discount(party_cash(self.direct, self.cash, self.ctx),
+                            np.asarray(self.params["discount_rate"], float)[..., None])
+        comps = _metric_components(metric, self.ctx)
+        return sum(self.direct[c] for c in comps).sum(axis=-1)
+
+    def joint_total(self, metric: str = "npv") -> np.ndarray:
+        """Shared (joint) cost (...) under ``metric``."""
+        self._require()
+        if metric == "npv":
+            from .model import discount
+            return discount(joint_cash(self.joint, self.cash, self.ctx), self.params["discount_rate"])
+        comps = _metric_components(metric, self.ctx)
+        return sum(self.joint[c] for c in comps).sum(axis=-1)
+
+
+def _metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
+    if metric == "budget":
+        return tuple(c for c in COMPONENTS if c != "outage_risk")
+    if metric == "risk":
+        return ("outage_risk",)
+    if metric == "cost":
+        return COMPONENTS if ctx.include_risk else tuple(c for c in COMPONENTS if c != "outage_risk")
+    raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
+
+
+# ---------------------------------------------------------------------------------------
+# evaluate
+# ---------------------------------------------------------------------------------------
+def evaluate(scenario: str, coalition: Iterable | None = None, params: Mapping | None = None, *,
+             hosts=None, assumptions: Assumptions | None = None,
+             allow_unoffered_hosts: bool = False) -> ScenarioResult:
+    """Price ``scenario`` (``"S0"``..``"S4"``) for ``coalition`` (party names/codes; None =
+    the parties that seek or offer space in the stakeholder matrix) with ``params`` (overrides
+    of the most likely values; numbers or equal-length numpy arrays for a batch).
+
+    ``hosts`` (S1: one site id, S2: two) defaults to the cheapest feasible choice at the base
+    values. Never raises for an infeasible combination: ``result.feasible`` is False and
+    ``result.explanation`` says why in Swedish. Unknown scenario, party, site or parameter
+    names raise ParameterError.
+    """
+    assumptions = assumptions or load_assumptions()
+    scenario = _scenario(scenario)
+    parties, _explicit = resolve_coalition(coalition, assumptions)
+    p = resolve_params(assumptions, params)
+    ctx = context(assumptions)
+    if hosts is None and scenario in ("S1", "S2"):
+        return _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts)
+    sites = resolve_sites(hosts, assumptions)
+    return _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_hosts)
+
+
+def _scenario(code: str) -> str:
+    code = str(code).strip().upper()
+    if code not in SCENARIO_CODES:
+        raise ParameterError(f"Okänt scenario {code!r}; välj {', '.join(SCENARIO_CODES)}.")
+    return code
+
+
+def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_hosts):
+    f = feas.check(scenario, parties, sites, assumptions,
+                   allow_unoffered_hosts=allow_unoffered_hosts)
+    result = ScenarioResult(scenario, list(parties), list(sites), f.ok,
+                            " ".join(f.reasons) if not f.ok else "", f.notes, f.reasons,
+                            params=p, ctx=ctx, assumptions=assumptions)
+    if not f.ok:
+        return result
+    # price only the members: arrays are (..., members, T), registry order
+    sub = ctx.subset([q.code for q in parties])
+    direct, joint, cash = compute(scenario, p, sub, np.ones(sub.n_parties), _halls(sites, sub))
+    result.direct, result.joint, result.cash, result.ctx = direct, joint, cash, sub
+    return result
+
+
+def candidate_site_sets(scenario: str, assumptions: Assumptions, allow_unoffered_hosts=False):
+    sites = list(assumptions.sites.values()) if allow_unoffered_hosts \
+        else feas.offered_sites(assumptions)
+    k = 1 if scenario == "S1" else 2
+    return [list(c) for c in itertools.combinations(sites, k)]
+
+
+def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
+    base = resolve_params(assumptions, None)
+    best, failures = None, []
+    for sites in candidate_site_sets(scenario, assumptions, allow_unoffered_hosts):
+        res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx,
+                           allow_unoffered_hosts)
+        if not res.feasible:
+            failures.append(res.explanation)
+            continue
+        value = float(res.metric("npv"))
+        if best is None or value < best[0]:
+            best = (value, sites)
+    if best is None:
+        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(
+            dict.fromkeys(failures))
+        return ScenarioResult(scenario, list(parties), [], False, " ".join(reasons),
+                              feas.membership_notes(parties), reasons, params=p, ctx=ctx,
+                              assumptions=assumptions)
+    res = _evaluate_at(scenario, parties, best[1], p, assumptions, ctx, allow_unoffered_hosts)
+    res.notes.append(f"Platsen valdes som den billigaste möjliga (nuvärde med troligaste "
+                     f"värden): {join_list([s.label for s in best[1]])}.")
+    return res
+
+
+# ---------------------------------------------------------------------------------------
+# comparisons
+# ---------------------------------------------------------------------------------------
+COMPARE_LABELS = {
+    "scenario": "Scenario", "title": "Scenario", "label": "Beskrivning", "feasible": "Genomförbart",
+    "explanation": "Förklaring", "sites": "Plats", "cost": METRIC_LABELS["cost"],
+    "budget": METRIC_LABELS["budget"], "risk": METRIC_LABELS["risk"], "npv": METRIC_LABELS["npv"],
+    "npv_vs_s0": "Nuvärde jämfört med nuläget", "cost_vs_s0": "Kostnad jämfört med nuläget",
+}
+
+
+def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: Mapping | None = None,
+                      scenarios: Sequence[str] = SCENARIO_CODES,
+                      assumptions: Assumptions | None = None,
+                      allow_unoffered_hosts: bool = False) -> pd.DataFrame:
+    """One row per scenario for the coalition: feasibility, explanation, 5-year cost, budget,
+    risk, NPV and the differences against S0 (negative = cheaper than today).
+
+    ``hosts`` maps scenario -> site id(s), e.g. ``{"S1": "krokom", "S2": ["krokom", "berg"]}``.
+    ``df.attrs["results"]`` holds the :class:`ScenarioResult` objects by scenario code.
+    """
+    assumptions = assumptions or load_assumptions()
+    results = {
+        s: evaluate(s, coalition, params, hosts=(hosts or {}).get(s), assumptions=assumptions,
+                    allow_unoffered_hosts=allow_unoffered_hosts)
+        for s in scenarios
+    }
+    base = results.get("S0") or evaluate("S0", coalition, params, assumptions=assumptions)
+    bt = base.totals
+    rows = []
+    for code, r in results.items():
+        t = r.totals
+        rows.append({
+            "scenario": code, "title": r.title, "label": r.label, "feasible": r.feasible,
+            "explanation": r.explanation or " ".join(r.notes),
+            "sites": ", ".join(s.id for s in r.sites),
+            "cost": float(t["cost"]), "budget": float(t["budget"]), "risk": float(t["risk"]),
+            "npv": float(t["npv"]), "npv_vs_s0": float(t["npv"] - bt["npv"]),
+            "cost_vs_s0": float(t["cost"] - bt["cost"]),
+        })
+    df = pd.DataFrame(rows)
+    df.attrs.update(labels=COMPARE_LABELS, results=results,
+                    coalition=[p.name for p in base.coalition],
+                    discount_rate=float(base.params["discount_rate"]))
+    return df
+
+
+def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, float]:
+    servers = {d.party.code: d.servers for d in assumptions.demand}
+    return {p.name: servers[p.code] for p in parties}
+
+
+def _round_kr(x: float) -> int:
+    return int(math.floor(float(x) + 0.5))
+
+
+PARTY_LABELS = {
+    "scenario": "Scenario", "code": "Kod", "party": "Part", "short": "Part", "key": "Nyckel",
+    "key_label": "Fördelningsnyckel", "direct": "Egna kostnader", "joint_share": "Andel av gemensamma",
+    "total": "Summa", "standalone": "Ensam i nuläget", "difference": "Skillnad mot ensam",
+    "pays_more": "Betalar mer än ensam",
+}
+
+
+def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
+                keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
+                assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Each coalition member's cost of a scenario under each allocation key.
+
+    A party pays its own (direct) costs plus its share of the joint costs (hall, power in the
+    hall, hall staff, migration, procurement), split with :func:`gnsanalysis.allocation.allocate_by_key`
+    in whole kronor so that the shares sum exactly to the joint total. ``usage`` = servers.
+    Columns: scenario, code, party, short, key, key_label, direct, joint_share, total,
+    standalone (the party alone in S0), difference (total − standalone), pays_more.
+    """
+    assumptions = assumptions or load_assumptions()
+    res = scenario if isinstance(scenario, ScenarioResult) else evaluate(
+        scenario, coalition, params, hosts=hosts, assumptions=assumptions)
+    res._require()
+    parties = res.coalition
+    direct = res.party_direct(metric)
+    joint = res.joint_total(metric)
+    if np.ndim(joint) != 0:
+        raise ParameterError("party_costs() kräver skalära parametrar; använd Monte Carlo-"
+                             "funktionerna för fördelningar.")
+    alone = evaluate("S0", [p.name for p in parties], res.params, assumptions=assumptions)
+    alone_direct = alone.party_direct(metric)
+    idx = {c: i for i, c in enumerate(res.ctx.codes)}
+    usage = _usage(assumptions, parties)
+    joint_kr = _round_kr(joint)
+    rows = []
+    example = assumptions.demand_example
+    for key in keys:
+        df = allocate_by_key(joint_kr, key, [p.name for p in parties], assumptions.registry,
+                             usage=usage)
+        example = example or bool(df.attrs.get("example"))
+        for _, row in df.iterrows():
+            i = idx[row["code"]]
+            d = _round_kr(direct[i])
+            total = d + int(row["share"])
+            sa = _round_kr(alone_direct[i])
+            rows.append({
+                "scenario": res.scenario, "code": row["code"], "party": row["party"],
+                "short": row["short"], "key": df.attrs["key"], "key_label": df.attrs["key_label"],
+                "direct": d, "joint_share": int(row["share"]), "total": total,
+                "standalone": sa, "difference": total - sa, "pays_more": total > sa,
+            })
+    out = pd.DataFrame(rows)
+    out.attrs.update(labels=PARTY_LABELS, metric=metric, metric_label=METRIC_LABELS[metric],
+                     joint_total=joint_kr, example=example, scenario_title=res.title)
+    return out
+
+
+def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None, *,
+                     keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
+                     assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Rows of :func:`party_costs` where a party pays more in the joint scenario than alone
+    in S0 (the stand-alone test; such a split is outside the core), with a Swedish sentence
+    in ``message``."""
+    df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
+                     assumptions=assumptions)
+    from ..fmt import kr
+
+    flagged = df[df["pays_more"]].copy()
+    flagged["message"] = [
+        f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
+        for r in flagged.itertuples()
+    ]
+    flagged.attrs.update(df.attrs)
+    flagged.attrs["labels"] = PARTY_LABELS | {"message": "Iakttagelse"}
+    return flagged.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Shapley
+# ---------------------------------------------------------------------------------------
+def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, metric="npv",
+                    hosts=None, assumptions: Assumptions | None = None,
+                    allow_unoffered_hosts: bool = False) -> dict[int, float]:
+    """Characteristic cost function over all 2^n subsets of ``players`` (bitmask -> cost).
+
+    c(S) = min(cost of S doing ``scenario`` at its cheapest feasible site(s), sum of the
+    members' stand-alone S0 costs): a coalition only does the joint solution when it pays
+    for it as a whole. ``hosts`` fixes the site(s) instead of letting each subset choose.
+    All subsets are priced in one vectorised call per candidate site set.
+    """
+    assumptions = assumptions or load_assumptions()
+    scenario = _scenario(scenario)
+    ctx = context(assumptions)
+    p = resolve_params(assumptions, params)
+    for v in p.values():
+        if np.ndim(v):
+            raise ParameterError("Shapley-värdet beräknas med skalära parametrar.")
+    n = len(players)
+    subsets = list(range(1 << n))
+    masks = np.zeros((len(subsets), ctx.n_parties))
+    members_of = []
+    for s in subsets:
+        chosen = [players[i] for i in range(n) if s >> i & 1]
+        members_of.append(chosen)
+        for q in chosen:
+            masks[s, ctx.index(q.code)] = 1.0
+
+    def batch(code, sites):
+        d, j, c = compute(code, p, ctx, masks, _halls(sites, ctx))
+        return np.asarray(totals(d, j, c, p, ctx)[metric], dtype=float)
+
+    alone = batch("S0", [])
+    best = alone.copy()
+    if scenario in ("S1", "S2"):
+        site_sets = [resolve_sites(hosts, assumptions)] if hosts is not None else \
+            candidate_site_sets(scenario, assumptions, allow_unoffered_hosts)
+        for sites in site_sets:
+            ok = np.array([
+                bool(members) and feas.check(scenario, members, sites, assumptions,
+                                             allow_unoffered_hosts=allow_unoffered_hosts).ok
+                for members in members_of
+            ])
+            values = batch(scenario, sites)
+            best = np.where(ok, np.minimum(best, values), best)
+    elif scenario != "S0":
+        best = np.minimum(best, batch(scenario, []))
+    best[0] = 0.0
+    return {s: float(best[s]) for s in subsets}
+
+
+def shapley_values(costs: Mapping[int, float], n: int) -> np.ndarray:
+    """Exact Shapley value of an n-player cost game given as bitmask -> cost."""
+    fact = [math.factorial(k) for k in range(n + 1)]
+    phi = np.zeros(n)
+    for s, cs in costs.items():
+        size = bin(s).count("1")
+        for i in range(n):
+            if s >> i & 1:
+                continue
+            weight = fact[size] * fact[n - size - 1] / fact[n]
+            phi[i] += weight * (costs[s | 1 << i] - cs)
+    return phi
+
+
+SHAPLEY_LABELS = {
+    "code": "Kod", "party": "Part", "short": "Part", "shapley": "Shapley-andel",
+    "standalone": "Ensam i nuläget", "saving": "Besparing mot ensam",
+}
+
+
+def shapley(scenario: str, coalition=None, params=None, *, metric: str = "npv", hosts=None,
+            assumptions: Assumptions | None = None) -> pd.DataFrame:
+    """Shapley split of the coalition's cost of ``scenario`` (exact, all 2^n subsets).
+
+    The values sum to the grand coalition's cost c(N) (efficiency); equal players get equal
+    values (symmetry). Columns: code, party, short, shapley, standalone, saving. ``attrs``:
+    ``grand_cost`` and ``labels``.
+    """
+    assumptions = assumptions or load_assumptions()
+    players, _ = resolve_coalition(coalition, assumptions)
+    if not players:
+        raise ParameterError("Shapley-värdet kräver minst en part.")
+    costs = coalition_costs(scenario, players, params, metric=metric, hosts=hosts,
+                            assumptions=assumptions)
+    phi = shapley_values(costs, len(players))
+    alone = [costs[1 << i] for i in range(len(players))]
+    df = pd.DataFrame({
+        "code": [p.code for p in players], "party": [p.name for p in players],
+        "short": [p.short for p in players], "shapley": phi, "standalone": alone,
+        "saving": np.array(alone) - phi,
+    })
+    df.attrs.update(labels=SHAPLEY_LABELS, grand_cost=costs[(1 << len(players)) - 1],
+                    metric=metric, metric_label=METRIC_LABELS[metric], scenario=scenario)
+    return df
+
+
+def allocation_keys() -> dict[str, str]:
+    """Allocation keys offered in the explorer (code -> Swedish label)."""
+    out = {k: parse_key(k).label for k in DEFAULT_KEYS}
+    out["usage"] = "användning (servrar)"
+    return out
+
+
+__all__ = [
+    "COMPARE_LABELS", "DEFAULT_KEYS", "KEY_BASES", "METRIC_LABELS", "PARTY_LABELS",
+    "SHAPLEY_LABELS", "ScenarioResult", "allocation_keys", "candidate_site_sets",
+    "coalition_costs", "compare_scenarios", "context", "evaluate", "key_weights", "party_costs",
+    "resolve_params", "shapley", "shapley_values", "standalone_check",
+]

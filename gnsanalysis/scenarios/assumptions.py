@@ -1,0 +1,363 @@
+"""The assumptions of the IT-serverdrift model: parameters with ranges, example demand, sites.
+
+Everything is read from ``gnsanalysis/config/it_assumptions.yaml``. A *parameter set* (the
+thing the model evaluates) is a plain ``dict[str, float | numpy.ndarray]``: scalars for one
+evaluation, equal-length 1-D arrays for a batch (Monte Carlo draws, tornado variations). The
+same model function accepts both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..config import CONFIG_DIR, load_config
+from ..errors import ConfigError, ParameterError
+from ..parties import Party, Registry, load_registry
+
+ASSUMPTIONS_FILE = "it_assumptions.yaml"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One uncertain input: low / mode / high with provenance."""
+
+    name: str
+    label: str
+    unit: str
+    low: float
+    mode: float
+    high: float
+    source: str
+    guess: bool
+    main: bool = False
+    integer: bool = False
+    note: str | None = None
+
+    @property
+    def fixed(self) -> bool:
+        return self.low == self.high
+
+    def check(self, where: str = "") -> None:
+        if not (self.low <= self.mode <= self.high):
+            raise ParameterError(
+                f"{where}Parametern {self.name!r} ({self.label}) har låg {self.low}, typvärde "
+                f"{self.mode} och hög {self.high}; det ska gälla låg ≤ typvärde ≤ hög. "
+                "Åtgärd: rätta intervallet."
+            )
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A party's (example) server demand and how it runs its servers today."""
+
+    party: Party
+    servers: float
+    rooms: float
+    s0_mode: str  # "own" | "contract"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A candidate host site for a shared hall."""
+
+    id: str
+    label: str
+    host: Party
+    external: bool
+    town: str
+    lat: float
+    lon: float
+    capacity_racks: float
+    coordinates_source: str
+    capacity_example: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Parameters, settings, per-party demand and sites, all from one YAML file."""
+
+    parameters: dict[str, Parameter]
+    settings: dict
+    demand: list[Demand]
+    demand_source: str
+    demand_example: bool
+    sites: dict[str, Site]
+    distance_references: list[dict]
+    meta: dict
+    registry: Registry = field(repr=False)
+
+    # -- views ---------------------------------------------------------------------------
+    @property
+    def horizon(self) -> int:
+        return int(self.settings.get("horizon_years", 5))
+
+    def base_params(self) -> dict[str, float]:
+        """Most-likely value of every parameter (the base case)."""
+        return {name: p.mode for name, p in self.parameters.items()}
+
+    def with_overrides(self, overrides: Mapping[str, object] | None) -> Assumptions:
+        """A copy with some parameters changed.
+
+        A value that is a number sets the mode (the range is widened to include it, so a slider
+        can go outside the sourced range; the table then says so); a mapping with any of
+        ``low``/``mode``/``high`` replaces those. Unknown names raise ParameterError.
+        """
+        if not overrides:
+            return self
+        params = dict(self.parameters)
+        for name, value in overrides.items():
+            if name not in params:
+                raise ParameterError(unknown_parameter_message(name, params))
+            p = params[name]
+            if isinstance(value, Mapping):
+                bad = set(value) - {"low", "mode", "high"}
+                if bad:
+                    raise ParameterError(
+                        f"Parametern {name!r}: okända fält {sorted(bad)}; tillåtna är low, mode "
+                        "och high."
+                    )
+                new = replace(
+                    p,
+                    **{k: _as_float(v, f"{name}.{k}") for k, v in value.items()},
+                )
+            else:
+                v = _as_float(value, name)
+                new = replace(p, mode=v, low=min(p.low, v), high=max(p.high, v))
+            new.check()
+            params[name] = new
+        return replace(self, parameters=params)
+
+    def table(self) -> pd.DataFrame:
+        """One row per parameter: name, label, unit, low, mode, high, guess, source, note."""
+        rows = [
+            {
+                "name": p.name, "label": p.label, "unit": p.unit, "low": p.low, "mode": p.mode,
+                "high": p.high, "guess": p.guess, "main": p.main, "source": p.source,
+                "note": p.note or "",
+            }
+            for p in self.parameters.values()
+        ]
+        df = pd.DataFrame(rows)
+        df.attrs["labels"] = PARAMETER_TABLE_LABELS
+        return df
+
+    def demand_table(self) -> pd.DataFrame:
+        """Per-party example demand: code, party, short, servers, rooms, racks, s0_mode."""
+        spr = float(self.settings.get("servers_per_rack", 12))
+        df = pd.DataFrame(
+            [
+                {
+                    "code": d.party.code, "party": d.party.name, "short": d.party.short,
+                    "servers": d.servers, "rooms": d.rooms, "racks": d.servers / spr,
+                    "s0_mode": d.s0_mode,
+                }
+                for d in self.demand
+            ]
+        )
+        df.attrs.update(example=self.demand_example, source=self.demand_source,
+                        labels=DEMAND_LABELS)
+        return df
+
+    def site_table(self) -> pd.DataFrame:
+        df = pd.DataFrame(
+            [
+                {
+                    "site": s.id, "label": s.label, "host": s.host.name, "external": s.external,
+                    "town": s.town, "lat": s.lat, "lon": s.lon,
+                    "capacity_racks": s.capacity_racks,
+                    "coordinates_source": s.coordinates_source,
+                }
+                for s in self.sites.values()
+            ]
+        )
+        df.attrs["labels"] = SITE_LABELS
+        return df
+
+
+PARAMETER_TABLE_LABELS = {
+    "name": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg",
+    "mode": "Troligast", "high": "Hög", "guess": "Uppskattning utan källa", "main": "Reglage",
+    "source": "Källa", "note": "Kommentar",
+}
+DEMAND_LABELS = {
+    "code": "Kod", "party": "Part", "short": "Part", "servers": "Servrar (exempel)",
+    "rooms": "Serverrum (exempel)", "racks": "Rack (beräknat)", "s0_mode": "Drift i dag",
+}
+SITE_LABELS = {
+    "site": "Plats-id", "label": "Plats", "host": "Värd", "external": "Extern värd",
+    "town": "Ort", "lat": "Latitud", "lon": "Longitud", "capacity_racks": "Kapacitet (rack, exempel)",
+    "coordinates_source": "Koordinater",
+}
+
+
+def _as_float(value, name: str) -> float:
+    if isinstance(value, bool):
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, som inte är ett tal.")
+    try:
+        out = float(str(value).replace(",", ".").replace("\u2212", "-").replace(" ", "")) \
+            if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"Parametern {name!r} har värdet {value!r}, som inte är ett tal. "
+            "Förväntade t.ex. 0,9 eller 25000."
+        ) from None
+    if not np.isfinite(out):
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, som inte är ändligt.")
+    return out
+
+
+def unknown_parameter_message(name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
+    text = f"Okänd parameter {name!r} i IT-serverdriftsmodellen."
+    if close:
+        text += f" Menade du {' eller '.join(repr(c) for c in close)}?"
+    return text + f" Kända parametrar: {', '.join(sorted(known))}."
+
+
+def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
+    where = f"Antagandefilen {source}: "
+    raw_params = data.get("parameters")
+    if not isinstance(raw_params, Mapping) or not raw_params:
+        raise ConfigError(where + "avsnittet 'parameters' saknas eller är tomt.")
+    params: dict[str, Parameter] = {}
+    for name, raw in raw_params.items():
+        missing = [k for k in ("label", "unit", "low", "mode", "high", "source", "guess")
+                   if k not in raw]
+        if missing:
+            raise ConfigError(where + f"parametern {name!r} saknar {', '.join(missing)}.")
+        try:
+            p = Parameter(
+                name=str(name), label=str(raw["label"]), unit=str(raw["unit"]),
+                low=float(raw["low"]), mode=float(raw["mode"]), high=float(raw["high"]),
+                source=str(raw["source"]), guess=bool(raw["guess"]),
+                main=bool(raw.get("main", False)), integer=bool(raw.get("integer", False)),
+                note=raw.get("note"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(where + f"parametern {name!r} har ett värde som inte är ett tal: "
+                              f"{exc}.") from exc
+        try:
+            p.check()
+        except ParameterError as exc:
+            raise ConfigError(where + str(exc)) from None
+        params[p.name] = p
+
+    demand_block = data.get("party_demand") or {}
+    demand = []
+    for raw in demand_block.get("parties") or []:
+        party = registry.resolve(str(raw["party"]), parties_only=True)
+        mode = str(raw.get("s0_mode", "own"))
+        if mode not in ("own", "contract"):
+            raise ConfigError(where + f"{party.name}: s0_mode {mode!r} ska vara own eller contract.")
+        demand.append(Demand(party, float(raw["servers"]), float(raw.get("rooms", 1)), mode))
+    codes = [d.party.code for d in demand]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(where + "en part förekommer mer än en gång under party_demand.")
+    missing_parties = [p.name for p in registry.parties if p.code not in codes]
+    if missing_parties:
+        raise ConfigError(where + f"efterfrågan saknas för {', '.join(missing_parties)}. "
+                          "Åtgärd: lägg till dem under party_demand (0 servrar om ingen).")
+    order = {p.code: i for i, p in enumerate(registry.parties)}
+    demand.sort(key=lambda d: order[d.party.code])
+
+    sites = {}
+    for raw in data.get("sites") or []:
+        host = registry.resolve(str(raw["host"]))
+        sites[str(raw["id"])] = Site(
+            id=str(raw["id"]), label=str(raw["label"]), host=host,
+            external=bool(raw.get("external", not host.party)), town=str(raw.get("town", "")),
+            lat=float(raw["lat"]), lon=float(raw["lon"]),
+            capacity_racks=float(raw["capacity_racks"]),
+            coordinates_source=str(raw.get("coordinates_source", "")),
+            capacity_example=bool(raw.get("capacity_example", True)), note=raw.get("note"),
+        )
+    return Assumptions(
+        parameters=params, settings=dict(data.get("settings") or {}), demand=demand,
+        demand_source=str(demand_block.get("source", "")),
+        demand_example=bool(demand_block.get("example", True)), sites=sites,
+        distance_references=list(data.get("distance_references") or []),
+        meta=dict(data.get("meta") or {}) | {"msb_note": data.get("msb_note", "")},
+        registry=registry,
+    )
+
+
+@cache
+def _default() -> Assumptions:
+    return _parse(load_config(ASSUMPTIONS_FILE), load_registry(), ASSUMPTIONS_FILE)
+
+
+def load_assumptions(path: str | Path | None = None, registry: Registry | None = None
+                     ) -> Assumptions:
+    """The shipped assumptions (cached) or those in ``path``."""
+    if path is None and registry is None:
+        return _default()
+    if path is None:
+        path = CONFIG_DIR / ASSUMPTIONS_FILE
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Antagandefilen {path} saknas.") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Antagandefilen {path} är inte giltig YAML: {exc}") from exc
+    return _parse(data, registry or load_registry(), str(path))
+
+
+# ---------------------------------------------------------------------------------------
+# sampling
+# ---------------------------------------------------------------------------------------
+def sample(assumptions: Assumptions, n: int, seed: int | None = None,
+           distribution: str | None = None) -> dict[str, np.ndarray]:
+    """``n`` joint draws of every parameter (independent), reproducible with ``seed``.
+
+    PERT (Beta with λ = 4) by default, or triangular. Fixed parameters (low == high) are
+    constant arrays. Parameters are drawn in file order from one generator, so the same seed
+    and the same file give the same draws.
+    """
+    if n < 1:
+        raise ParameterError(f"Antalet dragningar måste vara minst 1, inte {n}.")
+    distribution = distribution or assumptions.settings.get("distribution", "pert")
+    if distribution not in ("pert", "triangular"):
+        raise ParameterError(
+            f"Okänd fördelning {distribution!r}; välj 'pert' eller 'triangular'."
+        )
+    if seed is None:
+        seed = int(assumptions.settings.get("default_seed", 0))
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    for name, p in assumptions.parameters.items():
+        if p.fixed:
+            out[name] = np.full(n, p.mode)
+            continue
+        width = p.high - p.low
+        if distribution == "triangular":
+            out[name] = rng.triangular(p.low, p.mode, p.high, size=n)
+        else:
+            alpha = 1 + 4 * (p.mode - p.low) / width
+            beta = 1 + 4 * (p.high - p.mode) / width
+            out[name] = p.low + width * rng.beta(alpha, beta, size=n)
+    return out
+
+
+def guess_summary(assumptions: Assumptions) -> dict:
+    """Which parameters are guesses; Swedish sentence for the report."""
+    guesses = [p for p in assumptions.parameters.values() if p.guess]
+    sourced = [p for p in assumptions.parameters.values() if not p.guess]
+    text = (
+        f"{len(guesses)} av {len(assumptions.parameters)} antaganden är uppskattningar utan källa"
+        " (exempelantaganden); dessutom är parternas serverantal och hallarnas kapacitet "
+        "exempeldata."
+    )
+    return {"guesses": [p.name for p in guesses], "sourced": [p.name for p in sourced],
+            "text": text}

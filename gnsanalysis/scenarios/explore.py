@@ -1,0 +1,180 @@
+"""One entry point for the report and the interactive explorer, and the parameter YAML.
+
+The explorer's state is a flat mapping (also the notebook's parameter set, so that a saved
+file replays with ``gns report it-serverdrift -f FILE.yaml``)::
+
+    coalition: [Krokom, Östersund, ...]   # null = parties that seek/offer space in the matrix
+    allocation_key: usage                 # equal | population | usage | budget | "1/3 equal + 2/3 population"
+    hosts: {S1: krokom, S2: [krokom, berg]}   # optional; default = cheapest feasible
+    n_draws: 20000
+    seed: 20190208
+    assumptions: {electricity_price: 1.2, pue_hall: {low: 1.2, mode: 1.4, high: 1.6}}
+
+:func:`explore` takes that mapping and returns every table the report needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from ..allocation import parse_key
+from ..errors import ParameterError
+from .api import compare_scenarios, party_costs, shapley, standalone_check
+from .assumptions import guess_summary, load_assumptions
+from .model import SCENARIO_CODES
+
+STATE_KEYS = {
+    "coalition": "Deltagande parter (lista med namn; tom = parterna som markerat intresse)",
+    "allocation_key": "Fördelningsnyckel för gemensamma kostnader",
+    "hosts": "Platser för S1 och S2 (plats-id)",
+    "n_draws": "Antal dragningar i Monte Carlo-simuleringen",
+    "seed": "Startvärde för slumptalen",
+    "assumptions": "Ändrade antaganden (namn: värde eller {low, mode, high})",
+}
+DEFAULT_STATE = {
+    "coalition": None, "allocation_key": "usage", "hosts": {}, "n_draws": 20000,
+    "seed": 20190208, "assumptions": {},
+}
+
+
+def validate_state(state: Mapping | None) -> dict:
+    """A complete, checked state; unknown names raise ParameterError (Swedish)."""
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STATE.items()}
+    if state is None:
+        return out
+    if not isinstance(state, Mapping):
+        raise ParameterError(f"Parametrarna ska vara en tabell (namn: värde), inte {type(state).__name__}.")
+    for name, value in state.items():
+        if name not in STATE_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(name), list(STATE_KEYS), n=1)
+            hint = f" Menade du {close[0]!r}?" if close else ""
+            raise ParameterError(f"Okänd parameter {name!r}.{hint} Kända: {', '.join(STATE_KEYS)}.")
+        out[name] = value
+    a = load_assumptions()
+    a.with_overrides(out["assumptions"] or {})  # validates names and values
+    if out["coalition"] is not None:
+        if isinstance(out["coalition"], str) or not all(isinstance(x, str) for x in out["coalition"]):
+            raise ParameterError("Parametern 'coalition' ska vara en lista med partsnamn.")
+        a.registry.resolve_many(out["coalition"], parties_only=True)
+        out["coalition"] = list(out["coalition"])
+    parse_key(out["allocation_key"])
+    hosts = out["hosts"] or {}
+    if not isinstance(hosts, Mapping):
+        raise ParameterError("Parametern 'hosts' ska vara en tabell, t.ex. {S1: krokom}.")
+    for code, value in hosts.items():
+        if code not in ("S1", "S2"):
+            raise ParameterError(f"Platser kan bara anges för S1 och S2, inte {code!r}.")
+        for site in [value] if isinstance(value, str) else list(value):
+            if site not in a.sites:
+                raise ParameterError(f"Okänd plats {site!r} för {code}. Kända: {', '.join(a.sites)}.")
+    out["hosts"] = dict(hosts)
+    for name in ("n_draws", "seed"):
+        v = out[name]
+        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "n_draws" else 0):
+            raise ParameterError(f"Parametern {name!r} ska vara ett positivt heltal, inte {v!r}.")
+    return out
+
+
+def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
+    """Write a validated state to ``path`` (UTF-8 YAML, keys in a fixed order)."""
+    state = validate_state(overrides)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
+            "# Återskapa rapporten: gns report it-serverdrift -f " + path.name + "\n")
+    text += yaml.safe_dump(_plain(state), allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_params_yaml(path: str | Path) -> dict:
+    """Read and validate a state written by :func:`save_params_yaml` (or by hand)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ParameterError(f"Parameterfilen {path} finns inte.") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"Parameterfilen {path} är inte giltig YAML: {exc}") from None
+    try:
+        return validate_state(data)
+    except ParameterError as exc:
+        raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
+
+
+def _plain(value):
+    import numpy as np
+
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
+    """Every result for a state (see module doc).
+
+    Always: ``state``, ``assumptions`` (Assumptions with overrides), ``parameters`` (table),
+    ``guesses`` (dict with Swedish ``text``), ``compare`` (compare_scenarios),
+    ``party_costs`` (scenario -> DataFrame for the chosen key plus equal and population),
+    ``standalone`` (flagged rows over all joint scenarios).
+    With ``full=True`` also: ``shapley`` (S1), ``montecarlo`` (MonteCarloResult),
+    ``mc_summary``, ``mc_party``, ``tornado``, ``break_even``, ``rules``, ``distances``,
+    ``dso`` (DsoResult).
+    """
+    import pandas as pd
+
+    state = validate_state(overrides)
+    a = load_assumptions().with_overrides(state["assumptions"])
+    params = None  # the overridden modes are inside `a`
+    out = {"state": state, "assumptions": a, "parameters": a.table(), "guesses": guess_summary(a)}
+    cmp = compare_scenarios(state["coalition"], params, hosts=state["hosts"], assumptions=a)
+    out["compare"] = cmp
+    keys = list(dict.fromkeys([state["allocation_key"], "equal", "population"]))
+    per, flagged = {}, []
+    for code, res in cmp.attrs["results"].items():
+        if not res.feasible:
+            continue
+        per[code] = party_costs(res, keys=keys, assumptions=a)
+        if code != "S0":
+            flagged.append(standalone_check(res, keys=keys, assumptions=a))
+    out["party_costs"] = per
+    out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
+    if not full:
+        return out
+    from .discovery import discovery_rules
+    from .dso import dso_options
+    from .montecarlo import run_montecarlo
+    from .redundancy import site_distances
+    from .sensitivity import break_even, tornado
+
+    feasible = [c for c in SCENARIO_CODES if cmp.attrs["results"][c].feasible]
+    s1 = cmp.attrs["results"]["S1"]
+    hosts = {c: [s.id for s in cmp.attrs["results"][c].sites] for c in ("S1", "S2")
+             if cmp.attrs["results"][c].feasible}
+    if s1.feasible:
+        out["shapley"] = shapley("S1", state["coalition"], hosts=None, assumptions=a)
+    mc = run_montecarlo(state["n_draws"], state["seed"], state["coalition"], scenarios=feasible,
+                        hosts=hosts, key=state["allocation_key"], assumptions=a)
+    out["montecarlo"] = mc
+    out["mc_summary"] = mc.summary()
+    out["mc_party"] = mc.party_summary()
+    if s1.feasible:
+        out["tornado"] = tornado("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
+                                 assumptions=a)
+        out["break_even"] = break_even("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
+                                       assumptions=a)
+        from .discovery import discovery_rules as _rules
+
+        out["rules"] = _rules(mc, "S1", assumptions=a)
+    out["distances"] = site_distances(a)
+    out["dso"] = dso_options()
+    return out

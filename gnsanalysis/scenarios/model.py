@@ -1,0 +1,369 @@
+"""The five-year cost model of the IT-serverdrift scenarios S0–S4.
+
+One function (:func:`compute`) prices a scenario for a coalition. It is written with numpy
+broadcasting only, so every parameter may be a scalar (one evaluation) or a 1-D array of
+length B (B Monte Carlo draws, B tornado variations); the coalition mask may also be a (B, P)
+array (B coalitions, used for the Shapley value). Results are arrays of shape
+``(..., P, T)`` for costs that stay with a party ("direct") and ``(..., T)`` for costs of the
+shared facility or contract ("joint"), where P is the number of parties (registry order) and T
+the horizon in years.
+
+Scenarios
+---------
+S0  today: each party runs its own server rooms; Åre buys operations through the Region's
+    contract (``s0_mode: contract``).
+S1  one shared hall at a site that is offered (a party offering space in the stakeholder
+    matrix, or Räddningstjänstförbundet's hall in Trygghetens hus as an external host).
+S2  two geographically separate halls; a share of the servers is duplicated for redundancy.
+S3  a common operations partner (price per server; the party keeps part of the system work).
+S4  a stepwise move to cloud services (linear ramp to the final share in year T); what is
+    left on premises runs as in S0.
+
+Cost conventions (stated in the report)
+---------------------------------------
+* Hardware is renewed on a rolling basis: an owner buys 1/L of its fleet each year (L =
+  depreciation years, rounded to whole years); depreciation is straight-line over L years,
+  including the purchases made before the horizon (sunk), so a scenario that stops buying
+  hardware still carries the remaining depreciation (stranded assets). A party that owned no
+  hardware before (Åre) buys its whole fleet in year 1.
+* Accounting cost per year = depreciation + running costs + one-off costs; the five-year
+  total is their sum. Cash flow = the same with investments instead of depreciation, minus the
+  book value of in-horizon investments left at the end (residual value); the net present
+  value discounts the cash flows at the end of each year with ``discount_rate``.
+* Migration happens in year 1; the old rooms keep running for ``parallel_months`` of year 1
+  (parallel running) while the new arrangement runs the whole year.
+* Expected outage cost (hours per year × cost per inhabitant and hour × population) is its own
+  line, included in totals when ``settings.include_outage_risk`` is true.
+* Connectivity covers links to a hall or partner only; internet access is the same in every
+  scenario and left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+SCENARIO_CODES = ("S0", "S1", "S2", "S3", "S4")
+
+SCENARIO_LABELS = {
+    "S0": "Nuläge: egna serverrum (Åre via regionens avtal)",
+    "S1": "En gemensam serverhall",
+    "S2": "Två geografiskt skilda hallar",
+    "S3": "Gemensam driftpartner",
+    "S4": "Stegvis flytt till molntjänster",
+}
+SCENARIO_SHORT = {
+    "S0": "Nuläge", "S1": "Gemensam hall", "S2": "Två hallar", "S3": "Driftpartner",
+    "S4": "Moln stegvis",
+}
+
+#: Accounting cost components, in display order, with Swedish labels.
+COMPONENT_LABELS = {
+    "hardware_depreciation": "Avskrivning servrar och lagring",
+    "hardware_support": "Support och underhåll av hårdvara",
+    "licences": "Licenser",
+    "power": "El (inkl. PUE)",
+    "staff": "Personal",
+    "facility": "Lokal: hyra och drift",
+    "facility_depreciation": "Avskrivning hallinvestering",
+    "connectivity": "Förbindelser",
+    "partner_fees": "Driftpartner",
+    "cloud_fees": "Molntjänster",
+    "migration": "Flytt (engång)",
+    "parallel_running": "Parallelldrift (engång)",
+    "procurement": "Upphandling (engång)",
+    "outage_risk": "Förväntad avbrottskostnad (risk)",
+}
+COMPONENTS = tuple(COMPONENT_LABELS)
+BUDGET_COMPONENTS = tuple(c for c in COMPONENTS if c != "outage_risk")
+DEPRECIATION_COMPONENTS = ("hardware_depreciation", "facility_depreciation")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Static per-party data in registry order (numpy vectors of length P)."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    servers: np.ndarray
+    rooms: np.ndarray
+    population: np.ndarray
+    contract: np.ndarray  # bool: S0 through an operations contract (Åre)
+    horizon: int
+    hours_per_year: float
+    servers_per_rack: float
+    facility_years: float
+    max_dep_years: int
+    include_risk: bool
+
+    @property
+    def n_parties(self) -> int:
+        return len(self.codes)
+
+    def index(self, code: str) -> int:
+        return self.codes.index(code)
+
+    def subset(self, codes) -> Context:
+        """The same context restricted to ``codes`` (registry order kept)."""
+        keep = [i for i, c in enumerate(self.codes) if c in set(codes)]
+        return replace(
+            self, codes=tuple(self.codes[i] for i in keep),
+            names=tuple(self.names[i] for i in keep), servers=self.servers[keep],
+            rooms=self.rooms[keep], population=self.population[keep],
+            contract=self.contract[keep],
+        )
+
+
+@dataclass(frozen=True)
+class Hall:
+    """One hall used by S1/S2: the host party's index (None for an external host)."""
+
+    site: str
+    host_index: int | None
+    external: bool
+
+
+def batch_shape(params: dict, mask: np.ndarray) -> tuple[int, ...]:
+    return np.broadcast_shapes(*(np.shape(v) for v in params.values()), np.shape(mask)[:-1])
+
+
+def compute(code: str, params: dict, ctx: Context, mask, halls: tuple[Hall, ...] = ()
+            ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Price scenario ``code`` for the coalition ``mask`` (0/1 per party, or (B, P)).
+
+    Returns ``(direct, joint, cash)``: accounting components per party ``(..., P, T)``,
+    accounting components of the shared part ``(..., T)``, and the cash-only items
+    ``hardware_capex`` (..., P, T), ``hardware_residual`` (..., P), ``facility_capex``
+    (..., T) and ``facility_residual`` (...,). Parties outside the coalition are zero.
+    """
+    if code not in SCENARIO_CODES:
+        raise ValueError(code)
+    T = ctx.horizon
+    mask = np.asarray(mask, dtype=float)
+    bshape = batch_shape(params, mask)
+    P = ctx.n_parties
+    full_pt = bshape + (P, T)
+    full_t = bshape + (T,)
+
+    def b(name):  # broadcast to (..., 1, 1) against (P, T)
+        return np.asarray(params[name], dtype=float)[..., None, None]
+
+    def bj(name):  # broadcast to (..., 1) against (T,)
+        return np.asarray(params[name], dtype=float)[..., None]
+
+    t = np.arange(1, T + 1, dtype=float)
+    first = (t == 1).astype(float)
+    n = ctx.servers[:, None]
+    rooms = ctx.rooms[:, None]
+    pop = ctx.population[:, None]
+    contract = ctx.contract[:, None]
+    own = ~contract
+    m = mask[..., :, None]
+    members = mask.sum(axis=-1)  # (...)
+    N = (mask * ctx.servers).sum(axis=-1)[..., None]  # (..., 1) servers of the coalition
+
+    wage = b("salary_month") * 12 * (1 + b("po_rate"))
+    wage_j = bj("salary_month") * 12 * (1 + bj("po_rate"))
+    kwh_price = ctx.hours_per_year * b("server_power_kw") * b("electricity_price")
+    kwh_price_j = ctx.hours_per_year * bj("server_power_kw") * bj("electricity_price")
+    admin = n / b("servers_per_admin")  # FTE of system administration per party
+    pm = b("parallel_months") / 12
+    risk_unit = b("outage_cost_per_capita_hour") * pop
+
+    direct = {c: np.zeros(full_pt) for c in COMPONENTS}
+    joint = {c: np.zeros(full_t) for c in COMPONENTS}
+
+    # what the rooms of today cost per year (own parties) -- reused for parallel running
+    room_facility = rooms * (b("room_upkeep") + b("room_rent"))
+    room_staff = rooms * b("room_fte") * wage
+    room_power = n * kwh_price * b("pue_room")
+
+    def parallel_running():
+        own_part = room_facility + room_staff + room_power
+        contract_part = n * b("partner_price_per_server")
+        return np.where(own, own_part, contract_part) * pm * first
+
+    if code == "S0":
+        fleet = np.where(own, n, 0.0) + 0 * t
+        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+        direct["licences"] = n * b("licence_per_server") + 0 * t
+        direct["power"] = np.where(own, room_power, 0.0) + 0 * t
+        direct["staff"] = np.where(own, admin * wage + room_staff,
+                                   b("partner_retained_admin_share") * admin * wage) + 0 * t
+        direct["facility"] = np.where(own, room_facility, 0.0) + 0 * t
+        direct["partner_fees"] = np.where(contract, n * b("partner_price_per_server"), 0.0) + 0 * t
+        direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + 0 * t
+        direct["outage_risk"] = np.where(own, b("outage_hours_room"),
+                                         b("outage_hours_partner")) * risk_unit + 0 * t
+
+    elif code in ("S1", "S2"):
+        two = code == "S2"
+        r = b("replication_share") if two else 0.0
+        r_j = bj("replication_share") if two else 0.0
+        fleet = n * (1 + r) + 0 * t
+        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+        direct["licences"] = n * (1 + r) * b("licence_per_server") + 0 * t
+        direct["staff"] = admin * wage + 0 * t
+        host_flag = np.zeros(P, dtype=bool)
+        for hall in halls:
+            if hall.host_index is not None:
+                host_flag[hall.host_index] = True
+        links_per_party = 2.0 if two else 1.0
+        direct["connectivity"] = np.where(host_flag[:, None], 0.0,
+                                          links_per_party * b("link_cost")) + 0 * t
+        direct["parallel_running"] = parallel_running()
+        direct["outage_risk"] = b("outage_hours_two_halls" if two else "outage_hours_hall") \
+            * risk_unit + 0 * t
+        hall_servers = N * (1 + r_j)  # (..., 1)
+        joint["power"] = hall_servers * kwh_price_j * bj("pue_hall") + 0 * t
+        joint["staff"] = len(halls) * bj("hall_fte") * wage_j + 0 * t
+        per_hall = hall_servers / max(len(halls), 1)
+        racks = np.ceil(per_hall / ctx.servers_per_rack - 1e-9)
+        facility = np.zeros(full_t)
+        hall_capex = np.zeros(bshape + (1,))
+        for hall in halls:
+            if hall.external:
+                facility = facility + racks * bj("external_rack_price")
+            else:
+                facility = facility + bj("hall_upkeep")
+                hall_capex = hall_capex + bj("hall_capex")
+        joint["facility"] = facility + 0 * t
+        if two:
+            joint["connectivity"] = bj("interhall_link") + 0 * t
+        joint["migration"] = N * bj("migration_per_server") * first
+        joint["facility_depreciation"] = hall_capex / ctx.facility_years * (t <= ctx.facility_years)
+        facility_capex = hall_capex * first
+        facility_residual = hall_capex[..., 0] * max(0.0, 1 - T / ctx.facility_years)
+
+    elif code == "S3":
+        fleet = np.zeros((P, T))
+        direct["licences"] = n * b("licence_per_server") + 0 * t
+        direct["staff"] = b("partner_retained_admin_share") * admin * wage + 0 * t
+        direct["partner_fees"] = n * b("partner_price_per_server") + 0 * t
+        direct["connectivity"] = b("link_cost") + 0 * t
+        direct["parallel_running"] = parallel_running()
+        direct["outage_risk"] = b("outage_hours_partner") * risk_unit + 0 * t
+        joint["migration"] = N * bj("migration_per_server") * first
+        joint["procurement"] = bj("procurement_cost") * first
+
+    elif code == "S4":
+        share = b("cloud_share_final") * t / T  # (..., 1, T)
+        prev = b("cloud_share_final") * (t - 1) / T
+        onprem = 1 - share
+        fleet = np.where(own, n * onprem, 0.0)
+        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+        direct["licences"] = n * onprem * b("licence_per_server")
+        direct["power"] = np.where(own, room_power * onprem, 0.0)
+        retained = np.where(own, 1.0, b("partner_retained_admin_share"))
+        direct["staff"] = (admin * wage * (retained * onprem + b("cloud_admin_factor") * share)
+                           + np.where(own, room_staff, 0.0))
+        direct["facility"] = np.where(own, room_facility, 0.0) + 0 * t
+        direct["partner_fees"] = np.where(contract, n * onprem * b("partner_price_per_server"), 0.0)
+        direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + 0 * t
+        discount = np.where(members >= 2, np.asarray(params["joint_cloud_discount"], float), 0.0)
+        direct["cloud_fees"] = n * share * b("cloud_price_per_server") * (1 - discount[..., None, None])
+        direct["migration"] = n * (share - prev) * b("cloud_migration_per_server")
+        base_hours = np.where(own, b("outage_hours_room"), b("outage_hours_partner"))
+        direct["outage_risk"] = (base_hours * onprem + b("outage_hours_cloud") * share) * risk_unit
+        joint["procurement"] = bj("procurement_cost") * first
+
+    # hardware: rolling renewal, depreciation over L years with pre-horizon purchases
+    L = np.clip(np.rint(b("depreciation_years")), 1, ctx.max_dep_years)
+    price = b("server_capex")
+    fleet = np.broadcast_to(fleet, np.broadcast_shapes(np.shape(fleet), np.shape(L)))
+    t_idx = t - 1
+    new_owner_buys = (np.mod(t_idx, L) == 0).astype(float)
+    capex = np.where(own, fleet * price / L, fleet * price * new_owner_buys)
+    history = np.where(own, n * price / L, 0.0)  # purchases per year before the horizon
+    K = int(min(ctx.max_dep_years, np.max(L)))  # older purchases are fully depreciated
+    hist_block = np.broadcast_to(history, np.broadcast_shapes(np.shape(history), capex.shape[:-1] + (1,)))
+    hist_block = np.broadcast_to(hist_block, capex.shape[:-1] + (K - 1,))
+    ext = np.concatenate([hist_block, capex], axis=-1)
+    dep = np.zeros(capex.shape)
+    residual = np.zeros(capex.shape[:-1])
+    for k in range(K):
+        live = k < L  # (..., 1, 1)
+        dep = dep + np.where(live, ext[..., K - 1 - k: K - 1 - k + T], 0.0) / L
+        if k < T:
+            residual = residual + np.where(
+                live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
+    direct["hardware_depreciation"] = dep
+
+    # shape, membership
+    everyone = mask.ndim == 1 and bool(np.all(mask == 1))  # the usual case: members only
+    for c in COMPONENTS:
+        if everyone:  # read-only views, no copies
+            direct[c] = np.broadcast_to(direct[c], full_pt)
+            joint[c] = np.broadcast_to(joint[c], full_t)
+        else:
+            direct[c] = np.broadcast_to(direct[c], full_pt) * m
+            joint[c] = np.broadcast_to(joint[c], full_t) * (members[..., None] > 0)
+    if code not in ("S1", "S2"):
+        facility_capex = np.zeros(full_t)
+        facility_residual = np.zeros(bshape)
+    cash = {
+        "hardware_capex": np.broadcast_to(capex, full_pt) * m,
+        "hardware_residual": np.broadcast_to(np.maximum(residual, 0.0), bshape + (P,)) * mask,
+        "facility_capex": np.broadcast_to(facility_capex, full_t),
+        "facility_residual": np.broadcast_to(facility_residual, bshape),
+    }
+    return direct, joint, cash
+
+
+def totals(direct: dict, joint: dict, cash: dict, params: dict, ctx: Context) -> dict:
+    """Coalition totals per year and over the horizon.
+
+    Returns arrays: ``yearly_cost`` (..., T) accounting incl. risk if configured,
+    ``yearly_budget`` (..., T) accounting excl. risk, ``yearly_risk``, ``yearly_cash`` (..., T),
+    and scalars per batch: ``cost``, ``budget``, ``risk``, ``npv``.
+    """
+    budget = sum(direct[c].sum(axis=-2) + joint[c] for c in BUDGET_COMPONENTS)
+    risk = direct["outage_risk"].sum(axis=-2) + joint["outage_risk"]
+    cost = budget + risk if ctx.include_risk else budget
+    deps = sum(direct[c].sum(axis=-2) + joint[c] for c in DEPRECIATION_COMPONENTS)
+    cash_flow = cost - deps + cash["hardware_capex"].sum(axis=-2) + cash["facility_capex"]
+    cash_flow = cash_flow.copy()
+    cash_flow[..., -1] -= cash["hardware_residual"].sum(axis=-1) + cash["facility_residual"]
+    npv = discount(cash_flow, params["discount_rate"])
+    return {
+        "yearly_cost": cost, "yearly_budget": budget, "yearly_risk": risk,
+        "yearly_cash": cash_flow, "cost": cost.sum(axis=-1), "budget": budget.sum(axis=-1),
+        "risk": risk.sum(axis=-1), "npv": npv,
+    }
+
+
+def discount(flows: np.ndarray, rate) -> np.ndarray:
+    """Present value of end-of-year flows (..., T) at ``rate`` (scalar or (...,))."""
+    T = flows.shape[-1]
+    t = np.arange(1, T + 1, dtype=float)
+    factors = (1 + np.asarray(rate, dtype=float)[..., None]) ** -t
+    return (flows * factors).sum(axis=-1)
+
+
+def _accumulate(arrays, shape) -> np.ndarray:
+    """Sum of broadcastable arrays into one new array (in place, no temporaries)."""
+    out = np.zeros(shape)
+    for a in arrays:
+        np.add(out, a, out=out)
+    return out
+
+
+def party_cash(direct: dict, cash: dict, ctx: Context) -> np.ndarray:
+    """Direct cash flows per party (..., P, T): accounting minus depreciation plus capex,
+    minus residual value in the last year."""
+    comps = BUDGET_COMPONENTS + (("outage_risk",) if ctx.include_risk else ())
+    shape = cash["hardware_capex"].shape
+    flows = _accumulate([direct[c] for c in comps if c != "hardware_depreciation"]
+                        + [cash["hardware_capex"]], shape)
+    flows[..., -1] -= cash["hardware_residual"]
+    return flows
+
+
+def joint_cash(joint: dict, cash: dict, ctx: Context) -> np.ndarray:
+    comps = BUDGET_COMPONENTS + (("outage_risk",) if ctx.include_risk else ())
+    shape = cash["facility_capex"].shape
+    flows = _accumulate([joint[c] for c in comps if c != "facility_depreciation"]
+                        + [cash["facility_capex"]], shape)
+    flows[..., -1] -= cash["facility_residual"]
+    return flows
