@@ -136,8 +136,8 @@ def write_index(reports_dir: Path | None = None) -> Path:
         rows.append(
             "<tr>"
             f'<th scope="row"><a href="{_html.escape(e["file"])}">{e["title"]}</a></th>'
-            f"<td>{_html.escape(period)}</td>"
-            f"<td>{_html.escape(e['data_date'])}</td>"
+            f'<td class="nowrap">{_html.escape(period)}</td>'
+            f'<td class="nowrap">{_html.escape(fmt.date(e["data_date"]) if e["data_date"] else "")}</td>'
             f"<td>{_html.escape(status.capitalize())}</td>"
             f"<td>{'Exempeldata' if e['example'] else 'Verkliga data'}</td>"
             "</tr>")
@@ -156,7 +156,7 @@ def write_index(reports_dir: Path | None = None) -> Path:
 <p>Gemensam nämnd för samverkan inom drift och service, utveckling samt specialistfunktioner (GNS).
 Rapporterna är byggda med gnsanalysis från underlaget i data/raw/. Varje rapport har en innehållshash
 i sidfoten som kan kontrolleras med <code>gns verify</code>.</p>
-<table class="gns-table">
+<table class="gns-table gns-index">
 <caption>Rapporter</caption>
 <thead><tr><th scope="col">Rapport</th><th scope="col">Period</th><th scope="col">Underlagets datum</th>
 <th scope="col">Status</th><th scope="col">Data</th></tr></thead>

@@ -1,0 +1,72 @@
+"""Full report build against the toolchain's floor, measured in the same run.
+
+Floor: the plain papermill CLI then the plain ``jupyter nbconvert --to html`` CLI on the same
+number of trivial one-cell notebooks, one after another (what a Makefile without gnsanalysis
+would do). Measured: ``gns build`` (all default reports, parallel workers, in-process export)
+into a temporary reports folder. Prints both times and the ratio; target ≤ 1.5×, aim < 1.0×.
+
+Usage: .venv/bin/python -m bench.build [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+BIN = Path(sys.executable).parent
+
+
+def _trivial_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1\nx")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+
+
+def floor_seconds(n: int, tmp: Path) -> float:
+    started = time.perf_counter()
+    for i in range(n):
+        src, out = tmp / f"t{i}.ipynb", tmp / f"t{i}.out.ipynb"
+        _trivial_notebook(src)
+        subprocess.run([str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(src), str(out)],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def build_seconds(tmp: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c",
+                    "import sys; from gnsanalysis.build import build_all; sys.exit(build_all(reports_dir=sys.argv[1]))",
+                    str(tmp)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.build")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv if argv is not None else [])
+    from gnsanalysis.build import default_runs
+
+    n = len(default_runs())
+    floors, builds = [], []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            floors.append(floor_seconds(n, Path(a)))
+            builds.append(build_seconds(Path(b)))
+    f, g = statistics.median(floors), statistics.median(builds)
+    print(f"reports: {n}; cores: {os.cpu_count()}; repeats: {args.repeat} (medians)")
+    print(f"floor (papermill CLI + nbconvert CLI, trivial notebooks, sequential): {f:.2f} s")
+    print(f"gns build (all default reports): {g:.2f} s")
+    print(f"ratio gns build / floor: {g / f:.2f}  (target ≤ 1.5, aim < 1.0)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
