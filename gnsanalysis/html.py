@@ -74,6 +74,24 @@ def front_matter(title: str, items: dict[str, str], subtitle: str | None = None)
     return Fragment(f'<header class="gns-front"><h1>{esc(title)}</h1>{sub}<dl>{rows}</dl></header>')
 
 
+DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckling samt "
+                 "specialistfunktioner (GNS)")
+
+
+def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str = "", datum: str = "",
+                 handlaggare: str = "", period: str = "", extra: dict[str, str] | None = None,
+                 is_example: bool = False, example_what: str = "Rapporten") -> Fragment:
+    """The report's first screen: title, the front-matter parameters, and the example banner.
+
+    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; every value is escaped.
+    """
+    items = {"Nämnd": namnd or DEFAULT_NAMND, "Period": period, "Diarienummer": diarienummer,
+             "Datum": fmt.date(datum) if datum else "", "Handläggare": handlaggare,
+             "Status": status.capitalize() if status else ""}
+    items.update(extra or {})
+    return join(front_matter(title, items), example_banner(is_example, example_what))
+
+
 def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
           formats: dict[str, object] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
     """An accessible table. ``formats`` maps column → callable(value) → str; other columns are text.

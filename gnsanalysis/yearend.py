@@ -189,23 +189,18 @@ def findings_text(ye: YearEnd) -> list[str]:
 
 # --------------------------------------------------------------------------- views (HTML)
 
-def front(ye: YearEnd, *, status: str, diarienummer: str, datum: str, handlaggare: str):
+def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
+    """Front matter: parameters win; empty parameters fall back to the input's metadata."""
     from . import html
 
     meta = ye.dataset.meta
-    items = {
-        "Nämnd": meta.get("namnd", ""),
-        "Period": f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
-        "Diarienummer": diarienummer or meta.get("diarienummer", ""),
-        "Datum": fmt.date(datum or str(meta.get("received", ""))) if (datum or meta.get("received")) else "",
-        "Handläggare": handlaggare,
-        "Status": status.capitalize(),
-        "Belopp": f"tusental kronor ({ye.unit}); kostnader med minustecken",
-    }
-    return html.join(html.front_matter(f"Årsbokslut {ye.year}", items,
-                                       subtitle="Gemensam nämnd för samverkan inom drift och service, "
-                                                "utveckling samt specialistfunktioner (GNS)"),
-                     html.example_banner(ye.dataset.is_example, f"Årsbokslutet {ye.year}"))
+    return html.report_front(
+        f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
+        diarienummer=diarienummer or meta.get("diarienummer", ""),
+        datum=datum or str(meta.get("received", "") or ""), handlaggare=handlaggare,
+        period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
+        extra={"Belopp": f"tusental kronor ({ye.unit}); kostnader med minustecken"},
+        is_example=ye.dataset.is_example, example_what=f"Årsbokslutet {ye.year}")
 
 
 def overview_table(ye: YearEnd):

@@ -3,6 +3,7 @@ CELLS = [
     ("code", '''
 period: str = "2018-12"  # Bokslutsperiod ÅÅÅÅ-12 (sista månaden som ingår)
 status: str = "utkast"  # Rapportens status: "utkast" eller "fastställd"
+namnd: str = ""  # Nämndens namn på försättsbladet; lämna tomt för indatafilens metadata
 diarienummer: str = ""  # Ärendets diarienummer; lämna tomt för att använda indatafilens metadata
 datum: str = ""  # Rapportdatum ÅÅÅÅ-MM-DD; lämna tomt för datumet då underlaget kom in
 handlaggare: str = "Sekretariatet, Region Jämtland Härjedalen"  # Handläggare som anges på rapporten
@@ -12,7 +13,8 @@ from gnsanalysis import html, rr, yearend
 
 data = yearend.load(period)
 rr.write_processed(data.table, data.dataset)
-yearend.front(data, status=status, diarienummer=diarienummer, datum=datum, handlaggare=handlaggare)
+yearend.front(data, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+              handlaggare=handlaggare)
 '''),
     ("md", "## Sammanfattning"),
     ("code", "html.paragraphs(yearend.summary(data))"),
@@ -29,7 +31,7 @@ yearend.front(data, status=status, diarienummer=diarienummer, datum=datum, handl
     ("md", "## Kontroll av tabellen"),
     ("code", "yearend.checks_view(data)"),
     ("code", '''
-html.footer({"period": period, "status": status, "diarienummer": diarienummer, "datum": datum,
-             "handlaggare": handlaggare}, [data.dataset])
+html.footer({"period": period, "status": status, "namnd": namnd, "diarienummer": diarienummer,
+             "datum": datum, "handlaggare": handlaggare}, [data.dataset])
 '''),
 ]
