@@ -1,0 +1,149 @@
+"""DSO options, site distances, the explorer state and its YAML, the widgets."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.scenarios import (
+    dso_options, explore, haversine_km, load_params_yaml, save_params_yaml, site_distances,
+    validate_state,
+)
+
+# ---------------------------------------------------------------------------------------
+# DSO
+# ---------------------------------------------------------------------------------------
+
+
+def test_dso_employment_840236_split_exactly_over_six():
+    res = dso_options()
+    emp = res.per_party["employment"]
+    assert int(emp.sum()) == 840236
+    paying = sorted(emp[emp > 0])
+    assert len(paying) == 6
+    assert paying == [140039] * 4 + [140040] * 2  # 840 236 = 6 × 140 039 + 2
+    assert any("inte vilka" in n for n in res.notes)
+
+
+def test_dso_hour_banks_and_competence():
+    res = dso_options()
+    opts = res.options.set_index("option")
+    assert opts.loc["hourbank_kommun", "per_party_max"] == 10 * 1100 * 12  # 132 000
+    assert opts.loc["hourbank_kommun", "per_year"] == 6 * 132000
+    assert opts.loc["hourbank_region", "per_year"] == 60 * 1100 * 12  # 792 000
+    assert int(res.per_party["hourbank_region"].sum()) == 792000
+    assert int(res.per_party["competence"].sum()) == 150000
+    assert (res.per_party["competence"] > 0).sum() == 9
+    assert opts.loc["competence", "decided"]
+    assert "tillsyn" in opts.loc["competence", "not_covered"]
+    assert "ombud" in opts.loc["hourbank_kommun", "not_covered"]
+
+
+def test_dso_participants_parameter():
+    res = dso_options(["Krokom", "Berg", "Region JH"])
+    emp = res.per_party.set_index("short")["employment"]
+    assert int(emp.sum()) == 840236 and emp["Region JH"] > 0 and emp["Åre"] == 0
+    assert res.per_party.set_index("short").loc["Region JH", "hourbank_kommun"] == 0
+    assert any("regionen ingår inte" in n for n in res.notes)
+    with pytest.raises(ParameterError, match="Okänd part"):
+        dso_options(["Narnia"])
+
+
+def test_dso_stated_figures_rechecked():
+    claims = dso_options().claims.set_index("claim")
+    ten = claims.loc["dso-timbank-10h"]
+    assert not ten["agrees"] and ten["computed"] == 11000 and ten["stated"] == 110000
+    assert "132 000" in ten["details"].replace("\u00a0", " ")
+    assert claims.loc["dso-timbank-60h", "agrees"]
+    assert claims.loc["dso-anstallning", "agrees"]  # 140 039,33 rounds to 140 039
+    assert "1,75" in claims.loc["dso-anstallning-palagg", "message"]
+
+
+# ---------------------------------------------------------------------------------------
+# distances
+# ---------------------------------------------------------------------------------------
+def test_haversine_one_degree_of_latitude():
+    assert haversine_km(0, 0, 1, 0) == pytest.approx(111.195, abs=0.01)
+
+
+def test_site_distances_are_information_not_verdicts():
+    df = site_distances()
+    assert len(df) == 10  # 5 sites, all pairs
+    pair = df[(df["site_a"] == "trygghetens_hus") & (df["site_b"] == "krokom")].iloc[0]
+    assert 15 < pair["distance_km"] < 25
+    assert df["distance_km"].max() < 200  # all candidate sites are in the county
+    assert "inte ett omdöme" in df.attrs["text"]
+    assert {r["km"] for r in df.attrs["references"]} >= {100, 200}
+
+
+# ---------------------------------------------------------------------------------------
+# explorer state and YAML
+# ---------------------------------------------------------------------------------------
+def test_params_yaml_round_trip(tmp_path):
+    state = {"coalition": ["Krokom", "Berg", "Östersund"], "allocation_key": "population",
+             "hosts": {"S1": "krokom", "S2": ["krokom", "berg"]}, "n_draws": 500, "seed": 9,
+             "assumptions": {"electricity_price": 1.2,
+                             "pue_hall": {"low": 1.2, "mode": 1.4, "high": 1.6}}}
+    path = save_params_yaml(tmp_path / "p.yaml", state)
+    text = path.read_text(encoding="utf-8")
+    assert "gns report it-serverdrift -f p.yaml" in text and "Östersund" in text
+    assert load_params_yaml(path) == validate_state(state)
+
+
+@pytest.mark.parametrize("state, match", [
+    ({"coalitoin": ["Krokom"]}, "Okänd parameter 'coalitoin'.*'coalition'"),
+    ({"assumptions": {"elpris": 1.0}}, "Okänd parameter 'elpris'"),
+    ({"assumptions": {"electricity_price": "mycket"}}, "inte är ett tal"),
+    ({"coalition": ["Narnia"]}, "Okänd part"),
+    ({"hosts": {"S1": "gotland"}}, "Okänd plats"),
+    ({"hosts": {"S3": "krokom"}}, "bara anges för S1 och S2"),
+    ({"allocation_key": "vikt"}, "Okänd fördelningsnyckel"),
+    ({"n_draws": 0}, "positivt heltal"),
+])
+def test_invalid_state_raises_parameter_error(state, match):
+    with pytest.raises(ParameterError, match=match):
+        validate_state(state)
+
+
+def test_load_params_yaml_names_the_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("assumptions:\n  elpris: 1\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="bad.yaml: Okänd parameter 'elpris'"):
+        load_params_yaml(path)
+    with pytest.raises(ParameterError, match="finns inte"):
+        load_params_yaml(tmp_path / "missing.yaml")
+
+
+def test_explore_light_uses_the_overrides():
+    base = explore(None, full=False)["compare"].set_index("scenario")
+    dear = explore({"assumptions": {"electricity_price": 1.5}}, full=False)["compare"]
+    dear = dear.set_index("scenario")
+    assert dear.loc["S0", "npv"] > base.loc["S0", "npv"]
+    out = explore({"coalition": ["Krokom", "Berg"], "allocation_key": "equal"}, full=False)
+    per = out["party_costs"]["S1"]
+    assert set(per["short"]) == {"Krokom", "Berg"} and "equal" in set(per["key"])
+
+
+def test_explore_full_small():
+    out = explore({"n_draws": 300}, full=True)
+    for key in ("shapley", "mc_summary", "mc_party", "tornado", "break_even", "rules",
+                "distances", "dso"):
+        assert key in out
+    assert out["montecarlo"].n == 300
+
+
+def test_widgets_build_update_and_save(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    box = build_explorer()
+    before = box.output.value
+    assert "Nuvärde" in before
+    box.controls["sliders"]["electricity_price"].value = 1.4
+    assert box.output.value != before
+    box.controls["parties"]["Åre kommun"].value = True
+    box.path.value = str(tmp_path / "w.yaml")
+    box.save()
+    state = load_params_yaml(tmp_path / "w.yaml")
+    assert "Åre kommun" in state["coalition"]
+    assert state["assumptions"]["electricity_price"] == pytest.approx(1.4)
