@@ -103,3 +103,17 @@ def test_discovery_rules_are_swedish_sentences():
         assert rule.startswith("Gemensam hall är inte billigast i ") and "körningarna" in rule
     assert 0 <= rules.attrs["base_rate"] <= 1
     assert rules["coverage"].between(0, 1).all()
+
+
+def test_guess_dependence_sentence_and_risk_switch():
+    from gnsanalysis.scenarios import compare_scenarios, guess_dependence
+
+    t = tornado("S1", "S0")
+    g = guess_dependence(t)
+    assert 0 <= g["share"] <= 1 and g["text"].startswith("Jämförelsen mellan S1 och S0 vilar")
+    a = load_assumptions().with_settings(include_outage_risk=False)
+    df = compare_scenarios(assumptions=a).set_index("scenario")
+    assert df.loc["S0", "cost"] == pytest.approx(df.loc["S0", "budget"])
+    with_risk = compare_scenarios().set_index("scenario")
+    assert with_risk.loc["S0", "cost"] == pytest.approx(
+        with_risk.loc["S0", "budget"] + with_risk.loc["S0", "risk"])

@@ -35,7 +35,7 @@ from .feasibility import default_coalition, load_matrix, offered_sites
 from .model import COMPONENT_LABELS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT
 from .montecarlo import MonteCarloResult, metric_one_at_a_time, run_montecarlo
 from .redundancy import haversine_km, site_distances
-from .sensitivity import break_even, tornado
+from .sensitivity import break_even, guess_dependence, tornado
 
 __all__ = [
     "COMPARE_LABELS", "COMPONENT_LABELS", "METRIC_LABELS", "PARTY_LABELS", "SCENARIO_CODES",
@@ -46,5 +46,5 @@ __all__ = [
     "haversine_km", "load_assumptions", "load_matrix", "load_params_yaml",
     "metric_one_at_a_time", "offered_sites", "party_costs", "run_montecarlo", "sample",
     "save_params_yaml", "shapley", "shapley_values", "site_distances", "standalone_check",
-    "tornado", "validate_state",
+    "tornado", "validate_state", "guess_dependence",
 ]

@@ -135,6 +135,14 @@ class Assumptions:
             params[name] = new
         return replace(self, parameters=params)
 
+    def with_settings(self, **settings) -> Assumptions:
+        """A copy with model settings changed (e.g. ``include_outage_risk=False``)."""
+        unknown = set(settings) - set(self.settings)
+        if unknown:
+            raise ParameterError(f"Okända modellinställningar: {', '.join(sorted(unknown))}. "
+                                 f"Kända: {', '.join(self.settings)}.")
+        return replace(self, settings=self.settings | settings)
+
     def table(self) -> pd.DataFrame:
         """One row per parameter: name, label, unit, low, mode, high, guess, source, note."""
         rows = [

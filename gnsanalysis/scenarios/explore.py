@@ -33,10 +33,11 @@ STATE_KEYS = {
     "n_draws": "Antal dragningar i Monte Carlo-simuleringen",
     "seed": "Startvärde för slumptalen",
     "assumptions": "Ändrade antaganden (namn: värde eller {low, mode, high})",
+    "include_outage_risk": "Räkna med förväntad avbrottskostnad i summorna (ja/nej)",
 }
 DEFAULT_STATE = {
     "coalition": None, "allocation_key": "usage", "hosts": {}, "n_draws": 20000,
-    "seed": 20190208, "assumptions": {},
+    "seed": 20190208, "assumptions": {}, "include_outage_risk": True,
 }
 
 
@@ -73,6 +74,9 @@ def validate_state(state: Mapping | None) -> dict:
             if site not in a.sites:
                 raise ParameterError(f"Okänd plats {site!r} för {code}. Kända: {', '.join(a.sites)}.")
     out["hosts"] = dict(hosts)
+    if not isinstance(out["include_outage_risk"], bool):
+        raise ParameterError("Parametern 'include_outage_risk' ska vara true eller false, inte "
+                             f"{out['include_outage_risk']!r}.")
     for name in ("n_draws", "seed"):
         v = out[name]
         if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "n_draws" else 0):
@@ -133,7 +137,8 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     import pandas as pd
 
     state = validate_state(overrides)
-    a = load_assumptions().with_overrides(state["assumptions"])
+    a = load_assumptions().with_overrides(state["assumptions"]).with_settings(
+        include_outage_risk=state["include_outage_risk"])
     params = None  # the overridden modes are inside `a`
     out = {"state": state, "assumptions": a, "parameters": a.table(), "guesses": guess_summary(a)}
     cmp = compare_scenarios(state["coalition"], params, hosts=state["hosts"], assumptions=a)
@@ -170,6 +175,9 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     if s1.feasible:
         out["tornado"] = tornado("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
                                  assumptions=a)
+        from .sensitivity import guess_dependence
+
+        out["guess_dependence"] = guess_dependence(out["tornado"], a)
         out["break_even"] = break_even("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
                                        assumptions=a)
         from .discovery import discovery_rules as _rules

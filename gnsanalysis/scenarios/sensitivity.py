@@ -158,7 +158,13 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
     return df
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _fmt(value: float) -> str:
+    if value == int(value) and abs(value) < 100:
+        return number(value, 0)
     decimals = 0 if abs(value) >= 100 else 2 if abs(value) < 10 else 1
     return number(value, decimals)
 
@@ -168,10 +174,31 @@ def _break_even_message(p, value, within, base_value, diff) -> str:
     b = diff.b.title if diff.b is not None else "noll"
     if not np.isfinite(value):
         who = a if base_value < 0 else b
-        return (f"Ingen brytpunkt: {who} är billigast oavsett {p.label.lower()} inom "
+        return (f"Ingen brytpunkt: {who} är billigast oavsett {_lower_first(p.label)} inom "
                 f"{_fmt(max(0.0, p.low - 3 * (p.high - p.low)))}–{_fmt(p.high + 3 * (p.high - p.low))} "
                 f"{p.unit}, när övriga antaganden har sina troligaste värden.")
     where = "inom" if within else "utanför"
-    return (f"{a} och {b} kostar lika mycket när {p.label.lower()} är {_fmt(value)} {p.unit} "
+    return (f"{a} och {b} kostar lika mycket när {_lower_first(p.label)} är {_fmt(value)} {p.unit} "
             f"(troligast {_fmt(p.mode)}; brytpunkten ligger {where} intervallet "
             f"{_fmt(p.low)}–{_fmt(p.high)}).")
+
+
+def guess_dependence(tornado_df: pd.DataFrame, assumptions: Assumptions | None = None) -> dict:
+    """How much of a comparison's sensitivity comes from guessed parameters.
+
+    Uses the tornado swings (sum of squared swings as a variance-like measure). Returns
+    ``share`` (0–1), ``top_guesses`` (labels of the largest guessed drivers) and ``text``, a
+    Swedish sentence saying which conclusion rests mostly on guesses.
+    """
+    sq = tornado_df["swing"].to_numpy(dtype=float) ** 2
+    total = float(sq.sum())
+    guess = tornado_df["guess"].to_numpy(dtype=bool)
+    share = float(sq[guess].sum() / total) if total else 0.0
+    top = [lbl for lbl, g in zip(tornado_df["label"], guess) if g][:3]
+    a, b = tornado_df.attrs.get("scenario"), tornado_df.attrs.get("versus")
+    desc = f"jämförelsen mellan {a} och {b}" if b else f"kostnaden för {a}"
+    mostly = "vilar till största delen på uppskattningar utan källa" if share >= 0.5 \
+        else "vilar till största delen på antaganden med källa"
+    text = (f"{desc[0].upper() + desc[1:]} {mostly}: {number(100 * share)} % av känsligheten "
+            f"kommer från sådana uppskattningar, främst {', '.join(_lower_first(t) for t in top)}.")
+    return {"share": share, "top_guesses": top, "text": text}
