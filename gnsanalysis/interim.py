@@ -465,10 +465,11 @@ def previous_interim_sentences(it: Interim) -> list[str]:
         return [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med."]
     u = it.unit
     frame = previous_interim_frame(it)
-    pname = report_name(prev.dataset.period)
+    pp = prev.dataset.period
+    pname = f"{report_kind(pp)}en per {fmt.month_name(months_covered(pp))} {pp[:4]}"
     res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
     cols = list(frame.columns)
-    out = [f"Jämfört med {pname[0].lower() + pname[1:]} har avvikelsen mot budget för hela nämnden gått från "
+    out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
            f"{fmt.number(res[cols[1]], signed=True)} {u} till {fmt.number(res[cols[2]], signed=True)} {u} "
            f"({fmt.number(res['Förändring'], signed=True)} {u})."]
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):

@@ -1,0 +1,108 @@
+"""The interim report notebook executes through the runner for both default periods and for a
+real export dropped into a (temporary) data/raw/ under a different name."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from gnsanalysis import config, runner
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return {p: runner.run_report("delarsrapport", {"period": p}, reports_dir=out) for p in ("2018-08", "2019-04")}
+
+
+def _html(result) -> str:
+    return result.html_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("period, sentence", [
+    ("2018-08", "Ackumulerat utfall mot budget per augusti är −44 tkr"),
+    ("2019-04", "Ackumulerat utfall mot budget per april är −219 tkr"),
+])
+def test_report_for_the_board(built, period, sentence):
+    result = built[period]
+    html = _html(result)
+    assert result.html_path.name == f"delarsrapport-{period}.html"
+    assert f"<title>Delårsrapport {period} – Gemensam nämnd för samverkan (GNS)</title>" in html
+    assert sentence in html
+    assert '<html lang="sv">' in html and "<script" not in html and not re.search(r"https?://", html)
+    assert "period: str" not in html and not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight)', html)
+    assert 'class="gns-banner"' in html and "Exempeldata" in html  # built from example data
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", html)) >= 3
+    assert all(alt.strip() for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html))
+    for name in ("gns-rr-{p}.txt", "gns-rr-{p}-obj-6663.txt", "gns-rr-{p}-obj-gns.txt",
+                 "gns-rr-{p}-obj-link2.txt", "gns-rr-2018-12.txt"):
+        assert name.format(p=period) in html  # every input in the provenance footer
+    for heading in ("Helårsprognos", "Avvikelse per objekt", "Jämfört med föregående år",
+                    "Jämfört med föregående delårsrapport", "Metodernas antaganden", "Kontroll av tabellerna"):
+        assert heading in html
+
+
+def test_tertial_states_period_and_deadline(built):
+    html = _html(built["2019-04"])
+    assert "Tertialrapport per april 2019" in html
+    assert "januari–april 2019 (4 av 12 månader)" in html
+    assert "30 juni 2019" in html
+
+
+def test_delar_states_period_deadline_and_flags_the_forecast(built):
+    html = _html(built["2018-08"])
+    assert "januari–augusti 2018 (8 av 12 månader)" in html and "31 oktober 2018" in html
+    assert "Obs! Ekonomens prognos skiljer sig med mer än 50 tkr" in html
+    assert "Årsbokslutet 2018 finns nu i underlaget" in html  # hindsight check of the methods
+
+
+def _project(tmp_path, monkeypatch, files, status=None):
+    """A project root with its own data/raw; the notebooks are the real ones."""
+    root = tmp_path / "project"
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name in files:
+        shutil.copy(config.RAW_DIR / name, raw / name)
+        meta = (config.RAW_DIR / name.replace(".txt", ".meta.yaml")).read_text(encoding="utf-8")
+        if status:
+            meta = meta.replace("data_status: example", f"data_status: {status}")
+        (raw / name.replace(".txt", ".meta.yaml")).write_text(meta, encoding="utf-8")
+    text = (config.RAW_DIR / "gns-rr-2019-04.txt").read_text(encoding="utf-8").replace("Period 2019-04", "Period 2019-08")
+    (raw / "RR export GNS 2019-08 (ekonomisystemet).txt").write_text(text, encoding="utf-8")
+    (raw / "aug2019.meta.yaml").write_text(
+        'file: "RR export GNS 2019-08 (ekonomisystemet).txt"\nkind: rr\ndata_status: real\nperiod: "2019-08"\n'
+        'unit: tkr\nsource_document: "Export from the accounting system"\n', encoding="utf-8")
+    monkeypatch.setenv("GNS_PROJECT_ROOT", str(root))  # restored after the test (the runner sets it)
+    monkeypatch.setattr(config, "PROJECT_ROOT", root)
+    return root
+
+
+def test_real_export_for_2019_08_without_code_changes(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch, ["gns-rr-2018-12.txt"])
+    result = runner.run_report("delarsrapport", {"period": "2019-08"}, reports_dir=tmp_path / "reports")
+    html = _html(result)
+    assert result.html_path.name == "delarsrapport-2019-08.html"
+    assert "Delårsrapport per augusti 2019" in html
+    assert "Exempeldata" not in html and 'class="gns-banner"' not in html  # all inputs real: no banner
+    assert "RR export GNS 2019-08 (ekonomisystemet).txt" in html
+    assert "inga tabeller per objekt" in html
+    assert "Det finns ingen tidigare delårs- eller tertialrapport för 2019" in html
+
+
+def test_banner_when_the_tertial_compared_with_is_example_data(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch, ["gns-rr-2018-12.txt", "gns-rr-2019-04.txt"])
+    html = _html(runner.run_report("delarsrapport", {"period": "2019-08"}, reports_dir=tmp_path / "reports"))
+    assert 'class="gns-banner"' in html and "Delar av rapporten (gns-rr-2019-04.txt)" in html
+    assert "Jämfört med tertialrapporten per april 2019" in html
+
+
+def test_no_banner_when_the_same_tables_are_marked_real(tmp_path, monkeypatch):
+    _project(tmp_path, monkeypatch, ["gns-rr-2018-12.txt", "gns-rr-2019-04.txt", "gns-rr-2019-04-obj-6663.txt",
+                                     "gns-rr-2019-04-obj-gns.txt", "gns-rr-2019-04-obj-link2.txt"], status="real")
+    html = _html(runner.run_report("delarsrapport", {"period": "2019-04"}, reports_dir=tmp_path / "reports"))
+    assert "Exempeldata" not in html and 'class="gns-banner"' not in html
+    assert "Avvikelsen mot budget hittills fördelar sig på Serverdrift Åre (obj. 6663) +23 tkr" in html
