@@ -6,6 +6,9 @@ column per header column, named exactly as the header prints it, NaN for "no val
 Printed values are parsed exactly (:func:`gnsanalysis.numbers.parse_number`), so a value in
 the frame is the float nearest the printed decimal; the printed precision per column is kept
 in :attr:`RRTable.decimals` for the checks.
+
+Input formats and their detection live in :mod:`gnsanalysis.rr_formats`; rows whose digits can
+be grouped in more than one way are settled by :mod:`gnsanalysis.rr_grouping`.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .config import load_config
-from .errors import ParseError, Location
-from .numbers import NumberFormatError, decimals_of, parse_number, is_no_value
+from .errors import ParameterError, ParseError, Location
+from .numbers import NumberFormatError, decimals_of, parse_number, is_no_value  # noqa: F401
 
 ID_COLUMNS = ["line", "label", "kind", "note"]
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
@@ -40,6 +43,8 @@ class RRTable:
     decimals: dict[str, int] = field(default_factory=dict)
     layout_id: str | None = None
     format: str = "text"
+    levels: list[int] = field(default_factory=list)  # indentation level per row (0 = none)
+    declared_layout: dict | None = None  # a layout declared beside the data (meta.yaml)
 
     @property
     def source_name(self) -> str:
@@ -112,101 +117,216 @@ def infer_kind(label: str, layout: dict | None = None) -> str:
         for rule in layout.get("totals", []):
             if normalise_label(rule["row"]) == key:
                 return rule.get("kind", "subtotal")
-    for rule in load_config("rr_layouts.yaml").get("kinds", []):
-        if any(re.search(p, key, re.IGNORECASE) for p in rule["patterns"]):
-            return rule["kind"]
-    return "item"
+    return _kind_from_label(key)
 
 
-# --------------------------------------------------------------------------- text format
+def _kind_from_label(key: str) -> str:
+    cache = _KIND_CACHE
+    if key not in cache:
+        kind = "item"
+        for rule in load_config("rr_layouts.yaml").get("kinds", []):
+            if any(re.search(p, key, re.IGNORECASE) for p in rule["patterns"]):
+                kind = rule["kind"]
+                break
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = kind
+    return cache[key]
 
-def _is_header(cells: list[str]) -> bool:
-    values = [c.strip() for c in cells[1:]]
-    if len(cells) < 3 or not all(values):
-        return False
-    for v in values:
-        try:
-            parse_number(v)
-            return False
-        except NumberFormatError:
-            continue
-    return True
 
+_KIND_CACHE: dict[str, str] = {}
+
+
+def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
+    """Kinds for many labels (labels repeat in exports, so each distinct label is classified once)."""
+    by_layout = {}
+    if layout:
+        by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
+    out, seen = [], {}
+    for label in labels:
+        kind = seen.get(label)
+        if kind is None:
+            key = normalise_label(label)
+            kind = by_layout.get(key) or _kind_from_label(key)
+            seen[label] = kind
+        out.append(kind)
+    return out
+
+
+# --------------------------------------------------------------------------- building
 
 def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
     """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
-    lines = text.split("\n")
-    header_idx = None
-    for i, line in enumerate(lines):
-        cells = line.split(delimiter)
-        if _is_header(cells):
-            header_idx = i
-            break
-    if header_idx is None:
-        raise ParseError(
-            "Hittar ingen rubrikrad.", location=Location(file=source),
-            expected="en rad med kolumnrubriker åtskilda av tabb, t.ex. 'RR<TAB>Ack utfall<TAB>…'",
-            hint="Kopiera tabellen med rubrikraden, eller ange formatet med --format.")
-    header = [c.strip() for c in lines[header_idx].split(delimiter)]
-    while header and not header[-1]:
-        header.pop()
-    value_columns = header[1:]
-    if len(set(map(normalise_label, value_columns))) != len(value_columns):
-        raise ParseError("Rubrikraden har dubbla kolumnnamn.",
-                         location=Location(file=source, line=header_idx + 1),
-                         found=value_columns, expected="unika kolumnrubriker")
-    layout = find_layout(value_columns)
-    preamble = [l.strip() for l in lines[:header_idx] if l.strip()]
+    from . import rr_formats as F
 
-    records: list[list] = []
-    decimals = {c: 0 for c in value_columns}
-    ncols = len(header)
-    for i in range(header_idx + 1, len(lines)):
-        raw = lines[i]
-        if not raw.strip():
-            continue
-        lineno = i + 1
-        cells = raw.split(delimiter)
-        while len(cells) > ncols and not cells[-1].strip():
-            cells.pop()
-        label = cells[0].strip()
-        if len(cells) != ncols:
-            raise ParseError(
-                f"Raden har {len(cells)} celler men rubrikraden har {ncols}.",
-                location=Location(file=source, line=lineno, row=label or None),
-                found=raw.strip()[:80],
-                expected=f"{ncols} tabbseparerade celler (etikett + {ncols - 1} värden)",
-                hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
-        if not label:
-            raise ParseError("Raden saknar etikett.", location=Location(file=source, line=lineno),
-                             found=raw.strip()[:80], expected="en radetikett i första kolumnen")
-        values = []
-        for col, cell in zip(value_columns, cells[1:]):
-            try:
-                value = parse_number(cell)
-            except NumberFormatError:
-                raise ParseError(
-                    "Cellen är inte ett tal.",
-                    location=Location(file=source, line=lineno, row=label, column=col),
-                    found=cell, expected="ett tal som '1 169', '-88', '914,4' eller tom cell")
-            if value is not None:
-                decimals[col] = max(decimals[col], decimals_of(cell))
-            values.append(np.nan if value is None else float(value))
-        records.append([lineno, label, infer_kind(label, layout), ""] + values)
+    if delimiter == "\t":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
+    else:
+        parsed = F.parse_grid(F.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
+    return build_table(parsed, source)
 
-    if not records:
+
+def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None = None) -> RRTable:
+    """Parse decoded text in any text format (detected unless ``fmt`` is given)."""
+    from . import rr_formats as F
+
+    fmt = F.normalise_format(fmt) or F.detect_format(text.encode("utf-8", "replace"), text)
+    return _parse_decoded(text, source, fmt, None)
+
+
+def build_table(parsed, source, declared: dict | None = None) -> RRTable:
+    """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
+    from . import rr_formats as F
+    from .rr_grouping import Pending, resolve
+    from .rr_infer import positional_rules
+
+    header = parsed.header
+    value_columns = header.value_columns
+    m = len(value_columns)
+    slots = header.slots
+    if parsed.fast is not None:
+        f = parsed.fast
+        idx = np.flatnonzero(f["keep"])
+        pos_of = {int(i): k for k, i in enumerate(idx)}
+        lines = f["lines"][idx]
+        labels = [f["labels"][i] for i in idx]
+        notes = [f["notes"][i] for i in idx]
+        levels = f["levels"][idx].astype(int)
+        V = f["V"][idx].copy()
+        D = f["D"][idx].copy()
+        slow = [(pos_of[i], r) for i, r in f["slow"].items() if i in pos_of]
+    else:
+        rows = parsed.rows
+        lines = np.array([r.line for r in rows], dtype=np.int64)
+        labels = [r.label for r in rows]
+        notes = [""] * len(rows)
+        levels = np.array([r.level for r in rows], dtype=int)
+        V = np.full((len(rows), m), np.nan)
+        D = np.zeros((len(rows), m), dtype=np.int64)
+        slow = list(enumerate(rows))
+    if not len(labels):
         raise ParseError("Tabellen har en rubrikrad men inga rader.",
-                         location=Location(file=source, line=header_idx + 1),
+                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
                          expected="minst en RR-rad under rubrikraden",
                          hint="Filen verkar avkortad; exportera tabellen på nytt.")
-    frame = pd.DataFrame.from_records(records, columns=ID_COLUMNS + value_columns)
-    frame = frame.astype({"line": "int64", **{c: "float64" for c in value_columns}})
-    table = RRTable(frame=frame, value_columns=value_columns, source=str(source) if source else None,
-                    preamble=preamble, period=_find(_PERIOD_RE, preamble),
-                    unit=_find(_UNIT_RE, preamble + [lines[header_idx]]),
-                    decimals=decimals, layout_id=layout["id"] if layout else None, format="text")
+    layout = declared or find_layout(value_columns)
+    kinds = kinds_for(labels, layout)
+    pending = []
+    for pos, row in slow:
+        if not row.label:
+            raise ParseError("Raden saknar etikett.",
+                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
+                             found=row.raw[:80], expected="en radetikett i första kolumnen")
+        cands = F.candidate_readings(row, slots, parsed.decimal, source)
+        if not cands:
+            _too_few(row, slots, source, parsed)
+        labels[pos] = row.label
+        levels[pos] = row.level
+        if len(cands) == 1:
+            _fill(V, D, notes, pos, cands[0], parsed.decimal)
+        else:
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    if pending:
+        from .rr_grouping import Reading  # noqa: F401
+
+        kinds = kinds_for(labels, layout)
+        colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
+        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, labels, kinds,
+                                                           levels, V, D, pending)
+        chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
+                         amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+        for pos, reading in chosen.items():
+            _fill(V, D, notes, pos, reading, parsed.decimal)
+    decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
+    data = {"line": lines.astype("int64"), "label": labels, "kind": kinds, "note": notes}
+    for j, c in enumerate(value_columns):
+        data[c] = V[:, j].astype("float64")
+    frame = pd.DataFrame(data, columns=ID_COLUMNS + value_columns)
+    if frame["label"].dtype != object:
+        frame["label"] = frame["label"].astype(object)
+    texts = parsed.preamble + header.texts
+    table = RRTable(frame=frame, value_columns=list(value_columns),
+                    source=str(source) if source else None, preamble=parsed.preamble,
+                    period=_find(_PERIOD_RE, texts),
+                    unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
+                    decimals=decimals, layout_id=layout["id"] if layout and "id" in layout else None,
+                    format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
+                    declared_layout=declared)
     _check_complete(table, layout)
     return table
+
+
+def _fill(V, D, notes, pos, reading, decimal) -> None:
+    from .rr_grouping import cell_arrays
+
+    vals, decs = cell_arrays(reading, decimal)
+    V[pos], D[pos] = vals, decs
+    parts = [n for n in reading.notes if n]
+    notes[pos] = ", ".join(dict.fromkeys(parts))
+
+
+def _too_few(row, slots, source, parsed) -> None:
+    from .rr_grouping import Pending, _raise_none
+
+    n_values = sum(1 for s in slots if s.role == "value")
+    p = Pending(0, row.line, row.label, row.raw, [])
+    if parsed.fmt in ("text", "csv", "xlsx"):
+        cells = len(row.segments) + 1
+        raise ParseError(
+            f"Raden har {cells} celler men rubrikraden har {len(slots) + 1}, och talen går inte att "
+            f"dela upp i rubrikradens {n_values} värdekolumner.",
+            location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
+            found=row.raw[:80],
+            expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
+            hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
+    _raise_none(p, [], source)
+
+
+def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
+    """Row-local column rules, positional sum rules and amount columns for the evidence step."""
+    from .rr_infer import _DIFF_NAME, positional_rules
+
+    col_rules, sum_rules = [], []
+    if layout:
+        for r in layout.get("columns", []):
+            names = [r["name"], *r["of"]]
+            if all(normalise_label(x) in colmap for x in names):
+                t, a, b = (colmap[normalise_label(x)] for x in names)
+                col_rules.append((r["rule"], t, a, b))
+        index: dict[str, int] = {}
+        for pos, label in enumerate(labels):
+            index.setdefault(normalise_label(label), pos)
+        for r in layout.get("totals", []):
+            keys = [normalise_label(r["row"])] + [normalise_label(x) for x in r["parts"]]
+            if all(k in index for k in keys):
+                sum_rules.append((index[keys[0]], [index[k] for k in keys[1:]]))
+        amount = layout.get("amount_columns", value_columns)
+        amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
+    else:
+        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels))]
+        amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
+        # difference columns proven by the rows read one way
+        known = np.ones(len(V), dtype=bool)
+        known[[p.pos for p in pending]] = False
+        for t in amount_idx:
+            if not _DIFF_NAME.search(value_columns[t]):
+                continue
+            fits = []
+            for a in amount_idx:
+                for b in amount_idx:
+                    if len({a, b, t}) < 3 or _DIFF_NAME.search(value_columns[a]) \
+                            or _DIFF_NAME.search(value_columns[b]):
+                        continue
+                    tv, av, bv = V[known, t], V[known, a], V[known, b]
+                    mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv))
+                    if mask.sum() < 2:
+                        continue
+                    tol = 0.5 * (10.0 ** -D[known, t] + 10.0 ** -D[known, a] + 10.0 ** -D[known, b]) + 1e-9
+                    if np.all(np.abs(tv - (av - bv))[mask] <= tol[mask]):
+                        fits.append((a, b))
+            if len(fits) == 1:
+                col_rules.append(("difference", t, *fits[0]))
+    return col_rules, sum_rules, amount_idx
 
 
 def _find(regex: re.Pattern, lines: list[str]) -> str | None:
@@ -235,13 +355,104 @@ def _check_complete(table: RRTable, layout: dict | None) -> None:
 # --------------------------------------------------------------------------- entry point
 
 def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
-    """Read an RR table from a file (format detected from the content unless given)."""
+    """Read an RR table from a file (format detected from the content unless given).
+
+    Formats: see :mod:`gnsanalysis.rr_formats` (``text``, ``spaced``, ``pdf``, ``cells``,
+    ``csv``, ``xlsx``). A ``<name>.meta.yaml`` beside the file may give ``unit`` (used when the
+    table does not print one) and ``layout`` (a layout id from ``config/rr_layouts.yaml`` or an
+    inline layout with ``totals`` and ``columns``: the hierarchy declared in data).
+    """
+    from . import rr_formats as F
+
     path = Path(path)
+    fmt = F.normalise_format(fmt)
     data = path.read_bytes()
-    if fmt not in (None, "text"):
-        from .errors import ParameterError
-        raise ParameterError(f"Okänt format {fmt!r}. Giltiga format: text.")
-    return parse_rr_text(decode_text(data, path), source=path)
+    meta = _sidecar(path)
+    declared = _declared_layout(meta, path)
+    if fmt is None:
+        fmt = F.detect_format(data, None) if data[:4] == b"PK\x03\x04" else None
+    if fmt == "xlsx" or (fmt is None and data[:4] == b"PK\x03\x04"):
+        if data[:4] != b"PK\x03\x04":
+            raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                             expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+        grid, sheet = F.read_xlsx_grid(path)
+        parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=sheet)
+        table = build_table(parsed, path, declared)
+    else:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
+                             expected="text, CSV eller .xlsx",
+                             hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
+        text = decode_text(data, path)
+        fmt = fmt or F.detect_format(data, text)
+        table = _parse_decoded(text, path, fmt, declared)
+    if table.unit is None and meta.get("unit"):
+        table.unit = str(meta["unit"])
+    return table
+
+
+def _parse_decoded(text: str, path, fmt: str, declared) -> RRTable:
+    from . import rr_formats as F
+
+    if fmt == "text":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+    elif fmt == "csv":
+        lines = [l for l in text.split("\n") if l.strip()][:200]
+        delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
+        decimal = "," if delim == ";" else "."
+        grid = F.grid_from_csv(text, delim)
+        try:
+            parsed = F.parse_grid(grid, fmt="csv", decimal=decimal, source=path)
+        except ParseError:
+            if decimal == ",":
+                raise
+            parsed = F.parse_grid(grid, fmt="csv", decimal=",", source=path)
+    elif fmt == "xlsx":
+        raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                         expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+    else:
+        parsed = F.parse_free_text(text, fmt=fmt, decimal=",", source=path)
+    return build_table(parsed, path, declared)
+
+
+def _sidecar(path: Path) -> dict:
+    meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
+    if not meta_path.is_file():
+        return {}
+    import yaml
+
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _declared_layout(meta: dict, path: Path) -> dict | None:
+    spec = meta.get("layout")
+    if spec is None:
+        return None
+    from .errors import ConfigError
+
+    if isinstance(spec, str):
+        for layout in layouts():
+            if layout["id"] == spec:
+                return layout
+        raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
+                          f"rr_layouts.yaml. Giltiga: {', '.join(l['id'] for l in layouts())}.")
+    if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
+        out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
+        for k in ("amount_columns", "percent_columns", "final_row", "name"):
+            if k in spec:
+                out[k] = spec[k]
+        for rule in spec.get("totals", []):
+            if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
+                raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
+                                  f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
+            out["totals"].append(rule)
+        return out
+    raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
+                      "en layout med 'totals'.")
 
 
 def to_tidy_csv(table: RRTable) -> str:

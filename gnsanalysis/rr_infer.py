@@ -1,32 +1,157 @@
 """Hierarchy of an RR table inferred from its labels when no declared layout matches.
 
-Rule: a ``subtotal`` row ("Summa …") sums the ``item`` rows directly above it back to the
-previous subtotal or total; a ``total`` row sums the subtotals (and loose items) above it back
-to the previous total. ``part_of`` rows ("varav …") are never summed: they are parts of the row
-above and would be counted twice.
+Rules:
+
+* a ``subtotal`` row ("Summa …") sums the top-level ``item`` rows directly above it back to the
+  previous subtotal or total; a ``total`` row sums the subtotals (and loose top-level items)
+  above it back to, and including, the previous total;
+* ``part_of`` rows ("varav …", "därav …") are never summed: they are parts of the row above
+  and would be counted twice;
+* nämnd / verksamhet hierarchies: an item followed by more indented items is their parent
+  (it equals their sum, and only the parent counts towards the subtotal). Without indentation
+  (PDF text) a parent is recognised only by the table's own arithmetic: when a block does not
+  add up as flat items, and reading item *i* as the sum of the items right below it is the one
+  grouping that makes every amount column (and the block's subtotal) add up;
+* a column named like a deviation ("Avvikelse", "Diff", "Förändring", not "%") is the
+  difference of two other amount columns when exactly one ordered pair fits every row.
+
+Rules carry row positions (``pos``, ``part_pos``) as well as labels, so tables where labels
+repeat (one block per nämnd or period) are checked block by block.
 """
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+
 from .rr import RRTable
+
+_DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
+
+
+def _half(decimals: dict, col: str) -> float:
+    return 0.5 * 10.0 ** -decimals.get(col, 0)
+
+
+def positional_rules(kinds: list[str], levels: list[int] | None = None) -> list[tuple[int, list[int], str]]:
+    """(row position, part positions, kind) for every summing row, from kinds and indentation."""
+    levels = list(levels) if levels is not None and len(levels) == len(kinds) else [0] * len(kinds)
+    rules: list[tuple[int, list[int], str]] = []
+    block: list[int] = []  # top-level items since the last subtotal/total
+    section: list[int] = []  # subtotals and loose items since the last total
+    stack: list[tuple[int, int]] = []  # (level, pos) of open parents
+    children: dict[int, list[int]] = {}
+    for pos, kind in enumerate(kinds):
+        if kind == "item":
+            while stack and stack[-1][0] >= levels[pos]:
+                stack.pop()
+            if stack:
+                children.setdefault(stack[-1][1], []).append(pos)
+            else:
+                block.append(pos)
+            stack.append((levels[pos], pos))
+        elif kind == "subtotal":
+            stack = []
+            if block:
+                rules.append((pos, list(block), "subtotal"))
+            section.append(pos)
+            block = []
+        elif kind == "total":
+            stack = []
+            parts = section + block
+            if parts:
+                rules.append((pos, parts, "total"))
+            section, block = [pos], []
+    for parent, kids in children.items():
+        rules.append((parent, kids, "parent"))
+    return rules
+
+
+def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
+    """Printed total equals the sum of printed parts within rounding, in every amount column."""
+    t = values[total]
+    p = values[parts]
+    n = np.sum(~np.isnan(p), axis=0)
+    s = np.nansum(p, axis=0)
+    tv = np.nan_to_num(t)
+    tol = halves * (n + (~np.isnan(t)).astype(int)) + 1e-9
+    return bool(np.all(np.abs(tv - s) <= tol))
+
+
+def _arith_parents(values, halves, kinds, rules):
+    """Re-read flat blocks that do not add up as parent + children, when one grouping fits."""
+    out = []
+    for pos, parts, kind in rules:
+        if kind != "subtotal" or len(parts) < 3 or _fits(values, halves, pos, parts):
+            out.append((pos, parts, kind))
+            continue
+        top, extra, i, ok = [], [], 0, True
+        while i < len(parts):
+            spans = [k for k in range(2, len(parts) - i)
+                     if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
+            if len(spans) > 1:
+                ok = False
+                break
+            top.append(parts[i])
+            if spans:
+                extra.append((parts[i], parts[i + 1:i + 1 + spans[0]], "parent"))
+                i += 1 + spans[0]
+            else:
+                i += 1
+        if ok and extra and _fits(values, halves, pos, top):
+            out.append((pos, top, kind))
+            out += extra
+        else:
+            out.append((pos, parts, kind))
+    # totals built on re-read subtotals keep their parts (subtotal positions are unchanged)
+    return out
+
+
+def infer_columns(table: RRTable, amount: list[str]) -> list[dict]:
+    """Difference columns proven by every row of the table."""
+    frame = table.frame
+    out = []
+    for t in amount:
+        if not _DIFF_NAME.search(t):
+            continue
+        fits = []
+        tv = frame[t].to_numpy(dtype=float)
+        for a in amount:
+            for b in amount:
+                if len({a, b, t}) < 3 or _DIFF_NAME.search(a) or _DIFF_NAME.search(b):
+                    continue
+                av, bv = frame[a].to_numpy(dtype=float), frame[b].to_numpy(dtype=float)
+                mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv))
+                if mask.sum() < 2:
+                    continue
+                tol = _half(table.decimals, t) + _half(table.decimals, a) + _half(table.decimals, b) + 1e-9
+                if np.all(np.abs(tv[mask] - (av[mask] - bv[mask])) <= tol) and np.any(tv[mask] != 0):
+                    fits.append((a, b))
+        if len(fits) == 1:
+            out.append({"name": t, "rule": "difference", "of": list(fits[0]), "inferred": True})
+    return out
 
 
 def infer_layout(table: RRTable) -> dict:
     """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds."""
+    kinds = list(table.frame["kind"])
+    labels = list(table.frame["label"])
+    amount = [c for c in table.value_columns if "%" not in c]
+    rules = positional_rules(kinds, getattr(table, "levels", None) or None)
+    if amount and len(table.frame):
+        values = table.frame[amount].to_numpy(dtype=float)
+        halves = np.array([_half(table.decimals, c) for c in amount])
+        rules = _arith_parents(values, halves, kinds, rules)
     totals = []
-    block_items: list[str] = []  # items since the last subtotal/total
-    section: list[str] = []  # subtotals and loose items since the last total
-    for label, kind in zip(table.frame["label"], table.frame["kind"]):
-        if kind == "item":
-            block_items.append(label)
-        elif kind == "subtotal":
-            if block_items:
-                totals.append({"row": label, "parts": list(block_items)})
-            section.append(label)
-            block_items = []
-        elif kind == "total":
-            parts = section + block_items
-            if parts:
-                totals.append({"row": label, "parts": parts, "kind": "total"})
-            section, block_items = [label], []
-    return {"id": "inferred", "name": "härledd från radetiketterna", "totals": totals, "columns": []}
+    for pos, parts, kind in rules:
+        rule = {"row": labels[pos], "parts": [labels[p] for p in parts], "pos": pos,
+                "part_pos": list(parts)}
+        if kind == "total":
+            rule["kind"] = "total"
+        totals.append(rule)
+    totals.sort(key=lambda r: r["pos"])
+    return {"id": "inferred", "name": "härledd från radetiketterna", "totals": totals,
+            "columns": infer_columns(table, amount),
+            "amount_columns": amount,
+            "percent_columns": [c for c in table.value_columns if "%" in c]}

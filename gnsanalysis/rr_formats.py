@@ -1,0 +1,861 @@
+"""RR input formats: detection and readers that all end in the same tidy table.
+
+Formats (``fmt`` names, also accepted by ``--input-format``):
+
+``text``    protocol text, one row per line, cells separated by tabs;
+``spaced``  the same after the tabs became runs of spaces (two or more spaces separate cells,
+            a single space may separate cells or thousands);
+``pdf``     text extracted from a PDF table: every separator is a single space;
+``cells``   a table flattened to one cell per line (blank lines between);
+``csv``     CSV as Swedish Excel writes it (``;``, decimal comma, UTF-8 with or without BOM, or
+            cp1252) or comma-separated with ``.`` decimals;
+``xlsx``    an Excel workbook (first sheet with a table).
+
+Grid formats (``text``, ``csv``, ``xlsx``) keep their cells: a cell is read as one value. Rows
+whose cells do not fit the header (a note glued to the first amount, cells merged) and every row
+of the free-text formats go through :mod:`gnsanalysis.rr_grouping`, which lists the possible
+readings and keeps the one the evidence allows, or stops.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import load_config
+from .errors import Location, ParameterError, ParseError
+from .numbers import NumberFormatError, decimals_of, parse_number
+from .rr_grouping import (SPACE_CHARS, Reading, Slot, direct_reading, is_numeric_token,
+                          readings, tokens_of, _TooMany, raise_too_many)
+
+FORMATS = ("text", "spaced", "pdf", "cells", "csv", "xlsx")
+FORMAT_ALIASES = {"tsv": "text", "tab": "text", "txt": "text", "xls": "xlsx", "excel": "xlsx",
+                  "pdf-text": "pdf", "pdftext": "pdf", "spaces": "spaced"}
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?$|^(?:19|20)\d\d/(?:19|20)?\d\d$")
+_DASHES = {"", "-", "\u2013", "\u2212", "\u2014"}
+_HARD_RE = re.compile(r"\t|[ \u00a0]{2,}")
+_PROSE_END = re.compile(r"[.!?:]$")
+
+
+# --------------------------------------------------------------------------- data passed on
+
+@dataclass
+class Header:
+    """What the header says: value column names, slots (note/value per group), its lines."""
+
+    slots: list[Slot]
+    value_columns: list[str]
+    line: int  # 1-based line (or spreadsheet row) of the last header line
+    texts: list[str] = field(default_factory=list)
+    label_header: str = ""
+    unit: str | None = None
+
+
+@dataclass
+class RowIn:
+    """A logical table row: its label and its hard-separated cells after the label."""
+
+    line: int
+    label: str
+    segments: list[str]
+    raw: str
+    level: int = 0
+
+
+@dataclass
+class Parsed:
+    """Rows read from any format, before the evidence step and the tidy frame."""
+
+    fmt: str
+    header: Header
+    preamble: list[str]
+    decimal: str = ","
+    rows: list[RowIn] = field(default_factory=list)
+    # fast path for grid formats: rows already read cell by cell
+    fast: dict | None = None
+    sheet: str | None = None
+
+
+def _cfg() -> dict:
+    return load_config("rr_layouts.yaml")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", str(text)).casefold()
+
+
+# --------------------------------------------------------------------------- detection
+
+def normalise_format(fmt: str | None) -> str | None:
+    if fmt is None:
+        return None
+    key = str(fmt).strip().lower()
+    key = FORMAT_ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise ParameterError(f"Okänt indataformat {fmt!r}. Giltiga format: {', '.join(FORMATS)}.")
+    return key
+
+
+def detect_format(data: bytes, text: str | None) -> str:
+    """The format from the content (never from the file name)."""
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    assert text is not None
+    lines = [l for l in text.split("\n") if l.strip()][:200]
+    if not lines:
+        return "text"
+    n = len(lines)
+    tabbed = sum(1 for l in lines if "\t" in l.strip("\n"))
+    if tabbed >= max(2, n // 3):
+        return "text"
+    if _csv_delimiter(lines):
+        return "csv"
+    multi = sum(1 for l in lines if re.search(r"\S {2,}\S", l))
+    if multi >= max(2, n // 4):
+        return "spaced"
+    single = sum(1 for l in lines if len(l.split()) == 1 or (len(tokens_of(l)) > 0 and all(
+        is_numeric_token(t) for t in tokens_of(l))))
+    if single >= 0.7 * n:
+        return "cells"
+    return "pdf"
+
+
+def _csv_delimiter(lines: list[str]) -> str | None:
+    for delim in (";", ","):
+        counts = []
+        for l in lines:
+            try:
+                counts.append(len(next(csv.reader([l], delimiter=delim))))
+            except (csv.Error, StopIteration):
+                counts.append(1)
+        if delim == ";" and sum(1 for c in counts if c >= 3) >= max(2, len(lines) // 2):
+            return ";"
+        if delim == ",":
+            multi = [c for c in counts if c >= 3]
+            if len(multi) >= max(2, int(0.6 * len(lines))):
+                common = max(set(multi), key=multi.count)
+                if multi.count(common) >= 0.8 * len(multi):
+                    return ","
+    return None
+
+
+# --------------------------------------------------------------------------- units
+
+def find_unit(texts: list[str]) -> str | None:
+    units = _cfg().get("header_words", {}).get("units", {})
+    for text in texts:
+        low = _norm(text)
+        for unit, words in units.items():
+            for w in sorted(words, key=len, reverse=True):
+                if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", low):
+                    return unit
+    return None
+
+
+def _is_unit_token(tok: str) -> bool:
+    units = _cfg().get("header_words", {}).get("units", {})
+    t = tok.casefold().strip(",;:")
+    return any(t == w for words in units.values() for w in words)
+
+
+# --------------------------------------------------------------------------- cells
+
+def _clean(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and np.isnan(cell):
+        return ""
+    return str(cell)
+
+
+def _is_year(cell: str) -> bool:
+    return bool(_YEAR_RE.match(cell.strip()))
+
+
+def _parses(cell: str, decimal: str) -> bool:
+    try:
+        parse_number(cell, decimal=decimal)
+        return True
+    except NumberFormatError:
+        return False
+
+
+def _headerish_cells(cells: list[str], decimal: str) -> bool:
+    values = [c.strip() for c in cells[1:] if c.strip()]
+    if not values:
+        return False
+    words = 0
+    for v in values:
+        if _is_year(v):
+            continue
+        if v.strip() in _DASHES or _parses(v, decimal):
+            return False
+        words += 1
+    return words > 0 or not cells[0].strip() or bool(values)
+
+
+def _dataish_cells(cells: list[str], decimal: str) -> bool:
+    if not cells or not cells[0].strip() or _headerish_cells(cells, decimal):
+        return False
+    return any(c.strip() and (c.strip() in _DASHES or _parses(c, decimal)) for c in cells[1:])
+
+
+def _noise_res() -> list[re.Pattern]:
+    return [re.compile(p, re.IGNORECASE) for p in _cfg().get("noise", [])]
+
+
+def is_noise(line: str) -> bool:
+    s = line.strip()
+    return any(r.search(s) for r in _noise_res())
+
+
+# --------------------------------------------------------------------------- grid formats
+
+def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
+    return [(i, line.split("\t")) for i, line in enumerate(text.split("\n"), 1)]
+
+
+def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    out = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            out.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise ParseError("CSV-filen kan inte läsas.", location=Location(line=reader.line_num),
+                         found=str(exc), expected=f"CSV med {delimiter!r} som avgränsare") from exc
+    return out
+
+
+def xl_cell(v) -> str:
+    """A spreadsheet value as printed text with decimal comma (numbers kept exactly)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if np.isnan(v) or np.isinf(v):
+            return ""
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        text = f"{round(v, 9):.9f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10] if hasattr(v, "hour") and not (v.hour or v.minute) else v.isoformat()
+    return str(v)
+
+
+def read_xlsx_grid(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    import zipfile
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, TypeError,
+            AttributeError, IndexError, EOFError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ParseError("Filen kan inte läsas som Excel-arbetsbok.", location=Location(file=path),
+                         found=type(exc).__name__, expected="en .xlsx-fil",
+                         hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
+    try:
+        for ws in wb.worksheets:
+            try:
+                rows = [(i, [xl_cell(v) for v in r])
+                        for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
+                    zipfile.BadZipFile) as exc:
+                raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
+                                 found=type(exc).__name__, expected="ett läsbart kalkylblad",
+                                 hint="Öppna filen i Excel och spara den på nytt.") from exc
+            if any(any(c.strip() for c in cells) for _, cells in rows):
+                return rows, ws.title
+        raise ParseError("Arbetsboken är tom.", location=Location(file=path),
+                         expected="ett blad med en RR-tabell")
+    finally:
+        wb.close()
+
+
+def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
+    """(index of first header row, index of first data row) in ``grid``."""
+    limit = min(len(grid), 400)
+    for d in range(limit):
+        cells = grid[d][1]
+        if not _dataish_cells(_strip_lead(cells), decimal):
+            continue
+        h = d - 1
+        while h >= 0 and not any(c.strip() for c in grid[h][1]):
+            h -= 1
+        if h < 0 or not _headerish_cells(_strip_lead(grid[h][1]), decimal):
+            continue
+        top = h
+        while top - 1 >= 0 and h - top < 3:
+            cells_up = grid[top - 1][1]
+            if not any(c.strip() for c in cells_up):
+                break
+            nonempty = [c for c in cells_up[1:] if c.strip()]
+            if not nonempty or not _headerish_cells(cells_up, decimal):
+                break
+            top -= 1
+        return top, d
+    raise ParseError(
+        "Hittar ingen rubrikrad.", location=Location(file=source, sheet=sheet),
+        expected="en rad med kolumnrubriker (t.ex. 'RR | Ack utfall | Ack budget …' eller "
+                 "'Not | Utfall 2019 | Utfall 2018') följd av rader med etikett och tal",
+        hint="Ta med tabellens rubrikrad, eller ange formatet med --input-format.")
+
+
+def _strip_lead(cells: list[str]) -> list[str]:
+    i = 0
+    while i < len(cells) - 1 and not cells[i].strip():
+        i += 1
+    return cells[i:]
+
+
+def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tuple[Header, int]:
+    """Column names per position from the header rows; returns (header, label position)."""
+    rows = [grid[i] for i in range(top, first) if any(c.strip() for c in grid[i][1])]
+    lead = min(len(c) - len(_strip_lead(c)) for _, c in rows + [grid[first]])
+    width = max(len(c) for _, c in rows)
+    groups_words = set(_cfg().get("header_words", {}).get("groups", []))
+    names = [[] for _ in range(width)]
+    group_of = [0] * width
+    for r, (line, cells) in enumerate(rows):
+        cells = [c.strip() for c in cells] + [""] * (width - len(cells))
+        last = r == len(rows) - 1
+        fill = ""
+        gid = 0
+        for j in range(lead + 1, width):
+            c = cells[j]
+            if not last:  # merged or spanning cells: carry to the right
+                if c:
+                    fill = c
+                    if _norm(c) in groups_words:
+                        gid += 1
+                c = fill
+                if fill and _norm(fill) in groups_words:
+                    group_of[j] = gid
+            if c:
+                names[j].append(c)
+    label_header = " ".join(c for _, cells in rows for c in cells[lead:lead + 1] if c.strip())
+    slots, value_columns = [], []
+    for j in range(lead + 1, width):
+        if not names[j]:
+            slots.append(None)
+            continue
+        name = " ".join(names[j])
+        own = names[j][-1]
+        if _norm(own).split(" ")[0] in ("not", "noter", "not."):
+            slots.append(Slot("note", None, group_of[j]))
+        else:
+            value_columns.append(name)
+            slots.append(Slot("value", name, group_of[j]))
+    _check_columns(value_columns, source, rows[-1][0], sheet)
+    texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
+    header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
+                    label_header=label_header, unit=find_unit(texts))
+    return header, lead
+
+
+def _check_columns(value_columns, source, line, sheet=None) -> None:
+    loc = Location(file=source, line=line, sheet=sheet)
+    if not value_columns:
+        raise ParseError("Rubrikraden har inga värdekolumner.", location=loc,
+                         expected="minst en kolumnrubrik efter etikettkolumnen")
+    if len(set(map(_norm, value_columns))) != len(value_columns):
+        raise ParseError("Rubrikraden har dubbla kolumnnamn.", location=loc, found=value_columns,
+                         expected="unika kolumnrubriker",
+                         hint="Ge kolumnerna unika namn (t.ex. 'Kommun Utfall 2019', "
+                              "'Koncern Utfall 2019').")
+
+
+def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None) -> Parsed:
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX)."""
+    top, first = _find_grid_header(grid, decimal, source, sheet)
+    header, lead = _grid_header(grid, top, first, decimal, source, sheet)
+    preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
+    preamble = [p for p in preamble if p]
+    positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
+    slots = [s for s in header.slots if s is not None]
+    header.slots = slots
+    body = grid[first:]
+    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
+    parsed.fast = _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    return parsed
+
+
+_SIMPLE = {",": r"^[-\u2212\u2013]?\d+(?:,\d+)?$", ".": r"^[-\u2212\u2013]?\d+(?:\.\d+)?$"}
+
+
+def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
+    """Read the body cell by cell, vectorised; rows that need the grouping engine become RowIn."""
+    n = len(body)
+    width = max(positions) + 1 if positions else lead + 1
+    lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=n)
+    cols = list(zip(*[(cells + [""] * (width - len(cells)))[:width] if len(cells) < width
+                      else cells[:width] for _, cells in body])) if n else [()] * width
+    extra = [bool(any(c.strip() for c in cells[width:])) for _, cells in body]
+    labels_raw = pd.Series(cols[lead], dtype=object) if n else pd.Series([], dtype=object)
+    labels = labels_raw.str.strip()
+    levels = (labels_raw.str.len() - labels_raw.str.lstrip().str.len()).to_numpy()
+    value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
+    note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
+    m = len(value_pos)
+    V = np.full((n, m), np.nan)
+    D = np.zeros((n, m), dtype=np.int64)
+    clean = ~np.array(extra, dtype=bool) if n else np.zeros(0, dtype=bool)
+    has_value = np.zeros(n, dtype=bool)
+    for k, p in enumerate(value_pos):
+        s = pd.Series(cols[p], dtype="str").str.strip(SPACE_CHARS + "\t")
+        empty = s.isin(list(_DASHES)).to_numpy()
+        simple = s.str.match(_SIMPLE[decimal]).to_numpy(dtype=bool)
+        ok = simple | empty
+        clean &= ok
+        conv = s.where(simple, "")
+        if decimal == ",":
+            conv = conv.str.replace(",", ".", regex=False)
+        conv = conv.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
+        vals = pd.to_numeric(conv.where(simple, None), errors="coerce").to_numpy(dtype=float)
+        V[:, k] = np.where(simple, vals, np.nan)
+        sep = s.str.find(decimal).to_numpy()
+        D[:, k] = np.where(simple & (sep >= 0), s.str.len().to_numpy() - sep - 1, 0)
+        has_value |= simple | (s.isin(["-", "\u2013", "\u2212", "\u2014"]).to_numpy())
+    notes = [""] * n
+    if note_pos:
+        note_cols = [pd.Series(cols[p], dtype="str").str.strip() for p in note_pos]
+        for s in note_cols:
+            ok = s.str.match(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$").to_numpy(bool)
+            clean &= ok
+        joined = []
+        for i in range(n):
+            parts = []
+            for s in note_cols:
+                t = re.sub(r"^not\.?\s*", "", s.iat[i], flags=re.IGNORECASE)
+                t = re.sub(r"\s*,\s*", ", ", t)
+                if t and t not in parts:
+                    parts.append(t)
+            joined.append(", ".join(parts))
+        notes = joined
+    blank = np.array([not any(c.strip() for c in cells) for _, cells in body], dtype=bool)
+    label_empty = (labels == "").to_numpy()
+    # rows the engine must read: unclean cells, or values without a label
+    slow = (~clean | (label_empty & has_value)) & ~blank
+    keep = ~blank
+    rows_in: dict[int, RowIn] = {}
+    header_rows = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(slow | (label_empty & ~blank)):
+        cells = body[i][1]
+        cells = cells + [""] * (width - len(cells))
+        label = cells[lead].strip()
+        if _headerish_cells(cells[lead:], decimal) and not _dataish_cells(cells[lead:], decimal):
+            header_rows[i] = True  # a header repeated after a page break
+            continue
+        segs = [cells[p] for p in positions] + [c for c in cells[width:] if c.strip()]
+        raw = "\t".join(c for c in cells)
+        rows_in[i] = RowIn(int(lines[i]), label, segs, raw.strip(), int(levels[i]))
+    # repeated header rows that read cleanly (all cells are words) are skipped too
+    for i in np.flatnonzero(clean & ~blank & ~slow):
+        if not has_value[i] and label_empty[i]:
+            keep[i] = False
+    keep &= ~header_rows
+    # merge "label on one row, values on the next" (grid form): an empty-label row with values
+    # takes the label of a directly preceding label-only row
+    merge_into: dict[int, int] = {}
+    for i in sorted(rows_in):
+        if label_empty[i] and i in rows_in and keep[i]:
+            j = i - 1
+            while j >= 0 and blank[j]:
+                j -= 1
+            if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merge_into.values():
+                rows_in[i].label = labels.iat[j]
+                rows_in[i].level = int(levels[j])
+                keep[j] = False
+                merge_into[i] = j
+            else:
+                raise ParseError("Raden har tal men ingen etikett.",
+                                 location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                                 found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
+                                 hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
+    # drop label-only rows after the last row with values (notes, sources, signatures)
+    valued = np.flatnonzero(keep & (has_value | slow))
+    if len(valued):
+        keep[valued[-1] + 1:] = False
+    # label-only rows that are noise (page numbers, banners)
+    for i in np.flatnonzero(keep & ~has_value & ~slow):
+        if is_noise(labels.iat[i]):
+            keep[i] = False
+    return {"lines": lines, "labels": labels.tolist(), "levels": levels, "notes": notes,
+            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+
+
+# --------------------------------------------------------------------------- free text
+
+def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
+    """Label and the hard-separated numeric segments of one text line."""
+    body = line.rstrip()
+    if fmt == "pdf":
+        hard = [re.sub(r"\s+", " ", body.strip())]
+    else:
+        hard = [c for c in _HARD_RE.split(body.strip())]
+    # the numeric tail: trailing tokens that are all numeric (hard cells kept)
+    cells_tokens = [tokens_of(c) for c in hard]
+    segs: list[str] = []
+    label_tokens: list[str] = []
+    for ci in range(len(hard) - 1, -1, -1):
+        toks = cells_tokens[ci]
+        k = len(toks)
+        while k > 0 and (is_numeric_token(toks[k - 1], decimal)
+                         or (re.match(r"^not\.?$", toks[k - 1], re.I) and k < len(toks))):
+            k -= 1
+        if k == len(toks) and toks:
+            label_tokens = [t for c in cells_tokens[:ci + 1] for t in c]
+            break
+        if toks[k:]:
+            segs.insert(0, " ".join(toks[k:]))
+        if k > 0:
+            label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
+            break
+    if not hard or (not segs and not label_tokens):
+        return "", []
+    # a label cannot end with a bare minus glyph or a note-list element
+    return " ".join(label_tokens), segs
+
+
+def _phrases(text: str) -> tuple[str, list[str], list[str]]:
+    """Split one header line into (label header, column phrases, group words)."""
+    words = _cfg().get("header_words", {})
+    heads, mods = set(words.get("heads", [])), set(words.get("modifiers", []))
+    notes, groups = set(words.get("notes", [])), set(words.get("groups", []))
+    toks = [t for t in text.split() if not _is_unit_token(t)]
+    found_groups = [t for t in toks if _norm(t).strip(".,:") in groups]
+    if found_groups and len(found_groups) == len(toks):
+        return "", [], found_groups
+    out: list[list[str]] = []
+    label: list[str] = []
+    cur: list[str] | None = None
+    cur_head = cur_year = False
+
+    def kind(t: str) -> str:
+        low = t.casefold().strip(".,:()")
+        parts = re.split(r"[-/]", low)
+        if low in notes:
+            return "note"
+        if _is_year(t.strip("()")):
+            return "year"
+        if low == "%" or low.endswith("%"):
+            return "pct"
+        if low in mods:
+            return "mod"
+        if low in heads or any(p in heads for p in parts if p):
+            return "head"
+        return "word"
+
+    for t in toks:
+        k = kind(t)
+        if k == "note":
+            out.append([t])
+            cur, cur_head, cur_year = None, False, False
+            continue
+        if cur is None:
+            if k in ("head", "mod", "year", "pct"):
+                cur = [t]
+                out.append(cur)
+                cur_head, cur_year = k == "head", k == "year"
+            else:
+                label.append(t)
+            continue
+        if k in ("head", "mod") and cur_head:
+            cur = [t]
+            out.append(cur)
+            cur_head, cur_year = k == "head", False
+        elif k == "year" and cur_year:
+            cur = [t]
+            out.append(cur)
+            cur_head, cur_year = False, True
+        else:
+            cur.append(t)
+            cur_head |= k == "head"
+            cur_year |= k == "year"
+    return " ".join(label), [" ".join(p) for p in out], found_groups
+
+
+def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
+    squashed = _squash(text)
+    for layout in _cfg().get("layouts", []):
+        cols = layout.get("header_columns")
+        if not cols:
+            continue
+        target = "".join(_squash(c) for c in cols)
+        if squashed.endswith(target):
+            n_label = len(squashed) - len(target)
+            label = _label_prefix(text, n_label)
+            return label, list(cols)
+    return None
+
+
+def _label_prefix(text: str, n: int) -> str:
+    out, count = [], 0
+    for ch in text.strip():
+        if count >= n:
+            break
+        out.append(ch)
+        if not ch.isspace():
+            count += 1
+    return "".join(out).strip()
+
+
+def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
+    """Columns from one or more header lines of free text."""
+    texts = [t for _, t in lines]
+    unit = find_unit(texts)
+    joined = " ".join(texts)
+    known = _known_layout_columns(joined) or (_known_layout_columns(texts[-1]) if texts else None)
+    if known:
+        label, cols = known
+        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+    per_line = []
+    group_words: list[str] = []
+    label_header = ""
+    for _, t in lines:
+        if fmt != "pdf" and _HARD_RE.search(t.strip()):
+            cells = [c for c in _HARD_RE.split(t.strip()) if c.strip()]
+            lab, phrases, groups = "", [], []
+            for ci, c in enumerate(cells):
+                l2, p2, g2 = _phrases(c)
+                if g2 and not p2:
+                    groups += g2
+                    continue
+                if ci == 0:
+                    lab = l2
+                elif not p2:
+                    p2 = [c]  # a header cell without known words is one column
+                elif l2:
+                    p2 = [f"{l2} {p2[0]}"] + p2[1:]
+                phrases += p2
+        else:
+            lab, phrases, groups = _phrases(t)
+        if groups and not phrases:
+            group_words += groups
+            continue
+        label_header = label_header or lab
+        if phrases:
+            per_line.append(phrases)
+    if not per_line:
+        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
+                         location=Location(file=source, line=lines[-1][0] if lines else None),
+                         found=" / ".join(texts)[:120],
+                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
+                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
+    # combine lines: equal counts are stacked ("Utfall" over "2019"); single-phrase lines are
+    # one cell each (a flattened header); a years-only line attaches to the line above
+    if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
+        cols: list[str] = []
+        for p in per_line:
+            if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]):
+                cols[-1] += " " + p[0]
+            else:
+                cols.append(p[0])
+    else:
+        cols = per_line[0]
+        for p in per_line[1:]:
+            if len(p) == len(cols):
+                cols = [f"{a} {b}" for a, b in zip(cols, p)]
+            else:
+                raise ParseError(
+                    "Rubrikraderna har olika antal kolumner.",
+                    location=Location(file=source, line=lines[-1][0]), found=[cols, p],
+                    expected="lika många rubriker på varje rubrikrad",
+                    hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+    # groups: split at note columns, else evenly
+    note_idx = [i for i, c in enumerate(cols) if _norm(c).split(" ")[0] in ("not", "noter", "not.")]
+    gid = [0] * len(cols)
+    names = list(cols)
+    if group_words:
+        k = len(group_words)
+        if len(note_idx) == k and note_idx[0] == 0:
+            starts = note_idx
+        elif len(cols) % k == 0:
+            starts = list(range(0, len(cols), len(cols) // k))
+        else:
+            raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
+                             location=Location(file=source, line=lines[-1][0]),
+                             found=f"{group_words} över {cols}",
+                             expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
+        for g, s in enumerate(starts):
+            end = starts[g + 1] if g + 1 < len(starts) else len(cols)
+            for i in range(s, end):
+                gid[i] = g
+                names[i] = f"{group_words[g]} {cols[i]}"
+    slots, value_columns = [], []
+    for i, c in enumerate(cols):
+        if i in note_idx:
+            slots.append(Slot("note", None, gid[i]))
+        else:
+            slots.append(Slot("value", names[i], gid[i]))
+            value_columns.append(names[i])
+    _check_columns(value_columns, source, lines[-1][0])
+    return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
+
+
+def _is_headerish_text(line: str) -> bool:
+    words = _cfg().get("header_words", {})
+    vocab = set(words.get("heads", [])) | set(words.get("notes", [])) | set(words.get("groups", []))
+    toks = line.split()
+    if not toks or _PROSE_END.search(line.strip()) and len(toks) > 6:
+        return False
+    if all(_is_year(t) for t in toks):
+        return True
+    hits = 0
+    for t in toks:
+        low = t.casefold().strip(".,:()")
+        if low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p) or _is_year(t):
+            hits += 1
+        elif t.strip() not in _DASHES and _parses(t, ",") and not _is_year(t):
+            return False
+    return hits > 0
+
+
+def _is_prose(label: str, line: str) -> bool:
+    words = label.split()
+    return len(words) >= 9 or bool(_PROSE_END.search(line.strip()) and len(words) >= 3)
+
+
+def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
+    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
+    lines = text.split("\n")
+    info = []  # (lineno, raw, label, segs)
+    for i, raw in enumerate(lines, 1):
+        if not raw.strip():
+            info.append((i, raw, "", []))
+            continue
+        label, segs = _split_label(raw, fmt, decimal)
+        info.append((i, raw, label, segs))
+    # first data row: label + figures on one line, or a label line followed by a figures line
+    first = None
+    for k, (ln, raw, label, segs) in enumerate(info):
+        if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
+            continue
+        if label and segs and not _is_prose(label, raw):
+            first = k
+            break
+        if label and not segs and not _is_prose(label, raw):
+            nxt = k + 1
+            while nxt < len(info) and not info[nxt][1].strip():
+                nxt += 1
+            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not all(
+                    _is_year(t) for s in info[nxt][3] for t in s.split()):
+                first = k
+                break
+    if first is None:
+        raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
+                         expected="en rubrikrad följd av rader med etikett och tal",
+                         hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
+                              "formatet med --input-format.")
+    # header lines: header-ish lines directly above (blank lines allowed between)
+    hdr: list[tuple[int, str]] = []
+    k = first - 1
+    while k >= 0:
+        ln, raw, label, segs = info[k]
+        if not raw.strip() or is_noise(raw):
+            k -= 1
+            continue
+        if _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+            hdr.insert(0, (ln, raw.strip()))
+            k -= 1
+            continue
+        break
+    if not hdr:
+        raise ParseError(
+            "Hittar ingen rubrikrad ovanför tabellens första rad.",
+            location=Location(file=source, line=info[first][0]),
+            expected="en rad med kolumnrubriker (t.ex. 'Not Utfall 2019 Utfall 2018')",
+            hint="Ta med rubrikraden vid kopieringen, eller exportera tabellen som CSV/Excel.")
+    # a label-header line such as "Mnkr" or "Resultaträkning" in a flattened header
+    header = _text_header(hdr, fmt, source)
+    preamble = [info[j][1].strip() for j in range(0, k + 1) if info[j][1].strip()]
+    if header.unit is None:
+        header.unit = find_unit(preamble[-3:] + preamble)
+    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
+    # assemble logical rows
+    indents = {}
+    pending: RowIn | None = None
+    rows: list[RowIn] = []
+
+    def flush():
+        nonlocal pending
+        if pending is not None and pending.segments:
+            rows.append(pending)
+        pending = None
+
+    for ln, raw, label, segs in info[first:]:
+        if not raw.strip() or is_noise(raw):
+            continue
+        indent = len(raw) - len(raw.lstrip(" \u00a0"))
+        if label and segs:
+            if _is_prose(label, raw) or _is_headerish_text(raw):
+                flush()  # prose, or a header repeated after a page break
+                continue
+            flush()
+            rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+            indents[indent] = True
+        elif label:
+            if _is_prose(label, raw):
+                flush()
+                continue
+            flush()
+            pending = RowIn(ln, label, [], raw.strip(), indent)
+        else:  # figures only
+            if pending is not None:
+                pending.segments += segs
+                pending.raw += " / " + raw.strip()
+            elif all(_is_year(t) for s in segs for t in s.split()):
+                continue  # a year line of a repeated header
+            elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
+                continue  # a lone page number between rows
+            else:
+                raise ParseError("Raden har tal men ingen etikett.",
+                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
+                                 expected="en radetikett före talen (eller på raden ovanför)",
+                                 hint="Kontrollera att etiketten kom med vid kopieringen.")
+    flush()
+    if not rows:
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
+    levels = sorted({r.level for r in rows})
+    for r in rows:
+        r.level = levels.index(r.level)
+    parsed.rows = rows
+    return parsed
+
+
+def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source) -> list[Reading]:
+    d = direct_reading(row.segments, slots, decimal)
+    if d is not None and len(row.segments) == len(slots):
+        return [d]
+    try:
+        return readings(row.segments, slots, decimal)
+    except _TooMany:
+        raise_too_many(row.line, row.label, row.raw, source)
+        raise  # pragma: no cover
+
+
+def decimals_and_value(text: str | None, decimal: str) -> tuple[float, int]:
+    if text is None:
+        return np.nan, 0
+    v = parse_number(text, decimal=decimal)
+    return (np.nan, 0) if v is None else (float(v), decimals_of(text))
