@@ -638,39 +638,34 @@ def all_findings(it: Interim) -> list[Finding]:
 
 # --------------------------------------------------------------------------- views (HTML)
 
+def example_what(it: Interim) -> str:
+    """What the example banner names: the whole report, or the parts built on example data."""
+    if it.whole.dataset.is_example:
+        return report_name(it.period)
+    return "Delar av rapporten (" + fmt.join_list([d.path.name for d in it.example_inputs]) + ")"
+
+
 def banner(it: Interim):
     from . import html
 
-    if not it.is_example:
-        return html.example_banner(False)
-    if it.whole.dataset.is_example:
-        what = report_name(it.period)
-    else:
-        what = "Delar av rapporten (" + fmt.join_list([d.path.name for d in it.example_inputs]) + ")"
-    return html.example_banner(True, what)
+    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
 
 
-def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str):
+def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
     from . import html
 
     meta = it.whole.dataset.meta
     kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
             else "Tertialrapport (frivillig uppföljning per april)")
-    items = {
-        "Nämnd": meta.get("namnd", ""),
-        "Rapport": kind,
-        "Period": f"{period_text(it.period)}, t.o.m. {it.period}",
-        "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
-        "Diarienummer": diarienummer or meta.get("diarienummer", ""),
-        "Datum": fmt.date(datum or str(meta.get("received"))) if (datum or meta.get("received")) else "",
-        "Handläggare": handlaggare,
-        "Status": status.capitalize(),
-        "Belopp": f"tusental kronor ({it.unit}); kostnader med minustecken; avvikelse = utfall − budget",
-    }
-    return html.join(html.front_matter(report_name(it.period), items,
-                                       subtitle="Gemensam nämnd för samverkan inom drift och service, "
-                                                "utveckling samt specialistfunktioner (GNS)"),
-                     banner(it))
+    received = str(meta.get("received") or "")
+    return html.report_front(
+        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
+        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
+        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
+        extra={"Rapport": kind,
+               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
+               "Belopp": f"tusental kronor ({it.unit}); kostnader med minustecken; avvikelse = utfall − budget"},
+        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
 
 
 def summary_view(it: Interim, flag_threshold: float = 50):
@@ -829,9 +824,9 @@ def hindsight_view(it: Interim):
     from . import html
 
     sentences = hindsight_sentences(it)
-    if not sentences:
-        return html.paragraphs([f"Årsbokslutet {it.year} finns inte ännu; prognoserna kan inte stämmas av i efterhand."])
-    return html.join(html.note(sentences[0]))
+    if not sentences:  # no year-end yet: the section is left out
+        return html.join()
+    return html.join(html.heading("Prognoserna i efterhand"), html.note(sentences[0]))
 
 
 def checks_view(it: Interim):

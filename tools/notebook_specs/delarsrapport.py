@@ -3,6 +3,7 @@ CELLS = [
     ("code", '''
 period: str = "2018-08"  # Period ÅÅÅÅ-MM: april ger tertialrapport, juni till augusti delårsrapport
 status: str = "utkast"  # Rapportens status: utkast eller fastställd
+namnd: str = ""  # Nämndens namn på försättsbladet; lämna tomt för indatafilens metadata
 diarienummer: str = ""  # Ärendets diarienummer; lämna tomt för att använda indatafilens metadata
 datum: str = ""  # Rapportdatum ÅÅÅÅ-MM-DD; lämna tomt för datumet i indatafilens metadata
 handlaggare: str = "Sekretariatet, Region Jämtland Härjedalen"  # Handläggare som anges på rapporten
@@ -13,7 +14,8 @@ from gnsanalysis import html, interim, rr
 
 data = interim.load(period)
 rr.write_processed(data.table, data.whole.dataset)
-interim.front(data, status=status, diarienummer=diarienummer, datum=datum, handlaggare=handlaggare)
+interim.front(data, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+              handlaggare=handlaggare)
 '''),
     ("md", "## Sammanfattning"),
     ("code", "interim.summary_view(data, flaggrans)"),
@@ -31,12 +33,11 @@ interim.front(data, status=status, diarienummer=diarienummer, datum=datum, handl
     ("code", "interim.previous_interim_view(data)"),
     ("md", "## Helårsprognos"),
     ("code", "interim.forecast_view(data, flaggrans)"),
-    ("md", "## Prognoserna i efterhand"),
     ("code", "interim.hindsight_view(data)"),
     ("md", "## Kontroll av tabellerna"),
     ("code", "interim.checks_view(data)"),
     ("code", '''
-interim.footer(data, {"period": period, "status": status, "diarienummer": diarienummer, "datum": datum,
-                      "handlaggare": handlaggare, "flaggrans": flaggrans})
+interim.footer(data, {"period": period, "status": status, "namnd": namnd, "diarienummer": diarienummer,
+                      "datum": datum, "handlaggare": handlaggare, "flaggrans": flaggrans})
 '''),
 ]
