@@ -22,7 +22,7 @@ from . import fmt
 from . import forecast as fc
 from .checks import Finding, check_table
 from .datasets import Dataset, find_dataset, object_datasets, periods
-from .errors import ConfigError, DataNotFoundError, ParameterError
+from .errors import ConfigError, DataNotFoundError
 from .params import interim_period
 from .rr import RRTable, normalise_label, read_rr
 
