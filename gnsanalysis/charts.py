@@ -7,6 +7,7 @@ carried by colour alone: bars also carry signed value labels and hatching.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -40,7 +41,8 @@ def _png(fig) -> bytes:
 
 
 def _number_axis(axis, unit: str = "") -> None:
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x)))
+    axis.set_major_formatter(FuncFormatter(
+        lambda x, _pos: fmt.number(x, 0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-9 else 2))))
 
 
 def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,
@@ -118,4 +120,63 @@ def bars(labels: Sequence[str], values: Sequence[float], *, alt: str, caption: s
     _number_axis(ax.xaxis)
     ax.set_xlabel(unit)
     ax.margins(x=0.2)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
+def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, alt: str,
+                 caption: str, unit: str = "mnkr") -> Fragment:
+    """Horizontal stacked bars (first series solid blue, second hatched grey) with totals."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.55 * n + 1.3))
+    ys = list(range(n))[::-1]
+    left = [0.0] * n
+    styles = [dict(color=BLUE), dict(color="white", edgecolor=NEUTRAL, hatch="///"),
+              dict(color=GREY, edgecolor=NEUTRAL)]
+    for (name, values), style in zip(series, styles):
+        ax.barh(ys, values, left=left, height=0.6, label=name, **style)
+        left = [a + b for a, b in zip(left, values)]
+    for y, total in zip(ys, left):
+        ax.annotate(fmt.number(total, 1), (total, y), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=8)
+    ax.set_yticks(ys, labels)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(series), frameon=False, fontsize=8)
+    ax.margins(x=0.12)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
+def ranges(labels: Sequence[str], low: Sequence[float], mid: Sequence[float], high: Sequence[float], *,
+           alt: str, caption: str, unit: str) -> Fragment:
+    """One line per row from low to high with a marker at the middle value (P10–P50–P90)."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.5 * n + 1.2))
+    ys = list(range(n))[::-1]
+    for y, lo, m, hi in zip(ys, low, mid, high):
+        ax.plot([lo, hi], [y, y], color=BLUE, linewidth=3, solid_capstyle="butt")
+        ax.plot([m], [y], marker="D", color="white", markeredgecolor=NEUTRAL, markersize=7)
+        ax.annotate(fmt.number(m, 1), (hi, y), xytext=(5, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(ys, labels)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.margins(x=0.1, y=0.15)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
+def tornado(labels: Sequence[str], low: Sequence[float], high: Sequence[float], base: float, *, alt: str,
+            caption: str, unit: str) -> Fragment:
+    """Tornado: for each input, the outcome at its low (solid) and high (hatched) value around the base."""
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(7.0, 0.45 * n + 1.3))
+    ys = list(range(n))[::-1]
+    for y, lo, hi in zip(ys, low, high):
+        ax.barh(y, lo - base, left=base, height=0.6, color=BLUE, label="Lågt värde" if y == ys[0] else None)
+        ax.barh(y, hi - base, left=base, height=0.6, color="white", edgecolor=NEUTRAL, hatch="///",
+                label="Högt värde" if y == ys[0] else None)
+    ax.axvline(base, color=NEUTRAL, linewidth=1)
+    ax.axvline(0, color=BAD, linewidth=1, linestyle="--", label="Lika dyrt som nuläget")
+    ax.set_yticks(ys, [textwrap.shorten(label, 48, placeholder="…") for label in labels], fontsize=9)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8)
     return figure(_png(fig), alt=alt, caption=caption)

@@ -100,3 +100,21 @@ def join_list(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def round_preserving_sum(values, decimals: int = 0) -> list[Decimal]:
+    """Round each value so that the rounded values add up to the rounded sum.
+
+    Largest-remainder rounding: a displayed column of parts then adds up to its displayed
+    total. Ties go to the earlier value (deterministic).
+    """
+    exact = [_to_decimal(v) for v in values]
+    quantum = Decimal(1).scaleb(-decimals)
+    target = round_half_up(sum(exact, Decimal(0)), decimals)
+    floors = [(v / quantum).to_integral_value(rounding="ROUND_FLOOR") * quantum for v in exact]
+    missing = int((target - sum(floors, Decimal(0))) / quantum)  # >= 0: floors never exceed the sum
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    result = list(floors)
+    for i in order[:missing]:
+        result[i] += quantum
+    return result

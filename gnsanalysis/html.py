@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 
@@ -42,17 +43,25 @@ def heading(text: str, level: int = 2) -> Fragment:
     return Fragment(f"<h{level}>{esc(text)}</h{level}>")
 
 
+_UNIT_SPACE_RE = re.compile(r"(\d) (%|(?:tkr|mnkr|mkr|kr|km|timmar|h)\b)")
+
+
+def prose(text) -> str:
+    """Escape a sentence and keep each number with its unit on one line (no-break space)."""
+    return _UNIT_SPACE_RE.sub("\\1\u00a0\\2", esc(text))
+
+
 def paragraphs(sentences: Iterable[str]) -> Fragment:
-    return Fragment("".join(f"<p>{esc(s)}</p>" for s in sentences if s))
+    return Fragment("".join(f"<p>{prose(s)}</p>" for s in sentences if s))
 
 
 def bullet_list(items: Iterable[str]) -> Fragment:
-    return Fragment("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+    return Fragment("<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul>")
 
 
 def note(text: str, *, flag: bool = False) -> Fragment:
     cls = "gns-flag" if flag else "gns-note"
-    return Fragment(f'<p class="{cls}">{esc(text)}</p>')
+    return Fragment(f'<p class="{cls}">{prose(text)}</p>')
 
 
 def example_banner(is_example: bool, what: str = "Rapporten") -> Fragment:
@@ -101,8 +110,9 @@ def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
     formats = formats or {}
     label_column = label_column or frame.columns[0]
     value_cols = [c for c in frame.columns if c != label_column]
-    head = (f'<th scope="col">{esc(label_column)}</th>'
-            + "".join(f'<th scope="col">{esc(c)}</th>' for c in value_cols))
+    head = (f'<th scope="col" class="text">{esc(label_column)}</th>'
+            + "".join(f'<th scope="col" class="{"num" if c in formats else "text"}">{esc(c)}</th>'
+                      for c in value_cols))
     body = []
     for i, (_, row) in enumerate(frame.iterrows()):
         cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""

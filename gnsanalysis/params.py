@@ -94,6 +94,8 @@ VALIDATORS = {
 
 def coerce(name: str, value, type_name: str):
     """Convert a CLI/YAML value to the type the parameters cell declares."""
+    if value is None and type_name in ("list", "dict"):
+        return [] if type_name == "list" else {}
     if type_name in ("str", "None", "") or value is None:
         return value if isinstance(value, str) or type_name != "str" else str(value)
     try:
@@ -122,3 +124,30 @@ def coerce(name: str, value, type_name: str):
                                  "(ange den i en YAML-fil med -f).")
         return value
     return value
+
+
+def it_serverdrift_state(params: dict) -> dict:
+    """Check the IT report's parameters as one explorer state (parties, sites, assumptions, key)."""
+    from .scenarios.explore import STATE_KEYS, validate_state
+
+    state = {k: params[k] for k in STATE_KEYS if k in params}
+    if state.get("coalition") == []:
+        state["coalition"] = None
+    validate_state(state)
+    return params
+
+
+def dso_state(params: dict) -> dict:
+    """The DSO report's participants must be parties in the registry."""
+    from .parties import load_registry
+
+    participants = params.get("participants") or []
+    if participants:
+        load_registry().resolve_many(list(participants), parties_only=True)
+    return params
+
+
+STATE_VALIDATORS = {
+    "it_serverdrift_state": it_serverdrift_state,
+    "dso_state": dso_state,
+}

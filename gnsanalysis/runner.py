@@ -85,6 +85,10 @@ def resolve_parameters(name: str, params: dict) -> dict:
         if validator:
             value = VALIDATORS[validator](value, pname)
         resolved[pname] = value
+    if spec.get("state_validator"):
+        from .params import STATE_VALIDATORS
+
+        resolved = STATE_VALIDATORS[spec["state_validator"]](resolved)
     return resolved
 
 

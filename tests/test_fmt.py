@@ -55,3 +55,27 @@ def test_join_list():
     assert fmt.join_list([]) == ""
     assert fmt.join_list(["a"]) == "a"
     assert fmt.join_list(["a", "b", "c"]) == "a, b och c"
+
+
+@pytest.mark.parametrize("values,expected", [
+    ([0.4, 0.4, 0.4], ["1", "0", "0"]),
+    ([1.5, 1.5], ["2", "1"]),
+    ([-0.4, -0.4, -0.4], ["0", "0", "-1"]),
+    ([2240.0, 1792.0, 529.8048, 649.4664], ["2240", "1792", "530", "649"]),
+    ([], []),
+])
+def test_round_preserving_sum(values, expected):
+    assert [str(v) for v in fmt.round_preserving_sum(values)] == expected
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.lists(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), max_size=20),
+       st.integers(min_value=0, max_value=2))
+def test_round_preserving_sum_adds_up(values, decimals):
+    shown = fmt.round_preserving_sum(values, decimals)
+    assert sum(shown) == fmt.round_half_up(sum(fmt._to_decimal(v) for v in values), decimals)
+    q = Decimal(1).scaleb(-decimals)
+    for v, s in zip(values, shown):
+        assert abs(fmt._to_decimal(v) - s) < q

@@ -1,0 +1,383 @@
+"""Board-report views for the IT-serverdrift and DSO reports (HTML fragments, charts, sentences).
+
+The notebooks call these with their parameters; every figure in a sentence comes from the
+model's results, every table and chart goes through :mod:`gnsanalysis.html` and
+:mod:`gnsanalysis.charts` (escaped text, Swedish numbers, alt texts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import charts, config, fmt, html
+from ..datasets import datasets
+from .explore import explore
+from .model import SCENARIO_CODES
+
+MNKR = 1_000_000
+
+
+def mnkr(value, signed: bool = False) -> str:
+    return f"{fmt.number(value / MNKR, 1, signed=signed)} mnkr"
+
+
+def _input(path: Path, status: str, source: str = "") -> tuple:
+    return (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), status, source)
+
+
+def inputs_it() -> list:
+    """The files the IT report rests on, for the provenance footer."""
+    matrix = [d for d in datasets("stakeholder_matrix")]
+    return matrix + [
+        _input(config.CONFIG_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden",
+               "gnsanalysis/config/it_assumptions.yaml"),
+        _input(config.CONFIG_DIR / "parties.yaml", "partsregister", "gnsanalysis/config/parties.yaml"),
+    ]
+
+
+def inputs_dso() -> list:
+    return [
+        _input(config.CONFIG_DIR / "claims.yaml", "siffror ur handlingarna", "gnsanalysis/config/claims.yaml"),
+        _input(config.CONFIG_DIR / "parties.yaml", "partsregister", "gnsanalysis/config/parties.yaml"),
+    ]
+
+
+# --------------------------------------------------------------------------- IT-serverdrift
+
+@dataclass
+class ItReport:
+    result: dict
+
+    @property
+    def compare(self) -> pd.DataFrame:
+        return self.result["compare"]
+
+    @property
+    def results(self) -> dict:
+        return self.compare.attrs["results"]
+
+    @property
+    def coalition(self) -> list[str]:
+        return list(self.compare.attrs["coalition"])
+
+
+def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk) -> ItReport:
+    state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
+             "n_draws": n_draws, "seed": seed, "assumptions": assumptions or {},
+             "include_outage_risk": include_outage_risk}
+    return ItReport(explore(state, full=True))
+
+
+def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare):
+    return html.report_front(
+        "IT-serverdrift – jämförelse av scenarier", status=status, namnd=namnd,
+        diarienummer=diarienummer, datum=datum, handlaggare=handlaggare,
+        period="femårsperiod (år 1–5 från beslut)",
+        extra={"Parter i jämförelsen": fmt.join_list(rep.coalition),
+               "Belopp": "kronor; summor i miljoner kronor (mnkr)"},
+        is_example=True,
+        example_what="Jämförelsen (parternas serverantal, hallarnas kapacitet och flertalet kostnadsantaganden)")
+
+
+def it_summary(rep: ItReport) -> list[str]:
+    cmp = rep.compare
+    feasible = cmp[cmp["feasible"]]
+    s0 = cmp.set_index("scenario").loc["S0"]
+    best = feasible.sort_values("npv").iloc[0]
+    out = [f"Jämförelsen gäller {len(rep.coalition)} parter: {fmt.join_list(rep.coalition)}. "
+           f"Nuvärdet av kostnaderna under fem år med kalkylräntan "
+           f"{fmt.number(cmp.attrs['discount_rate'] * 100, 1)} % är {mnkr(s0['npv'])} i nuläget (S0)."]
+    if best["scenario"] == "S0":
+        out.append("Inget av de genomförbara alternativen är billigare än nuläget med de troligaste antagandena.")
+    else:
+        out.append(f"Billigast med de troligaste antagandena är {best['title']} med {mnkr(best['npv'])}, "
+                   f"{mnkr(-best['npv_vs_s0'])} lägre än nuläget.")
+    mc = rep.result["mc_summary"].set_index("scenario")
+    if best["scenario"] in mc.index and best["scenario"] != "S0":
+        p = mc.loc[best["scenario"], "prob_beats_s0"]
+        out.append(f"I {fmt.number(rep.result['montecarlo'].n)} simuleringar över antagandenas intervall är "
+                   f"{best['title']} billigare än nuläget i {fmt.number(p * 100)} % av fallen.")
+    infeasible = cmp[~cmp["feasible"]]
+    if not infeasible.empty:
+        out.append("Inte genomförbart med valda parter och platser: "
+                   + "; ".join(f"{r.title}: {r.explanation}" for r in infeasible.itertuples()) + ".")
+    if "guess_dependence" in rep.result:
+        out.append(rep.result["guess_dependence"]["text"])
+    risk_share = best["risk"] / best["cost"] if best["cost"] else 0
+    if rep.result["state"]["include_outage_risk"] and "S1" in mc.index:
+        out.append("Summorna innehåller en uppskattad förväntad kostnad för avbrott (avbrottstimmar × kostnad per "
+                   f"timme). För nuläget är den {mnkr(s0['risk'])} av {mnkr(s0['cost'])} över fem år; "
+                   "rangordningen hänger till stor del på den uppskattningen.")
+    flagged = rep.result["standalone"]
+    if not flagged.empty:
+        parties = sorted(set(flagged["party"]))
+        out.append(f"Med någon av fördelningsnycklarna skulle {len(parties)} {'part' if len(parties) == 1 else 'parter'} betala mer i ett gemensamt "
+                   f"scenario än ensam i nuläget: {fmt.join_list(parties)}. Se Kostnad per part.")
+    out.append(rep.result["guesses"]["text"])
+    return out
+
+
+def scenario_table(rep: ItReport):
+    cmp = rep.compare
+    frame = pd.DataFrame({
+        "Scenario": cmp["title"],
+        "Beskrivning": cmp["label"],
+        "Genomförbart": ["ja" if f else "nej" for f in cmp["feasible"]],
+        "Förklaring": [e or "" for e in cmp["explanation"]],
+    })
+    return html.table(frame, caption="Scenarierna och om de går att genomföra med valda parter och platser")
+
+
+def cost_table(rep: ItReport):
+    cmp = rep.compare
+    frame = pd.DataFrame({
+        "Scenario": cmp["title"],
+        "Budget 5 år": cmp["budget"] / MNKR,
+        "Avbrottsrisk 5 år": cmp["risk"] / MNKR,
+        "Summa 5 år": cmp["cost"] / MNKR,
+        "Nuvärde": cmp["npv"] / MNKR,
+        "Nuvärde mot nuläget": cmp["npv_vs_s0"] / MNKR,
+    })
+    frame.loc[~cmp["feasible"].to_numpy(), frame.columns[1:]] = np.nan
+    cols = list(frame.columns[1:])
+    return html.table(frame, caption="Kostnad över fem år per scenario (mnkr). Budget = kostnader som "
+                                     "belastar parternas budget; avbrottsrisk = förväntad avbrottskostnad; "
+                                     "negativ skillnad = billigare än nuläget.",
+                      formats=html.number_formats(cols, 1, signed={"Nuvärde mot nuläget"}))
+
+
+def cost_chart(rep: ItReport):
+    cmp = rep.compare[rep.compare["feasible"]]
+    labels = list(cmp["title"])
+    alt = ("Liggande stapeldiagram över kostnad under fem år per scenario, uppdelad på budgetkostnad och "
+           "förväntad avbrottskostnad: " + "; ".join(
+               f"{r.title}: budget {mnkr(r.budget)}, avbrott {mnkr(r.risk)}" for r in cmp.itertuples()) + ".")
+    return charts.stacked_bars(labels, [("Budgetkostnad", list(cmp["budget"] / MNKR)),
+                                        ("Förväntad avbrottskostnad", list(cmp["risk"] / MNKR))],
+                               alt=alt, unit="mnkr",
+                               caption="Kostnad under fem år per scenario (mnkr, löpande priser). "
+                                       "Den streckade delen är den uppskattade avbrottskostnaden.")
+
+
+def yearly_table(rep: ItReport, scenario: str = "S1"):
+    res = rep.results.get(scenario)
+    if res is None or not res.feasible:
+        return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
+    from .model import COMPONENT_LABELS
+
+    y = res.yearly()
+    rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
+    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
+    parts = [r for r in rows if r != "total"]
+    for col in y.columns:
+        shown = fmt.round_preserving_sum([y.loc[r, col] / 1000 for r in parts])
+        frame[("År " + col[1:]) if col.startswith("y") else "Totalt"] = [float(v) for v in shown] + [float(sum(shown))]
+    classes = ["total" if r == "total" else "" for r in rows]
+    cols = list(frame.columns[1:])
+    return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
+                                     "Avskrivningar fördelar investeringarna över livslängden. Beloppen är "
+                                     "avrundade så att de summerar till raden Summa.",
+                      formats=html.number_formats(cols), row_classes=classes)
+
+
+def uncertainty_view(rep: ItReport):
+    s = rep.result["mc_summary"]
+    frame = pd.DataFrame({
+        "Scenario": s["title"], "P10": s["p10"] / MNKR, "P50": s["p50"] / MNKR, "P90": s["p90"] / MNKR,
+        "Billigare än nuläget": [np.nan if np.isnan(v) else v * 100 for v in s["prob_beats_s0"]],
+        "Billigast": s["prob_cheapest"] * 100,
+    })
+    fm = html.number_formats(["P10", "P50", "P90"], 1)
+    fm.update({c: (lambda v: "–" if v != v else fmt.percent(v)) for c in ("Billigare än nuläget", "Billigast")})
+    mc = rep.result["montecarlo"]
+    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar (startvärde "
+                                      f"{mc.seed}): P10, P50 och P90 samt sannolikhet (%)", formats=fm)
+    alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
+           + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
+                       f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
+    chart = charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR),
+                          alt=alt, unit="mnkr (nuvärde, 5 år)",
+                          caption="Osäkerhet per scenario: linjen går från P10 till P90, punkten är medianen (P50).")
+    return html.join(table, chart)
+
+
+def tornado_view(rep: ItReport, top: int = 10):
+    t = rep.result.get("tornado")
+    if t is None:
+        return html.note("S1 är inte genomförbart; ingen känslighetsanalys.")
+    t = t.head(top)
+    base = t.attrs["base_value"]
+    labels = [f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()]
+    alt = (f"Tornadodiagram: hur skillnaden i nuvärde mellan S1 och nuläget ({mnkr(base, signed=True)}) ändras när "
+           "ett antagande i taget sätts till sitt låga och höga värde. Störst utslag: "
+           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
+                       for r in t.head(3).itertuples()) + ".")
+    chart = charts.tornado(labels, list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
+                           alt=alt, unit="mnkr, S1 minus nuläget (negativt = S1 billigare)",
+                           caption="Känslighet: S1 minus nuläget när ett antagande i taget ändras. Mörk stapel = "
+                                   "lågt värde, ljus streckad = högt värde. * = uppskattning utan källa.")
+    be = rep.result.get("break_even")
+    items = list(be["message"]) if be is not None else []
+    return html.join(chart, html.heading("Brytpunkter", 3), html.bullet_list(items))
+
+
+def rules_view(rep: ItReport):
+    rules = rep.result.get("rules")
+    if rules is None or rules.empty:
+        return html.paragraphs(["Inga enkla regler hittades."])
+    return html.join(html.paragraphs([rules.attrs.get("text", "")]), html.bullet_list(list(rules["rule"])),
+                     html.note("Reglerna kommer från ett grunt beslutsträd över simuleringarna. De beskriver "
+                               "när en gemensam hall inte blir billigast och är ett stöd för diskussionen, inte "
+                               "en prognos."))
+
+
+def party_view(rep: ItReport, scenario: str = "S1"):
+    per = rep.result["party_costs"].get(scenario)
+    if per is None:
+        return html.note(f"{scenario} är inte genomförbart; ingen fördelning per part.")
+    keys = list(dict.fromkeys(per["key_label"]))
+    base = per[per["key_label"] == keys[0]][["short", "direct", "standalone"]].reset_index(drop=True)
+    frame = pd.DataFrame({"Part": base["short"], "Ensam i nuläget": base["standalone"] / 1000,
+                          "Egna kostnader": base["direct"] / 1000})
+    for k in keys:
+        frame[f"Summa, {k}"] = per[per["key_label"] == k]["total"].to_numpy() / 1000
+    cols = list(frame.columns[1:])
+    table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
+                                      "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna",
+                       formats=html.number_formats(cols))
+    flagged = rep.result["standalone"]
+    flagged = flagged[flagged["scenario"] == scenario] if not flagged.empty else flagged
+    sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde), "
+                 "fördelade i hela kronor som summerar exakt."]
+    if flagged.empty:
+        sentences.append("Ingen part betalar mer än ensam i nuläget med någon av nycklarna.")
+    parts = [table, html.paragraphs(sentences)]
+    if not flagged.empty:
+        parts.append(html.note("Betalar mer än ensam i nuläget:", flag=True))
+        parts.append(html.bullet_list(list(flagged["message"])))
+    sh = rep.result.get("shapley")
+    if sh is not None and scenario == "S1":
+        shown = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
+        sframe = pd.DataFrame({"Part": sh["short"], "Shapley-värde": [float(v) for v in shown],
+                               "Billigast på egen hand": sh["standalone"] / 1000, "Besparing": sh["saving"] / 1000})
+        parts.append(html.heading("Shapley-fördelning som rättviseriktmärke", 3))
+        parts.append(html.paragraphs([
+            "Shapley-värdet ger varje part dess genomsnittliga tillskott till kostnaden över alla ordningar parterna "
+            "kan ansluta i. Det är en referens för en rättvis fördelning.",
+            "Här är 'billigast på egen hand' det billigaste en part kan ordna ensam: nuläget eller, om det är "
+            "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
+            "Ensam i nuläget ovan.",
+            f"Shapley-värdena summerar till hela samverkans kostnad, {fmt.number(float(sum(shown)))} tkr."]))
+        parts.append(html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
+                                formats=html.number_formats(["Shapley-värde", "Billigast på egen hand", "Besparing"])))
+    return html.join(*parts)
+
+
+def distance_view(rep: ItReport):
+    d = rep.result["distances"]
+    frame = pd.DataFrame({"Plats A": d["label_a"], "Plats B": d["label_b"], "Avstånd km": d["distance_km"],
+                          "Kommentar": d["comment"]})
+    refs = d.attrs.get("references", [])
+    return html.join(html.paragraphs([d.attrs.get("text", ""), d.attrs.get("msb_note", "")]),
+                     html.bullet_list([f"{r['label']} ({r['source']})" for r in refs]),
+                     html.table(frame, caption="Avstånd fågelvägen mellan tänkbara platser (km)",
+                                formats={"Avstånd km": lambda v: fmt.number(v)}))
+
+
+def assumptions_view(rep: ItReport):
+    t = rep.result["parameters"]
+    frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
+                          "Enhet": t["unit"], "Källa": ["uppskattning utan källa" if g else "källa finns" for g in t["guess"]]})
+    fm = {c: (lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2)) for c in ("Låg", "Troligast", "Hög")}
+    return html.join(html.paragraphs([rep.result["guesses"]["text"]]),
+                     html.table(frame, caption="Antaganden med intervall (låg, troligast, hög) och om de har källa",
+                                formats=fm))
+
+
+# --------------------------------------------------------------------------- DSO
+
+def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
+    return html.report_front("Gemensamt dataskyddsombud – jämförelse av alternativ", status=status, namnd=namnd,
+                             diarienummer=diarienummer, datum=datum, handlaggare=handlaggare,
+                             period="kostnad per år (2019 års priser enligt underlaget)",
+                             extra={"Belopp": "kronor per år, exklusive moms"})
+
+
+def load_dso(participants):
+    from .dso import dso_options
+
+    return dso_options(participants or None)
+
+
+def dso_summary(res) -> list[str]:
+    o = res.options.set_index("option")
+    out = [f"Underlaget (GNS/11/2018) beskriver fyra sätt att möta parternas behov inom dataskydd. Nämnden har "
+           f"beslutat om kompetensutveckling med en budgetram på {fmt.kr(o.loc['competence', 'per_year'])} för 2019."]
+    e, kb, rb = o.loc["employment"], o.loc["hourbank_kommun"], o.loc["hourbank_region"]
+    out.append(f"En gemensam anställning kostar {fmt.kr(e['per_year'])} per år, {fmt.kr(e['per_party_min'])}"
+               + (f"–{fmt.kr(e['per_party_max'])}" if e["per_party_max"] != e["per_party_min"] else "")
+               + f" per part när {int(e['parties_paying'])} parter delar lika.")
+    out.append(f"En timbank med 10 timmar i månaden per kommun kostar {fmt.kr(kb['per_party_max'])} per kommun och år, "
+               f"{fmt.kr(kb['per_year'])} för {int(kb['parties_paying'])} kommuner; en timbank med 60 timmar i månaden "
+               f"via regionen kostar {fmt.kr(rb['per_year'])} per år.")
+    wrong = res.claims[~res.claims["agrees"]]
+    if not wrong.empty:
+        out.append("Underlaget innehåller räknefel som påverkar jämförelsen: "
+                   + " ".join(wrong["message"]) + " Se Kontroll av siffror i underlaget.")
+    return out
+
+
+def dso_options_table(res):
+    o = res.options
+    frame = pd.DataFrame({"Alternativ": o["label"], "Kostnad per år": o["per_year"],
+                          "Parter som betalar": o["parties_paying"], "Per part": o["per_party_max"],
+                          "Timmar per år": o["hours_per_year"], "Kr per timme": o["cost_per_hour"]})
+    return html.table(frame, caption="Alternativen: kostnad per år, per part och per timme (kr, exkl. moms)",
+                      formats=html.number_formats(["Kostnad per år", "Parter som betalar", "Per part",
+                                                   "Timmar per år", "Kr per timme"]))
+
+
+def dso_chart(res):
+    o = res.options
+    alt = ("Liggande stapeldiagram över kostnad per år för alternativen: "
+           + "; ".join(f"{r.label}: {fmt.kr(r.per_year)}" for r in o.itertuples()) + ".")
+    return charts.bars(list(o["label"]), list(o["per_year"] / 1000), alt=alt, unit="tkr per år",
+                       caption="Kostnad per år per alternativ (tkr, exkl. moms). Kompetensutvecklingen är en "
+                               "engångsram för 2019.")
+
+
+def dso_covers(res):
+    parts = []
+    for r in res.options.itertuples():
+        parts.append(html.heading(r.label + (" (beslutat)" if r.decided else ""), 3))
+        parts.append(html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"]))
+    return html.join(*parts)
+
+
+def dso_party_table(res):
+    p = res.per_party
+    labels = {"employment": "Anställning", "hourbank_kommun": "Timbank 10 h per kommun",
+              "hourbank_region": "Timbank 60 h via regionen", "competence": "Kompetens­utveckling"}
+    cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
+    frame = pd.DataFrame({"Part": p["short"], **{labels[c]: p[c] for c in cols}})
+    total = {"Part": "Summa", **{labels[c]: int(p[c].sum()) for c in cols}}
+    frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    classes = [""] * len(p) + ["total"]
+    return html.join(html.table(frame, caption="Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
+                                               "och summerar exakt till alternativets kostnad.",
+                                formats=html.number_formats([labels[c] for c in cols]), row_classes=classes),
+                     html.bullet_list(res.notes))
+
+
+def dso_claims_view(res):
+    c = res.claims
+    frame = pd.DataFrame({"Vad": c["title"], "Angivet": c["stated"], "Beräknat": c["computed"],
+                          "Bedömning": c["status"]})
+    fm = {"Angivet": lambda v: fmt.kr(v), "Beräknat": lambda v: fmt.kr(v, 0 if float(v).is_integer() else 2)}
+    return html.join(html.table(frame, caption="Siffror som underlaget anger, räknade om från sina delar", formats=fm),
+                     html.bullet_list(list(c["message"])))
