@@ -82,7 +82,15 @@ def data_file(value: str, name: str = "fil") -> str:
                          "datamappar (data/raw, data/processed).")
 
 
+def non_negative(value, name: str = "värde"):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
+                             "eller större.")
+    return value
+
+
 VALIDATORS = {
+    "non_negative": non_negative,
     "period": period,
     "yearend_period": yearend_period,
     "interim_period": interim_period,
@@ -147,7 +155,15 @@ def dso_state(params: dict) -> dict:
     return params
 
 
-STATE_VALIDATORS = {
+STATE_def non_negative(value, name: str = "värde"):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
+                             "eller större.")
+    return value
+
+
+VALIDATORS = {
+    "non_negative": non_negative,
     "it_serverdrift_state": it_serverdrift_state,
     "dso_state": dso_state,
 }

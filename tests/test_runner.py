@@ -83,3 +83,10 @@ def test_parameters_file(tmp_path):
     f.write_text("- bara\n- en lista\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="nyckel: värde"):
         runner.load_parameters_file(f)
+
+
+def test_interim_flag_limit_must_be_non_negative():
+    with pytest.raises(ParameterError, match="noll eller större"):
+        runner.resolve_parameters("delarsrapport", {"flaggrans": -5})
+    with pytest.raises(ParameterError, match="ska vara ett heltal"):
+        runner.resolve_parameters("delarsrapport", {"flaggrans": "femtio"})
