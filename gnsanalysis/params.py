@@ -155,15 +155,7 @@ def dso_state(params: dict) -> dict:
     return params
 
 
-STATE_def non_negative(value, name: str = "värde"):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
-                             "eller större.")
-    return value
-
-
-VALIDATORS = {
-    "non_negative": non_negative,
+STATE_VALIDATORS = {
     "it_serverdrift_state": it_serverdrift_state,
     "dso_state": dso_state,
 }
