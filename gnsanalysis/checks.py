@@ -40,6 +40,8 @@ class Finding:
         if self.column is None:
             return f"{where}: {self.rule}"
         printed = "tom" if self.printed is None else fmt.number(self.printed, self.decimals)
+        if self.low is None or self.high is None:
+            return f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed} ({self.rule})"
         rng = (fmt.number(self.low, self.decimals) if self.low == self.high else
                f"{fmt.number(self.low, self.decimals)} till {fmt.number(self.high, self.decimals)}")
         return (f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed}, "
@@ -68,14 +70,24 @@ def _layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
             if candidate["id"] == layout:
                 return candidate
         raise KeyError(layout)
+    if getattr(table, "declared_layout", None):
+        return table.declared_layout
     if table.layout_id:
         return _layout_for(table, table.layout_id)
     return find_layout(table.value_columns)
 
 
 def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
-    """All findings for a table (empty list when consistent up to rounding)."""
+    """All findings for a table (empty list when consistent up to rounding).
+
+    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or
+    declared beside the data), else inferred from the labels, indentation and the table's own
+    arithmetic (:func:`gnsanalysis.rr_infer.infer_layout`). Tolerances follow the printed
+    precision of each column.
+    """
     layout = _layout_for(table, layout)
+    if layout is None and getattr(table, "declared_layout", None):
+        layout = table.declared_layout
     if layout is None:
         from .rr_infer import infer_layout  # generic layouts inferred from labels
 
@@ -83,6 +95,7 @@ def check_table(table: RRTable, layout: dict | str | None = None) -> list[Findin
     findings: list[Finding] = []
     findings += _check_totals(table, layout)
     findings += _check_columns(table, layout)
+    findings += _check_parts_of(table, layout)
     return findings
 
 
@@ -97,39 +110,62 @@ def _column_map(table: RRTable) -> dict[str, str]:
     return {normalise_label(c): c for c in table.value_columns}
 
 
+def _amount_columns(table: RRTable, layout: dict) -> list[str]:
+    colmap = _column_map(table)
+    default = [c for c in table.value_columns if c not in set(layout.get("percent_columns", []))]
+    return [colmap[normalise_label(c)] for c in layout.get("amount_columns", default)
+            if normalise_label(c) in colmap]
+
+
 def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
     frame = table.frame
-    index = _index(table)
-    colmap = _column_map(table)
-    amount_cols = [colmap[normalise_label(c)] for c in layout.get("amount_columns", table.value_columns)
-                   if normalise_label(c) in colmap]
+    amount_cols = _amount_columns(table, layout)
     out: list[Finding] = []
+    rules = []  # (pos, part positions, rule)
+    index = None
     for rule in layout.get("totals", []):
-        row_key = normalise_label(rule["row"])
+        if "pos" in rule and "part_pos" in rule:
+            rules.append((rule["pos"], list(rule["part_pos"]), rule))
+            continue
+        if index is None:
+            index = _index(table)
         missing = [p for p in [rule["row"], *rule["parts"]] if normalise_label(p) not in index]
         if missing:
             out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
                                f"raden {missing[0]!r} saknas i tabellen men behövs för kontrollen "
                                f"av {rule['row']!r}"))
             continue
-        pos = index[row_key]
-        part_pos = [index[normalise_label(p)] for p in rule["parts"]]
-        for col in amount_cols:
-            d = table.decimals.get(col, 0)
-            half = 0.5 * 10.0 ** -d
-            values = frame[col].to_numpy()
-            parts = values[part_pos]
-            n_uncertain = int(np.sum(~np.isnan(parts)))
-            s = float(np.nansum(parts))
-            low_true, high_true = s - n_uncertain * half, s + n_uncertain * half
-            printed = values[pos]
-            p = 0.0 if np.isnan(printed) else float(printed)
-            if not _within(p, low_true, high_true, half if not np.isnan(printed) else 0.0):
-                lo, hi = _printed_range(low_true, high_true, d)
-                out.append(Finding(table.source_name, int(frame["line"].iat[pos]), frame["label"].iat[pos],
-                                   col, None if np.isnan(printed) else p, lo, hi,
-                                   "summan av " + ", ".join(repr(x) for x in rule["parts"]), d))
-    return out
+        rules.append((index[normalise_label(rule["row"])],
+                      [index[normalise_label(p)] for p in rule["parts"]], rule))
+    if not rules or not amount_cols:
+        return out
+    pos = np.array([r[0] for r in rules], dtype=np.int64)
+    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
+    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
+    lines = frame["line"].to_numpy()
+    labels = frame["label"].to_numpy()
+    found = []
+    for col in amount_cols:
+        d = table.decimals.get(col, 0)
+        half = 0.5 * 10.0 ** -d
+        values = frame[col].to_numpy(dtype=float)
+        parts = values[flat] if len(flat) else np.zeros(0)
+        s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(rules))
+        n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(rules))
+        low_true, high_true = s - n * half, s + n * half
+        printed = values[pos]
+        p = np.nan_to_num(printed)
+        hp = np.where(np.isnan(printed), 0.0, half)
+        tol = hp * 1e-6 + _EPS
+        bad = (p < low_true - hp - tol) | (p > high_true + hp + tol)
+        for r in np.flatnonzero(bad):
+            lo, hi = _printed_range(low_true[r], high_true[r], d)
+            rule = rules[r][2]
+            found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
+                                          None if np.isnan(printed[r]) else float(p[r]), lo, hi,
+                                          "summan av " + ", ".join(repr(x) for x in rule["parts"]), d)))
+    found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
+    return out + [f for _, f in found]
 
 
 def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
@@ -140,32 +176,75 @@ def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
     diff_cols = {tuple(normalise_label(c) for c in r["of"]): colmap[normalise_label(r["name"])]
                  for r in rules if r["rule"] == "difference"}
     out: list[Finding] = []
+    lines = frame["line"].to_numpy()
+    labels = frame["label"].to_numpy()
     for rule in rules:
         target = colmap[normalise_label(rule["name"])]
         a_col, b_col = (colmap[normalise_label(c)] for c in rule["of"])
         da, db, dt_ = (table.decimals.get(c, 0) for c in (a_col, b_col, target))
         ha, hb, ht = (0.5 * 10.0 ** -d for d in (da, db, dt_))
-        a = np.nan_to_num(frame[a_col].to_numpy())
-        b = np.nan_to_num(frame[b_col].to_numpy())
-        t = frame[target].to_numpy()
-        for i in range(len(frame)):
-            if np.isnan(t[i]):
-                continue
-            if rule["rule"] == "difference":
-                low_true, high_true = a[i] - b[i] - ha - hb, a[i] - b[i] + ha + hb
-                text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
-            elif rule["rule"] == "percent_change":
-                bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
-                if bounds is None:
-                    continue  # denominator may be zero: any printed percentage is possible
-                low_true, high_true = bounds
-                text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
-            else:  # pragma: no cover - guarded by the YAML schema test
-                raise ValueError(rule["rule"])
+        a = np.nan_to_num(frame[a_col].to_numpy(dtype=float))
+        b = np.nan_to_num(frame[b_col].to_numpy(dtype=float))
+        t = frame[target].to_numpy(dtype=float)
+        if rule["rule"] == "difference":
+            low_true, high_true = a - b - ha - hb, a - b + ha + hb
+            tol = ht * 1e-6 + _EPS
+            bad = ~np.isnan(t) & ((t < low_true - ht - tol) | (t > high_true + ht + tol))
+            text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
+            for i in np.flatnonzero(bad):
+                lo, hi = _printed_range(low_true[i], high_true[i], dt_)
+                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
+                                   lo, hi, text, dt_))
+            continue
+        if rule["rule"] != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+            raise ValueError(rule["rule"])
+        text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
+        for i in np.flatnonzero(~np.isnan(t)):
+            bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+            if bounds is None:
+                continue  # denominator may be zero: any printed percentage is possible
+            low_true, high_true = bounds
             if not _within(float(t[i]), low_true, high_true, ht):
                 lo, hi = _printed_range(low_true, high_true, dt_)
-                out.append(Finding(table.source_name, int(frame["line"].iat[i]), frame["label"].iat[i],
-                                   target, float(t[i]), lo, hi, text, dt_))
+                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
+                                   lo, hi, text, dt_))
+    return out
+
+
+def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
+    """'varav' rows are parts of the row above: together they cannot exceed it (same sign)."""
+    frame = table.frame
+    kinds = frame["kind"].to_numpy()
+    if "part_of" not in set(kinds):
+        return []
+    out: list[Finding] = []
+    cols = _amount_columns(table, layout)
+    lines = frame["line"].to_numpy()
+    labels = frame["label"].to_numpy()
+    i = 0
+    while i < len(kinds):
+        if kinds[i] != "part_of":
+            i += 1
+            continue
+        j = i
+        while j < len(kinds) and kinds[j] == "part_of":
+            j += 1
+        parent = i - 1
+        if parent >= 0:
+            for col in cols:
+                d = table.decimals.get(col, 0)
+                half = 0.5 * 10.0 ** -d
+                pv = frame[col].iat[parent]
+                parts = frame[col].to_numpy(dtype=float)[i:j]
+                parts = parts[~np.isnan(parts)]
+                if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
+                    continue
+                if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
+                    out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col,
+                                       float(pv), None, None,
+                                       "delposterna ('varav …') under raden är tillsammans större "
+                                       "än raden själv", d))
+        i = j
     return out
 
 

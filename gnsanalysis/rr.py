@@ -209,6 +209,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                          location=Location(file=source, line=header.line, sheet=parsed.sheet),
                          expected="minst en RR-rad under rubrikraden",
                          hint="Filen verkar avkortad; exportera tabellen på nytt.")
+    if len(levels) and np.any(levels):
+        ranks = {v: k for k, v in enumerate(sorted(set(int(x) for x in levels)))}
+        levels = np.array([ranks[int(x)] for x in levels], dtype=int)
     layout = declared or find_layout(value_columns)
     kinds = kinds_for(labels, layout)
     pending = []
@@ -222,9 +225,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
             _too_few(row, slots, source, parsed)
         labels[pos] = row.label
         levels[pos] = row.level
-        if len(cands) == 1:
+        direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
+        if direct:
             _fill(V, D, notes, pos, cands[0], parsed.decimal)
-        else:
+        else:  # read by grouping: checked against the evidence even when only one reading fits
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
     if pending:
         from .rr_grouping import Reading  # noqa: F401
@@ -249,7 +253,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     source=str(source) if source else None, preamble=parsed.preamble,
                     period=_find(_PERIOD_RE, texts),
                     unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
-                    decimals=decimals, layout_id=layout["id"] if layout and "id" in layout else None,
+                    decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
     _check_complete(table, layout)
@@ -270,6 +274,18 @@ def _too_few(row, slots, source, parsed) -> None:
 
     n_values = sum(1 for s in slots if s.role == "value")
     p = Pending(0, row.line, row.label, row.raw, [])
+    if parsed.fmt in ("text", "csv", "xlsx") and len(row.segments) == len(slots):
+        for seg, slot in zip(row.segments, slots):
+            if slot.role != "value":
+                continue
+            try:
+                parse_number(seg, decimal=parsed.decimal)
+            except NumberFormatError:
+                raise ParseError(
+                    "Cellen är inte ett tal.",
+                    location=Location(file=source, line=row.line, row=row.label, column=slot.column,
+                                      sheet=parsed.sheet),
+                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
     if parsed.fmt in ("text", "csv", "xlsx"):
         cells = len(row.segments) + 1
         raise ParseError(
@@ -308,24 +324,10 @@ def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, 
         # difference columns proven by the rows read one way
         known = np.ones(len(V), dtype=bool)
         known[[p.pos for p in pending]] = False
-        for t in amount_idx:
-            if not _DIFF_NAME.search(value_columns[t]):
-                continue
-            fits = []
-            for a in amount_idx:
-                for b in amount_idx:
-                    if len({a, b, t}) < 3 or _DIFF_NAME.search(value_columns[a]) \
-                            or _DIFF_NAME.search(value_columns[b]):
-                        continue
-                    tv, av, bv = V[known, t], V[known, a], V[known, b]
-                    mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv))
-                    if mask.sum() < 2:
-                        continue
-                    tol = 0.5 * (10.0 ** -D[known, t] + 10.0 ** -D[known, a] + 10.0 ** -D[known, b]) + 1e-9
-                    if np.all(np.abs(tv - (av - bv))[mask] <= tol[mask]):
-                        fits.append((a, b))
-            if len(fits) == 1:
-                col_rules.append(("difference", t, *fits[0]))
+        from .rr_infer import difference_pairs
+
+        for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
+            col_rules.append(("difference", t, a, b))
     return col_rules, sum_rules, amount_idx
 
 

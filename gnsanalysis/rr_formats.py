@@ -123,29 +123,48 @@ def detect_format(data: bytes, text: str | None) -> str:
     multi = sum(1 for l in lines if re.search(r"\S {2,}\S", l))
     if multi >= max(2, n // 4):
         return "spaced"
-    single = sum(1 for l in lines if len(l.split()) == 1 or (len(tokens_of(l)) > 0 and all(
-        is_numeric_token(t) for t in tokens_of(l))))
-    if single >= 0.7 * n:
+    all_lines = text.split("\n")
+    blanks = sum(1 for l in all_lines if not l.strip())
+    single = sum(1 for l in lines if _one_cell(l))
+    if n >= 6 and single >= 0.85 * n and blanks >= 0.5 * n:
         return "cells"
     return "pdf"
 
 
+_PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
+
+
+def _one_cell(line: str) -> bool:
+    toks = tokens_of(line)
+    if any(is_numeric_token(t) and not _is_year(t) for t in toks):
+        return _parses(line.strip(), ",")
+    return True
+
+
 def _csv_delimiter(lines: list[str]) -> str | None:
+    """``;`` or ``,`` when the lines are CSV rows, else None.
+
+    Comma CSV needs more evidence than a comma count, since decimal commas and labels like
+    "Tjänster,material,varor" contain commas: every field after the first must be empty, a plain
+    number with ``.`` decimals, or a word (a header).
+    """
     for delim in (";", ","):
-        counts = []
+        rows = []
         for l in lines:
             try:
-                counts.append(len(next(csv.reader([l], delimiter=delim))))
+                rows.append(next(csv.reader([l], delimiter=delim)))
             except (csv.Error, StopIteration):
-                counts.append(1)
-        if delim == ";" and sum(1 for c in counts if c >= 3) >= max(2, len(lines) // 2):
+                rows.append([l])
+        multi = [r for r in rows if len(r) >= 3]
+        if delim == ";" and len(multi) >= max(2, len(lines) // 2):
             return ";"
-        if delim == ",":
-            multi = [c for c in counts if c >= 3]
-            if len(multi) >= max(2, int(0.6 * len(lines))):
-                common = max(set(multi), key=multi.count)
-                if multi.count(common) >= 0.8 * len(multi):
-                    return ","
+        if delim == "," and len(multi) >= max(2, int(0.6 * len(lines))):
+            counts = [len(r) for r in multi]
+            common = max(set(counts), key=counts.count)
+            plain = sum(1 for r in multi if all(_PLAIN_DOT_NUMBER.match(f) or re.search(r"[^\W\d_]", f)
+                                                for f in r[1:]))
+            if counts.count(common) >= 0.8 * len(multi) and plain >= 0.9 * len(multi):
+                return ","
     return None
 
 
@@ -200,6 +219,8 @@ def _headerish_cells(cells: list[str], decimal: str) -> bool:
             continue
         if v.strip() in _DASHES or _parses(v, decimal):
             return False
+        if re.match(r"^[-\u2212\u2013+]?\d", v) and not _is_year(v.split()[0]):
+            return False  # a figure with something wrong in it, not a header word
         words += 1
     return words > 0 or not cells[0].strip() or bool(values)
 
@@ -207,7 +228,8 @@ def _headerish_cells(cells: list[str], decimal: str) -> bool:
 def _dataish_cells(cells: list[str], decimal: str) -> bool:
     if not cells or not cells[0].strip() or _headerish_cells(cells, decimal):
         return False
-    return any(c.strip() and (c.strip() in _DASHES or _parses(c, decimal)) for c in cells[1:])
+    return any(c.strip() and (c.strip() in _DASHES or _parses(c, decimal)
+                              or re.match(r"^[-\u2212\u2013+]?\s?\d", c.strip())) for c in cells[1:])
 
 
 def _noise_res() -> list[re.Pattern]:
@@ -457,13 +479,13 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     rows_in: dict[int, RowIn] = {}
     header_rows = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(slow | (label_empty & ~blank)):
-        cells = body[i][1]
-        cells = cells + [""] * (width - len(cells))
+        orig = body[i][1]
+        cells = orig + [""] * (width - len(orig))
         label = cells[lead].strip()
         if _headerish_cells(cells[lead:], decimal) and not _dataish_cells(cells[lead:], decimal):
             header_rows[i] = True  # a header repeated after a page break
             continue
-        segs = [cells[p] for p in positions] + [c for c in cells[width:] if c.strip()]
+        segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
         raw = "\t".join(c for c in cells)
         rows_in[i] = RowIn(int(lines[i]), label, segs, raw.strip(), int(levels[i]))
     # repeated header rows that read cleanly (all cells are words) are skipped too

@@ -299,6 +299,12 @@ def _row_ok(vals, halves, col_rules) -> bool:
     return True
 
 
+def _mixed_grouping(reading: Reading) -> bool:
+    texts = [v for v in reading.values if v]
+    grouped = any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in texts)
+    return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
+
+
 def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
             amount_idx: list[int], decimal: str, source) -> dict[int, Reading]:
@@ -313,9 +319,16 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
         for c in p.candidates:
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
-    # 1. row-local arithmetic (difference / percent columns)
+    # 0. one thousands style per row: a row that groups thousands with spaces does not also
+    #    print a four-digit figure ungrouped ("2 9291 7601" is cells run together)
     for p in pending:
-        if len(p.candidates) > 1 and col_rules:
+        keep = [c for c in p.candidates if not _mixed_grouping(c)]
+        if not keep:
+            _raise_none(p, p.candidates, source)
+        p.candidates = keep
+    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
+    for p in pending:
+        if col_rules:
             keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
                                                        col_rules)]
             if not keep:

@@ -108,29 +108,45 @@ def _arith_parents(values, halves, kinds, rules):
     return out
 
 
-def infer_columns(table: RRTable, amount: list[str]) -> list[dict]:
-    """Difference columns proven by every row of the table."""
-    frame = table.frame
+def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx: list[int]):
+    """(target, a, b) where column ``target`` = a − b, proven by the rows.
+
+    Evidence: the target is named like a deviation; the pair fits at least two rows and at
+    least two thirds of the rows where all three are printed (a printing error in one row must
+    not hide the rule), and no other pair fits as well.
+    """
     out = []
-    for t in amount:
-        if not _DIFF_NAME.search(t):
+    for t in amount_idx:
+        if not _DIFF_NAME.search(names[t]):
             continue
         fits = []
-        tv = frame[t].to_numpy(dtype=float)
-        for a in amount:
-            for b in amount:
-                if len({a, b, t}) < 3 or _DIFF_NAME.search(a) or _DIFF_NAME.search(b):
+        for a in amount_idx:
+            for b in amount_idx:
+                if len({a, b, t}) < 3 or _DIFF_NAME.search(names[a]) or _DIFF_NAME.search(names[b]):
                     continue
-                av, bv = frame[a].to_numpy(dtype=float), frame[b].to_numpy(dtype=float)
-                mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv))
+                tv, av, bv = V[:, t], V[:, a], V[:, b]
+                mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv)) & (tv != 0)
                 if mask.sum() < 2:
                     continue
-                tol = _half(table.decimals, t) + _half(table.decimals, a) + _half(table.decimals, b) + 1e-9
-                if np.all(np.abs(tv[mask] - (av[mask] - bv[mask])) <= tol) and np.any(tv[mask] != 0):
-                    fits.append((a, b))
-        if len(fits) == 1:
-            out.append({"name": t, "rule": "difference", "of": list(fits[0]), "inferred": True})
+                tol = 0.5 * (10.0 ** -D[:, t] + 10.0 ** -D[:, a] + 10.0 ** -D[:, b]) + 1e-9
+                ok = (np.abs(tv - (av - bv)) <= tol)[mask]
+                if ok.sum() >= 2 and ok.sum() * 3 >= 2 * mask.sum():
+                    fits.append((int(ok.sum()), a, b))
+        fits.sort(reverse=True)
+        if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
+            out.append((t, fits[0][1], fits[0][2]))
     return out
+
+
+def infer_columns(table: RRTable, amount: list[str]) -> list[dict]:
+    """Difference columns proven by the table's rows (see :func:`difference_pairs`)."""
+    frame = table.frame
+    names = list(table.value_columns)
+    idx = [names.index(c) for c in amount]
+    V = frame[names].to_numpy(dtype=float)
+    D = np.array([[table.decimals.get(c, 0) for c in names]] * len(frame), dtype=float).reshape(len(frame), len(names))
+    return [{"name": names[t], "rule": "difference", "of": [names[a], names[b]], "inferred": True}
+            for t, a, b in difference_pairs(V, D, names, idx)]
 
 
 def infer_layout(table: RRTable) -> dict:
