@@ -82,6 +82,22 @@ def data_file(value: str, name: str = "fil") -> str:
                          "datamappar (data/raw, data/processed).")
 
 
+def data_file_or_project(value: str, name: str = "fil") -> str:
+    """A relative path that stays inside the project folder."""
+    from pathlib import Path
+
+    from . import config
+
+    path = (config.PROJECT_ROOT / str(value)).resolve()
+    root = config.PROJECT_ROOT.resolve()
+    if Path(str(value)).is_absolute() or (path != root and root not in path.parents):
+        raise ParameterError(f"Parametern {name!r} pekar på {value!r}, som ligger utanför projektmappen; "
+                             "ange en relativ sökväg, t.ex. parametrar/it-serverdrift.yaml.")
+    if config.RAW_DIR.resolve() in path.parents:
+        raise ParameterError(f"Parametern {name!r} pekar in i data/raw/, som aldrig skrivs av kod.")
+    return str(value)
+
+
 def non_negative(value, name: str = "värde"):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
@@ -91,6 +107,7 @@ def non_negative(value, name: str = "värde"):
 
 VALIDATORS = {
     "non_negative": non_negative,
+    "data_file_or_project": data_file_or_project,
     "period": period,
     "yearend_period": yearend_period,
     "interim_period": interim_period,

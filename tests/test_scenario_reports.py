@@ -66,3 +66,26 @@ def test_bad_state_stops_before_the_kernel(params, message):
 def test_dso_unknown_participant():
     with pytest.raises(Exception, match="Atlantis"):
         runner.resolve_parameters("dso-alternativ", {"participants": ["Atlantis"]})
+
+
+def test_explorer_notebook_executes_through_the_runner(tmp_path):
+    result = runner.run_report("it-serverdrift-utforska", {}, reports_dir=tmp_path)
+    assert result.html_path.is_file()
+
+
+def test_explorer_save_button_writes_a_file_the_report_accepts(tmp_path):
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    box = build_explorer(save_path=tmp_path / "val.yaml")
+    first = next(iter(box.controls["sliders"].values()))
+    first.value = first.max
+    box.save()
+    params = runner.load_parameters_file(tmp_path / "val.yaml")
+    resolved = runner.resolve_parameters("it-serverdrift", params)
+    assert resolved["assumptions"]
+
+
+@pytest.mark.parametrize("bad", ["/etc/x.yaml", "../utanfor.yaml", "data/raw/x.yaml"])
+def test_explorer_save_path_stays_in_the_project(bad):
+    with pytest.raises(ParameterError):
+        runner.resolve_parameters("it-serverdrift-utforska", {"save_path": bad})

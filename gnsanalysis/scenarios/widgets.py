@@ -81,9 +81,19 @@ def _render(result: dict) -> str:
     return out
 
 
-def build_explorer(overrides: Mapping | None = None, *, save_path: str | Path = "it-serverdrift-parametrar.yaml"):
-    """An ipywidgets VBox bound to the model (see module doc)."""
+def build_explorer(overrides: Mapping | None = None, *,
+                   save_path: str | Path = "parametrar/it-serverdrift.yaml"):
+    """An ipywidgets VBox bound to the model (see module doc).
+
+    A relative ``save_path`` is resolved against the project folder, not the notebook's.
+    """
     import ipywidgets as widgets
+
+    from .. import config
+
+    save_path = Path(save_path)
+    if not save_path.is_absolute():
+        save_path = config.PROJECT_ROOT / save_path
 
     state = validate_state(overrides)
     a = load_assumptions()
