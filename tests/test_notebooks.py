@@ -76,8 +76,7 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
     assert not re.search(r"https?://", html)  # reads offline
     assert "<script" not in html
     assert "Exempeldata" not in html  # real data: no banner
-    assert "Utfallet mot budget är +13\u00a0tkr" not in html  # fmt.tkr not used in prose; plain 'tkr'
-    assert "Utfallet mot budget är +13 tkr" in html
+    assert "Utfallet mot budget är +13\u00a0tkr" in html  # number and unit kept on one line
     assert "1\u00a0169" in html and "\u221288" in html
     assert "Om underlaget" in html and "gnsanalysis" in html
     sha = config.RAW_DIR.joinpath("gns-rr-2018-12.txt").read_bytes()
