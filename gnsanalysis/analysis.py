@@ -128,3 +128,17 @@ def rr_overview(table: RRTable, columns: dict[str, str]) -> tuple[pd.DataFrame, 
             out[target] = frame[source].to_numpy()
     classes = [k if k in ("subtotal", "total") else "" for k in frame["kind"]]
     return out, classes
+
+
+def budget_outcome_chart(dev: pd.DataFrame, *, when: str, unit: str):
+    """Paired bars of budget and outcome per block (``Post``, ``Budget``, ``Utfall``, ``Avvikelse``)."""
+    from . import charts
+
+    biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
+    alt = (f"Liggande stapeldiagram över budget och utfall {when} per post i {unit}. "
+           + "; ".join(f"{r.Post}: budget {fmt.number(r.Budget)}, utfall {fmt.number(r.Utfall)}"
+                       for r in dev.itertuples())
+           + f". Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {unit}).")
+    return charts.budget_vs_outcome(list(dev["Post"]), list(dev["Budget"]), list(dev["Utfall"]), alt=alt,
+                                    caption=f"Budget och utfall per post {when}, {unit}. "
+                                            "Kostnader visas som negativa belopp.", unit=unit)

@@ -150,3 +150,18 @@ def object_datasets(kind: str, period: str, raw_dir: Path | None = None) -> list
 def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
     """Periods for which a whole-committee table of this kind exists, sorted."""
     return sorted({d.period for d in datasets(kind, raw_dir) if d.period and d.object_id is None})
+
+
+def load_rr(dataset: Dataset, period: str | None = None):
+    """Parse an RR input; the unit falls back to the metadata, and the table's own
+    ``Period YYYY-MM`` line must agree with the metadata's period."""
+    from .rr import read_rr
+
+    period = period or dataset.period
+    table = read_rr(dataset.path)
+    if table.unit is None:
+        table.unit = dataset.meta.get("unit")
+    if table.period and period and table.period != period:
+        raise ConfigError(f"{dataset.path.name} anger 'Period {table.period}' i tabellhuvudet men "
+                          f"metadata säger period {period}. Rätta metadatafilen.")
+    return table

@@ -21,8 +21,8 @@ from . import analysis as an
 from . import fmt
 from . import forecast as fc
 from .checks import Finding, check_table
-from .datasets import Dataset, find_dataset, object_datasets, periods
-from .errors import ConfigError, DataNotFoundError
+from .datasets import Dataset, find_dataset, load_rr, object_datasets, periods
+from .errors import DataNotFoundError
 from .params import interim_period
 from .rr import RRTable, normalise_label, read_rr
 
@@ -146,12 +146,7 @@ class Interim:
 
 
 def _part(dataset: Dataset, period: str) -> Part:
-    table = read_rr(dataset.path)
-    if table.unit is None:
-        table.unit = dataset.meta.get("unit")
-    if table.period and table.period != period:
-        raise ConfigError(f"{dataset.path.name} anger 'Period {table.period}' i tabellhuvudet men "
-                          f"metadata säger period {period}. Rätta metadatafilen.")
+    table = load_rr(dataset, period)
     return Part(dataset, table, check_table(table))
 
 
@@ -686,18 +681,8 @@ def overview_table(it: Interim):
 
 
 def chart_budget_outcome(it: Interim):
-    from . import charts
-
-    dev = block_frame(it)
-    m = fmt.month_name(it.months)
-    biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
-    alt = (f"Liggande stapeldiagram över budget och utfall januari–{m} {it.year} per post i {it.unit}. "
-           + "; ".join(f"{r.Post}: budget {fmt.number(r.Budget)}, utfall {fmt.number(r.Utfall)}"
-                       for r in dev.itertuples())
-           + f". Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {it.unit}).")
-    return charts.budget_vs_outcome(list(dev["Post"]), list(dev["Budget"]), list(dev["Utfall"]), alt=alt,
-                                    caption=f"Budget och utfall per post januari–{m} {it.year}, {it.unit}. "
-                                            "Kostnader visas som negativa belopp.", unit=it.unit)
+    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
+                                   unit=it.unit)
 
 
 def deviation_view(it: Interim):

@@ -11,8 +11,8 @@ import pandas as pd
 from . import analysis as an
 from . import fmt
 from .checks import Finding, check_table
-from .datasets import Dataset, find_dataset
-from .rr import RRTable, read_rr
+from .datasets import Dataset, find_dataset, load_rr
+from .rr import RRTable
 
 OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
 PREV, PREV_DIFF, PREV_PCT = "Ack utfall fg år", "Ack utf- Ack fg år Diff", "Utf ack - Ack fg år %"
@@ -40,14 +40,7 @@ class YearEnd:
 def load(period: str) -> YearEnd:
     """Find the RR input for ``period`` through its metadata, parse and check it."""
     dataset = find_dataset("rr", period)
-    table = read_rr(dataset.path)
-    if table.unit is None:
-        table.unit = dataset.meta.get("unit")
-    if table.period and table.period != period:
-        from .errors import ConfigError
-
-        raise ConfigError(f"{dataset.path.name} anger 'Period {table.period}' i tabellhuvudet men "
-                          f"metadata säger period {period}. Rätta metadatafilen.")
+    table = load_rr(dataset, period)
     return YearEnd(dataset, table, check_table(table))
 
 
@@ -215,17 +208,7 @@ def overview_table(ye: YearEnd):
 
 
 def chart_budget_outcome(ye: YearEnd):
-    from . import charts
-
-    dev = deviation_table(ye)
-    biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
-    alt = (f"Liggande stapeldiagram över budget och utfall {ye.year} per post i {ye.unit}. "
-           + "; ".join(f"{r.Post}: budget {fmt.number(r.Budget)}, utfall {fmt.number(r.Utfall)}"
-                       for r in dev.itertuples())
-           + f". Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {ye.unit}).")
-    return charts.budget_vs_outcome(list(dev["Post"]), list(dev["Budget"]), list(dev["Utfall"]), alt=alt,
-                                    caption=f"Budget och utfall per post {ye.year}, {ye.unit}. "
-                                            "Kostnader visas som negativa belopp.", unit=ye.unit)
+    return an.budget_outcome_chart(deviation_table(ye), when=str(ye.year), unit=ye.unit)
 
 
 def chart_waterfall(ye: YearEnd):
