@@ -220,7 +220,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
             raise ParseError("Raden saknar etikett.",
                              location=Location(file=source, line=row.line, sheet=parsed.sheet),
                              found=row.raw[:80], expected="en radetikett i första kolumnen")
-        cands = F.candidate_readings(row, slots, parsed.decimal, source)
+        cands = F.candidate_readings(row, slots, parsed.decimal, source,
+                                     cells=parsed.fmt in ("text", "csv", "xlsx"))
         if not cands:
             _too_few(row, slots, source, parsed)
         labels[pos] = row.label

@@ -41,6 +41,8 @@ _YEAR_RE = re.compile(r"^(?:19|20)\d\d(?:-\d\d(?:-\d\d)?)?$|^(?:19|20)\d\d/(?:19
 _DASHES = {"", "-", "\u2013", "\u2212", "\u2014"}
 _HARD_RE = re.compile(r"\t|[ \u00a0]{2,}")
 _PROSE_END = re.compile(r"[.!?:]$")
+# a label that runs straight into a figure: "Intäkter0", "Kostnader-1", "Avgifter1 234,5"
+_GLUED_END = re.compile(r"[^\W\d_][-\u2212\u2013]?\d[\d \u00a0]*(?:,\d+)?$")
 
 
 # --------------------------------------------------------------------------- data passed on
@@ -155,16 +157,24 @@ def _csv_delimiter(lines: list[str]) -> str | None:
                 rows.append(next(csv.reader([l], delimiter=delim)))
             except (csv.Error, StopIteration):
                 rows.append([l])
-        multi = [r for r in rows if len(r) >= 3]
-        if delim == ";" and len(multi) >= max(2, len(lines) // 2):
+        start = next((i for i, r in enumerate(rows) if len(r) >= 2), None)
+        if start is None:
+            continue
+        body = rows[start:]
+        multi = [r for r in body if len(r) >= 2]
+        if len(multi) < max(2, int(0.8 * len(body))):
+            continue
+        if delim == ";":
             return ";"
-        if delim == "," and len(multi) >= max(2, int(0.6 * len(lines))):
-            counts = [len(r) for r in multi]
-            common = max(set(counts), key=counts.count)
-            plain = sum(1 for r in multi if all(_PLAIN_DOT_NUMBER.match(f) or re.search(r"[^\W\d_]", f)
-                                                for f in r[1:]))
-            if counts.count(common) >= 0.8 * len(multi) and plain >= 0.9 * len(multi):
-                return ","
+        head = [f for f in rows[start][1:] if f.strip()]
+        if not head or not all(re.search(r"[^\W\d_]", f) for f in head):
+            continue  # the first comma row must be the header (decimal-comma text is not)
+        counts = [len(r) for r in multi]
+        common = max(set(counts), key=counts.count)
+        plain = sum(1 for r in multi if all(_PLAIN_DOT_NUMBER.match(f) or re.search(r"[^\W\d_]", f)
+                                            for f in r[1:]))
+        if counts.count(common) >= 0.8 * len(multi) and plain >= 0.9 * len(multi):
+            return ","
     return None
 
 
@@ -214,6 +224,10 @@ def _headerish_cells(cells: list[str], decimal: str) -> bool:
     if not values:
         return False
     words = 0
+    label = cells[0].strip() if cells else ""
+    if all(_is_year(v) for v in values) and label and not _is_year(label) and not find_unit([label]) \
+            and _norm(label) not in ("belopp", "rr", "rad", "not"):
+        return False  # "Intäkter | 1900": a row with figures that look like years
     for v in values:
         if _is_year(v):
             continue
@@ -323,6 +337,15 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
             h -= 1
         if h < 0 or not _headerish_cells(_strip_lead(grid[h][1]), decimal):
             continue
+        # a header continuation row has an empty label cell (or a unit); a labelled row under
+        # a header row is a data row with something wrong in it ("Intäkter | k0")
+        lead_d = len(cells) - len(_strip_lead(cells))
+        label_h = grid[h][1][lead_d].strip() if h > 0 and len(grid[h][1]) > lead_d else ""
+        above = h - 1
+        if label_h and not find_unit([label_h]) and above >= 0 \
+                and any(c.strip() for c in grid[above][1]) \
+                and _headerish_cells(_strip_lead(grid[above][1]), decimal):
+            d, h = h, above
         top = h
         while top - 1 >= 0 and h - top < 3:
             cells_up = grid[top - 1][1]
@@ -429,7 +452,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=n)
     cols = list(zip(*[(cells + [""] * (width - len(cells)))[:width] if len(cells) < width
                       else cells[:width] for _, cells in body])) if n else [()] * width
-    extra = [bool(any(c.strip() for c in cells[width:])) for _, cells in body]
+    # cells beyond the header, or a row cut short (fewer cells than the header): not clean
+    extra = [bool(any(c.strip() for c in cells[width:])) or 1 < len(cells) < width
+             for _, cells in body]
     labels_raw = pd.Series(cols[lead], dtype=object) if n else pd.Series([], dtype=object)
     labels = labels_raw.str.strip()
     levels = (labels_raw.str.len() - labels_raw.str.lstrip().str.len()).to_numpy()
@@ -478,11 +503,15 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     keep = ~blank
     rows_in: dict[int, RowIn] = {}
     header_rows = np.zeros(n, dtype=bool)
+    header_words = {_norm(w) for t in parsed.header.texts for w in [t, *t.split()]} | {
+        _norm(c) for c in parsed.header.value_columns} | {_norm(w) for c in parsed.header.value_columns
+                                                         for w in c.split()}
     for i in np.flatnonzero(slow | (label_empty & ~blank)):
         orig = body[i][1]
         cells = orig + [""] * (width - len(orig))
         label = cells[lead].strip()
-        if _headerish_cells(cells[lead:], decimal) and not _dataish_cells(cells[lead:], decimal):
+        vals = [c.strip() for c in cells[lead + 1:] if c.strip()]
+        if vals and all(_norm(v) in header_words for v in vals):
             header_rows[i] = True  # a header repeated after a page break
             continue
         segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
@@ -511,14 +540,22 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                                  location=Location(file=source, line=int(lines[i]), sheet=sheet),
                                  found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
                                  hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
+    # label-only rows that are noise (page numbers, banners); a label glued to a figure
+    # ("Intäkter0") is a row whose cell separators were lost
+    for i in np.flatnonzero(keep & ~has_value & ~slow):
+        if is_noise(labels.iat[i]):
+            keep[i] = False
+        elif _GLUED_END.search(labels.iat[i]) and len(body[i][1]) - lead <= 1:
+            raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
+                             "cellgränserna verkar ha fallit bort.",
+                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                             found=labels.iat[i][:80],
+                             expected=f"{len(positions) + 1} celler (etikett + värden)",
+                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
     # drop label-only rows after the last row with values (notes, sources, signatures)
     valued = np.flatnonzero(keep & (has_value | slow))
     if len(valued):
         keep[valued[-1] + 1:] = False
-    # label-only rows that are noise (page numbers, banners)
-    for i in np.flatnonzero(keep & ~has_value & ~slow):
-        if is_noise(labels.iat[i]):
-            keep[i] = False
     return {"lines": lines, "labels": labels.tolist(), "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 
@@ -733,6 +770,7 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
 
 
 def _is_headerish_text(line: str) -> bool:
+    """A header line: column words (Utfall, Budget, Not, Kommunen …) or only years."""
     words = _cfg().get("header_words", {})
     vocab = set(words.get("heads", [])) | set(words.get("notes", [])) | set(words.get("groups", []))
     toks = line.split()
@@ -743,7 +781,7 @@ def _is_headerish_text(line: str) -> bool:
     hits = 0
     for t in toks:
         low = t.casefold().strip(".,:()")
-        if low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p) or _is_year(t):
+        if low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p):
             hits += 1
         elif t.strip() not in _DASHES and _parses(t, ",") and not _is_year(t):
             return False
@@ -791,7 +829,12 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     k = first - 1
     while k >= 0:
         ln, raw, label, segs = info[k]
-        if not raw.strip() or is_noise(raw):
+        if not raw.strip() and fmt == "cells" or is_noise(raw):
+            k -= 1
+            continue
+        if not raw.strip():
+            if hdr:
+                break
             k -= 1
             continue
         if _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
@@ -831,6 +874,14 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
                 flush()  # prose, or a header repeated after a page break
                 continue
             flush()
+            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+                # "varor2 929", "Intäkter k1 100": letters glued to digits where the label
+                # meets the figures; the cell boundary is lost and every figure would shift
+                raise ParseError("Etiketten och det första talet går ihop; cellgränsen saknas.",
+                                 location=Location(file=source, line=ln, row=label),
+                                 found=raw.strip()[:80],
+                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
+                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             rows.append(RowIn(ln, label, segs, raw.strip(), indent))
             indents[indent] = True
         elif label:
@@ -838,6 +889,13 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
                 flush()
                 continue
             flush()
+            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+                raise ParseError("Raden saknar tal men etiketten slutar med siffror ihopskrivna med "
+                                 "bokstäver; cellgränsen mellan etikett och tal saknas.",
+                                 location=Location(file=source, line=ln, row=label),
+                                 found=raw.strip()[:80],
+                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
+                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             pending = RowIn(ln, label, [], raw.strip(), indent)
         else:  # figures only
             if pending is not None:
@@ -865,12 +923,13 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     return parsed
 
 
-def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source) -> list[Reading]:
+def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
+                       cells: bool = False) -> list[Reading]:
     d = direct_reading(row.segments, slots, decimal)
     if d is not None and len(row.segments) == len(slots):
         return [d]
     try:
-        return readings(row.segments, slots, decimal)
+        return readings(row.segments, slots, decimal, cells=cells)
     except _TooMany:
         raise_too_many(row.line, row.label, row.raw, source)
         raise  # pragma: no cover

@@ -144,13 +144,15 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
 
 
 def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
-             *, allow_empty_groups: bool = True) -> list[Reading]:
+             *, allow_empty_groups: bool = True, cells: bool = False) -> list[Reading]:
     """All readings of a row's segments (hard-separated cells) that fill the slots.
 
     A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
     segment (an empty cell between two separators) fills exactly one slot. When no reading
     fills every value slot, readings that leave whole column groups empty are tried
-    (koncern-only rows).
+    (koncern-only rows). With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
+    cell only ever separates a note from the first amount ("3 1 234"); cells never split
+    further, so cells run together fail instead of being re-split.
     """
     segs = [tuple(tokens_of(s)) for s in segments]
     cache: dict[tuple[int, int], list] = {}
@@ -209,11 +211,11 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
             if slot.role == "note":
                 go(si, ti, k + 1, notes + ("",), values)
                 for (kind, text), j in options(si, ti):
-                    if kind == "note":
+                    if kind == "note" and (not cells or ti == 0):
                         go(si, j, k + 1, notes + (text,), values)
                 return
             for (kind, text), j in options(si, ti):
-                if kind in ("num", "dash"):
+                if kind in ("num", "dash") and (not cells or j == len(segs[si])):
                     go(si, j, k + 1, notes, values + (text,))
 
         go(0, 0, 0, (), ())
