@@ -137,7 +137,7 @@ def write_index(reports_dir: Path | None = None) -> Path:
             "<tr>"
             f'<th scope="row"><a href="{_html.escape(e["file"])}">{e["title"]}</a></th>'
             f'<td class="nowrap">{_html.escape(period)}</td>'
-            f'<td class="nowrap">{_html.escape(fmt.date(e["data_date"]) if e["data_date"] else "")}</td>'
+            f'<td class="nowrap">{_html.escape(fmt.date(e["data_date"]) if e["data_date"] else "ej angivet")}</td>'
             f"<td>{_html.escape(status.capitalize())}</td>"
             f"<td>{'Exempeldata' if e['example'] else 'Verkliga data'}</td>"
             "</tr>")

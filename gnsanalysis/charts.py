@@ -167,7 +167,7 @@ def tornado(labels: Sequence[str], low: Sequence[float], high: Sequence[float], 
             caption: str, unit: str) -> Fragment:
     """Tornado: for each input, the outcome at its low (solid) and high (hatched) value around the base."""
     n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * n + 1.3))
+    fig, ax = plt.subplots(figsize=(7.0, 0.6 * n + 1.3))
     ys = list(range(n))[::-1]
     for y, lo, hi in zip(ys, low, high):
         ax.barh(y, lo - base, left=base, height=0.6, color=BLUE, label="Lågt värde" if y == ys[0] else None)
@@ -175,7 +175,7 @@ def tornado(labels: Sequence[str], low: Sequence[float], high: Sequence[float], 
                 label="Högt värde" if y == ys[0] else None)
     ax.axvline(base, color=NEUTRAL, linewidth=1)
     ax.axvline(0, color=BAD, linewidth=1, linestyle="--", label="Lika dyrt som nuläget")
-    ax.set_yticks(ys, [textwrap.shorten(label, 48, placeholder="…") for label in labels], fontsize=9)
+    ax.set_yticks(ys, [textwrap.fill(label, 34) for label in labels], fontsize=8)
     _number_axis(ax.xaxis)
     ax.set_xlabel(unit)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8)

@@ -21,6 +21,7 @@ from . import config
 from .errors import ConfigError, DataNotFoundError, UnsafeContentError
 
 REQUIRED_KEYS = ("file", "kind", "data_status")
+KIND_NAMES = {"rr": "RR-tabell (resultaträkning)", "stakeholder_matrix": "intressentmatris"}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ def bullet_list(items: Iterable[str]) -> Fragment:
     return Fragment("<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul>")
 
 
+def flag_list(title: str, items: Iterable[str]) -> Fragment:
+    """A flagged box: a lead sentence and its items inside the same red-ruled block."""
+    return Fragment(f'<div class="gns-flag"><p>{prose(title)}</p>'
+                    + "<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul></div>")
+
+
 def note(text: str, *, flag: bool = False) -> Fragment:
     cls = "gns-flag" if flag else "gns-note"
     return Fragment(f'<p class="{cls}">{prose(text)}</p>')
@@ -150,6 +156,21 @@ def git_commit() -> str:
     return head + (" (med lokala ändringar)" if dirty else "")
 
 
+def _param_text(value) -> str:
+    """A parameter value as a reader understands it (Swedish yes/no, dash for empty)."""
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nej"
+    if value in ("", None, [], {}):
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {_param_text(v)}" for k, v in value.items())
+    return str(value)
+
+
 def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -> Fragment:
     """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
 
@@ -157,8 +178,10 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
     """
     rows = []
     inputs = list(inputs)
-    dates = sorted(str(i.meta.get("received")) for i in inputs if hasattr(i, "meta") and i.meta.get("received"))
-    params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
+    # the data's date is that of the main input (the first one listed)
+    main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
+    data_date = str(main.meta.get("received") or "") if main is not None else ""
+    params = "; ".join(f"{k}: {_param_text(v)}" for k, v in parameters.items())
     rows.append(("Parametrar", esc(params) or "inga"))
     for item in inputs:
         if hasattr(item, "path"):
@@ -172,9 +195,9 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
         if source:
             text += f"<br>{esc(' '.join(str(source).split()))}"
         rows.append(("Indata", text))
-    if dates:
-        rows.append(("Underlagets datum", f'<data class="gns-data-date" value="{esc(dates[-1])}">'
-                                          f"{esc(fmt.date(dates[-1]))}</data>"))
+    if main is not None:
+        rows.append(("Underlagets datum", f'<data class="gns-data-date" value="{esc(data_date)}">'
+                                          f"{esc(fmt.date(data_date)) if data_date else 'ej angivet'}</data>"))
     rows.append(("Programversion", f"gnsanalysis {esc(__version__)}"))
     rows.append(("Git-commit", f"<code>{esc(git_commit())}</code>"))
     for n in notes:

@@ -85,6 +85,11 @@ def resolve_parameters(name: str, params: dict) -> dict:
         if validator:
             value = VALIDATORS[validator](value, pname)
         resolved[pname] = value
+    for need in spec.get("requires", []):
+        # the input must exist before a kernel is started: a missing export is bad input (exit 2)
+        from .datasets import find_dataset
+
+        find_dataset(need["kind"], resolved[need["period_parameter"]])
     if spec.get("state_validator"):
         from .params import STATE_VALIDATORS
 
@@ -115,7 +120,14 @@ def output_stem(name: str, params: dict) -> str:
 
 
 def report_title(name: str, params: dict) -> str:
-    return report_spec(name)["title"].format(**_fields(params))
+    """The HTML <title>: ``title_function`` ("module:function", called with the period) or ``title``."""
+    spec = report_spec(name)
+    if spec.get("title_function"):
+        import importlib
+
+        module, func = spec["title_function"].split(":")
+        return getattr(importlib.import_module(module), func)(params["period"])
+    return spec["title"].format(**_fields(params))
 
 
 def load_parameters_file(path: Path) -> dict:
@@ -172,6 +184,8 @@ def export_html(nb, title: str) -> str:
                             extra_template_basedirs=[str(config.TEMPLATES_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    # markdown headings get a "¶" self-link that screen readers read aloud; the board needs none
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     return _strip_css_comments(body)
 
 
@@ -211,6 +225,10 @@ def _failed_cell(exc, nb_path: Path | None = None) -> str:
     source = (getattr(exc, "source", "") or "").strip().splitlines()
     first = source[0] if source else ""
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    from . import errors
+
+    if isinstance(getattr(errors, str(ename), None), type) and issubclass(getattr(errors, ename), errors.GnsError):
+        return f"cell {index} ({first!r}): {evalue}"  # our own Swedish message says it all
     where = f" i {nb_path.relative_to(config.PROJECT_ROOT)}" if nb_path and nb_path.is_relative_to(config.PROJECT_ROOT) else ""
     return f"cell {index}{where} ({first!r}): {ename}: {evalue}"
 
@@ -241,7 +259,10 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
             nb = papermill.execute_notebook(
                 str(notebook_path(name)), tmp_nb, parameters=resolved, kernel_name=kernel_name,
                 progress_bar=False, cwd=str(config.PROJECT_ROOT), record_timing=False,
-                request_save_on_cell_execute=False)
+                request_save_on_cell_execute=False,
+                # the kernel's own log (an English warning about TCP on every start) is noise for
+                # the economist; failures still surface as cell errors or a dead kernel
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         except PapermillExecutionError as exc:
             kept = Path(tmp_nb)
             if kept.exists():
@@ -249,7 +270,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
             raise ReportError(
                 f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
                 f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
-                f"Den tidigare rapporten {html_path.name} är orörd.") from None
+                + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
+                   else "Ingen rapportfil skrevs.")) from None
         html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
         assert_no_personal_data(html, f"{name} ({stem})")
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))

@@ -118,6 +118,7 @@ def test_accessibility_of_every_report(built_reports):
         for prev, cur in zip(s.headings, s.headings[1:]):
             assert cur <= prev + 1, f"{name}: heading level jumps from h{prev} to h{cur}"
         assert s.tables == s.tables_with_th, f"{name}: every table needs header cells"
+        assert 'class="anchor-link"' not in report.read_text(encoding="utf-8"), f"{name}: ¶ links are read aloud"
         for img in s.imgs:
             alt = (img.get("alt") or "").strip()
             assert len(alt) > 40, f"{name}: alt text must say what the figure shows: {alt!r}"

@@ -90,3 +90,18 @@ def test_interim_flag_limit_must_be_non_negative():
         runner.resolve_parameters("delarsrapport", {"flaggrans": -5})
     with pytest.raises(ParameterError, match="ska vara ett heltal"):
         runner.resolve_parameters("delarsrapport", {"flaggrans": "femtio"})
+
+
+def test_missing_input_is_bad_input_before_the_kernel_starts():
+    from gnsanalysis.errors import DataNotFoundError
+
+    with pytest.raises(DataNotFoundError, match=r"Ingen RR-tabell \(resultaträkning\) för perioden 2017-12"):
+        runner.resolve_parameters("arsbokslut", {"period": "2017-12"})
+    assert DataNotFoundError.exit_code == 2
+
+
+def test_cli_missing_input_exits_2(capsys):
+    from gnsanalysis.cli import main
+
+    assert main(["report", "delarsrapport", "-p", "period", "2017-08"]) == 2
+    assert "Perioder som finns" in capsys.readouterr().err

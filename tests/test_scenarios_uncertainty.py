@@ -100,7 +100,7 @@ def test_discovery_rules_are_swedish_sentences():
     rules = discovery_rules(mc, "S1")
     assert len(rules) >= 1
     for rule in rules["rule"]:
-        assert rule.startswith("Gemensam hall är inte billigast i ") and "körningarna" in rule
+        assert rule.startswith("Gemensam hall är inte billigast i ") and "simuleringarna" in rule
     assert 0 <= rules.attrs["base_rate"] <= 1
     assert rules["coverage"].between(0, 1).all()
 

@@ -20,8 +20,8 @@ from .model import SCENARIO_SHORT
 from .montecarlo import MonteCarloResult
 
 RULE_LABELS = {
-    "rule": "Regel", "coverage": "Andel av körningarna", "density": "Andel där hallen inte är billigast",
-    "n": "Antal körningar", "conditions": "Villkor",
+    "rule": "Regel", "coverage": "Andel av simuleringarna", "density": "Andel där hallen inte är billigast",
+    "n": "Antal simuleringar", "conditions": "Villkor",
 }
 
 
@@ -114,8 +114,14 @@ def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:
 
 
 def _value(x: float) -> str:
-    decimals = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
-    return number(x, decimals)
+    """A threshold rounded to two significant figures: a rule is no place for false precision."""
+    import math
+
+    if x == 0 or not math.isfinite(x):
+        return number(x)
+    digits = 1 - int(math.floor(math.log10(abs(x))))
+    rounded = round(x, digits)
+    return number(rounded, max(0, digits))
 
 
 def describe(conditions, assumptions: Assumptions) -> str:
@@ -127,7 +133,7 @@ def describe(conditions, assumptions: Assumptions) -> str:
         word = "högst" if op == "<=" else "över"
         parts.append(f"{label} är {word} {_value(thr)}{unit}")
     if not parts:
-        return "i alla körningar"
+        return "i alla simuleringar"
     return "när " + " och ".join(parts)
 
 
@@ -155,8 +161,8 @@ def discovery_rules(mc: MonteCarloResult, target: str = "S1", *, max_depth: int 
         cov = lf.n / len(y)
         rows.append({
             "rule": (f"{SCENARIO_SHORT[target]} är inte billigast i {percent(100 * lf.rate)} av "
-                     f"körningarna {describe(lf.conditions, assumptions)} (gäller "
-                     f"{percent(100 * cov)} av alla körningar)."),
+                     f"simuleringarna {describe(lf.conditions, assumptions)} (gäller "
+                     f"{percent(100 * cov)} av alla simuleringar)."),
             "coverage": cov, "density": lf.rate, "n": lf.n,
             "conditions": _simplify(lf.conditions),
         })
@@ -165,6 +171,6 @@ def discovery_rules(mc: MonteCarloResult, target: str = "S1", *, max_depth: int 
     df.attrs.update(
         labels=RULE_LABELS, base_rate=base_rate, target=target,
         text=(f"Totalt är {name} inte billigast i {percent(100 * base_rate)} av "
-              f"{number(len(y))} körningar."),
+              f"{number(len(y))} simuleringar."),
     )
     return df

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from ..errors import ParameterError
-from ..fmt import number
+from ..fmt import join_list, number
 from .api import METRIC_LABELS, evaluate, resolve_coalition
 from .assumptions import Assumptions, load_assumptions
 from .montecarlo import metric_batch
@@ -174,9 +174,10 @@ def _break_even_message(p, value, within, base_value, diff) -> str:
     b = diff.b.title if diff.b is not None else "noll"
     if not np.isfinite(value):
         who = a if base_value < 0 else b
-        return (f"Ingen brytpunkt: {who} är billigast oavsett {_lower_first(p.label)} inom "
-                f"{_fmt(max(0.0, p.low - 3 * (p.high - p.low)))}–{_fmt(p.high + 3 * (p.high - p.low))} "
-                f"{p.unit}, när övriga antaganden har sina troligaste värden.")
+        return (f"Ingen brytpunkt: {who} är billigast för alla värden på {_lower_first(p.label)} mellan "
+                f"{_fmt(max(0.0, p.low - 3 * (p.high - p.low)))} och {_fmt(p.high + 3 * (p.high - p.low))} "
+                f"{p.unit} (antagandets intervall är {_fmt(p.low)}–{_fmt(p.high)}), när övriga antaganden har "
+                "sina troligaste värden.")
     where = "inom" if within else "utanför"
     return (f"{a} och {b} kostar lika mycket när {_lower_first(p.label)} är {_fmt(value)} {p.unit} "
             f"(troligast {_fmt(p.mode)}; brytpunkten ligger {where} intervallet "
@@ -200,5 +201,5 @@ def guess_dependence(tornado_df: pd.DataFrame, assumptions: Assumptions | None =
     mostly = "vilar till största delen på uppskattningar utan källa" if share >= 0.5 \
         else "vilar till största delen på antaganden med källa"
     text = (f"{desc[0].upper() + desc[1:]} {mostly}: {number(100 * share)} % av känsligheten "
-            f"kommer från sådana uppskattningar, främst {', '.join(_lower_first(t) for t in top)}.")
+            f"kommer från sådana uppskattningar, främst {join_list(['”' + _lower_first(t) + '”' for t in top])}.")
     return {"share": share, "top_guesses": top, "text": text}

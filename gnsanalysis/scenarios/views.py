@@ -114,10 +114,16 @@ def it_summary(rep: ItReport) -> list[str]:
                    f"timme). För nuläget är den {mnkr(s0['risk'])} av {mnkr(s0['cost'])} över fem år; "
                    "rangordningen hänger till stor del på den uppskattningen.")
     flagged = rep.result["standalone"]
-    if not flagged.empty:
-        parties = sorted(set(flagged["party"]))
-        out.append(f"Med någon av fördelningsnycklarna skulle {len(parties)} {'part' if len(parties) == 1 else 'parter'} betala mer i ett gemensamt "
-                   f"scenario än ensam i nuläget: {fmt.join_list(parties)}. Se Kostnad per part.")
+    if best["scenario"] != "S0":
+        mine = flagged[flagged["scenario"] == best["scenario"]] if not flagged.empty else flagged
+        if mine.empty:
+            out.append(f"I {best['title']} betalar ingen part mer än ensam i nuläget, med någon av de "
+                       "redovisade fördelningsnycklarna.")
+        else:
+            who = [f"{r.party} med nyckeln {r.key_label} ({fmt.kr(r.difference, signed=True)})"
+                   for r in mine.itertuples()]
+            out.append(f"I {best['title']} skulle {fmt.join_list(who)} betala mer än ensam i nuläget. "
+                       "Se Kostnad per part.")
     out.append(rep.result["guesses"]["text"])
     return out
 
@@ -160,7 +166,7 @@ def cost_chart(rep: ItReport):
     return charts.stacked_bars(labels, [("Budgetkostnad", list(cmp["budget"] / MNKR)),
                                         ("Förväntad avbrottskostnad", list(cmp["risk"] / MNKR))],
                                alt=alt, unit="mnkr",
-                               caption="Kostnad under fem år per scenario (mnkr, löpande priser). "
+                               caption="Kostnad under fem år per scenario (mnkr, fasta priser utan prisuppräkning). "
                                        "Den streckade delen är den uppskattade avbrottskostnaden.")
 
 
@@ -174,14 +180,17 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
     frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
     parts = [r for r in rows if r != "total"]
-    for col in y.columns:
-        shown = fmt.round_preserving_sum([y.loc[r, col] / 1000 for r in parts])
-        frame[("År " + col[1:]) if col.startswith("y") else "Totalt"] = [float(v) for v in shown] + [float(sum(shown))]
+    years = [c for c in y.columns if c.startswith("y")]
+    cells = {c: [float(fmt.round_half_up(y.loc[r, c] / 1000)) for r in parts] for c in years}
+    for c in years:
+        frame["År " + c[1:]] = cells[c] + [sum(cells[c])]
+    row_totals = [sum(cells[c][i] for c in years) for i in range(len(parts))]
+    frame["Totalt"] = row_totals + [sum(row_totals)]
     classes = ["total" if r == "total" else "" for r in rows]
     cols = list(frame.columns[1:])
     return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
-                                     "Avskrivningar fördelar investeringarna över livslängden. Beloppen är "
-                                     "avrundade så att de summerar till raden Summa.",
+                                     "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
+                                     "kolumnen Totalt är summor av de avrundade beloppen.",
                       formats=html.number_formats(cols), row_classes=classes)
 
 
@@ -195,8 +204,9 @@ def uncertainty_view(rep: ItReport):
     fm = html.number_formats(["P10", "P50", "P90"], 1)
     fm.update({c: (lambda v: "–" if v != v else fmt.percent(v)) for c in ("Billigare än nuläget", "Billigast")})
     mc = rep.result["montecarlo"]
-    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar (startvärde "
-                                      f"{mc.seed}): P10, P50 och P90 samt sannolikhet (%)", formats=fm)
+    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 och "
+                                      "P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev billigare.",
+                       formats=fm)
     alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
            + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
                        f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
@@ -242,24 +252,27 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         return html.note(f"{scenario} är inte genomförbart; ingen fördelning per part.")
     keys = list(dict.fromkeys(per["key_label"]))
     base = per[per["key_label"] == keys[0]][["short", "direct", "standalone"]].reset_index(drop=True)
-    frame = pd.DataFrame({"Part": base["short"], "Ensam i nuläget": base["standalone"] / 1000,
-                          "Egna kostnader": base["direct"] / 1000})
+    columns = {"Ensam i nuläget": base["standalone"], "Egna kostnader": base["direct"]}
     for k in keys:
-        frame[f"Summa, {k}"] = per[per["key_label"] == k]["total"].to_numpy() / 1000
+        columns[f"Summa, {k}"] = per[per["key_label"] == k]["total"].to_numpy()
+    frame = pd.DataFrame({"Part": list(base["short"]) + ["Summa"]})
+    for name, values in columns.items():
+        shown = [float(v) for v in fmt.round_preserving_sum([v / 1000 for v in values])]
+        frame[name] = shown + [sum(shown)]
     cols = list(frame.columns[1:])
     table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
-                                      "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna",
-                       formats=html.number_formats(cols))
+                                      "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
+                                      "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
+                       formats=html.number_formats(cols), row_classes=[""] * len(base) + ["total"])
     flagged = rep.result["standalone"]
     flagged = flagged[flagged["scenario"] == scenario] if not flagged.empty else flagged
-    sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde), "
-                 "fördelade i hela kronor som summerar exakt."]
+    sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
+                 "fördelas i hela kronor, och parternas andelar blir tillsammans exakt det beloppet."]
     if flagged.empty:
         sentences.append("Ingen part betalar mer än ensam i nuläget med någon av nycklarna.")
     parts = [table, html.paragraphs(sentences)]
     if not flagged.empty:
-        parts.append(html.note("Betalar mer än ensam i nuläget:", flag=True))
-        parts.append(html.bullet_list(list(flagged["message"])))
+        parts.append(html.flag_list("Betalar mer än ensam i nuläget:", list(flagged["message"])))
     sh = rep.result.get("shapley")
     if sh is not None and scenario == "S1":
         shown = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
@@ -269,10 +282,10 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         parts.append(html.paragraphs([
             "Shapley-värdet ger varje part dess genomsnittliga tillskott till kostnaden över alla ordningar parterna "
             "kan ansluta i. Det är en referens för en rättvis fördelning.",
-            "Här är 'billigast på egen hand' det billigaste en part kan ordna ensam: nuläget eller, om det är "
+            "Här är ”billigast på egen hand” det billigaste en part kan ordna ensam: nuläget eller, om det är "
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
-            f"Shapley-värdena summerar till hela samverkans kostnad, {fmt.number(float(sum(shown)))} tkr."]))
+            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shown)))} tkr."]))
         parts.append(html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
                                 formats=html.number_formats(["Shapley-värde", "Billigast på egen hand", "Besparing"])))
     return html.join(*parts)
@@ -334,12 +347,16 @@ def dso_summary(res) -> list[str]:
 
 def dso_options_table(res):
     o = res.options
+    per_party = [fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}"
+                 for lo, hi in zip(o["per_party_min"], o["per_party_max"])]
     frame = pd.DataFrame({"Alternativ": o["label"], "Kostnad per år": o["per_year"],
-                          "Parter som betalar": o["parties_paying"], "Per part": o["per_party_max"],
+                          "Parter som betalar": o["parties_paying"], "Per part": per_party,
                           "Timmar per år": o["hours_per_year"], "Kr per timme": o["cost_per_hour"]})
-    return html.table(frame, caption="Alternativen: kostnad per år, per part och per timme (kr, exkl. moms)",
-                      formats=html.number_formats(["Kostnad per år", "Parter som betalar", "Per part",
-                                                   "Timmar per år", "Kr per timme"]))
+    fm = html.number_formats(["Kostnad per år", "Parter som betalar", "Timmar per år", "Kr per timme"])
+    fm["Per part"] = str
+    return html.table(frame, caption="Alternativen: kostnad per år, per part och per timme (kr, exkl. moms). "
+                                     "Där beloppen per part skiljer en krona har fördelningen i hela kronor gett "
+                                     "några parter en krona mer.", formats=fm)
 
 
 def dso_chart(res):
@@ -354,7 +371,7 @@ def dso_chart(res):
 def dso_covers(res):
     parts = []
     for r in res.options.itertuples():
-        parts.append(html.heading(r.label + (" (beslutat)" if r.decided else ""), 3))
+        parts.append(html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3))
         parts.append(html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"]))
     return html.join(*parts)
 
@@ -364,7 +381,8 @@ def dso_party_table(res):
     labels = {"employment": "Anställning", "hourbank_kommun": "Timbank 10 h per kommun",
               "hourbank_region": "Timbank 60 h via regionen", "competence": "Kompetens­utveckling"}
     cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
-    frame = pd.DataFrame({"Part": p["short"], **{labels[c]: p[c] for c in cols}})
+    names = [name if short.startswith("Region") else short for name, short in zip(p["party"], p["short"])]
+    frame = pd.DataFrame({"Part": names, **{labels[c]: p[c] for c in cols}})
     total = {"Part": "Summa", **{labels[c]: int(p[c].sum()) for c in cols}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     classes = [""] * len(p) + ["total"]
