@@ -124,18 +124,18 @@ def find_dataset(kind: str, period: str, raw_dir: Path | None = None, *, object:
     candidates = [d for d in every if d.period == period and d.object_id == want]
     real = [d for d in candidates if not d.is_example]
     pool = real or candidates
-    what = f"typen {kind!r}" + (f" för objekt {want}" if want else "")
+    what = KIND_NAMES.get(kind, f"typen {kind!r}") + (f" för objekt {want}" if want else "")
     if not pool:
         have = sorted({d.period for d in every if d.period and d.object_id == want})
         raise DataNotFoundError(
-            f"Ingen fil av {what} för perioden {period} i data/raw/. "
+            f"Ingen {what} för perioden {period} finns i data/raw/. "
             f"Perioder som finns: {', '.join(have) or 'inga'}. "
             "Lägg exporten i data/raw/ tillsammans med en .meta.yaml som anger kind och period"
             + (f" och object: {want}." if want else "."))
     if len(pool) > 1:
         names = ", ".join(d.path.name for d in pool)
         raise DataNotFoundError(
-            f"Flera filer av {what} för perioden {period}: {names}. "
+            f"Flera filer med {what} för perioden {period}: {names}. "
             "Ta bort eller märk om den som inte ska användas (data_status: example).")
     return pool[0]
 
