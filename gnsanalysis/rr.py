@@ -72,6 +72,9 @@ def sha256_of(path: str | Path) -> str:
 
 # --------------------------------------------------------------------------- decoding
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
     """Bytes to text: UTF-8 (with or without BOM), else cp1252; binary input is refused."""
     loc = Location(file=source)
@@ -86,7 +89,7 @@ def decode_text(data: bytes, source: str | Path | None = None) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    bad = len(_CONTROL_RE.findall(text))
     if bad > max(2, len(text) // 200):
         raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.",
                          location=loc, found=f"{bad} styrtecken",
@@ -320,7 +323,11 @@ def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, 
         amount = layout.get("amount_columns", value_columns)
         amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
     else:
-        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels))]
+        empty = list(np.all(np.isnan(V), axis=1)) if V.shape[1] else None
+        if empty is not None:
+            for p in pending:
+                empty[p.pos] = False
+        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels), empty)]
         amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
         # difference columns proven by the rows read one way
         known = np.ones(len(V), dtype=bool)
@@ -403,13 +410,12 @@ def _parse_decoded(text: str, path, fmt: str, declared) -> RRTable:
         lines = [l for l in text.split("\n") if l.strip()][:200]
         delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
-        grid = F.grid_from_csv(text, delim)
         try:
-            parsed = F.parse_grid(grid, fmt="csv", decimal=decimal, source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = F.parse_grid(grid, fmt="csv", decimal=",", source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path)
     elif fmt == "xlsx":
         raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                          expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")

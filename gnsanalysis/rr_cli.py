@@ -10,6 +10,10 @@ from .checks import check_table
 from .rr import read_rr, to_json_dict, to_tidy_csv
 
 
+INPUT_HELP = ("tvinga indataformat: text (tabbar), spaced (mellanslag), pdf (text från PDF), "
+              "cells (en cell per rad), csv eller xlsx; annars avgörs formatet av innehållet")
+
+
 def register(sub) -> None:
     rr = sub.add_parser("rr", help="läs och kontrollera RR-tabeller")
     rr_sub = rr.add_subparsers(dest="rr_command", metavar="KOMMANDO")
@@ -18,12 +22,12 @@ def register(sub) -> None:
     parse = rr_sub.add_parser("parse", help="skriv ut tabellen i städad form (CSV eller JSON)")
     parse.add_argument("file", type=Path, help="RR-fil")
     parse.add_argument("--format", choices=["csv", "json"], default="csv", help="utdataformat")
-    parse.add_argument("--input-format", default=None, help="tvinga indataformat (annars gissas det)")
+    parse.add_argument("--input-format", default=None, metavar="FORMAT", help=INPUT_HELP)
     parse.set_defaults(func=cmd_parse)
 
     check = rr_sub.add_parser("check", help="kontrollera summor och härledda kolumner")
     check.add_argument("file", type=Path, help="RR-fil")
-    check.add_argument("--input-format", default=None, help="tvinga indataformat (annars gissas det)")
+    check.add_argument("--input-format", default=None, metavar="FORMAT", help=INPUT_HELP)
     check.set_defaults(func=cmd_check)
 
 

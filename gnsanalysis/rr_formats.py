@@ -246,8 +246,14 @@ def _dataish_cells(cells: list[str], decimal: str) -> bool:
                               or re.match(r"^[-\u2212\u2013+]?\s?\d", c.strip())) for c in cells[1:])
 
 
+_NOISE_CACHE: dict[tuple, list[re.Pattern]] = {}
+
+
 def _noise_res() -> list[re.Pattern]:
-    return [re.compile(p, re.IGNORECASE) for p in _cfg().get("noise", [])]
+    key = tuple(_cfg().get("noise", []))
+    if key not in _NOISE_CACHE:
+        _NOISE_CACHE[key] = [re.compile(p, re.IGNORECASE) for p in key]
+    return _NOISE_CACHE[key]
 
 
 def is_noise(line: str) -> bool:
@@ -271,6 +277,46 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         raise ParseError("CSV-filen kan inte läsas.", location=Location(line=reader.line_num),
                          found=str(exc), expected=f"CSV med {delimiter!r} som avgränsare") from exc
     return out
+
+
+def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
+    """CSV: header found in the first lines, the body read by pandas' C parser (as text)."""
+    head_text = "\n".join(text.split("\n", 400)[:400])
+    head = grid_from_csv(head_text, delimiter)
+    top, first = _find_grid_header(head, decimal, source)
+    first_line = head[first][0] if first < len(head) else len(head) + 1
+    all_lines = text.split("\n")
+    if all_lines and all_lines[-1] == "":
+        all_lines.pop()
+    body = None
+    if '"' not in text or "\n" not in "".join(re.findall(r'"[^"]*"', text)):
+        width = max((len(c) for _, c in head), default=1)
+        frame = None
+        kw = dict(sep=delimiter, header=None, skip_blank_lines=False, engine="c",
+                  skiprows=first_line - 1, names=range(width), quotechar='"')
+        try:  # an export of plain figures: let the C parser read them as numbers (exactly)
+            frame = pd.read_csv(io.StringIO(text), dtype={0: str}, keep_default_na=False,
+                                na_values={j: [""] for j in range(1, width)}, decimal=decimal,
+                                **kw)
+            if not all(frame[j].dtype.kind in "fi" for j in range(1, width)):
+                frame = None
+            else:
+                frame = frame.astype({j: "float64" for j in range(1, width)})
+        except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
+            frame = None
+        if frame is None:
+            try:
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kw)
+            except (pd.errors.ParserError, ValueError, csv.Error):
+                frame = None
+        if frame is not None and len(frame) == len(all_lines) - (first_line - 1):
+            lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
+            nfields = np.full(len(frame), width, dtype=np.int64)
+            body = (lines, frame, nfields)
+    if body is None:
+        grid = grid_from_csv(text, delimiter)
+        return parse_grid(grid, fmt="csv", decimal=decimal, source=source)
+    return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
 def xl_cell(v) -> str:
@@ -333,7 +379,11 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
         if not _dataish_cells(_strip_lead(cells), decimal):
             continue
         h = d - 1
-        while h >= 0 and not any(c.strip() for c in grid[h][1]):
+        skipped = 0  # blank rows, and section headings (a label and no figures) under the header
+        while h >= 0 and skipped < 6 and (
+                not any(c.strip() for c in grid[h][1])
+                or not any(c.strip() for c in _strip_lead(grid[h][1])[1:])):
+            skipped += any(c.strip() for c in grid[h][1])
             h -= 1
         if h < 0 or not _headerish_cells(_strip_lead(grid[h][1]), decimal):
             continue
@@ -355,7 +405,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
             if not nonempty or not _headerish_cells(cells_up, decimal):
                 break
             top -= 1
-        return top, d
+        return top, h + 1
     raise ParseError(
         "Hittar ingen rubrikrad.", location=Location(file=source, sheet=sheet),
         expected="en rad med kolumnrubriker (t.ex. 'RR | Ack utfall | Ack budget …' eller "
@@ -427,62 +477,148 @@ def _check_columns(value_columns, source, line, sheet=None) -> None:
                               "'Koncern Utfall 2019').")
 
 
-def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None) -> Parsed:
-    """Header, preamble and rows of a grid (tab text, CSV, XLSX)."""
-    top, first = _find_grid_header(grid, decimal, source, sheet)
+def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None,
+               body=None, found: tuple[int, int] | None = None) -> Parsed:
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX).
+
+    ``body`` (lines, frame, fields per row) replaces ``grid[first:]`` when the caller read the
+    body itself (large CSV files through pandas).
+    """
+    top, first = found or _find_grid_header(grid, decimal, source, sheet)
     header, lead = _grid_header(grid, top, first, decimal, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
     preamble = [p for p in preamble if p]
     positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
     slots = [s for s in header.slots if s is not None]
     header.slots = slots
-    body = grid[first:]
+    body = grid[first:] if body is None else body
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
     parsed.fast = _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
     return parsed
 
 
 _SIMPLE = {",": r"^[-\u2212\u2013]?\d+(?:,\d+)?$", ".": r"^[-\u2212\u2013]?\d+(?:\.\d+)?$"}
+# the same for Arrow (RE2 syntax)
+_SIMPLE_RE2 = {",": "^[-\u2212\u2013]?[0-9]+(?:,[0-9]+)?$", ".": "^[-\u2212\u2013]?[0-9]+(?:[.][0-9]+)?$"}
+_GLUED_END_RE2 = "\\pL[-\u2212\u2013]?[0-9][0-9 \u00a0]*(?:,[0-9]+)?$"
+
+
+def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
+    """Printed decimals of figures read as floats: the fewest that give the value back."""
+    out = np.full(len(vals), most, dtype=np.int64)
+    todo = ~np.isnan(vals)
+    out[~todo] = 0
+    for d in range(most):
+        hit = todo & (np.round(vals, d) == vals)
+        out[hit] = d
+        todo &= ~hit
+    return out
+
+
+def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """(line numbers, cells as a frame of strings, number of cells present per row)."""
+    if isinstance(body, tuple):  # (lines, frame, n_fields) read by pandas
+        return body
+    lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
+    nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
+    w = int(nfields.max()) if len(nfields) else 0
+    frame = pd.DataFrame([cells + [None] * (w - len(cells)) for _, cells in body]) if body else pd.DataFrame()
+    return lines, frame, nfields
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
     """Read the body cell by cell, vectorised; rows that need the grouping engine become RowIn."""
-    n = len(body)
+    lines, frame, nfields = _as_frame(body)
+    n = len(frame)
     width = max(positions) + 1 if positions else lead + 1
-    lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=n)
-    cols = list(zip(*[(cells + [""] * (width - len(cells)))[:width] if len(cells) < width
-                      else cells[:width] for _, cells in body])) if n else [()] * width
+    for j in range(frame.shape[1], width):
+        frame[j] = ""
+    frame.columns = range(frame.shape[1])
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    acache: dict[int, object] = {}
+
+    def arr(j: int):
+        """Column j as a stripped Arrow string array ("" for a missing cell)."""
+        if j not in acache:
+            if frame[j].dtype.kind == "f":
+                a = pa.array(np.where(np.isnan(frame[j].to_numpy()), "", "0"), type=pa.string())
+                acache[j] = a
+                return a
+            a = pa.array(frame[j].to_numpy(dtype=object, na_value=""), type=pa.string(), from_pandas=True)
+            a = pc.fill_null(a, "")
+            acache[j] = pc.utf8_trim(a, characters=SPACE_CHARS + "\t")
+        return acache[j]
+
+    def np_bool(a) -> np.ndarray:
+        return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    def row_cells(i: int) -> list[str]:
+        return ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
+                for c in frame.iloc[i, :nfields[i]].tolist()]
+
+    nonempty = np.zeros((n, frame.shape[1]), dtype=bool)
+    for j in range(frame.shape[1]):
+        nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
+    blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
-    extra = [bool(any(c.strip() for c in cells[width:])) or 1 < len(cells) < width
-             for _, cells in body]
-    labels_raw = pd.Series(cols[lead], dtype=object) if n else pd.Series([], dtype=object)
-    labels = labels_raw.str.strip()
-    levels = (labels_raw.str.len() - labels_raw.str.lstrip().str.len()).to_numpy()
+    extra = nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width))
+    labels_raw = frame[lead].to_numpy(dtype=object, na_value="")
+    labels_arr = arr(lead)
+    labels = pd.Series(labels_arr.to_numpy(zero_copy_only=False), dtype=object)
+    raw = pa.array(labels_raw, type=pa.string())
+    levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
+              - np.asarray(pc.utf8_length(pc.utf8_ltrim(raw, characters=SPACE_CHARS + "\t"))
+                           .to_numpy(zero_copy_only=False), dtype=np.int64))
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     m = len(value_pos)
     V = np.full((n, m), np.nan)
     D = np.zeros((n, m), dtype=np.int64)
-    clean = ~np.array(extra, dtype=bool) if n else np.zeros(0, dtype=bool)
+    clean = ~extra
     has_value = np.zeros(n, dtype=bool)
+    any_empty = np.zeros(n, dtype=bool)
+    dash_set = pa.array(sorted(_DASHES - {""}))
+    simple_re = _SIMPLE_RE2[decimal]
     for k, p in enumerate(value_pos):
-        s = pd.Series(cols[p], dtype="str").str.strip(SPACE_CHARS + "\t")
-        empty = s.isin(list(_DASHES)).to_numpy()
-        simple = s.str.match(_SIMPLE[decimal]).to_numpy(dtype=bool)
-        ok = simple | empty
-        clean &= ok
-        conv = s.where(simple, "")
+        if frame[p].dtype.kind == "f":  # read as numbers by the C parser
+            vals = frame[p].to_numpy(dtype=float)
+            present = ~np.isnan(vals)
+            any_empty |= ~present
+            V[:, k] = vals
+            D[:, k] = _decimals_of_floats(vals)
+            has_value |= present
+            continue
+        s = arr(p)
+        is_blank = np_bool(pc.equal(s, ""))
+        is_dash = np_bool(pc.is_in(s, value_set=dash_set))
+        any_empty |= is_blank
+        simple = np_bool(pc.match_substring_regex(s, simple_re))
+        clean &= simple | is_blank | is_dash
+        conv = pc.replace_substring(s, "\u2212", "-")
+        conv = pc.replace_substring(conv, "\u2013", "-")
         if decimal == ",":
-            conv = conv.str.replace(",", ".", regex=False)
-        conv = conv.str.replace("\u2212", "-", regex=False).str.replace("\u2013", "-", regex=False)
-        vals = pd.to_numeric(conv.where(simple, None), errors="coerce").to_numpy(dtype=float)
+            conv = pc.replace_substring(conv, ",", ".")
+        conv = pc.if_else(pa.array(simple), conv, pa.scalar(None, pa.string()))
+        vals = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
         V[:, k] = np.where(simple, vals, np.nan)
-        sep = s.str.find(decimal).to_numpy()
-        D[:, k] = np.where(simple & (sep >= 0), s.str.len().to_numpy() - sep - 1, 0)
-        has_value |= simple | (s.isin(["-", "\u2013", "\u2212", "\u2014"]).to_numpy())
+        sep = np.asarray(pc.find_substring(s, decimal).to_numpy(zero_copy_only=False), dtype=np.int64)
+        length = np.asarray(pc.utf8_length(s).to_numpy(zero_copy_only=False), dtype=np.int64)
+        D[:, k] = np.where(simple & (sep >= 0), length - sep - 1, 0)
+        has_value |= simple | is_dash
+    # a label that runs into a figure while a cell is missing: the separator was lost
+    glued = np_bool(pc.match_substring_regex(labels_arr, _GLUED_END_RE2)) & any_empty
+    for i in np.flatnonzero(glued & has_value):
+        raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
+                         "mellan etikett och tal verkar ha fallit bort.",
+                         location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                         found="\t".join(row_cells(i))[:80],
+                         expected=f"{width - lead} celler (etikett + värden)",
+                         hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
     notes = [""] * n
     if note_pos:
-        note_cols = [pd.Series(cols[p], dtype="str").str.strip() for p in note_pos]
+        note_cols = [pd.Series(arr(p).to_numpy(zero_copy_only=False), dtype=object) for p in note_pos]
         for s in note_cols:
             ok = s.str.match(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$").to_numpy(bool)
             clean &= ok
@@ -496,7 +632,6 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                     parts.append(t)
             joined.append(", ".join(parts))
         notes = joined
-    blank = np.array([not any(c.strip() for c in cells) for _, cells in body], dtype=bool)
     label_empty = (labels == "").to_numpy()
     # rows the engine must read: unclean cells, or values without a label
     slow = (~clean | (label_empty & has_value)) & ~blank
@@ -507,7 +642,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         _norm(c) for c in parsed.header.value_columns} | {_norm(w) for c in parsed.header.value_columns
                                                          for w in c.split()}
     for i in np.flatnonzero(slow | (label_empty & ~blank)):
-        orig = body[i][1]
+        orig = row_cells(i)
         cells = orig + [""] * (width - len(orig))
         label = cells[lead].strip()
         vals = [c.strip() for c in cells[lead + 1:] if c.strip()]
@@ -545,7 +680,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     for i in np.flatnonzero(keep & ~has_value & ~slow):
         if is_noise(labels.iat[i]):
             keep[i] = False
-        elif _GLUED_END.search(labels.iat[i]) and len(body[i][1]) - lead <= 1:
+        elif _GLUED_END.search(labels.iat[i]) and nfields[i] - lead <= 1:
             raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
                              "cellgränserna verkar ha fallit bort.",
                              location=Location(file=source, line=int(lines[i]), sheet=sheet),

@@ -34,15 +34,26 @@ def _half(decimals: dict, col: str) -> float:
     return 0.5 * 10.0 ** -decimals.get(col, 0)
 
 
-def positional_rules(kinds: list[str], levels: list[int] | None = None) -> list[tuple[int, list[int], str]]:
-    """(row position, part positions, kind) for every summing row, from kinds and indentation."""
+def positional_rules(kinds: list[str], levels: list[int] | None = None,
+                     empty: list[bool] | None = None) -> list[tuple[int, list[int], str]]:
+    """(row position, part positions, kind) for every summing row, from kinds and indentation.
+
+    ``empty`` marks rows without any figure: such a row right after a total and followed by
+    an ordinary row is a heading that starts a new block (one nämnd or period in an export),
+    so the next total does not carry the previous block's total.
+    """
     levels = list(levels) if levels is not None and len(levels) == len(kinds) else [0] * len(kinds)
+    empty = list(empty) if empty is not None and len(empty) == len(kinds) else [False] * len(kinds)
     rules: list[tuple[int, list[int], str]] = []
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
     for pos, kind in enumerate(kinds):
+        if (empty[pos] and kind == "item" and pos > 0 and kinds[pos - 1] == "total"
+                and pos + 1 < len(kinds) and kinds[pos + 1] != "total"):
+            block, section, stack = [], [], []
+            continue
         if kind == "item":
             while stack and stack[-1][0] >= levels[pos]:
                 stack.pop()
@@ -79,11 +90,31 @@ def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) 
     return bool(np.all(np.abs(tv - s) <= tol))
 
 
+def _fits_all(values, halves, rules) -> np.ndarray:
+    """_fits for every rule at once."""
+    if not rules:
+        return np.zeros(0, dtype=bool)
+    pos = np.array([r[0] for r in rules], dtype=np.int64)
+    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
+    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
+    ok = np.ones(len(rules), dtype=bool)
+    for j in range(values.shape[1]):
+        v = values[:, j]
+        parts = v[flat]
+        s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(rules))
+        n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(rules))
+        t = v[pos]
+        tol = halves[j] * (n + (~np.isnan(t)).astype(float)) + 1e-9
+        ok &= np.abs(np.nan_to_num(t) - s) <= tol
+    return ok
+
+
 def _arith_parents(values, halves, kinds, rules):
     """Re-read flat blocks that do not add up as parent + children, when one grouping fits."""
     out = []
-    for pos, parts, kind in rules:
-        if kind != "subtotal" or len(parts) < 3 or _fits(values, halves, pos, parts):
+    ok_all = _fits_all(values, halves, rules)
+    for r, (pos, parts, kind) in enumerate(rules):
+        if kind != "subtotal" or len(parts) < 3 or ok_all[r]:
             out.append((pos, parts, kind))
             continue
         top, extra, i, ok = [], [], 0, True
@@ -154,7 +185,8 @@ def infer_layout(table: RRTable) -> dict:
     kinds = list(table.frame["kind"])
     labels = list(table.frame["label"])
     amount = [c for c in table.value_columns if "%" not in c]
-    rules = positional_rules(kinds, getattr(table, "levels", None) or None)
+    empty = table.frame[table.value_columns].isna().all(axis=1).tolist() if table.value_columns else None
+    rules = positional_rules(kinds, getattr(table, "levels", None) or None, empty)
     if amount and len(table.frame):
         values = table.frame[amount].to_numpy(dtype=float)
         halves = np.array([_half(table.decimals, c) for c in amount])
