@@ -128,9 +128,14 @@ class ClaimResult:
         text += f"; beräknat {self.computation()}"
         if c.result_label:
             text += f" {c.result_label}"
-        if self.status != "ok":
+        comparable = not (c.result_label and c.stated_label and c.result_label != c.stated_label)
+        if self.status != "ok" and comparable:
             text += f"; skillnad {_amount(self.difference, c.unit, c.decimals + 2, signed=True)}"
         text += f" ({self.label})."
+        if not comparable and self.interpretations:
+            readings = "; ".join(f"{interp.label}: {_amount(value, c.unit, c.decimals + 2)}"
+                                 for interp, value in self.interpretations)
+            text += f" Underlaget anger inte för vilken period beloppet gäller. Möjliga läsningar: {readings}."
         return text
 
     def details(self) -> list[str]:

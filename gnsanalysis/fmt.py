@@ -118,3 +118,20 @@ def round_preserving_sum(values, decimals: int = 0) -> list[Decimal]:
     for i in order[:missing]:
         result[i] += quantum
     return result
+
+
+_UNIT_KRONOR = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}
+
+
+def rounding_text(unit: str | None, decimals: int = 0) -> str:
+    """What rounding to the printed precision can hide: ``högst 500 kr`` for whole tkr."""
+    factor = _UNIT_KRONOR.get(unit or "", None)
+    if factor is None:
+        return f"en halv enhet i sista siffran ({unit or 'okänd enhet'})"
+    half = Decimal(factor) / 2 / (Decimal(10) ** decimals)
+    return f"högst {kr(half, 0 if half == half.to_integral_value() else 2)}"
+
+
+def count_noun(n: int, singular: str, plural: str) -> str:
+    """``1 avvikelse``, ``3 avvikelser``."""
+    return f"{number(n)} {singular if n == 1 else plural}"

@@ -45,10 +45,15 @@ def load(period: str) -> YearEnd:
 
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
-    return an.rr_overview(ye.table, {
+    frame, classes = an.rr_overview(ye.table, {
         OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget",
         PREV: f"Utfall {ye.year - 1}", PREV_DIFF: "Förändring", PREV_PCT: "Förändring %",
     })
+    if "Förändring %" in frame.columns and PREV in ye.table.value_columns:
+        # a change from zero has no percentage; the source prints 0, we print a dash
+        prev = ye.table.frame[PREV].to_numpy()
+        frame.loc[prev == 0, "Förändring %"] = float("nan")
+    return frame, classes
 
 
 def summary(ye: YearEnd) -> list[str]:
@@ -64,7 +69,7 @@ def summary(ye: YearEnd) -> list[str]:
                      f"{fmt.number(r_out - r_bud, signed=True)} {u} eftersom beloppen är avrundade till hela {u}")
     out.append(sentence + ".")
     steps = an.steps_to_result(t)
-    income = [s for s in steps if an.value(t, s, OUTCOME) > 0]
+    income = [s for s in steps if "intäkt" in s.casefold()]  # by the row's name, not by its sign
     costs = [s for s in steps if s not in income]
     if income:
         inc_out = sum(an.value(t, s, OUTCOME) for s in income)
@@ -87,11 +92,12 @@ def summary(ye: YearEnd) -> list[str]:
         out.append(f"Föregående år ({y - 1}) var resultatet {fmt.number(p_out)} {u}. "
                    + _prev_year_note(ye))
     if ye.findings:
-        out.append(f"Kontrollen av tabellens summor fann {len(ye.findings)} avvikelse(r) som inte kan "
-                   "förklaras av avrundning; de redovisas under Kontroll av tabellen.")
+        out.append(f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
+                   "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
     else:
-        out.append("Tabellens summor och differenskolumner stämmer med sina delar; de små skillnader som "
-                   "finns förklaras av att beloppen är avrundade till hela tusental.")
+        out.append("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
+                   "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
+                   f"{'tusental kronor' if u == 'tkr' else u}.")
     return out
 
 
@@ -99,20 +105,32 @@ def _prev_year_note(ye: YearEnd) -> str:
     t, res = ye.table, an.final_row(ye.table)
     pct = an.value(t, res, PREV_PCT) if PREV_PCT in t.value_columns else 0
     prev = an.value(t, res, PREV)
-    if abs(prev) < 10 and abs(pct) > 200:
+    if abs(pct) > 500:  # a base near zero makes the percentage meaningless, whatever the unit
         return (f"Eftersom jämförelsebeloppet är nästan noll ({fmt.number(prev)} {ye.unit}) säger den tryckta "
                 f"procentuella förändringen ({fmt.number(pct)} %) inget meningsfullt.")
     return f"Förändringen mot föregående år är {fmt.number(an.value(t, res, PREV_DIFF), signed=True)} {ye.unit}."
 
 
-def deviation_table(ye: YearEnd) -> pd.DataFrame:
-    """Deviation against budget per block (the steps that add up to the result)."""
+def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
+    """Deviation against budget per block (the steps that add up to the result).
+
+    With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
+    the printed blocks do not add up to the printed result (rounding in the source table).
+    """
     rows = []
     for label in an.steps_to_result(ye.table):
         rows.append({"Post": an.display_label(label),
                      "Budget": an.value(ye.table, label, BUDGET),
                      "Utfall": an.value(ye.table, label, OUTCOME),
                      "Avvikelse": an.value(ye.table, label, DEV)})
+    if with_result:
+        res = an.final_row(ye.table)
+        total = {"Post": an.display_label(res), "Budget": an.value(ye.table, res, BUDGET),
+                 "Utfall": an.value(ye.table, res, OUTCOME), "Avvikelse": an.value(ye.table, res, DEV)}
+        gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
+        if any(gap.values()):
+            rows.append({"Post": "Avrundning", **gap})
+        rows.append(total)
     return pd.DataFrame(rows)
 
 
@@ -203,7 +221,9 @@ def overview_table(ye: YearEnd):
     value_cols = [c for c in frame.columns if c != "Post"]
     signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
     return html.table(frame, caption=f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; "
-                                     "positivt tal är till nämndens fördel.",
+                                     "positivt tal är till nämndens fördel. Förändring % avser beloppets storlek "
+                                     "jämfört med föregående år, så för en kostnad betyder +52 % att kostnaden ökat "
+                                     "med 52 %; – betyder att föregående år var noll.",
                       formats=html.number_formats(value_cols, signed=signed), row_classes=classes)
 
 
@@ -227,8 +247,13 @@ def chart_waterfall(ye: YearEnd):
 def deviation_view(ye: YearEnd):
     from . import html
 
-    dev = deviation_table(ye)
-    frames = [html.table(dev, caption=f"Avvikelse mot budget per post {ye.year} ({ye.unit})",
+    dev = deviation_table(ye, with_result=True)
+    classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
+    caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
+    if "Avrundning" in set(dev["Post"]):
+        caption += (". Raden Avrundning visar skillnaden mellan tabellens tryckta resultat och summan av de "
+                    "tryckta posterna.")
+    frames = [html.table(dev, caption=caption, row_classes=classes,
                          formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}))]
     objects, sentences = object_deviations(ye)
     frames.append(html.heading("Avvikelse per objekt", 3))
@@ -245,8 +270,9 @@ def carry_over_view(ye: YearEnd):
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
-        parts.append(html.table(frame, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
-                                formats={"tkr": lambda v: fmt.number(v, 1)}))
+        shown = frame.assign(tkr=[fmt.number(v, 0 if float(v).is_integer() else 1) for v in frame["tkr"]])
+        parts.append(html.table(shown, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
+                                formats={"tkr": str}))
     return html.join(*parts)
 
 
@@ -257,6 +283,6 @@ def checks_view(ye: YearEnd):
         return html.paragraphs([
             f"Alla summarader och differenskolumner i {ye.dataset.path.name} har kontrollerats mot sina delar. "
             "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
-            "ha avrundats med upp till ett halvt tusental kronor."])
-    return html.join(html.note(f"Kontrollen fann {len(ye.findings)} avvikelse(r) som inte kan förklaras av avrundning:",
-                               flag=True), html.bullet_list(findings_text(ye)))
+            f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
+    return html.flag_list(f"Kontrollen fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} som inte kan "
+                          "förklaras av avrundning:", findings_text(ye))

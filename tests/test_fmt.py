@@ -79,3 +79,18 @@ def test_round_preserving_sum_adds_up(values, decimals):
     q = Decimal(1).scaleb(-decimals)
     for v, s in zip(values, shown):
         assert abs(fmt._to_decimal(v) - s) < q
+
+
+@pytest.mark.parametrize("unit,decimals,expected", [
+    ("tkr", 0, f"högst 500{NB}kr"),
+    ("tkr", 1, f"högst 50{NB}kr"),
+    ("mnkr", 1, f"högst 50{NB}000{NB}kr"),
+    ("kr", 0, f"högst 0,50{NB}kr"),
+])
+def test_rounding_text(unit, decimals, expected):
+    assert fmt.rounding_text(unit, decimals) == expected
+
+
+def test_count_noun():
+    assert fmt.count_noun(1, "avvikelse", "avvikelser") == "1 avvikelse"
+    assert fmt.count_noun(3, "avvikelse", "avvikelser") == "3 avvikelser"

@@ -63,3 +63,23 @@ def test_carry_over(ye):
 def test_drivers_sorted_by_absolute_deviation(ye):
     top = an.drivers(ye.table, yearend.DEV, n=3)
     assert list(top["label"]) == ["Tjänster,material,varor", "Med diagnostik samt övr tjänst", "Övrigt"]
+
+
+def test_deviation_table_ends_with_result_and_explicit_rounding(ye):
+    dev = yearend.deviation_table(ye, with_result=True)
+    assert list(dev["Post"])[-2:] == ["Avrundning", "Resultat"]
+    parts = dev.iloc[:-1]
+    for col in ("Budget", "Utfall", "Avvikelse"):
+        assert parts[col].sum() == dev.iloc[-1][col]  # the displayed rows add up
+    assert dev.iloc[-1]["Avvikelse"] == 13
+
+
+def test_percentage_from_zero_is_shown_as_missing(ye):
+    frame, _ = yearend.overview(ye)
+    lon = frame[frame["Post"] == "Lönekostnader"].iloc[0]
+    assert lon["Förändring %"] != lon["Förändring %"]  # NaN → printed as a dash
+
+
+def test_income_is_recognised_by_name_not_sign(ye):
+    text = " ".join(yearend.summary(ye))
+    assert "Intäkterna blev 2\u00a0929 tkr" in text
