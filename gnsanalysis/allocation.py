@@ -116,7 +116,7 @@ def _units(total: Number, unit: str) -> int:
         )
     exact = to_fraction(total, what="Totalen") * UNITS[unit]
     if exact.denominator != 1:
-        hint = " Åtgärd: fördela i öre (unit='öre', --ore)." if unit == "kr" else ""
+        hint = " Åtgärd: fördela i öre (flaggan --ore i gns allocate)." if unit == "kr" else ""
         raise ParameterError(
             f"Totalen {total!r} är inte ett helt antal {unit}.{hint}"
         )

@@ -134,11 +134,16 @@ def budget_outcome_chart(dev: pd.DataFrame, *, when: str, unit: str):
     """Paired bars of budget and outcome per block (``Post``, ``Budget``, ``Utfall``, ``Avvikelse``)."""
     from . import charts
 
-    biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
+    if dev.empty:
+        raise ValueError("no rows to chart")
     alt = (f"Liggande stapeldiagram över budget och utfall {when} per post i {unit}. "
            + "; ".join(f"{r.Post}: budget {fmt.number(r.Budget)}, utfall {fmt.number(r.Utfall)}"
-                       for r in dev.itertuples())
-           + f". Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {unit}).")
+                       for r in dev.itertuples()) + ".")
+    if dev["Avvikelse"].abs().max() > 0:
+        biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
+        alt += f" Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {unit})."
+    else:
+        alt += " Utfallet är lika med budget på alla poster."
     return charts.budget_vs_outcome(list(dev["Post"]), list(dev["Budget"]), list(dev["Utfall"]), alt=alt,
                                     caption=f"Budget och utfall per post {when}, {unit}. "
                                             "Kostnader visas som negativa belopp.", unit=unit)

@@ -91,7 +91,8 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
         write_index(reports_dir)
     print(f"Skrev {reports_dir / 'index.html'}")
     if failures:
-        print(f"{len(failures)} rapport(er) kunde inte byggas; de tidigare versionerna är orörda.", file=sys.stderr)
+        print(f"{fmt.count_noun(len(failures), 'rapport', 'rapporter')} kunde inte byggas; de tidigare "
+              "versionerna är orörda.", file=sys.stderr)
         for label, message in failures:
             print(f"  {label}: {message}", file=sys.stderr)
         return 1

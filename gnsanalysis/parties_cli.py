@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import fmt
 from .allocation import allocate_by_key
 from .errors import ParameterError
 from .stakeholders import check_matrix, parse_matrix
@@ -76,7 +77,7 @@ def cmd_matrix_check(args) -> int:
     infos = len(findings) - len(errors)
     name = matrix.source or str(args.file)
     if errors:
-        print(f"{name}: {len(errors)} avvikelse(r) mot partsregistret"
+        print(f"{name}: {fmt.count_noun(len(errors), 'avvikelse', 'avvikelser')} mot partsregistret"
               + (f" och {infos} upplysning(ar)." if infos else "."), file=sys.stderr)
         return 1
     print(f"{name}: stämmer mot partsregistret ({len(matrix.rows)} rader"
