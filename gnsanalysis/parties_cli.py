@@ -78,10 +78,10 @@ def cmd_matrix_check(args) -> int:
     name = matrix.source or str(args.file)
     if errors:
         print(f"{name}: {fmt.count_noun(len(errors), 'avvikelse', 'avvikelser')} mot partsregistret"
-              + (f" och {infos} upplysning(ar)." if infos else "."), file=sys.stderr)
+              + (f" och {fmt.count_noun(infos, 'upplysning', 'upplysningar')}." if infos else "."), file=sys.stderr)
         return 1
     print(f"{name}: stämmer mot partsregistret ({len(matrix.rows)} rader"
-          + (f", {infos} upplysning(ar))." if infos else ")."), file=sys.stderr)
+          + (f", {fmt.count_noun(infos, 'upplysning', 'upplysningar')})." if infos else ")."), file=sys.stderr)
     return 0
 
 

@@ -90,7 +90,7 @@ def test_matrix_check_raw(capsys):
     assert len(lines) == 2
     assert "Räddningstjänstförbundet" in lines[0] and "information" in lines[0]
     assert "Strömsunds kommun är part i nämnden men saknas i matrisen" in lines[1]
-    assert "1 avvikelse(r)" in out.err
+    assert "1 avvikelse mot partsregistret och 1 upplysning." in out.err
 
 
 def test_matrix_check_clean(tmp_path, capsys):
