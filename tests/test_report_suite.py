@@ -164,8 +164,9 @@ def test_no_personal_data_in_any_report(built_reports):
 
 def test_personal_data_stops_the_build(tmp_project):
     meta = tmp_project / "data" / "raw" / "gns-rr-2018-12.meta.yaml"
-    text = meta.read_text(encoding="utf-8").replace(
-        'handled at the committee meeting', 'contact jessica.hadell@regionjh.se, tfn 063-14 76 76; handled at the committee meeting')
+    original = meta.read_text(encoding="utf-8")
+    text = original.replace("behandlat vid", "kontakt jessica.hadell@regionjh.se, tfn 063-14 76 76; behandlat vid")
+    assert text != original
     meta.write_text(text, encoding="utf-8")
     previous = tmp_project / "reports" / "arsbokslut-2018.html"
     previous.write_text("tidigare", encoding="utf-8")
