@@ -2,8 +2,10 @@
 
 Each method is a small pure function of the figures of one row; :func:`forecast_frame` applies
 them to the rows of a table and adds the bottom line as the sum of the rows, so every method's
-result is the sum of its parts. The assumptions of each method are stated in Swedish in
-:data:`ASSUMPTIONS` and printed in the report next to the figures.
+result is the sum of its parts, or, when the bottom line follows the printed table total, the sum
+of its parts and an explicit "Avrundning" row. :func:`display_frame` rounds for display so that
+every shown column adds up to its shown total. The assumptions of each method are stated in
+Swedish in :data:`ASSUMPTIONS` and printed in the report next to the figures.
 
 - budget för resten av året: outcome so far + (annual budget − budget so far);
 - samma takt som hittills (run-rate): outcome so far × 12 / months;
@@ -11,7 +13,8 @@ result is the sum of its parts. The assumptions of each method are stated in Swe
   that had been booked by the same month; where that share cannot be used (last year's amount
   is zero, of the other sign, or the share is tiny) the row falls back to outcome so far + what
   last year booked in the remaining months;
-- ekonomens prognos: the table's own ``Årsprogn`` column, compared with the computed ones.
+- lagd årsprognos: the table's own ``Årsprogn`` column (the forecast the economist has made),
+  compared with the computed ones.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import ParameterError
+from .fmt import round_preserving_sum
 
 BUDGET_REST, RUN_RATE, SEASONAL, ECONOMIST = "budget_rest", "run_rate", "seasonal", "economist"
 COMPUTED = (BUDGET_REST, RUN_RATE, SEASONAL)
@@ -31,7 +35,7 @@ LABELS = {
     BUDGET_REST: "Budget för resten av året",
     RUN_RATE: "Samma takt som hittills",
     SEASONAL: "Säsongsprofil från föregående år",
-    ECONOMIST: "Ekonomens prognos",
+    ECONOMIST: "Lagd årsprognos",
 }
 
 ASSUMPTIONS = {
@@ -46,8 +50,8 @@ ASSUMPTIONS = {
                "och att verksamheten i övrigt är densamma. Där föregående års belopp är noll, har "
                "motsatt tecken eller andelen är mycket liten används i stället utfallet hittills plus "
                "föregående års utfall för de återstående månaderna."),
-    ECONOMIST: ("Kolumnen Årsprogn i underlaget: ekonomens egen bedömning, som kan ta hänsyn till sådant "
-                "som ännu inte syns i bokföringen eller budgeten (beslut, avtal, vidarefakturering). "
+    ECONOMIST: ("Kolumnen Årsprogn i underlaget: ekonomens bedömning av helåret, som kan ta hänsyn till "
+                "sådant som ännu inte syns i bokföringen eller budgeten (beslut, avtal, vidarefakturering). "
                 "Den flaggas när den skiljer sig mycket från de beräknade metoderna."),
 }
 
@@ -95,19 +99,43 @@ def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
     return Seasonal(outcome + (prev_full - prev_to_date), None, "resterande")
 
 
+UNEVEN_GAP = 0.15  # a share of last year booked this far from months/12 (15 points) marks a seasonal row
+
+
+def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: float = UNEVEN_GAP
+                 ) -> float | None:
+    """Last year's share of the full year booked by the same month, when it is far from an
+    even spread (months / 12 ± ``gap``); None when the row was even or the share is undefined
+    (last year's full year is zero or missing). Such a row is seasonal (booked unevenly over the
+    year, e.g. invoiced once a year), and the run-rate method misleads for it.
+    """
+    _check_months(months)
+    if not (math.isfinite(prev_to_date) and math.isfinite(prev_full)) or prev_full == 0:
+        return None
+    share = prev_to_date / prev_full
+    return share if abs(share - months / 12) > gap else None
+
+
+ROUNDING = "Avrundning"
+RESULT = "Resultat"
+
+
 def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -> pd.DataFrame:
     """Forecasts per row and a bottom line ``Resultat``.
 
     The bottom line is the sum of the rows; or, when ``total`` gives the printed bottom-line
     figures (``outcome``, ``budget_to_date``, ``annual_budget``, optionally ``economist``), the
-    linear methods are applied to those, so that the bottom line agrees with the printed result
-    (the rows may then differ from it by rounding, as in the printed table). The seasonal method
-    is not linear and is always the sum of its rows.
+    linear methods are applied to those, so that the bottom line agrees with the printed result.
+    The printed rows may then differ from the printed total by rounding in the source; that
+    difference is shown as its own row ``Avrundning`` (just before ``Resultat``, only when some
+    column has one), so that every column is exactly the sum of its rows. The seasonal method is
+    not linear and is always the sum of its rows (its ``Avrundning`` is zero).
 
     ``rows`` has columns ``Post``, ``outcome``, ``budget_to_date``, ``annual_budget`` and
     optionally ``prev_to_date``, ``prev_full`` (for the seasonal method) and ``economist``.
     Returns ``Post``, ``Årsbudget``, one column per method (label from :data:`LABELS`; NaN when
-    the method has no input) and ``Säsongsregel`` (which seasonal rule each row used).
+    the method has no input) and ``Säsongsregel`` (which seasonal rule each row used). Values are
+    exact (not rounded); round for display with :func:`display_frame`.
     """
     _check_months(months)
     out = pd.DataFrame({"Post": rows["Post"].astype(str), "Årsbudget": rows["annual_budget"].astype(float)})
@@ -127,9 +155,9 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy()
     else:
         out[LABELS[ECONOMIST]] = float("nan")
-    bottom = {"Post": "Resultat", "Säsongsregel": ""}
-    for col in ["Årsbudget"] + [LABELS[m] for m in METHODS]:
-        bottom[col] = out[col].sum(min_count=len(out)) if out[col].notna().all() else float("nan")
+    columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
+    sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
+    bottom = {"Post": RESULT, "Säsongsregel": "", **sums}
     if total is not None:
         o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
         bottom["Årsbudget"] = a
@@ -137,7 +165,38 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         bottom[LABELS[RUN_RATE]] = run_rate(o, months)
         if "economist" in total:
             bottom[LABELS[ECONOMIST]] = total["economist"]
-    return pd.concat([out, pd.DataFrame([bottom])], ignore_index=True)
+    gap = {c: round(bottom[c] - sums[c], 9) if not (math.isnan(bottom[c]) or math.isnan(sums[c])) else float("nan")
+           for c in columns}
+    extra = []
+    if any(v for v in gap.values() if not math.isnan(v)):
+        extra.append({"Post": ROUNDING, "Säsongsregel": "", **{c: (0.0 if v == 0 else v) for c, v in gap.items()}})
+    return pd.concat([out, pd.DataFrame(extra + [bottom])], ignore_index=True)
+
+
+def item_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`forecast_frame` that are posts (without Avrundning and Resultat)."""
+    return frame[~frame["Post"].isin([ROUNDING, RESULT])]
+
+
+def display_frame(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
+    """A :func:`forecast_frame` rounded for display: in every column the shown rows (including
+    ``Avrundning``) add up exactly to the shown ``Resultat``.
+
+    The bottom line is rounded half-up; the rows are rounded with largest remainders
+    (:func:`gnsanalysis.fmt.round_preserving_sum`), so a row may be shown one unit away from its
+    own rounding. The rounding row, which stands for rounding in the source table, is kept
+    separate from that display rounding. Returns floats (NaN stays NaN).
+    """
+    out = frame.copy()
+    parts = frame["Post"] != RESULT
+    for col in ["Årsbudget"] + [LABELS[m] for m in METHODS]:
+        values = frame.loc[parts, col]
+        if values.isna().any():
+            continue
+        shown = round_preserving_sum(list(values.astype(float)), decimals)
+        out.loc[parts, col] = [float(v) for v in shown]
+        out.loc[~parts, col] = float(sum(shown))
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from gnsanalysis import config, runner
+from gnsanalysis import config, interim, runner
 
 pytestmark = pytest.mark.notebook
 
@@ -32,7 +32,8 @@ def test_report_for_the_board(built, period, sentence):
     result = built[period]
     html = _html(result)
     assert result.html_path.name == f"delarsrapport-{period}.html"
-    assert f"<title>Delårsrapport {period} – Gemensam nämnd för samverkan (GNS)</title>" in html
+    # the title comes from the report registry (interim.report_title once the registry names it)
+    assert f"<title>{runner.report_title('delarsrapport', {'period': period})}</title>" in html
     assert sentence in html
     assert '<html lang="sv">' in html and "<script" not in html and not re.search(r"https?://", html)
     assert "period: str" not in html and not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight)', html)
@@ -42,9 +43,31 @@ def test_report_for_the_board(built, period, sentence):
     for name in ("gns-rr-{p}.txt", "gns-rr-{p}-obj-6663.txt", "gns-rr-{p}-obj-gns.txt",
                  "gns-rr-{p}-obj-link2.txt", "gns-rr-2018-12.txt"):
         assert name.format(p=period) in html  # every input in the provenance footer
-    for heading in ("Helårsprognos", "Avvikelse per objekt", "Jämfört med föregående år",
-                    "Jämfört med föregående delårsrapport", "Metodernas antaganden", "Kontroll av tabellerna"):
+    for heading in ("Helårsprognos", "Avvikelse per post", "Avvikelse per objekt", "Jämfört med föregående år",
+                    "Jämfört med föregående delårs- eller tertialrapport", "Metodernas antaganden",
+                    "Kontroll av tabellerna"):
         assert heading in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    for bad in ("Ekonomens", "avvikelse(r)", "summerar", "bör förklaras", "utöver avrundning", "halvt tusental",
+                "&#x27;Ack"):
+        assert bad not in text, bad
+    assert "Lagd årsprognos" in html and "Avrundning" in html or period == "2018-08"
+
+
+@pytest.mark.parametrize("period", ["2018-08", "2019-04"])
+def test_heading_hierarchy_has_no_jumps(built, period):
+    html = built[period].html_path.read_text(encoding="utf-8")
+    levels = [int(h) for h in re.findall(r"<h([1-6])[\s>]", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert re.search(r"<h3[^>]*>Avvikelse per objekt", html) and re.search(r"<h3[^>]*>Metodernas antaganden", html)
+
+
+def test_summary_is_short(built):
+    for period in ("2018-08", "2019-04"):
+        html = built[period].html_path.read_text(encoding="utf-8")
+        section = html[html.index(">Sammanfattning"):html.index(">Resultaträkning hittills i år")]
+        assert 3 <= section.count("<p>") <= 5
 
 
 def test_tertial_states_period_and_deadline(built):
@@ -57,8 +80,9 @@ def test_tertial_states_period_and_deadline(built):
 def test_delar_states_period_deadline_and_flags_the_forecast(built):
     html = _html(built["2018-08"])
     assert "januari–augusti 2018 (8 av 12 månader)" in html and "31 oktober 2018" in html
-    assert "Obs! Ekonomens prognos skiljer sig med mer än 50 tkr" in html
+    assert "Den lagda årsprognosen skiljer sig mer än 50 tkr från samtliga beräknade metoder" in html
     assert "Årsbokslutet 2018 finns nu i underlaget" in html  # hindsight check of the methods
+    assert "reserverades ca 745 tkr till 2019" in html and "avvikelse = prognos − utfall" in html
 
 
 def _project(tmp_path, monkeypatch, files, status=None):
@@ -79,6 +103,9 @@ def _project(tmp_path, monkeypatch, files, status=None):
         'unit: tkr\nsource_document: "Export from the accounting system"\n', encoding="utf-8")
     monkeypatch.setenv("GNS_PROJECT_ROOT", str(root))  # restored after the test (the runner sets it)
     monkeypatch.setattr(config, "PROJECT_ROOT", root)
+    monkeypatch.setattr(config, "DATA_DIR", root / "data")  # the runner looks for the input before the kernel
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    monkeypatch.setattr(config, "PROCESSED_DIR", root / "data" / "processed")
     return root
 
 
@@ -94,11 +121,14 @@ def test_real_export_for_2019_08_without_code_changes(tmp_path, monkeypatch):
     assert "Det finns ingen tidigare delårs- eller tertialrapport för 2019" in html
 
 
-def test_banner_when_the_tertial_compared_with_is_example_data(tmp_path, monkeypatch):
+def test_real_report_is_not_compared_with_the_example_tertial(tmp_path, monkeypatch):
     _project(tmp_path, monkeypatch, ["gns-rr-2018-12.txt", "gns-rr-2019-04.txt"])
     html = _html(runner.run_report("delarsrapport", {"period": "2019-08"}, reports_dir=tmp_path / "reports"))
-    assert 'class="gns-banner"' in html and "Delar av rapporten (gns-rr-2019-04.txt)" in html
-    assert "Jämfört med tertialrapporten per april 2019" in html
+    assert "Exempeldata" not in html and 'class="gns-banner"' not in html  # real report, real inputs only
+    assert "Jämfört med tertialrapporten per april 2019" not in html
+    assert "Det finns ingen tidigare delårs- eller tertialrapport för 2019 i underlaget att jämföra med som har" in html
+    assert "gns-rr-2019-04.txt är exempeldata men nämndens tabell är verkliga data" in html  # the note
+    assert "gns-rr-2019-04.txt (exempeldata)" not in html  # not an input in the footer
 
 
 def test_no_banner_when_the_same_tables_are_marked_real(tmp_path, monkeypatch):

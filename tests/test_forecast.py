@@ -6,7 +6,10 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from gnsanalysis import fmt
 from gnsanalysis import forecast as fc
 from gnsanalysis.errors import ParameterError
 
@@ -81,14 +84,74 @@ def test_forecast_frame_without_last_year_has_no_seasonal_column_values():
     assert f.iloc[-1][fc.LABELS[fc.BUDGET_REST]] == -20
 
 
-def test_forecast_frame_bottom_line_from_printed_total():
+def test_forecast_frame_bottom_line_from_printed_total_with_a_rounding_row():
     # printed totals differ from the sum of printed rows by rounding; linear methods follow the total
+    # and the difference is its own row, so each column is exactly the sum of its rows
     total = {"outcome": 101.0, "budget_to_date": 120.0, "annual_budget": 1.0, "economist": -49.0}
     f = fc.forecast_frame(ROWS, 6, total=total)
-    res = f.iloc[-1]
+    assert list(f["Post"]) == ["Intäkter", "Kostnader", "Avrundning", "Resultat"]
+    res, gap = f.iloc[-1], f.iloc[-2]
     assert res[fc.LABELS[fc.BUDGET_REST]] == -18 and res[fc.LABELS[fc.RUN_RATE]] == 202
     assert res[fc.LABELS[fc.ECONOMIST]] == -49 and res["Årsbudget"] == 1
     assert res[fc.LABELS[fc.SEASONAL]] == 400  # not linear: always the sum of its rows
+    assert (gap["Årsbudget"], gap[fc.LABELS[fc.BUDGET_REST]], gap[fc.LABELS[fc.RUN_RATE]],
+            gap[fc.LABELS[fc.SEASONAL]], gap[fc.LABELS[fc.ECONOMIST]]) == (1, 2, 2, 0, 1)
+    for col in ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS]:
+        assert f[col].iloc[:-1].sum() == pytest.approx(res[col])
+    assert list(fc.item_rows(f)["Post"]) == ["Intäkter", "Kostnader"]
+
+
+def test_no_rounding_row_when_the_printed_total_agrees():
+    total = {"outcome": 100.0, "budget_to_date": 120.0, "annual_budget": 0.0, "economist": -50.0}
+    assert "Avrundning" not in list(fc.forecast_frame(ROWS, 6, total=total)["Post"])
+
+
+AUGUST = pd.DataFrame({  # the 2018-08 example table: run-rate rows 2 640 −105 0 −1 518 −297 −7,5
+    "Post": ["Intäkter", "Personal", "Verksamhetsnära", "Övriga", "Avskrivningar", "Finansnetto"],
+    "outcome": [1760.0, -70, 0, -1012, -198, -5],
+    "budget_to_date": [1760.0, -68, 0, -970, -198, -5],
+    "annual_budget": [1760.0, -102, 0, -1455, -297, -8],
+})
+
+
+def test_display_frame_makes_every_column_add_up_to_its_total():
+    # half-up per row would print 2 640 −105 0 −1 518 −297 −8 = 712 under a total of 713
+    total = {"outcome": 475.0, "budget_to_date": 519.0, "annual_budget": -102.0}
+    shown = fc.display_frame(fc.forecast_frame(AUGUST, 8, total=total))
+    run = shown[fc.LABELS[fc.RUN_RATE]]
+    assert run.iloc[-1] == 713 and run.iloc[:-1].sum() == 713
+    assert list(run.iloc[:-1]) == [2640, -105, 0, -1518, -297, -7]
+
+
+@given(st.lists(st.tuples(st.integers(-5000, 5000), st.integers(-5000, 5000), st.integers(-9000, 9000),
+                          st.integers(-9000, 9000), st.integers(-9000, 9000)), min_size=1, max_size=8),
+       st.integers(1, 11), st.integers(-3, 3), st.integers(-3, 3))
+def test_displayed_columns_always_add_up(rows, months, d_out, d_bud):
+    frame = pd.DataFrame({"Post": [f"r{i}" for i in range(len(rows))],
+                          "outcome": [float(r[0]) for r in rows], "budget_to_date": [float(r[1]) for r in rows],
+                          "annual_budget": [float(r[2]) for r in rows],
+                          "prev_to_date": [float(r[3]) for r in rows], "prev_full": [float(r[4]) for r in rows]})
+    total = {"outcome": frame["outcome"].sum() + d_out, "budget_to_date": frame["budget_to_date"].sum() + d_bud,
+             "annual_budget": frame["annual_budget"].sum()}
+    exact = fc.forecast_frame(frame, months, total=total)
+    shown = fc.display_frame(exact)
+    for col in ["Årsbudget"] + [fc.LABELS[m] for m in fc.COMPUTED]:
+        assert shown[col].iloc[:-1].sum() == shown[col].iloc[-1]
+        assert shown[col].iloc[-1] == float(fmt.round_half_up(exact[col].iloc[-1]))
+        assert all(float(v).is_integer() for v in shown[col])
+
+
+@pytest.mark.parametrize("prev_to_date, prev_full, months, expected", [
+    (0, 2929, 4, 0.0),            # invoiced after April: seasonal
+    (1860, 1988, 8, 1860 / 1988),  # 94 % by August against 67 %: seasonal
+    (-35, -107, 4, None),          # 33 % by April: even
+    (-1119, -1679, 8, None),       # 67 % by August: even
+    (0, 0, 4, None),               # nothing last year: undefined
+    (5, float("nan"), 4, None),
+])
+def test_uneven_share_marks_seasonal_rows(prev_to_date, prev_full, months, expected):
+    got = fc.uneven_share(prev_to_date, prev_full, months)
+    assert got == (None if expected is None else pytest.approx(expected))
 
 
 def test_compare_economist_flags_large_differences():
@@ -101,4 +164,5 @@ def test_compare_economist_flags_large_differences():
 
 def test_every_method_states_its_assumptions():
     assert set(fc.ASSUMPTIONS) == set(fc.METHODS) == set(fc.LABELS)
+    assert fc.LABELS[fc.ECONOMIST] == "Lagd årsprognos"
     assert all(len(text) > 60 for text in fc.ASSUMPTIONS.values())

@@ -6,10 +6,12 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from gnsanalysis import analysis as an
 from gnsanalysis import config, datasets, interim, runner
+from gnsanalysis import forecast as fc
 from gnsanalysis.checks import check_table
 from gnsanalysis.errors import DataNotFoundError, ParameterError
 from gnsanalysis.rr import parse_rr_text, read_rr
@@ -30,6 +32,21 @@ def test_interim_periods(period, kind, name, last_day):
     assert interim.report_name(period) == name
     assert interim.deadline(period) == last_day
     assert f"({int(period[5:])} av 12 månader)" in interim.period_text(period)
+
+
+@pytest.mark.parametrize("period, title", [
+    ("2019-04", "Tertialrapport per april 2019 – Gemensam nämnd för samverkan (GNS)"),
+    ("2018-08", "Delårsrapport per augusti 2018 – Gemensam nämnd för samverkan (GNS)"),
+    ("2020-06", "Delårsrapport per juni 2020 – Gemensam nämnd för samverkan (GNS)"),  # no data needed
+])
+def test_report_title_is_the_h1_and_the_committee(period, title):
+    assert interim.report_title(period) == title
+    assert title.startswith(interim.report_name(period))
+
+
+def test_report_title_rejects_other_months():
+    with pytest.raises(ParameterError):
+        interim.report_title("2019-12")
 
 
 def test_deadline_text_says_two_months_and_rkr_r17():
@@ -102,7 +119,7 @@ def test_objects_that_do_not_sum_are_named_by_file_line_row_and_column():
 def test_a_row_only_in_an_object_is_a_finding():
     extra = OBJ_B.replace("RESULTAT", "Övrigt\t-1\t0\t-1\nRESULTAT")
     findings = interim.check_objects(_table(WHOLE, "hela.txt"), [_table(OBJ_A, "a.txt"), _table(extra, "b.txt")])
-    assert any(f.file == "b.txt" and "'Övrigt' finns i objekttabellen men inte i hela.txt" in str(f) for f in findings)
+    assert any(f.file == "b.txt" and "”Övrigt” finns i objekttabellen men inte i hela.txt" in str(f) for f in findings)
 
 
 # --------------------------------------------------------------------------- the example data
@@ -162,18 +179,200 @@ def test_2019_04_ties_to_the_tertial_prose_and_the_2019_budget():
     assert all(s.endswith("vilket stämmer.") for s in interim.document_checks(it))
 
 
-def test_summary_sentences_are_computed_from_the_table():
-    s = interim.summary(interim.load("2018-08"))
-    assert "Ackumulerat utfall mot budget per augusti är −44 tkr" in s[1]
-    assert any("senast 31 oktober 2018" in x for x in s)
-    assert any(x.startswith("Obs! Ekonomens prognos skiljer sig") for x in s)
+# --------------------------------------------------------------------------- wording rules
+
+@pytest.mark.parametrize("values, expected", [
+    ({"a": -258, "b": 29, "c": 16, "d": -6}, ["a", "b", "c"]),  # 5 % of 258 is 12,9: d is left out
+    ({"a": -42, "b": -2, "c": 0}, ["a"]),                        # below 5 tkr
+    ({"a": -30, "b": -12, "c": -2}, ["a", "b"]),
+    ({"a": 4, "b": -3}, []),                                    # nothing reaches 5 tkr
+    ({"a": 5, "b": -5}, ["a", "b"]),                             # the limits are inclusive
+])
+def test_materiality_rule_for_named_drivers(values, expected):
+    assert list(interim.material(pd.Series(values, dtype=float)).index) == expected
+    assert (interim.MATERIAL_TKR, interim.MATERIAL_SHARE) == (5, 0.05)
 
 
-def test_seasonal_profile_source():
-    it = interim.load("2018-08")  # no 2017 year-end: the 2017 column of the 2018 year-end table
-    assert it.prev_full[2] == interim.PREV and it.prev_full[0].path.name == "gns-rr-2018-12.txt"
-    it = interim.load("2019-04")
-    assert it.prev_full[2] == interim.OUTCOME
+def test_materiality_is_in_tkr_whatever_the_unit():
+    assert list(interim.material(pd.Series({"a": 4000.0, "b": 6000.0}), "kr").index) == ["b"]
+
+
+def test_check_text_states_the_rounding_from_unit_and_precision(april):
+    assert "avrundat med högst 500\u00a0kr" in interim.checks_view(april)
+
+
+@pytest.fixture(scope="module")
+def august():
+    return interim.load("2018-08")
+
+
+@pytest.fixture(scope="module")
+def april():
+    return interim.load("2019-04")
+
+
+def _prose(it) -> list[str]:
+    """Every sentence the report prints about the data."""
+    return (interim.summary(it) + interim.object_sentences(it) + interim.document_checks(it)
+            + interim.previous_year_sentences(it) + interim.previous_interim_sentences(it)
+            + interim.forecast_sentences(it) + interim.forecast_detail_sentences(it)
+            + interim.hindsight_sentences(it) + interim.assumptions())
+
+
+@pytest.mark.parametrize("which", ["august", "april"])
+def test_prose_uses_one_term_and_states_facts(which, request):
+    text = " ".join(_prose(request.getfixturevalue(which)))
+    for bad in ("Ekonomens", "ekonomens prognos", "Årsprognos", "helårsprognosen är", "bör ", "summerar",
+                "avvikelse(r)", "'", "utöver avrundning", "halvt tusental"):
+        assert bad not in text, bad
+    assert "lagda årsprognosen" in text
+
+
+@pytest.mark.parametrize("which, sentences", [
+    ("august", ["Delårsrapport per augusti 2018 omfattar januari–augusti 2018 (8 av 12 månader) och ska lämnas "
+                "till fullmäktige och revisorerna senast 31 oktober 2018.",
+                "Ackumulerat utfall mot budget per augusti är −44 tkr, främst Serverdrift Åre (obj. 6663) med −42 tkr.",
+                "Den lagda årsprognosen för 2018 är ett resultat på 458 tkr, +560 tkr mot årsbudgeten (−102 tkr), "
+                "främst Samverkansnämnd (GNS) med +560 tkr.",
+                "Den lagda årsprognosen skiljer sig mer än 50 tkr från samtliga beräknade metoder, främst för "
+                "Intäkter (3 714 tkr; metoderna ger mellan 1 760 och 2 640 tkr) och Verksamhetsnära kostnader "
+                "(−1 000 tkr; metoderna ger 0 tkr)."]),
+    ("april", ["Tertialrapport per april 2019 omfattar januari–april 2019 (4 av 12 månader) och ska lämnas till "
+               "fullmäktige och revisorerna senast 30 juni 2019.",
+               "Ackumulerat utfall mot budget per april är −219 tkr, främst LINK2 (införande Cosmic Link) med "
+               "−258 tkr, delvis uppvägt av övriga objekt (+39 tkr).",
+               "Den lagda årsprognosen för 2019 är ett resultat på −60 tkr, −60 tkr mot årsbudgeten (0 tkr), "
+               "främst LINK2 (införande Cosmic Link) med −100 tkr, delvis uppvägt av övriga objekt (+40 tkr).",
+               "Den lagda årsprognosen skiljer sig mer än 50 tkr från samtliga beräknade metoder, främst för "
+               "Intäkter (4 174 tkr; metoderna ger mellan 2 115 och 3 874 tkr)."]),
+])
+def test_summary_is_short_and_computed_from_the_tables(which, sentences, request):
+    it = request.getfixturevalue(which)
+    s = [x.replace("\u00a0", " ") for x in interim.summary(it)]
+    assert s == sentences
+    # GNS −2 tkr in August is below the materiality rule and not named
+    details = interim.forecast_sentences(it) + interim.forecast_detail_sentences(it)
+    assert not set(interim.summary(it)) & set(details)  # details stay in their sections, not repeated
+
+
+def test_summary_reports_check_findings_in_one_sentence(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2018-12.txt"], raw)
+    _copy(["gns-rr-2019-04.txt"], raw)
+    path = raw / "gns-rr-2019-04.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Övrigt\t-479", "Övrigt\t-400"), encoding="utf-8")
+    it = interim.load("2019-04", raw)
+    assert it.whole.findings
+    n = len(interim.all_findings(it))
+    assert interim.summary(it)[-1].startswith(f"Obs! Kontrollen av tabellerna fann {n} avvikelse")
+    assert len(interim.summary(it)) <= 5
+
+
+def test_seasonal_profile_source(august, april):
+    # no 2017 year-end: the 2017 column of the 2018 year-end table
+    assert august.prev_full_column == interim.PREV and august.prev_full.dataset.path.name == "gns-rr-2018-12.txt"
+    assert april.prev_full_column == interim.OUTCOME
+    assert april.prev_full.findings == [] and april.prev_full.table.unit == "tkr"
+
+
+# --------------------------------------------------------------------------- tables that add up
+
+@pytest.mark.parametrize("which, rounding", [
+    ("august", None),
+    # printed rows: budget −586, deviation −220; printed result −587 and −219
+    ("april", {"Budget": -1, "Utfall": 0, "Avvikelse": 1}),
+])
+def test_deviation_table_ends_with_the_printed_result(which, rounding, request):
+    it = request.getfixturevalue(which)
+    frame = interim.deviation_frame(it)
+    res = frame.iloc[-1]
+    assert res["Post"] == "Resultat" and res["Avvikelse"] == _dev(it.whole)
+    if rounding is None:
+        assert "Avrundning" not in list(frame["Post"])
+    else:
+        assert frame.iloc[-2]["Post"] == "Avrundning"
+        assert {c: frame.iloc[-2][c] for c in rounding} == rounding
+    for col in ("Budget", "Utfall", "Avvikelse"):
+        assert frame[col].iloc[:-1].sum() == pytest.approx(res[col])
+
+
+@pytest.mark.parametrize("which, results", [
+    # reviewer's figures: rows 712 under 713 (run-rate), −11 under −12 (seasonal)
+    ("august", {fc.BUDGET_REST: -146, fc.RUN_RATE: 713, fc.SEASONAL: -12, fc.ECONOMIST: 458}),
+    # −220 under −219 (budget rest: printed rounding, its own row), −684 under −685 (seasonal)
+    ("april", {fc.BUDGET_REST: -219, fc.RUN_RATE: -2418, fc.SEASONAL: -685, fc.ECONOMIST: -60}),
+])
+def test_forecast_table_columns_add_up_as_shown(which, results, request):
+    it = request.getfixturevalue(which)
+    shown = interim.forecast_display(it)
+    assert {m: shown.iloc[-1][fc.LABELS[m]] for m in fc.METHODS} == results
+    for col in ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS]:
+        assert shown[col].iloc[:-1].sum() == shown[col].iloc[-1], col
+    posts = list(shown["Post"])
+    if which == "april":
+        assert posts[-2] == "Avrundning" and shown.iloc[-2][fc.LABELS[fc.BUDGET_REST]] == 1
+        assert shown.iloc[-2][fc.LABELS[fc.SEASONAL]] == 0  # computed sums have no source rounding
+    else:
+        assert "Avrundning" not in posts
+
+
+# --------------------------------------------------------------------------- forecast prose
+
+def test_run_rate_is_called_misleading_for_seasonal_rows(august, april):
+    assert [p for p, _ in interim.uneven_rows(april)] == ["Intäkter", "Verksamhetsnära kostnader"]
+    assert [p for p, _ in interim.uneven_rows(august)] == ["Intäkter"]
+    text = interim.forecast_detail_sentences(april)[0].replace("\u00a0", " ")
+    assert text.startswith("Samma takt som hittills ger −2 418 tkr för resultatet men är missvisande för "
+                           "Intäkter (2 115 tkr mot årsbudgeten 3 874 tkr)")
+    assert "0 % respektive 0 % av helårsbeloppet bokfört i januari–april, mot 33 %" in text
+    text = interim.forecast_detail_sentences(august)[0].replace("\u00a0", " ")
+    assert "94 % av helårsbeloppet bokfört i januari–augusti, mot 67 %" in text
+
+
+def test_forecast_flag_is_stated_as_fact(august):
+    text = " ".join(interim.forecast_sentences(august))
+    assert "Underlaget förklarar inte skillnaden" in text and "bör" not in text
+    assert "alla över flaggränsen 50 tkr" in text.replace("\u00a0", " ")
+
+
+def test_hindsight_defines_the_deviation_and_warns_about_the_reserve(august):
+    s = [x.replace("\u00a0", " ") for x in interim.hindsight_sentences(august)]
+    assert "årets resultat blev −88 tkr" in s[0] and "(avvikelse = prognos − utfall)" in s[0]
+    assert "den lagda årsprognosen +546 tkr" in s[0]
+    assert s[1].startswith("Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades ca 745 tkr till 2019")
+    assert "hade resultatet varit ca 657 tkr" in s[1] and "den lagda årsprognosen −199 tkr" in s[1]
+
+
+def test_hindsight_without_a_reserve_has_no_caveat(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2018-08.txt", "gns-rr-2018-12.txt"], raw)
+    meta = raw / "gns-rr-2018-12.meta.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text[:text.index("  reserved_next_year:")], encoding="utf-8")
+    s = interim.hindsight_sentences(interim.load("2018-08", raw))
+    assert len(s) == 2 and "likvärdig" not in " ".join(s)
+
+
+def test_findings_in_a_reference_table_are_reported(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2019-04.txt", "gns-rr-2018-12.txt"], raw)
+    path = raw / "gns-rr-2018-12.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Övrigt\t-1 489", "Övrigt\t-1 400"), encoding="utf-8")
+    it = interim.load("2019-04", raw)
+    assert it.prev_full.findings and interim.all_findings(it) == []  # the report's own tables are clean
+    source = interim.forecast_detail_sentences(it)[-1]
+    assert f"Obs! Kontrollen fann {len(it.prev_full.findings)} avvikelse" in source and "gns-rr-2018-12.txt" in source
+    html = interim.checks_view(it)
+    assert "gns-rr-2018-12.txt, som används för säsongsprofilen (helåret 2018)" in html
+
+
+def test_reference_table_with_another_period_is_refused(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2019-04.txt", "gns-rr-2018-12.txt"], raw)
+    path = raw / "gns-rr-2018-12.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Period 2018-12", "Period 2018-11"), encoding="utf-8")
+    with pytest.raises(datasets.ConfigError, match="Period 2018-11"):
+        interim.load("2019-04", raw)
 
 
 # --------------------------------------------------------------------------- datasets and file drops
@@ -220,11 +419,38 @@ def test_previous_interim_of_the_same_year_is_compared(tmp_path):
     raw = tmp_path / "raw"
     _copy(["gns-rr-2018-12.txt", "gns-rr-2019-04.txt", "gns-rr-2019-04-obj-6663.txt",
            "gns-rr-2019-04-obj-gns.txt", "gns-rr-2019-04-obj-link2.txt"], raw)
-    _drop_2019_08(raw)
+    _drop_2019_08(raw, status="example")
     it = interim.load("2019-08", raw)
-    assert it.previous_interim.dataset.period == "2019-04"
-    assert it.is_example and not it.whole.dataset.is_example  # the comparison uses example data
-    assert "Delar av rapporten" in interim.banner(it)
+    assert it.previous_interim.dataset.period == "2019-04" and it.skipped_previous == []
+    assert it.is_example and "Delårsrapport per augusti 2019" in interim.banner(it)
     frame = interim.previous_interim_frame(it)
     assert list(frame["Post"])[-1] == "Resultat, hela nämnden"
+    assert "Lagd årsprognos per april" in frame.columns
     assert "Jämfört med tertialrapporten per april 2019" in interim.previous_interim_sentences(it)[0]
+
+
+def test_a_real_report_is_not_compared_with_an_example_report(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2018-12.txt", "gns-rr-2019-04.txt", "gns-rr-2019-04-obj-6663.txt"], raw)
+    _drop_2019_08(raw, status="real")
+    it = interim.load("2019-08", raw)
+    assert it.previous_interim is None and [d.period for d in it.skipped_previous] == ["2019-04"]
+    assert not it.is_example and interim.banner(it) == ""
+    assert [d.path.name for d in it.inputs] == ["Export RR GNS aug 2019.txt", "gns-rr-2018-12.txt"]
+    assert any("gns-rr-2019-04.txt är exempeldata men nämndens tabell är verkliga data" in n for n in it.notes)
+    s = interim.previous_interim_sentences(it)
+    assert s[0] == ("Det finns ingen tidigare delårs- eller tertialrapport för 2019 i underlaget att jämföra med "
+                    "som har samma slags data.")
+    assert "Tertialrapport per april 2019 (gns-rr-2019-04.txt) är exempeldata" in s[1]
+
+
+def test_a_real_report_leaves_out_an_example_year_end(tmp_path):
+    raw = tmp_path / "raw"
+    _copy(["gns-rr-2018-12.txt"], raw)
+    meta = raw / "gns-rr-2018-12.meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("data_status: real", "data_status: example"),
+                    encoding="utf-8")
+    _drop_2019_08(raw, status="real")
+    it = interim.load("2019-08", raw)
+    assert it.prev_full is None and not it.is_example
+    assert any("för säsongsprofilen" in n for n in it.notes)

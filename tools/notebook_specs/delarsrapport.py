@@ -7,7 +7,7 @@ namnd: str = ""  # Nämndens namn på försättsbladet; lämna tomt för indataf
 diarienummer: str = ""  # Ärendets diarienummer; lämna tomt för att använda indatafilens metadata
 datum: str = ""  # Rapportdatum ÅÅÅÅ-MM-DD; lämna tomt för datumet i indatafilens metadata
 handlaggare: str = "Sekretariatet, Region Jämtland Härjedalen"  # Handläggare som anges på rapporten
-flaggrans: int = 50  # Flagga ekonomens prognos när den skiljer sig mer än så många tkr från en beräknad metod
+flaggrans: int = 50  # Flagga den lagda årsprognosen när den skiljer sig mer än så många tkr från en beräknad metod
 ''', "parameters"),
     ("code", '''
 from gnsanalysis import html, interim, rr
@@ -24,12 +24,14 @@ interim.front(data, status=status, namnd=namnd, diarienummer=diarienummer, datum
     ("md", "## Budget och utfall per post"),
     ("code", "interim.chart_budget_outcome(data)"),
     ("md", "## Avvikelser mot budget"),
+    ("md", "### Avvikelse per post"),
     ("code", "interim.deviation_view(data)"),
-    ("md", "## Avvikelse per objekt"),
+    ("md", "### Avvikelse per objekt"),
     ("code", "interim.objects_view(data)"),
+    ("code", "interim.document_view(data)"),
     ("md", "## Jämfört med föregående år"),
     ("code", "interim.previous_year_view(data)"),
-    ("md", "## Jämfört med föregående delårsrapport"),
+    ("md", "## Jämfört med föregående delårs- eller tertialrapport"),
     ("code", "interim.previous_interim_view(data)"),
     ("md", "## Helårsprognos"),
     ("code", "interim.forecast_view(data, flaggrans)"),
