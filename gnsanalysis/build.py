@@ -48,12 +48,11 @@ def build_lock(reports_dir: Path):
 
 
 def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:
-    from .runner import run_report
+    from .runner import declared_parameters, run_report
 
-    merged = {**params, **(extra or {})}
-    from .runner import declared_parameters
-
-    merged = {k: v for k, v in merged.items() if k in declared_parameters(name) or k in params}
+    # build-wide settings (e.g. status) apply to the reports that declare them
+    declared = declared_parameters(name)
+    merged = {**params, **{k: v for k, v in (extra or {}).items() if k in declared}}
     started = time.perf_counter()
     result = run_report(name, merged, reports_dir=Path(reports_dir))
     return {"name": name, "parameters": result.parameters, "html": str(result.html_path),

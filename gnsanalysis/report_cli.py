@@ -19,6 +19,8 @@ def register(sub) -> None:
 
     build = sub.add_parser("build", help="bygg alla standardrapporter och reports/index.html")
     build.add_argument("-j", "--jobs", type=int, default=None, help="antal rapporter som byggs samtidigt")
+    build.add_argument("--status", choices=["utkast", "fastställd"], default=None,
+                       help="sätt rapporternas status (annars notebookens standardvärde, utkast)")
     build.set_defaults(func=cmd_build)
 
     verify = sub.add_parser("verify", help="kontrollera att en rapport motsvarar nuvarande data och kod")
@@ -44,7 +46,7 @@ def cmd_report(args) -> int:
 def cmd_build(args) -> int:
     from .build import build_all
 
-    return build_all(jobs=args.jobs)
+    return build_all(jobs=args.jobs, status=args.status)
 
 
 def cmd_verify(args) -> int:

@@ -229,3 +229,11 @@ def test_two_builds_at_once_do_not_corrupt_output(tmp_project):
     codes = [p.wait(timeout=300) for p in procs]
     assert codes == [0, 0], [p.stderr.read() for p in procs]
     assert _complete_report(tmp_project / "reports" / "arsbokslut-2018.html")
+
+
+def test_build_status_parameter_reaches_reports_and_index(tmp_path):
+    runs = [("arsbokslut", {"period": "2018-12"})]
+    assert build.build_all(reports_dir=tmp_path, status="fastställd", runs=runs) == 0
+    html = (tmp_path / "arsbokslut-2018.html").read_text(encoding="utf-8")
+    assert "<dt>Status</dt><dd>Fastställd</dd>" in html
+    assert "Fastställd" in (tmp_path / "index.html").read_text(encoding="utf-8")
