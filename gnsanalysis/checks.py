@@ -88,12 +88,13 @@ def check_table(table: RRTable, layout: dict | str | None = None) -> list[Findin
     layout = _layout_for(table, layout)
     if layout is None and getattr(table, "declared_layout", None):
         layout = table.declared_layout
+    rules = None
     if layout is None:
-        from .rr_infer import infer_layout  # generic layouts inferred from labels
+        from .rr_infer import infer_rules  # generic layouts inferred from labels
 
-        layout = infer_layout(table)
+        rules, layout = infer_rules(table)
     findings: list[Finding] = []
-    findings += _check_totals(table, layout)
+    findings += _check_totals(table, layout, rules)
     findings += _check_columns(table, layout)
     findings += _check_parts_of(table, layout)
     return findings
@@ -117,33 +118,43 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
             if normalise_label(c) in colmap]
 
 
-def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
+    """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
+    from .rr_infer import RuleArrays
+
     frame = table.frame
     amount_cols = _amount_columns(table, layout)
     out: list[Finding] = []
-    rules = []  # (pos, part positions, rule)
-    index = None
-    for rule in layout.get("totals", []):
-        if "pos" in rule and "part_pos" in rule:
-            rules.append((rule["pos"], list(rule["part_pos"]), rule))
-            continue
-        if index is None:
-            index = _index(table)
-        missing = [p for p in [rule["row"], *rule["parts"]] if normalise_label(p) not in index]
-        if missing:
-            out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
-                               f"raden {missing[0]!r} saknas i tabellen men behövs för kontrollen "
-                               f"av {rule['row']!r}"))
-            continue
-        rules.append((index[normalise_label(rule["row"])],
-                      [index[normalise_label(p)] for p in rule["parts"]], rule))
-    if not rules or not amount_cols:
+    labels = frame["label"].to_numpy(dtype=object)
+    if rules is None:
+        listed = []  # (pos, part positions, rule)
+        index = None
+        for rule in layout.get("totals", []):
+            if "pos" in rule and "part_pos" in rule:
+                listed.append((rule["pos"], list(rule["part_pos"]), rule))
+                continue
+            if index is None:
+                index = _index(table)
+            missing = [p for p in [rule["row"], *rule["parts"]] if normalise_label(p) not in index]
+            if missing:
+                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                                   f"raden {missing[0]!r} saknas i tabellen men behövs för kontrollen "
+                                   f"av {rule['row']!r}"))
+                continue
+            listed.append((index[normalise_label(rule["row"])],
+                           [index[normalise_label(p)] for p in rule["parts"]], rule))
+        rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
+
+        def text(r: int) -> str:
+            return "summan av " + ", ".join(repr(x) for x in listed[r][2]["parts"])
+    else:
+        def text(r: int) -> str:
+            return "summan av " + ", ".join(repr(labels[p]) for p in rules.parts_of(r))
+    if not len(rules) or not amount_cols:
         return out
-    pos = np.array([r[0] for r in rules], dtype=np.int64)
-    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
-    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
+    pos, flat = rules.pos, rules.parts
+    rid = np.repeat(np.arange(len(rules)), rules.sizes)
     lines = frame["line"].to_numpy()
-    labels = frame["label"].to_numpy()
     found = []
     for col in amount_cols:
         d = table.decimals.get(col, 0)
@@ -160,10 +171,9 @@ def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
         bad = (p < low_true - hp - tol) | (p > high_true + hp + tol)
         for r in np.flatnonzero(bad):
             lo, hi = _printed_range(low_true[r], high_true[r], d)
-            rule = rules[r][2]
             found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
                                           None if np.isnan(printed[r]) else float(p[r]), lo, hi,
-                                          "summan av " + ", ".join(repr(x) for x in rule["parts"]), d)))
+                                          text(int(r)), d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
     return out + [f for _, f in found]
 
@@ -214,9 +224,9 @@ def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
 def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
     """'varav' rows are parts of the row above: together they cannot exceed it (same sign)."""
     frame = table.frame
-    kinds = frame["kind"].to_numpy()
-    if "part_of" not in set(kinds):
+    if not _has_kind(frame, "part_of"):
         return []
+    kinds = frame["kind"].to_numpy()
     out: list[Finding] = []
     cols = _amount_columns(table, layout)
     lines = frame["line"].to_numpy()
@@ -246,6 +256,17 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
                                        "än raden själv", d))
         i = j
     return out
+
+
+def _has_kind(frame, kind: str) -> bool:
+    col = frame["kind"]
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return bool(pc.any(pc.equal(pa.array(col.array), kind)).as_py())
+    except (TypeError, ValueError, ImportError, AttributeError, NotImplementedError):
+        return kind in set(col.to_numpy())
 
 
 def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):

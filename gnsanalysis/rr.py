@@ -73,28 +73,42 @@ def sha256_of(path: str | Path) -> str:
 # --------------------------------------------------------------------------- decoding
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+# every byte value except the control characters counted by _CONTROL_RE (same in UTF-8 and cp1252)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
 
 
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
     """Bytes to text: UTF-8 (with or without BOM), else cp1252; binary input is refused."""
+    return _decode(data, source)[0]
+
+
+def _decode(data: bytes, source) -> tuple[str, bool]:
+    """(text with ``\n`` line breaks, whether the bytes are UTF-8 with ``\n``/``\r\n`` breaks)."""
     loc = Location(file=source)
-    if not data.strip():
+    if not data or data.isspace():
         raise ParseError("Filen är tom.", location=loc, expected="en RR-tabell",
                          hint="Kontrollera att rätt fil exporterades.")
     if b"\x00" in data:
         raise ParseError("Filen är inte text (innehåller binära nollbytes).", location=loc,
                          expected="text (tabbseparerad), CSV eller XLSX",
                          hint="Exportera tabellen som text, CSV eller Excel.")
+    utf8 = True
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    bad = len(_CONTROL_RE.findall(text))
+        utf8 = False
+    # control characters are single bytes below 0x20 in both encodings
+    bad = len(data.translate(None, _NOT_CONTROL)) + text.count("\ufffd")
     if bad > max(2, len(text) // 200):
         raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.",
                          location=loc, found=f"{bad} styrtecken",
                          expected="text i UTF-8 eller Windows-1252")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return text.replace("\r", "\n"), False
+    return text, utf8
 
 
 # --------------------------------------------------------------------------- layouts
@@ -142,18 +156,39 @@ _KIND_CACHE: dict[str, str] = {}
 
 def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
     """Kinds for many labels (labels repeat in exports, so each distinct label is classified once)."""
+    codes, uniques = pd.factorize(pd.Series(list(labels), dtype=object))
+    return list(_kind_array(np.asarray(uniques, dtype=object), codes, layout))
+
+
+def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
+    """Kinds (object array, one per code) for labels given as distinct values and codes.
+
+    Most labels are plain items. An Arrow (RE2) prefilter finds the distinct labels that may
+    match a kind pattern or a layout row; only those are classified with Python's ``re``
+    (:func:`gnsanalysis.rr_formats.maybe_matching` guarantees the others match nothing).
+    """
+    from .rr_formats import maybe_matching
+
     by_layout = {}
     if layout:
         by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
-    out, seen = [], {}
-    for label in labels:
-        kind = seen.get(label)
-        if kind is None:
-            key = normalise_label(label)
-            kind = by_layout.get(key) or _kind_from_label(key)
-            seen[label] = kind
-        out.append(kind)
-    return out
+    kinds_u = np.full(len(uniques), "item", dtype=object)
+    if len(uniques):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        strings = pa.array(list(uniques), type=pa.string(), from_pandas=True)
+        # normalise_label for the prefilter's alphabet (its only whitespace is the space)
+        norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
+        patterns = [p for rule in load_config("rr_layouts.yaml").get("kinds", []) for p in rule["patterns"]]
+        check = maybe_matching(norm, patterns, re.IGNORECASE)
+        if by_layout:
+            hit = pc.is_in(pc.utf8_lower(norm), value_set=pa.array(list(by_layout), type=pa.string()))
+            check |= np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+        for i in np.flatnonzero(check):
+            key = normalise_label(uniques[i])
+            kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
+    return kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
 # --------------------------------------------------------------------------- building
@@ -187,22 +222,28 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     m = len(value_columns)
     slots = header.slots
+    codes = uniques = None
     if parsed.fast is not None:
         f = parsed.fast
         idx = np.flatnonzero(f["keep"])
-        pos_of = {int(i): k for k, i in enumerate(idx)}
         lines = f["lines"][idx]
-        labels = [f["labels"][i] for i in idx]
-        notes = [f["notes"][i] for i in idx]
-        levels = f["levels"][idx].astype(int)
+        labels = f["labels"][idx]
+        if "label_codes" in f:
+            codes, uniques = f["label_codes"][idx], f["label_uniques"]
+        notes = np.asarray(f["notes"], dtype=object)[idx]
+        levels = np.asarray(f["levels"])[idx].astype(int)
         V = f["V"][idx].copy()
         D = f["D"][idx].copy()
-        slow = [(pos_of[i], r) for i, r in f["slow"].items() if i in pos_of]
+        slow_at = sorted(f["slow"])
+        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
+        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where)
+                if k < len(idx) and idx[k] == i]
     else:
         rows = parsed.rows
         lines = np.array([r.line for r in rows], dtype=np.int64)
-        labels = [r.label for r in rows]
-        notes = [""] * len(rows)
+        labels = np.empty(len(rows), dtype=object)
+        labels[:] = [r.label for r in rows]
+        notes = np.full(len(rows), "", dtype=object)
         levels = np.array([r.level for r in rows], dtype=int)
         V = np.full((len(rows), m), np.nan)
         D = np.zeros((len(rows), m), dtype=np.int64)
@@ -213,10 +254,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                          expected="minst en RR-rad under rubrikraden",
                          hint="Filen verkar avkortad; exportera tabellen på nytt.")
     if len(levels) and np.any(levels):
-        ranks = {v: k for k, v in enumerate(sorted(set(int(x) for x in levels)))}
-        levels = np.array([ranks[int(x)] for x in levels], dtype=int)
+        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
     layout = declared or find_layout(value_columns)
-    kinds = kinds_for(labels, layout)
     pending = []
     for pos, row in slow:
         if not row.label:
@@ -234,24 +273,24 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
             _fill(V, D, notes, pos, cands[0], parsed.decimal)
         else:  # read by grouping: checked against the evidence even when only one reading fits
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    if codes is None or slow:
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+        uniques = np.asarray(uniques, dtype=object)
+    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout)
+    kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
     if pending:
         from .rr_grouping import Reading  # noqa: F401
 
-        kinds = kinds_for(labels, layout)
         colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
-        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, labels, kinds,
-                                                           levels, V, D, pending)
+        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
+                                                           list(kinds), levels, V, D, pending)
         chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
                          amount_idx=amount_idx, decimal=parsed.decimal, source=source)
         for pos, reading in chosen.items():
             _fill(V, D, notes, pos, reading, parsed.decimal)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
-    data = {"line": lines.astype("int64"), "label": labels, "kind": kinds, "note": notes}
-    for j, c in enumerate(value_columns):
-        data[c] = V[:, j].astype("float64")
-    frame = pd.DataFrame(data, columns=ID_COLUMNS + value_columns)
-    if frame["label"].dtype != object:
-        frame["label"] = frame["label"].astype(object)
+    has_notes = bool(slow) or any(s.role == "note" for s in slots)
+    frame = _frame(lines, labels, (kinds_u, codes), notes if has_notes else None, V, value_columns)
     texts = parsed.preamble + header.texts
     table = RRTable(frame=frame, value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
@@ -262,6 +301,30 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     declared_layout=declared)
     _check_complete(table, layout)
     return table
+
+
+def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
+    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text.
+
+    ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
+    """
+    import pyarrow as pa
+
+    kinds_u, codes = kinds
+    n = len(labels)
+
+    def text(values, idx) -> pd.Series:
+        return pd.Series(pd.array(pa.array(list(values), type=pa.large_string()).take(
+            pa.array(np.asarray(idx, dtype=np.int64))), dtype="str"))
+
+    data = {"line": pd.Series(np.asarray(lines, dtype="int64")),
+            "label": pd.Series(labels, dtype=object),
+            "kind": text(kinds_u, codes) if n else pd.Series([], dtype="str"),
+            "note": (text([""], np.zeros(n, dtype=np.int64)) if notes is None
+                     else pd.Series(list(notes), dtype="str"))}
+    for j, c in enumerate(value_columns):
+        data[c] = pd.Series(V[:, j].astype("float64"))
+    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns)
 
 
 def _fill(V, D, notes, pos, reading, decimal) -> None:
@@ -374,8 +437,11 @@ def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
     """
     from . import rr_formats as F
 
+    import os
+
     path = Path(path)
     fmt = F.normalise_format(fmt)
+    st = os.stat(path)
     data = path.read_bytes()
     meta = _sidecar(path)
     declared = _declared_layout(meta, path)
@@ -393,29 +459,31 @@ def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        text = decode_text(data, path)
+        text, plain = _decode(data, path)
         fmt = fmt or F.detect_format(data, text)
-        table = _parse_decoded(text, path, fmt, declared)
+        same = plain and st.st_size == len(data)
+        file = {"path": path, "stat": (st.st_size, st.st_mtime_ns)} if same else None
+        table = _parse_decoded(text, path, fmt, declared, file)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
 
 
-def _parse_decoded(text: str, path, fmt: str, declared) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None) -> RRTable:
     from . import rr_formats as F
 
     if fmt == "text":
         parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
     elif fmt == "csv":
-        lines = [l for l in text.split("\n") if l.strip()][:200]
+        lines = F.first_lines(text)
         delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path, file=file)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path, file=file)
     elif fmt == "xlsx":
         raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                          expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")

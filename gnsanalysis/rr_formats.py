@@ -113,7 +113,7 @@ def detect_format(data: bytes, text: str | None) -> str:
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     assert text is not None
-    lines = [l for l in text.split("\n") if l.strip()][:200]
+    lines = first_lines(text)
     if not lines:
         return "text"
     n = len(lines)
@@ -131,6 +131,16 @@ def detect_format(data: bytes, text: str | None) -> str:
     if n >= 6 and single >= 0.85 * n and blanks >= 0.5 * n:
         return "cells"
     return "pdf"
+
+
+def first_lines(text: str, k: int = 200) -> list[str]:
+    """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
+    parts = text.split("\n", 20 * k)
+    if len(parts) > 20 * k:
+        lines = [l for l in parts[:-1] if l.strip()][:k]
+        if len(lines) == k:
+            return lines
+    return [l for l in text.split("\n") if l.strip()][:k]
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
@@ -279,37 +289,23 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
-    """CSV: header found in the first lines, the body read by pandas' C parser (as text)."""
+def parse_csv(text: str, *, delimiter: str, decimal: str, source, file: dict | None = None) -> Parsed:
+    """CSV: header found in the first lines, the body read by pandas' C parser.
+
+    ``file`` (``path``, ``stat``) names the file ``text`` was decoded from when its bytes are
+    UTF-8 and its line breaks are ``\n`` or ``\r\n``: pandas then reads the file itself, which
+    is faster than reading ``text`` back through a string buffer and gives the same rows.
+    """
     head_text = "\n".join(text.split("\n", 400)[:400])
     head = grid_from_csv(head_text, delimiter)
     top, first = _find_grid_header(head, decimal, source)
     first_line = head[first][0] if first < len(head) else len(head) + 1
-    all_lines = text.split("\n")
-    if all_lines and all_lines[-1] == "":
-        all_lines.pop()
+    n_lines = text.count("\n") + 1 - (1 if text.endswith("\n") or not text else 0)
     body = None
     if '"' not in text or "\n" not in "".join(re.findall(r'"[^"]*"', text)):
         width = max((len(c) for _, c in head), default=1)
-        frame = None
-        kw = dict(sep=delimiter, header=None, skip_blank_lines=False, engine="c",
-                  skiprows=first_line - 1, names=range(width), quotechar='"')
-        try:  # an export of plain figures: let the C parser read them as numbers (exactly)
-            frame = pd.read_csv(io.StringIO(text), dtype={0: str}, keep_default_na=False,
-                                na_values={j: [""] for j in range(1, width)}, decimal=decimal,
-                                **kw)
-            if not all(frame[j].dtype.kind in "fi" for j in range(1, width)):
-                frame = None
-            else:
-                frame = frame.astype({j: "float64" for j in range(1, width)})
-        except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
-            frame = None
-        if frame is None:
-            try:
-                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kw)
-            except (pd.errors.ParserError, ValueError, csv.Error):
-                frame = None
-        if frame is not None and len(frame) == len(all_lines) - (first_line - 1):
+        frame = _read_csv_body(text, file, delimiter, decimal, width, first_line)
+        if frame is not None and len(frame) == n_lines - (first_line - 1):
             lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
             nfields = np.full(len(frame), width, dtype=np.int64)
             body = (lines, frame, nfields)
@@ -317,6 +313,52 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
         grid = grid_from_csv(text, delimiter)
         return parse_grid(grid, fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
+
+
+def _read_csv_body(text, file, delimiter, decimal, width, first_line) -> pd.DataFrame | None:
+    """The rows from ``first_line`` on, through pandas' C parser; None when it cannot read them.
+
+    An export of plain figures is read as numbers (pandas' float parsing gives the nearest
+    float to the printed decimal, as ``float(text)`` does); anything else is read as text.
+    """
+    import os
+
+    def source_():
+        if file is not None:
+            return file["path"]
+        return io.StringIO(text)
+
+    def unchanged() -> bool:
+        if file is None:
+            return True
+        st = os.stat(file["path"])
+        return (st.st_size, st.st_mtime_ns) == file["stat"]
+
+    kw = dict(sep=delimiter, header=None, skip_blank_lines=False, engine="c",
+              skiprows=first_line - 1, names=range(width), quotechar='"')
+    if file is not None:
+        kw["encoding"] = "utf-8-sig"
+    numbers = dict(keep_default_na=False, na_values={j: [""] for j in range(1, width)},
+                   decimal=decimal)
+    frame = None
+    try:  # an export of plain figures: let the C parser read them as numbers (exactly)
+        frame = pd.read_csv(source_(), **numbers, **kw)
+        if not pd.api.types.is_string_dtype(frame[0]) or frame[0].dtype.kind == "b":
+            frame = pd.read_csv(source_(), dtype={0: str}, **numbers, **kw)
+        if not all(frame[j].dtype.kind in "fi" for j in range(1, width)):
+            frame = None
+        else:
+            frame = frame.astype({j: "float64" for j in range(1, width) if frame[j].dtype.kind != "f"})
+    except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
+        frame = None
+    if frame is None:
+        try:
+            frame = pd.read_csv(source_(), dtype=str, keep_default_na=False, **kw)
+        except (pd.errors.ParserError, ValueError, csv.Error):
+            frame = None
+    if frame is not None and not unchanged():
+        return _read_csv_body(text, None, delimiter, decimal, width, first_line)
+    return frame
 
 
 def xl_cell(v) -> str:
@@ -500,18 +542,23 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
 _SIMPLE = {",": r"^[-\u2212\u2013]?\d+(?:,\d+)?$", ".": r"^[-\u2212\u2013]?\d+(?:\.\d+)?$"}
 # the same for Arrow (RE2 syntax)
 _SIMPLE_RE2 = {",": "^[-\u2212\u2013]?[0-9]+(?:,[0-9]+)?$", ".": "^[-\u2212\u2013]?[0-9]+(?:[.][0-9]+)?$"}
+_NOTE_CELL = re.compile(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$")
 _GLUED_END_RE2 = "\\pL[-\u2212\u2013]?[0-9][0-9 \u00a0]*(?:,[0-9]+)?$"
 
 
 def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
     """Printed decimals of figures read as floats: the fewest that give the value back."""
-    out = np.full(len(vals), most, dtype=np.int64)
+    vals = np.asarray(vals, dtype=float)
+    out = np.zeros(vals.shape, dtype=np.int64)
     todo = ~np.isnan(vals)
-    out[~todo] = 0
     for d in range(most):
+        if not todo.any():
+            break
         hit = todo & (np.round(vals, d) == vals)
-        out[hit] = d
+        if d:
+            np.putmask(out, hit, d)
         todo &= ~hit
+    np.putmask(out, todo, most)
     return out
 
 
@@ -526,8 +573,28 @@ def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     return lines, frame, nfields
 
 
+def _arrow_text(col: pd.Series):
+    """A text column as an Arrow string array, "" for a missing cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = None
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        a = pa.array(col.array)
+        if isinstance(a, pa.ChunkedArray):
+            a = a.combine_chunks()
+        a = a.cast(pa.string())
+    if a is None:
+        a = pa.array(col.to_numpy(dtype=object, na_value=""), type=pa.string(), from_pandas=True)
+    return pc.fill_null(a, "")
+
+
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
-    """Read the body cell by cell, vectorised; rows that need the grouping engine become RowIn."""
+    """Read the body cell by cell, vectorised; rows that need the grouping engine become RowIn.
+
+    Work per row is done by numpy and Arrow kernels; Python only sees the rows that need a
+    closer look (cells that are not plain figures, label-only rows that may be noise).
+    """
     lines, frame, nfields = _as_frame(body)
     n = len(frame)
     width = max(positions) + 1 if positions else lead + 1
@@ -537,18 +604,16 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    trim = SPACE_CHARS + "\t"
     acache: dict[int, object] = {}
 
     def arr(j: int):
         """Column j as a stripped Arrow string array ("" for a missing cell)."""
         if j not in acache:
             if frame[j].dtype.kind == "f":
-                a = pa.array(np.where(np.isnan(frame[j].to_numpy()), "", "0"), type=pa.string())
-                acache[j] = a
-                return a
-            a = pa.array(frame[j].to_numpy(dtype=object, na_value=""), type=pa.string(), from_pandas=True)
-            a = pc.fill_null(a, "")
-            acache[j] = pc.utf8_trim(a, characters=SPACE_CHARS + "\t")
+                acache[j] = pa.array(np.where(np.isnan(frame[j].to_numpy()), "", "0"), type=pa.string())
+            else:
+                acache[j] = pc.utf8_trim(_arrow_text(frame[j]), characters=trim)
         return acache[j]
 
     def np_bool(a) -> np.ndarray:
@@ -558,19 +623,25 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         return ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
                 for c in frame.iloc[i, :nfields[i]].tolist()]
 
+    def label_at(i: int) -> str:
+        return labels_arr[int(i)].as_py()
+
     nonempty = np.zeros((n, frame.shape[1]), dtype=bool)
     for j in range(frame.shape[1]):
-        nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
+        if frame[j].dtype.kind == "f":
+            nonempty[:, j] = ~np.isnan(frame[j].to_numpy())
+        else:
+            nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     extra = nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width))
-    labels_raw = frame[lead].to_numpy(dtype=object, na_value="")
+    raw = _arrow_text(frame[lead]) if frame[lead].dtype.kind != "f" else arr(lead)
     labels_arr = arr(lead)
-    labels = pd.Series(labels_arr.to_numpy(zero_copy_only=False), dtype=object)
-    raw = pa.array(labels_raw, type=pa.string())
-    levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
-              - np.asarray(pc.utf8_length(pc.utf8_ltrim(raw, characters=SPACE_CHARS + "\t"))
-                           .to_numpy(zero_copy_only=False), dtype=np.int64))
+    levels = np.zeros(n, dtype=np.int64)
+    if n and pc.any(pc.match_substring_regex(raw, f"^[{trim}]")).as_py():
+        levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
+                  - np.asarray(pc.utf8_length(pc.utf8_ltrim(raw, characters=trim))
+                               .to_numpy(zero_copy_only=False), dtype=np.int64))
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     m = len(value_pos)
@@ -581,14 +652,16 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     any_empty = np.zeros(n, dtype=bool)
     dash_set = pa.array(sorted(_DASHES - {""}))
     simple_re = _SIMPLE_RE2[decimal]
+    numeric = [k for k, p in enumerate(value_pos) if frame[p].dtype.kind == "f"]
+    if numeric:  # read as numbers by the C parser
+        vals = frame[[value_pos[k] for k in numeric]].to_numpy(dtype=float)
+        present = ~np.isnan(vals)
+        any_empty |= ~present.all(axis=1)
+        has_value |= present.any(axis=1)
+        V[:, numeric] = vals
+        D[:, numeric] = _decimals_of_floats(vals)
     for k, p in enumerate(value_pos):
-        if frame[p].dtype.kind == "f":  # read as numbers by the C parser
-            vals = frame[p].to_numpy(dtype=float)
-            present = ~np.isnan(vals)
-            any_empty |= ~present
-            V[:, k] = vals
-            D[:, k] = _decimals_of_floats(vals)
-            has_value |= present
+        if k in numeric:
             continue
         s = arr(p)
         is_blank = np_bool(pc.equal(s, ""))
@@ -608,31 +681,35 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         D[:, k] = np.where(simple & (sep >= 0), length - sep - 1, 0)
         has_value |= simple | is_dash
     # a label that runs into a figure while a cell is missing: the separator was lost
-    glued = np_bool(pc.match_substring_regex(labels_arr, _GLUED_END_RE2)) & any_empty
-    for i in np.flatnonzero(glued & has_value):
-        raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
-                         "mellan etikett och tal verkar ha fallit bort.",
-                         location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                         found="\t".join(row_cells(i))[:80],
-                         expected=f"{width - lead} celler (etikett + värden)",
-                         hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
-    notes = [""] * n
+    suspect = np.flatnonzero(any_empty & has_value)
+    if len(suspect):
+        glued = np_bool(pc.match_substring_regex(labels_arr.take(pa.array(suspect)), _GLUED_END_RE2))
+        for i in suspect[glued]:
+            raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
+                             "mellan etikett och tal verkar ha fallit bort.",
+                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                             found="\t".join(row_cells(i))[:80],
+                             expected=f"{width - lead} celler (etikett + värden)",
+                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+    notes = np.full(n, "", dtype=object)
     if note_pos:
-        note_cols = [pd.Series(arr(p).to_numpy(zero_copy_only=False), dtype=object) for p in note_pos]
+        note_cols = [arr(p) for p in note_pos]
+        filled = np.zeros(n, dtype=bool)
         for s in note_cols:
-            ok = s.str.match(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$").to_numpy(bool)
-            clean &= ok
-        joined = []
-        for i in range(n):
+            filled |= np_bool(pc.not_equal(s, ""))
+        rows = np.flatnonzero(filled)  # an empty note cell is clean and adds no note
+        texts = [s.take(pa.array(rows, type=pa.int64())).to_pylist() for s in note_cols]
+        for k, i in enumerate(rows):
             parts = []
-            for s in note_cols:
-                t = re.sub(r"^not\.?\s*", "", s.iat[i], flags=re.IGNORECASE)
+            for col in texts:
+                if not _NOTE_CELL.match(col[k]):
+                    clean[i] = False
+                t = re.sub(r"^not\.?\s*", "", col[k], flags=re.IGNORECASE)
                 t = re.sub(r"\s*,\s*", ", ", t)
                 if t and t not in parts:
                     parts.append(t)
-            joined.append(", ".join(parts))
-        notes = joined
-    label_empty = (labels == "").to_numpy()
+            notes[i] = ", ".join(parts)
+    label_empty = np_bool(pc.equal(labels_arr, ""))
     # rows the engine must read: unclean cells, or values without a label
     slow = (~clean | (label_empty & has_value)) & ~blank
     keep = ~blank
@@ -650,12 +727,10 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             header_rows[i] = True  # a header repeated after a page break
             continue
         segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
-        raw = "\t".join(c for c in cells)
-        rows_in[i] = RowIn(int(lines[i]), label, segs, raw.strip(), int(levels[i]))
+        raw_text = "\t".join(c for c in cells)
+        rows_in[i] = RowIn(int(lines[i]), label, segs, raw_text.strip(), int(levels[i]))
     # repeated header rows that read cleanly (all cells are words) are skipped too
-    for i in np.flatnonzero(clean & ~blank & ~slow):
-        if not has_value[i] and label_empty[i]:
-            keep[i] = False
+    keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
     keep &= ~header_rows
     # merge "label on one row, values on the next" (grid form): an empty-label row with values
     # takes the label of a directly preceding label-only row
@@ -666,7 +741,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             while j >= 0 and blank[j]:
                 j -= 1
             if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merge_into.values():
-                rows_in[i].label = labels.iat[j]
+                rows_in[i].label = label_at(j)
                 rows_in[i].level = int(levels[j])
                 keep[j] = False
                 merge_into[i] = j
@@ -677,21 +752,30 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                                  hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
     # label-only rows that are noise (page numbers, banners); a label glued to a figure
     # ("Intäkter0") is a row whose cell separators were lost
-    for i in np.flatnonzero(keep & ~has_value & ~slow):
-        if is_noise(labels.iat[i]):
-            keep[i] = False
-        elif _GLUED_END.search(labels.iat[i]) and nfields[i] - lead <= 1:
-            raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
-                             "cellgränserna verkar ha fallit bort.",
-                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                             found=labels.iat[i][:80],
-                             expected=f"{len(positions) + 1} celler (etikett + värden)",
-                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+    only = np.flatnonzero(keep & ~has_value & ~slow)
+    if len(only):
+        only_labels = labels_arr.take(pa.array(only))
+        noise = only[maybe_matching(only_labels, _cfg().get("noise", []), re.IGNORECASE)]
+        noise = noise[[is_noise(label_at(i)) for i in noise]] if len(noise) else noise
+        is_noise_row = set(noise.tolist())
+        for i in only[nfields[only] - lead <= 1]:
+            if i not in is_noise_row and _GLUED_END.search(label_at(i)):
+                raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
+                                 "cellgränserna verkar ha fallit bort.",
+                                 location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                                 found=label_at(i)[:80],
+                                 expected=f"{len(positions) + 1} celler (etikett + värden)",
+                                 hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+        keep[noise] = False
     # drop label-only rows after the last row with values (notes, sources, signatures)
     valued = np.flatnonzero(keep & (has_value | slow))
     if len(valued):
         keep[valued[-1] + 1:] = False
-    return {"lines": lines, "labels": labels.tolist(), "levels": levels, "notes": notes,
+    enc = pc.dictionary_encode(labels_arr)
+    uniques = np.array(enc.dictionary.to_pylist(), dtype=object)
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
+            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 
 
@@ -1075,3 +1159,139 @@ def decimals_and_value(text: str | None, decimal: str) -> tuple[float, int]:
         return np.nan, 0
     v = parse_number(text, decimal=decimal)
     return (np.nan, 0) if v is None else (float(v), decimals_of(text))
+
+
+# --------------------------------------------------------------------------- label prefilter
+
+# Labels made only of these characters are classified in bulk by RE2 (Arrow). Every single-
+# character item of a Python pattern is turned into the exact class of these characters that
+# Python's ``re`` matches with it (so case folding, \d, \s and \w follow Python).
+_SAFE_EXTRA = "åäöÅÄÖéÉüÜ"
+_SAFE_ALPHABET = "".join(chr(c) for c in range(0x20, 0x7F)) + _SAFE_EXTRA
+_SAFE_LABEL_RE2 = "^[\\x20-\\x7e" + _SAFE_EXTRA + "]*$"
+_RE2_NEVER = "\\b\\B"  # a position cannot be both a word boundary and not one
+_RE2_CACHE: dict[tuple[str, int], str | None] = {}
+_CLASS_CACHE: dict[tuple[str, int], str] = {}
+
+
+class _NoRE2(Exception):
+    pass
+
+
+def re2_superset(pattern: str, flags: int = 0) -> str | None:
+    """An RE2 pattern that finds a match in every safe-alphabet string where ``pattern`` does.
+
+    Safe alphabet: printable ASCII and åäöéü in both cases. Zero-width assertions that RE2
+    cannot express (``\\b``, look-arounds) are dropped, which only widens the match set; any
+    construct that cannot be widened safely (back-references, conditionals) gives None. Used as
+    a prefilter: strings it does not match cannot match ``pattern``; the ones it matches are
+    checked with Python's ``re``.
+    """
+    key = (pattern, flags)
+    if key not in _RE2_CACHE:
+        try:
+            from re import _constants as C, _parser as P
+
+            tree = P.parse(pattern, flags)
+            _RE2_CACHE[key] = _re2_emit(tree, C, tree.state.flags)
+        except (_NoRE2, re.error, ImportError, AttributeError, TypeError, ValueError, RecursionError):
+            _RE2_CACHE[key] = None
+    return _RE2_CACHE[key]
+
+
+def _re2_chars(python_class: str, flags: int) -> str:
+    """The RE2 class of the safe characters that the one-character Python pattern matches."""
+    flags &= re.IGNORECASE | re.ASCII
+    key = (python_class, flags)
+    if key not in _CLASS_CACHE:
+        hits = re.findall(python_class, _SAFE_ALPHABET, flags)
+        if not hits:
+            _CLASS_CACHE[key] = _RE2_NEVER
+        else:
+            chars = sorted(set(hits))
+            _CLASS_CACHE[key] = "[" + "".join(c if c.isalnum() or not c.isascii() else "\\" + c
+                                              for c in chars) + "]"
+    return _CLASS_CACHE[key]
+
+
+_PY_CATEGORY = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+                "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _python_class(items, C) -> str:
+    out = []
+    for op, av in items:
+        if op is C.NEGATE:
+            out.append("^")
+        elif op is C.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is C.RANGE:
+            out.append(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
+        elif op is C.CATEGORY and str(av) in _PY_CATEGORY:
+            out.append(_PY_CATEGORY[str(av)])
+        else:
+            raise _NoRE2(str(op))
+    return "[" + "".join(out) + "]"
+
+
+def _re2_emit(sub, C, flags: int) -> str:
+    out = []
+    for op, av in sub:
+        if op is C.LITERAL:
+            out.append(_re2_chars(re.escape(chr(av)), flags))
+        elif op is C.NOT_LITERAL:
+            out.append(_re2_chars("[^" + re.escape(chr(av)) + "]", flags))
+        elif op is C.ANY:
+            out.append(_re2_chars(".", flags))
+        elif op is C.IN:
+            out.append(_re2_chars(_python_class(av, C), flags))
+        elif op is C.BRANCH:
+            out.append("(?:" + "|".join(_re2_emit(s, C, flags) for s in av[1]) + ")")
+        elif op is C.SUBPATTERN:
+            _, add, drop, p = av
+            out.append("(?:" + _re2_emit(p, C, (flags | add) & ~drop) + ")")
+        elif op is getattr(C, "ATOMIC_GROUP", None):
+            out.append("(?:" + _re2_emit(av, C, flags) + ")")
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
+            lo, hi, p = av
+            if lo > 1000 or (hi is not C.MAXREPEAT and hi > 1000):
+                raise _NoRE2("repeat")
+            rep = f"{{{lo},}}" if hi is C.MAXREPEAT else f"{{{lo},{hi}}}"
+            out.append("(?:" + _re2_emit(p, C, flags) + ")" + rep)
+        elif op is C.AT:
+            if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+                out.append("^")
+            elif av in (C.AT_END, C.AT_END_STRING):
+                out.append("$")  # Python's $ also matches before a final newline: none here
+            elif av not in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+                raise _NoRE2(str(av))
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            continue  # dropping a look-around only widens the match
+        else:
+            raise _NoRE2(str(op))
+    return "".join(out)
+
+
+def maybe_matching(strings, patterns: list[str], flags: int = 0) -> np.ndarray:
+    """Mask of the Arrow ``strings`` that ``re.search(p, s, flags)`` may match for some pattern.
+
+    False is exact (no pattern matches); True means "check with Python". Strings outside the
+    safe alphabet, and every string when a pattern has no RE2 superset, are True.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(strings)
+    if not patterns or not n:
+        return np.zeros(n, dtype=bool)
+    re2 = [re2_superset(p, flags) for p in patterns]
+    if any(r is None for r in re2):
+        return np.ones(n, dtype=bool)
+    strings = pc.fill_null(strings, "")
+    safe = pc.match_substring_regex(strings, _SAFE_LABEL_RE2)
+    try:
+        hit = pc.match_substring_regex(strings, "|".join(f"(?:{r})" for r in re2))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.ones(n, dtype=bool)
+    mask = pc.or_(pc.invert(safe), hit)
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)

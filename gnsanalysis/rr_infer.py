@@ -34,6 +34,11 @@ def _half(decimals: dict, col: str) -> float:
     return 0.5 * 10.0 ** -decimals.get(col, 0)
 
 
+_ITEM, _SUBTOTAL, _TOTAL, _OTHER, _RESET = 0, 1, 2, 3, 4
+_KIND_CODES = {"item": _ITEM, "subtotal": _SUBTOTAL, "total": _TOTAL}
+_RULE_KINDS = ("subtotal", "total", "parent")
+
+
 def positional_rules(kinds: list[str], levels: list[int] | None = None,
                      empty: list[bool] | None = None) -> list[tuple[int, list[int], str]]:
     """(row position, part positions, kind) for every summing row, from kinds and indentation.
@@ -42,19 +47,78 @@ def positional_rules(kinds: list[str], levels: list[int] | None = None,
     an ordinary row is a heading that starts a new block (one nämnd or period in an export),
     so the next total does not carry the previous block's total.
     """
-    levels = list(levels) if levels is not None and len(levels) == len(kinds) else [0] * len(kinds)
-    empty = list(empty) if empty is not None and len(empty) == len(kinds) else [False] * len(kinds)
-    rules: list[tuple[int, list[int], str]] = []
+    r = rule_arrays(kinds, levels, empty)
+    return [(int(p), r.parts_of(i).tolist(), _RULE_KINDS[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
+
+
+class RuleArrays:
+    """Summing rules as arrays: rule ``i`` says row ``pos[i]`` = sum of rows ``parts_of(i)``.
+
+    ``kind`` holds 0 (subtotal), 1 (total) or 2 (parent); the parts of all rules are stored one
+    after another in ``parts``, rule ``i``'s at ``offsets[i]:offsets[i + 1]``.
+    """
+
+    def __init__(self, pos, kind, offsets, parts):
+        self.pos = np.asarray(pos, dtype=np.int64)
+        self.kind = np.asarray(kind, dtype=np.int8)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.parts = np.asarray(parts, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def parts_of(self, i: int) -> np.ndarray:
+        return self.parts[self.offsets[i]:self.offsets[i + 1]]
+
+    def take(self, order) -> "RuleArrays":
+        order = np.asarray(order, dtype=np.int64)
+        sizes = self.sizes[order]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        gather = np.repeat(self.offsets[:-1][order] - offsets[:-1], sizes) + np.arange(offsets[-1])
+        return RuleArrays(self.pos[order], self.kind[order], offsets, self.parts[gather])
+
+    @staticmethod
+    def from_list(rules) -> "RuleArrays":
+        """From (pos, parts, kind) tuples (kind a name in _RULE_KINDS)."""
+        sizes = [len(r[1]) for r in rules]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64) if rules else np.zeros(1, np.int64)
+        parts = [p for r in rules for p in r[1]]
+        return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
+
+    @staticmethod
+    def concat(items: list["RuleArrays"]) -> "RuleArrays":
+        items = [r for r in items if len(r)]
+        if not items:
+            return RuleArrays([], [], [0], [])
+        offsets, base = [np.zeros(1, np.int64)], 0
+        for r in items:
+            offsets.append(r.offsets[1:] + base)
+            base += r.offsets[-1]
+        return RuleArrays(np.concatenate([r.pos for r in items]), np.concatenate([r.kind for r in items]),
+                          np.concatenate(offsets), np.concatenate([r.parts for r in items]))
+
+
+def _segment_rules(codes, levels) -> list[tuple[int, list[int], int]]:
+    """The sequential rule builder for one segment that starts from an empty state.
+
+    ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
+    Returns (position in the segment, part positions, kind code) in the order the rules are
+    found, parents last (as :func:`positional_rules` lists them).
+    """
+    rules: list[tuple[int, list[int], int]] = []
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
-    for pos, kind in enumerate(kinds):
-        if (empty[pos] and kind == "item" and pos > 0 and kinds[pos - 1] == "total"
-                and pos + 1 < len(kinds) and kinds[pos + 1] != "total"):
+    for pos, code in enumerate(codes):
+        if code == _RESET:
             block, section, stack = [], [], []
             continue
-        if kind == "item":
+        if code == _ITEM:
             while stack and stack[-1][0] >= levels[pos]:
                 stack.pop()
             if stack:
@@ -62,21 +126,95 @@ def positional_rules(kinds: list[str], levels: list[int] | None = None,
             else:
                 block.append(pos)
             stack.append((levels[pos], pos))
-        elif kind == "subtotal":
+        elif code == _SUBTOTAL:
             stack = []
             if block:
-                rules.append((pos, list(block), "subtotal"))
+                rules.append((pos, list(block), 0))
             section.append(pos)
             block = []
-        elif kind == "total":
+        elif code == _TOTAL:
             stack = []
             parts = section + block
             if parts:
-                rules.append((pos, parts, "total"))
+                rules.append((pos, parts, 1))
             section, block = [pos], []
     for parent, kids in children.items():
-        rules.append((parent, kids, "parent"))
+        rules.append((parent, kids, 2))
     return rules
+
+
+def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
+    """:func:`positional_rules` as arrays, built once per distinct block shape.
+
+    Headings that start a new block cut the table into segments that are built independently;
+    segments with the same kinds and indentation (one per nämnd and month in an export) get
+    the same rules, shifted to their rows, so each distinct shape is built once.
+    """
+    kinds = np.asarray(kinds, dtype=object) if not isinstance(kinds, np.ndarray) else kinds
+    n = len(kinds)
+    if levels is None or len(levels) != n:
+        levels = np.zeros(n, dtype=np.int64)
+    levels = np.asarray(levels, dtype=np.int64)
+    if empty is None or len(empty) != n:
+        empty = np.zeros(n, dtype=bool)
+    empty = np.asarray(empty, dtype=bool)
+    if not n:
+        return RuleArrays([], [], [0], [])
+    codes = np.full(n, _OTHER, dtype=np.int64)
+    for name, code in _KIND_CODES.items():
+        codes[kinds == name] = code
+    reset = np.zeros(n, dtype=bool)
+    if n > 2:
+        reset[1:-1] = (empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL)
+                       & (codes[2:] != _TOTAL))
+    codes[reset] = _RESET
+    starts = np.concatenate([[0], np.flatnonzero(reset)]) if not reset[0] else np.flatnonzero(reset)
+    starts = np.unique(starts)
+    lengths = np.diff(np.concatenate([starts, [n]]))
+    # group segments by shape: a hash of (code, level) per row, then checked exactly
+    key = (codes + 5 * (levels - levels.min() if n else levels) + 1).astype(np.uint64)
+    seg = np.repeat(np.arange(len(starts)), lengths)
+    offset = np.arange(n) - starts[seg]
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.full(int(lengths.max()), 0x9E3779B97F4A7C15, dtype=np.uint64))
+        h = np.add.reduceat(key * powers[offset], starts) if len(starts) else np.zeros(0, np.uint64)
+    order = np.lexsort((h, lengths))
+    hs, ls = h[order], lengths[order]
+    cuts = np.concatenate([[0], np.flatnonzero((hs[1:] != hs[:-1]) | (ls[1:] != ls[:-1])) + 1, [len(order)]])
+    sub_tot, parents = [], []
+    for i, j in zip(cuts[:-1], cuts[1:]):
+        group = order[i:j]
+        length = int(lengths[group[0]])
+        rows = starts[group][:, None] + np.arange(length)
+        ref = rows[0]
+        same = np.all((codes[rows] == codes[ref]) & (levels[rows] == levels[ref]), axis=1)
+        # a hash collision (not the same rows) is built segment by segment
+        batches = [group[same]] + [[m] for m in group[~same]]
+        for batch in batches:
+            if len(batch):
+                s0 = int(starts[batch[0]])
+                rel = _segment_rules(codes[s0:s0 + length].tolist(), levels[s0:s0 + length].tolist())
+                if not rel:
+                    continue
+                base = starts[np.asarray(batch)][:, None]
+                for kind_sel, out in ((lambda k: k != 2, sub_tot), (lambda k: k == 2, parents)):
+                    chosen = [r for r in rel if kind_sel(r[2])]
+                    if not chosen:
+                        continue
+                    rel_pos = np.array([r[0] for r in chosen], dtype=np.int64)
+                    rel_parts = np.array([p for r in chosen for p in r[1]], dtype=np.int64)
+                    sizes = np.array([len(r[1]) for r in chosen], dtype=np.int64)
+                    m = len(base)
+                    pos = (base + rel_pos).reshape(-1)
+                    parts = (base + rel_parts).reshape(-1)
+                    all_sizes = np.tile(sizes, m)
+                    offsets = np.concatenate([[0], np.cumsum(all_sizes)])
+                    out.append(RuleArrays(pos, np.tile([r[2] for r in chosen], m), offsets, parts))
+    out = []
+    for pieces in (sub_tot, parents):
+        r = RuleArrays.concat(pieces)
+        out.append(r.take(np.argsort(r.pos, kind="stable")))
+    return RuleArrays.concat(out)
 
 
 def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
@@ -117,26 +255,69 @@ def _arith_parents(values, halves, kinds, rules):
         if kind != "subtotal" or len(parts) < 3 or ok_all[r]:
             out.append((pos, parts, kind))
             continue
-        top, extra, i, ok = [], [], 0, True
-        while i < len(parts):
-            spans = [k for k in range(2, len(parts) - i)
-                     if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
-            if len(spans) > 1:
-                ok = False
-                break
-            top.append(parts[i])
-            if spans:
-                extra.append((parts[i], parts[i + 1:i + 1 + spans[0]], "parent"))
-                i += 1 + spans[0]
-            else:
-                i += 1
-        if ok and extra and _fits(values, halves, pos, top):
-            out.append((pos, top, kind))
-            out += extra
-        else:
-            out.append((pos, parts, kind))
+        out += _reread_block(values, halves, pos, parts, kind)
     # totals built on re-read subtotals keep their parts (subtotal positions are unchanged)
     return out
+
+
+def _reread_block(values, halves, pos, parts, kind):
+    """One subtotal rule, re-read as parents and children when exactly one grouping fits."""
+    top, extra, i, ok = [], [], 0, True
+    while i < len(parts):
+        spans = [k for k in range(2, len(parts) - i)
+                 if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
+        if len(spans) > 1:
+            ok = False
+            break
+        top.append(parts[i])
+        if spans:
+            extra.append((parts[i], parts[i + 1:i + 1 + spans[0]], "parent"))
+            i += 1 + spans[0]
+        else:
+            i += 1
+    if ok and extra and _fits(values, halves, pos, top):
+        return [(pos, top, kind)] + extra
+    return [(pos, parts, kind)]
+
+
+def _fits_arrays(values, halves, r: RuleArrays) -> np.ndarray:
+    """_fits_all for rules given as arrays (the same arithmetic)."""
+    if not len(r):
+        return np.zeros(0, dtype=bool)
+    rid = np.repeat(np.arange(len(r)), r.sizes)
+    ok = np.ones(len(r), dtype=bool)
+    for j in range(values.shape[1]):
+        v = values[:, j]
+        parts = v[r.parts]
+        s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(r))
+        n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(r))
+        t = v[r.pos]
+        tol = halves[j] * (n + (~np.isnan(t)).astype(float)) + 1e-9
+        ok &= np.abs(np.nan_to_num(t) - s) <= tol
+    return ok
+
+
+def _arith_parents_arrays(values, halves, r: RuleArrays) -> RuleArrays:
+    """:func:`_arith_parents` for rules as arrays, sorted by row (stable) as infer_layout lists them."""
+    cand = np.zeros(0, dtype=np.int64)
+    if len(r):
+        cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r))
+    if not len(cand):
+        return r.take(np.argsort(r.pos, kind="stable"))
+    keep = np.ones(len(r), dtype=bool)
+    added, seq, sub = [], [], []
+    for c in cand:
+        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(c).tolist(), "subtotal")
+        keep[c] = False
+        for k, rule in enumerate(out):
+            added.append(rule)
+            seq.append(c)
+            sub.append(k)
+    kept = np.flatnonzero(keep)
+    both = RuleArrays.concat([r.take(kept), RuleArrays.from_list(added)])
+    idx = np.concatenate([kept, np.asarray(seq, dtype=np.int64)])
+    subs = np.concatenate([np.zeros(len(kept), dtype=np.int64), np.asarray(sub, dtype=np.int64)])
+    return both.take(np.lexsort((subs, idx, both.pos)))
 
 
 def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx: list[int]):
@@ -144,25 +325,42 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
 
     Evidence: the target is named like a deviation; the pair fits at least two rows and at
     least two thirds of the rows where all three are printed (a printing error in one row must
-    not hide the rule), and no other pair fits as well.
+    not hide the rule), and no other pair fits as well. ``D`` holds the printed decimals per
+    row and column, or per column only (shape ``(columns,)``) when a column has one precision.
     """
     out = []
+    D = np.asarray(D)
+    per_column = D.ndim == 1
+    scale = 10.0 ** -D.astype(float)
+    nan = {}
+
+    def isnan(j):
+        if j not in nan:
+            nan[j] = np.isnan(V[:, j])
+        return nan[j]
+
     for t in amount_idx:
         if not _DIFF_NAME.search(names[t]):
             continue
         fits = []
+        tv = V[:, t]
+        t_ok = ~isnan(t) & (tv != 0)
         for a in amount_idx:
             for b in amount_idx:
                 if len({a, b, t}) < 3 or _DIFF_NAME.search(names[a]) or _DIFF_NAME.search(names[b]):
                     continue
-                tv, av, bv = V[:, t], V[:, a], V[:, b]
-                mask = ~(np.isnan(tv) | np.isnan(av) | np.isnan(bv)) & (tv != 0)
-                if mask.sum() < 2:
+                av, bv = V[:, a], V[:, b]
+                mask = t_ok & ~isnan(a) & ~isnan(b)
+                n_mask = int(mask.sum())
+                if n_mask < 2:
                     continue
-                tol = 0.5 * (10.0 ** -D[:, t] + 10.0 ** -D[:, a] + 10.0 ** -D[:, b]) + 1e-9
-                ok = (np.abs(tv - (av - bv)) <= tol)[mask]
-                if ok.sum() >= 2 and ok.sum() * 3 >= 2 * mask.sum():
-                    fits.append((int(ok.sum()), a, b))
+                if per_column:
+                    tol = 0.5 * (scale[t] + scale[a] + scale[b]) + 1e-9
+                else:
+                    tol = 0.5 * (scale[:, t] + scale[:, a] + scale[:, b]) + 1e-9
+                n_ok = int(np.count_nonzero((np.abs(tv - (av - bv)) <= tol) & mask))
+                if n_ok >= 2 and n_ok * 3 >= 2 * n_mask:
+                    fits.append((n_ok, a, b))
         fits.sort(reverse=True)
         if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
             out.append((t, fits[0][1], fits[0][2]))
@@ -175,31 +373,41 @@ def infer_columns(table: RRTable, amount: list[str]) -> list[dict]:
     names = list(table.value_columns)
     idx = [names.index(c) for c in amount]
     V = frame[names].to_numpy(dtype=float)
-    D = np.array([[table.decimals.get(c, 0) for c in names]] * len(frame), dtype=float).reshape(len(frame), len(names))
+    D = np.array([table.decimals.get(c, 0) for c in names], dtype=float)
     return [{"name": names[t], "rule": "difference", "of": [names[a], names[b]], "inferred": True}
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
+def infer_rules(table: RRTable) -> tuple[RuleArrays, dict]:
+    """The inferred summing rules as arrays, and the rest of the inferred layout."""
+    frame = table.frame
+    amount = [c for c in table.value_columns if "%" not in c]
+    V = frame[table.value_columns].to_numpy(dtype=float) if table.value_columns else None
+    empty = np.isnan(V).all(axis=1) if V is not None else None
+    kinds = frame["kind"].to_numpy(dtype=object)
+    rules = rule_arrays(kinds, getattr(table, "levels", None) or None, empty)
+    if amount and len(frame):
+        values = frame[amount].to_numpy(dtype=float)
+        halves = np.array([_half(table.decimals, c) for c in amount])
+        rules = _arith_parents_arrays(values, halves, rules)
+    else:
+        rules = rules.take(np.argsort(rules.pos, kind="stable"))
+    rest = {"id": "inferred", "name": "härledd från radetiketterna",
+            "columns": infer_columns(table, amount), "amount_columns": amount,
+            "percent_columns": [c for c in table.value_columns if "%" in c]}
+    return rules, rest
+
+
 def infer_layout(table: RRTable) -> dict:
     """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds."""
-    kinds = list(table.frame["kind"])
+    rules, rest = infer_rules(table)
     labels = list(table.frame["label"])
-    amount = [c for c in table.value_columns if "%" not in c]
-    empty = table.frame[table.value_columns].isna().all(axis=1).tolist() if table.value_columns else None
-    rules = positional_rules(kinds, getattr(table, "levels", None) or None, empty)
-    if amount and len(table.frame):
-        values = table.frame[amount].to_numpy(dtype=float)
-        halves = np.array([_half(table.decimals, c) for c in amount])
-        rules = _arith_parents(values, halves, kinds, rules)
     totals = []
-    for pos, parts, kind in rules:
-        rule = {"row": labels[pos], "parts": [labels[p] for p in parts], "pos": pos,
-                "part_pos": list(parts)}
-        if kind == "total":
+    for i in range(len(rules)):
+        pos, parts = int(rules.pos[i]), rules.parts_of(i).tolist()
+        rule = {"row": labels[pos], "parts": [labels[p] for p in parts], "pos": pos, "part_pos": parts}
+        if rules.kind[i] == 1:
             rule["kind"] = "total"
         totals.append(rule)
-    totals.sort(key=lambda r: r["pos"])
-    return {"id": "inferred", "name": "härledd från radetiketterna", "totals": totals,
-            "columns": infer_columns(table, amount),
-            "amount_columns": amount,
-            "percent_columns": [c for c in table.value_columns if "%" in c]}
+    return {"id": rest["id"], "name": rest["name"], "totals": totals, "columns": rest["columns"],
+            "amount_columns": rest["amount_columns"], "percent_columns": rest["percent_columns"]}
