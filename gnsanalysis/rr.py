@@ -92,22 +92,32 @@ def _decode(data: bytes, source) -> tuple[str, bool]:
         raise ParseError("Filen är inte text (innehåller binära nollbytes).", location=loc,
                          expected="text (tabbseparerad), CSV eller XLSX",
                          hint="Exportera tabellen som text, CSV eller Excel.")
+    # control characters are single bytes below 0x20 in both encodings
+    a = np.frombuffer(data, dtype=np.uint8)
+    low = np.flatnonzero(a < 32)
+    byte = a[low]
+    bad = int(np.count_nonzero((byte <= 8) | (byte == 11) | (byte >= 14)))
+    cr = low[byte == 13]
+    lone_cr, dropped = False, 0
+    if len(cr):
+        # when every CR starts a CRLF, dropping the CRs is the same as turning CRLF into LF
+        # (and cannot make invalid UTF-8 valid: an LF takes each CR's place)
+        lone_cr = not (cr[-1] + 1 < len(a) and bool(np.all(a[cr + 1] == 10)))
+        if not lone_cr:
+            data, dropped = data.replace(b"\r", b""), len(cr)
     utf8 = True
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         utf8 = False
-    # control characters are single bytes below 0x20 in both encodings
-    bad = len(data.translate(None, _NOT_CONTROL)) + text.count("\ufffd")
-    if bad > max(2, len(text) // 200):
+    bad += text.count("\ufffd")
+    if bad > max(2, (len(text) + dropped) // 200):
         raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.",
                          location=loc, found=f"{bad} styrtecken",
                          expected="text i UTF-8 eller Windows-1252")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return text.replace("\r", "\n"), False
+    if lone_cr:
+        return text.replace("\r\n", "\n").replace("\r", "\n"), False
     return text, utf8
 
 
@@ -160,7 +170,8 @@ def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
     return list(_kind_array(np.asarray(uniques, dtype=object), codes, layout))
 
 
-def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
+def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None,
+                arrow_uniques=None) -> np.ndarray:
     """Kinds (object array, one per code) for labels given as distinct values and codes.
 
     Most labels are plain items. An Arrow (RE2) prefilter finds the distinct labels that may
@@ -177,14 +188,15 @@ def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> 
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        strings = pa.array(list(uniques), type=pa.string(), from_pandas=True)
-        # normalise_label for the prefilter's alphabet (its only whitespace is the space)
-        norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
+        strings = (arrow_uniques if arrow_uniques is not None
+                   else pa.array(list(uniques), type=pa.string(), from_pandas=True))
         patterns = [p for rule in load_config("rr_layouts.yaml").get("kinds", []) for p in rule["patterns"]]
-        check = maybe_matching(norm, patterns, re.IGNORECASE)
+        check = maybe_matching(strings, patterns, re.IGNORECASE)
         if by_layout:
+            # normalise_label within the prefilter's alphabet (its only whitespace is the space)
+            norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
             hit = pc.is_in(pc.utf8_lower(norm), value_set=pa.array(list(by_layout), type=pa.string()))
-            check |= np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+            check |= np.asarray(pc.fill_null(hit, True).to_numpy(zero_copy_only=False), dtype=bool)
         for i in np.flatnonzero(check):
             key = normalise_label(uniques[i])
             kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
@@ -222,22 +234,27 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     m = len(value_columns)
     slots = header.slots
-    codes = uniques = None
+    codes = uniques = arrow_uniques = None
     if parsed.fast is not None:
         f = parsed.fast
-        idx = np.flatnonzero(f["keep"])
+        keep = f["keep"]
+        whole = bool(keep.all())
+        idx = slice(None) if whole else np.flatnonzero(keep)
         lines = f["lines"][idx]
         labels = f["labels"][idx]
         if "label_codes" in f:
-            codes, uniques = f["label_codes"][idx], f["label_uniques"]
-        notes = np.asarray(f["notes"], dtype=object)[idx]
+            codes, uniques, arrow_uniques = f["label_codes"][idx], f["label_uniques"], f["label_arrow"]
+        notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
         levels = np.asarray(f["levels"])[idx].astype(int)
-        V = f["V"][idx].copy()
-        D = f["D"][idx].copy()
+        V = f["V"] if whole else f["V"][idx]
+        D = f["D"] if whole else f["D"][idx]
         slow_at = sorted(f["slow"])
-        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
-        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where)
-                if k < len(idx) and idx[k] == i]
+        if whole:
+            slow = [(i, f["slow"][i]) for i in slow_at]
+        else:
+            where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
+            slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where)
+                    if k < len(idx) and idx[k] == i]
     else:
         rows = parsed.rows
         lines = np.array([r.line for r in rows], dtype=np.int64)
@@ -256,6 +273,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     if len(levels) and np.any(levels):
         levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
     layout = declared or find_layout(value_columns)
+    if notes is None and slow:
+        notes = np.full(len(labels), "", dtype=object)
     pending = []
     for pos, row in slow:
         if not row.label:
@@ -275,10 +294,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
     if codes is None or slow:
         codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-        uniques = np.asarray(uniques, dtype=object)
-    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout)
-    kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
+        uniques, arrow_uniques = np.asarray(uniques, dtype=object), None
+    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout, arrow_uniques)
     if pending:
+        kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         from .rr_grouping import Reading  # noqa: F401
 
         colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
@@ -289,8 +308,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         for pos, reading in chosen.items():
             _fill(V, D, notes, pos, reading, parsed.decimal)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
-    has_notes = bool(slow) or any(s.role == "note" for s in slots)
-    frame = _frame(lines, labels, (kinds_u, codes), notes if has_notes else None, V, value_columns)
+    frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
     table = RRTable(frame=frame, value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
@@ -312,18 +330,21 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 
     kinds_u, codes = kinds
     n = len(labels)
-
-    def text(values, idx) -> pd.Series:
-        return pd.Series(pd.array(pa.array(list(values), type=pa.large_string()).take(
-            pa.array(np.asarray(idx, dtype=np.int64))), dtype="str"))
-
-    data = {"line": pd.Series(np.asarray(lines, dtype="int64")),
-            "label": pd.Series(labels, dtype=object),
-            "kind": text(kinds_u, codes) if n else pd.Series([], dtype="str"),
-            "note": (text([""], np.zeros(n, dtype=np.int64)) if notes is None
-                     else pd.Series(list(notes), dtype="str"))}
+    names = list(dict.fromkeys(kinds_u.tolist()))
+    small = {k: i for i, k in enumerate(names)}
+    kind_idx = np.array([small[k] for k in kinds_u.tolist()], dtype=np.int64)[codes] if n else codes
+    kind = pa.array(names, type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
+    if notes is None:  # n empty strings: all offsets zero
+        note = pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)),
+                                                pa.py_buffer(b""))
+    else:
+        note = pa.array(list(notes), type=pa.large_string())
+    data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
+            "label": pd.Series(labels, dtype=object, copy=False),
+            "kind": pd.Series(pd.array(kind, dtype="str"), copy=False),
+            "note": pd.Series(pd.array(note, dtype="str"), copy=False)}
     for j, c in enumerate(value_columns):
-        data[c] = pd.Series(V[:, j].astype("float64"))
+        data[c] = pd.Series(V[:, j].astype("float64"), copy=False)
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns)
 
 

@@ -549,17 +549,22 @@ _GLUED_END_RE2 = "\\pL[-\u2212\u2013]?[0-9][0-9 \u00a0]*(?:,[0-9]+)?$"
 def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
     """Printed decimals of figures read as floats: the fewest that give the value back."""
     vals = np.asarray(vals, dtype=float)
-    out = np.zeros(vals.shape, dtype=np.int64)
-    todo = ~np.isnan(vals)
+    flat = np.ascontiguousarray(vals).reshape(-1)
+    out = np.zeros(flat.size, dtype=np.int64)
+    todo = ~np.isnan(flat)
+    buf = np.empty_like(flat)
+    hit = np.empty(flat.size, dtype=bool)
     for d in range(most):
         if not todo.any():
             break
-        hit = todo & (np.round(vals, d) == vals)
+        np.round(flat, d, out=buf)
+        np.equal(buf, flat, out=hit)
+        hit &= todo
         if d:
             np.putmask(out, hit, d)
-        todo &= ~hit
+        np.greater(todo, hit, out=todo)  # todo and not hit
     np.putmask(out, todo, most)
-    return out
+    return out.reshape(vals.shape)
 
 
 def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
@@ -626,22 +631,30 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     def label_at(i: int) -> str:
         return labels_arr[int(i)].as_py()
 
-    nonempty = np.zeros((n, frame.shape[1]), dtype=bool)
+    present: dict[int, np.ndarray] = {}  # numeric columns: cell has a figure
+    nonempty = np.zeros((n, frame.shape[1]), dtype=bool, order="F")
     for j in range(frame.shape[1]):
         if frame[j].dtype.kind == "f":
-            nonempty[:, j] = ~np.isnan(frame[j].to_numpy())
-        else:
+            present[j] = ~np.isnan(frame[j].to_numpy())
+            nonempty[:, j] = present[j]
+        elif j != lead:
             nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
+    levels = np.zeros(n, dtype=np.int64)
+    if frame[lead].dtype.kind == "f":
+        labels_arr = arr(lead)
+    else:
+        raw = _arrow_text(frame[lead])
+        left = pc.utf8_ltrim(raw, characters=trim)
+        labels_arr = pc.utf8_rtrim(left, characters=trim)
+        acache[lead] = labels_arr
+        if n and not pc.all(pc.equal(pc.binary_length(left), pc.binary_length(raw))).as_py():
+            levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
+                      - np.asarray(pc.utf8_length(left).to_numpy(zero_copy_only=False), dtype=np.int64))
+    label_empty = np_bool(pc.equal(labels_arr, ""))
+    nonempty[:, lead] = ~label_empty
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     extra = nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width))
-    raw = _arrow_text(frame[lead]) if frame[lead].dtype.kind != "f" else arr(lead)
-    labels_arr = arr(lead)
-    levels = np.zeros(n, dtype=np.int64)
-    if n and pc.any(pc.match_substring_regex(raw, f"^[{trim}]")).as_py():
-        levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
-                  - np.asarray(pc.utf8_length(pc.utf8_ltrim(raw, characters=trim))
-                               .to_numpy(zero_copy_only=False), dtype=np.int64))
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     m = len(value_pos)
@@ -655,11 +668,14 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     numeric = [k for k, p in enumerate(value_pos) if frame[p].dtype.kind == "f"]
     if numeric:  # read as numbers by the C parser
         vals = frame[[value_pos[k] for k in numeric]].to_numpy(dtype=float)
-        present = ~np.isnan(vals)
-        any_empty |= ~present.all(axis=1)
-        has_value |= present.any(axis=1)
-        V[:, numeric] = vals
-        D[:, numeric] = _decimals_of_floats(vals)
+        figures = nonempty[:, [value_pos[k] for k in numeric]]
+        any_empty |= ~figures.all(axis=1)
+        has_value |= figures.any(axis=1)
+        if len(numeric) == m:
+            V, D = vals, _decimals_of_floats(vals)
+        else:
+            V[:, numeric] = vals
+            D[:, numeric] = _decimals_of_floats(vals)
     for k, p in enumerate(value_pos):
         if k in numeric:
             continue
@@ -691,8 +707,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                              found="\t".join(row_cells(i))[:80],
                              expected=f"{width - lead} celler (etikett + värden)",
                              hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
-    notes = np.full(n, "", dtype=object)
+    notes = None  # no note column: no notes
     if note_pos:
+        notes = np.full(n, "", dtype=object)
         note_cols = [arr(p) for p in note_pos]
         filled = np.zeros(n, dtype=bool)
         for s in note_cols:
@@ -709,7 +726,6 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                 if t and t not in parts:
                     parts.append(t)
             notes[i] = ", ".join(parts)
-    label_empty = np_bool(pc.equal(labels_arr, ""))
     # rows the engine must read: unclean cells, or values without a label
     slow = (~clean | (label_empty & has_value)) & ~blank
     keep = ~blank
@@ -772,10 +788,12 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     if len(valued):
         keep[valued[-1] + 1:] = False
     enc = pc.dictionary_encode(labels_arr)
-    uniques = np.array(enc.dictionary.to_pylist(), dtype=object)
+    uniques = np.empty(len(enc.dictionary), dtype=object)
+    uniques[:] = enc.dictionary.to_pylist()
     codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
+            "label_uniques": uniques, "label_codes": codes, "label_arrow": enc.dictionary,
+            "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 
 
@@ -1200,17 +1218,25 @@ def re2_superset(pattern: str, flags: int = 0) -> str | None:
 
 
 def _re2_chars(python_class: str, flags: int) -> str:
-    """The RE2 class of the safe characters that the one-character Python pattern matches."""
+    """The RE2 class of the safe characters that the one-character Python pattern matches.
+
+    A class that takes the space also takes a run of spaces, and a character whose case fold
+    matches is taken too, so that the RE2 pattern can run on labels that are not yet
+    normalised (a superset is all a prefilter needs).
+    """
     flags &= re.IGNORECASE | re.ASCII
     key = (python_class, flags)
     if key not in _CLASS_CACHE:
-        hits = re.findall(python_class, _SAFE_ALPHABET, flags)
+        # a character also counts when its case fold matches: labels are compared casefolded
+        hits = [c for c, f in zip(_SAFE_ALPHABET, _SAFE_ALPHABET.casefold())
+                if re.fullmatch(python_class, c, flags) or re.fullmatch(python_class, f, flags)]
         if not hits:
             _CLASS_CACHE[key] = _RE2_NEVER
         else:
             chars = sorted(set(hits))
-            _CLASS_CACHE[key] = "[" + "".join(c if c.isalnum() or not c.isascii() else "\\" + c
-                                              for c in chars) + "]"
+            cls = "[" + "".join(c if c.isalnum() or not c.isascii() else "\\" + c
+                                for c in chars) + "]"
+            _CLASS_CACHE[key] = f"(?:{cls}| +)" if " " in chars else cls
     return _CLASS_CACHE[key]
 
 
@@ -1260,9 +1286,9 @@ def _re2_emit(sub, C, flags: int) -> str:
             out.append("(?:" + _re2_emit(p, C, flags) + ")" + rep)
         elif op is C.AT:
             if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
-                out.append("^")
+                out.append("^ *")  # spaces that stripping would remove
             elif av in (C.AT_END, C.AT_END_STRING):
-                out.append("$")  # Python's $ also matches before a final newline: none here
+                out.append(" *$")  # Python's $ also matches before a final newline: none here
             elif av not in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
                 raise _NoRE2(str(av))
         elif op in (C.ASSERT, C.ASSERT_NOT):
@@ -1275,8 +1301,10 @@ def _re2_emit(sub, C, flags: int) -> str:
 def maybe_matching(strings, patterns: list[str], flags: int = 0) -> np.ndarray:
     """Mask of the Arrow ``strings`` that ``re.search(p, s, flags)`` may match for some pattern.
 
-    False is exact (no pattern matches); True means "check with Python". Strings outside the
-    safe alphabet, and every string when a pattern has no RE2 superset, are True.
+    False is exact: no pattern matches the string, nor the string with its spaces collapsed
+    and stripped (:func:`gnsanalysis.rr.normalise_label` up to case). True means "check with
+    Python". Strings outside the safe alphabet, and every string when a pattern has no RE2
+    superset, are True.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1288,10 +1316,9 @@ def maybe_matching(strings, patterns: list[str], flags: int = 0) -> np.ndarray:
     if any(r is None for r in re2):
         return np.ones(n, dtype=bool)
     strings = pc.fill_null(strings, "")
-    safe = pc.match_substring_regex(strings, _SAFE_LABEL_RE2)
+    unsafe = "[^\\x20-\\x7e" + _SAFE_EXTRA + "]"  # a character outside the alphabet: check it
     try:
-        hit = pc.match_substring_regex(strings, "|".join(f"(?:{r})" for r in re2))
+        mask = pc.match_substring_regex(strings, "|".join([unsafe] + [f"(?:{r})" for r in re2]))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return np.ones(n, dtype=bool)
-    mask = pc.or_(pc.invert(safe), hit)
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)

@@ -63,6 +63,7 @@ class RuleArrays:
         self.kind = np.asarray(kind, dtype=np.int8)
         self.offsets = np.asarray(offsets, dtype=np.int64)
         self.parts = np.asarray(parts, dtype=np.int64)
+        self.sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # column -> (sum, count) of parts
 
     def __len__(self) -> int:
         return len(self.pos)
@@ -143,15 +144,20 @@ def _segment_rules(codes, levels) -> list[tuple[int, list[int], int]]:
     return rules
 
 
-def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
+def rule_arrays(kinds, levels=None, empty=None, *, codes=None) -> RuleArrays:
     """:func:`positional_rules` as arrays, built once per distinct block shape.
 
     Headings that start a new block cut the table into segments that are built independently;
     segments with the same kinds and indentation (one per nämnd and month in an export) get
     the same rules, shifted to their rows, so each distinct shape is built once.
     """
-    kinds = np.asarray(kinds, dtype=object) if not isinstance(kinds, np.ndarray) else kinds
-    n = len(kinds)
+    if codes is None:
+        kinds = np.asarray(kinds, dtype=object) if not isinstance(kinds, np.ndarray) else kinds
+        codes = np.full(len(kinds), _OTHER, dtype=np.int64)
+        for name, code in _KIND_CODES.items():
+            codes[kinds == name] = code
+    codes = np.array(codes, dtype=np.int64)
+    n = len(codes)
     if levels is None or len(levels) != n:
         levels = np.zeros(n, dtype=np.int64)
     levels = np.asarray(levels, dtype=np.int64)
@@ -160,9 +166,6 @@ def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
     empty = np.asarray(empty, dtype=bool)
     if not n:
         return RuleArrays([], [], [0], [])
-    codes = np.full(n, _OTHER, dtype=np.int64)
-    for name, code in _KIND_CODES.items():
-        codes[kinds == name] = code
     reset = np.zeros(n, dtype=bool)
     if n > 2:
         reset[1:-1] = (empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL)
@@ -280,8 +283,12 @@ def _reread_block(values, halves, pos, parts, kind):
     return [(pos, parts, kind)]
 
 
-def _fits_arrays(values, halves, r: RuleArrays) -> np.ndarray:
-    """_fits_all for rules given as arrays (the same arithmetic)."""
+def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
+    """_fits_all for rules given as arrays (the same arithmetic).
+
+    With ``names`` (the columns of ``values``), the sum and count of printed parts per rule
+    and column are kept in ``r.sums`` for the checks, which need the same figures.
+    """
     if not len(r):
         return np.zeros(0, dtype=bool)
     rid = np.repeat(np.arange(len(r)), r.sizes)
@@ -291,19 +298,23 @@ def _fits_arrays(values, halves, r: RuleArrays) -> np.ndarray:
         parts = v[r.parts]
         s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(r))
         n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(r))
+        if names is not None:
+            r.sums[names[j]] = (s, n)
         t = v[r.pos]
         tol = halves[j] * (n + (~np.isnan(t)).astype(float)) + 1e-9
         ok &= np.abs(np.nan_to_num(t) - s) <= tol
     return ok
 
 
-def _arith_parents_arrays(values, halves, r: RuleArrays) -> RuleArrays:
+def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
     """:func:`_arith_parents` for rules as arrays, sorted by row (stable) as infer_layout lists them."""
+    r = r.take(np.argsort(r.pos, kind="stable"))
     cand = np.zeros(0, dtype=np.int64)
     if len(r):
-        cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r))
+        cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names))
     if not len(cand):
-        return r.take(np.argsort(r.pos, kind="stable"))
+        return r
+    r.sums = {}
     keep = np.ones(len(r), dtype=bool)
     added, seq, sub = [], [], []
     for c in cand:
@@ -367,34 +378,58 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     return out
 
 
-def infer_columns(table: RRTable, amount: list[str]) -> list[dict]:
+def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None) -> list[dict]:
     """Difference columns proven by the table's rows (see :func:`difference_pairs`)."""
     frame = table.frame
     names = list(table.value_columns)
     idx = [names.index(c) for c in amount]
-    V = frame[names].to_numpy(dtype=float)
+    if V is None:
+        V = frame[names].to_numpy(dtype=float)
     D = np.array([table.decimals.get(c, 0) for c in names], dtype=float)
     return [{"name": names[t], "rule": "difference", "of": [names[a], names[b]], "inferred": True}
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def infer_rules(table: RRTable) -> tuple[RuleArrays, dict]:
+def _kind_codes(column) -> np.ndarray:
+    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(column.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        idx = pc.index_in(arr, value_set=pa.array(list(_KIND_CODES), type=arr.type))
+        codes = np.asarray(pc.fill_null(idx, len(_KIND_CODES)).to_numpy(zero_copy_only=False),
+                           dtype=np.int64)
+        lookup = np.array(list(_KIND_CODES.values()) + [_OTHER], dtype=np.int64)
+        return lookup[codes]
+    except (TypeError, ValueError, ImportError, AttributeError, NotImplementedError):
+        kinds = column.to_numpy(dtype=object)
+        codes = np.full(len(kinds), _OTHER, dtype=np.int64)
+        for name, code in _KIND_CODES.items():
+            codes[kinds == name] = code
+        return codes
+
+
+def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     """The inferred summing rules as arrays, and the rest of the inferred layout."""
     frame = table.frame
-    amount = [c for c in table.value_columns if "%" not in c]
-    V = frame[table.value_columns].to_numpy(dtype=float) if table.value_columns else None
+    names = list(table.value_columns)
+    amount = [c for c in names if "%" not in c]
+    V = frame[names].to_numpy(dtype=float) if names else None
     empty = np.isnan(V).all(axis=1) if V is not None else None
-    kinds = frame["kind"].to_numpy(dtype=object)
-    rules = rule_arrays(kinds, getattr(table, "levels", None) or None, empty)
+    rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
+                        codes=_kind_codes(frame["kind"]))
     if amount and len(frame):
-        values = frame[amount].to_numpy(dtype=float)
+        values = V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
-        rules = _arith_parents_arrays(values, halves, rules)
+        rules = _arith_parents_arrays(values, halves, rules, amount)
     else:
         rules = rules.take(np.argsort(rules.pos, kind="stable"))
     rest = {"id": "inferred", "name": "härledd från radetiketterna",
-            "columns": infer_columns(table, amount), "amount_columns": amount,
-            "percent_columns": [c for c in table.value_columns if "%" in c]}
+            "columns": infer_columns(table, amount, V), "amount_columns": amount,
+            "percent_columns": [c for c in names if "%" in c]}
     return rules, rest
 
 
