@@ -82,13 +82,38 @@ def check_table(table: RRTable, layout: dict | str | None = None) -> list[Findin
 
     The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or
     declared beside the data), else inferred from the labels, indentation and the table's own
-    arithmetic (:func:`gnsanalysis.rr_infer.infer_layout`). Tolerances follow the printed
-    precision of each column.
+    arithmetic (:func:`gnsanalysis.rr_infer.infer_layout`). A layout matched on the columns
+    whose rows the table does not have is not forced onto it: the sums are then checked with
+    the inferred hierarchy (see :func:`check_report` for the note saying so). Tolerances
+    follow the printed precision of each column.
     """
+    return check_report(table, layout)[0]
+
+
+def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list[Finding], list[str]]:
+    """(findings, notes): :func:`check_table` and, in Swedish, how the hierarchy was chosen when
+    the layout matched on the columns did not fit the rows."""
+    explicit = layout is not None or bool(getattr(table, "declared_layout", None))
     layout = _layout_for(table, layout)
     if layout is None and getattr(table, "declared_layout", None):
         layout = table.declared_layout
-    rules = None
+    rules, notes = None, []
+    if layout is not None and not explicit and layout.get("totals"):
+        from .rr import layout_rows, missing_layout_rows
+
+        missing = missing_layout_rows(table, layout)
+        if missing:  # matched on the columns only: infer the rows' hierarchy instead
+            from .rr_infer import infer_rules
+
+            rules, inferred = infer_rules(table)
+            shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
+            total = len(layout_rows(layout))
+            notes.append(f"{table.source_name}: kolumnerna är desamma som i layouten "
+                         f"{layout.get('name', layout.get('id'))!r}, men tabellen saknar "
+                         f"{fmt.number(len(missing))} av dess {fmt.number(total)} rader ({shown}); "
+                         f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
+            if not layout.get("columns"):
+                layout = {**layout, "columns": inferred["columns"]}
     if layout is None:
         from .rr_infer import infer_rules  # generic layouts inferred from labels
 
@@ -97,7 +122,13 @@ def check_table(table: RRTable, layout: dict | str | None = None) -> list[Findin
     findings += _check_totals(table, layout, rules)
     findings += _check_columns(table, layout)
     findings += _check_parts_of(table, layout)
-    return findings
+    return findings, notes
+
+
+def sort_findings(findings: list[Finding], table: RRTable) -> list[Finding]:
+    """By line (findings without a line first), then in the table's column order."""
+    order = {c: k for k, c in enumerate(table.value_columns)}
+    return sorted(findings, key=lambda f: (f.line or 0, -1 if f.column is None else order.get(f.column, len(order))))
 
 
 def _index(table: RRTable) -> dict[str, int]:
@@ -120,7 +151,7 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
 
 def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
     """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    from .rr_infer import RuleArrays
+    from .rr_infer import RuleArrays, _part_sums
 
     frame = table.frame
     amount_cols = _amount_columns(table, layout)
@@ -135,11 +166,18 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
                 continue
             if index is None:
                 index = _index(table)
-            missing = [p for p in [rule["row"], *rule["parts"]] if normalise_label(p) not in index]
+            if normalise_label(rule["row"]) not in index:
+                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                                   f"summaraden {rule['row']!r} saknas i tabellen, så summan av "
+                                   + fmt.join_list([repr(p) for p in rule["parts"]])
+                                   + " kan inte kontrolleras"))
+                continue
+            missing = [p for p in rule["parts"] if normalise_label(p) not in index]
             if missing:
                 out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
-                                   f"raden {missing[0]!r} saknas i tabellen men behövs för kontrollen "
-                                   f"av {rule['row']!r}"))
+                                   f"{'raden' if len(missing) == 1 else 'raderna'} "
+                                   f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
+                                   f"men behövs för kontrollen av {rule['row']!r}"))
                 continue
             listed.append((index[normalise_label(rule["row"])],
                            [index[normalise_label(p)] for p in rule["parts"]], rule))
@@ -164,8 +202,7 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
             s, n = rules.sums[col]
         else:
             parts = values[flat] if len(flat) else np.zeros(0)
-            s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(rules))
-            n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(rules))
+            s, n = _part_sums(parts, rid, len(rules), rules.sizes.astype(float))
         low_true, high_true = s - n * half, s + n * half
         printed = values[pos]
         p = np.nan_to_num(printed)

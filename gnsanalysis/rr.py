@@ -317,7 +317,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
-    _check_complete(table, layout)
+    _check_complete(table, layout, declared=bool(declared))
     return table
 
 
@@ -330,10 +330,9 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 
     kinds_u, codes = kinds
     n = len(labels)
-    names = list(dict.fromkeys(kinds_u.tolist()))
-    small = {k: i for i, k in enumerate(names)}
-    kind_idx = np.array([small[k] for k in kinds_u.tolist()], dtype=np.int64)[codes] if n else codes
-    kind = pa.array(names, type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
+    names, small = np.unique(kinds_u.astype(str), return_inverse=True) if len(kinds_u) else ([], kinds_u)
+    kind_idx = np.asarray(small, dtype=np.int64).reshape(-1)[codes] if n else np.zeros(0, np.int64)
+    kind = pa.array(list(names), type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
     if notes is None:  # n empty strings: all offsets zero
         note = pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)),
                                                 pa.py_buffer(b""))
@@ -345,7 +344,7 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
             "note": pd.Series(pd.array(note, dtype="str"), copy=False)}
     for j, c in enumerate(value_columns):
         data[c] = pd.Series(V[:, j].astype("float64"), copy=False)
-    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns)
+    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
 
 
 def _fill(V, D, notes, pos, reading, decimal) -> None:
@@ -431,10 +430,43 @@ def _find(regex: re.Pattern, lines: list[str]) -> str | None:
     return None
 
 
-def _check_complete(table: RRTable, layout: dict | None) -> None:
-    """A table whose layout names a final row must end with it; otherwise it was cut short."""
+def layout_rows(layout: dict) -> list[str]:
+    """The rows a layout names (summing rows, their parts and the final row), as written."""
+    names = []
+    for rule in layout.get("totals", []):
+        names += [rule["row"], *rule.get("parts", [])]
+    if layout.get("final_row"):
+        names.append(layout["final_row"])
+    return list(dict.fromkeys(names))
+
+
+def missing_layout_rows(table: RRTable, layout: dict) -> list[str]:
+    """The rows the layout names that the table does not have."""
+    present = {normalise_label(label) for label in pd.unique(table.frame["label"].to_numpy(dtype=object))}
+    return [n for n in layout_rows(layout) if normalise_label(n) not in present]
+
+
+def is_layout_table(table: RRTable, layout: dict) -> bool:
+    """Whether the table's rows are the layout's rows (not just its columns): most of its
+    labels are rows the layout names. A table of another kind with the same columns is not."""
+    names = {normalise_label(n) for n in layout_rows(layout)}
+    if not names or not len(table.frame):
+        return False
+    labels = table.frame["label"]
+    if len(labels) > 4 * len(names) + 20:  # many more rows than the layout has: another table
+        return False
+    hits = sum(1 for label in labels if normalise_label(label) in names)
+    return hits >= 2 and hits * 2 >= len(labels)
+
+
+def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:
+    """A table whose layout names a final row must end with it; otherwise it was cut short.
+
+    A layout matched on the columns only counts when the table's rows are the layout's rows
+    (:func:`is_layout_table`); another table with the same columns ends where it ends.
+    """
     final = (layout or {}).get("final_row")
-    if not final:
+    if not final or not (declared or is_layout_table(table, layout)):
         return
     last = table.frame.iloc[-1]
     if normalise_label(last["label"]) != normalise_label(final):

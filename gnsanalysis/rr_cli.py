@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from .checks import check_table
+from .checks import check_report, sort_findings
+from .fmt import count_noun
 from .rr import read_rr, to_json_dict, to_tidy_csv
 
 
@@ -43,13 +44,16 @@ def cmd_parse(args) -> int:
 
 def cmd_check(args) -> int:
     table = read_rr(args.file, fmt=args.input_format)
-    findings = check_table(table)
-    for finding in findings:
+    findings, notes = check_report(table)
+    for note in notes:
+        print(note)
+    for finding in sort_findings(findings, table):
         print(finding)
     if findings:
-        print(f"{table.source_name}: {len(findings)} avvikelse(r) som inte kan förklaras av avrundning.",
-              file=sys.stderr)
+        print(f"{table.source_name}: {count_noun(len(findings), 'avvikelse', 'avvikelser')} som inte "
+              "kan förklaras av avrundning.", file=sys.stderr)
         return 1
     print(f"{table.source_name}: inga avvikelser utöver avrundning "
-          f"({len(table.frame)} rader, {len(table.value_columns)} kolumner).")
+          f"({count_noun(len(table.frame), 'rad', 'rader')}, "
+          f"{count_noun(len(table.value_columns), 'kolumn', 'kolumner')}).")
     return 0

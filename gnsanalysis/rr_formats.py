@@ -133,14 +133,26 @@ def detect_format(data: bytes, text: str | None) -> str:
     return "pdf"
 
 
+_FIRST_LINES: list = [None, None, None]  # text, k, lines of the last call
+
+
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
-    parts = text.split("\n", 20 * k)
-    if len(parts) > 20 * k:
-        lines = [l for l in parts[:-1] if l.strip()][:k]
-        if len(lines) == k:
-            return lines
-    return [l for l in text.split("\n") if l.strip()][:k]
+    if _FIRST_LINES[0] is text and _FIRST_LINES[1] == k:
+        return list(_FIRST_LINES[2])
+    lines = None
+    for limit in (k + 50, 20 * k):
+        parts = text.split("\n", limit)
+        if len(parts) <= limit:
+            break
+        found = [l for l in parts[:-1] if l.strip()][:k]
+        if len(found) == k:
+            lines = found
+            break
+    if lines is None:
+        lines = [l for l in text.split("\n") if l.strip()][:k]
+    _FIRST_LINES[:] = [text, k, lines]
+    return list(lines)
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
@@ -153,7 +165,18 @@ def _one_cell(line: str) -> bool:
     return True
 
 
+_DELIMITER: list = [None, None]  # lines, delimiter of the last call
+
+
 def _csv_delimiter(lines: list[str]) -> str | None:
+    """``;`` or ``,`` when the lines are CSV rows, else None (the last answer is remembered)."""
+    key = tuple(lines)
+    if _DELIMITER[0] != key:
+        _DELIMITER[:] = [key, _find_csv_delimiter(lines)]
+    return _DELIMITER[1]
+
+
+def _find_csv_delimiter(lines: list[str]) -> str | None:
     """``;`` or ``,`` when the lines are CSV rows, else None.
 
     Comma CSV needs more evidence than a comma count, since decimal commas and labels like
@@ -307,12 +330,37 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source, file: dict | N
         frame = _read_csv_body(text, file, delimiter, decimal, width, first_line)
         if frame is not None and len(frame) == n_lines - (first_line - 1):
             lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
-            nfields = np.full(len(frame), width, dtype=np.int64)
-            body = (lines, frame, nfields)
+            split: list = []
+
+            def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
+                if not split:
+                    split.append(text.split("\n"))
+                return next(csv.reader([split[0][first_line - 1 + i]], delimiter=delimiter), [])
+
+            body = (lines, frame, _fields_per_row(text, delimiter, width, first_line, len(frame)), cells_of)
     if body is None:
         grid = grid_from_csv(text, delimiter)
         return parse_grid(grid, fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
+
+
+def _fields_per_row(text: str, delimiter: str, width: int, first_line: int, n_rows: int) -> np.ndarray:
+    """Cells per body row as the csv module counts them (pandas pads short rows with NaN, so a
+    row cut short or run together would otherwise look like a row with empty cells)."""
+    start = 0
+    for _ in range(first_line - 1):
+        start = text.index("\n", start) + 1
+    if '"' not in text and text.count(delimiter, start) == (width - 1) * n_rows:
+        return np.full(n_rows, width, dtype=np.int64)  # no row has more cells than the header
+    body = text[start:]
+    rows = body.split("\n")
+    if rows and rows[-1] == "" and body.endswith("\n"):
+        rows.pop()
+    if '"' in text:
+        counts = [len(next(csv.reader([r], delimiter=delimiter), [])) for r in rows]
+    else:
+        counts = [r.count(delimiter) + 1 if r else 0 for r in rows]
+    return np.array(counts[:n_rows], dtype=np.int64)
 
 
 def _read_csv_body(text, file, delimiter, decimal, width, first_line) -> pd.DataFrame | None:
@@ -347,7 +395,7 @@ def _read_csv_body(text, file, delimiter, decimal, width, first_line) -> pd.Data
             frame = pd.read_csv(source_(), dtype={0: str}, **numbers, **kw)
         if not all(frame[j].dtype.kind in "fi" for j in range(1, width)):
             frame = None
-        else:
+        elif any(frame[j].dtype.kind != "f" for j in range(1, width)):
             frame = frame.astype({j: "float64" for j in range(1, width) if frame[j].dtype.kind != "f"})
     except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
         frame = None
@@ -568,14 +616,15 @@ def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
 
 
 def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
-    """(line numbers, cells as a frame of strings, number of cells present per row)."""
-    if isinstance(body, tuple):  # (lines, frame, n_fields) read by pandas
-        return body
+    """(line numbers, cells as a frame of strings, number of cells present per row, cells of
+    row i as written or None)."""
+    if isinstance(body, tuple):  # (lines, frame, n_fields[, cells of a row]) read by pandas
+        return body if len(body) == 4 else (*body, None)
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
     frame = pd.DataFrame([cells + [None] * (w - len(cells)) for _, cells in body]) if body else pd.DataFrame()
-    return lines, frame, nfields
+    return lines, frame, nfields, None
 
 
 def _arrow_text(col: pd.Series):
@@ -600,7 +649,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     Work per row is done by numpy and Arrow kernels; Python only sees the rows that need a
     closer look (cells that are not plain figures, label-only rows that may be noise).
     """
-    lines, frame, nfields = _as_frame(body)
+    lines, frame, nfields, cells_of = _as_frame(body)
     n = len(frame)
     width = max(positions) + 1 if positions else lead + 1
     for j in range(frame.shape[1], width):
@@ -625,6 +674,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
 
     def row_cells(i: int) -> list[str]:
+        if cells_of is not None:
+            return cells_of(int(i))
         return ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
                 for c in frame.iloc[i, :nfields[i]].tolist()]
 

@@ -1,0 +1,242 @@
+"""RR checks: layouts that do not fit the rows, finding order and wording, and the fast paths.
+
+The fast paths (labels classified through an RE2 prefilter, rules built once per block shape,
+CSV read by pandas from the file) are checked against the plain definitions they replace.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gnsanalysis.checks import check_report, check_table, sort_findings
+from gnsanalysis.cli import main
+from gnsanalysis.config import load_config
+from gnsanalysis.errors import ParseError
+from gnsanalysis.rr import _decode, decode_text, normalise_label, read_rr
+from gnsanalysis.rr_formats import maybe_matching, re2_superset
+from gnsanalysis.rr_infer import positional_rules, rule_arrays
+
+GNS_HEADER = "RR;Ack utfall;Ack budget;Bud-Utf Diff"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- layout that does not fit
+
+def test_gns_columns_on_another_table_use_the_inferred_hierarchy(tmp_path, capsys):
+    path = write(tmp_path, "liten.csv", f"{GNS_HEADER}\nSumma Intäkter;10;8;2\nLöner;-5;-5;0\nRESULTAT;5;3;2\n")
+    table = read_rr(path)
+    findings, notes = check_report(table)
+    assert findings == [] and check_table(table) == []
+    assert len(notes) == 1 and "saknar 12 av dess 14 rader" in notes[0]
+    assert "härledd från radetiketterna" in notes[0]
+    assert main(["rr", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "inga avvikelser utöver avrundning (3 rader, 3 kolumner)" in out
+    assert "saknas i tabellen men behövs" not in out
+
+
+def test_gns_columns_without_the_final_row_are_not_called_truncated(tmp_path):
+    path = write(tmp_path, "annan.csv", f"{GNS_HEADER}\nFörsäljning;10;8;2\nLöner;-5;-5;0\nSumma;5;3;2\n")
+    assert check_table(read_rr(path)) == []
+
+
+def test_gns_columns_on_another_table_still_find_real_errors(tmp_path, capsys):
+    path = write(tmp_path, "fel.csv", f"{GNS_HEADER}\nFörsäljning;10;8;2\nLöner;-5;-5;0\nSumma;8;3;2\n")
+    findings = check_table(read_rr(path))
+    assert [(f.line, f.row, f.column) for f in findings] == [(4, "Summa", "Ack utfall"),
+                                                             (4, "Summa", "Bud-Utf Diff")]
+    assert main(["rr", "check", str(path)]) == 1
+    assert "2 avvikelser som inte kan förklaras" in capsys.readouterr().err
+
+
+def test_declared_layout_missing_rows_are_worded_by_role(tmp_path):
+    path = write(tmp_path, "d.txt", "Rad\tUtfall\nA\t10\nB\t5\nTotal\t10\n")
+    (tmp_path / "d.meta.yaml").write_text(
+        "layout:\n  totals:\n    - {row: A, parts: [B, C]}\n    - {row: Summa, parts: [A]}\n",
+        encoding="utf-8")
+    texts = [f.rule for f in check_table(read_rr(path))]
+    assert texts == ["raden 'C' saknas i tabellen men behövs för kontrollen av 'A'",
+                     "summaraden 'Summa' saknas i tabellen, så summan av 'A' kan inte kontrolleras"]
+
+
+def test_real_table_and_truncated_real_table_unchanged(tmp_path, real_rr_text):
+    assert check_report(read_rr(write(tmp_path, "rr.txt", real_rr_text))) == ([], [])
+    with pytest.raises(ParseError, match="avkortad"):
+        read_rr(write(tmp_path, "cut.txt", "\n".join(real_rr_text.split("\n")[:-3])))
+
+
+# --------------------------------------------------------------------------- CLI order and plurals
+
+def test_check_prints_findings_by_line_then_column(tmp_path, real_rr_text, capsys):
+    altered = real_rr_text.replace("Övrigt\t-1 489", "Övrigt\t-1 498")
+    path = write(tmp_path, "rr.txt", altered)
+    assert main(["rr", "check", str(path)]) == 1
+    out = capsys.readouterr()
+    lines = [int(re.match(r"rr\.txt:(\d+):", l).group(1)) for l in out.out.splitlines()]
+    assert lines == sorted(lines) and lines[0] == 13 and lines[-1] == 14
+    table = read_rr(path)
+    ordered = sort_findings(check_table(table), table)
+    assert [(f.line, table.value_columns.index(f.column)) for f in ordered] == sorted(
+        (f.line, table.value_columns.index(f.column)) for f in ordered)
+    assert "4 avvikelser som inte kan förklaras av avrundning" in out.err
+
+
+def test_check_singular_counts(tmp_path, capsys):
+    path = write(tmp_path, "en.csv", "Rad;Utfall\nIntäkter;5\n")
+    assert main(["rr", "check", str(path)]) == 0
+    assert "(1 rad, 1 kolumn)" in capsys.readouterr().out
+    bad = write(tmp_path, "fel.csv", "Rad;Utfall\nA;5\nB;5\nSumma;13\n")
+    assert main(["rr", "check", str(bad)]) == 1
+    assert "1 avvikelse som inte kan förklaras" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- generated export
+
+def _export(tmp_path: Path, n_rows: int, alter: list[tuple[int, int, int]] = ()) -> Path:
+    from bench.rr_ingest import generate, write_csv
+
+    header, rows = generate(n_rows, seed=5)
+    for i, j, delta in alter:
+        rows[i][j] += delta
+    path = tmp_path / "export.csv"
+    write_csv(path, header, rows)
+    return path
+
+
+def test_generated_export_is_consistent_and_altered_figures_are_found(tmp_path):
+    table = read_rr(_export(tmp_path, 3000))
+    assert len(table.frame) == 3000 and check_table(table) == []
+    # row 14 is "Avgifter" of the second block (line 3 + 14 + 1 = 18); row 611 is the net cost
+    path = _export(tmp_path, 3000, [(14, 1, 7), (611, 3, -20)])
+    found = {(f.line, f.row, f.column) for f in check_table(read_rr(path))}
+    assert (18, "Avgifter", "Avvikelse 2019") in found  # utfall − budget no longer holds
+    assert (20, "Summa intäkter", "Utfall 2019") in found  # nor does the subtotal
+    assert (615, "Verksamhetens nettokostnad", "Avvikelse 2019") in found
+
+
+def test_csv_read_from_file_equals_csv_read_from_text(tmp_path):
+    path = _export(tmp_path, 600)
+    crlf = read_rr(path)
+    lf = tmp_path / "lf.csv"
+    lf.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))
+    cr = tmp_path / "cr.csv"  # lone CRs: read from the decoded text
+    cr.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    for other in (read_rr(lf), read_rr(cr)):
+        assert crlf.frame.equals(other.frame) and crlf.decimals == other.decimals
+
+
+@pytest.mark.parametrize("data", [b"a\r\nb\r\n", b"a\rb\r\n\r\r\nc", b"a\nb", b"x\r", b"\xef\xbb\xbfa\r\n\xc3\xa5\r\n",
+                                  "Rad;Utfall\r\nÖvrigt;1\r\n".encode("cp1252"), b"a\x01b\r\n" * 2])
+def test_decode_matches_the_plain_definition(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    assert decode_text(data) == text.replace("\r\n", "\n").replace("\r", "\n")
+    with pytest.raises(ParseError, match="binär"):
+        decode_text(b"a\x01b\r\n" * 3)
+    plain = _decode(data, None)[1]
+    assert plain == (data.count(b"\r") == data.count(b"\r\n") and text == data.decode("utf-8-sig", "replace"))
+
+
+# --------------------------------------------------------------------------- prefilter and rule shapes
+
+_ALPHABET = list("abcsumtalrevkdnoiSUMTAÅÄÖåäöéü :-.,()/0123456789") + [
+    "ſ", "K", "İ", "ı", "ß", "\t", "\u00a0", "\u2013", "Σ", "ς", "\u0663"]
+_WORDS = ["summa", "Summa", "SUMMA", "Sida 3 av 12", "resultat", "ÅRETS RESULTAT", "varav", "DÄRAV",
+          "s:a", "totalt", "cookie", "verksamhetens nettokostnad", "- 12 -", "(3/12)"]
+_PATTERNS = [p for rule in load_config("rr_layouts.yaml")["kinds"] for p in rule["patterns"]] + \
+    load_config("rr_layouts.yaml")["noise"] + [r"\bK\w+", r"[^a-z]", r"\W", r"x(?=y)", r"^\s*$", r"[à-ÿ]",
+                                               r"ı", r"\d\d", r"^.{3}$", r"(?-i:Summa)", r"(?:ab)+?c"]
+
+labels = st.lists(st.one_of(st.sampled_from(_WORDS), st.text(st.sampled_from(_ALPHABET), max_size=6)),
+                  max_size=4).flatmap(lambda parts: st.sampled_from(["", " ", "  "]).map(
+                      lambda sep: sep + sep.join(parts) + sep))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(labels, min_size=1, max_size=40), st.sampled_from([re.IGNORECASE, 0]))
+def test_prefilter_never_drops_a_match(strings, flags):
+    arr = pa.array(strings, type=pa.string())
+    for pattern in _PATTERNS:
+        mask = maybe_matching(arr, [pattern], flags)
+        rx = re.compile(pattern, flags)
+        for s, m in zip(strings, mask):
+            key = normalise_label(s) if flags & re.IGNORECASE else " ".join(s.split())
+            assert m or not (rx.search(s) or rx.search(key)), (pattern, s)
+
+
+def test_prefilter_gives_up_on_what_it_cannot_widen():
+    assert re2_superset(r"(a)\1") is None
+    assert maybe_matching(pa.array(["ab", "cd"]), [r"(a)\1"]).all()
+
+
+def _sequential_rules(kinds, levels, empty):
+    """The rule builder as first written: one pass over every row."""
+    rules, block, section, stack, children = [], [], [], [], {}
+    for pos, kind in enumerate(kinds):
+        if (empty[pos] and kind == "item" and pos > 0 and kinds[pos - 1] == "total"
+                and pos + 1 < len(kinds) and kinds[pos + 1] != "total"):
+            block, section, stack = [], [], []
+            continue
+        if kind == "item":
+            while stack and stack[-1][0] >= levels[pos]:
+                stack.pop()
+            if stack:
+                children.setdefault(stack[-1][1], []).append(pos)
+            else:
+                block.append(pos)
+            stack.append((levels[pos], pos))
+        elif kind == "subtotal":
+            stack = []
+            if block:
+                rules.append((pos, list(block), "subtotal"))
+            section.append(pos)
+            block = []
+        elif kind == "total":
+            stack = []
+            if section + block:
+                rules.append((pos, section + block, "total"))
+            section, block = [pos], []
+    return rules + [(p, kids, "parent") for p, kids in children.items()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_rules_by_block_shape_equal_the_sequential_rules(seed):
+    rng = random.Random(seed)
+    shapes = [[rng.choice(["item", "item", "subtotal", "total", "part_of"]) for _ in range(rng.randint(1, 6))]
+              for _ in range(rng.randint(1, 3))]
+    kinds, levels, empty = [], [], []
+    for _ in range(rng.randint(1, 30)):
+        shape = rng.choice(shapes)
+        kinds += ["item"] + shape + ["total"]
+        levels += [0] + [rng.choice([0, 0, 1, 2]) for _ in shape] + [0]
+        empty += [True] + [rng.random() < 0.1 for _ in shape] + [False]
+    assert positional_rules(kinds, levels, empty) == _sequential_rules(kinds, levels, empty)
+    r = rule_arrays(np.array(kinds, dtype=object), levels, empty)
+    assert len(r) == len(_sequential_rules(kinds, levels, empty))
+
+
+@pytest.mark.parametrize("text, line", [
+    ("Rad;Utfall;Budget\nIntäkter;5;7\nKostnader;57\n", 3),  # two cells run together
+    ("Period 2019-12\n\nRad;Utfall 2019\nIntäkter0\nKostnader;0\n", 4),  # label run into its figure
+])
+def test_csv_rows_with_too_few_cells_stop(tmp_path, text, line):
+    for enc in ("utf-8", "cp1252"):
+        path = tmp_path / f"kort-{enc}.csv"
+        path.write_bytes(text.encode(enc))
+        with pytest.raises(ParseError, match=rf"rad {line}\b"):
+            read_rr(path)
