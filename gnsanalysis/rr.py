@@ -82,8 +82,13 @@ def decode_text(data: bytes, source: str | Path | None = None) -> str:
     return _decode(data, source)[0]
 
 
-def _decode(data: bytes, source) -> tuple[str, bool]:
-    """(text with ``\n`` line breaks, whether the bytes are UTF-8 with ``\n``/``\r\n`` breaks)."""
+def _decode(data: bytes, source, counts: dict | None = None) -> tuple[str, bool]:
+    """(text with ``\n`` line breaks, whether the bytes are UTF-8 with ``\n``/``\r\n`` breaks).
+
+    ``counts``, when given, receives how often ``\n``, ``;`` and ``,`` occur in the text
+    (counted on the bytes, where it is cheap; ASCII bytes are the same characters in both
+    encodings, and only LFs replace line breaks when no CR stands alone).
+    """
     loc = Location(file=source)
     if not data or data.isspace():
         raise ParseError("Filen är tom.", location=loc, expected="en RR-tabell",
@@ -118,6 +123,10 @@ def _decode(data: bytes, source) -> tuple[str, bool]:
                          expected="text i UTF-8 eller Windows-1252")
     if lone_cr:
         return text.replace("\r\n", "\n").replace("\r", "\n"), False
+    if counts is not None:
+        counts["\n"] = int(np.count_nonzero(byte == 10))
+        for ch in ";,":
+            counts[ch] = int(np.count_nonzero(a == ord(ch)))
     return text, utf8
 
 
@@ -512,23 +521,26 @@ def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        text, plain = _decode(data, path)
-        fmt = fmt or F.detect_format(data, text)
+        counts: dict = {}
+        text, plain = _decode(data, path, counts)
+        head = F.first_lines(text)
+        fmt = fmt or F.detect_format(data, text, head)
         same = plain and st.st_size == len(data)
-        file = {"path": path, "stat": (st.st_size, st.st_mtime_ns)} if same else None
-        table = _parse_decoded(text, path, fmt, declared, file)
+        file = {"path": path, "stat": (st.st_size, st.st_mtime_ns), "counts": counts} if same else None
+        table = _parse_decoded(text, path, fmt, declared, file, head)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None,
+                   head: list[str] | None = None) -> RRTable:
     from . import rr_formats as F
 
     if fmt == "text":
         parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
     elif fmt == "csv":
-        lines = F.first_lines(text)
+        lines = F.first_lines(text) if head is None else head
         delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:

@@ -108,12 +108,12 @@ def normalise_format(fmt: str | None) -> str | None:
     return key
 
 
-def detect_format(data: bytes, text: str | None) -> str:
-    """The format from the content (never from the file name)."""
+def detect_format(data: bytes, text: str | None, lines: list[str] | None = None) -> str:
+    """The format from the content (never from the file name); ``lines``: first_lines(text)."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     assert text is not None
-    lines = first_lines(text)
+    lines = first_lines(text) if lines is None else lines
     if not lines:
         return "text"
     n = len(lines)
@@ -133,26 +133,16 @@ def detect_format(data: bytes, text: str | None) -> str:
     return "pdf"
 
 
-_FIRST_LINES: list = [None, None, None]  # text, k, lines of the last call
-
-
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
-    if _FIRST_LINES[0] is text and _FIRST_LINES[1] == k:
-        return list(_FIRST_LINES[2])
-    lines = None
     for limit in (k + 50, 20 * k):
         parts = text.split("\n", limit)
         if len(parts) <= limit:
             break
         found = [l for l in parts[:-1] if l.strip()][:k]
         if len(found) == k:
-            lines = found
-            break
-    if lines is None:
-        lines = [l for l in text.split("\n") if l.strip()][:k]
-    _FIRST_LINES[:] = [text, k, lines]
-    return list(lines)
+            return found
+    return [l for l in text.split("\n") if l.strip()][:k]
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
@@ -165,15 +155,9 @@ def _one_cell(line: str) -> bool:
     return True
 
 
-_DELIMITER: list = [None, None]  # lines, delimiter of the last call
-
-
 def _csv_delimiter(lines: list[str]) -> str | None:
-    """``;`` or ``,`` when the lines are CSV rows, else None (the last answer is remembered)."""
-    key = tuple(lines)
-    if _DELIMITER[0] != key:
-        _DELIMITER[:] = [key, _find_csv_delimiter(lines)]
-    return _DELIMITER[1]
+    """``;`` or ``,`` when the lines are CSV rows, else None (see :func:`_find_csv_delimiter`)."""
+    return _find_csv_delimiter(lines)
 
 
 def _find_csv_delimiter(lines: list[str]) -> str | None:
@@ -323,7 +307,9 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source, file: dict | N
     head = grid_from_csv(head_text, delimiter)
     top, first = _find_grid_header(head, decimal, source)
     first_line = head[first][0] if first < len(head) else len(head) + 1
-    n_lines = text.count("\n") + 1 - (1 if text.endswith("\n") or not text else 0)
+    counts = (file or {}).get("counts") or {}
+    newlines = counts["\n"] if "\n" in counts else text.count("\n")
+    n_lines = newlines + 1 - (1 if text.endswith("\n") or not text else 0)
     body = None
     if '"' not in text or "\n" not in "".join(re.findall(r'"[^"]*"', text)):
         width = max((len(c) for _, c in head), default=1)
@@ -337,20 +323,26 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source, file: dict | N
                     split.append(text.split("\n"))
                 return next(csv.reader([split[0][first_line - 1 + i]], delimiter=delimiter), [])
 
-            body = (lines, frame, _fields_per_row(text, delimiter, width, first_line, len(frame)), cells_of)
+            body = (lines, frame, _fields_per_row(text, delimiter, width, first_line, len(frame),
+                                                  counts.get(delimiter)), cells_of)
     if body is None:
         grid = grid_from_csv(text, delimiter)
         return parse_grid(grid, fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
-def _fields_per_row(text: str, delimiter: str, width: int, first_line: int, n_rows: int) -> np.ndarray:
+def _fields_per_row(text: str, delimiter: str, width: int, first_line: int, n_rows: int,
+                    in_text: int | None = None) -> np.ndarray:
     """Cells per body row as the csv module counts them (pandas pads short rows with NaN, so a
-    row cut short or run together would otherwise look like a row with empty cells)."""
+    row cut short or run together would otherwise look like a row with empty cells).
+
+    ``in_text``: how often the delimiter occurs in all of ``text``, when already counted.
+    """
     start = 0
     for _ in range(first_line - 1):
         start = text.index("\n", start) + 1
-    if '"' not in text and text.count(delimiter, start) == (width - 1) * n_rows:
+    in_body = text.count(delimiter, start) if in_text is None else in_text - text.count(delimiter, 0, start)
+    if '"' not in text and in_body == (width - 1) * n_rows:
         return np.full(n_rows, width, dtype=np.int64)  # no row has more cells than the header
     body = text[start:]
     rows = body.split("\n")
@@ -680,7 +672,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
                 for c in frame.iloc[i, :nfields[i]].tolist()]
 
     def label_at(i: int) -> str:
-        return labels_arr[int(i)].as_py()
+        return uniques[codes[int(i)]]
 
     present: dict[int, np.ndarray] = {}  # numeric columns: cell has a figure
     nonempty = np.zeros((n, frame.shape[1]), dtype=bool, order="F")
@@ -690,18 +682,19 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             nonempty[:, j] = present[j]
         elif j != lead:
             nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
-    levels = np.zeros(n, dtype=np.int64)
-    if frame[lead].dtype.kind == "f":
-        labels_arr = arr(lead)
-    else:
-        raw = _arrow_text(frame[lead])
-        left = pc.utf8_ltrim(raw, characters=trim)
-        labels_arr = pc.utf8_rtrim(left, characters=trim)
-        acache[lead] = labels_arr
-        if n and not pc.all(pc.equal(pc.binary_length(left), pc.binary_length(raw))).as_py():
-            levels = (np.asarray(pc.utf8_length(raw).to_numpy(zero_copy_only=False), dtype=np.int64)
-                      - np.asarray(pc.utf8_length(left).to_numpy(zero_copy_only=False), dtype=np.int64))
-    label_empty = np_bool(pc.equal(labels_arr, ""))
+    # labels repeat (one block per nämnd and month): trim and measure each distinct label once
+    enc = pc.dictionary_encode(arr(lead) if frame[lead].dtype.kind == "f" else _arrow_text(frame[lead]))
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    distinct = enc.dictionary
+    left = pc.utf8_ltrim(distinct, characters=trim)
+    dict_arrow = pc.utf8_rtrim(left, characters=trim)  # distinct labels, trimmed (may repeat)
+    uniques = np.empty(len(dict_arrow), dtype=object)
+    uniques[:] = dict_arrow.to_pylist()
+    indent = (np.asarray(pc.utf8_length(distinct).to_numpy(zero_copy_only=False), dtype=np.int64)
+              - np.asarray(pc.utf8_length(left).to_numpy(zero_copy_only=False), dtype=np.int64))
+    levels = indent[codes] if len(distinct) else np.zeros(n, dtype=np.int64)
+    label_empty = (np.asarray(pc.equal(dict_arrow, "").to_numpy(zero_copy_only=False), dtype=bool)[codes]
+                   if len(distinct) else np.zeros(n, dtype=bool))
     nonempty[:, lead] = ~label_empty
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
@@ -750,7 +743,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # a label that runs into a figure while a cell is missing: the separator was lost
     suspect = np.flatnonzero(any_empty & has_value)
     if len(suspect):
-        glued = np_bool(pc.match_substring_regex(labels_arr.take(pa.array(suspect)), _GLUED_END_RE2))
+        glued_u = np_bool(pc.match_substring_regex(dict_arrow, _GLUED_END_RE2))
+        glued = glued_u[codes[suspect]]
         for i in suspect[glued]:
             raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
                              "mellan etikett och tal verkar ha fallit bort.",
@@ -821,8 +815,11 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # ("Intäkter0") is a row whose cell separators were lost
     only = np.flatnonzero(keep & ~has_value & ~slow)
     if len(only):
-        only_labels = labels_arr.take(pa.array(only))
-        noise = only[maybe_matching(only_labels, _cfg().get("noise", []), re.IGNORECASE)]
+        in_only = np.unique(codes[only])
+        maybe_u = np.zeros(len(uniques), dtype=bool)
+        maybe_u[in_only] = maybe_matching(dict_arrow.take(pa.array(in_only, type=pa.int64())),
+                                          _cfg().get("noise", []), re.IGNORECASE)
+        noise = only[maybe_u[codes[only]]]
         noise = noise[[is_noise(label_at(i)) for i in noise]] if len(noise) else noise
         is_noise_row = set(noise.tolist())
         for i in only[nfields[only] - lead <= 1]:
@@ -838,12 +835,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     valued = np.flatnonzero(keep & (has_value | slow))
     if len(valued):
         keep[valued[-1] + 1:] = False
-    enc = pc.dictionary_encode(labels_arr)
-    uniques = np.empty(len(enc.dictionary), dtype=object)
-    uniques[:] = enc.dictionary.to_pylist()
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "label_arrow": enc.dictionary,
+            "label_uniques": uniques, "label_codes": codes, "label_arrow": dict_arrow,
             "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 
