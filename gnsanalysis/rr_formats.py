@@ -383,12 +383,14 @@ def _read_csv_body(text, file, delimiter, decimal, width, first_line) -> pd.Data
     frame = None
     try:  # an export of plain figures: let the C parser read them as numbers (exactly)
         frame = pd.read_csv(source_(), **numbers, **kw)
-        if not pd.api.types.is_string_dtype(frame[0]) or frame[0].dtype.kind == "b":
-            frame = pd.read_csv(source_(), dtype={0: str}, **numbers, **kw)
-        if not all(frame[j].dtype.kind in "fi" for j in range(1, width)):
-            frame = None
-        elif any(frame[j].dtype.kind != "f" for j in range(1, width)):
-            frame = frame.astype({j: "float64" for j in range(1, width) if frame[j].dtype.kind != "f"})
+        text_cols = [j for j in range(1, width) if frame[j].dtype.kind not in "fi"]
+        if text_cols or not pd.api.types.is_string_dtype(frame[0]) or frame[0].dtype.kind == "b":
+            # the label column, and columns that are not all plain figures, as text
+            frame = pd.read_csv(source_(), dtype={j: str for j in [0, *text_cols]}, **numbers, **kw)
+            if not all(frame[j].dtype.kind in "fi" for j in range(1, width) if j not in text_cols):
+                frame = None
+        if frame is not None and any(frame[j].dtype.kind == "i" for j in range(1, width)):
+            frame = frame.astype({j: "float64" for j in range(1, width) if frame[j].dtype.kind == "i"})
     except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
         frame = None
     if frame is None:
