@@ -123,9 +123,14 @@ def _report_entries(reports_dir: Path) -> list[dict]:
 
 def write_index(reports_dir: Path | None = None) -> Path:
     """``reports/index.html``: every report with title, period, data date, status, example flag."""
-    import html as _html
+    reports_dir = Path(reports_dir or config.REPORTS_DIR)
+    out = reports_dir / "index.html"
+    atomic_write(out, render_index(reports_dir).encode("utf-8"))
+    return out
 
-    from .html import CONTENT_HASH_SLOT  # noqa: F401  (same stylesheet as the reports)
+
+def render_index(reports_dir: Path | None = None) -> str:
+    import html as _html
 
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
     rows = []
@@ -168,9 +173,7 @@ i sidfoten som kan kontrolleras med <code>gns verify</code>.</p>
 </body>
 </html>
 """
-    out = reports_dir / "index.html"
-    atomic_write(out, page.encode("utf-8"))
-    return out
+    return page
 
 
 def verify_report(path: Path) -> tuple[bool, str]:
@@ -181,6 +184,10 @@ def verify_report(path: Path) -> tuple[bool, str]:
     if not path.is_file():
         raise ParameterError(f"Filen {path} finns inte.")
     text = path.read_text(encoding="utf-8")
+    if path.name == "index.html":
+        if text == render_index(path.parent):
+            return True, f"{path.name}: OK. Förteckningen stämmer med rapporterna i {path.parent.name}/."
+        return False, f"{path.name}: AVVIKER. Förteckningen stämmer inte med rapporterna i {path.parent.name}/; kör gns build."
     m = HASH_RE.search(text)
     info = read_build_info(text)
     if not m or not info:

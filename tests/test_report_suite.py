@@ -237,3 +237,14 @@ def test_build_status_parameter_reaches_reports_and_index(tmp_path):
     html = (tmp_path / "arsbokslut-2018.html").read_text(encoding="utf-8")
     assert "<dt>Status</dt><dd>Fastställd</dd>" in html
     assert "Fastställd" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_verify_checks_the_index_too(built_reports, tmp_path):
+    folder, _ = built_reports
+    ok, message = build.verify_report(folder / "index.html")
+    assert ok, message
+    copy = tmp_path / "index.html"
+    copy.write_text((folder / "index.html").read_text(encoding="utf-8").replace("Utkast", "Fastställd"),
+                    encoding="utf-8")
+    ok, message = build.verify_report(copy)
+    assert not ok and "AVVIKER" in message
