@@ -109,6 +109,10 @@ def _report_entries(reports_dir: Path) -> list[dict]:
         info = read_build_info(text)
         if not info:
             continue
+        from .runner import registry
+
+        if registry().get(info["report"], {}).get("board", True) is False:
+            continue  # interactive tools are not board reports
         import re
 
         title = re.search(r"<title>(.*?)</title>", text, re.S)
