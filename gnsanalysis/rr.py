@@ -125,9 +125,24 @@ def _decode(data: bytes, source, counts: dict | None = None) -> tuple[str, bool]
         return text.replace("\r\n", "\n").replace("\r", "\n"), False
     if counts is not None:
         counts["\n"] = int(np.count_nonzero(byte == 10))
-        for ch in ";,":
-            counts[ch] = int(np.count_nonzero(a == ord(ch)))
+        if isinstance(counts, ByteCounts):
+            counts.bytes = a  # ``;`` and ``,`` are counted when asked for
+        else:
+            for ch in ";,":
+                counts[ch] = int(np.count_nonzero(a == ord(ch)))
     return text, utf8
+
+
+class ByteCounts(dict):
+    """How often characters occur in a text, counted on its bytes (ASCII characters only)
+    the first time :meth:`get` asks for one."""
+
+    bytes: np.ndarray | None = None
+
+    def get(self, ch, default=None):
+        if ch not in self and self.bytes is not None and len(ch) == 1 and ord(ch) < 128:
+            self[ch] = int(np.count_nonzero(self.bytes == ord(ch)))
+        return super().get(ch, default)
 
 
 # --------------------------------------------------------------------------- layouts
@@ -339,7 +354,7 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 
     kinds_u, codes = kinds
     n = len(labels)
-    names, small = np.unique(kinds_u.astype(str), return_inverse=True) if len(kinds_u) else ([], kinds_u)
+    small, names = pd.factorize(kinds_u) if len(kinds_u) else (kinds_u, [])
     kind_idx = np.asarray(small, dtype=np.int64).reshape(-1)[codes] if n else np.zeros(0, np.int64)
     kind = pa.array(list(names), type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
     if notes is None:  # n empty strings: all offsets zero
@@ -352,7 +367,8 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
             "kind": pd.Series(pd.array(kind, dtype="str"), copy=False),
             "note": pd.Series(pd.array(note, dtype="str"), copy=False)}
     for j, c in enumerate(value_columns):
-        data[c] = pd.Series(V[:, j].astype("float64"), copy=False)
+        # V is built for this table only: its columns become the frame's (no copy when contiguous)
+        data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
 
 
@@ -521,7 +537,7 @@ def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        counts: dict = {}
+        counts = ByteCounts()
         text, plain = _decode(data, path, counts)
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(data, text, head)

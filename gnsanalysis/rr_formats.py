@@ -591,22 +591,28 @@ _GLUED_END_RE2 = "\\pL[-\u2212\u2013]?[0-9][0-9 \u00a0]*(?:,[0-9]+)?$"
 def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
     """Printed decimals of figures read as floats: the fewest that give the value back."""
     vals = np.asarray(vals, dtype=float)
-    flat = np.ascontiguousarray(vals).reshape(-1)
-    out = np.zeros(flat.size, dtype=np.int64)
+    fortran = vals.ndim == 2 and vals.flags.f_contiguous and not vals.flags.c_contiguous
+    flat = vals.T.reshape(-1) if fortran else np.ascontiguousarray(vals).reshape(-1)  # views
     todo = ~np.isnan(flat)
-    buf = np.empty_like(flat)
-    hit = np.empty(flat.size, dtype=bool)
-    for d in range(most):
+    buf = np.rint(flat)  # np.round(flat, 0)
+    hit = np.equal(buf, flat)
+    np.greater(todo, hit, out=todo)  # todo and not hit
+    out = None
+    for d in range(1, most):
         if not todo.any():
             break
         np.round(flat, d, out=buf)
         np.equal(buf, flat, out=hit)
         hit &= todo
-        if d:
+        if out is None:
+            out = hit.astype(np.int64)  # d == 1
+        else:
             np.putmask(out, hit, d)
-        np.greater(todo, hit, out=todo)  # todo and not hit
+        np.greater(todo, hit, out=todo)
+    if out is None:
+        out = np.zeros(flat.size, dtype=np.int64)
     np.putmask(out, todo, most)
-    return out.reshape(vals.shape)
+    return out.reshape(vals.T.shape).T if fortran else out.reshape(vals.shape)
 
 
 def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
@@ -704,24 +710,28 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     m = len(value_pos)
-    V = np.full((n, m), np.nan)
-    D = np.zeros((n, m), dtype=np.int64)
+    # column-major: each column is one contiguous array, which the tidy frame takes as it is
+    V = np.empty((n, m), order="F")
+    D = np.zeros((n, m), dtype=np.int64, order="F")
     clean = ~extra
     has_value = np.zeros(n, dtype=bool)
     any_empty = np.zeros(n, dtype=bool)
     dash_set = pa.array(sorted(_DASHES - {""}))
     simple_re = _SIMPLE_RE2[decimal]
     numeric = [k for k, p in enumerate(value_pos) if frame[p].dtype.kind == "f"]
-    if numeric:  # read as numbers by the C parser
-        vals = frame[[value_pos[k] for k in numeric]].to_numpy(dtype=float)
+    for k in range(m):
+        if k in numeric:  # read as numbers by the C parser
+            V[:, k] = frame[value_pos[k]].to_numpy(dtype=float)
+        else:
+            V[:, k] = np.nan
+    if numeric:
         figures = nonempty[:, [value_pos[k] for k in numeric]]
         any_empty |= ~figures.all(axis=1)
         has_value |= figures.any(axis=1)
         if len(numeric) == m:
-            V, D = vals, _decimals_of_floats(vals)
+            D = _decimals_of_floats(V)
         else:
-            V[:, numeric] = vals
-            D[:, numeric] = _decimals_of_floats(vals)
+            D[:, numeric] = _decimals_of_floats(V[:, numeric])
     for k, p in enumerate(value_pos):
         if k in numeric:
             continue
@@ -817,7 +827,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # ("Intäkter0") is a row whose cell separators were lost
     only = np.flatnonzero(keep & ~has_value & ~slow)
     if len(only):
-        in_only = np.unique(codes[only])
+        seen = np.zeros(len(uniques), dtype=bool)
+        seen[codes[only]] = True
+        in_only = np.flatnonzero(seen)  # the distinct labels of these rows, sorted
         maybe_u = np.zeros(len(uniques), dtype=bool)
         maybe_u[in_only] = maybe_matching(dict_arrow.take(pa.array(in_only, type=pa.int64())),
                                           _cfg().get("noise", []), re.IGNORECASE)

@@ -65,6 +65,9 @@ class RuleArrays:
         self.offsets = np.asarray(offsets, dtype=np.int64)
         self.parts = np.asarray(parts, dtype=np.int64)
         self.sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # column -> (sum, count) of parts
+        # the same rules by block shape, when known: (segment starts, segment length,
+        # [(rule position, part positions) relative to the segment start]); see rule_arrays
+        self.shapes: list[tuple[np.ndarray, int, list[tuple[int, list[int]]]]] | None = None
 
     def __len__(self) -> int:
         return len(self.pos)
@@ -174,50 +177,87 @@ def rule_arrays(kinds, levels=None, empty=None, *, codes=None) -> RuleArrays:
     codes[reset] = _RESET
     starts = np.concatenate([[0], np.flatnonzero(reset)])  # reset[0] is never set
     lengths = np.diff(np.concatenate([starts, [n]]))
-    # group segments by shape: a hash of (code, level) per row, then checked exactly
+    sub_tot, parents, shapes = [], [], []
+    for batch in _same_shape_batches(codes, levels, starts, lengths):
+        length = int(lengths[batch[0]])
+        s0 = int(starts[batch[0]])
+        rel = _segment_rules(codes[s0:s0 + length].tolist(), levels[s0:s0 + length].tolist())
+        if not rel:
+            continue
+        base = starts[np.asarray(batch)][:, None]
+        shapes.append((base[:, 0], length, [(r[0], r[1]) for r in rel]))
+        for kind_sel, out in ((lambda k: k != 2, sub_tot), (lambda k: k == 2, parents)):
+            chosen = [r for r in rel if kind_sel(r[2])]
+            if not chosen:
+                continue
+            rel_pos = np.array([r[0] for r in chosen], dtype=np.int64)
+            rel_parts = np.array([p for r in chosen for p in r[1]], dtype=np.int64)
+            sizes = np.array([len(r[1]) for r in chosen], dtype=np.int64)
+            m = len(base)
+            pos = (base + rel_pos).reshape(-1)
+            parts = (base + rel_parts).reshape(-1)
+            all_sizes = np.tile(sizes, m)
+            offsets = np.concatenate([[0], np.cumsum(all_sizes)])
+            out.append(RuleArrays(pos, np.tile([r[2] for r in chosen], m), offsets, parts))
+    out = []
+    for pieces in (sub_tot, parents):
+        out.append(_by_pos(RuleArrays.concat(sorted(pieces, key=lambda r: int(r.pos[0])))))
+    result = RuleArrays.concat(out)
+    result.shapes = shapes
+    return result
+
+
+def _by_pos(r: RuleArrays) -> RuleArrays:
+    """The rules sorted by row, stable (the same rules when they already are)."""
+    if len(r) < 2 or bool(np.all(r.pos[1:] >= r.pos[:-1])):
+        return r
+    out = r.take(np.argsort(r.pos, kind="stable"))
+    out.shapes = r.shapes
+    return out
+
+
+def _same_shape_batches(codes, levels, starts, lengths) -> list[np.ndarray]:
+    """Segments (indices into ``starts``) grouped by shape: the same codes and levels.
+
+    An export repeats one block shape from its second segment to its second last: those are
+    compared as rows of one matrix. Otherwise segments are grouped by a hash of (code, level)
+    per row and then compared exactly.
+    """
+    k = len(starts)
+    if k >= 3 and bool(np.all(lengths[1:-1] == lengths[1])):
+        length = int(lengths[1])
+        span = slice(int(starts[1]), int(starts[1]) + (k - 2) * length)
+        c2, l2 = codes[span].reshape(-1, length), levels[span].reshape(-1, length)
+        if bool((c2 == c2[0]).all()) and bool((l2 == l2[0]).all()):
+            return [np.array([0]), np.arange(1, k - 1), np.array([k - 1])]
+    n = len(codes)
     key = (codes + 5 * (levels - levels.min() if n else levels) + 1).astype(np.uint64)
-    seg = np.repeat(np.arange(len(starts)), lengths)
+    seg = np.repeat(np.arange(k), lengths)
     offset = np.arange(n) - starts[seg]
     with np.errstate(over="ignore"):
         powers = np.cumprod(np.full(int(lengths.max()), 0x9E3779B97F4A7C15, dtype=np.uint64))
-        h = np.add.reduceat(key * powers[offset], starts) if len(starts) else np.zeros(0, np.uint64)
+        h = np.add.reduceat(key * powers[offset], starts) if k else np.zeros(0, np.uint64)
     order = np.lexsort((h, lengths))
     hs, ls = h[order], lengths[order]
     cuts = np.concatenate([[0], np.flatnonzero((hs[1:] != hs[:-1]) | (ls[1:] != ls[:-1])) + 1, [len(order)]])
-    sub_tot, parents = [], []
+    batches = []
     for i, j in zip(cuts[:-1], cuts[1:]):
         group = order[i:j]
         length = int(lengths[group[0]])
-        rows = starts[group][:, None] + np.arange(length)
-        ref = rows[0]
-        same = np.all((codes[rows] == codes[ref]) & (levels[rows] == levels[ref]), axis=1)
+        if len(group) > 1 and bool(np.all(np.diff(starts[group]) == length)):
+            # segments one after another: compare them as rows of a matrix (views, no gather)
+            first = int(starts[group[0]])
+            span = slice(first, first + len(group) * length)
+            c2, l2 = codes[span].reshape(-1, length), levels[span].reshape(-1, length)
+            eq = (c2 == c2[0]) & (l2 == l2[0])
+            same = np.ones(len(group), dtype=bool) if bool(eq.all()) else eq.all(axis=1)
+        else:
+            rows = starts[group][:, None] + np.arange(length)
+            ref = rows[0]
+            same = np.all((codes[rows] == codes[ref]) & (levels[rows] == levels[ref]), axis=1)
         # a hash collision (not the same rows) is built segment by segment
-        batches = [group[same]] + [[m] for m in group[~same]]
-        for batch in batches:
-            if len(batch):
-                s0 = int(starts[batch[0]])
-                rel = _segment_rules(codes[s0:s0 + length].tolist(), levels[s0:s0 + length].tolist())
-                if not rel:
-                    continue
-                base = starts[np.asarray(batch)][:, None]
-                for kind_sel, out in ((lambda k: k != 2, sub_tot), (lambda k: k == 2, parents)):
-                    chosen = [r for r in rel if kind_sel(r[2])]
-                    if not chosen:
-                        continue
-                    rel_pos = np.array([r[0] for r in chosen], dtype=np.int64)
-                    rel_parts = np.array([p for r in chosen for p in r[1]], dtype=np.int64)
-                    sizes = np.array([len(r[1]) for r in chosen], dtype=np.int64)
-                    m = len(base)
-                    pos = (base + rel_pos).reshape(-1)
-                    parts = (base + rel_parts).reshape(-1)
-                    all_sizes = np.tile(sizes, m)
-                    offsets = np.concatenate([[0], np.cumsum(all_sizes)])
-                    out.append(RuleArrays(pos, np.tile([r[2] for r in chosen], m), offsets, parts))
-    out = []
-    for pieces in (sub_tot, parents):
-        r = RuleArrays.concat(pieces)
-        out.append(r.take(np.argsort(r.pos, kind="stable")))
-    return RuleArrays.concat(out)
+        batches += [group[same]] + [np.array([m]) for m in group[~same]]
+    return [b for b in batches if len(b)]
 
 
 def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
@@ -297,6 +337,58 @@ def _part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int, sizes: np.ndarr
     return s, sizes - np.bincount(rid[missing], minlength=n_rules)
 
 
+def _shape_sums(XT: np.ndarray, r: RuleArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Sum (NaN as 0) and count of printed parts per column and rule, shape (columns, rules):
+    the same figures as :func:`_part_sums` column by column. ``XT``: values, (columns, rows).
+
+    Blocks of the same shape (one per nämnd and month) are read as a 3-D array (columns ×
+    blocks × rows of the shape), and a rule's parts are added for all blocks and columns at
+    once, one part after another in the order listed, to a sum that starts at 0 (what
+    ``np.bincount`` does). A sum that is not finite (a part without a figure, or an infinite
+    one), and rules of shapes that few blocks share, are taken with :func:`_part_sums`.
+    """
+    m, n_rules = XT.shape[0], len(r)
+    S = np.zeros((m, n_rules))
+    covered = np.zeros(n_rules, dtype=bool)
+    pos, sizes = r.pos, r.sizes
+    usable = r.shapes is not None and (n_rules < 2 or bool(np.all(pos[1:] > pos[:-1])))
+    if usable and n_rules:
+        rule_at = np.zeros(int(pos[-1]) + 1, dtype=np.int64)  # rule index by row (pos is unique)
+        rule_at[pos] = np.arange(n_rules)
+    for starts, length, rel in (r.shapes or []) if usable else []:
+        nb = len(starts)
+        if nb < 16 or not rel:
+            continue
+        rel_pos = np.array([rp for rp, _ in rel], dtype=np.int64)
+        where = starts[:, None] + rel_pos  # (blocks, rules of the shape)
+        idx = rule_at[np.minimum(where, len(rule_at) - 1)]
+        if not (np.all(pos[idx] == where)
+                and np.all(sizes[idx] == np.array([len(parts) for _, parts in rel]))):
+            continue  # pragma: no cover - the shapes describe the rules they were built with
+        if bool(np.all(np.diff(starts) == length)):
+            block = XT[:, starts[0]:starts[0] + nb * length].reshape(m, nb, length)
+        else:
+            block = XT[:, starts[:, None] + np.arange(length)]
+        sums = np.zeros((m, nb, len(rel)))
+        for k, (_, parts) in enumerate(rel):
+            s = np.zeros((m, nb))
+            for p in parts:
+                s += block[:, :, p]
+            sums[:, :, k] = s
+        S[:, idx] = sums
+        covered[idx] = True
+    N = np.repeat(sizes.astype(float)[None, :], m, axis=0)
+    rest = ~covered
+    for j in range(m):
+        todo = np.flatnonzero(rest | ~np.isfinite(S[j]))
+        if not len(todo):
+            continue
+        sub = r if len(todo) == n_rules else r.take(todo)
+        rid = np.repeat(np.arange(len(sub)), sub.sizes)
+        S[j, todo], N[j, todo] = _part_sums(XT[j][sub.parts], rid, len(sub), sub.sizes.astype(float))
+    return S, N
+
+
 def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
     """_fits_all for rules given as arrays (the same arithmetic).
 
@@ -305,24 +397,24 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
     """
     if not len(r):
         return np.zeros(0, dtype=bool)
-    rid = np.repeat(np.arange(len(r)), r.sizes)
+    if not values.shape[1]:
+        return np.ones(len(r), dtype=bool)
+    XT = np.ascontiguousarray(np.asarray(values, dtype=float).T)  # no copy when column-major
+    S, N = _shape_sums(XT, r)
+    if names is not None:
+        for j in range(XT.shape[0]):
+            r.sums[names[j]] = (S[j], N[j])
     ok = np.ones(len(r), dtype=bool)
-    sizes = r.sizes.astype(float)
-    for j in range(values.shape[1]):
-        v = values[:, j]
-        parts = v[r.parts]
-        s, n = _part_sums(parts, rid, len(r), sizes)
-        if names is not None:
-            r.sums[names[j]] = (s, n)
-        t = v[r.pos]
-        tol = halves[j] * (n + (~np.isnan(t)).astype(float)) + 1e-9
-        ok &= np.abs(np.nan_to_num(t) - s) <= tol
+    for j in range(XT.shape[0]):
+        t = XT[j][r.pos]
+        tol = halves[j] * (N[j] + (~np.isnan(t)).astype(float)) + 1e-9
+        ok &= np.abs(np.nan_to_num(t) - S[j]) <= tol
     return ok
 
 
 def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
     """:func:`_arith_parents` for rules as arrays, sorted by row (stable) as infer_layout lists them."""
-    r = r.take(np.argsort(r.pos, kind="stable"))
+    r = _by_pos(r)
     cand = np.zeros(0, dtype=np.int64)
     if len(r):
         cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names))
@@ -358,26 +450,32 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     D = np.asarray(D)
     per_column = D.ndim == 1
     scale = 10.0 ** -D.astype(float)
-    nan = {}
+    nan, present = {}, {}
 
     def isnan(j):
         if j not in nan:
             nan[j] = np.isnan(V[:, j])
         return nan[j]
 
+    def notnan(j):
+        if j not in present:
+            present[j] = ~isnan(j)
+        return present[j]
+
     for t in amount_idx:
         if not _DIFF_NAME.search(names[t]):
             continue
         fits = []
         tv = V[:, t]
-        t_ok = ~isnan(t) & (tv != 0)
+        t_ok = notnan(t) & (tv != 0)
         for a in amount_idx:
             for b in amount_idx:
                 if len({a, b, t}) < 3 or _DIFF_NAME.search(names[a]) or _DIFF_NAME.search(names[b]):
                     continue
                 av, bv = V[:, a], V[:, b]
-                mask = t_ok & ~isnan(a) & ~isnan(b)
-                n_mask = int(mask.sum())
+                mask = t_ok & notnan(a)
+                mask &= notnan(b)
+                n_mask = int(np.count_nonzero(mask))
                 if n_mask < 2:
                     continue
                 if per_column:
@@ -442,16 +540,20 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     frame = table.frame
     names = list(table.value_columns)
     amount = [c for c in names if "%" not in c]
-    V = frame[names].to_numpy(dtype=float) if names else None
+    V = None
+    if names:  # column-major, one contiguous array per column
+        V = np.empty((len(frame), len(names)), order="F")
+        for j, c in enumerate(names):
+            V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if V is not None else None
     rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
                         codes=_kind_codes(frame["kind"]))
     if amount and len(frame):
-        values = V[:, [names.index(c) for c in amount]]
+        values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
         rules = _arith_parents_arrays(values, halves, rules, amount)
     else:
-        rules = rules.take(np.argsort(rules.pos, kind="stable"))
+        rules = _by_pos(rules)
     rest = {"id": "inferred", "name": "härledd från radetiketterna",
             "columns": infer_columns(table, amount, V), "amount_columns": amount,
             "percent_columns": [c for c in names if "%" in c]}
