@@ -195,7 +195,7 @@ def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
 
 
 def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None,
-                arrow_uniques=None) -> np.ndarray:
+                arrow_uniques=None, maybe=None) -> np.ndarray:
     """Kinds (object array, one per code) for labels given as distinct values and codes.
 
     Most labels are plain items. An Arrow (RE2) prefilter finds the distinct labels that may
@@ -215,7 +215,8 @@ def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None,
         strings = (arrow_uniques if arrow_uniques is not None
                    else pa.array(list(uniques), type=pa.string(), from_pandas=True))
         patterns = [p for rule in load_config("rr_layouts.yaml").get("kinds", []) for p in rule["patterns"]]
-        check = maybe_matching(strings, patterns, re.IGNORECASE)
+        # ``maybe``: a prefilter already run on these labels with these patterns among others
+        check = maybe().copy() if maybe is not None else maybe_matching(strings, patterns, re.IGNORECASE)
         if by_layout:
             # normalise_label within the prefilter's alphabet (its only whitespace is the space)
             norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
@@ -258,7 +259,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     m = len(value_columns)
     slots = header.slots
-    codes = uniques = arrow_uniques = None
+    codes = uniques = arrow_uniques = label_maybe = None
     if parsed.fast is not None:
         f = parsed.fast
         keep = f["keep"]
@@ -268,6 +269,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         labels = f["labels"][idx]
         if "label_codes" in f:
             codes, uniques, arrow_uniques = f["label_codes"][idx], f["label_uniques"], f["label_arrow"]
+            label_maybe = f.get("label_maybe")
         notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
         levels = np.asarray(f["levels"])[idx].astype(int)
         V = f["V"] if whole else f["V"][idx]
@@ -318,8 +320,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
     if codes is None or slow:
         codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-        uniques, arrow_uniques = np.asarray(uniques, dtype=object), None
-    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout, arrow_uniques)
+        uniques, arrow_uniques, label_maybe = np.asarray(uniques, dtype=object), None, None
+    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout, arrow_uniques, label_maybe)
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         from .rr_grouping import Reading  # noqa: F401
@@ -341,6 +343,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
+    try:  # the kinds as built (distinct kinds, code per row), for as long as the column is this one
+        table._kinds_built = (frame["kind"].array.__arrow_array__(), kinds_u, codes)
+    except (AttributeError, TypeError):
+        pass
     _check_complete(table, layout, declared=bool(declared))
     return table
 

@@ -826,13 +826,22 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # label-only rows that are noise (page numbers, banners); a label glued to a figure
     # ("Intäkter0") is a row whose cell separators were lost
     only = np.flatnonzero(keep & ~has_value & ~slow)
+    maybe_cache: list[np.ndarray] = []
+
+    def label_maybe() -> np.ndarray:
+        """Distinct labels that may match a noise or a kind pattern (one Arrow pass over
+        them; the kinds are classified from it in :func:`gnsanalysis.rr.build_table`)."""
+        if not maybe_cache:
+            patterns = _cfg().get("noise", []) + [p for rule in _cfg().get("kinds", [])
+                                                  for p in rule["patterns"]]
+            maybe_cache.append(maybe_matching(dict_arrow, patterns, re.IGNORECASE))
+        return maybe_cache[0]
+
     if len(only):
         seen = np.zeros(len(uniques), dtype=bool)
         seen[codes[only]] = True
         in_only = np.flatnonzero(seen)  # the distinct labels of these rows, sorted
-        maybe_u = np.zeros(len(uniques), dtype=bool)
-        maybe_u[in_only] = maybe_matching(dict_arrow.take(pa.array(in_only, type=pa.int64())),
-                                          _cfg().get("noise", []), re.IGNORECASE)
+        maybe_u = label_maybe()
         noise = only[maybe_u[codes[only]]]
         noise = noise[[is_noise(label_at(i)) for i in noise]] if len(noise) else noise
         is_noise_row = set(noise.tolist())
@@ -851,6 +860,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         keep[valued[-1] + 1:] = False
     return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
             "label_uniques": uniques, "label_codes": codes, "label_arrow": dict_arrow,
+            "label_maybe": label_maybe,
             "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 

@@ -513,8 +513,23 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def _kind_codes(column) -> np.ndarray:
-    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column."""
+def _kind_codes(column, table=None) -> np.ndarray:
+    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column.
+
+    A table read by :func:`gnsanalysis.rr.build_table` knows the kind of each distinct label;
+    that is used while the column is still the one built then (Arrow arrays are immutable,
+    and changing a cell gives the column a new array).
+    """
+    built = getattr(table, "_kinds_built", None)
+    if built is not None:
+        arrow, kinds_u, label_codes = built
+        try:
+            same = column.array.__arrow_array__() is arrow and len(label_codes) == len(column)
+        except (AttributeError, TypeError):
+            same = False
+        if same:
+            lookup = np.array([_KIND_CODES.get(k, _OTHER) for k in kinds_u] or [_OTHER], dtype=np.int64)
+            return lookup[label_codes] if len(label_codes) else np.zeros(0, dtype=np.int64)
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -547,7 +562,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
             V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if V is not None else None
     rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
-                        codes=_kind_codes(frame["kind"]))
+                        codes=_kind_codes(frame["kind"], table))
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
