@@ -230,6 +230,95 @@ def test_rules_by_block_shape_equal_the_sequential_rules(seed):
     assert len(r) == len(_sequential_rules(kinds, levels, empty))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6))
+def test_sums_by_block_shape_equal_the_sums_by_rule(seed):
+    """Rules of a block shape repeated many times (an export: one block per nämnd and month)
+    are built and summed on a 3-D view; the rules and every sum and count must be the ones the
+    row-by-row builder and the per-rule bincount give, also with missing or infinite figures."""
+    from gnsanalysis.rr_infer import _part_sums, _shape_sums
+
+    rng = random.Random(seed)
+    shape = [rng.choice(["item", "item", "subtotal", "total", "part_of"]) for _ in range(rng.randint(1, 7))]
+    shape_levels = [rng.choice([0, 0, 1, 2]) for _ in shape]
+    head = [rng.choice(["item", "subtotal"]) for _ in range(rng.randint(0, 3))]
+    kinds, levels, empty = list(head), [0] * len(head), [False] * len(head)
+    for _ in range(rng.randint(1, 40)):
+        kinds += ["item"] + shape + ["total"]
+        levels += [0] + shape_levels + [0]
+        empty += [True] + [False] * len(shape) + [False]
+    cut = rng.randint(0, len(shape))  # the last block may be cut short
+    if cut:
+        kinds, levels, empty = kinds[:-cut], levels[:-cut], empty[:-cut]
+    r = rule_arrays(np.array(kinds, dtype=object), levels, empty)
+    expected = sorted(_sequential_rules(kinds, levels, empty))
+    got = sorted((int(p), r.parts_of(i).tolist(), ("subtotal", "total", "parent")[k])
+                 for i, (p, k) in enumerate(zip(r.pos, r.kind)))
+    assert got == expected
+    order = np.argsort(r.pos, kind="stable")
+    shapes, r = r.shapes, r.take(order)
+    r.shapes = shapes
+    values = np.round(np.array([[rng.uniform(-1e6, 1e6) for _ in range(3)] for _ in kinds]), 1)
+    values[np.array([rng.random() < 0.05 for _ in kinds])] = np.nan
+    if rng.random() < 0.3 and len(kinds):
+        values[rng.randrange(len(kinds)), rng.randrange(3)] = rng.choice([np.inf, -np.inf, -0.0])
+    S, N = _shape_sums(np.ascontiguousarray(values.T), r)
+    rid = np.repeat(np.arange(len(r)), r.sizes)
+    for j in range(3):
+        s, n = _part_sums(values[:, j][r.parts], rid, len(r), r.sizes.astype(float))
+        assert S[j].tolist() == s.tolist() and N[j].tolist() == n.tolist()
+
+
+def test_kinds_of_a_changed_kind_column_are_read_again(tmp_path):
+    """A table keeps the kinds it was built with only while its kind column is that column."""
+    import dataclasses
+
+    block = ["Försäljning;1,5;1,5", "Avgifter;2,5;2,5", "Summa intäkter;9,0;4,0", "Löner;-1,5;-1,5",
+             "Summa kostnader;-1,5;-1,5", "Verksamhetens nettokostnad;7,5;2,5"]
+    lines = ["Rad;Utfall;Budget"] + [f"Nämnd {k};;\n" + "\n".join(block) for k in range(1, 4)]
+    path = tmp_path / "rr.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_rr(path)
+    assert check_table(table)  # "Summa intäkter" does not add up
+    rows = table.frame.index[table.frame["label"] == "Summa intäkter"]
+    table.frame.loc[rows, "kind"] = "item"
+    rebuilt = dataclasses.replace(table, frame=table.frame.copy())  # kinds read from the column
+    assert [str(f) for f in check_table(table)] == [str(f) for f in check_table(rebuilt)]
+    assert [str(f) for f in check_table(table)] != [str(f) for f in check_table(read_rr(path))]
+
+
+def test_decimals_of_floats_do_not_depend_on_the_memory_order():
+    from gnsanalysis.rr_formats import _decimals_of_floats
+
+    rng = np.random.default_rng(3)
+    vals = np.round(rng.uniform(-1e5, 1e5, size=(500, 4)), rng.integers(0, 4, size=(500, 4)).max())
+    vals[::7, 1] = np.nan
+    vals[::5, 2] = np.round(vals[::5, 2], 2)
+    c, f = _decimals_of_floats(np.ascontiguousarray(vals)), _decimals_of_floats(np.asfortranarray(vals))
+    assert c.tolist() == f.tolist() and c.shape == vals.shape
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_difference_check_equals_the_formula_as_written(seed):
+    from gnsanalysis.checks import _difference_bad
+
+    rng = np.random.default_rng(seed)
+    n = 200
+    a, b = np.round(rng.uniform(-1e4, 1e4, n), 1), np.round(rng.uniform(-1e4, 1e4, n), 1)
+    t = np.round(a - b + rng.choice([0.0, 0.0, 0.1, -0.1, 0.2, 5.0], n), 1)
+    for arr in (a, b, t):
+        arr[rng.random(n) < 0.05] = np.nan
+    a[rng.random(n) < 0.02] = np.inf
+    b[rng.random(n) < 0.02] = -np.inf
+    ha, hb, ht = 0.05, 0.05, 0.05
+    tol = ht * 1e-6 + 1e-9
+    a0, b0 = np.nan_to_num(a), np.nan_to_num(b)
+    low, high = a0 - b0 - ha - hb, a0 - b0 + ha + hb
+    expected = ~np.isnan(t) & ((t < low - ht - tol) | (t > high + ht + tol))
+    assert _difference_bad(a, b, t, ha, hb, ht, tol).tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("text, line", [
     ("Rad;Utfall;Budget\nIntäkter;5;7\nKostnader;57\n", 3),  # two cells run together
     ("Period 2019-12\n\nRad;Utfall 2019\nIntäkter0\nKostnader;0\n", 4),  # label run into its figure
