@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 from .rr import RRTable
 
@@ -528,8 +529,9 @@ def _kind_codes(column, table=None) -> np.ndarray:
         except (AttributeError, TypeError):
             same = False
         if same:
-            lookup = np.array([_KIND_CODES.get(k, _OTHER) for k in kinds_u] or [_OTHER], dtype=np.int64)
-            return lookup[label_codes] if len(label_codes) else np.zeros(0, dtype=np.int64)
+            small, names = pd.factorize(kinds_u)  # a few distinct kinds
+            lookup = np.array([_KIND_CODES.get(k, _OTHER) for k in names] or [_OTHER], dtype=np.int64)
+            return lookup[small][label_codes] if len(label_codes) else np.zeros(0, dtype=np.int64)
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
