@@ -45,6 +45,16 @@ def _number_axis(axis, unit: str = "") -> None:
         lambda x, _pos: fmt.number(x, 0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-9 else 2))))
 
 
+def _finish_hbars(fig, ax, ys, labels, unit: str, *, margin: float, alt: str, caption: str) -> Fragment:
+    """Row labels, a zero line, Swedish numbers on the value axis, then the embedded figure."""
+    ax.set_yticks(ys, labels)
+    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    _number_axis(ax.xaxis)
+    ax.set_xlabel(unit)
+    ax.margins(x=margin)
+    return figure(_png(fig), alt=alt, caption=caption)
+
+
 def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,
                       alt: str, caption: str, unit: str = "tkr",
                       budget_label: str = "Budget", outcome_label: str = "Utfall") -> Fragment:
@@ -95,12 +105,7 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
         level += value
     ax.barh(ys[-1], end[1], color=BLUE, height=0.6)
     label_at(0, end[1], ys[-1], fmt.number(end[1]))
-    ax.set_yticks(ys, labels)
-    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.margins(x=0.15)
-    return figure(_png(fig), alt=alt, caption=caption)
+    return _finish_hbars(fig, ax, ys, labels, unit, margin=0.15, alt=alt, caption=caption)
 
 
 def bars(labels: Sequence[str], values: Sequence[float], *, alt: str, caption: str, unit: str = "tkr",
@@ -115,12 +120,7 @@ def bars(labels: Sequence[str], values: Sequence[float], *, alt: str, caption: s
         ax.barh(y, v, color=c, hatch=hch, edgecolor="white")
         ax.annotate(fmt.number(v, signed=signed), (v, y), xytext=(4 if v >= 0 else -4, 0),
                     textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=8)
-    ax.set_yticks(ys, labels)
-    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.margins(x=0.2)
-    return figure(_png(fig), alt=alt, caption=caption)
+    return _finish_hbars(fig, ax, ys, labels, unit, margin=0.2, alt=alt, caption=caption)
 
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, alt: str,

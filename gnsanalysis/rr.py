@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .config import load_config
-from .errors import ParameterError, ParseError, Location
+from .errors import ParseError, Location
 from .numbers import NumberFormatError, decimals_of, parse_number, is_no_value  # noqa: F401
 
 ID_COLUMNS = ["line", "label", "kind", "note"]
@@ -253,7 +253,6 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
     from . import rr_formats as F
     from .rr_grouping import Pending, resolve
-    from .rr_infer import positional_rules
 
     header = parsed.header
     value_columns = header.value_columns
@@ -418,7 +417,7 @@ def _too_few(row, slots, source, parsed) -> None:
 
 def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
     """Row-local column rules, positional sum rules and amount columns for the evidence step."""
-    from .rr_infer import _DIFF_NAME, positional_rules
+    from .rr_infer import positional_rules
 
     col_rules, sum_rules = [], []
     if layout:

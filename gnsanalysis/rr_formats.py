@@ -838,9 +838,6 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         return maybe_cache[0]
 
     if len(only):
-        seen = np.zeros(len(uniques), dtype=bool)
-        seen[codes[only]] = True
-        in_only = np.flatnonzero(seen)  # the distinct labels of these rows, sorted
         maybe_u = label_maybe()
         noise = only[maybe_u[codes[only]]]
         noise = noise[[is_noise(label_at(i)) for i in noise]] if len(noise) else noise

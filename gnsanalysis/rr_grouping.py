@@ -23,7 +23,6 @@ import re
 
 import numpy as np
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .errors import AmbiguousParseError, Location
 from .numbers import decimals_of, parse_number

@@ -145,7 +145,7 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     total = float(frame["Avvikelse"].sum())
     table_dev = an.value(ye.table, an.final_row(ye.table), DEV)
     u = ye.unit
-    sentences = [f"Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
+    sentences = ["Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
                  + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in frame.itertuples()])
                  + "."]
     if abs(total - table_dev) < 0.5:

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from gnsanalysis import config, interim, runner
+from gnsanalysis import config, runner
 
 pytestmark = pytest.mark.notebook
 

@@ -1,7 +1,5 @@
 """The report runner: parameter checks before papermill, failures without loss."""
 
-import json
-from pathlib import Path
 
 import nbformat
 import pytest

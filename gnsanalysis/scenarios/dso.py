@@ -205,8 +205,8 @@ def dso_options(participants=None, *, key: str = "equal",
     options = pd.DataFrame(rows)
     options.attrs["labels"] = OPTION_LABELS
     notes.append(
-        f"Kompetensutvecklingen är en budgetram för 2019 (engångsbelopp) och fördelas här på "
-        f"nämndens samtliga nio parter i lika delar; övriga alternativ är kostnader per år."
+        "Kompetensutvecklingen är en budgetram för 2019 (engångsbelopp) och fördelas här på "
+        "nämndens samtliga nio parter i lika delar; övriga alternativ är kostnader per år."
     )
     notes.append(
         f"Timmar per år för anställningen ({number(hours_per_fte)} produktiva timmar) är en "

@@ -155,7 +155,6 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
     if not full:
         return out
-    from .discovery import discovery_rules
     from .dso import dso_options
     from .montecarlo import run_montecarlo
     from .redundancy import site_distances

@@ -21,7 +21,7 @@ import pandas as pd
 from ..allocation import key_weights
 from ..errors import ParameterError
 from .api import (
-    METRIC_LABELS, ScenarioResult, _halls, context, evaluate, resolve_coalition,
+    METRIC_LABELS, ScenarioResult, _halls, evaluate, resolve_coalition,
     resolve_params, resolve_sites,
 )
 from .assumptions import Assumptions, load_assumptions, sample
@@ -140,7 +140,6 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
     seed = int(assumptions.settings.get("default_seed", 0)) if seed is None else int(seed)
     draws = sample(assumptions, n, seed, distribution)
     parties, _ = resolve_coalition(coalition, assumptions)
-    ctx = context(assumptions)
     usage = {d.party.name: d.servers for d in assumptions.demand}
     _, weights, _meta = key_weights(key, [p.name for p in parties], assumptions.registry,
                                     usage={p.name: usage[p.name] for p in parties})

@@ -17,7 +17,6 @@ import pandas as pd
 from .. import charts, config, fmt, html
 from ..datasets import datasets
 from .explore import explore
-from .model import SCENARIO_CODES
 
 MNKR = 1_000_000
 
@@ -108,7 +107,6 @@ def it_summary(rep: ItReport) -> list[str]:
                    + "; ".join(f"{r.title}: {r.explanation}" for r in infeasible.itertuples()) + ".")
     if "guess_dependence" in rep.result:
         out.append(rep.result["guess_dependence"]["text"])
-    risk_share = best["risk"] / best["cost"] if best["cost"] else 0
     if rep.result["state"]["include_outage_risk"] and "S1" in mc.index:
         out.append("Summorna innehåller en uppskattad förväntad kostnad för avbrott (avbrottstimmar × kostnad per "
                    f"timme). För nuläget är den {mnkr(s0['risk'])} av {mnkr(s0['cost'])} över fem år; "
