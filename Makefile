@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: reports test bench clean browser
+.PHONY: reports test bench clean browser notebooks lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The notebooks' source of truth is notebooks/*.py (jupytext py:percent); this refreshes the .ipynb.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

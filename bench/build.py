@@ -44,7 +44,7 @@ def floor_seconds(n: int, tmp: Path) -> float:
 def build_seconds(tmp: Path) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c",
-                    "import sys; from gnsanalysis.build import build_all; sys.exit(build_all(reports_dir=sys.argv[1]))",
+                    "import sys; from gnsanalysis.publish.build import build_all; sys.exit(build_all(reports_dir=sys.argv[1]))",
                     str(tmp)], check=True, capture_output=True)
     return time.perf_counter() - started
 
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.build")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv if argv is not None else [])
-    from gnsanalysis.build import default_runs
+    from gnsanalysis.publish.build import default_runs
 
     n = len(default_runs())
     floors, builds = [], []

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from gnsanalysis import config
+from gnsanalysis import paths
 
 settings.register_profile("ci", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-REAL_RR = config.RAW_DIR / "gns-rr-2018-12.txt"
+REAL_RR = paths.RAW_DIR / "gns-rr-2018-12.txt"
 
 
 @pytest.fixture
@@ -38,14 +38,14 @@ def tmp_project(tmp_path, monkeypatch):
 
     root = tmp_path / "project"
     (root / "data").mkdir(parents=True)
-    shutil.copytree(config.RAW_DIR, root / "data" / "raw")
+    shutil.copytree(paths.RAW_DIR, root / "data" / "raw")
     (root / "data" / "processed").mkdir()
     (root / "reports").mkdir()
-    (root / "notebooks").symlink_to(config.NOTEBOOKS_DIR)
+    (root / "notebooks").symlink_to(paths.NOTEBOOKS_DIR)
     for name, rel in [("PROJECT_ROOT", ""), ("DATA_DIR", "data"), ("RAW_DIR", "data/raw"),
                       ("PROCESSED_DIR", "data/processed"), ("REPORTS_DIR", "reports"),
                       ("NOTEBOOKS_DIR", "notebooks")]:
-        monkeypatch.setattr(config, name, root / rel if rel else root)
+        monkeypatch.setattr(paths, name, root / rel if rel else root)
     monkeypatch.setenv("GNS_PROJECT_ROOT", str(root))
     return root
 
@@ -54,7 +54,7 @@ def _raw_hashes() -> dict[str, str]:
     import hashlib
 
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(config.RAW_DIR.iterdir()) if p.is_file()}
+            for p in sorted(paths.RAW_DIR.iterdir()) if p.is_file()}
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ def built_reports(tmp_path_factory):
 
     Returns (reports_dir, raw hashes before the build).
     """
-    from gnsanalysis.build import build_all
+    from gnsanalysis.publish.build import build_all
 
     before = _raw_hashes()
     out = tmp_path_factory.mktemp("built-reports")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gnsanalysis.allocation import (
+from gnsanalysis.parties.allocation import (
     allocate,
     allocate_by_key,
     compare_keys,
@@ -19,7 +19,7 @@ from gnsanalysis.allocation import (
     parse_key,
 )
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties import Registry, load_registry
+from gnsanalysis.parties.registry import Registry, load_registry
 
 NINE = [p.name for p in load_registry().parties]
 

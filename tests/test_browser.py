@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gnsanalysis import config
+from gnsanalysis import paths
 
 pytestmark = pytest.mark.notebook
 
@@ -39,7 +39,7 @@ def browser():
 
 def test_reports_render_cleanly_in_chromium(built_reports, browser):
     folder, _ = built_reports
-    shots = config.REPORTS_DIR / "screenshots"
+    shots = paths.REPORTS_DIR / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     pages = sorted(folder.glob("*.html"))
     assert pages

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from gnsanalysis.claims import (
+from gnsanalysis.documents.claims import (
     Claim,
     check_claim,
     check_claims,
@@ -17,7 +17,7 @@ from gnsanalysis.claims import (
     load_claims,
 )
 from gnsanalysis.errors import ConfigError, ParameterError
-from gnsanalysis.pricing import load_pricelist, price, price_hours
+from gnsanalysis.documents.pricing import load_pricelist, price, price_hours
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from gnsanalysis import config, runner
+from gnsanalysis import paths
+from gnsanalysis.publish import runner
 
 pytestmark = pytest.mark.notebook
 
@@ -91,21 +92,21 @@ def _project(tmp_path, monkeypatch, files, status=None):
     raw = root / "data" / "raw"
     raw.mkdir(parents=True)
     for name in files:
-        shutil.copy(config.RAW_DIR / name, raw / name)
-        meta = (config.RAW_DIR / name.replace(".txt", ".meta.yaml")).read_text(encoding="utf-8")
+        shutil.copy(paths.RAW_DIR / name, raw / name)
+        meta = (paths.RAW_DIR / name.replace(".txt", ".meta.yaml")).read_text(encoding="utf-8")
         if status:
             meta = meta.replace("data_status: example", f"data_status: {status}")
         (raw / name.replace(".txt", ".meta.yaml")).write_text(meta, encoding="utf-8")
-    text = (config.RAW_DIR / "gns-rr-2019-04.txt").read_text(encoding="utf-8").replace("Period 2019-04", "Period 2019-08")
+    text = (paths.RAW_DIR / "gns-rr-2019-04.txt").read_text(encoding="utf-8").replace("Period 2019-04", "Period 2019-08")
     (raw / "RR export GNS 2019-08 (ekonomisystemet).txt").write_text(text, encoding="utf-8")
     (raw / "aug2019.meta.yaml").write_text(
         'file: "RR export GNS 2019-08 (ekonomisystemet).txt"\nkind: rr\ndata_status: real\nperiod: "2019-08"\n'
         'unit: tkr\nsource_document: "Export from the accounting system"\n', encoding="utf-8")
     monkeypatch.setenv("GNS_PROJECT_ROOT", str(root))  # restored after the test (the runner sets it)
-    monkeypatch.setattr(config, "PROJECT_ROOT", root)
-    monkeypatch.setattr(config, "DATA_DIR", root / "data")  # the runner looks for the input before the kernel
-    monkeypatch.setattr(config, "RAW_DIR", raw)
-    monkeypatch.setattr(config, "PROCESSED_DIR", root / "data" / "processed")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", root)
+    monkeypatch.setattr(paths, "DATA_DIR", root / "data")  # the runner looks for the input before the kernel
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    monkeypatch.setattr(paths, "PROCESSED_DIR", root / "data" / "processed")
     return root
 
 

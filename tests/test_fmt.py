@@ -5,7 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from gnsanalysis import fmt
+from gnsanalysis.swedish import format as fmt
 
 NB = "\u00a0"
 M = "\u2212"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnsanalysis import fmt
-from gnsanalysis import forecast as fc
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.reports import forecast as fc
 from gnsanalysis.errors import ParameterError
 
 

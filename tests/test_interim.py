@@ -9,14 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gnsanalysis import analysis as an
-from gnsanalysis import config, datasets, interim, runner
-from gnsanalysis import forecast as fc
-from gnsanalysis.checks import check_table
+from gnsanalysis.reports import common as an
+from gnsanalysis import paths
+from gnsanalysis import inputs as datasets
+from gnsanalysis.reports import interim
+from gnsanalysis.publish import runner
+from gnsanalysis.reports import forecast as fc
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import DataNotFoundError, ParameterError
-from gnsanalysis.rr import parse_rr_text, read_rr
+from gnsanalysis.rr.table import parse_rr_text, read_rr
 
-RAW = config.RAW_DIR
+RAW = paths.RAW_DIR
 
 
 # --------------------------------------------------------------------------- periods

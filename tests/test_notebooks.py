@@ -9,9 +9,10 @@ import nbformat
 import papermill
 import pytest
 
-from gnsanalysis import config, runner
+from gnsanalysis import paths
+from gnsanalysis.publish import runner
 
-NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -54,7 +55,7 @@ def test_parameters_cell_is_annotated_literals_with_comments(path, caplog):
 
 def test_every_registered_report_has_its_notebook():
     for name, spec in runner.registry().items():
-        assert (config.NOTEBOOKS_DIR / spec["notebook"]).is_file(), name
+        assert (paths.NOTEBOOKS_DIR / spec["notebook"]).is_file(), name
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
     assert "Utfallet mot budget är +13\u00a0tkr" in html  # number and unit kept on one line
     assert "1\u00a0169" in html and "\u221288" in html
     assert "Om underlaget" in html and "gnsanalysis" in html
-    sha = config.RAW_DIR.joinpath("gns-rr-2018-12.txt").read_bytes()
+    sha = paths.RAW_DIR.joinpath("gns-rr-2018-12.txt").read_bytes()
     import hashlib
 
     assert hashlib.sha256(sha).hexdigest() in html
@@ -91,6 +92,6 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
 
 @pytest.mark.notebook
 def test_arsbokslut_writes_processed_table(arsbokslut_html):
-    processed = config.PROCESSED_DIR / "rr-2018-12.csv"
+    processed = paths.PROCESSED_DIR / "rr-2018-12.csv"
     assert processed.is_file()
     assert processed.read_text(encoding="utf-8").startswith("line,label,kind,note,Ack utfall")

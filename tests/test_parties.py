@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gnsanalysis.errors import ConfigError, ParameterError
-from gnsanalysis.parties import Registry, load_registry, normalize_name, resolve
+from gnsanalysis.parties.registry import Registry, load_registry, normalize_name, resolve
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from gnsanalysis.cli import main
-from gnsanalysis.config import RAW_DIR
+from gnsanalysis.paths import RAW_DIR
 
 RAW = str(RAW_DIR / "intressentanalys-2019.txt")
 

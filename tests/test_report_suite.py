@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from gnsanalysis import build, charts, config, runner
+from gnsanalysis.publish import build
+from gnsanalysis.render import charts
+from gnsanalysis import paths
+from gnsanalysis.publish import runner
 from gnsanalysis.errors import UnsafeContentError
-from gnsanalysis.privacy import scan_html
+from gnsanalysis.publish.privacy import scan_html
 
 from conftest import _raw_hashes
 
@@ -140,7 +143,7 @@ def test_colours_keep_contrast():
     # chart colours against white: WCAG 1.4.11 non-text contrast ≥ 3:1 (we require text level 4.5:1)
     for colour in (charts.BLUE, charts.GOOD, charts.BAD, charts.NEUTRAL):
         assert _contrast(colour, "#ffffff") >= 4.5, colour
-    css = (config.TEMPLATES_DIR / "gns" / "board.css").read_text(encoding="utf-8")
+    css = (paths.TEMPLATES_DIR / "gns" / "board.css").read_text(encoding="utf-8")
     for name in ("gns-ink", "gns-muted", "gns-accent", "gns-bad", "gns-good"):
         colour = re.search(rf"--{name}:\s*(#[0-9a-fA-F]{{6}})", css).group(1)
         assert _contrast(colour, "#ffffff") >= 4.5, name
@@ -186,8 +189,8 @@ def test_markup_in_input_labels_is_escaped(tmp_project):
 
 def test_file_parameters_cannot_leave_the_data_folders():
     from gnsanalysis.errors import ParameterError, UnsafeContentError
-    from gnsanalysis.params import data_file
-    from gnsanalysis.datasets import safe_raw_path
+    from gnsanalysis.publish.params import data_file
+    from gnsanalysis.inputs import safe_raw_path
 
     assert data_file("gns-rr-2018-12.txt") == "gns-rr-2018-12.txt"
     for bad in ("../../etc/passwd", "/etc/passwd", "../raw/../../pyproject.toml"):

@@ -15,13 +15,13 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from gnsanalysis.checks import check_report, check_table, sort_findings
+from gnsanalysis.rr.checks import check_report, check_table, sort_findings
 from gnsanalysis.cli import main
-from gnsanalysis.config import load_config
+from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ParseError
-from gnsanalysis.rr import _decode, decode_text, normalise_label, read_rr
-from gnsanalysis.rr_formats import maybe_matching, re2_superset
-from gnsanalysis.rr_infer import positional_rules, rule_arrays
+from gnsanalysis.rr.table import _decode, decode_text, normalise_label, read_rr
+from gnsanalysis.rr.formats import maybe_matching, re2_superset
+from gnsanalysis.rr.hierarchy import positional_rules, rule_arrays
 
 GNS_HEADER = "RR;Ack utfall;Ack budget;Bud-Utf Diff"
 
@@ -157,8 +157,8 @@ _ALPHABET = list("abcsumtalrevkdnoiSUMTAÅÄÖåäöéü :-.,()/0123456789") + [
     "ſ", "K", "İ", "ı", "ß", "\t", "\u00a0", "\u2013", "Σ", "ς", "\u0663"]
 _WORDS = ["summa", "Summa", "SUMMA", "Sida 3 av 12", "resultat", "ÅRETS RESULTAT", "varav", "DÄRAV",
           "s:a", "totalt", "cookie", "verksamhetens nettokostnad", "- 12 -", "(3/12)"]
-_PATTERNS = [p for rule in load_config("rr_layouts.yaml")["kinds"] for p in rule["patterns"]] + \
-    load_config("rr_layouts.yaml")["noise"] + [r"\bK\w+", r"[^a-z]", r"\W", r"x(?=y)", r"^\s*$", r"[à-ÿ]",
+_PATTERNS = [p for rule in load_resource("rr_layouts.yaml")["kinds"] for p in rule["patterns"]] + \
+    load_resource("rr_layouts.yaml")["noise"] + [r"\bK\w+", r"[^a-z]", r"\W", r"x(?=y)", r"^\s*$", r"[à-ÿ]",
                                                r"ı", r"\d\d", r"^.{3}$", r"(?-i:Summa)", r"(?:ab)+?c"]
 
 labels = st.lists(st.one_of(st.sampled_from(_WORDS), st.text(st.sampled_from(_ALPHABET), max_size=6)),
@@ -236,7 +236,7 @@ def test_sums_by_block_shape_equal_the_sums_by_rule(seed):
     """Rules of a block shape repeated many times (an export: one block per nämnd and month)
     are built and summed on a 3-D view; the rules and every sum and count must be the ones the
     row-by-row builder and the per-rule bincount give, also with missing or infinite figures."""
-    from gnsanalysis.rr_infer import _part_sums, _shape_sums
+    from gnsanalysis.rr.hierarchy import _part_sums, _shape_sums
 
     rng = random.Random(seed)
     shape = [rng.choice(["item", "item", "subtotal", "total", "part_of"]) for _ in range(rng.randint(1, 7))]
@@ -288,7 +288,7 @@ def test_kinds_of_a_changed_kind_column_are_read_again(tmp_path):
 
 
 def test_decimals_of_floats_do_not_depend_on_the_memory_order():
-    from gnsanalysis.rr_formats import _decimals_of_floats
+    from gnsanalysis.rr.formats import _decimals_of_floats
 
     rng = np.random.default_rng(3)
     vals = np.round(rng.uniform(-1e5, 1e5, size=(500, 4)), rng.integers(0, 4, size=(500, 4)).max())
@@ -301,7 +301,7 @@ def test_decimals_of_floats_do_not_depend_on_the_memory_order():
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10**6))
 def test_difference_check_equals_the_formula_as_written(seed):
-    from gnsanalysis.checks import _difference_bad
+    from gnsanalysis.rr.checks import _difference_bad
 
     rng = np.random.default_rng(seed)
     n = 200

@@ -16,13 +16,13 @@ import numpy as np
 import openpyxl
 import pytest
 
-from gnsanalysis import config
-from gnsanalysis.checks import check_table
+from gnsanalysis import paths
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import AmbiguousParseError, ParameterError, ParseError
-from gnsanalysis.numbers import parse_number
-from gnsanalysis.rr import read_rr, to_json_dict, to_tidy_csv
+from gnsanalysis.swedish.numbers import parse_number
+from gnsanalysis.rr.table import read_rr, to_json_dict, to_tidy_csv
 
-REAL = config.RAW_DIR / "gns-rr-2018-12.txt"
+REAL = paths.RAW_DIR / "gns-rr-2018-12.txt"
 REAL_TEXT = REAL.read_text(encoding="utf-8")
 REAL_ROWS = [l.split("\t") for l in REAL_TEXT.split("\n") if "\t" in l]
 HEADER, BODY = REAL_ROWS[0], REAL_ROWS[1:]

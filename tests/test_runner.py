@@ -4,7 +4,8 @@
 import nbformat
 import pytest
 
-from gnsanalysis import config, runner
+from gnsanalysis import paths
+from gnsanalysis.publish import runner
 from gnsanalysis.errors import ParameterError, ReportError
 
 
@@ -53,7 +54,7 @@ def broken_report(tmp_path, monkeypatch):
     nb.cells = [params, nbformat.v4.new_code_cell("raise RuntimeError('avsiktligt fel')")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (tmp_path / "broken.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
-    monkeypatch.setattr(config, "NOTEBOOKS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     reg = {"broken": {"notebook": "broken.ipynb", "title": "Trasig", "output": "broken-{year}"}}
     monkeypatch.setattr(runner, "registry", lambda: reg)
     return tmp_path

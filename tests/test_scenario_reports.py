@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from gnsanalysis import runner
+from gnsanalysis.publish import runner
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.scenarios import save_params_yaml
 from gnsanalysis.scenarios.explore import DEFAULT_STATE

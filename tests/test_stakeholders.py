@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnsanalysis.config import RAW_DIR
+from gnsanalysis.paths import RAW_DIR
 from gnsanalysis.errors import ParseError
-from gnsanalysis.stakeholders import check_matrix, parse_matrix, parse_matrix_text, plain_text
+from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix, parse_matrix_text, plain_text
 
 RAW = RAW_DIR / "intressentanalys-2019.txt"
 HEADER = "Part i nämnden\tSöker plats\tErbjuder plats\tKommentarer\n"
@@ -128,7 +128,7 @@ def test_checks_unknown_and_duplicate():
 
 
 def test_complete_matrix_is_clean():
-    from gnsanalysis.parties import load_registry
+    from gnsanalysis.parties.registry import load_registry
 
     lines = "".join(f"{p.short}\tx\t\t\n" for p in load_registry().parties)
     assert check_matrix(parse_matrix_text(HEADER + lines)) == []
@@ -235,7 +235,7 @@ _comment = st.text(
 @given(st.lists(st.tuples(st.booleans(), st.booleans(), _comment), min_size=1, max_size=9),
        st.sampled_from(["x", "X", "ja", "✓"]))
 def test_property_tsv_roundtrip(rows, mark):
-    from gnsanalysis.parties import load_registry
+    from gnsanalysis.parties.registry import load_registry
 
     shorts = [p.short for p in load_registry().parties]
     text = HEADER + "".join(

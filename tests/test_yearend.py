@@ -2,8 +2,8 @@
 
 import pytest
 
-from gnsanalysis import analysis as an
-from gnsanalysis import yearend
+from gnsanalysis.reports import common as an
+from gnsanalysis.reports import yearend
 
 NB = "\u00a0"
 M = "\u2212"

@@ -22,20 +22,20 @@ Explorer
     load_params_yaml(path) -> dict; widgets.build_explorer() (ipywidgets)
 """
 
-from .api import (
+from gnsanalysis.scenarios.api import (
     COMPARE_LABELS, METRIC_LABELS, PARTY_LABELS, SHAPLEY_LABELS, ScenarioResult,
     allocation_keys, coalition_costs, compare_scenarios, evaluate, party_costs, shapley,
     shapley_values, standalone_check,
 )
-from .assumptions import Assumptions, Parameter, guess_summary, load_assumptions, sample
-from .discovery import discovery_rules, fit_tree
-from .dso import DsoResult, dso_claims, dso_options
-from .explore import explore, load_params_yaml, save_params_yaml, validate_state
-from .feasibility import default_coalition, load_matrix, offered_sites
-from .model import COMPONENT_LABELS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT
-from .montecarlo import MonteCarloResult, metric_one_at_a_time, run_montecarlo
-from .redundancy import haversine_km, site_distances
-from .sensitivity import break_even, guess_dependence, tornado
+from gnsanalysis.scenarios.assumptions import Assumptions, Parameter, guess_summary, load_assumptions, sample
+from gnsanalysis.scenarios.discovery import discovery_rules, fit_tree
+from gnsanalysis.scenarios.dso import DsoResult, dso_claims, dso_options
+from gnsanalysis.scenarios.explore import explore, load_params_yaml, save_params_yaml, validate_state
+from gnsanalysis.scenarios.feasibility import default_coalition, load_matrix, offered_sites
+from gnsanalysis.scenarios.model import COMPONENT_LABELS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT
+from gnsanalysis.scenarios.montecarlo import MonteCarloResult, metric_one_at_a_time, run_montecarlo
+from gnsanalysis.scenarios.redundancy import haversine_km, site_distances
+from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
 
 __all__ = [
     "COMPARE_LABELS", "COMPONENT_LABELS", "METRIC_LABELS", "PARTY_LABELS", "SCENARIO_CODES",

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
-from ..errors import ParameterError
-from ..fmt import join_list
-from ..parties import Party
+from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.format import join_list
+from gnsanalysis.parties.registry import Party
 from . import feasibility as feas
-from .assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
-from .model import (
+from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
+from gnsanalysis.scenarios.model import (
     COMPONENT_LABELS, COMPONENTS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT, Context, Hall,
     compute, joint_cash, party_cash, totals,
 )
@@ -206,7 +206,7 @@ class ScenarioResult:
         """Direct (own) cost per party (..., P) under ``metric``."""
         self._require()
         if metric == "npv":
-            from .model import discount
+            from gnsanalysis.scenarios.model import discount
             return discount(party_cash(self.direct, self.cash, self.ctx),
                             np.asarray(self.params["discount_rate"], float)[..., None])
         comps = _metric_components(metric, self.ctx)
@@ -216,7 +216,7 @@ class ScenarioResult:
         """Shared (joint) cost (...) under ``metric``."""
         self._require()
         if metric == "npv":
-            from .model import discount
+            from gnsanalysis.scenarios.model import discount
             return discount(joint_cash(self.joint, self.cash, self.ctx), self.params["discount_rate"])
         comps = _metric_components(metric, self.ctx)
         return sum(self.joint[c] for c in comps).sum(axis=-1)
@@ -381,7 +381,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     """Each coalition member's cost of a scenario under each allocation key.
 
     A party pays its own (direct) costs plus its share of the joint costs (hall, power in the
-    hall, hall staff, migration, procurement), split with :func:`gnsanalysis.allocation.allocate_by_key`
+    hall, hall staff, migration, procurement), split with :func:`gnsanalysis.parties.allocation.allocate_by_key`
     in whole kronor so that the shares sum exactly to the joint total. ``usage`` = servers.
     Columns: scenario, code, party, short, key, key_label, direct, joint_share, total,
     standalone (the party alone in S0), difference (total − standalone), pays_more.
@@ -432,7 +432,7 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
     in ``message``."""
     df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
                      assumptions=assumptions)
-    from ..fmt import kr
+    from gnsanalysis.swedish.format import kr
 
     flagged = df[df["pays_more"]].copy()
     flagged["message"] = [

@@ -1,6 +1,6 @@
 """The assumptions of the IT-serverdrift model: parameters with ranges, example demand, sites.
 
-Everything is read from ``gnsanalysis/config/it_assumptions.yaml``. A *parameter set* (the
+Everything is read from ``gnsanalysis/resources/it_assumptions.yaml``. A *parameter set* (the
 thing the model evaluates) is a plain ``dict[str, float | numpy.ndarray]``: scalars for one
 evaluation, equal-length 1-D arrays for a batch (Monte Carlo draws, tornado variations). The
 same model function accepts both.
@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..config import CONFIG_DIR, load_config
-from ..errors import ConfigError, ParameterError
-from ..parties import Party, Registry, load_registry
+from gnsanalysis.io import load_resource
+from gnsanalysis.paths import RESOURCES_DIR
+from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.parties.registry import Party, Registry, load_registry
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
 
@@ -301,7 +302,7 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
 
 @cache
 def _default() -> Assumptions:
-    return _parse(load_config(ASSUMPTIONS_FILE), load_registry(), ASSUMPTIONS_FILE)
+    return _parse(load_resource(ASSUMPTIONS_FILE), load_registry(), ASSUMPTIONS_FILE)
 
 
 def load_assumptions(path: str | Path | None = None, registry: Registry | None = None
@@ -310,7 +311,7 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
     if path is None and registry is None:
         return _default()
     if path is None:
-        path = CONFIG_DIR / ASSUMPTIONS_FILE
+        path = RESOURCES_DIR / ASSUMPTIONS_FILE
     path = Path(path)
     try:
         with path.open(encoding="utf-8") as fh:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from ..fmt import number, percent
-from .assumptions import Assumptions, load_assumptions
-from .model import SCENARIO_SHORT
-from .montecarlo import MonteCarloResult
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.format import number, percent
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.model import SCENARIO_SHORT
+from gnsanalysis.scenarios.montecarlo import MonteCarloResult
 
 RULE_LABELS = {
     "rule": "Regel", "coverage": "Andel av simuleringarna", "density": "Andel där hallen inte är billigast",

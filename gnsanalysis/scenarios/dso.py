@@ -8,7 +8,7 @@ budget of 150 000 kr for all parties in 2019, which the nämnd decided.
 
 Which six parties were positive is not named in the seed: ``participants`` is a parameter and
 defaults to the six parties that seek or offer space in the IT stakeholder matrix, labelled
-as an assumption. The stated figures are re-checked through :mod:`gnsanalysis.claims`.
+as an assumption. The stated figures are re-checked through :mod:`gnsanalysis.documents.claims`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from fractions import Fraction
 
 import pandas as pd
 
-from ..allocation import allocate_by_key
-from ..claims import check_claims
-from ..errors import ParameterError
-from ..fmt import join_list, kr, number
-from ..parties import Party, load_registry
-from .assumptions import load_assumptions
-from .feasibility import default_coalition
+from gnsanalysis.parties.allocation import allocate_by_key
+from gnsanalysis.documents.claims import check_claims
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.format import join_list, kr, number
+from gnsanalysis.parties.registry import Party, load_registry
+from gnsanalysis.scenarios.assumptions import load_assumptions
+from gnsanalysis.scenarios.feasibility import default_coalition
 
 SOURCE = ("Tjänsteskrivelse och beslutsunderlag Gemensamt dataskyddsombud FAS 2 (GNS/11/2018), "
           "2019-02-01, med offerter från JP Infonet AB")
@@ -223,7 +223,7 @@ def dso_options(participants=None, *, key: str = "equal",
 
 
 def dso_claims() -> pd.DataFrame:
-    """The DSO figures the documents state, recomputed (via :mod:`gnsanalysis.claims`), plus
+    """The DSO figures the documents state, recomputed (via :mod:`gnsanalysis.documents.claims`), plus
     the implied on-cost of the employment figure."""
     results = {r.claim.id: r for r in check_claims()}
     rows = []

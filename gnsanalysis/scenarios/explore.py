@@ -20,11 +20,11 @@ from pathlib import Path
 
 import yaml
 
-from ..allocation import parse_key
-from ..errors import ParameterError
-from .api import compare_scenarios, party_costs, shapley, standalone_check
-from .assumptions import guess_summary, load_assumptions
-from .model import SCENARIO_CODES
+from gnsanalysis.parties.allocation import parse_key
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley, standalone_check
+from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
+from gnsanalysis.scenarios.model import SCENARIO_CODES
 
 STATE_KEYS = {
     "coalition": "Deltagande parter (lista med namn; tom = parterna som markerat intresse)",
@@ -155,10 +155,10 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
     if not full:
         return out
-    from .dso import dso_options
-    from .montecarlo import run_montecarlo
-    from .redundancy import site_distances
-    from .sensitivity import break_even, tornado
+    from gnsanalysis.scenarios.dso import dso_options
+    from gnsanalysis.scenarios.montecarlo import run_montecarlo
+    from gnsanalysis.scenarios.redundancy import site_distances
+    from gnsanalysis.scenarios.sensitivity import break_even, tornado
 
     feasible = [c for c in SCENARIO_CODES if cmp.attrs["results"][c].feasible]
     s1 = cmp.attrs["results"]["S1"]
@@ -174,12 +174,12 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     if s1.feasible:
         out["tornado"] = tornado("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
                                  assumptions=a)
-        from .sensitivity import guess_dependence
+        from gnsanalysis.scenarios.sensitivity import guess_dependence
 
         out["guess_dependence"] = guess_dependence(out["tornado"], a)
         out["break_even"] = break_even("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
                                        assumptions=a)
-        from .discovery import discovery_rules as _rules
+        from gnsanalysis.scenarios.discovery import discovery_rules as _rules
 
         out["rules"] = _rules(mc, "S1", assumptions=a)
     out["distances"] = site_distances(a)

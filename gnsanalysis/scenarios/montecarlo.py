@@ -7,7 +7,7 @@ by one through the same function (for the equality test and the benchmark).
 Sites for S1/S2 are fixed before drawing (the cheapest feasible choice at the most likely
 values, or the ones given), so every draw compares the same physical alternatives.
 Per-party figures split the joint cost in proportion to the allocation key's exact weights
-(floats; the whole-krona split of :mod:`gnsanalysis.allocation` is used in the tables).
+(floats; the whole-krona split of :mod:`gnsanalysis.parties.allocation` is used in the tables).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..allocation import key_weights
-from ..errors import ParameterError
-from .api import (
+from gnsanalysis.parties.allocation import key_weights
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.scenarios.api import (
     METRIC_LABELS, ScenarioResult, _halls, evaluate, resolve_coalition,
     resolve_params, resolve_sites,
 )
-from .assumptions import Assumptions, load_assumptions, sample
-from .model import SCENARIO_CODES, SCENARIO_SHORT, compute, discount, joint_cash, party_cash
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
+from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute, discount, joint_cash, party_cash
 
 SUMMARY_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "p10": "P10", "p50": "P50 (median)",
@@ -46,7 +46,7 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
         direct = discount(party_cash(d, c, ctx), rate[..., None])
         joint = discount(joint_cash(j, c, ctx), rate)
     else:
-        from .api import _metric_components
+        from gnsanalysis.scenarios.api import _metric_components
 
         comps = _metric_components(metric, ctx)
         direct = sum(d[k] for k in comps).sum(axis=-1)

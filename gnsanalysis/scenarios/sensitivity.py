@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from ..errors import ParameterError
-from ..fmt import join_list, number
-from .api import METRIC_LABELS, evaluate, resolve_coalition
-from .assumptions import Assumptions, load_assumptions
-from .montecarlo import metric_batch
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.format import join_list, number
+from gnsanalysis.scenarios.api import METRIC_LABELS, evaluate, resolve_coalition
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.montecarlo import metric_batch
 
 TORNADO_LABELS = {
     "parameter": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg", "base": "Troligast",
@@ -121,7 +121,7 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
     base_value = float(diff(dict(diff.base)))
     for name in parameters:
         if name not in assumptions.parameters:
-            from .assumptions import unknown_parameter_message
+            from gnsanalysis.scenarios.assumptions import unknown_parameter_message
 
             raise ParameterError(unknown_parameter_message(name, assumptions.parameters))
         p = assumptions.parameters[name]

@@ -1,8 +1,8 @@
 """Board-report views for the IT-serverdrift and DSO reports (HTML fragments, charts, sentences).
 
 The notebooks call these with their parameters; every figure in a sentence comes from the
-model's results, every table and chart goes through :mod:`gnsanalysis.html` and
-:mod:`gnsanalysis.charts` (escaped text, Swedish numbers, alt texts).
+model's results, every table and chart goes through :mod:`gnsanalysis.render.html` and
+:mod:`gnsanalysis.render.charts` (escaped text, Swedish numbers, alt texts).
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import charts, config, fmt, html
-from ..datasets import datasets
-from .explore import explore
+from gnsanalysis.render import charts
+from gnsanalysis import paths
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.render import html
+from gnsanalysis.inputs import datasets
+from gnsanalysis.scenarios.explore import explore
 
 MNKR = 1_000_000
 
@@ -33,16 +36,16 @@ def inputs_it() -> list:
     """The files the IT report rests on, for the provenance footer."""
     matrix = [d for d in datasets("stakeholder_matrix")]
     return matrix + [
-        _input(config.CONFIG_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden",
-               "gnsanalysis/config/it_assumptions.yaml"),
-        _input(config.CONFIG_DIR / "parties.yaml", "partsregister", "gnsanalysis/config/parties.yaml"),
+        _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden",
+               "gnsanalysis/resources/it_assumptions.yaml"),
+        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", "gnsanalysis/resources/parties.yaml"),
     ]
 
 
 def inputs_dso() -> list:
     return [
-        _input(config.CONFIG_DIR / "claims.yaml", "siffror ur handlingarna", "gnsanalysis/config/claims.yaml"),
-        _input(config.CONFIG_DIR / "parties.yaml", "partsregister", "gnsanalysis/config/parties.yaml"),
+        _input(paths.RESOURCES_DIR / "claims.yaml", "siffror ur handlingarna", "gnsanalysis/resources/claims.yaml"),
+        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", "gnsanalysis/resources/parties.yaml"),
     ]
 
 
@@ -172,7 +175,7 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     res = rep.results.get(scenario)
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
-    from .model import COMPONENT_LABELS
+    from gnsanalysis.scenarios.model import COMPONENT_LABELS
 
     y = res.yearly()
     rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
@@ -320,7 +323,7 @@ def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
 
 
 def load_dso(participants):
-    from .dso import dso_options
+    from gnsanalysis.scenarios.dso import dso_options
 
     return dso_options(participants or None)
 

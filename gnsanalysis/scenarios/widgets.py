@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..fmt import number, tkr
-from .api import allocation_keys
-from .assumptions import load_assumptions
-from .explore import DEFAULT_STATE, explore, save_params_yaml, validate_state
-from .feasibility import default_coalition
+from gnsanalysis.swedish.format import number, tkr
+from gnsanalysis.scenarios.api import allocation_keys
+from gnsanalysis.scenarios.assumptions import load_assumptions
+from gnsanalysis.scenarios.explore import DEFAULT_STATE, explore, save_params_yaml, validate_state
+from gnsanalysis.scenarios.feasibility import default_coalition
 
 
 def _slider(widgets, p, value):
@@ -50,7 +50,7 @@ def _state_from(controls: dict) -> dict:
 
 
 def _render(result: dict) -> str:
-    """Small HTML summary (escaped through gnsanalysis.html when available)."""
+    """Small HTML summary (escaped through gnsanalysis.render.html when available)."""
     import html as _html
 
     cmp = result["compare"]
@@ -89,11 +89,11 @@ def build_explorer(overrides: Mapping | None = None, *,
     """
     import ipywidgets as widgets
 
-    from .. import config
+    from gnsanalysis import paths
 
     save_path = Path(save_path)
     if not save_path.is_absolute():
-        save_path = config.PROJECT_ROOT / save_path
+        save_path = paths.PROJECT_ROOT / save_path
 
     state = validate_state(overrides)
     a = load_assumptions()

@@ -1,0 +1,127 @@
+"""``gns matrix parse|check`` and ``gns allocate``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.parties.allocation import allocate_by_key
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix
+
+
+def register(sub) -> None:
+    matrix = sub.add_parser("matrix", help="läs och kontrollera intressentmatriser")
+    m_sub = matrix.add_subparsers(dest="matrix_command", metavar="KOMMANDO")
+    m_sub.required = True
+
+    parse = m_sub.add_parser("parse", help="skriv ut matrisen som CSV eller JSON")
+    parse.add_argument("file", type=Path, help="matrisfil (.txt/.tsv, .csv eller .xlsx)")
+    parse.add_argument("--format", choices=["csv", "json"], default="csv", help="utdataformat")
+    parse.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
+                       help="tvinga indataformat (annars från filändelsen)")
+    parse.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
+    parse.set_defaults(func=cmd_matrix_parse)
+
+    check = m_sub.add_parser("check", help="jämför matrisen med partsregistret")
+    check.add_argument("file", type=Path, help="matrisfil (.txt/.tsv, .csv eller .xlsx)")
+    check.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
+                       help="tvinga indataformat (annars från filändelsen)")
+    check.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
+    check.set_defaults(func=cmd_matrix_check)
+
+    alloc = sub.add_parser(
+        "allocate",
+        help="fördela ett belopp mellan parterna",
+        description="Fördelar ett belopp i hela kronor (eller öre) så att delarna summerar exakt "
+        "till totalen (största rest-metoden). Skriver CSV med kolumnerna party,share.",
+    )
+    alloc.add_argument("--total", required=True, help="belopp i kronor, t.ex. 914400 eller '840 236'")
+    alloc.add_argument(
+        "--key", required=True,
+        help="fördelningsnyckel: equal, population, budget, pupils, usage eller en blandning "
+        "som '1/3 equal + 2/3 population'",
+    )
+    alloc.add_argument("--parties", default=None,
+                       help="kommaseparerade parter (annars alla nio), t.ex. 'Krokom,Berg,Region JH'")
+    alloc.add_argument("--usage", default=None,
+                       help="för nyckeln usage: PART=MÄNGD,PART=MÄNGD …")
+    alloc.add_argument("--ore", action="store_true", help="fördela i hela öre (andelar i öre)")
+    alloc.set_defaults(func=cmd_allocate)
+
+
+def _read(args):
+    return parse_matrix(args.file, format=args.input_format, sheet=args.sheet)
+
+
+def cmd_matrix_parse(args) -> int:
+    matrix = _read(args)
+    frame = matrix.to_frame()
+    if args.format == "json":
+        json.dump(frame.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_matrix_check(args) -> int:
+    matrix = _read(args)
+    findings = check_matrix(matrix)
+    for finding in findings:
+        print(finding)
+    errors = [f for f in findings if f.is_error]
+    infos = len(findings) - len(errors)
+    name = matrix.source or str(args.file)
+    if errors:
+        print(f"{name}: {fmt.count_noun(len(errors), 'avvikelse', 'avvikelser')} mot partsregistret"
+              + (f" och {fmt.count_noun(infos, 'upplysning', 'upplysningar')}." if infos else "."), file=sys.stderr)
+        return 1
+    print(f"{name}: stämmer mot partsregistret ({len(matrix.rows)} rader"
+          + (f", {fmt.count_noun(infos, 'upplysning', 'upplysningar')})." if infos else ")."), file=sys.stderr)
+    return 0
+
+
+def _split_names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
+        raise ParameterError("--parties är tom. Ange parter som 'Krokom,Berg,Region JH'.")
+    if "" in names:
+        raise ParameterError(f"--parties innehåller ett tomt namn: {text!r}.")
+    return names
+
+
+def _usage(text: str | None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    out: dict[str, str] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ParameterError(
+                f"--usage: {item.strip()!r} har fel form. Förväntade PART=MÄNGD, t.ex. 'Krokom=3'."
+            )
+        out[name.strip()] = value.strip()
+    return out
+
+
+def cmd_allocate(args) -> int:
+    unit = "öre" if args.ore else "kr"
+    frame = allocate_by_key(args.total, args.key, _split_names(args.parties), unit=unit,
+                            usage=_usage(args.usage))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["party", "share"])
+    for party, share in zip(frame["party"], frame["share"], strict=True):
+        writer.writerow([party, int(share)])
+    if frame.attrs.get("example"):
+        print(
+            f"gns: Exempeldata: nyckeln {frame.attrs['key_label']!r} bygger på exempelvärden i "
+            "partsregistret, inte på verkliga siffror.",
+            file=sys.stderr,
+        )
+    return 0

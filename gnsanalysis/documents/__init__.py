@@ -1,0 +1,1 @@
+"""Figures stated in the committee's documents (claims, price list), recomputed."""

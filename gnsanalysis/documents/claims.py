@@ -1,0 +1,314 @@
+"""Source claims: figures a document states together with the inputs they come from.
+
+A claim records the stated figure, its inputs, the operation (product, sum, difference,
+quotient, share), the quote and the source (``gnsanalysis/resources/claims.yaml``).
+:func:`check_claims` recomputes every claim in exact arithmetic and returns a
+:class:`ClaimResult` per claim with a status:
+
+``ok``
+    the stated figure equals the computed one exactly;
+``rounding``
+    they differ, but the computed figure rounded half-up to the printed precision (the number
+    of decimals the document prints) equals the stated one;
+``approximate``
+    the document marks the figure as approximate ("ca.") and the gap is within the tolerance
+    recorded with the claim; the gap is always shown;
+``disagreement``
+    anything else. Reports show the stated figure, the computed one and the gap; the stated
+    figure is never silently replaced.
+
+Alternative readings (``interpretations``) are recomputed too and reported, e.g. that
+"457 200 kr per part" equals half the earlier *total*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.parties.allocation import largest_remainder, to_fraction
+from gnsanalysis.io import load_resource
+from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.swedish.numbers import decimals_of
+
+CLAIMS_FILE = "claims.yaml"
+OPERATIONS = ("product", "sum", "difference", "quotient", "share")
+STATUS_LABELS = {
+    "ok": "stämmer",
+    "rounding": "stämmer efter avrundning",
+    "approximate": "ungefärligt angivet",
+    "disagreement": "stämmer inte",
+}
+OPERATION_SIGNS = {"product": " × ", "sum": " + ", "difference": " − ", "quotient": " ÷ "}
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    value: Fraction
+    label: str = ""
+    unit: str | None = None
+    text: str | None = None  # as written in the claims file
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    label: str
+    operation: str
+    inputs: tuple[Fraction, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    operation: str
+    inputs: tuple[ClaimInput, ...]
+    stated: Fraction
+    unit: str | None = None
+    stated_label: str = ""
+    decimals: int = 0  # printed precision of the stated figure
+    approximate: bool = False
+    tolerance: Fraction | None = None
+    quote: str = ""
+    source: str = ""
+    note: str | None = None
+    result_label: str | None = None
+    interpretations: tuple[Interpretation, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    computed: Fraction
+    status: str  # ok | rounding | approximate | disagreement
+    interpretations: tuple[tuple[Interpretation, Fraction], ...] = ()
+    split: tuple[int, ...] | None = None  # share: exact split in whole units
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def stated(self) -> Fraction:
+        return self.claim.stated
+
+    @property
+    def difference(self) -> Fraction:
+        """Stated minus computed."""
+        return self.claim.stated - self.computed
+
+    @property
+    def agrees(self) -> bool:
+        return self.status != "disagreement"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def computation(self) -> str:
+        """``9 × 101 600 kr = 914 400 kr`` (Swedish formatting)."""
+        c = self.claim
+        values = [_num(i.value) for i in c.inputs]
+        if c.operation == "share":
+            expr = " × ".join(values[:-1]) + " ÷ " + values[-1]
+        else:
+            expr = OPERATION_SIGNS[c.operation].join(values)
+        return f"{expr} = {_amount(self.computed, c.unit, c.decimals + 2)}"
+
+    def message(self) -> str:
+        """One Swedish line: title, stated, computed, gap and status."""
+        c = self.claim
+        stated = ("ca. " if c.approximate else "") + _amount(c.stated, c.unit, c.decimals)
+        text = f"{c.title}: angivet {stated}"
+        if c.stated_label:
+            text += f" {c.stated_label}"
+        text += f"; beräknat {self.computation()}"
+        if c.result_label:
+            text += f" {c.result_label}"
+        comparable = not (c.result_label and c.stated_label and c.result_label != c.stated_label)
+        if self.status != "ok" and comparable:
+            text += f"; skillnad {_amount(self.difference, c.unit, c.decimals + 2, signed=True)}"
+        text += f" ({self.label})."
+        if not comparable and self.interpretations:
+            readings = "; ".join(f"{interp.label}: {_amount(value, c.unit, c.decimals + 2)}"
+                                 for interp, value in self.interpretations)
+            text += f" Underlaget anger inte för vilken period beloppet gäller. Möjliga läsningar: {readings}."
+        return text
+
+    def details(self) -> list[str]:
+        """Further Swedish lines: split, interpretations, note, quote and source."""
+        c = self.claim
+        lines = []
+        if self.split is not None:
+            counts: dict[int, int] = {}
+            for s in self.split:
+                counts[s] = counts.get(s, 0) + 1
+            parts = " + ".join(f"{n} × {_amount(v, c.unit)}" for v, n in sorted(counts.items()))
+            lines.append(f"Exakt fördelning i hela {c.unit or 'enheter'}: {parts} = "
+                         f"{_amount(sum(self.split), c.unit)}.")
+        for interp, value in self.interpretations:
+            match = " – stämmer med det angivna" if value == c.stated else ""
+            lines.append(f"Tolkning {interp.label}: {_amount(value, c.unit, c.decimals + 2)}{match}.")
+        if c.note:
+            lines.append(c.note)
+        lines.append(f"Citat: ”{c.quote}” Källa: {c.source}.")
+        return lines
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+def _to_decimal(value: Fraction, places: int = 6) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-places)
+    ) if value.denominator != 1 else Decimal(value.numerator)
+
+
+def _num(value: Fraction, max_decimals: int = 2, *, signed: bool = False) -> str:
+    """Exact when it fits in ``max_decimals`` decimals, otherwise rounded with '≈'."""
+    for d in range(max_decimals + 1):
+        if (value * 10**d).denominator == 1:
+            return fmt.number(_to_decimal(value), d, signed=signed)
+    return "≈" + fmt.number(_to_decimal(value), max_decimals, signed=signed)
+
+
+def _amount(value: Fraction, unit: str | None, max_decimals: int = 2, *, signed=False) -> str:
+    text = _num(value, max(max_decimals, 1) if value.denominator != 1 else 0, signed=signed)
+    return f"{text}{fmt.NBSP}{unit}" if unit else text
+
+
+def compute(operation: str, inputs: Sequence[Fraction]) -> Fraction:
+    """Apply one of :data:`OPERATIONS` to exact inputs."""
+    if operation not in OPERATIONS:
+        raise ConfigError(f"Okänd operation {operation!r}; kända: {', '.join(OPERATIONS)}.")
+    if not inputs:
+        raise ConfigError(f"Operationen {operation!r} saknar indata.")
+    if operation == "product":
+        out = Fraction(1)
+        for v in inputs:
+            out *= v
+        return out
+    if operation == "sum":
+        return sum(inputs, Fraction(0))
+    if operation == "difference":
+        return inputs[0] - sum(inputs[1:], Fraction(0))
+    if len(inputs) < 2 or inputs[-1] == 0:
+        raise ConfigError(f"Operationen {operation!r} kräver minst två indata och en nämnare ≠ 0.")
+    if operation == "quotient":
+        if len(inputs) != 2:
+            raise ConfigError("Operationen 'quotient' tar exakt två indata.")
+        return inputs[0] / inputs[1]
+    numerator = compute("product", inputs[:-1])  # share
+    return numerator / inputs[-1]
+
+
+def _status(claim: Claim, computed: Fraction) -> str:
+    if computed == claim.stated:
+        return "ok"
+    rounded = fmt.round_half_up(_to_decimal(computed, claim.decimals + 6), claim.decimals)
+    if Fraction(rounded) == claim.stated:
+        return "rounding"
+    if claim.approximate and claim.tolerance is not None:
+        if abs(claim.stated - computed) <= claim.tolerance:
+            return "approximate"
+    return "disagreement"
+
+
+def check_claim(claim: Claim) -> ClaimResult:
+    values = [i.value for i in claim.inputs]
+    computed = compute(claim.operation, values)
+    split = None
+    if claim.operation == "share":
+        parts = values[-1]
+        total = compute("product", values[:-1])
+        if parts.denominator == 1 and parts > 0 and total.denominator == 1:
+            split = tuple(largest_remainder(total.numerator, [Fraction(1)] * parts.numerator))
+    interps = tuple((i, compute(i.operation, list(i.inputs))) for i in claim.interpretations)
+    return ClaimResult(claim, computed, _status(claim, computed), interps, split)
+
+
+# ---------------------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------------------
+def _frac(value, where: str) -> Fraction:
+    try:
+        return to_fraction(value, what=where)
+    except ParameterError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
+    where = f"Påståendet {raw.get('id', '?')}{where}"
+    for key in ("id", "operation", "inputs", "stated"):
+        if key not in raw:
+            raise ConfigError(f"{where} saknar {key!r}.")
+    if raw["operation"] not in OPERATIONS:
+        raise ConfigError(
+            f"{where}: okänd operation {raw['operation']!r}; kända: {', '.join(OPERATIONS)}."
+        )
+    inputs = []
+    for item in raw["inputs"]:
+        if not isinstance(item, Mapping):
+            item = {"value": item}
+        inputs.append(ClaimInput(_frac(item["value"], f"{where}: indata"), str(item.get("label", "")),
+                                 item.get("unit"), str(item["value"])))
+    stated = raw["stated"] if isinstance(raw["stated"], Mapping) else {"value": raw["stated"]}
+    text = str(stated["value"])
+    decimals = stated.get("decimals")
+    if decimals is None:
+        decimals = decimals_of(text) if isinstance(stated["value"], str) else 0
+    interps = []
+    for item in raw.get("interpretations") or []:
+        if item.get("operation") not in OPERATIONS:
+            raise ConfigError(f"{where}: tolkningen {item.get('label')!r} har okänd operation.")
+        interps.append(Interpretation(str(item.get("label", "")), item["operation"],
+                                      tuple(_frac(v, f"{where}: tolkning") for v in item["inputs"])))
+    tolerance = stated.get("tolerance")
+    return Claim(
+        id=str(raw["id"]),
+        title=str(raw.get("title") or raw["id"]),
+        operation=raw["operation"],
+        inputs=tuple(inputs),
+        stated=_frac(stated["value"], f"{where}: angivet värde"),
+        unit=stated.get("unit"),
+        stated_label=str(stated.get("label") or ""),
+        decimals=int(decimals),
+        approximate=bool(stated.get("approximate", False)),
+        tolerance=_frac(tolerance, f"{where}: tolerans") if tolerance is not None else None,
+        quote=str(raw.get("quote") or ""),
+        source=str(raw.get("source") or ""),
+        note=raw.get("note"),
+        result_label=raw.get("result_label"),
+        interpretations=tuple(interps),
+    )
+
+
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    """The shipped claims or those in ``path`` (same schema)."""
+    if path is None:
+        data = load_resource(CLAIMS_FILE)
+    else:
+        with Path(path).open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    claims = [claim_from_mapping(raw) for raw in data.get("claims") or []]
+    ids = [c.id for c in claims]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"Påståenden med samma id: {', '.join(dupes)}.")
+    return claims
+
+
+def check_claims(claims: Sequence[Claim] | None = None) -> list[ClaimResult]:
+    """Recompute every claim (default: the shipped ``claims.yaml``)."""
+    return [check_claim(c) for c in (load_claims() if claims is None else claims)]
+
+
+def get_result(claim_id: str, results: Sequence[ClaimResult] | None = None) -> ClaimResult:
+    """The result for one claim id (for reports that print a figure next to its check)."""
+    for r in results if results is not None else check_claims():
+        if r.claim.id == claim_id:
+            return r
+    raise ParameterError(f"Okänt påstående {claim_id!r}.")

@@ -1,0 +1,158 @@
+"""Pricing resource time with the nämnd's common price list (GNS 2019-06-03 §18).
+
+The list is data (``gnsanalysis/resources/pricelist.yaml``) with its source. Amounts are exact
+(``Decimal``): hours may have decimals (``2,5`` hours of a jurist is 1 612,5 kr).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from gnsanalysis.io import load_resource
+from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.swedish.format import kr
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.parties.registry import normalize_name
+
+PRICELIST_FILE = "pricelist.yaml"
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str
+    name: str
+    rate: Decimal  # kr per hour
+    variants: tuple[str, ...] = ()
+
+
+@dataclass
+class PriceList:
+    resources: list[Resource]
+    source: str | None = None
+    decided: str | None = None
+    unit: str = "kr/timme"
+    unpriced: tuple[str, ...] = ()  # resources named as chargeable but without a price
+    reference: str | None = None  # short citation for messages, e.g. "GNS 2019-06-03 §18"
+    _index: dict | None = None
+
+    def __post_init__(self) -> None:
+        self._index = {}
+        for r in self.resources:
+            for label in (r.id, r.name, *r.variants):
+                self._index[normalize_name(label)] = r
+        self._unpriced = {normalize_name(u) for u in self.unpriced}
+
+    def known(self) -> str:
+        return ", ".join(f"{r.name} ({kr(r.rate)}/tim)" for r in self.resources)
+
+    def resolve(self, name: str) -> Resource:
+        """The resource called ``name`` (id, name or variant; case-insensitive)."""
+        key = normalize_name(name)
+        if key in self._index:
+            return self._index[key]
+        if key in self._unpriced:
+            raise ParameterError(
+                f"Resursen {name!r} nämns i beslutet som debiterbar men har inget pris i "
+                f"prislistan ({self.reference or self.source}). Kända resurser: {self.known()}."
+            )
+        close = difflib.get_close_matches(key, list(self._index), n=2, cutoff=0.6)
+        hint = ""
+        if close:
+            names = list(dict.fromkeys(self._index[c].name for c in close))
+            hint = f" Menade du {' eller '.join(names)}?"
+        raise ParameterError(
+            f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}."
+        )
+
+
+def _decimal(value, what: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ParameterError(f"{what} {value!r} är inte ett tal.")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:
+        parsed = parse_number(str(value))
+    except NumberFormatError:
+        try:
+            parsed = parse_number(str(value), decimal=".")
+        except NumberFormatError as exc:
+            raise ParameterError(f"{what} {value!r} är inte ett tal.") from exc
+    if parsed is None:
+        raise ParameterError(f"{what} saknar värde.")
+    return parsed
+
+
+def _from_mapping(data: Mapping, source: str) -> PriceList:
+    resources = []
+    for i, raw in enumerate(data.get("resources") or [], 1):
+        if not isinstance(raw, Mapping) or "name" not in raw or "rate" not in raw:
+            raise ConfigError(f"Prislistan {source}: resurs nr {i} saknar name eller rate.")
+        try:
+            rate = _decimal(raw["rate"], f"Prislistan {source}: timkostnaden för {raw['name']}")
+        except ParameterError as exc:
+            raise ConfigError(str(exc)) from exc
+        resources.append(Resource(str(raw.get("id") or raw["name"]), str(raw["name"]), rate,
+                                  tuple(str(v) for v in raw.get("variants") or ())))
+    unpriced = []
+    for u in data.get("unpriced") or []:
+        unpriced += [u["name"], *u.get("variants", [])]
+    return PriceList(resources, source=data.get("source") or source,
+                     decided=str(data.get("decided") or "") or None,
+                     unit=data.get("unit", "kr/timme"), unpriced=tuple(unpriced),
+                     reference=data.get("reference"))
+
+
+@cache
+def _default() -> PriceList:
+    return _from_mapping(load_resource(PRICELIST_FILE), PRICELIST_FILE)
+
+
+def load_pricelist(path: str | Path | None = None) -> PriceList:
+    """The shipped price list (cached) or the one in ``path``."""
+    if path is None:
+        return _default()
+    with Path(path).open(encoding="utf-8") as fh:
+        return _from_mapping(yaml.safe_load(fh) or {}, str(path))
+
+
+def price(resource: str, hours, pricelist: PriceList | None = None) -> Decimal:
+    """Cost in kronor of ``hours`` of ``resource`` (exact)."""
+    pricelist = pricelist or load_pricelist()
+    r = pricelist.resolve(resource)
+    h = _decimal(hours, f"Antalet timmar för {r.name}")
+    if h < 0:
+        raise ParameterError(f"Antalet timmar för {r.name} är negativt ({hours!r}).")
+    return r.rate * h
+
+
+def price_hours(hours: Mapping[str, object], pricelist: PriceList | None = None) -> pd.DataFrame:
+    """One row per resource: ``resurs``, ``timmar``, ``timkostnad``, ``belopp`` (kr, exact
+    ``Decimal``); ``df.attrs["total"]`` is the sum and ``df.attrs["source"]`` the price list
+    source. The same resource named twice (e.g. "ekonom" and "Ekonomi") is an error."""
+    pricelist = pricelist or load_pricelist()
+    rows, seen = [], {}
+    for name, h in hours.items():
+        r = pricelist.resolve(name)
+        if r.id in seen:
+            raise ParameterError(
+                f"Resursen {r.name} anges två gånger ({seen[r.id]!r} och {name!r})."
+            )
+        seen[r.id] = name
+        rows.append({"resurs": r.name, "timmar": _decimal(h, f"Antalet timmar för {r.name}"),
+                     "timkostnad": r.rate, "belopp": price(name, h, pricelist)})
+    df = pd.DataFrame(rows, columns=["resurs", "timmar", "timkostnad", "belopp"])
+    df.attrs["total"] = sum((r["belopp"] for r in rows), Decimal(0))
+    df.attrs["source"] = pricelist.source
+    return df

@@ -1,0 +1,195 @@
+"""Reading and writing files: one text decoder, one YAML loader, atomic writes.
+
+* :func:`decode_text` turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM
+  (Excel's "Unicode text"), else Windows-1252; binary input is refused with a Swedish message.
+* :func:`load_yaml` reads a YAML file the user wrote (metadata sidecars, parameter files):
+  size-limited, decoded as above, aliases refused (no "billion laughs"), errors as
+  :class:`~gnsanalysis.errors.ConfigError` naming the file and line.
+* :func:`load_resource` reads a YAML file shipped in ``gnsanalysis/resources`` (cached).
+* :func:`atomic_write` replaces an output only when the new content is complete, and never
+  writes inside ``data/raw/``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gnsanalysis import paths
+from gnsanalysis.errors import ConfigError, GnsError, Location, ParseError, UnsafeContentError
+
+# A YAML file written by a person is small; anything larger is refused before it is parsed.
+MAX_YAML_BYTES = 1_000_000
+# Share of control characters above which bytes are taken to be binary, not text.
+_MAX_CONTROL_SHARE = 1 / 200
+_CONTROL = frozenset(chr(c) for c in range(32) if c not in (9, 10, 12, 13)) | {"\ufffd"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, with the encoding that was used."""
+
+    text: str
+    encoding: str  # "utf-8", "utf-16" or "cp1252"
+
+    @property
+    def guessed(self) -> bool:
+        """True when the bytes were not UTF-8 and Windows-1252 was assumed."""
+        return self.encoding == "cp1252"
+
+
+def decode_text(data: bytes, source: str | Path | None = None, *, what: str = "en textfil") -> Decoded:
+    """Decode ``data`` (see the module docstring); line breaks become ``\\n``."""
+    loc = Location(file=source)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ParseError("Filen börjar som UTF-16 men går inte att avkoda.", location=loc,
+                             expected=what, hint="Spara filen som UTF-8.") from exc
+    elif b"\x00" in data:
+        raise ParseError("Filen är inte text (innehåller binära nollbytes).", location=loc,
+                         expected=what, hint="Spara eller exportera filen som text (UTF-8).")
+    else:
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    text = text.lstrip("\ufeff")
+    bad = sum(text.count(c) for c in _CONTROL if c in text)
+    if bad > max(2, int(len(text) * _MAX_CONTROL_SHARE)):
+        raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.", location=loc,
+                         found=f"{bad} styrtecken", expected=f"{what} i UTF-8 eller Windows-1252",
+                         hint="Spara filen som text (UTF-8).")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text, encoding)
+
+
+def read_limited(path: Path, limit: int, *, what: str, option: str | None = None) -> bytes:
+    """The bytes of ``path``, refusing (without reading it all) a file larger than ``limit``."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        how = f"Ange {option} för att höja gränsen." if option else "Dela upp filen eller korta den."
+        raise ParseError(f"Filen är större än gränsen för {what} ({limit:_} byte)".replace("_", " ") + ".",
+                         location=Location(file=path), expected=f"högst {limit:_} byte".replace("_", " "),
+                         hint=how)
+    return data
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases (a person's metadata file never needs them)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "alias (*namn) är inte tillåtna i den här filen", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, source: str | Path, *, what: str = "YAML-filen") -> Any:
+    """Parse YAML text from a person; errors name the file and line, in Swedish."""
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", rad {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{what} {Path(source).name}{line} är inte giltig YAML: {problem}. "
+                          "Åtgärd: rätta raden (jämför med ett fungerande exempel).") from exc
+
+
+def load_yaml(path: str | Path, *, what: str = "YAML-filen", limit: int = MAX_YAML_BYTES) -> tuple[Any, Decoded]:
+    """Read and parse a YAML file a person wrote; returns ``(data, decoded)``.
+
+    ``decoded.guessed`` tells the caller that the file was not UTF-8 (read as Windows-1252),
+    so that a later message can mention it.
+    """
+    path = Path(path)
+    try:
+        data = read_limited(path, limit, what=what)
+        decoded = decode_text(data, path, what=what)
+    except ParseError as exc:
+        raise ConfigError(f"{what} {path.name}: {exc.message} Åtgärd: {exc.hint or 'spara filen som UTF-8.'}") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{what} {path} är en mapp, inte en fil.") from exc
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} {path} finns inte.") from exc
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} kan inte läsas ({os.strerror(exc.errno or 0)}).") from exc
+    return parse_yaml(decoded.text, path, what=what), decoded
+
+
+@cache
+def load_resource(name: str) -> Any:
+    """Read a YAML file shipped in ``gnsanalysis/resources`` (cached; treat as read-only)."""
+    path = paths.RESOURCES_DIR / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Konfigurationsfilen {path} saknas.") from exc
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Konfigurationsfilen {path} är inte giltig YAML: {exc}") from exc
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over the target.
+
+    The previous file stays in place if anything fails (disk full, no permission); the error
+    names the path in Swedish.
+    """
+    path = Path(path)
+    raw = paths.RAW_DIR.resolve()
+    target = path.resolve()
+    if target == raw or raw in target.parents:
+        raise UnsafeContentError(f"Vägrar skriva {path}: data/raw/ innehåller indata och skrivs aldrig av kod.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise WriteError(path, "en del av sökvägen är en fil, inte en mapp") from exc
+    except OSError as exc:
+        raise WriteError(path, _reason(exc)) from exc
+    try:
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WriteError(path, _reason(exc)) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class WriteError(GnsError):
+    """An output could not be written; the previous file is left in place."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"Kunde inte skriva {path}: {reason}. Den tidigare filen (om någon) är orörd. "
+                         "Åtgärd: frigör diskutrymme eller välj en skrivbar mapp och kör igen.")
+
+
+def _reason(exc: OSError) -> str:
+    return {
+        errno.ENOSPC: "disken är full",
+        errno.EACCES: "saknar skrivbehörighet",
+        errno.EROFS: "filsystemet är skrivskyddat",
+        errno.EISDIR: "målet är en mapp",
+        errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
+    }.get(exc.errno or 0, os.strerror(exc.errno or 0) if exc.errno else str(exc))

@@ -1,0 +1,1 @@
+"""The committee's parties: registry, exact allocation keys, the stakeholder matrix."""

@@ -1,0 +1,481 @@
+"""Splitting money between parties so that the parts sum exactly to the total.
+
+Every decision of the nämnd ends in "who pays what". This module turns a total and an
+allocation key into whole kronor (or whole öre) per party.
+
+Method: largest remainder (Hamilton), in exact rational arithmetic (``fractions.Fraction``;
+no floats anywhere in the computation):
+
+1. each party's exact quota is ``total × weight / sum(weights)``;
+2. each party first gets its quota rounded down to a whole unit;
+3. the units left over (fewer than the number of parties) go one each to the parties with
+   the largest remainders.
+
+Tie-break (documented and deterministic): larger remainder first; among equal remainders the
+party that comes first in the order of ``weights`` (for :func:`allocate_by_key`: registry
+order, i.e. SCB kommunkod order with the region last). Consequences: the parts always sum to
+the total, every part is within one unit of its exact quota, a party with weight 0 pays 0, and
+the same input always gives the same output. A negative total (a refund or a deficit to share)
+is split as its absolute value and negated, so the tie-break is symmetric.
+
+Keys (:data:`KEY_BASES`): ``equal`` (lika delar), ``population`` (befolkning),
+``budget`` (budgetomslutning), ``pupils`` (elever) and ``usage`` (any per-party quantity the
+caller passes: use, benefit, servers, hours). Mixes combine them with weights summing to 1,
+e.g. ``"1/3 equal + 2/3 population"`` (the IKT Nordhordland model) or
+``{"equal": Fraction(3, 10), "population": Fraction(7, 10)}``. In a mix each component is first
+normalised over the chosen parties, then weighted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import pandas as pd
+
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.parties.registry import Party, Registry, load_registry
+
+UNITS = {"kr": 1, "öre": 100}
+
+#: Basis name -> (registry quantity or None, Swedish label).
+KEY_BASES: dict[str, tuple[str | None, str]] = {
+    "equal": (None, "lika delar"),
+    "population": ("population", "befolkning"),
+    "budget": ("budget_turnover", "budgetomslutning"),
+    "pupils": ("pupils", "elever"),
+    "usage": (None, "användning"),
+}
+
+#: Accepted spellings (normalised to lower case) -> basis.
+KEY_ALIASES = {
+    "equal": "equal", "lika": "equal", "lika delar": "equal", "likadelning": "equal",
+    "population": "population", "befolkning": "population", "invånare": "population",
+    "budget": "budget", "budget_turnover": "budget", "budgetomslutning": "budget",
+    "omslutning": "budget", "omsättning": "budget",
+    "pupils": "pupils", "elever": "pupils",
+    "usage": "usage", "användning": "usage", "nytta": "usage", "benefit": "usage",
+}
+
+Number = int | Fraction | Decimal | str | float
+
+
+# ---------------------------------------------------------------------------------------
+# exact numbers
+# ---------------------------------------------------------------------------------------
+def to_fraction(value: Number, *, what: str = "värdet") -> Fraction:
+    """An exact Fraction from int, Fraction, Decimal, float (via its repr) or text.
+
+    Text may be Swedish (``"914 400"``, ``"140 039,33"``, ``"−88"``), plain (``"914400.5"``) or a
+    fraction (``"1/3"``).
+    """
+    if isinstance(value, bool):
+        raise ParameterError(f"{what} {value!r} är inte ett tal.")
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ParameterError(f"{what} {value!r} är inte ett ändligt tal.")
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ParameterError(f"{what} {value!r} är inte ett ändligt tal.")
+        return Fraction(Decimal(repr(value)))
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[+-]?\d+\s*/\s*\d+", text):
+            num, den = (int(x) for x in text.replace(" ", "").split("/"))
+            if den == 0:
+                raise ParameterError(f"{what} {value!r}: division med noll.")
+            return Fraction(num, den)
+        for decimal in (",", "."):
+            try:
+                parsed = parse_number(text, decimal=decimal)
+            except NumberFormatError:
+                continue
+            if parsed is not None:
+                return Fraction(parsed)
+        raise ParameterError(
+            f"{what} {value!r} är inte ett tal. Förväntade t.ex. '914400', '914 400', "
+            "'140 039,33' eller '1/3'."
+        )
+    try:
+        return Fraction(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ParameterError(f"{what} {value!r} är inte ett tal.") from exc
+
+
+def _units(total: Number, unit: str) -> int:
+    if unit not in UNITS:
+        raise ParameterError(
+            f"Okänd enhet {unit!r}. Förväntade 'kr' eller 'öre'."
+        )
+    exact = to_fraction(total, what="Totalen") * UNITS[unit]
+    if exact.denominator != 1:
+        hint = " Åtgärd: fördela i öre (flaggan --ore i gns allocate)." if unit == "kr" else ""
+        raise ParameterError(
+            f"Totalen {total!r} är inte ett helt antal {unit}.{hint}"
+        )
+    return exact.numerator
+
+
+# ---------------------------------------------------------------------------------------
+# the core method
+# ---------------------------------------------------------------------------------------
+def largest_remainder(total_units: int, weights: Sequence[Fraction]) -> list[int]:
+    """Hamilton apportionment of ``total_units`` (an int) by exact ``weights``.
+
+    Ties between equal remainders go to the earlier position. Negative totals are split as
+    their absolute value and negated.
+    """
+    if any(w < 0 for w in weights):
+        raise ParameterError("Vikterna i en fördelningsnyckel får inte vara negativa.")
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        raise ParameterError(
+            "Fördelningsnyckeln har bara vikter som är noll; det finns inget att fördela efter."
+        )
+    if total_units < 0:
+        return [-x for x in largest_remainder(-total_units, weights)]
+    quotas = [Fraction(total_units) * w / weight_sum for w in weights]
+    floors = [q.numerator // q.denominator for q in quotas]
+    left = total_units - sum(floors)
+    # larger remainder first, then earlier position
+    ranking = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - floors[i]), i))
+    for i in ranking[:left]:
+        floors[i] += 1
+    return floors
+
+
+def allocate(total: Number, weights: Mapping[str, Number], *, unit: str = "kr") -> dict[str, int]:
+    """Split ``total`` kronor by ``weights``; whole kronor (``unit="kr"``) or whole öre.
+
+    ``weights`` maps any label (party name or code) to a non-negative number; the result has
+    the same keys in the same order. With ``unit="öre"`` the values are integer öre (the total
+    is still given in kronor). The values sum exactly to the total.
+
+    >>> allocate(914400, {p: 1 for p in "ABCDEFGHI"})["A"]
+    101600
+    >>> allocate(10, {"a": 1, "b": 1, "c": 1})
+    {'a': 4, 'b': 3, 'c': 3}
+    """
+    if not weights:
+        raise ParameterError("Fördelningen saknar parter: ange minst en part med vikt.")
+    labels = list(weights)
+    exact = [to_fraction(weights[k], what=f"Vikten för {k}") for k in labels]
+    for label, w in zip(labels, exact, strict=True):
+        if w < 0:
+            raise ParameterError(
+                f"Vikten för {label} är negativ ({weights[label]!r}); vikter måste vara ≥ 0."
+            )
+    shares = largest_remainder(_units(total, unit), exact)
+    return dict(zip(labels, shares, strict=True))
+
+
+# ---------------------------------------------------------------------------------------
+# keys
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Key:
+    """An allocation key: one or more bases with weights summing to 1."""
+
+    components: tuple[tuple[str, Fraction], ...]
+
+    @property
+    def label(self) -> str:
+        """Swedish label, e.g. ``befolkning`` or ``1/3 lika delar + 2/3 befolkning``."""
+        if len(self.components) == 1:
+            return KEY_BASES[self.components[0][0]][1]
+        return " + ".join(f"{_frac_text(w)} {KEY_BASES[b][1]}" for b, w in self.components)
+
+    @property
+    def code(self) -> str:
+        """English spelling that :func:`parse_key` reads back."""
+        if len(self.components) == 1:
+            return self.components[0][0]
+        return " + ".join(f"{w} {b}" for b, w in self.components)
+
+    @property
+    def bases(self) -> list[str]:
+        return [b for b, _ in self.components]
+
+
+def _frac_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def _basis(name: str) -> str:
+    basis = KEY_ALIASES.get(re.sub(r"\s+", " ", name.strip().casefold()))
+    if basis is None:
+        raise ParameterError(
+            f"Okänd fördelningsnyckel {name!r}. Kända nycklar: "
+            f"{', '.join(KEY_BASES)} (på svenska: "
+            f"{', '.join(label for _, label in KEY_BASES.values())}), eller en blandning som "
+            "'1/3 equal + 2/3 population'."
+        )
+    return basis
+
+
+def parse_key(spec: str | Key | Mapping[str, Number]) -> Key:
+    """A :class:`Key` from ``"population"``, ``"1/3 equal + 2/3 population"``,
+    ``"30% lika + 70% befolkning"`` or a mapping ``{"equal": 0.3, "population": 0.7}``."""
+    if isinstance(spec, Key):
+        return spec
+    if isinstance(spec, Mapping):
+        items = [(_basis(k), to_fraction(v, what=f"Vikten för {k}")) for k, v in spec.items()]
+    elif isinstance(spec, str):
+        parts = [p.strip() for p in spec.split("+")]
+        if len(parts) == 1:
+            return Key(((_basis(parts[0]), Fraction(1)),))
+        items = []
+        for part in parts:
+            m = re.fullmatch(r"(?P<w>[\d.,/\s]+?)\s*(?P<pct>%)?\s*\*?\s*(?P<name>[^\W\d_].*)", part)
+            if not m:
+                raise ParameterError(
+                    f"Delen {part!r} i fördelningsnyckeln {spec!r} saknar vikt. "
+                    "Förväntade t.ex. '1/3 equal + 2/3 population' eller '30% lika + 70% befolkning'."
+                )
+            weight = to_fraction(m["w"].strip(), what=f"Vikten i {part!r}")
+            if m["pct"]:
+                weight /= 100
+            items.append((_basis(m["name"]), weight))
+    else:
+        raise ParameterError(f"Fördelningsnyckeln {spec!r} har fel typ; ange text eller tabell.")
+    bases = [b for b, _ in items]
+    if len(set(bases)) != len(bases):
+        raise ParameterError(f"Fördelningsnyckeln {spec!r} nämner samma grund mer än en gång.")
+    if any(w < 0 for _, w in items):
+        raise ParameterError(f"Fördelningsnyckeln {spec!r} har en negativ vikt.")
+    weight_sum = sum((w for _, w in items), Fraction(0))
+    if weight_sum != 1:
+        raise ParameterError(
+            f"Vikterna i fördelningsnyckeln {spec!r} summerar till {_frac_text(weight_sum)}, "
+            "inte 1. Åtgärd: justera vikterna så att de blir 1 (t.ex. 1/3 + 2/3)."
+        )
+    return Key(tuple((b, w) for b, w in items if w != 0))
+
+
+# ---------------------------------------------------------------------------------------
+# by key, over the registry
+# ---------------------------------------------------------------------------------------
+def _select(parties: Iterable[str | Party] | None, registry: Registry) -> list[Party]:
+    if parties is None:
+        return list(registry.parties)
+    names = [p.name if isinstance(p, Party) else p for p in parties]
+    chosen = registry.resolve_many(names, parties_only=True)
+    if not chosen:
+        raise ParameterError("Fördelningen saknar parter: ange minst en part.")
+    # registry order, whatever the order of the request
+    return sorted(chosen, key=registry.order)
+
+
+def _basis_values(
+    basis: str, chosen: list[Party], registry: Registry, usage: Mapping[str, Number] | None
+) -> tuple[list[Fraction], list[str], bool]:
+    """Values of one basis for the chosen parties, plus notes on sources and the example flag."""
+    notes: list[str] = []
+    if basis == "equal":
+        return [Fraction(1)] * len(chosen), notes, False
+    if basis == "usage":
+        if usage is None:
+            raise ParameterError(
+                "Nyckeln 'usage' (användning) kräver en mängd per part, t.ex. antal servrar "
+                "eller timmar. Åtgärd: ange usage={part: mängd}."
+            )
+        by_code: dict[str, Fraction] = {}
+        for name, value in usage.items():
+            party = registry.resolve(name, parties_only=True)
+            if party.code in by_code:
+                raise ParameterError(f"Användning för {party.name} anges mer än en gång.")
+            by_code[party.code] = to_fraction(value, what=f"Användningen för {party.name}")
+        missing = [p.name for p in chosen if p.code not in by_code]
+        if missing:
+            raise ParameterError(
+                f"Användning saknas för {', '.join(missing)}. Åtgärd: ange en mängd (0 om "
+                "parten inte använder tjänsten) för varje part i fördelningen."
+            )
+        return [by_code[p.code] for p in chosen], notes, False
+    qkey, label = KEY_BASES[basis]
+    values, example, missing = [], False, []
+    for p in chosen:
+        q = p.quantity(qkey)
+        if q is None:
+            missing.append(p.name)
+            continue
+        values.append(q.value)
+        example = example or q.example
+        if q.source:
+            note = f"{label}: {q.source}" + (f" ({q.date})" if q.date else "")
+            if note not in notes:
+                notes.append(note)
+    if missing:
+        raise ParameterError(
+            f"Fördelningsnyckeln {label!r} saknar värde för {', '.join(missing)}. Åtgärd: lägg "
+            f"in {qkey} med värde, källa och år i partsregistret (parties.yaml)."
+        )
+    return values, notes, example
+
+
+def key_weights(
+    key: str | Key | Mapping[str, Number],
+    parties: Iterable[str | Party] | None = None,
+    registry: Registry | None = None,
+    *,
+    usage: Mapping[str, Number] | None = None,
+) -> tuple[list[Party], list[Fraction], dict]:
+    """Exact weights (summing to 1) of the chosen parties under ``key``, and metadata."""
+    registry = registry or load_registry()
+    key = parse_key(key)
+    chosen = _select(parties, registry)
+    combined = [Fraction(0)] * len(chosen)
+    notes: list[str] = []
+    example = False
+    for basis, weight in key.components:
+        values, basis_notes, basis_example = _basis_values(basis, chosen, registry, usage)
+        if any(v < 0 for v in values):
+            raise ParameterError(f"Grunden {KEY_BASES[basis][1]!r} har negativa värden.")
+        basis_sum = sum(values, Fraction(0))
+        if basis_sum == 0:
+            raise ParameterError(
+                f"Grunden {KEY_BASES[basis][1]!r} är noll för alla valda parter; "
+                "det finns inget att fördela efter."
+            )
+        combined = [c + weight * v / basis_sum for c, v in zip(combined, values, strict=True)]
+        notes.extend(n for n in basis_notes if n not in notes)
+        example = example or basis_example
+    if "population" in key.bases and any(p.kind == "region" for p in chosen):
+        notes.append(
+            "Regionens befolkning är hela länets (summan av kommunerna), så med "
+            "befolkningsnyckel bär regionen en stor del av kostnaden."
+        )
+    meta = {"key": key.code, "key_label": key.label, "example": example, "notes": notes}
+    return chosen, combined, meta
+
+
+def allocate_by_key(
+    total: Number,
+    key: str | Key | Mapping[str, Number],
+    parties: Iterable[str | Party] | None = None,
+    registry: Registry | None = None,
+    *,
+    unit: str = "kr",
+    usage: Mapping[str, Number] | None = None,
+) -> pd.DataFrame:
+    """What each party pays of ``total`` under ``key``, one row per party in registry order.
+
+    Columns: ``code``, ``party`` (registry name), ``short``, ``weight`` (exact Fraction, sums
+    to 1), ``quota`` (exact Fraction in ``unit``), ``share`` (int, sums exactly to the total in
+    ``unit``). ``df.attrs`` holds ``total``, ``unit``, ``key``, ``key_label``, ``example``
+    (True when any value used is example data: label the output "Exempeldata") and ``notes``
+    (sources and caveats, Swedish).
+    """
+    registry = registry or load_registry()
+    total_units = _units(total, unit)
+    chosen, weights, meta = key_weights(key, parties, registry, usage=usage)
+    shares = largest_remainder(total_units, weights)
+    df = pd.DataFrame(
+        {
+            "code": [p.code for p in chosen],
+            "party": [p.name for p in chosen],
+            "short": [p.short for p in chosen],
+            "weight": weights,
+            "quota": [Fraction(total_units) * w for w in weights],
+            "share": pd.array(shares, dtype="int64"),
+        }
+    )
+    df.attrs.update(meta, total=to_fraction(total), unit=unit)
+    return df
+
+
+def compare_keys(
+    total: Number,
+    keys: Sequence[str | Key | Mapping[str, Number]],
+    parties: Iterable[str | Party] | None = None,
+    registry: Registry | None = None,
+    *,
+    unit: str = "kr",
+    usage: Mapping[str, Number] | None = None,
+) -> pd.DataFrame:
+    """What each party pays under each key, and the change against the first key.
+
+    One row per party (index: registry name); one column per key (its Swedish label) with the
+    share, then for every other key a column ``"förändring: <label>"`` = share under that key
+    minus share under the first key (negative: the party pays less, i.e. gains). Each key
+    column sums exactly to the total; each change column sums to 0.
+    """
+    if not keys:
+        raise ParameterError("Ange minst en fördelningsnyckel att jämföra.")
+    registry = registry or load_registry()
+    frames = [allocate_by_key(total, k, parties, registry, unit=unit, usage=usage) for k in keys]
+    labels = [f.attrs["key_label"] for f in frames]
+    if len(set(labels)) != len(labels):
+        raise ParameterError("Samma fördelningsnyckel anges mer än en gång.")
+    out = pd.DataFrame({"code": frames[0]["code"].to_list()}, index=frames[0]["party"].to_list())
+    out.index.name = "party"
+    for label, frame in zip(labels, frames, strict=True):
+        out[label] = frame["share"].to_numpy()
+    for label in labels[1:]:
+        out[f"förändring: {label}"] = out[label] - out[labels[0]]
+    out.attrs.update(
+        total=to_fraction(total),
+        unit=unit,
+        keys=labels,
+        baseline=labels[0],
+        example=any(f.attrs["example"] for f in frames),
+        notes=list(dict.fromkeys(n for f in frames for n in f.attrs["notes"])),
+    )
+    return out
+
+
+def key_change(
+    total: Number,
+    old: str | Key | Mapping[str, Number],
+    new: str | Key | Mapping[str, Number],
+    parties: Iterable[str | Party] | None = None,
+    registry: Registry | None = None,
+    *,
+    unit: str = "kr",
+    usage: Mapping[str, Number] | None = None,
+) -> pd.DataFrame:
+    """Who gains and who loses when the key changes from ``old`` to ``new``.
+
+    Columns: ``party``, ``före`` (share under old), ``efter`` (share under new),
+    ``förändring`` (efter − före; sums to 0) and ``utfall`` (``"betalar mer"``,
+    ``"betalar mindre"`` or ``"oförändrat"``).
+    """
+    cmp = compare_keys(total, [old, new], parties, registry, unit=unit, usage=usage)
+    before, after = cmp.attrs["keys"]
+    change = cmp[after] - cmp[before]
+    out = pd.DataFrame(
+        {
+            "party": cmp.index.to_list(),
+            "före": cmp[before].to_numpy(),
+            "efter": cmp[after].to_numpy(),
+            "förändring": change.to_numpy(),
+            "utfall": [
+                "betalar mer" if c > 0 else "betalar mindre" if c < 0 else "oförändrat"
+                for c in change
+            ],
+        }
+    )
+    out.attrs.update(cmp.attrs)
+    return out
+
+
+__all__ = [
+    "KEY_BASES",
+    "Key",
+    "UNITS",
+    "allocate",
+    "allocate_by_key",
+    "compare_keys",
+    "key_change",
+    "key_weights",
+    "largest_remainder",
+    "parse_key",
+    "to_fraction",
+]

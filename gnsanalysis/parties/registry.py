@@ -1,0 +1,250 @@
+"""The party registry: who the nine parties of GNS are and what the documents call them.
+
+The registry is data (``gnsanalysis/resources/parties.yaml``). Names are resolved
+case-insensitively with whitespace collapsed, through the canonical name, the short name, the
+code and every listed variant. Actors that appear in GNS documents but are not parties (e.g.
+Jämtlands Räddningstjänstförbund) are in the registry with ``party=False`` so that a matrix
+listing them can be recognised and reported as information instead of as an unknown name.
+
+Registry order (``Registry.parties``) is the order of the YAML file: SCB kommunkod order, the
+region last. It is the order of every table and the final tie-break of
+:mod:`gnsanalysis.parties.allocation`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from gnsanalysis.io import load_resource
+from gnsanalysis.errors import ConfigError, ParameterError
+
+REGISTRY_FILE = "parties.yaml"
+
+#: Per-party quantities that can serve as allocation keys (YAML key -> Swedish label).
+QUANTITY_LABELS = {
+    "population": "befolkning",
+    "budget_turnover": "budgetomslutning",
+    "pupils": "elever i grundskolan",
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One sourced per-party figure (population, budget turnover, pupils, ...)."""
+
+    value: Fraction
+    unit: str | None = None
+    source: str | None = None
+    date: str | None = None  # ISO date or year the figure refers to
+    example: bool = False  # True: invented example value, outputs must say "Exempeldata"
+    derived: bool = False  # True: computed from other figures (e.g. the county total)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party of the nämnd (or, with ``party=False``, an actor that is not one)."""
+
+    code: str
+    name: str
+    short: str
+    kind: str
+    party: bool = True
+    variants: tuple[str, ...] = field(default=(), compare=False)
+    quantities: Mapping[str, Quantity] = field(default_factory=dict, compare=False)
+    note: str | None = field(default=None, compare=False)
+
+    def quantity(self, key: str) -> Quantity | None:
+        return self.quantities.get(key)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def or_list(items: list[str]) -> str:
+    """``a, b eller c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
+
+
+def normalize_name(text: str) -> str:
+    """Lower-case, NFC, whitespace collapsed, en/em dashes and hyphens spaced alike."""
+    text = unicodedata.normalize("NFC", str(text))
+    text = text.replace("\u00a0", " ").replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"\s*-\s*", "-", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _to_fraction(value, where: str) -> Fraction:
+    if isinstance(value, bool) or value is None:
+        raise ConfigError(f"{where}: värdet {value!r} är inte ett tal.")
+    try:
+        if isinstance(value, float):
+            return Fraction(repr(value))
+        return Fraction(str(value).replace(" ", "").replace(",", "."))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ConfigError(f"{where}: värdet {value!r} är inte ett tal.") from exc
+
+
+class Registry:
+    """Parties and non-party actors, with name resolution."""
+
+    def __init__(self, entries: Iterable[Party], *, source: str | Path | None = None) -> None:
+        self.source = source
+        self._all: list[Party] = list(entries)
+        self._index: dict[str, Party] = {}
+        for entry in self._all:
+            for label in (entry.name, entry.short, entry.code, *entry.variants):
+                key = normalize_name(label)
+                other = self._index.get(key)
+                if other is not None and other.code != entry.code:
+                    raise ConfigError(
+                        f"Partsregistret {source or ''}: namnet {label!r} används av både "
+                        f"{other.name} och {entry.name}. Åtgärd: ta bort den ena varianten."
+                    )
+                self._index[key] = entry
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_mapping(cls, data: Mapping, *, source: str | Path | None = None) -> Registry:
+        entries: list[Party] = []
+        for section, default_party in (("parties", True), ("actors", False)):
+            for i, raw in enumerate(data.get(section) or [], start=1):
+                where = f"Partsregistret {source or ''} ({section} nr {i})"
+                if not isinstance(raw, Mapping):
+                    raise ConfigError(f"{where}: posten är inte en tabell.")
+                missing = [k for k in ("code", "name") if not raw.get(k)]
+                if missing:
+                    raise ConfigError(f"{where}: saknar {', '.join(missing)}.")
+                quantities = {}
+                for qkey, qval in raw.items():
+                    if isinstance(qval, Mapping) and "value" in qval:
+                        quantities[qkey] = Quantity(
+                            value=_to_fraction(qval["value"], f"{where}, {qkey}"),
+                            unit=qval.get("unit"),
+                            source=qval.get("source"),
+                            date=str(qval.get("date") or qval.get("year") or "") or None,
+                            example=bool(qval.get("example", False)),
+                            derived=bool(qval.get("derived", False)),
+                        )
+                entries.append(
+                    Party(
+                        code=str(raw["code"]),
+                        name=str(raw["name"]),
+                        short=str(raw.get("short") or raw["name"]),
+                        kind=str(raw.get("kind") or ""),
+                        party=bool(raw.get("party", default_party)),
+                        variants=tuple(str(v) for v in raw.get("variants") or ()),
+                        quantities=quantities,
+                        note=raw.get("note"),
+                    )
+                )
+        return cls(entries, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Registry:
+        path = Path(path)
+        try:
+            with path.open(encoding="utf-8") as fh:
+                data = yaml.safe_load(fh) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"Partsregistret {path} är inte giltig YAML: {exc}") from exc
+        return cls.from_mapping(data, source=path)
+
+    # -- access ---------------------------------------------------------------------------
+    @property
+    def parties(self) -> list[Party]:
+        """The parties of the nämnd in registry order (non-party actors excluded)."""
+        return [p for p in self._all if p.party]
+
+    @property
+    def actors(self) -> list[Party]:
+        """Actors that appear in documents but are not parties."""
+        return [p for p in self._all if not p.party]
+
+    def __iter__(self):
+        return iter(self.parties)
+
+    def __len__(self) -> int:
+        return len(self.parties)
+
+    def order(self, entry: Party) -> int:
+        """Position in the registry (parties first, then actors)."""
+        return next(i for i, p in enumerate(self._all) if p.code == entry.code)
+
+    def lookup(self, name: str) -> Party | None:
+        """The party or actor called ``name``, or None."""
+        return self._index.get(normalize_name(name))
+
+    def close_matches(self, name: str, n: int = 3) -> list[str]:
+        """Canonical names of the entries whose names look most like ``name``.
+
+        Each entry is scored by its best-matching label (difflib ratio); entries scoring at
+        least 0.6 and within 0.1 of the best score are returned, best first.
+        """
+        key = normalize_name(name)
+        best: dict[str, float] = {}
+        for label, entry in self._index.items():
+            score = difflib.SequenceMatcher(None, key, label).ratio()
+            if score > best.get(entry.name, 0.0):
+                best[entry.name] = score
+        if not best:
+            return []
+        top = max(best.values())
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:n]
+
+    def resolve(self, name: str, *, parties_only: bool = False) -> Party:
+        """The party (or actor) called ``name``; ParameterError with close matches otherwise."""
+        entry = self.lookup(name)
+        if entry is None:
+            raise ParameterError(self.unknown_message(name))
+        if parties_only and not entry.party:
+            raise ParameterError(
+                f"{entry.name} är inte part i nämnden och kan inte ingå i en fördelning. "
+                f"Parterna är: {', '.join(p.name for p in self.parties)}."
+            )
+        return entry
+
+    def resolve_many(self, names: Iterable[str], *, parties_only: bool = True) -> list[Party]:
+        """Resolve each name; duplicates (after resolution) are an error."""
+        out: list[Party] = []
+        for name in names:
+            party = self.resolve(name, parties_only=parties_only)
+            if party in out:
+                raise ParameterError(f"{party.name} anges mer än en gång (som {name!r}).")
+            out.append(party)
+        return out
+
+    def unknown_message(self, name: str) -> str:
+        matches = self.close_matches(name)
+        text = f"Okänd part {name!r}."
+        if matches:
+            text += f" Menade du {or_list(matches)}?"
+        text += f" Kända parter: {', '.join(p.short for p in self.parties)}."
+        return text
+
+
+@cache
+def _default_registry() -> Registry:
+    data = load_resource(REGISTRY_FILE)
+    return Registry.from_mapping(data, source=REGISTRY_FILE)
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """The shipped registry (cached) or the one in ``path``."""
+    if path is None:
+        return _default_registry()
+    return Registry.from_file(path)
+
+
+def resolve(name: str, registry: Registry | None = None) -> Party:
+    """Shorthand for ``load_registry().resolve(name)``."""
+    return (registry or load_registry()).resolve(name)

@@ -1,0 +1,1 @@
+"""Publishing reports: parameters, the one runner, the build, verification, privacy scan."""

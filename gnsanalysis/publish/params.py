@@ -1,0 +1,178 @@
+"""Report parameter validation: what papermill does not do.
+
+papermill only warns on unknown names and guesses types from how a CLI value looks, so the
+runner checks every parameter against the notebook's own parameters cell (names and
+annotations) and then runs the validators named in ``resources/reports.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from gnsanalysis.errors import ParameterError
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period(value: str, name: str = "period") -> str:
+    """``YYYY-MM`` with a real month."""
+    m = _PERIOD_RE.match(str(value))
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 < int(m.group(1)) < 2200:
+        raise ParameterError(
+            f"Parametern {name!r} har värdet {value!r}, men ska vara en period på formen ÅÅÅÅ-MM "
+            "(t.ex. 2018-12) med månad 01–12.")
+    return str(value)
+
+
+def yearend_period(value: str, name: str = "period") -> str:
+    """A year-end period: ``YYYY-12``."""
+    value = period(value, name)
+    if not value.endswith("-12"):
+        raise ParameterError(
+            f"Parametern {name!r} har värdet {value!r}, men ett årsbokslut avser hela året och ska "
+            f"anges som ÅÅÅÅ-12 (t.ex. {value[:4]}-12). För en delårsrapport: gns report delarsrapport.")
+    return value
+
+
+def interim_period(value: str, name: str = "period") -> str:
+    """An interim period: April (tertial) or June–August (delår, RKR R17: 1/2 to 2/3 of the year)."""
+    value = period(value, name)
+    month = int(value[5:])
+    if month not in (4, 6, 7, 8):
+        raise ParameterError(
+            f"Parametern {name!r} har värdet {value!r}. En delårsrapport avser april (tertialrapport) "
+            "eller juni–augusti (delårsrapport enligt RKR R17, minst halva och högst två tredjedelar "
+            f"av året), t.ex. {value[:4]}-04 eller {value[:4]}-08.")
+    return value
+
+
+def status(value: str, name: str = "status") -> str:
+    if value not in ("utkast", "fastställd"):
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}; tillåtna värden är "
+                             "'utkast' och 'fastställd'.")
+    return value
+
+
+def iso_date_or_empty(value: str, name: str = "datum") -> str:
+    if value == "":
+        return value
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett datum "
+                             "ÅÅÅÅ-MM-DD (t.ex. 2019-01-31) eller tomt.") from None
+    return str(value)
+
+
+def data_file(value: str, name: str = "fil") -> str:
+    """A file name inside the project's data folders (no escaping with ``..`` or absolute paths)."""
+    from gnsanalysis.inputs import safe_raw_path
+    from gnsanalysis import paths
+
+    if value == "":
+        return value
+    for base in (paths.RAW_DIR, paths.PROCESSED_DIR):
+        try:
+            safe_raw_path(value, base)
+            return value
+        except Exception:
+            continue
+    raise ParameterError(f"Parametern {name!r} pekar på {value!r}, som ligger utanför projektets "
+                         "datamappar (data/raw, data/processed).")
+
+
+def data_file_or_project(value: str, name: str = "fil") -> str:
+    """A relative path that stays inside the project folder."""
+    from pathlib import Path
+
+    from gnsanalysis import paths
+
+    path = (paths.PROJECT_ROOT / str(value)).resolve()
+    root = paths.PROJECT_ROOT.resolve()
+    if Path(str(value)).is_absolute() or (path != root and root not in path.parents):
+        raise ParameterError(f"Parametern {name!r} pekar på {value!r}, som ligger utanför projektmappen; "
+                             "ange en relativ sökväg, t.ex. parametrar/it-serverdrift.yaml.")
+    if paths.RAW_DIR.resolve() in path.parents:
+        raise ParameterError(f"Parametern {name!r} pekar in i data/raw/, som aldrig skrivs av kod.")
+    return str(value)
+
+
+def non_negative(value, name: str = "värde"):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
+                             "eller större.")
+    return value
+
+
+VALIDATORS = {
+    "non_negative": non_negative,
+    "data_file_or_project": data_file_or_project,
+    "period": period,
+    "yearend_period": yearend_period,
+    "interim_period": interim_period,
+    "status": status,
+    "iso_date_or_empty": iso_date_or_empty,
+    "data_file": data_file,
+}
+
+
+def coerce(name: str, value, type_name: str):
+    """Convert a CLI/YAML value to the type the parameters cell declares."""
+    if value is None and type_name in ("list", "dict"):
+        return [] if type_name == "list" else {}
+    if type_name in ("str", "None", "") or value is None:
+        return value if isinstance(value, str) or type_name != "str" else str(value)
+    try:
+        if type_name == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(str(value).strip())
+        if type_name == "float":
+            return float(str(value).replace(",", ".").replace("\u2212", "-"))
+        if type_name == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("true", "ja", "1", "yes"):
+                return True
+            if text in ("false", "nej", "0", "no"):
+                return False
+            raise ValueError
+    except ValueError:
+        swedish = {"int": "ett heltal", "float": "ett tal", "bool": "sant/falskt (true/false)"}
+        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara "
+                             f"{swedish.get(type_name, type_name)}.") from None
+    if type_name in ("list", "dict"):
+        if not isinstance(value, (list, dict)):
+            raise ParameterError(f"Parametern {name!r} ska vara en {'lista' if type_name == 'list' else 'mappning'} "
+                                 "(ange den i en YAML-fil med -f).")
+        return value
+    return value
+
+
+def it_serverdrift_state(params: dict) -> dict:
+    """Check the IT report's parameters as one explorer state (parties, sites, assumptions, key)."""
+    from gnsanalysis.scenarios.explore import STATE_KEYS, validate_state
+
+    state = {k: params[k] for k in STATE_KEYS if k in params}
+    if state.get("coalition") == []:
+        state["coalition"] = None
+    validate_state(state)
+    return params
+
+
+def dso_state(params: dict) -> dict:
+    """The DSO report's participants must be parties in the registry."""
+    from gnsanalysis.parties.registry import load_registry
+
+    participants = params.get("participants") or []
+    if participants:
+        load_registry().resolve_many(list(participants), parties_only=True)
+    return params
+
+
+STATE_VALIDATORS = {
+    "it_serverdrift_state": it_serverdrift_state,
+    "dso_state": dso_state,
+}

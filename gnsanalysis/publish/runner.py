@@ -1,0 +1,285 @@
+"""The one report runner: used by the CLI (``gns report``, ``gns build``), the Makefile and the tests.
+
+Steps: look the report up in ``resources/reports.yaml``; check the parameters against the
+notebook's parameters cell (unknown names and wrongly formed values stop here with a Swedish
+message: papermill itself only warns and guesses types); execute with papermill in-process;
+export with nbconvert (no code, no parameter cells, no stderr, no CDN scripts); stamp the
+content hash into the footer; and write the HTML and the executed notebook atomically, so a
+report is replaced only when its build completed. A failing cell keeps the executed notebook
+beside the report for inspection and raises :class:`ReportError` naming the cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from gnsanalysis import paths
+from gnsanalysis.errors import ParameterError, ReportError
+from gnsanalysis.io import atomic_write, load_resource
+from gnsanalysis.publish.privacy import assert_no_personal_data
+from gnsanalysis.publish.params import VALIDATORS, coerce
+
+HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
+HASH_RE = re.compile(r'<span class="gns-content-hash">([0-9a-f]{64}|' + HASH_PLACEHOLDER + r")</span>")
+REMOVED_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+
+@dataclass
+class ReportResult:
+    name: str
+    parameters: dict
+    html_path: Path
+    notebook_path: Path
+    content_hash: str
+    title: str
+
+
+def registry() -> dict:
+    return load_resource("reports.yaml")["reports"]
+
+
+def report_spec(name: str) -> dict:
+    reports = registry()
+    if name not in reports:
+        raise ParameterError(f"Okänd rapport {name!r}. Rapporter som finns: {', '.join(sorted(reports))}.")
+    return reports[name]
+
+
+def notebook_path(name: str) -> Path:
+    return paths.NOTEBOOKS_DIR / report_spec(name)["notebook"]
+
+
+def declared_parameters(name: str) -> dict:
+    """Names, annotated types and defaults of the notebook's parameters cell."""
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    return papermill.inspect_notebook(str(notebook_path(name)))
+
+
+def resolve_parameters(name: str, params: dict) -> dict:
+    """Validate names and forms; returns the complete parameter set (defaults filled in)."""
+    spec = report_spec(name)
+    declared = declared_parameters(name)
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"Rapporten {name!r} har ingen parameter {', '.join(repr(u) for u in unknown)}. "
+            f"Parametrar som finns: {', '.join(sorted(declared))}.")
+    resolved = {}
+    for pname, info in declared.items():
+        if pname in params:
+            value = coerce(pname, params[pname], info.get("inferred_type_name") or "str")
+        else:
+            value = _literal(info["default"])
+        validator = spec.get("validators", {}).get(pname)
+        if validator:
+            value = VALIDATORS[validator](value, pname)
+        resolved[pname] = value
+    for need in spec.get("requires", []):
+        # the input must exist before a kernel is started: a missing export is bad input (exit 2)
+        from gnsanalysis.inputs import find_dataset
+
+        find_dataset(need["kind"], resolved[need["period_parameter"]])
+    if spec.get("state_validator"):
+        from gnsanalysis.publish.params import STATE_VALIDATORS
+
+        resolved = STATE_VALIDATORS[spec["state_validator"]](resolved)
+    return resolved
+
+
+def _literal(text: str):
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _fields(params: dict) -> dict:
+    fields = dict(params)
+    period = params.get("period")
+    if isinstance(period, str) and re.match(r"^\d{4}-\d{2}$", period):
+        fields.setdefault("year", period[:4])
+        fields.setdefault("month", period[5:])
+    return fields
+
+
+def output_stem(name: str, params: dict) -> str:
+    return report_spec(name)["output"].format(**_fields(params))
+
+
+def report_title(name: str, params: dict) -> str:
+    """The HTML <title>: ``title_function`` ("module:function", called with the period) or ``title``."""
+    spec = report_spec(name)
+    if spec.get("title_function"):
+        import importlib
+
+        module, func = spec["title_function"].split(":")
+        return getattr(importlib.import_module(module), func)(params["period"])
+    return spec["title"].format(**_fields(params))
+
+
+def load_parameters_file(path: Path) -> dict:
+    """Parameters from a YAML file (e.g. saved from the interactive widgets)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"Parameterfilen {path} finns inte.") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"Parameterfilen {path.name} är inte giltig YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"Parameterfilen {path.name} ska innehålla nyckel: värde-par.")
+    return data
+
+
+# --------------------------------------------------------------------------- writing
+
+def content_hash(html: str) -> str:
+    """SHA-256 of the report with the hash slot emptied (so the hash can be printed inside it)."""
+    normalised = HASH_RE.sub(f'<span class="gns-content-hash">{HASH_PLACEHOLDER}</span>', html)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def stamp_hash(html: str) -> tuple[str, str]:
+    digest = content_hash(html)
+    return HASH_RE.sub(f'<span class="gns-content-hash">{digest}</span>', html), digest
+
+
+# --------------------------------------------------------------------------- export
+
+def export_html(nb, title: str) -> str:
+    """Executed notebook → board HTML (no code, no parameter cells, no stderr, offline)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    c = Config()
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
+    c.TagRemovePreprocessor.enabled = True
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.language_code = "sv"
+    c.HTMLExporter.require_js_url = ""
+    c.HTMLExporter.mathjax_url = ""
+    exporter = HTMLExporter(config=c, template_name="gns",
+                            extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
+    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    # markdown headings get a "¶" self-link that screen readers read aloud; the board needs none
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    return _strip_css_comments(body)
+
+
+_STYLE_RE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+
+
+def _strip_css_comments(html: str) -> str:
+    """Drop comments from inline stylesheets (the lab theme's credit links are external URLs)."""
+    return _STYLE_RE.sub(lambda m: m.group(1) + re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S) + m.group(3),
+                         html)
+
+
+def _embed_build_info(html: str, name: str, params: dict) -> str:
+    """Record which report and parameters produced the file (read back by ``gns verify``)."""
+    import html as _html
+    import json
+
+    info = _html.escape(json.dumps({"report": name, "parameters": params}, ensure_ascii=False, sort_keys=True))
+    return html.replace("<head>", f'<head>\n<meta name="gns-report" content="{info}">', 1)
+
+
+def read_build_info(html: str) -> dict | None:
+    import html as _html
+    import json
+
+    m = re.search(r'<meta name="gns-report" content="([^"]*)">', html)
+    return json.loads(_html.unescape(m.group(1))) if m else None
+
+
+def _failed_cell(exc, nb_path: Path | None = None) -> str:
+    """'cell N (first line): Error: message', N counted from 1 in the committed notebook."""
+    index = getattr(exc, "cell_index", None)
+    if isinstance(index, int):
+        index += 1  # 1-based for people
+        if index > 2:  # papermill inserted the injected-parameters cell after the parameters cell
+            index -= 1
+    source = (getattr(exc, "source", "") or "").strip().splitlines()
+    first = source[0] if source else ""
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    from gnsanalysis import errors
+
+    if isinstance(getattr(errors, str(ename), None), type) and issubclass(getattr(errors, ename), errors.GnsError):
+        return f"cell {index} ({first!r}): {evalue}"  # our own Swedish message says it all
+    where = f" i {nb_path.relative_to(paths.PROJECT_ROOT)}" if nb_path and nb_path.is_relative_to(paths.PROJECT_ROOT) else ""
+    return f"cell {index}{where} ({first!r}): {ename}: {evalue}"
+
+
+def run_report(name: str, params: dict | None = None, *, reports_dir: Path | None = None,
+               kernel_name: str = "python3") -> ReportResult:
+    """Build one report; returns where it was written. Raises GnsError subclasses on failure."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    resolved = resolve_parameters(name, dict(params or {}))
+    stem = output_stem(name, resolved)
+    title = report_title(name, resolved)
+    html_path = reports_dir / f"{stem}.html"
+    nb_out = reports_dir / f"{stem}.ipynb"
+    build_dir = reports_dir / ".build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_nb = tempfile.mkstemp(prefix=f"{stem}.", suffix=".ipynb", dir=build_dir)
+    os.close(fd)
+    env_backup = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                str(notebook_path(name)), tmp_nb, parameters=resolved, kernel_name=kernel_name,
+                progress_bar=False, cwd=str(paths.PROJECT_ROOT), record_timing=False,
+                request_save_on_cell_execute=False,
+                # the kernel's own log (an English warning about TCP on every start) is noise for
+                # the economist; failures still surface as cell errors or a dead kernel
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        except PapermillExecutionError as exc:
+            kept = Path(tmp_nb)
+            if kept.exists():
+                atomic_write(nb_out, kept.read_bytes())
+            raise ReportError(
+                f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
+                f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
+                + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
+                   else "Ingen rapportfil skrevs.")) from None
+        html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
+        assert_no_personal_data(html, f"{name} ({stem})")
+        atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
+        atomic_write(html_path, html.encode("utf-8"))
+    finally:
+        Path(tmp_nb).unlink(missing_ok=True)
+        if env_backup is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = env_backup
+    return ReportResult(name, resolved, html_path, nb_out, digest, title)

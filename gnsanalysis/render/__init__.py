@@ -1,0 +1,1 @@
+"""Board HTML: escaped fragments, front matter, footer, charts with alt texts, templates."""

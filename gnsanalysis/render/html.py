@@ -1,0 +1,216 @@
+"""HTML fragments for the board reports.
+
+Every string that may come from an input file goes through :func:`esc`; the helpers return
+``IPython.display.HTML`` objects so a notebook cell only has to name them. Tables get header
+cells with ``scope``, a caption, right-aligned tabular numbers in Swedish format.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as _html
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from gnsanalysis import __version__
+from gnsanalysis import paths
+from gnsanalysis.swedish import format as fmt
+
+CONTENT_HASH_SLOT = '<span class="gns-content-hash">@@GNS-CONTENT-HASH@@</span>'
+
+
+class Fragment(str):
+    """A piece of trusted HTML (built here, with inputs escaped); displays as HTML in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: str) -> "Fragment":
+        return Fragment(str(self) + str(other))
+
+
+def esc(text) -> str:
+    """Escape text from inputs (labels, comments) so that markup in it cannot run."""
+    return _html.escape("" if text is None else str(text), quote=True)
+
+
+def join(*parts: str) -> Fragment:
+    return Fragment("".join(str(p) for p in parts))
+
+
+def heading(text: str, level: int = 2) -> Fragment:
+    return Fragment(f"<h{level}>{esc(text)}</h{level}>")
+
+
+_UNIT_SPACE_RE = re.compile(r"(\d) (%|(?:tkr|mnkr|mkr|kr|km|timmar|h)\b)")
+
+
+def prose(text) -> str:
+    """Escape a sentence and keep each number with its unit on one line (no-break space)."""
+    return _UNIT_SPACE_RE.sub("\\1\u00a0\\2", esc(text))
+
+
+def paragraphs(sentences: Iterable[str]) -> Fragment:
+    return Fragment("".join(f"<p>{prose(s)}</p>" for s in sentences if s))
+
+
+def bullet_list(items: Iterable[str]) -> Fragment:
+    return Fragment("<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul>")
+
+
+def flag_list(title: str, items: Iterable[str]) -> Fragment:
+    """A flagged box: a lead sentence and its items inside the same red-ruled block."""
+    return Fragment(f'<div class="gns-flag"><p>{prose(title)}</p>'
+                    + "<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul></div>")
+
+
+def note(text: str, *, flag: bool = False) -> Fragment:
+    cls = "gns-flag" if flag else "gns-note"
+    return Fragment(f'<p class="{cls}">{prose(text)}</p>')
+
+
+def example_banner(is_example: bool, what: str = "Rapporten") -> Fragment:
+    """The visible "Exempeldata" banner; empty when the data is real."""
+    if not is_example:
+        return Fragment("")
+    return Fragment(
+        '<div class="gns-banner" role="note" aria-label="Exempeldata">'
+        "<strong>Exempeldata</strong> – "
+        f"{esc(what)} bygger helt eller delvis på konstruerade exempeldata, inte på nämndens "
+        "bokförda utfall. Siffrorna visar hur rapporten fungerar och ska inte användas som beslutsunderlag."
+        "</div>")
+
+
+def front_matter(title: str, items: dict[str, str], subtitle: str | None = None) -> Fragment:
+    """Title and the facts a board member looks for first (nämnd, dnr, datum, status …)."""
+    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items.items() if v)
+    sub = f"<p>{esc(subtitle)}</p>" if subtitle else ""
+    return Fragment(f'<header class="gns-front"><h1>{esc(title)}</h1>{sub}<dl>{rows}</dl></header>')
+
+
+DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckling samt "
+                 "specialistfunktioner (GNS)")
+
+
+def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str = "", datum: str = "",
+                 handlaggare: str = "", period: str = "", extra: dict[str, str] | None = None,
+                 is_example: bool = False, example_what: str = "Rapporten") -> Fragment:
+    """The report's first screen: title, the front-matter parameters, and the example banner.
+
+    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; every value is escaped.
+    """
+    items = {"Nämnd": namnd or DEFAULT_NAMND, "Period": period, "Diarienummer": diarienummer,
+             "Datum": fmt.date(datum) if datum else "", "Handläggare": handlaggare,
+             "Status": status.capitalize() if status else ""}
+    items.update(extra or {})
+    return join(front_matter(title, items), example_banner(is_example, example_what))
+
+
+def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
+          formats: dict[str, object] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
+    """An accessible table. ``formats`` maps column → callable(value) → str; other columns are text.
+
+    The first column (or ``label_column``) becomes the row header (``<th scope="row">``).
+    """
+    formats = formats or {}
+    label_column = label_column or frame.columns[0]
+    value_cols = [c for c in frame.columns if c != label_column]
+    head = (f'<th scope="col" class="text">{esc(label_column)}</th>'
+            + "".join(f'<th scope="col" class="{"num" if c in formats else "text"}">{esc(c)}</th>'
+                      for c in value_cols))
+    body = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+        cells = [f'<th scope="row">{esc(row[label_column])}</th>']
+        for c in value_cols:
+            if c in formats:
+                cells.append(f'<td class="num">{esc(formats[c](row[c]))}</td>')
+            else:
+                cells.append(f'<td class="text">{esc(row[c])}</td>')
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return Fragment(f'<table class="gns-table"><caption>{esc(caption)}</caption>'
+                    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
+    """An embedded PNG with a Swedish alt text that says what the chart shows."""
+    if not alt or not alt.strip():
+        raise ValueError("every figure needs an alt text")
+    data = base64.b64encode(png).decode("ascii")
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return Fragment(f'<figure class="gns-figure"><img src="data:image/png;base64,{data}" '
+                    f'alt="{esc(alt)}">{cap}</figure>')
+
+
+def git_commit() -> str:
+    """The commit the code was built from (with a marker when tracked files are modified)."""
+    try:
+        head = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "status", "--porcelain",
+                                "--untracked-files=no"],
+                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "okänd (inte en git-arbetskopia)"
+    return head + (" (med lokala ändringar)" if dirty else "")
+
+
+def _param_text(value) -> str:
+    """A parameter value as a reader understands it (Swedish yes/no, dash for empty)."""
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nej"
+    if value in ("", None, [], {}):
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {_param_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -> Fragment:
+    """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
+
+    ``inputs`` are :class:`gnsanalysis.inputs.Dataset` objects or ``(name, sha256, status)``.
+    """
+    rows = []
+    inputs = list(inputs)
+    # the data's date is that of the main input (the first one listed)
+    main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
+    data_date = str(main.meta.get("received") or "") if main is not None else ""
+    params = "; ".join(f"{k}: {_param_text(v)}" for k, v in parameters.items())
+    rows.append(("Parametrar", esc(params) or "inga"))
+    for item in inputs:
+        if hasattr(item, "path"):
+            name, digest = item.path.name, item.sha256
+            status = "exempeldata" if item.is_example else "verkliga data"
+            source = item.meta.get("source_document", "")
+        else:
+            name, digest, status = item[:3]
+            source = item[3] if len(item) > 3 else ""
+        text = f"{esc(name)} ({esc(status)})<br><code>SHA-256 {esc(digest)}</code>"
+        if source:
+            text += f"<br>{esc(' '.join(str(source).split()))}"
+        rows.append(("Indata", text))
+    if main is not None:
+        rows.append(("Underlagets datum", f'<data class="gns-data-date" value="{esc(data_date)}">'
+                                          f"{esc(fmt.date(data_date)) if data_date else 'ej angivet'}</data>"))
+    rows.append(("Programversion", f"gnsanalysis {esc(__version__)}"))
+    rows.append(("Git-commit", f"<code>{esc(git_commit())}</code>"))
+    for n in notes:
+        rows.append(("Anmärkning", esc(n)))
+    rows.append(("Innehållshash", f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
+                 "(kontrollera med <code>gns verify</code>)"))
+    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    return Fragment(f'<footer class="gns-footer"><h2>Om underlaget</h2><dl>{dl}</dl></footer>')
+
+
+def number_formats(columns: Iterable[str], decimals: int = 0, signed: Iterable[str] = ()) -> dict:
+    """Formatters for :func:`table`: Swedish numbers, ``+``/``±`` on the signed columns."""
+    signed = set(signed)
+    return {c: (lambda v, s=(c in signed): fmt.number(v, decimals, signed=s)) for c in columns}

@@ -1,0 +1,1 @@
+"""Report content: year-end (årsbokslut) and interim (delårsrapport) analysis and views."""

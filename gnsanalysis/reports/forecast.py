@@ -1,0 +1,221 @@
+"""Full-year forecasts (helårsprognos) for an interim period, several methods side by side.
+
+Each method is a small pure function of the figures of one row; :func:`forecast_frame` applies
+them to the rows of a table and adds the bottom line as the sum of the rows, so every method's
+result is the sum of its parts, or, when the bottom line follows the printed table total, the sum
+of its parts and an explicit "Avrundning" row. :func:`display_frame` rounds for display so that
+every shown column adds up to its shown total. The assumptions of each method are stated in
+Swedish in :data:`ASSUMPTIONS` and printed in the report next to the figures.
+
+- budget för resten av året: outcome so far + (annual budget − budget so far);
+- samma takt som hittills (run-rate): outcome so far × 12 / months;
+- säsongsprofil från föregående år: outcome so far ÷ the share of last year's full-year outcome
+  that had been booked by the same month; where that share cannot be used (last year's amount
+  is zero, of the other sign, or the share is tiny) the row falls back to outcome so far + what
+  last year booked in the remaining months;
+- lagd årsprognos: the table's own ``Årsprogn`` column (the forecast the economist has made),
+  compared with the computed ones.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish.format import round_preserving_sum
+
+BUDGET_REST, RUN_RATE, SEASONAL, ECONOMIST = "budget_rest", "run_rate", "seasonal", "economist"
+COMPUTED = (BUDGET_REST, RUN_RATE, SEASONAL)
+METHODS = COMPUTED + (ECONOMIST,)
+
+LABELS = {
+    BUDGET_REST: "Budget för resten av året",
+    RUN_RATE: "Samma takt som hittills",
+    SEASONAL: "Säsongsprofil från föregående år",
+    ECONOMIST: "Lagd årsprognos",
+}
+
+ASSUMPTIONS = {
+    BUDGET_REST: ("Utfallet hittills plus den budget som återstår för resten av året (årsbudget minus "
+                  "budget hittills). Antar att resten av året går exakt enligt budget och att avvikelsen "
+                  "hittills varken växer eller återhämtas."),
+    RUN_RATE: ("Utfallet hittills räknat upp till tolv månader (utfall × 12 / antal månader). Antar att "
+               "varje månad är lika stor. Missvisande för poster som bokförs vid enstaka tillfällen, "
+               "t.ex. årsfakturering eller årsavstämning."),
+    SEASONAL: ("Utfallet hittills delat med den andel av föregående års helårsutfall som var bokförd vid "
+               "samma månad föregående år. Antar att året fördelar sig över månaderna som föregående år "
+               "och att verksamheten i övrigt är densamma. Där föregående års belopp är noll, har "
+               "motsatt tecken eller andelen är mycket liten används i stället utfallet hittills plus "
+               "föregående års utfall för de återstående månaderna."),
+    ECONOMIST: ("Kolumnen Årsprogn i underlaget: ekonomens bedömning av helåret, som kan ta hänsyn till "
+                "sådant som ännu inte syns i bokföringen eller budgeten (beslut, avtal, vidarefakturering). "
+                "Den flaggas när den skiljer sig mycket från de beräknade metoderna."),
+}
+
+MIN_SHARE, MAX_SHARE = 0.1, 1.5
+
+
+def _check_months(months: int) -> int:
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 11:
+        raise ParameterError(f"Antalet månader hittills är {months!r}, men ska vara ett heltal 1–11 "
+                             "(en helårsprognos görs före årets slut).")
+    return months
+
+
+def budget_rest(outcome: float, budget_to_date: float, annual_budget: float) -> float:
+    """Outcome so far plus the budget that remains for the rest of the year."""
+    return outcome + (annual_budget - budget_to_date)
+
+
+def run_rate(outcome: float, months: int) -> float:
+    """Outcome so far scaled to twelve months."""
+    return outcome * 12 / _check_months(months)
+
+
+@dataclass(frozen=True)
+class Seasonal:
+    value: float
+    share: float | None  # last year's share booked by the same month; None when not used
+    rule: str  # "andel" (divided by the share) or "resterande" (plus last year's remaining months)
+
+
+def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
+             min_share: float = MIN_SHARE, max_share: float = MAX_SHARE) -> Seasonal:
+    """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year).
+
+    Falls back to outcome + (last year's full year − last year to date) when the share is not
+    usable: last year's full-year figure is zero, or the share is negative, below ``min_share``
+    or above ``max_share``.
+    """
+    if not all(map(math.isfinite, (outcome, prev_to_date, prev_full))):
+        raise ValueError("seasonal() needs finite figures")
+    if prev_full != 0:
+        share = prev_to_date / prev_full
+        if min_share <= share <= max_share:
+            return Seasonal(outcome / share, share, "andel")
+    return Seasonal(outcome + (prev_full - prev_to_date), None, "resterande")
+
+
+UNEVEN_GAP = 0.15  # a share of last year booked this far from months/12 (15 points) marks a seasonal row
+
+
+def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: float = UNEVEN_GAP
+                 ) -> float | None:
+    """Last year's share of the full year booked by the same month, when it is far from an
+    even spread (months / 12 ± ``gap``); None when the row was even or the share is undefined
+    (last year's full year is zero or missing). Such a row is seasonal (booked unevenly over the
+    year, e.g. invoiced once a year), and the run-rate method misleads for it.
+    """
+    _check_months(months)
+    if not (math.isfinite(prev_to_date) and math.isfinite(prev_full)) or prev_full == 0:
+        return None
+    share = prev_to_date / prev_full
+    return share if abs(share - months / 12) > gap else None
+
+
+ROUNDING = "Avrundning"
+RESULT = "Resultat"
+
+
+def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -> pd.DataFrame:
+    """Forecasts per row and a bottom line ``Resultat``.
+
+    The bottom line is the sum of the rows; or, when ``total`` gives the printed bottom-line
+    figures (``outcome``, ``budget_to_date``, ``annual_budget``, optionally ``economist``), the
+    linear methods are applied to those, so that the bottom line agrees with the printed result.
+    The printed rows may then differ from the printed total by rounding in the source; that
+    difference is shown as its own row ``Avrundning`` (just before ``Resultat``, only when some
+    column has one), so that every column is exactly the sum of its rows. The seasonal method is
+    not linear and is always the sum of its rows (its ``Avrundning`` is zero).
+
+    ``rows`` has columns ``Post``, ``outcome``, ``budget_to_date``, ``annual_budget`` and
+    optionally ``prev_to_date``, ``prev_full`` (for the seasonal method) and ``economist``.
+    Returns ``Post``, ``Årsbudget``, one column per method (label from :data:`LABELS`; NaN when
+    the method has no input) and ``Säsongsregel`` (which seasonal rule each row used). Values are
+    exact (not rounded); round for display with :func:`display_frame`.
+    """
+    _check_months(months)
+    out = pd.DataFrame({"Post": rows["Post"].astype(str), "Årsbudget": rows["annual_budget"].astype(float)})
+    out[LABELS[BUDGET_REST]] = [budget_rest(o, b, a) for o, b, a in
+                                zip(rows["outcome"], rows["budget_to_date"], rows["annual_budget"])]
+    out[LABELS[RUN_RATE]] = [run_rate(o, months) for o in rows["outcome"]]
+    has_prev = {"prev_to_date", "prev_full"} <= set(rows.columns) and rows["prev_full"].notna().all() \
+        and rows["prev_to_date"].notna().all()
+    if has_prev:
+        s = [seasonal(o, p, f) for o, p, f in zip(rows["outcome"], rows["prev_to_date"], rows["prev_full"])]
+        out[LABELS[SEASONAL]] = [x.value for x in s]
+        out["Säsongsregel"] = [x.rule for x in s]
+    else:
+        out[LABELS[SEASONAL]] = float("nan")
+        out["Säsongsregel"] = ""
+    if "economist" in rows.columns:
+        out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy()
+    else:
+        out[LABELS[ECONOMIST]] = float("nan")
+    columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
+    sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
+    bottom = {"Post": RESULT, "Säsongsregel": "", **sums}
+    if total is not None:
+        o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
+        bottom["Årsbudget"] = a
+        bottom[LABELS[BUDGET_REST]] = budget_rest(o, b, a)
+        bottom[LABELS[RUN_RATE]] = run_rate(o, months)
+        if "economist" in total:
+            bottom[LABELS[ECONOMIST]] = total["economist"]
+    gap = {c: round(bottom[c] - sums[c], 9) if not (math.isnan(bottom[c]) or math.isnan(sums[c])) else float("nan")
+           for c in columns}
+    extra = []
+    if any(v for v in gap.values() if not math.isnan(v)):
+        extra.append({"Post": ROUNDING, "Säsongsregel": "", **{c: (0.0 if v == 0 else v) for c, v in gap.items()}})
+    return pd.concat([out, pd.DataFrame(extra + [bottom])], ignore_index=True)
+
+
+def item_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`forecast_frame` that are posts (without Avrundning and Resultat)."""
+    return frame[~frame["Post"].isin([ROUNDING, RESULT])]
+
+
+def display_frame(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
+    """A :func:`forecast_frame` rounded for display: in every column the shown rows (including
+    ``Avrundning``) add up exactly to the shown ``Resultat``.
+
+    The bottom line is rounded half-up; the rows are rounded with largest remainders
+    (:func:`gnsanalysis.swedish.format.round_preserving_sum`), so a row may be shown one unit away from its
+    own rounding. The rounding row, which stands for rounding in the source table, is kept
+    separate from that display rounding. Returns floats (NaN stays NaN).
+    """
+    out = frame.copy()
+    parts = frame["Post"] != RESULT
+    for col in ["Årsbudget"] + [LABELS[m] for m in METHODS]:
+        values = frame.loc[parts, col]
+        if values.isna().any():
+            continue
+        shown = round_preserving_sum(list(values.astype(float)), decimals)
+        out.loc[parts, col] = [float(v) for v in shown]
+        out.loc[~parts, col] = float(sum(shown))
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    method: str
+    computed: float
+    economist: float
+    difference: float  # economist − computed
+    flagged: bool
+
+
+def compare_economist(economist: float, computed: dict[str, float], threshold: float) -> list[Comparison]:
+    """The economist's forecast against each computed method; flagged when |difference| > threshold."""
+    if threshold < 0:
+        raise ParameterError(f"Flaggränsen är {threshold!r} men får inte vara negativ.")
+    out = []
+    for method, value in computed.items():
+        if value is None or not math.isfinite(value) or not math.isfinite(economist):
+            continue
+        diff = economist - value
+        out.append(Comparison(method, value, economist, diff, abs(diff) > threshold))
+    return out

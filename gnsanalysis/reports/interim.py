@@ -1,0 +1,1152 @@
+"""Interim reports (tertialrapport per april, delårsrapport per juni–augusti) with helårsprognos.
+
+Inputs are found through their metadata (:mod:`gnsanalysis.inputs`): the committee's RR table
+for the period, the object tables of the same period (``object:`` in their metadata), the
+previous year's full-year outcome (for the seasonal forecast), the previous interim report of
+the same year and, when it exists, the year-end table of the same year (hindsight). Every
+sentence is computed from those tables; the views at the bottom return HTML fragments.
+
+Real and constructed figures are not mixed: object tables and the previous interim report are
+used only when they have the same ``data_status`` as the committee's table, and a report built
+on real data uses only real tables (the reference tables too). What is left out is said in
+:attr:`Interim.notes`.
+
+Terms in the report: *lagd årsprognos* is the table's own forecast (column ``Årsprogn``);
+*helårsprognos* is the forecast of the full year in general, by any method.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from gnsanalysis.reports import common as an
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.reports import forecast as fc
+from gnsanalysis.rr.checks import Finding, check_table
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
+from gnsanalysis.errors import DataNotFoundError
+from gnsanalysis.publish.params import interim_period
+from gnsanalysis.rr.table import RRTable, normalise_label
+
+OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
+PREV, PREV_DIFF = "Ack utfall fg år", "Ack utf- Ack fg år Diff"
+ECON, YEAR_BUDGET, ECON_DIFF = "Årsprogn", "Årsbudget", "Årsbudg- Årsprogn Diff"
+INTERIM_MONTHS = (4, 6, 7, 8)
+NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
+
+# Materiality: a driver is named to the board only when it is at least MATERIAL_TKR tkr and at
+# least MATERIAL_SHARE of the largest driver (see :func:`material`).
+MATERIAL_TKR, MATERIAL_SHARE = 5.0, 0.05
+# In the summary, where the forecast is furthest from the methods is named only for posts that
+# are at least a quarter of the largest such post (the section lists more).
+SUMMARY_SHARE = 0.25
+KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
+UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
+
+
+def _n(n: int, singular: str, plural: str) -> str:
+    return fmt.count_noun(n, singular, plural)
+
+
+def _respektive(items: list[str]) -> str:
+    """``0 %``, ``0 % respektive 33 %``, ``a, b respektive c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
+
+
+def _q(text) -> str:
+    """Swedish quotation marks: ”text”."""
+    return f"\u201d{text}\u201d"
+
+
+def material(values: pd.Series, unit: str = "tkr", *, minimum_tkr: float = MATERIAL_TKR,
+             share: float = MATERIAL_SHARE) -> pd.Series:
+    """The values worth naming to the board, largest first.
+
+    Rule: |value| ≥ ``minimum_tkr`` tkr (converted to ``unit``) and |value| ≥ ``share`` × the
+    largest |value|. Smaller drivers stay in the tables but are not named in the summary.
+    """
+    v = values.dropna().astype(float)
+    if v.empty:
+        return v
+    limit = max(_minimum(unit, minimum_tkr), share * v.abs().max())
+    kept = v[v.abs() >= limit - 1e-9]
+    return kept.loc[kept.abs().sort_values(ascending=False, kind="stable").index]
+
+
+def _minimum(unit: str, minimum_tkr: float = MATERIAL_TKR) -> float:
+    """``minimum_tkr`` expressed in ``unit`` (an unknown unit is taken as tkr)."""
+    return minimum_tkr * 1000 / KR_PER_UNIT.get(unit, 1000)
+
+
+# --------------------------------------------------------------------------- periods
+
+def months_covered(period: str) -> int:
+    return int(interim_period(period)[5:])
+
+
+def report_kind(period: str) -> str:
+    """``tertialrapport`` for April, ``delårsrapport`` for June–August."""
+    return "tertialrapport" if months_covered(period) == 4 else "delårsrapport"
+
+
+def report_name(period: str) -> str:
+    """``Delårsrapport per augusti 2018``, ``Tertialrapport per april 2019``."""
+    return f"{report_kind(period).capitalize()} per {fmt.month_name(months_covered(period))} {period[:4]}"
+
+
+def report_title(period: str) -> str:
+    """The HTML title: ``Tertialrapport per april 2019 – Gemensam nämnd för samverkan (GNS)``."""
+    return f"{report_name(period)} – {NAMND_SHORT}"
+
+
+def period_text(period: str) -> str:
+    """``januari–augusti 2018 (8 av 12 månader)``."""
+    m = months_covered(period)
+    return f"januari–{fmt.month_name(m)} {period[:4]} ({m} av 12 månader)"
+
+
+def deadline(period: str) -> dt.date:
+    """Last day of the second month after the period (RKR R17: within two months)."""
+    y, m = int(period[:4]), months_covered(period)
+    m2 = m + 2
+    y2, m2 = y + (m2 - 1) // 12, (m2 - 1) % 12 + 1
+    return dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+
+
+def deadline_text(period: str) -> str:
+    rule = ("två månader efter periodens slut enligt RKR R17" if report_kind(period) == "delårsrapport"
+            else "två månader efter periodens slut; tertialrapporten är frivillig, men samma tidsgräns "
+                 "som RKR R17 ger för delårsrapporten används")
+    return f"{fmt.date(deadline(period))} ({rule})"
+
+
+# --------------------------------------------------------------------------- loading
+
+@dataclass
+class Part:
+    """One parsed RR table with its metadata and check findings."""
+
+    dataset: Dataset
+    table: RRTable
+    findings: list[Finding]
+
+    @property
+    def label(self) -> str:
+        d = self.dataset
+        if d.object_id is None:
+            return "Hela nämnden"
+        name = d.object_name or d.object_id
+        return f"{name} (obj. {d.object_id})" if str(d.object_id).isdigit() else name
+
+
+@dataclass
+class Interim:
+    period: str
+    whole: Part
+    objects: list[Part]
+    object_findings: list[Finding]
+    previous_interim: Part | None = None
+    prev_full: Part | None = None  # the table with last year's full-year outcome (seasonal profile)
+    prev_full_column: str | None = None  # its column with last year's full year
+    year_end: Part | None = None  # year-end table of the same year (hindsight), when it exists
+    notes: list[str] = field(default_factory=list)
+    skipped_previous: list[Dataset] = field(default_factory=list)  # earlier reports of another data_status
+
+    @property
+    def months(self) -> int:
+        return months_covered(self.period)
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+    @property
+    def table(self) -> RRTable:
+        return self.whole.table
+
+    @property
+    def unit(self) -> str:
+        return self.table.unit or self.whole.dataset.meta.get("unit", "tkr")
+
+    @property
+    def decimals(self) -> int:
+        """The finest precision printed in the report's tables (0 for whole units)."""
+        tables = [self.table] + [p.table for p in self.objects]
+        return max([0] + [d for t in tables for d in t.decimals.values()])
+
+    @property
+    def figures(self) -> dict:
+        return self.whole.dataset.meta.get("document_figures") or {}
+
+    @property
+    def inputs(self) -> list[Dataset]:
+        """Every dataset the report uses, each once, in the order the report uses them."""
+        found = [self.whole.dataset] + [p.dataset for p in self.objects]
+        for part in (self.previous_interim, self.prev_full, self.year_end):
+            if part is not None:
+                found.append(part.dataset)
+        out, seen = [], set()
+        for d in found:
+            if d.path not in seen:
+                seen.add(d.path)
+                out.append(d)
+        return out
+
+    @property
+    def example_inputs(self) -> list[Dataset]:
+        return [d for d in self.inputs if d.is_example]
+
+    @property
+    def is_example(self) -> bool:
+        return bool(self.example_inputs)
+
+
+def _part(dataset: Dataset, period: str) -> Part:
+    table = load_rr(dataset, period)
+    return Part(dataset, table, check_table(table))
+
+
+def _optional(kind: str, period: str, raw_dir) -> Dataset | None:
+    try:
+        return find_dataset(kind, period, raw_dir)
+    except DataNotFoundError:
+        return None
+
+
+def _status(d: Dataset) -> str:
+    return "exempeldata" if d.is_example else "verkliga data"
+
+
+def _mix_note(d: Dataset, whole: Dataset, use: str) -> str:
+    return (f"{d.path.name} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
+            f"{use}, så att verkliga och konstruerade siffror inte blandas.")
+
+
+def load(period: str, raw_dir=None) -> Interim:
+    """Find, parse and check everything an interim report for ``period`` needs.
+
+    Object tables and the previous interim report must have the same data_status as the
+    committee's table; a report on real data also leaves out example reference tables (last
+    year's and this year's year-end). Each table left out gets a note.
+    """
+    period = interim_period(period)
+    whole = _part(find_dataset("rr", period, raw_dir), period)
+    notes: list[str] = []
+    objects = []
+    for d in object_datasets("rr", period, raw_dir):
+        if d.is_example != whole.dataset.is_example:
+            notes.append(f"Objekttabellen {d.path.name} är {_status(d)} men nämndens tabell är "
+                         f"{_status(whole.dataset)}; den används inte, så att verkliga och konstruerade "
+                         "siffror inte blandas.")
+            continue
+        objects.append(_part(d, period))
+    object_findings = check_objects(whole.table, [p.table for p in objects]) if objects else []
+
+    y, m = int(period[:4]), months_covered(period)
+    earlier = [p for p in periods("rr", raw_dir) if p[:4] == period[:4] and int(p[5:]) in INTERIM_MONTHS
+               and int(p[5:]) < m]
+    previous, skipped = None, []
+    for p in reversed(earlier):  # the latest earlier report with the same data_status
+        d = find_dataset("rr", p, raw_dir)
+        if d.is_example == whole.dataset.is_example:
+            previous = _part(d, p)
+            break
+        skipped.append(d)
+        notes.append(_mix_note(d, whole.dataset, f"som jämförelse ({report_name(p).lower()})"))
+
+    def usable(d: Dataset | None, use: str) -> Dataset | None:
+        if d is not None and d.is_example and not whole.dataset.is_example:
+            notes.append(_mix_note(d, whole.dataset, use))
+            return None
+        return d
+
+    last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), f"för säsongsprofilen (helåret {y - 1})")
+    same_year_found = _optional("rr", f"{y}-12", raw_dir)
+    same_year = _part(same_year_found, f"{y}-12") if same_year_found is not None else None
+    prev_full, prev_col = None, None
+    if last_year is not None:
+        prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
+    elif same_year is not None and PREV in same_year.table.value_columns:
+        if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
+            prev_full, prev_col = same_year, PREV
+    year_end = same_year
+    if same_year is not None and usable(same_year.dataset, f"för efterhandskontrollen (årsbokslutet {y})") is None:
+        year_end = None
+    return Interim(period, whole, objects, object_findings, previous, prev_full, prev_col, year_end, notes, skipped)
+
+
+def reference_parts(it: Interim) -> list[tuple[Part, str]]:
+    """The tables the report only refers to (not its own tables), each once, with what they are
+    used for."""
+    out: list[tuple[Part, str]] = []
+    if it.prev_full is not None:
+        out.append((it.prev_full, f"för säsongsprofilen (helåret {it.year - 1})"))
+    if it.year_end is not None:
+        if out and out[0][0].dataset.path == it.year_end.dataset.path:
+            out[0] = (it.year_end, out[0][1] + " och för efterhandskontrollen")
+        else:
+            out.append((it.year_end, "för efterhandskontrollen"))
+    return out
+
+
+# --------------------------------------------------------------------------- objects
+
+def _amount_columns(table: RRTable) -> list[str]:
+    layout = an.layout_of(table)
+    wanted = {normalise_label(c) for c in layout.get("amount_columns", [])}
+    if wanted:
+        return [c for c in table.value_columns if normalise_label(c) in wanted]
+    return [c for c in table.value_columns if "%" not in c]
+
+
+def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
+    """The object tables must add up to the committee's table, row by row and column by column.
+
+    Checked like any subtotal: the committee's printed figure must be a possible rounding of
+    the sum of the objects' true values (each printed object figure stands for ±half a unit).
+    Rows an object does not print count as zero; a row or column in an object that the
+    committee's table lacks is a finding of its own.
+    """
+    names = ", ".join(o.source_name for o in objects)
+    rule = f"summan av objekten {names}"
+    out: list[Finding] = []
+    whole_rows = {normalise_label(l) for l in whole.frame["label"]}
+    whole_cols = {normalise_label(c) for c in whole.value_columns}
+    amount = _amount_columns(whole)
+    for o in objects:
+        for label, line in zip(o.frame["label"], o.frame["line"]):
+            if normalise_label(label) not in whole_rows:
+                out.append(Finding(o.source_name, int(line), label, None, None, None, None,
+                                   f"raden {_q(label)} finns i objekttabellen men inte i {whole.source_name}"))
+        for c in amount:
+            if normalise_label(c) not in {normalise_label(x) for x in o.value_columns}:
+                out.append(Finding(o.source_name, None, c, None, None, None, None,
+                                   f"objekttabellen saknar kolumnen {_q(c)} som finns i {whole.source_name}"))
+        for c in o.value_columns:
+            if normalise_label(c) not in whole_cols:
+                out.append(Finding(o.source_name, None, c, None, None, None, None,
+                                   f"kolumnen {_q(c)} finns i objekttabellen men inte i {whole.source_name}"))
+    for _, row in whole.frame.iterrows():
+        key = normalise_label(row["label"])
+        for col in amount:
+            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
+            half = 0.5 * 10.0 ** -d
+            parts = []
+            for o in objects:
+                if col not in o.value_columns:
+                    continue
+                hits = o.frame[o.frame["label"].map(normalise_label) == key]
+                if not hits.empty and not np.isnan(hits.iloc[0][col]):
+                    parts.append(float(hits.iloc[0][col]))
+            total = sum(parts)
+            low, high = total - len(parts) * half, total + len(parts) * half
+            printed = row[col]
+            p = 0.0 if np.isnan(printed) else float(printed)
+            slack = half if not np.isnan(printed) else 0.0
+            tol = 1e-9 + slack * 1e-6
+            if not (low - slack - tol <= p <= high + slack + tol):
+                q = 10.0 ** -d
+                lo = round(math.ceil((low - half) / q - 1e-9) * q, d)
+                hi = round(math.floor((high + half) / q + 1e-9) * q, d)
+                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col,
+                                   None if np.isnan(printed) else p, lo, hi, rule, d))
+    return out
+
+
+def object_frame(it: Interim) -> pd.DataFrame:
+    """Per object and for the whole committee: budget, outcome and deviation so far; annual
+    budget, the lagd årsprognos and its deviation from the annual budget."""
+    rows = []
+    for part in it.objects + [it.whole]:
+        t, res = part.table, an.final_row(part.table)
+        rows.append({
+            "Objekt": part.label,
+            "Budget hittills": an.value(t, res, BUDGET),
+            "Utfall hittills": an.value(t, res, OUTCOME),
+            "Avvikelse": an.value(t, res, DEV),
+            "Årsbudget": an.value(t, res, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan,
+            "Lagd årsprognos": an.value(t, res, ECON) if ECON in t.value_columns else np.nan,
+            "Prognos mot årsbudget": an.value(t, res, ECON_DIFF) if ECON_DIFF in t.value_columns else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def object_sentences(it: Interim) -> list[str]:
+    u = it.unit
+    if not it.objects:
+        return [f"Underlaget för {it.period} innehåller inga tabeller per objekt; avvikelsen kan därför inte "
+                "fördelas på objekt."]
+    frame = object_frame(it)
+    objs = frame.iloc[:-1]
+    out = ["Avvikelsen mot budget hittills fördelar sig på "
+           + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in objs.itertuples()])
+           + f"; hela nämnden {fmt.number(frame.iloc[-1]['Avvikelse'], signed=True)} {u}."]
+    if it.object_findings:
+        out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
+                   f"{_n(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
+                   "avrundning, se Kontroll av tabellerna.")
+    else:
+        out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
+                   "bortsett från avrundningsdifferenser.")
+    if frame["Prognos mot årsbudget"].notna().all():
+        movers = [(r["Objekt"], r["Prognos mot årsbudget"]) for _, r in objs.iterrows()
+                  if abs(r["Prognos mot årsbudget"]) >= 0.5]
+        if movers:
+            rest = "; övriga objekt prognostiseras enligt budget" if len(movers) < len(objs) else ""
+            out.append("Den lagda årsprognosen avviker från årsbudgeten med "
+                       + fmt.join_list([f"{fmt.number(v, signed=True)} {u} för {name}" for name, v in movers])
+                       + rest + ".")
+        else:
+            out.append("Den lagda årsprognosen följer årsbudgeten för alla objekt.")
+    return out
+
+
+# --------------------------------------------------------------------------- document figures
+
+def document_checks(it: Interim) -> list[str]:
+    """Figures the interim report states in prose (metadata), compared with the tables."""
+    f, u, out = it.figures, it.unit, []
+    res = an.final_row(it.table)
+    if f.get("result_vs_budget"):
+        stated = float(f["result_vs_budget"]["value"])
+        got = an.value(it.table, res, DEV)
+        out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.number(stated, signed=True)} {u}",
+                          stated, got, f"tabellen ger {fmt.number(got, signed=True)} {u}"))
+    by_id = {str(p.dataset.object_id): p for p in it.objects}
+    for o in f.get("objects") or []:
+        part = by_id.get(str(o["id"]))
+        stated = float(o["deviation"])
+        if part is None:
+            out.append(f"Rapportens text anger {o['name']} till {fmt.number(stated, signed=True)} {u}, men "
+                       "det finns ingen objekttabell att jämföra med.")
+            continue
+        got = an.value(part.table, an.final_row(part.table), DEV)
+        out.append(_agree(f"Texten anger {part.label} till {fmt.number(stated, signed=True)} {u}", stated, got,
+                          f"objekttabellen ger {fmt.number(got, signed=True)} {u}"))
+    fvb = f.get("forecast_vs_budget")
+    if fvb:
+        stated = float(fvb["value"])
+        part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
+        if part is not None and ECON_DIFF in part.table.value_columns:
+            got = an.value(part.table, an.final_row(part.table), ECON_DIFF)
+            out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
+                              f"{fmt.number(stated, signed=True)} {u} mot budget", stated, got,
+                              f"tabellens kolumn {_q(ECON_DIFF)} ger {fmt.number(got, signed=True)} {u}"))
+    return out
+
+
+def _agree(claim: str, stated: float, got: float, what: str) -> str:
+    if abs(stated - got) < 0.5:
+        return f"{claim}; {what}, vilket stämmer."
+    return f"Obs! {claim}, men {what}."
+
+
+# --------------------------------------------------------------------------- deviations
+
+def block_frame(it: Interim) -> pd.DataFrame:
+    """Budget, outcome and deviation so far per block (the steps that add up to the result)."""
+    t = it.table
+    rows = [{"Post": an.display_label(lbl), "Budget": an.value(t, lbl, BUDGET),
+             "Utfall": an.value(t, lbl, OUTCOME), "Avvikelse": an.value(t, lbl, DEV)}
+            for lbl in an.steps_to_result(t)]
+    return pd.DataFrame(rows)
+
+
+def deviation_frame(it: Interim) -> pd.DataFrame:
+    """:func:`block_frame` with the bottom line: a ``Resultat`` row with the table's printed result
+    (its printed deviation), preceded by an ``Avrundning`` row when the printed rows do not add up
+    to it, so that every column adds up as shown."""
+    t, res = it.table, an.final_row(it.table)
+    frame = block_frame(it)
+    total = {"Budget": an.value(t, res, BUDGET), "Utfall": an.value(t, res, OUTCOME),
+             "Avvikelse": an.value(t, res, DEV)}
+    gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
+    extra = []
+    if any(gap.values()):
+        extra.append({"Post": fc.ROUNDING, **gap})
+    extra.append({"Post": "Resultat", **total})
+    return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+
+
+def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> str:
+    """``främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
+    (see :func:`material`) that pull the same way as ``total`` (at most two), and the rest when it
+    is material and pulls the other way. Empty when nothing is material."""
+    kept = material(values, unit)
+    if total:
+        kept = kept[np.sign(kept) == np.sign(total)]
+    kept = kept.head(2)
+    if kept.empty:
+        return ""
+    text = "främst " + fmt.join_list([f"{name} med {fmt.number(v, signed=True)} {unit}" for name, v in kept.items()])
+    rest = total - float(kept.sum())
+    if total and np.sign(rest) == -np.sign(total) and abs(rest) >= _minimum(unit):
+        text += f", delvis uppvägt av övriga {others} ({fmt.number(rest, signed=True)} {unit})"
+    return text
+
+
+def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
+    """Per object when there are object tables, else per line item; and the word for the rest."""
+    if it.objects:
+        values = pd.Series({p.label: an.value(p.table, an.final_row(p.table), column) for p in it.objects
+                            if column in p.table.value_columns}, dtype=float)
+        return values, "objekt"
+    t = it.table
+    if column == ECON_DIFF:
+        steps = an.steps_to_result(t)
+        return pd.Series({an.display_label(s): an.value(t, s, column) for s in steps}, dtype=float), "poster"
+    items = t.frame[t.frame["kind"] == "item"]
+    return pd.Series({an.display_label(r["label"]): r[column] for _, r in items.iterrows()}, dtype=float), "poster"
+
+
+def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
+    """At most five short sentences for the board: period and deadline, result against budget
+    with its main drivers, the lagd årsprognos against the annual budget, how it compares with
+    the computed methods, and (only when there are any) the check findings. Details stay in
+    their sections."""
+    t, u = it.table, it.unit
+    res = an.final_row(t)
+    out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
+           f"revisorerna senast {fmt.date(deadline(it.period))}."]
+    dev = an.value(t, res, DEV)
+    values, others = _deviation_drivers(it, DEV)
+    why = _drivers_text(values, dev, u, others)
+    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.number(dev, signed=True)} {u}"
+               + (f", {why}" if why else "") + ".")
+    frame = forecast_display(it)
+    if frame.empty:
+        out.append("Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas.")
+    else:
+        r = frame.iloc[-1]
+        econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
+        if not math.isnan(econ):
+            values, others = (_deviation_drivers(it, ECON_DIFF) if ECON_DIFF in t.value_columns
+                              else (pd.Series(dtype=float), ""))
+            why = _drivers_text(values, econ - budget, u, others)
+            out.append(f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
+                       f"{fmt.number(econ - budget, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
+                       + (f", {why}" if why else "") + ".")
+            out.append(comparison_sentence(it, flag_threshold))
+        else:
+            out.append(f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
+                       f"{fmt.number(min(_computed_results(frame).values()))} och "
+                       f"{fmt.number(max(_computed_results(frame).values()))} {u}.")
+    checks = len(all_findings(it))
+    if checks:
+        out.append(f"Obs! Kontrollen av tabellerna fann {_n(checks, 'avvikelse', 'avvikelser')} som inte kan "
+                   "förklaras av avrundning, se Kontroll av tabellerna.")
+    return out
+
+
+def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
+    m, y = fmt.month_name(it.months)[:3], it.year
+    return an.rr_overview(it.table, {
+        OUTCOME: f"Utfall jan–{m} {y}", BUDGET: f"Budget jan–{m} {y}", DEV: "Avvikelse mot budget",
+        PREV: f"Utfall jan–{m} {y - 1}", PREV_DIFF: "Förändring mot fg år",
+    })
+
+
+def previous_year_sentences(it: Interim) -> list[str]:
+    t, u = it.table, it.unit
+    if PREV not in t.value_columns:
+        return ["Underlaget saknar föregående års utfall för samma period."]
+    steps = an.steps_to_result(t)
+    changes = pd.DataFrame({"label": steps, "value": [an.value(t, s, OUTCOME) - an.value(t, s, PREV) for s in steps]})
+    changes = changes[changes["value"].abs() >= 0.5]
+    changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+    res = an.final_row(t)
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(an.value(t, res, OUTCOME))} {u} mot "
+           f"{fmt.number(an.value(t, res, PREV))} {u} samma period {it.year - 1}."]
+    if not changes.empty:
+        out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
+                   + " (positivt tal: bättre för nämnden).")
+    return out
+
+
+def previous_year_frame(it: Interim) -> pd.DataFrame:
+    t = it.table
+    steps = an.steps_to_result(t) + [an.final_row(t)]
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": an.value(t, s, PREV),
+                          f"Utfall {it.year}": an.value(t, s, OUTCOME),
+                          "Förändring": an.value(t, s, OUTCOME) - an.value(t, s, PREV)} for s in steps])
+
+
+def previous_interim_frame(it: Interim) -> pd.DataFrame:
+    """Deviation against budget and the lagd årsprognos, previous interim report → this one."""
+    prev = it.previous_interim
+    if prev is None:
+        return pd.DataFrame()
+    pm = fmt.month_name(months_covered(prev.dataset.period))
+    m = fmt.month_name(it.months)
+    rows = []
+    pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
+    pairs.append(("Resultat, hela nämnden", prev.table, it.table, an.final_row(it.table)))
+    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev, it)}
+    for part in it.objects:
+        po = prev_objects.get(part.dataset.object_id)
+        if po is not None:
+            pairs.append((f"Resultat, {part.label}", po.table, part.table, an.final_row(part.table)))
+    for label, pt, nt, row in pairs:
+        try:
+            a = an.value(pt, row, DEV)
+        except KeyError:
+            a = np.nan
+        b = an.value(nt, row, DEV)
+        pe = an.value(pt, row, ECON) if ECON in pt.value_columns else np.nan
+        ne = an.value(nt, row, ECON) if ECON in nt.value_columns else np.nan
+        rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
+                     f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
+    return pd.DataFrame(rows)
+
+
+def _objects_of(prev: Part, it: Interim) -> list[Part]:
+    out = []
+    for d in object_datasets("rr", prev.dataset.period, prev.dataset.path.parent):
+        if d.is_example == prev.dataset.is_example:
+            out.append(_part(d, prev.dataset.period))
+    return out
+
+
+def previous_interim_sentences(it: Interim) -> list[str]:
+    prev = it.previous_interim
+    if prev is None:
+        out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
+               + (" som har samma slags data" if it.skipped_previous else "") + "."]
+        for d in it.skipped_previous:
+            out.append(f"{report_name(d.period)} ({d.path.name}) är {_status(d)} men den här rapporten bygger på "
+                       f"{_status(it.whole.dataset)}, så de jämförs inte.")
+        return out
+    u = it.unit
+    frame = previous_interim_frame(it)
+    pp = prev.dataset.period
+    pname = f"{report_kind(pp)}en per {fmt.month_name(months_covered(pp))} {pp[:4]}"
+    res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
+    cols = list(frame.columns)
+    out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
+           f"{fmt.number(res[cols[1]], signed=True)} {u} till {fmt.number(res[cols[2]], signed=True)} {u} "
+           f"({fmt.number(res['Förändring'], signed=True)} {u})."]
+    if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
+        out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.number(res[cols[4]])} {u} till "
+                   f"{fmt.number(res[cols[5]])} {u}.")
+    blocks = frame.iloc[:len(an.steps_to_result(it.table))]
+    blocks = blocks[blocks["Förändring"].abs() >= 0.5]
+    if not blocks.empty:
+        top = blocks.loc[blocks["Förändring"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+        out.append("Avvikelsen har förändrats mest för " + fmt.join_list(
+            [f"{r.Post} ({fmt.number(r.Förändring, signed=True)} {u})" for r in top.itertuples()]) + ".")
+    return out
+
+
+# --------------------------------------------------------------------------- forecast
+
+def forecast_input(it: Interim) -> pd.DataFrame:
+    t = it.table
+    steps = an.steps_to_result(t)
+    rows = pd.DataFrame({
+        "Post": [an.display_label(s) for s in steps],
+        "outcome": [an.value(t, s, OUTCOME) for s in steps],
+        "budget_to_date": [an.value(t, s, BUDGET) for s in steps],
+        "annual_budget": [an.value(t, s, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan for s in steps],
+    })
+    if ECON in t.value_columns:
+        rows["economist"] = [an.value(t, s, ECON) for s in steps]
+    if it.prev_full is not None and PREV in t.value_columns:
+        pt, col = it.prev_full.table, it.prev_full_column
+        rows["prev_to_date"] = [an.value(t, s, PREV) for s in steps]
+        full = []
+        for s in steps:
+            try:
+                full.append(an.value(pt, s, col))
+            except KeyError:
+                full.append(np.nan)
+        rows["prev_full"] = full
+    return rows
+
+
+def forecast_table(it: Interim) -> pd.DataFrame:
+    """Exact forecasts per post (see :func:`gnsanalysis.reports.forecast.forecast_frame`); the bottom line
+    follows the printed result, with an ``Avrundning`` row when the printed rows differ from it."""
+    rows = forecast_input(it)
+    if rows["annual_budget"].isna().any():
+        return pd.DataFrame()
+    t, res = it.table, an.final_row(it.table)
+    total = {"outcome": an.value(t, res, OUTCOME), "budget_to_date": an.value(t, res, BUDGET),
+             "annual_budget": an.value(t, res, YEAR_BUDGET)}
+    if ECON in t.value_columns:
+        total["economist"] = an.value(t, res, ECON)
+    return fc.forecast_frame(rows, it.months, total=total)
+
+
+def forecast_display(it: Interim) -> pd.DataFrame:
+    """:func:`forecast_table` as shown: rounded so that every column adds up to its total. All
+    figures in the report's prose about the forecast come from this frame."""
+    frame = forecast_table(it)
+    return frame if frame.empty else fc.display_frame(frame, it.decimals)
+
+
+def _computed_results(frame: pd.DataFrame) -> dict[str, float]:
+    res = frame.iloc[-1]
+    return {m: float(res[fc.LABELS[m]]) for m in fc.COMPUTED if not math.isnan(res[fc.LABELS[m]])}
+
+
+def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparison]:
+    frame = forecast_display(it)
+    if frame.empty:
+        return []
+    return fc.compare_economist(frame.iloc[-1][fc.LABELS[fc.ECONOMIST]], _computed_results(frame), flag_threshold)
+
+
+def _range(lo: float, hi: float, u: str) -> str:
+    return f"{fmt.number(lo)} {u}" if lo == hi else f"mellan {fmt.number(lo)} och {fmt.number(hi)} {u}"
+
+
+def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
+    """Posts where the lagd årsprognos lies outside the range of the computed methods: ``Post``,
+    the lagd årsprognos, the methods' lowest and highest, and ``Utanför`` (signed distance to
+    the nearest method), material ones only (:func:`material` with ``share``), largest first."""
+    frame = forecast_display(it)
+    cols = [fc.LABELS[m] for m in fc.COMPUTED]
+    rows = fc.item_rows(frame) if not frame.empty else frame
+    out = []
+    for _, r in rows.iterrows():
+        vals = [r[c] for c in cols if not math.isnan(r[c])]
+        econ = r[fc.LABELS[fc.ECONOMIST]]
+        if not vals or math.isnan(econ):
+            continue
+        lo, hi = min(vals), max(vals)
+        dist = econ - hi if econ > hi else econ - lo if econ < lo else 0.0
+        out.append({"Post": r["Post"], "Lagd": econ, "Lägst": lo, "Högst": hi, "Utanför": dist})
+    if not out:
+        return pd.DataFrame(columns=["Post", "Lagd", "Lägst", "Högst", "Utanför"])
+    df = pd.DataFrame(out).set_index("Post", drop=False)
+    keep = material(df["Utanför"], it.unit, share=share).index
+    return df.loc[keep].reset_index(drop=True)
+
+
+def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
+    """One sentence: how the lagd årsprognos compares with the computed methods, and where."""
+    u = it.unit
+    comps = forecast_comparisons(it, flag_threshold)
+    if not comps:
+        return ""
+    flagged = [c for c in comps if c.flagged]
+    limit = f"{fmt.number(flag_threshold)} {u}"
+    if not flagged:
+        return f"Den lagda årsprognosen ligger inom {limit} från samtliga beräknade metoder."
+    which = "samtliga" if len(flagged) == len(comps) else f"{len(flagged)} av {len(comps)}"
+    text = f"Den lagda årsprognosen skiljer sig mer än {limit} från {which} beräknade metoder"
+    top = forecast_outliers(it, SUMMARY_SHARE).head(2)
+    if not top.empty:
+        text += ", främst för " + fmt.join_list(
+            [f"{r.Post} ({fmt.number(r.Lagd)} {u}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
+             for r in top.itertuples()])
+    return text + "."
+
+
+def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
+    """The forecast section's own text (the summary only repeats its conclusion)."""
+    u = it.unit
+    frame = forecast_display(it)
+    if frame.empty:
+        return ["Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."]
+    res = frame.iloc[-1]
+    computed = _computed_results(frame)
+    out = [f"För resultatet {it.year} ger " + fmt.join_list(
+        [f"{fc.LABELS[m].lower()} {fmt.number(v)} {u}" for m, v in computed.items()])
+        + f", mot årsbudgeten {fmt.number(res['Årsbudget'])} {u}."]
+    econ = res[fc.LABELS[fc.ECONOMIST]]
+    if math.isnan(econ):
+        out.append("Underlaget har ingen lagd årsprognos (kolumnen Årsprogn) att jämföra med.")
+        return out
+    comps = forecast_comparisons(it, flag_threshold)
+    flagged = [c for c in comps if c.flagged]
+    out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.number(econ)} {u}. Skillnaden mot metoderna "
+               "(lagd årsprognos − beräknat) är " + fmt.join_list(
+                   [f"{fmt.number(c.difference, signed=True)} {u} mot {fc.LABELS[c.method].lower()}" for c in comps])
+               + (f"; {'alla' if len(flagged) == len(comps) else _n(len(flagged), 'skillnad', 'skillnader')} "
+                  f"över flaggränsen {fmt.number(flag_threshold)} {u}." if flagged else
+                  f", alla inom flaggränsen {fmt.number(flag_threshold)} {u}."))
+    if flagged:
+        top = forecast_outliers(it).head(3)
+        if not top.empty:
+            out.append("Per post ligger den lagda årsprognosen längst från metoderna för " + fmt.join_list(
+                [f"{r.Post} ({fmt.number(r.Lagd)} {u}; metoderna {_range(r.Lägst, r.Högst, u)})"
+                 for r in top.itertuples()])
+                + ". Underlaget förklarar inte skillnaden; den lagda årsprognosen kan räkna med sådant som "
+                  "ännu inte syns i bokföringen eller budgeten.")
+        else:
+            out.append("Underlaget förklarar inte skillnaden.")
+    return out
+
+
+def uneven_rows(it: Interim) -> list[tuple[str, float]]:
+    """Posts booked unevenly over the year: last year's share by the same month is far from an
+    even spread (:func:`gnsanalysis.reports.forecast.uneven_share`). ``(post, share)``."""
+    rows = forecast_input(it)
+    if "prev_full" not in rows.columns:
+        return []
+    out = []
+    for r in rows.itertuples():
+        share = fc.uneven_share(r.prev_to_date, r.prev_full, it.months) if not (
+            math.isnan(r.prev_to_date) or math.isnan(r.prev_full)) else None
+        if share is not None:
+            out.append((r.Post, share))
+    return out
+
+
+def forecast_detail_sentences(it: Interim) -> list[str]:
+    """Posts that are booked unevenly (where the run-rate method misleads), where the computed
+    methods disagree most, which seasonal rule was used, and the source of the seasonal profile."""
+    u = it.unit
+    frame = forecast_display(it)
+    if frame.empty:
+        return []
+    out = []
+    rows = fc.item_rows(frame)
+    m, month = it.months, fmt.month_name(it.months)
+    uneven = uneven_rows(it)
+    if uneven:
+        res = frame.iloc[-1]
+        by_post = frame.set_index("Post")
+        run, posts = fc.LABELS[fc.RUN_RATE], [post for post, _ in uneven]
+        shares = [fmt.percent(100 * share) for _, share in uneven]
+        out.append(f"Samma takt som hittills ger {fmt.number(res[run])} {u} för resultatet men är missvisande för "
+                   + fmt.join_list([f"{post} ({fmt.number(by_post.loc[post, run])} {u} mot årsbudgeten "
+                                    f"{fmt.number(by_post.loc[post, 'Årsbudget'])} {u})" for post in posts])
+                   + f": föregående år var {_respektive(shares)} av "
+                     f"helårsbeloppet bokfört i januari–{month}, mot {fmt.percent(100 * m / 12)} vid jämn "
+                     "fördelning över året. "
+                   + ("Posten bokfördes" if len(uneven) == 1 else "Posterna bokfördes")
+                   + " alltså ojämnt över året (till exempel årsfakturering eller verksamhet som startade under "
+                     "året), och utfallet hittills kan inte räknas upp månad för månad.")
+    cols = [fc.LABELS[x] for x in fc.COMPUTED if rows[fc.LABELS[x]].notna().all()]
+    spread = rows[cols].max(axis=1) - rows[cols].min(axis=1) if cols else pd.Series(dtype=float)
+    if len(cols) > 1 and spread.max() >= 0.5:
+        r = rows.loc[spread.idxmax()]
+        lo_m, hi_m = r[cols].astype(float).idxmin(), r[cols].astype(float).idxmax()
+        out.append(f"De beräknade metoderna skiljer sig mest för {r['Post']}: från {fmt.number(r[lo_m])} {u} "
+                   f"({lo_m.lower()}) till {fmt.number(r[hi_m])} {u} ({hi_m.lower()}).")
+    fallback = [r.Post for r in rows.itertuples() if r.Säsongsregel == "resterande"]
+    if fallback and rows[fc.LABELS[fc.SEASONAL]].notna().all():
+        out.append(f"För {fmt.join_list(fallback)} gick föregående års andel inte att använda (beloppet var noll, "
+                   "hade motsatt tecken eller var mycket litet vid samma tid); där räknar säsongsmetoden med "
+                   "föregående års utfall för de återstående månaderna.")
+    if it.prev_full is not None:
+        d, col = it.prev_full.dataset, it.prev_full_column
+        y0 = it.year - 1
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {_q(PREV)} i "
+                f"{it.whole.dataset.path.name}) och helårsutfallet {y0} ")
+        if col == OUTCOME:
+            text += f"ur årsbokslutet {y0} ({d.path.name}, kolumnen {_q(col)})."
+        else:
+            text += (f"ur årsbokslutet {it.year} ({d.path.name}, kolumnen {_q(col)}), eftersom något årsbokslut för "
+                     f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
+                     f"{report_kind(it.period)}en skrevs.")
+        if it.prev_full.findings:
+            text += (f" Obs! Kontrollen fann {_n(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
+                     f"{d.path.name}, se Kontroll av tabellerna.")
+        out.append(text)
+    else:
+        out.append(f"Säsongsprofilen kan inte beräknas: det finns inget helårsutfall för {it.year - 1} i underlaget.")
+    return out
+
+
+def assumptions() -> list[str]:
+    return [f"{fc.LABELS[m]}: {fc.ASSUMPTIONS[m]}" for m in fc.METHODS]
+
+
+def hindsight_sentences(it: Interim) -> list[str]:
+    """With the year-end table of the same year: how close each method came
+    (avvikelse = prognos − utfall), with a caveat when the year-end moved money to next year."""
+    if it.year_end is None:
+        return []
+    frame = forecast_display(it)
+    if frame.empty:
+        return []
+    u = it.unit
+    actual = an.value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    res = frame.iloc[-1]
+    comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
+
+    def named(name: str) -> str:
+        return "den lagda årsprognosen" if name == fc.LABELS[fc.ECONOMIST] else name.lower()
+
+    def deviations(against: float) -> str:
+        return fmt.join_list([f"{named(name)} {fmt.number(v - against, signed=True)} {u}" for name, v in comps])
+
+    best = min(comps, key=lambda c: abs(c[1] - actual))
+    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({it.year_end.dataset.path.name}): årets resultat blev "
+           f"{fmt.number(actual)} {u}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
+           f"{deviations(actual)}. Närmast kom {named(best[0])}."]
+    reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
+    if reserved and reserved.get("value") is not None:
+        r = float(reserved["value"])
+        ca = "ca " if reserved.get("approximate") else ""
+        adjusted = actual + r
+        best2 = min(comps, key=lambda c: abs(c[1] - adjusted))
+        quote = f" ({_q(reserved['quote'])})" if reserved.get("quote") else ""
+        out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
+                   f"{reserved.get('unit', u)} till {it.year + 1}{quote}, vilket minskade årets resultat. Utan "
+                   f"reserveringen hade resultatet varit {ca}{fmt.number(adjusted)} {u}; räknat mot det blir "
+                   f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
+    if it.year_end.findings:
+        out.append(f"Obs! Kontrollen fann {_n(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
+                   f"{it.year_end.dataset.path.name}, se Kontroll av tabellerna.")
+    out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
+               f"{report_kind(it.period)}en skrevs.")
+    return out
+
+
+def all_findings(it: Interim) -> list[Finding]:
+    out = list(it.whole.findings)
+    for p in it.objects:
+        out += p.findings
+    return out + list(it.object_findings)
+
+
+# --------------------------------------------------------------------------- views (HTML)
+
+def example_what(it: Interim) -> str:
+    """What the example banner names: the whole report, or the parts built on example data."""
+    if it.whole.dataset.is_example:
+        return report_name(it.period)
+    return "Delar av rapporten (" + fmt.join_list([d.path.name for d in it.example_inputs]) + ")"
+
+
+def banner(it: Interim):
+    from gnsanalysis.render import html
+
+    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
+
+
+def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
+    from gnsanalysis.render import html
+
+    meta = it.whole.dataset.meta
+    kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
+            else "Tertialrapport (frivillig uppföljning per april)")
+    received = str(meta.get("received") or "")
+    return html.report_front(
+        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
+        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
+        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
+        extra={"Rapport": kind,
+               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
+               "Belopp": f"{UNIT_WORDS.get(it.unit, it.unit)} ({it.unit}); kostnader med minustecken; "
+                         "avvikelse = utfall − budget"},
+        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
+
+
+def summary_view(it: Interim, flag_threshold: float = 50):
+    from gnsanalysis.render import html
+
+    return html.paragraphs(summary(it, flag_threshold))
+
+
+def overview_table(it: Interim):
+    from gnsanalysis.render import html
+
+    frame, classes = overview(it)
+    value_cols = [c for c in frame.columns if c != "Post"]
+    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
+                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
+                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
+                      row_classes=classes)
+
+
+def chart_budget_outcome(it: Interim):
+    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
+                                   unit=it.unit)
+
+
+def deviation_view(it: Interim):
+    from gnsanalysis.render import html
+
+    dev = deviation_frame(it)
+    top = an.drivers(it.table, DEV, n=3)
+    sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
+                 if not top.empty else ["Ingen rad avviker från budget."])
+    caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
+               "Resultat är tabellens tryckta resultat.")
+    if (dev["Post"] == fc.ROUNDING).any():
+        caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
+                    "raderna.")
+    return html.join(html.paragraphs(sentences),
+                     html.table(dev, caption=caption,
+                                formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}),
+                                row_classes=[""] * (len(dev) - 1) + ["total"]))
+
+
+def objects_view(it: Interim):
+    from gnsanalysis.render import html
+
+    parts = [html.paragraphs(object_sentences(it))]
+    if it.objects:
+        frame = object_frame(it)
+        cols = [c for c in frame.columns if c != "Objekt"]
+        classes = [""] * (len(frame) - 1) + ["total"]
+        parts.append(html.table(frame, caption=f"Resultat per objekt och för hela nämnden ({it.unit}). "
+                                               "Hittills = januari–" + fmt.month_name(it.months) + ".",
+                                formats=html.number_formats(cols, signed={"Avvikelse", "Prognos mot årsbudget"}),
+                                row_classes=classes))
+        parts.append(chart_objects(it))
+    return html.join(*parts)
+
+
+def document_view(it: Interim):
+    """Figures the report's text states, against the tables (an h3 under the deviations; empty
+    when the metadata has none)."""
+    from gnsanalysis.render import html
+
+    doc = document_checks(it)
+    if not doc:
+        return html.join()
+    return html.join(html.heading("Jämförelse med rapportens text", 3), html.paragraphs(doc))
+
+
+def chart_objects(it: Interim):
+    from gnsanalysis.render import charts
+
+    frame = object_frame(it).iloc[:-1]
+    alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
+           f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
+           + ".")
+    return charts.bars(list(frame["Objekt"]), list(frame["Avvikelse"]), alt=alt, signed=True, unit=it.unit,
+                       caption=f"Avvikelse mot budget per objekt, {it.unit}. Grönt: bättre än budget; rött och "
+                               "rutmönster: sämre än budget.")
+
+
+def previous_year_view(it: Interim):
+    from gnsanalysis.render import html
+
+    parts = [html.paragraphs(previous_year_sentences(it))]
+    if PREV in it.table.value_columns:
+        frame = previous_year_frame(it)
+        cols = [c for c in frame.columns if c != "Post"]
+        parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
+                                               f"{it.year} ({it.unit}). Förändring = {it.year} − {it.year - 1}.",
+                                formats=html.number_formats(cols, signed={"Förändring"}),
+                                row_classes=[""] * (len(frame) - 1) + ["total"]))
+    return html.join(*parts)
+
+
+def previous_interim_view(it: Interim):
+    from gnsanalysis.render import html
+
+    parts = [html.paragraphs(previous_interim_sentences(it))]
+    frame = previous_interim_frame(it)
+    if not frame.empty:
+        cols = [c for c in frame.columns if c != "Post"]
+        parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
+                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
+                                               f"{report_name(it.period).lower()} ({it.unit})",
+                                formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
+                                                                          or c == "Förändring"})))
+    return html.join(*parts)
+
+
+def forecast_view(it: Interim, flag_threshold: float = 50):
+    from gnsanalysis.render import html
+
+    frame = forecast_display(it)
+    sentences = forecast_sentences(it, flag_threshold)
+    parts = [html.paragraphs(sentences[:1])]
+    if frame.empty:
+        return html.join(*parts)
+    shown = frame.drop(columns=["Säsongsregel"])
+    shown["Post"] = [p + (" ¹" if r == "resterande" else "") for p, r in zip(frame["Post"], frame["Säsongsregel"])]
+    cols = [c for c in shown.columns if c != "Post"]
+    caption = (f"Helårsprognos {it.year} per post med fyra metoder ({it.unit}). Beloppen är avrundade så att "
+               "posterna i varje kolumn tillsammans ger resultatraden.")
+    if (shown["Post"] == fc.ROUNDING).any():
+        caption += (" Avrundning: skillnaden mellan tabellens tryckta resultat och summan av de tryckta raderna "
+                    "(resultatraden räknas från det tryckta resultatet).")
+    if shown[fc.LABELS[fc.SEASONAL]].isna().all():
+        caption += " Säsongsmetoden saknar underlag (–)."
+    elif (frame["Säsongsregel"] == "resterande").any():
+        caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
+    parts.append(html.table(shown, caption=caption, formats=html.number_formats(cols),
+                            row_classes=[""] * (len(shown) - 1) + ["total"]))
+    parts.append(chart_forecast(it, frame))
+    parts.append(html.paragraphs(sentences[1:]))
+    comps = forecast_comparisons(it, flag_threshold)
+    if comps:
+        limit = f"{fmt.number(flag_threshold)} {it.unit}"
+        cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
+                            "Lagd årsprognos": c.economist, "Skillnad": c.difference,
+                            "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
+        parts.append(html.table(cf, caption=f"Den lagda årsprognosen för resultatet jämförd med de beräknade "
+                                            f"metoderna ({it.unit}). Skillnad = lagd årsprognos − beräknat; "
+                                            f"flaggränsen är {limit}.",
+                                formats=html.number_formats(["Beräknat resultat", "Lagd årsprognos", "Skillnad"],
+                                                            signed={"Skillnad"})))
+    parts.append(html.paragraphs(forecast_detail_sentences(it)))
+    parts.append(html.heading("Metodernas antaganden", 3))
+    parts.append(html.bullet_list(assumptions()))
+    return html.join(*parts)
+
+
+def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
+    from gnsanalysis.render import charts
+
+    frame = forecast_display(it) if frame is None else frame
+    res = frame.iloc[-1]
+    labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
+    values = [float(res[label]) for label in labels]
+    alt = (f"Stapeldiagram över helårsprognosen för resultatet {it.year} i {it.unit}: "
+           + "; ".join(f"{label} {fmt.number(v)}" for label, v in zip(labels, values)) + ".")
+    return charts.bars(labels, values, alt=alt, unit=it.unit,
+                       caption=f"Årsbudget och helårsprognos för resultatet {it.year} enligt varje metod, {it.unit}.")
+
+
+def hindsight_view(it: Interim):
+    """An h3 under Helårsprognos; left out when there is no year-end table yet."""
+    from gnsanalysis.render import html
+
+    sentences = hindsight_sentences(it)
+    if not sentences:
+        return html.join()
+    return html.join(html.heading("Prognoserna i efterhand", 3), *[html.note(s) for s in sentences])
+
+
+def checks_view(it: Interim):
+    from gnsanalysis.render import html
+
+    names = [it.whole.dataset.path.name] + [p.dataset.path.name for p in it.objects]
+    findings = all_findings(it)
+    parts = []
+    if not findings:
+        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
+                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
+                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
+                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
+        parts.append(html.paragraphs([text]))
+    else:
+        parts.append(html.note(f"Kontrollen fann {_n(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
+                               "förklaras av avrundning:", flag=True))
+        parts.append(html.bullet_list([str(f) for f in findings]))
+    for part, use in reference_parts(it):
+        name = part.dataset.path.name
+        if part.findings:
+            parts.append(html.note(f"{name}, som används {use}, har "
+                                   f"{_n(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
+                                   "av avrundning:", flag=True))
+            parts.append(html.bullet_list([str(f) for f in part.findings]))
+        else:
+            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
+                                          "bortsett från avrundningsdifferenser."]))
+    if it.notes:
+        parts.append(html.paragraphs(it.notes))
+    return html.join(*parts)
+
+
+def footer(it: Interim, parameters: dict):
+    from gnsanalysis.render import html
+
+    return html.footer(parameters, it.inputs, notes=it.notes)

@@ -1,0 +1,288 @@
+"""Year-end (årsbokslut) analysis: result against budget and previous year, drivers, objects,
+and the carry-over of the committee's funds. Sentences are computed from the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from gnsanalysis.reports import common as an
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.rr.checks import Finding, check_table
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr
+from gnsanalysis.rr.table import RRTable
+
+OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
+PREV, PREV_DIFF, PREV_PCT = "Ack utfall fg år", "Ack utf- Ack fg år Diff", "Utf ack - Ack fg år %"
+
+
+@dataclass
+class YearEnd:
+    dataset: Dataset
+    table: RRTable
+    findings: list[Finding]
+
+    @property
+    def unit(self) -> str:
+        return self.table.unit or self.dataset.meta.get("unit", "tkr")
+
+    @property
+    def year(self) -> int:
+        return int(self.dataset.period[:4])
+
+    @property
+    def figures(self) -> dict:
+        return self.dataset.meta.get("document_figures") or {}
+
+
+def load(period: str) -> YearEnd:
+    """Find the RR input for ``period`` through its metadata, parse and check it."""
+    dataset = find_dataset("rr", period)
+    table = load_rr(dataset, period)
+    return YearEnd(dataset, table, check_table(table))
+
+
+def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    frame, classes = an.rr_overview(ye.table, {
+        OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget",
+        PREV: f"Utfall {ye.year - 1}", PREV_DIFF: "Förändring", PREV_PCT: "Förändring %",
+    })
+    if "Förändring %" in frame.columns and PREV in ye.table.value_columns:
+        # a change from zero has no percentage; the source prints 0, we print a dash
+        prev = ye.table.frame[PREV].to_numpy()
+        frame.loc[prev == 0, "Förändring %"] = float("nan")
+    return frame, classes
+
+
+def summary(ye: YearEnd) -> list[str]:
+    """Plain Swedish sentences, every figure taken from the table or the document's figures."""
+    t, u, y = ye.table, ye.unit, ye.year
+    res = an.final_row(t)
+    out = []
+    r_out, r_bud, r_dev = (an.value(t, res, c) for c in (OUTCOME, BUDGET, DEV))
+    sentence = (f"Årets resultat {y} blev {fmt.number(r_out)} {u} mot en budget på {fmt.number(r_bud)} {u}. "
+                f"Utfallet mot budget är {fmt.number(r_dev, signed=True)} {u}")
+    if abs((r_out - r_bud) - r_dev) > 1e-9:
+        sentence += (f" enligt tabellens differenskolumn; {fmt.number(r_out)} − ({fmt.number(r_bud)}) ger "
+                     f"{fmt.number(r_out - r_bud, signed=True)} {u} eftersom beloppen är avrundade till hela {u}")
+    out.append(sentence + ".")
+    steps = an.steps_to_result(t)
+    income = [s for s in steps if "intäkt" in s.casefold()]  # by the row's name, not by its sign
+    costs = [s for s in steps if s not in income]
+    if income:
+        inc_out = sum(an.value(t, s, OUTCOME) for s in income)
+        inc_bud = sum(an.value(t, s, BUDGET) for s in income)
+        out.append(f"Intäkterna blev {fmt.number(inc_out)} {u}, vilket är {fmt.number(abs(inc_out - inc_bud))} {u} "
+                   f"{'mer' if inc_out >= inc_bud else 'mindre'} än budgeterat ({fmt.number(inc_bud)} {u}).")
+    if costs:
+        c_out = -sum(an.value(t, s, OUTCOME) for s in costs)
+        c_bud = -sum(an.value(t, s, BUDGET) for s in costs)
+        out.append(f"Kostnaderna blev {fmt.number(c_out)} {u}, vilket är {fmt.number(abs(c_out - c_bud))} {u} "
+                   f"{'mer' if c_out >= c_bud else 'mindre'} än budgeterat ({fmt.number(c_bud)} {u}).")
+    top = an.drivers(t, DEV, n=2)
+    if not top.empty:
+        sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, u)}"
+        if an.offsetting(top):
+            sentence += "; de två tar i stort sett ut varandra"
+        out.append(sentence + ".")
+    if PREV in t.value_columns:
+        p_out = an.value(t, res, PREV)
+        out.append(f"Föregående år ({y - 1}) var resultatet {fmt.number(p_out)} {u}. "
+                   + _prev_year_note(ye))
+    if ye.findings:
+        out.append(f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
+                   "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
+    else:
+        out.append("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
+                   "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
+                   f"{'tusental kronor' if u == 'tkr' else u}.")
+    return out
+
+
+def _prev_year_note(ye: YearEnd) -> str:
+    t, res = ye.table, an.final_row(ye.table)
+    pct = an.value(t, res, PREV_PCT) if PREV_PCT in t.value_columns else 0
+    prev = an.value(t, res, PREV)
+    if abs(pct) > 500:  # a base near zero makes the percentage meaningless, whatever the unit
+        return (f"Eftersom jämförelsebeloppet är nästan noll ({fmt.number(prev)} {ye.unit}) säger den tryckta "
+                f"procentuella förändringen ({fmt.number(pct)} %) inget meningsfullt.")
+    return f"Förändringen mot föregående år är {fmt.number(an.value(t, res, PREV_DIFF), signed=True)} {ye.unit}."
+
+
+def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
+    """Deviation against budget per block (the steps that add up to the result).
+
+    With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
+    the printed blocks do not add up to the printed result (rounding in the source table).
+    """
+    rows = []
+    for label in an.steps_to_result(ye.table):
+        rows.append({"Post": an.display_label(label),
+                     "Budget": an.value(ye.table, label, BUDGET),
+                     "Utfall": an.value(ye.table, label, OUTCOME),
+                     "Avvikelse": an.value(ye.table, label, DEV)})
+    if with_result:
+        res = an.final_row(ye.table)
+        total = {"Post": an.display_label(res), "Budget": an.value(ye.table, res, BUDGET),
+                 "Utfall": an.value(ye.table, res, OUTCOME), "Avvikelse": an.value(ye.table, res, DEV)}
+        gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
+        if any(gap.values()):
+            rows.append({"Post": "Avrundning", **gap})
+        rows.append(total)
+    return pd.DataFrame(rows)
+
+
+def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    """Deviation by object as stated in the document's text, checked against the table."""
+    objects = ye.figures.get("objects") or []
+    if not objects:
+        return pd.DataFrame(columns=["Objekt", "Avvikelse"]), [
+            "Underlaget anger ingen fördelning av avvikelsen per objekt."]
+    frame = pd.DataFrame([{"Objekt": f"{o['name']} (obj. {o['id']})" if str(o["id"]).isdigit() else o["name"],
+                           "Avvikelse": float(o["deviation"])} for o in objects])
+    total = float(frame["Avvikelse"].sum())
+    table_dev = an.value(ye.table, an.final_row(ye.table), DEV)
+    u = ye.unit
+    sentences = ["Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
+                 + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in frame.itertuples()])
+                 + "."]
+    if abs(total - table_dev) < 0.5:
+        sentences.append(f"Objektens summa, {fmt.number(total, signed=True)} {u}, stämmer med tabellens avvikelse "
+                         f"för resultatet ({fmt.number(table_dev, signed=True)} {u}).")
+    else:
+        sentences.append(f"Obs! Objektens summa, {fmt.number(total, signed=True)} {u}, stämmer inte med tabellens "
+                         f"avvikelse för resultatet ({fmt.number(table_dev, signed=True)} {u}).")
+    return frame, sentences
+
+
+def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    """Basarvode, the year's GNS costs and what is left for next year, with the document's claims."""
+    f = ye.figures
+    base, costs, reserved = f.get("basarvode"), f.get("gns_costs"), f.get("reserved_next_year")
+    if not (base and costs):
+        return pd.DataFrame(columns=["Post", "tkr"]), ["Underlaget anger inte basarvode och nämndens egna kostnader."]
+    parties, per_party = int(base["parties"]), Decimal(str(base["per_party_kr"]))
+    base_tkr = parties * per_party / 1000
+    cost_tkr = Decimal(str(costs["value"]))
+    left = base_tkr - cost_tkr
+    rows = [
+        {"Post": f"Basarvode ({parties} parter × {fmt.kr(per_party)})", "tkr": float(base_tkr)},
+        {"Post": "Nämndens egna kostnader (GNS)", "tkr": float(-cost_tkr)},
+        {"Post": "Kvarstående medel, beräknat", "tkr": float(left)},
+    ]
+    u = "tkr"
+    sentences = [f"Basarvodet är {parties} × {fmt.kr(per_party)} = {fmt.number(base_tkr, 1)} {u}"
+                 + (", samma belopp som årsbokslutet anger." if Decimal(str(base["total"])) == base_tkr
+                    else f", men årsbokslutet anger {fmt.number(base['total'], 1)} {u}.")]
+    sentences.append(f"Med nämndens egna kostnader på {fmt.number(cost_tkr)} {u} återstår "
+                     f"{fmt.number(left, 1)} {u} att föra över till {ye.year + 1}.")
+    if reserved:
+        stated = Decimal(str(reserved["value"]))
+        rows.append({"Post": f"Reserverat till {ye.year + 1} enligt årsbokslutet"
+                             + (" (cirka)" if reserved.get("approximate") else ""), "tkr": float(stated)})
+        gap = stated - left
+        if gap == 0:
+            sentences.append(f"Det stämmer med de {fmt.number(stated)} {u} som årsbokslutet reserverar.")
+        else:
+            sentences.append(
+                f"Årsbokslutet reserverar {'cirka ' if reserved.get('approximate') else ''}{fmt.number(stated)} {u}; "
+                f"skillnaden mot det beräknade beloppet är {fmt.number(gap, 1, signed=True)} {u}"
+                + (", vilket förklaras av att beloppet är avrundat." if abs(gap) < 1 and reserved.get("approximate")
+                   else "."))
+    return pd.DataFrame(rows), sentences
+
+
+def findings_text(ye: YearEnd) -> list[str]:
+    return [str(f) for f in ye.findings]
+
+
+# --------------------------------------------------------------------------- views (HTML)
+
+def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
+    """Front matter: parameters win; empty parameters fall back to the input's metadata."""
+    from gnsanalysis.render import html
+
+    meta = ye.dataset.meta
+    return html.report_front(
+        f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
+        diarienummer=diarienummer or meta.get("diarienummer", ""),
+        datum=datum or str(meta.get("received", "") or ""), handlaggare=handlaggare,
+        period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
+        extra={"Belopp": f"tusental kronor ({ye.unit}); kostnader med minustecken"},
+        is_example=ye.dataset.is_example, example_what=f"Årsbokslutet {ye.year}")
+
+
+def overview_table(ye: YearEnd):
+    from gnsanalysis.render import html
+
+    frame, classes = overview(ye)
+    value_cols = [c for c in frame.columns if c != "Post"]
+    signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
+    return html.table(frame, caption=f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; "
+                                     "positivt tal är till nämndens fördel. Förändring % avser beloppets storlek "
+                                     "jämfört med föregående år, så för en kostnad betyder +52 % att kostnaden ökat "
+                                     "med 52 %; – betyder att föregående år var noll.",
+                      formats=html.number_formats(value_cols, signed=signed), row_classes=classes)
+
+
+def chart_budget_outcome(ye: YearEnd):
+    return an.budget_outcome_chart(deviation_table(ye), when=str(ye.year), unit=ye.unit)
+
+
+def chart_waterfall(ye: YearEnd):
+    from gnsanalysis.render import charts
+
+    start, steps, end = an.waterfall_steps(ye.table, BUDGET, OUTCOME, DEV)
+    alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
+           f"{fmt.number(end[1])} {ye.unit}. Stegen är "
+           + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
+    caption = (f"Från budget till resultat {ye.year}, {ye.unit}. Varje stapel är postens avvikelse mot budget.")
+    if any(label == "Avrundning" for label, _ in steps):
+        caption += " Steget Avrundning visar skillnaden som uppstår när tryckta belopp i hela tkr summeras."
+    return charts.waterfall(start, steps, end, alt=alt, caption=caption, unit=ye.unit)
+
+
+def deviation_view(ye: YearEnd):
+    from gnsanalysis.render import html
+
+    dev = deviation_table(ye, with_result=True)
+    classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
+    caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
+    if "Avrundning" in set(dev["Post"]):
+        caption += (". Raden Avrundning visar skillnaden mellan tabellens tryckta resultat och summan av de "
+                    "tryckta posterna.")
+    frames = [html.table(dev, caption=caption, row_classes=classes,
+                         formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}))]
+    objects, sentences = object_deviations(ye)
+    frames.append(html.heading("Avvikelse per objekt", 3))
+    frames.append(html.paragraphs(sentences))
+    if not objects.empty:
+        frames.append(html.table(objects, caption=f"Avvikelse mot budget per objekt enligt årsbokslutets text ({ye.unit})",
+                                 formats=html.number_formats(["Avvikelse"], signed={"Avvikelse"})))
+    return html.join(*frames)
+
+
+def carry_over_view(ye: YearEnd):
+    from gnsanalysis.render import html
+
+    frame, sentences = carry_over(ye)
+    parts = [html.paragraphs(sentences)]
+    if not frame.empty:
+        shown = frame.assign(tkr=[fmt.number(v, 0 if float(v).is_integer() else 1) for v in frame["tkr"]])
+        parts.append(html.table(shown, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
+                                formats={"tkr": str}))
+    return html.join(*parts)
+
+
+def checks_view(ye: YearEnd):
+    from gnsanalysis.render import html
+
+    if not ye.findings:
+        return html.paragraphs([
+            f"Alla summarader och differenskolumner i {ye.dataset.path.name} har kontrollerats mot sina delar. "
+            "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
+            f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
+    return html.flag_list(f"Kontrollen fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} som inte kan "
+                          "förklaras av avrundning:", findings_text(ye))

@@ -1,0 +1,1 @@
+"""Income statements (resultaträkning): reading printed and structured tables, hierarchy, checks."""

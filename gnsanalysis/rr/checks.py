@@ -1,0 +1,356 @@
+"""Consistency checks of RR tables that tell rounding from real error.
+
+Every printed figure stands for a range of true values: a whole-tkr figure ``p`` for
+``[p - 0.5, p + 0.5]``. A check computes the range the true value of a total (or a derived
+column) must lie in, given the printed inputs, and reports a finding only when the printed
+figure could not have been rounded from any value in that range. Each finding names the file,
+line, row and column, the printed value and the range of printed values that would be
+consistent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.rr.table import RRTable, find_layout, layouts, normalise_label
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One real inconsistency (or a missing row) in a printed table."""
+
+    file: str
+    line: int | None
+    row: str
+    column: str | None
+    printed: float | None
+    low: float | None  # lowest consistent printed value
+    high: float | None  # highest consistent printed value
+    rule: str
+    decimals: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.column is None:
+            return f"{where}: {self.rule}"
+        printed = "tom" if self.printed is None else fmt.number(self.printed, self.decimals)
+        if self.low is None or self.high is None:
+            return f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed} ({self.rule})"
+        rng = (fmt.number(self.low, self.decimals) if self.low == self.high else
+               f"{fmt.number(self.low, self.decimals)} till {fmt.number(self.high, self.decimals)}")
+        return (f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed}, "
+                f"förenligt vore {rng} ({self.rule})")
+
+
+def _printed_range(low_true: float, high_true: float, decimals: int) -> tuple[float, float]:
+    """Printed values (multiples of 10^-decimals) that can round from a value in the range."""
+    q = 10.0 ** -decimals
+    half = q / 2
+    lo = math.ceil((low_true - half) / q - _EPS) * q
+    hi = math.floor((high_true + half) / q + _EPS) * q
+    return round(lo, decimals), round(hi, decimals)
+
+
+def _within(printed: float, low_true: float, high_true: float, half: float) -> bool:
+    tol = half * 1e-6 + _EPS
+    return low_true - half - tol <= printed <= high_true + half + tol
+
+
+def _layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
+    if isinstance(layout, dict):
+        return layout
+    if isinstance(layout, str):
+        for candidate in layouts():
+            if candidate["id"] == layout:
+                return candidate
+        raise KeyError(layout)
+    if getattr(table, "declared_layout", None):
+        return table.declared_layout
+    if table.layout_id:
+        return _layout_for(table, table.layout_id)
+    return find_layout(table.value_columns)
+
+
+def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
+    """All findings for a table (empty list when consistent up to rounding).
+
+    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or
+    declared beside the data), else inferred from the labels, indentation and the table's own
+    arithmetic (:func:`gnsanalysis.rr.hierarchy.infer_layout`). A layout matched on the columns
+    whose rows the table does not have is not forced onto it: the sums are then checked with
+    the inferred hierarchy (see :func:`check_report` for the note saying so). Tolerances
+    follow the printed precision of each column.
+    """
+    return check_report(table, layout)[0]
+
+
+def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list[Finding], list[str]]:
+    """(findings, notes): :func:`check_table` and, in Swedish, how the hierarchy was chosen when
+    the layout matched on the columns did not fit the rows."""
+    explicit = layout is not None or bool(getattr(table, "declared_layout", None))
+    layout = _layout_for(table, layout)
+    if layout is None and getattr(table, "declared_layout", None):
+        layout = table.declared_layout
+    rules, notes = None, []
+    if layout is not None and not explicit and layout.get("totals"):
+        from gnsanalysis.rr.table import layout_rows, missing_layout_rows
+
+        missing = missing_layout_rows(table, layout)
+        if missing:  # matched on the columns only: infer the rows' hierarchy instead
+            from gnsanalysis.rr.hierarchy import infer_rules
+
+            rules, inferred = infer_rules(table)
+            shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
+            total = len(layout_rows(layout))
+            notes.append(f"{table.source_name}: kolumnerna är desamma som i layouten "
+                         f"{layout.get('name', layout.get('id'))!r}, men tabellen saknar "
+                         f"{fmt.number(len(missing))} av dess {fmt.number(total)} rader ({shown}); "
+                         f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
+            if not layout.get("columns"):
+                layout = {**layout, "columns": inferred["columns"]}
+    if layout is None:
+        from gnsanalysis.rr.hierarchy import infer_rules  # generic layouts inferred from labels
+
+        rules, layout = infer_rules(table)
+    findings: list[Finding] = []
+    findings += _check_totals(table, layout, rules)
+    findings += _check_columns(table, layout)
+    findings += _check_parts_of(table, layout)
+    return findings, notes
+
+
+def sort_findings(findings: list[Finding], table: RRTable) -> list[Finding]:
+    """By line (findings without a line first), then in the table's column order."""
+    order = {c: k for k, c in enumerate(table.value_columns)}
+    return sorted(findings, key=lambda f: (f.line or 0, -1 if f.column is None else order.get(f.column, len(order))))
+
+
+def _index(table: RRTable) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for pos, label in enumerate(table.frame["label"]):
+        index.setdefault(normalise_label(label), pos)
+    return index
+
+
+def _column_map(table: RRTable) -> dict[str, str]:
+    return {normalise_label(c): c for c in table.value_columns}
+
+
+def _amount_columns(table: RRTable, layout: dict) -> list[str]:
+    colmap = _column_map(table)
+    default = [c for c in table.value_columns if c not in set(layout.get("percent_columns", []))]
+    return [colmap[normalise_label(c)] for c in layout.get("amount_columns", default)
+            if normalise_label(c) in colmap]
+
+
+def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
+    """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
+    from gnsanalysis.rr.hierarchy import RuleArrays, _part_sums
+
+    frame = table.frame
+    amount_cols = _amount_columns(table, layout)
+    out: list[Finding] = []
+    labels = frame["label"].to_numpy(dtype=object)
+    if rules is None:
+        listed = []  # (pos, part positions, rule)
+        index = None
+        for rule in layout.get("totals", []):
+            if "pos" in rule and "part_pos" in rule:
+                listed.append((rule["pos"], list(rule["part_pos"]), rule))
+                continue
+            if index is None:
+                index = _index(table)
+            if normalise_label(rule["row"]) not in index:
+                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                                   f"summaraden {rule['row']!r} saknas i tabellen, så summan av "
+                                   + fmt.join_list([repr(p) for p in rule["parts"]])
+                                   + " kan inte kontrolleras"))
+                continue
+            missing = [p for p in rule["parts"] if normalise_label(p) not in index]
+            if missing:
+                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                                   f"{'raden' if len(missing) == 1 else 'raderna'} "
+                                   f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
+                                   f"men behövs för kontrollen av {rule['row']!r}"))
+                continue
+            listed.append((index[normalise_label(rule["row"])],
+                           [index[normalise_label(p)] for p in rule["parts"]], rule))
+        rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
+
+        def text(r: int) -> str:
+            return "summan av " + ", ".join(repr(x) for x in listed[r][2]["parts"])
+    else:
+        def text(r: int) -> str:
+            return "summan av " + ", ".join(repr(labels[p]) for p in rules.parts_of(r))
+    if not len(rules) or not amount_cols:
+        return out
+    pos, flat = rules.pos, rules.parts
+    rid = np.repeat(np.arange(len(rules)), rules.sizes)
+    lines = frame["line"].to_numpy()
+    found = []
+    for col in amount_cols:
+        d = table.decimals.get(col, 0)
+        half = 0.5 * 10.0 ** -d
+        values = frame[col].to_numpy(dtype=float)
+        if col in rules.sums:  # the same sums, already taken when the rules were inferred
+            s, n = rules.sums[col]
+        else:
+            parts = values[flat] if len(flat) else np.zeros(0)
+            s, n = _part_sums(parts, rid, len(rules), rules.sizes.astype(float))
+        low_true, high_true = s - n * half, s + n * half
+        printed = values[pos]
+        p = np.nan_to_num(printed)
+        hp = np.where(np.isnan(printed), 0.0, half)
+        tol = hp * 1e-6 + _EPS
+        bad = (p < low_true - hp - tol) | (p > high_true + hp + tol)
+        for r in np.flatnonzero(bad):
+            lo, hi = _printed_range(low_true[r], high_true[r], d)
+            found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
+                                          None if np.isnan(printed[r]) else float(p[r]), lo, hi,
+                                          text(int(r)), d)))
+    found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
+    return out + [f for _, f in found]
+
+
+def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
+    frame = table.frame
+    colmap = _column_map(table)
+    rules = [r for r in layout.get("columns", []) if normalise_label(r["name"]) in colmap
+             and all(normalise_label(c) in colmap for c in r["of"])]
+    diff_cols = {tuple(normalise_label(c) for c in r["of"]): colmap[normalise_label(r["name"])]
+                 for r in rules if r["rule"] == "difference"}
+    out: list[Finding] = []
+    lines = frame["line"].to_numpy()
+    labels = frame["label"].to_numpy()
+    for rule in rules:
+        target = colmap[normalise_label(rule["name"])]
+        a_col, b_col = (colmap[normalise_label(c)] for c in rule["of"])
+        da, db, dt_ = (table.decimals.get(c, 0) for c in (a_col, b_col, target))
+        ha, hb, ht = (0.5 * 10.0 ** -d for d in (da, db, dt_))
+        a_raw = frame[a_col].to_numpy(dtype=float)
+        b_raw = frame[b_col].to_numpy(dtype=float)
+        t = frame[target].to_numpy(dtype=float)
+        if rule["rule"] == "difference":
+            tol = ht * 1e-6 + _EPS
+            bad = _difference_bad(a_raw, b_raw, t, ha, hb, ht, tol)
+            text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
+            for i in np.flatnonzero(bad):
+                a_i, b_i = np.nan_to_num(a_raw[i]), np.nan_to_num(b_raw[i])
+                lo, hi = _printed_range(a_i - b_i - ha - hb, a_i - b_i + ha + hb, dt_)
+                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
+                                   lo, hi, text, dt_))
+            continue
+        a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
+        if rule["rule"] != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+            raise ValueError(rule["rule"])
+        text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
+        for i in np.flatnonzero(~np.isnan(t)):
+            bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+            if bounds is None:
+                continue  # denominator may be zero: any printed percentage is possible
+            low_true, high_true = bounds
+            if not _within(float(t[i]), low_true, high_true, ht):
+                lo, hi = _printed_range(low_true, high_true, dt_)
+                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
+                                   lo, hi, text, dt_))
+    return out
+
+
+def _difference_bad(a, b, t, ha, hb, ht, tol) -> np.ndarray:
+    """Rows where printed ``t`` cannot be ``a − b`` (NaN counts as 0 in ``a`` and ``b``).
+
+    The same arithmetic, in the same order, as ``low = a - b - ha - hb`` and
+    ``t < low - ht - tol`` (and the same for the upper bound) on ``np.nan_to_num`` of ``a``
+    and ``b``, with fewer passes: the difference is taken once, the bounds are built in place,
+    and rows where the difference is not finite are computed as written.
+    """
+    d = a - b
+    lo = d - ha
+    lo -= hb
+    lo -= ht
+    lo -= tol
+    hi = np.add(d, ha, out=d)
+    hi += hb
+    hi += ht
+    hi += tol
+    bad = t < lo
+    bad |= t > hi  # a missing t (NaN) compares False: never bad
+    odd = np.flatnonzero(~np.isfinite(lo))  # NaN or infinite a or b
+    if len(odd):
+        a0, b0, t0 = np.nan_to_num(a[odd]), np.nan_to_num(b[odd]), t[odd]
+        low_true, high_true = a0 - b0 - ha - hb, a0 - b0 + ha + hb
+        bad[odd] = ~np.isnan(t0) & ((t0 < low_true - ht - tol) | (t0 > high_true + ht + tol))
+    return bad
+
+
+def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
+    """'varav' rows are parts of the row above: together they cannot exceed it (same sign)."""
+    frame = table.frame
+    if not _has_kind(frame, "part_of"):
+        return []
+    kinds = frame["kind"].to_numpy()
+    out: list[Finding] = []
+    cols = _amount_columns(table, layout)
+    lines = frame["line"].to_numpy()
+    labels = frame["label"].to_numpy()
+    i = 0
+    while i < len(kinds):
+        if kinds[i] != "part_of":
+            i += 1
+            continue
+        j = i
+        while j < len(kinds) and kinds[j] == "part_of":
+            j += 1
+        parent = i - 1
+        if parent >= 0:
+            for col in cols:
+                d = table.decimals.get(col, 0)
+                half = 0.5 * 10.0 ** -d
+                pv = frame[col].iat[parent]
+                parts = frame[col].to_numpy(dtype=float)[i:j]
+                parts = parts[~np.isnan(parts)]
+                if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
+                    continue
+                if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
+                    out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col,
+                                       float(pv), None, None,
+                                       "delposterna ('varav …') under raden är tillsammans större "
+                                       "än raden själv", d))
+        i = j
+    return out
+
+
+def _has_kind(frame, kind: str) -> bool:
+    col = frame["kind"]
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return bool(pc.any(pc.equal(pa.array(col.array), kind)).as_py())
+    except (TypeError, ValueError, ImportError, AttributeError, NotImplementedError):
+        return kind in set(col.to_numpy())
+
+
+def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):
+    """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
+    b_lo, b_hi = b - hb, b + hb
+    if b_lo <= 0 <= b_hi:
+        return None
+    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    key = tuple(normalise_label(c) for c in rule["of"])
+    if key in diff_cols:  # the printed difference narrows the numerator
+        d_col = diff_cols[key]
+        d_printed = frame[d_col].to_numpy()[i]
+        if not np.isnan(d_printed):
+            hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+            d_lo, d_hi = max(d_lo, d_printed - hd), min(d_hi, d_printed + hd)
+            if d_lo > d_hi:  # the difference itself is inconsistent; reported by its own rule
+                d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
+    return min(corners), max(corners)

@@ -1,0 +1,466 @@
+"""Reading the figures of a printed row when the cell separators cannot be trusted.
+
+With a space as thousands separator, ``1 269 522 300`` can be note 1 followed by 269, 522 and
+300, or 1 269, 522, 300, or ... This module lists *every* reading of a row's tokens that fits
+the header's slots (note slots and value slots, per column group) and then keeps the readings
+that the evidence allows:
+
+1. the header's column count (a reading must fill every value slot; a note slot is optional);
+2. the form of a printed number (a group after the first has exactly three digits; a number
+   does not start with ``0`` unless it is ``0``; a decimal part ends the number);
+3. the table's own arithmetic, row by row (difference and percent columns) and across rows
+   (subtotals and totals of the declared or inferred hierarchy), within rounding;
+4. the printed precision of the same column in rows that could be read only one way.
+
+Nothing is chosen by likelihood: when more than one reading survives, or none does,
+:class:`~gnsanalysis.errors.AmbiguousParseError` names the line and lists the readings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+from dataclasses import dataclass
+
+from gnsanalysis.errors import AmbiguousParseError, Location
+from gnsanalysis.swedish.numbers import decimals_of, parse_number
+
+MINUS = "-\u2013\u2212"
+SPACE_CHARS = " \u00a0\u202f"
+_SPLIT_RE = re.compile(f"[{SPACE_CHARS}]+")
+_SIGN_RE = re.compile(f"^[{MINUS}]$")
+_NUM_RE = {
+    ",": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>,\d+)?(?P<pct>%)?$"),
+    ".": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>\.\d+)?(?P<pct>%)?$"),
+}
+_NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
+_NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
+_NOT_WORD_RE = re.compile(r"^not\.?$", re.IGNORECASE)
+MAX_READINGS = 2000  # per row; more means the row carries no usable structure
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One header column after the label: a note column or a value column, in a group."""
+
+    role: str  # "note" | "value"
+    column: str | None  # value column name; None for a note slot
+    group: int = 0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a row: printed text per note slot and per value slot (None = empty)."""
+
+    notes: tuple[str, ...]
+    values: tuple[str | None, ...]
+
+    def render(self) -> str:
+        parts = [f"not {n}" for n in self.notes if n]
+        parts += ["–" if v is None else v for v in self.values]
+        return " | ".join(parts)
+
+
+# --------------------------------------------------------------------------- tokens
+
+def is_numeric_token(tok: str, decimal: str = ",") -> bool:
+    """True for a token that can be (part of) a figure, a dash or a note."""
+    return bool(_SIGN_RE.match(tok) or _NUM_RE[decimal].match(tok) or _NOTE_LIST_RE.match(tok)
+                or tok == "%")
+
+
+def tokens_of(segment: str) -> list[str]:
+    toks = [t for t in _SPLIT_RE.split(segment.strip()) if t]
+    out: list[str] = []
+    for t in toks:  # "47 %" -> "47%"
+        if t == "%" and out:
+            out[-1] += "%"
+        else:
+            out.append(t)
+    return out
+
+
+# Items: ("num", text) | ("dash", None) | ("note", text) | ("blank", None)
+
+def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple, int]]:
+    """Every item (number, dash, note) that can start at token ``i``, with the next index."""
+    num_re = _NUM_RE[decimal]
+    n = len(tokens)
+
+    def numbers_from(i: int):
+        m = num_re.match(tokens[i])
+        if not m:
+            return
+        digits = m["digits"]
+        if len(digits) > 1 and digits[0] == "0":
+            return
+        text = tokens[i]
+        yield text, i + 1
+        if m["frac"] or m["pct"] or len(digits) > 3:
+            return
+        j = i + 1
+        while j < n:
+            c = num_re.match(tokens[j])
+            if not c or c["sign"] or len(c["digits"]) != 3:
+                return
+            text += " " + tokens[j]
+            j += 1
+            yield text, j
+            if c["frac"] or c["pct"]:
+                return
+
+    def notes_from(i: int):
+        t = tokens[i]
+        if _NOT_WORD_RE.match(t):
+            if i + 1 < n:
+                yield from notes_from(i + 1)
+            return
+        if _NOTE_RE.match(t):
+            yield t, i + 1
+        elif _NOTE_LIST_RE.match(t):
+            parts, j = [t[:-1]], i + 1
+            while j < n and _NOTE_LIST_RE.match(tokens[j]):
+                parts.append(tokens[j][:-1])
+                j += 1
+            if j < n and _NOTE_RE.match(tokens[j]):
+                parts.append(tokens[j])
+                yield ", ".join(parts), j + 1
+
+    options: list[tuple[tuple, int]] = []
+    t = tokens[i]
+    if _SIGN_RE.match(t):
+        options.append((("dash", None), i + 1))
+        if i + 1 < n:
+            nxt = num_re.match(tokens[i + 1])
+            if nxt and not nxt["sign"]:  # "– 1 099": a minus sign followed by a space
+                options += [(("num", f"{t}{txt}"), j) for txt, j in numbers_from(i + 1)]
+    else:
+        options += [(("num", txt), j) for txt, j in numbers_from(i)]
+    options += [(("note", txt), j) for txt, j in notes_from(i)]
+    return options
+
+
+def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
+             *, allow_empty_groups: bool = True, cells: bool = False) -> list[Reading]:
+    """All readings of a row's segments (hard-separated cells) that fill the slots.
+
+    A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
+    segment (an empty cell between two separators) fills exactly one slot. When no reading
+    fills every value slot, readings that leave whole column groups empty are tried
+    (koncern-only rows). With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
+    cell only ever separates a note from the first amount ("3 1 234"); cells never split
+    further, so cells run together fail instead of being re-split.
+    """
+    segs = [tuple(tokens_of(s)) for s in segments]
+    cache: dict[tuple[int, int], list] = {}
+    n_slots = len(slots)
+    found: dict[Reading, None] = {}
+    # tokens left from (segment, token) on: an upper bound for the items still to come
+    left = {}
+    total = 0
+    for si in range(len(segs) - 1, -1, -1):
+        total += max(1, len(segs[si]))
+        left[si] = total
+
+    def options(si: int, ti: int):
+        key = (si, ti)
+        if key not in cache:
+            cache[key] = _items_at(segs[si], ti, decimal)
+        return cache[key]
+
+    def run(empty: frozenset) -> None:
+        need_after = [0] * (n_slots + 1)
+        for k in range(n_slots - 1, -1, -1):
+            need_after[k] = need_after[k + 1] + (1 if slots[k].role == "value"
+                                                 and slots[k].group not in empty else 0)
+
+        def go(si: int, ti: int, k: int, notes: tuple, values: tuple):
+            while si < len(segs) and segs[si] and ti == len(segs[si]):
+                si, ti = si + 1, 0
+            if si == len(segs):
+                if need_after[k] == 0:
+                    rest_notes = tuple("" for s in slots[k:] if s.role == "note")
+                    rest_values = tuple(None for s in slots[k:] if s.role == "value")
+                    found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
+                    if len(found) > MAX_READINGS:
+                        raise _TooMany(len(found))
+                return
+            if k == n_slots:
+                return
+            remaining = left[si] - (ti if segs[si] else 0)
+            if need_after[k] > remaining:
+                return
+            slot = slots[k]
+            if slot.group in empty:
+                if slot.role == "note":
+                    go(si, ti, k + 1, notes + ("",), values)
+                else:
+                    go(si, ti, k + 1, notes, values + (None,))
+                return
+            if not segs[si]:  # an empty cell fills this slot
+                if slot.role == "note":
+                    go(si + 1, 0, k + 1, notes + ("",), values)
+                    # an empty note cell whose note was glued into the next cell
+                    go(si + 1, 0, k, notes, values)
+                else:
+                    go(si + 1, 0, k + 1, notes, values + (None,))
+                return
+            if slot.role == "note":
+                go(si, ti, k + 1, notes + ("",), values)
+                for (kind, text), j in options(si, ti):
+                    if kind == "note" and (not cells or ti == 0):
+                        go(si, j, k + 1, notes + (text,), values)
+                return
+            for (kind, text), j in options(si, ti):
+                if kind in ("num", "dash") and (not cells or j == len(segs[si])):
+                    go(si, j, k + 1, notes, values + (text,))
+
+        go(0, 0, 0, (), ())
+
+    run(frozenset())
+    groups = sorted({s.group for s in slots if s.role == "value"})
+    if not found and allow_empty_groups and len(groups) > 1:
+        for size in range(1, len(groups)):
+            for empty in itertools.combinations(groups, size):
+                run(frozenset(empty))
+    return list(found)
+
+
+class _TooMany(Exception):
+    pass
+
+
+def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -> Reading | None:
+    """The positional reading when each segment is exactly one cell, else None."""
+    if len(segments) != len(slots):
+        return None
+    notes, values = [], []
+    for seg, slot in zip(segments, slots):
+        text = seg.strip(SPACE_CHARS + "\t")
+        if slot.role == "note":
+            m = re.sub(r"^not\.?\s*", "", text, flags=re.IGNORECASE)
+            if m and not re.fullmatch(r"[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*", m):
+                return None
+            notes.append(re.sub(r"\s*,\s*", ", ", m))
+            continue
+        try:
+            parse_number(text, decimal=decimal)
+        except ValueError:
+            return None
+        values.append(text or None)
+    return Reading(tuple(notes), tuple(values))
+
+
+# --------------------------------------------------------------------------- evidence
+
+@dataclass
+class Pending:
+    """A row with its candidate readings."""
+
+    pos: int  # position in the table
+    line: int
+    label: str
+    raw: str
+    candidates: list[Reading]
+
+
+def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values (NaN = none) and printed decimals of a reading's value slots."""
+    vals = np.full(len(reading.values), np.nan)
+    decs = np.zeros(len(reading.values), dtype=np.int64)
+    for j, text in enumerate(reading.values):
+        if text is None:
+            continue
+        v = parse_number(text, decimal=decimal)
+        if v is not None:
+            vals[j] = float(v)
+            decs[j] = decimals_of(text)
+    return vals, decs
+
+
+def _row_ok(vals, halves, col_rules) -> bool:
+    for rule, t, a, b in col_rules:
+        vt, va, vb = vals[t], vals[a], vals[b]
+        if np.isnan(vt) or np.isnan(va) or np.isnan(vb):
+            continue
+        ht, ha, hb = halves[t], halves[a], halves[b]
+        if rule == "difference":
+            if abs(vt - (va - vb)) > ht + ha + hb + 1e-9:
+                return False
+        elif rule == "percent_change":
+            b_lo, b_hi = vb - hb, vb + hb
+            if b_lo <= 0 <= b_hi:
+                continue
+            d_lo, d_hi = va - vb - ha - hb, va - vb + ha + hb
+            corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
+            if not min(corners) - ht - 1e-9 <= vt <= max(corners) + ht + 1e-9:
+                return False
+    return True
+
+
+def _mixed_grouping(reading: Reading) -> bool:
+    texts = [v for v in reading.values if v]
+    grouped = any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in texts)
+    return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
+
+
+def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
+            col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
+            amount_idx: list[int], decimal: str, source) -> dict[int, Reading]:
+    """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
+
+    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
+    """
+    if not pending:
+        return {}
+    arrays = {}
+    for p in pending:
+        for c in p.candidates:
+            vals, decs = cell_arrays(c, decimal)
+            arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
+    # 0. one thousands style per row: a row that groups thousands with spaces does not also
+    #    print a four-digit figure ungrouped ("2 9291 7601" is cells run together)
+    for p in pending:
+        keep = [c for c in p.candidates if not _mixed_grouping(c)]
+        if not keep:
+            _raise_none(p, p.candidates, source)
+        p.candidates = keep
+    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
+    for p in pending:
+        if col_rules:
+            keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
+                                                       col_rules)]
+            if not keep:
+                _raise_none(p, p.candidates, source)
+            p.candidates = keep
+    # 2. printed precision of the same column in the rows that are read one way
+    known = np.ones(len(V), dtype=bool)
+    known[[p.pos for p in pending]] = False
+    fixed = {}
+    for j in range(V.shape[1]):
+        col = V[known, j]
+        mask = ~np.isnan(col) & (col != 0)
+        decs = set(D[known, j][mask].tolist())
+        if len(decs) == 1 and mask.sum() >= 2:
+            fixed[j] = decs.pop()
+    for p in pending:
+        if len(p.candidates) > 1 and fixed:
+            keep = []
+            for c in p.candidates:
+                vals, decs, _ = arrays[(p.pos, c)]
+                if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
+                    keep.append(c)
+            p.candidates = keep or p.candidates
+    H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
+    done: dict[int, Reading] = {}
+    open_rows: dict[int, Pending] = {}
+    for p in pending:
+        if len(p.candidates) == 1:
+            done[p.pos] = p.candidates[0]
+            vals, decs, halves = arrays[(p.pos, p.candidates[0])]
+            V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
+        else:
+            open_rows[p.pos] = p
+    # 3. subtotals and totals, iterated while rows get decided
+    rules_of: dict[int, list[tuple[int, list[int]]]] = {}
+    for rule in sum_rules:
+        for pos in {rule[0], *rule[1]}:
+            rules_of.setdefault(pos, []).append(rule)
+    amount = np.array(amount_idx, dtype=np.int64)
+
+    def rule_ok(rule, choice: dict[int, Reading]) -> bool:
+        if not len(amount):
+            return True
+        members = [rule[0], *rule[1]]
+        vals = np.array([arrays[(pos, choice[pos])][0] if pos in choice else V[pos] for pos in members])[:, amount]
+        halves = np.array([arrays[(pos, choice[pos])][2] if pos in choice else H[pos] for pos in members])[:, amount]
+        t, th = np.nan_to_num(vals[0]), halves[0]
+        s = np.nansum(vals[1:], axis=0)
+        tol = th + halves[1:].sum(axis=0) + 1e-9
+        return bool(np.all(np.abs(t - s) <= tol))
+
+    def decidable(rule, me: int) -> bool:
+        return all(pos == me or pos not in open_rows for pos in [rule[0], *rule[1]])
+
+    progress = True
+    while open_rows and progress:
+        progress = False
+        for pos, p in list(open_rows.items()):
+            rules = [r for r in rules_of.get(pos, []) if decidable(r, pos)]
+            if not rules:
+                continue
+            keep = [c for c in p.candidates if all(rule_ok(r, {pos: c}) for r in rules)]
+            if not keep:
+                _raise_none(p, p.candidates, source)
+            if len(keep) < len(p.candidates):
+                p.candidates = keep
+            if len(keep) == 1:
+                done[pos] = keep[0]
+                vals, decs, halves = arrays[(pos, keep[0])]
+                V[pos], D[pos], H[pos] = vals, decs, halves
+                del open_rows[pos]
+                progress = True
+    if open_rows:  # a joint choice for the rows still open, when small enough
+        rows = list(open_rows.values())
+        size = 1
+        for p in rows:
+            size *= len(p.candidates)
+        rules = {(r[0], tuple(r[1])): r for p in rows for r in rules_of.get(p.pos, [])}
+        if size <= 4096 and rules:
+            fits = []
+            for combo in itertools.product(*(p.candidates for p in rows)):
+                choice = {p.pos: c for p, c in zip(rows, combo)}
+                if all(rule_ok(r, choice) for r in rules.values()):
+                    fits.append(choice)
+                    if len(fits) > 1:
+                        break
+            if len(fits) == 1:
+                for pos, c in fits[0].items():
+                    done[pos] = c
+                    vals, decs, halves = arrays[(pos, c)]
+                    V[pos], D[pos], H[pos] = vals, decs, halves
+                return done
+            if not fits:
+                _raise_none(rows[0], rows[0].candidates, source)
+        _raise_many(rows[0], source)
+    return done
+
+
+def _show(cands: list[Reading], limit: int = 6) -> str:
+    shown = [f"({i}) {c.render()}" for i, c in enumerate(cands[:limit], 1)]
+    more = f" … och {len(cands) - limit} till" if len(cands) > limit else ""
+    return "; ".join(shown) + more
+
+
+def _raise_many(p: Pending, source) -> None:
+    raise AmbiguousParseError(
+        f"Siffrorna på raden kan delas upp i kolumner på {len(p.candidates)} sätt som alla stämmer "
+        f"med rubrikraden och tabellens summor: {_show(p.candidates)}.",
+        location=Location(file=source, line=p.line, row=p.label or None), found=p.raw[:120],
+        expected="en enda möjlig uppdelning",
+        hint="Jämför raden med originalet och skriv in den med tabb eller ';' mellan cellerna "
+             "(eller exportera tabellen som CSV/Excel).")
+
+
+def _raise_none(p: Pending, cands: list[Reading], source) -> None:
+    if cands:
+        msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
+               f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")
+    else:
+        msg = ("Siffrorna på raden går inte att dela upp i rubrikradens kolumner "
+               "(antalet tal stämmer inte eller talen är ihopskrivna).")
+    raise AmbiguousParseError(
+        msg, location=Location(file=source, line=p.line, row=p.label or None), found=p.raw[:120],
+        expected="ett tal (eller '-') per kolumn i rubrikraden, tusental grupperade tre och tre",
+        hint="Kontrollera att inga cellgränser försvunnit vid kopieringen; exportera tabellen "
+             "som CSV/Excel eller med tabb mellan cellerna.")
+
+
+def raise_too_many(line: int, label: str, raw: str, source) -> None:
+    raise AmbiguousParseError(
+        "Raden kan läsas på för många sätt för att avgöras.",
+        location=Location(file=source, line=line, row=label or None), found=raw[:120],
+        expected="en rad med tydliga cellgränser",
+        hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")

@@ -1,0 +1,675 @@
+"""RR tables (resultaträkning by RR code): reading printed tables into a tidy frame.
+
+The tidy frame has one row per RR line: ``line`` (1-based line number in the source),
+``label``, ``kind`` (``item``, ``subtotal``, ``total``, ``part_of``), ``note``, and one float
+column per header column, named exactly as the header prints it, NaN for "no value".
+Printed values are parsed exactly (:func:`gnsanalysis.swedish.numbers.parse_number`), so a value in
+the frame is the float nearest the printed decimal; the printed precision per column is kept
+in :attr:`RRTable.decimals` for the checks.
+
+Input formats and their detection live in :mod:`gnsanalysis.rr.formats`; rows whose digits can
+be grouped in more than one way are settled by :mod:`gnsanalysis.rr.grouping`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gnsanalysis.io import load_resource
+from gnsanalysis.errors import ParseError, Location
+from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, parse_number, is_no_value  # noqa: F401
+
+ID_COLUMNS = ["line", "label", "kind", "note"]
+_PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
+_UNIT_RE = re.compile(r"\b(tkr|mnkr|mkr|Mkr|kr)\b")
+
+
+@dataclass
+class RRTable:
+    """A parsed RR table and what is known about where it came from."""
+
+    frame: pd.DataFrame
+    value_columns: list[str]
+    source: str | None = None
+    preamble: list[str] = field(default_factory=list)
+    period: str | None = None
+    unit: str | None = None
+    decimals: dict[str, int] = field(default_factory=dict)
+    layout_id: str | None = None
+    format: str = "text"
+    levels: list[int] = field(default_factory=list)  # indentation level per row (0 = none)
+    declared_layout: dict | None = None  # a layout declared beside the data (meta.yaml)
+
+    @property
+    def source_name(self) -> str:
+        return Path(self.source).name if self.source else "<indata>"
+
+    def row(self, label: str) -> pd.Series:
+        """The row with this label (whitespace- and case-insensitive)."""
+        key = normalise_label(label)
+        hits = self.frame[self.frame["label"].map(normalise_label) == key]
+        if hits.empty:
+            raise KeyError(label)
+        return hits.iloc[0]
+
+    def value(self, label: str, column: str) -> float:
+        return float(self.row(label)[column])
+
+
+def normalise_label(label: str) -> str:
+    return re.sub(r"\s+", " ", str(label)).strip().casefold()
+
+
+def sha256_of(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- decoding
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+# every byte value except the control characters counted by _CONTROL_RE (same in UTF-8 and cp1252)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
+
+
+def decode_text(data: bytes, source: str | Path | None = None) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else cp1252; binary input is refused."""
+    return _decode(data, source)[0]
+
+
+def _decode(data: bytes, source, counts: dict | None = None) -> tuple[str, bool]:
+    """(text with ``\n`` line breaks, whether the bytes are UTF-8 with ``\n``/``\r\n`` breaks).
+
+    ``counts``, when given, receives how often ``\n``, ``;`` and ``,`` occur in the text
+    (counted on the bytes, where it is cheap; ASCII bytes are the same characters in both
+    encodings, and only LFs replace line breaks when no CR stands alone).
+    """
+    loc = Location(file=source)
+    if not data or data.isspace():
+        raise ParseError("Filen är tom.", location=loc, expected="en RR-tabell",
+                         hint="Kontrollera att rätt fil exporterades.")
+    if b"\x00" in data:
+        raise ParseError("Filen är inte text (innehåller binära nollbytes).", location=loc,
+                         expected="text (tabbseparerad), CSV eller XLSX",
+                         hint="Exportera tabellen som text, CSV eller Excel.")
+    # control characters are single bytes below 0x20 in both encodings
+    a = np.frombuffer(data, dtype=np.uint8)
+    low = np.flatnonzero(a < 32)
+    byte = a[low]
+    bad = int(np.count_nonzero((byte <= 8) | (byte == 11) | (byte >= 14)))
+    cr = low[byte == 13]
+    lone_cr, dropped = False, 0
+    if len(cr):
+        # when every CR starts a CRLF, dropping the CRs is the same as turning CRLF into LF
+        # (and cannot make invalid UTF-8 valid: an LF takes each CR's place)
+        lone_cr = not (cr[-1] + 1 < len(a) and bool(np.all(a[cr + 1] == 10)))
+        if not lone_cr:
+            data, dropped = data.replace(b"\r", b""), len(cr)
+    utf8 = True
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        utf8 = False
+    bad += text.count("\ufffd")
+    if bad > max(2, (len(text) + dropped) // 200):
+        raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.",
+                         location=loc, found=f"{bad} styrtecken",
+                         expected="text i UTF-8 eller Windows-1252")
+    if lone_cr:
+        return text.replace("\r\n", "\n").replace("\r", "\n"), False
+    if counts is not None:
+        counts["\n"] = int(np.count_nonzero(byte == 10))
+        if isinstance(counts, ByteCounts):
+            counts.bytes = a  # ``;`` and ``,`` are counted when asked for
+        else:
+            for ch in ";,":
+                counts[ch] = int(np.count_nonzero(a == ord(ch)))
+    return text, utf8
+
+
+class ByteCounts(dict):
+    """How often characters occur in a text, counted on its bytes (ASCII characters only)
+    the first time :meth:`get` asks for one."""
+
+    bytes: np.ndarray | None = None
+
+    def get(self, ch, default=None):
+        if ch not in self and self.bytes is not None and len(ch) == 1 and ord(ch) < 128:
+            self[ch] = int(np.count_nonzero(self.bytes == ord(ch)))
+        return super().get(ch, default)
+
+
+# --------------------------------------------------------------------------- layouts
+
+def layouts() -> list[dict]:
+    return load_resource("rr_layouts.yaml").get("layouts", [])
+
+
+def find_layout(columns: list[str]) -> dict | None:
+    """The first layout whose required columns are all present."""
+    present = {normalise_label(c) for c in columns}
+    for layout in layouts():
+        need = {normalise_label(c) for c in layout.get("match", {}).get("columns", [])}
+        if need and need <= present:
+            return layout
+    return None
+
+
+def infer_kind(label: str, layout: dict | None = None) -> str:
+    """``total``, ``subtotal``, ``part_of`` or ``item`` from the layout, else from the label."""
+    key = normalise_label(label)
+    if layout:
+        for rule in layout.get("totals", []):
+            if normalise_label(rule["row"]) == key:
+                return rule.get("kind", "subtotal")
+    return _kind_from_label(key)
+
+
+def _kind_from_label(key: str) -> str:
+    cache = _KIND_CACHE
+    if key not in cache:
+        kind = "item"
+        for rule in load_resource("rr_layouts.yaml").get("kinds", []):
+            if any(re.search(p, key, re.IGNORECASE) for p in rule["patterns"]):
+                kind = rule["kind"]
+                break
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = kind
+    return cache[key]
+
+
+_KIND_CACHE: dict[str, str] = {}
+
+
+def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
+    """Kinds for many labels (labels repeat in exports, so each distinct label is classified once)."""
+    codes, uniques = pd.factorize(pd.Series(list(labels), dtype=object))
+    return list(_kind_array(np.asarray(uniques, dtype=object), codes, layout))
+
+
+def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None,
+                arrow_uniques=None, maybe=None) -> np.ndarray:
+    """Kinds (object array, one per code) for labels given as distinct values and codes.
+
+    Most labels are plain items. An Arrow (RE2) prefilter finds the distinct labels that may
+    match a kind pattern or a layout row; only those are classified with Python's ``re``
+    (:func:`gnsanalysis.rr.formats.maybe_matching` guarantees the others match nothing).
+    """
+    from gnsanalysis.rr.formats import maybe_matching
+
+    by_layout = {}
+    if layout:
+        by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
+    kinds_u = np.full(len(uniques), "item", dtype=object)
+    if len(uniques):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        strings = (arrow_uniques if arrow_uniques is not None
+                   else pa.array(list(uniques), type=pa.string(), from_pandas=True))
+        patterns = [p for rule in load_resource("rr_layouts.yaml").get("kinds", []) for p in rule["patterns"]]
+        # ``maybe``: a prefilter already run on these labels with these patterns among others
+        check = maybe().copy() if maybe is not None else maybe_matching(strings, patterns, re.IGNORECASE)
+        if by_layout:
+            # normalise_label within the prefilter's alphabet (its only whitespace is the space)
+            norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
+            hit = pc.is_in(pc.utf8_lower(norm), value_set=pa.array(list(by_layout), type=pa.string()))
+            check |= np.asarray(pc.fill_null(hit, True).to_numpy(zero_copy_only=False), dtype=bool)
+        for i in np.flatnonzero(check):
+            key = normalise_label(uniques[i])
+            kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
+    return kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
+# --------------------------------------------------------------------------- building
+
+def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
+    """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
+    from gnsanalysis.rr import formats as F
+
+    if delimiter == "\t":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
+    else:
+        parsed = F.parse_grid(F.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
+    return build_table(parsed, source)
+
+
+def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None = None) -> RRTable:
+    """Parse decoded text in any text format (detected unless ``fmt`` is given)."""
+    from gnsanalysis.rr import formats as F
+
+    fmt = F.normalise_format(fmt) or F.detect_format(text.encode("utf-8", "replace"), text)
+    return _parse_decoded(text, source, fmt, None)
+
+
+def build_table(parsed, source, declared: dict | None = None) -> RRTable:
+    """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
+    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr.grouping import Pending, resolve
+
+    header = parsed.header
+    value_columns = header.value_columns
+    m = len(value_columns)
+    slots = header.slots
+    codes = uniques = arrow_uniques = label_maybe = None
+    if parsed.fast is not None:
+        f = parsed.fast
+        keep = f["keep"]
+        whole = bool(keep.all())
+        idx = slice(None) if whole else np.flatnonzero(keep)
+        lines = f["lines"][idx]
+        labels = f["labels"][idx]
+        if "label_codes" in f:
+            codes, uniques, arrow_uniques = f["label_codes"][idx], f["label_uniques"], f["label_arrow"]
+            label_maybe = f.get("label_maybe")
+        notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
+        levels = np.asarray(f["levels"])[idx].astype(int)
+        V = f["V"] if whole else f["V"][idx]
+        D = f["D"] if whole else f["D"][idx]
+        slow_at = sorted(f["slow"])
+        if whole:
+            slow = [(i, f["slow"][i]) for i in slow_at]
+        else:
+            where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
+            slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where)
+                    if k < len(idx) and idx[k] == i]
+    else:
+        rows = parsed.rows
+        lines = np.array([r.line for r in rows], dtype=np.int64)
+        labels = np.empty(len(rows), dtype=object)
+        labels[:] = [r.label for r in rows]
+        notes = np.full(len(rows), "", dtype=object)
+        levels = np.array([r.level for r in rows], dtype=int)
+        V = np.full((len(rows), m), np.nan)
+        D = np.zeros((len(rows), m), dtype=np.int64)
+        slow = list(enumerate(rows))
+    if not len(labels):
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
+    if len(levels) and np.any(levels):
+        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    layout = declared or find_layout(value_columns)
+    if notes is None and slow:
+        notes = np.full(len(labels), "", dtype=object)
+    pending = []
+    for pos, row in slow:
+        if not row.label:
+            raise ParseError("Raden saknar etikett.",
+                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
+                             found=row.raw[:80], expected="en radetikett i första kolumnen")
+        cands = F.candidate_readings(row, slots, parsed.decimal, source,
+                                     cells=parsed.fmt in ("text", "csv", "xlsx"))
+        if not cands:
+            _too_few(row, slots, source, parsed)
+        labels[pos] = row.label
+        levels[pos] = row.level
+        direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
+        if direct:
+            _fill(V, D, notes, pos, cands[0], parsed.decimal)
+        else:  # read by grouping: checked against the evidence even when only one reading fits
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    if codes is None or slow:
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+        uniques, arrow_uniques, label_maybe = np.asarray(uniques, dtype=object), None, None
+    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout, arrow_uniques, label_maybe)
+    if pending:
+        kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
+        from gnsanalysis.rr.grouping import Reading  # noqa: F401
+
+        colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
+        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
+                                                           list(kinds), levels, V, D, pending)
+        chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
+                         amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+        for pos, reading in chosen.items():
+            _fill(V, D, notes, pos, reading, parsed.decimal)
+    decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
+    frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
+    texts = parsed.preamble + header.texts
+    table = RRTable(frame=frame, value_columns=list(value_columns),
+                    source=str(source) if source else None, preamble=parsed.preamble,
+                    period=_find(_PERIOD_RE, texts),
+                    unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
+                    decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
+                    format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
+                    declared_layout=declared)
+    try:  # the kinds as built (distinct kinds, code per row), for as long as the column is this one
+        table._kinds_built = (frame["kind"].array.__arrow_array__(), kinds_u, codes)
+    except (AttributeError, TypeError):
+        pass
+    _check_complete(table, layout, declared=bool(declared))
+    return table
+
+
+def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
+    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text.
+
+    ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
+    """
+    import pyarrow as pa
+
+    kinds_u, codes = kinds
+    n = len(labels)
+    small, names = pd.factorize(kinds_u) if len(kinds_u) else (kinds_u, [])
+    kind_idx = np.asarray(small, dtype=np.int64).reshape(-1)[codes] if n else np.zeros(0, np.int64)
+    kind = pa.array(list(names), type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
+    if notes is None:  # n empty strings: all offsets zero
+        note = pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)),
+                                                pa.py_buffer(b""))
+    else:
+        note = pa.array(list(notes), type=pa.large_string())
+    data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
+            "label": pd.Series(labels, dtype=object, copy=False),
+            "kind": pd.Series(pd.array(kind, dtype="str"), copy=False),
+            "note": pd.Series(pd.array(note, dtype="str"), copy=False)}
+    for j, c in enumerate(value_columns):
+        # V is built for this table only: its columns become the frame's (no copy when contiguous)
+        data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
+    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
+
+
+def _fill(V, D, notes, pos, reading, decimal) -> None:
+    from gnsanalysis.rr.grouping import cell_arrays
+
+    vals, decs = cell_arrays(reading, decimal)
+    V[pos], D[pos] = vals, decs
+    parts = [n for n in reading.notes if n]
+    notes[pos] = ", ".join(dict.fromkeys(parts))
+
+
+def _too_few(row, slots, source, parsed) -> None:
+    from gnsanalysis.rr.grouping import Pending, _raise_none
+
+    n_values = sum(1 for s in slots if s.role == "value")
+    p = Pending(0, row.line, row.label, row.raw, [])
+    if parsed.fmt in ("text", "csv", "xlsx") and len(row.segments) == len(slots):
+        for seg, slot in zip(row.segments, slots):
+            if slot.role != "value":
+                continue
+            try:
+                parse_number(seg, decimal=parsed.decimal)
+            except NumberFormatError:
+                raise ParseError(
+                    "Cellen är inte ett tal.",
+                    location=Location(file=source, line=row.line, row=row.label, column=slot.column,
+                                      sheet=parsed.sheet),
+                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
+    if parsed.fmt in ("text", "csv", "xlsx"):
+        cells = len(row.segments) + 1
+        raise ParseError(
+            f"Raden har {cells} celler men rubrikraden har {len(slots) + 1}, och talen går inte att "
+            f"dela upp i rubrikradens {n_values} värdekolumner.",
+            location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
+            found=row.raw[:80],
+            expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
+            hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
+    _raise_none(p, [], source)
+
+
+def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
+    """Row-local column rules, positional sum rules and amount columns for the evidence step."""
+    from gnsanalysis.rr.hierarchy import positional_rules
+
+    col_rules, sum_rules = [], []
+    if layout:
+        for r in layout.get("columns", []):
+            names = [r["name"], *r["of"]]
+            if all(normalise_label(x) in colmap for x in names):
+                t, a, b = (colmap[normalise_label(x)] for x in names)
+                col_rules.append((r["rule"], t, a, b))
+        index: dict[str, int] = {}
+        for pos, label in enumerate(labels):
+            index.setdefault(normalise_label(label), pos)
+        for r in layout.get("totals", []):
+            keys = [normalise_label(r["row"])] + [normalise_label(x) for x in r["parts"]]
+            if all(k in index for k in keys):
+                sum_rules.append((index[keys[0]], [index[k] for k in keys[1:]]))
+        amount = layout.get("amount_columns", value_columns)
+        amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
+    else:
+        empty = list(np.all(np.isnan(V), axis=1)) if V.shape[1] else None
+        if empty is not None:
+            for p in pending:
+                empty[p.pos] = False
+        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels), empty)]
+        amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
+        # difference columns proven by the rows read one way
+        known = np.ones(len(V), dtype=bool)
+        known[[p.pos for p in pending]] = False
+        from gnsanalysis.rr.hierarchy import difference_pairs
+
+        for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
+            col_rules.append(("difference", t, a, b))
+    return col_rules, sum_rules, amount_idx
+
+
+def _find(regex: re.Pattern, lines: list[str]) -> str | None:
+    for line in lines:
+        m = regex.search(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def layout_rows(layout: dict) -> list[str]:
+    """The rows a layout names (summing rows, their parts and the final row), as written."""
+    names = []
+    for rule in layout.get("totals", []):
+        names += [rule["row"], *rule.get("parts", [])]
+    if layout.get("final_row"):
+        names.append(layout["final_row"])
+    return list(dict.fromkeys(names))
+
+
+def missing_layout_rows(table: RRTable, layout: dict) -> list[str]:
+    """The rows the layout names that the table does not have."""
+    present = {normalise_label(label) for label in pd.unique(table.frame["label"].to_numpy(dtype=object))}
+    return [n for n in layout_rows(layout) if normalise_label(n) not in present]
+
+
+def is_layout_table(table: RRTable, layout: dict) -> bool:
+    """Whether the table's rows are the layout's rows (not just its columns): most of its
+    labels are rows the layout names. A table of another kind with the same columns is not."""
+    names = {normalise_label(n) for n in layout_rows(layout)}
+    if not names or not len(table.frame):
+        return False
+    labels = table.frame["label"]
+    if len(labels) > 4 * len(names) + 20:  # many more rows than the layout has: another table
+        return False
+    hits = sum(1 for label in labels if normalise_label(label) in names)
+    return hits >= 2 and hits * 2 >= len(labels)
+
+
+def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:
+    """A table whose layout names a final row must end with it; otherwise it was cut short.
+
+    A layout matched on the columns only counts when the table's rows are the layout's rows
+    (:func:`is_layout_table`); another table with the same columns ends where it ends.
+    """
+    final = (layout or {}).get("final_row")
+    if not final or not (declared or is_layout_table(table, layout)):
+        return
+    last = table.frame.iloc[-1]
+    if normalise_label(last["label"]) != normalise_label(final):
+        raise ParseError(
+            f"Tabellen slutar med raden {last['label']!r}, men en fullständig tabell av den här "
+            f"typen slutar med {final!r}.",
+            location=Location(file=table.source, line=int(last["line"])),
+            expected=f"sista raden {final!r}",
+            hint="Filen verkar avkortad; kopiera eller exportera hela tabellen.")
+
+
+# --------------------------------------------------------------------------- entry point
+
+def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
+    """Read an RR table from a file (format detected from the content unless given).
+
+    Formats: see :mod:`gnsanalysis.rr.formats` (``text``, ``spaced``, ``pdf``, ``cells``,
+    ``csv``, ``xlsx``). A ``<name>.meta.yaml`` beside the file may give ``unit`` (used when the
+    table does not print one) and ``layout`` (a layout id from ``config/rr_layouts.yaml`` or an
+    inline layout with ``totals`` and ``columns``: the hierarchy declared in data).
+    """
+    from gnsanalysis.rr import formats as F
+
+    import os
+
+    path = Path(path)
+    fmt = F.normalise_format(fmt)
+    st = os.stat(path)
+    data = path.read_bytes()
+    meta = _sidecar(path)
+    declared = _declared_layout(meta, path)
+    if fmt is None:
+        fmt = F.detect_format(data, None) if data[:4] == b"PK\x03\x04" else None
+    if fmt == "xlsx" or (fmt is None and data[:4] == b"PK\x03\x04"):
+        if data[:4] != b"PK\x03\x04":
+            raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                             expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+        grid, sheet = F.read_xlsx_grid(path)
+        parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=sheet)
+        table = build_table(parsed, path, declared)
+    else:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
+                             expected="text, CSV eller .xlsx",
+                             hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
+        counts = ByteCounts()
+        text, plain = _decode(data, path, counts)
+        head = F.first_lines(text)
+        fmt = fmt or F.detect_format(data, text, head)
+        same = plain and st.st_size == len(data)
+        file = {"path": path, "stat": (st.st_size, st.st_mtime_ns), "counts": counts} if same else None
+        table = _parse_decoded(text, path, fmt, declared, file, head)
+    if table.unit is None and meta.get("unit"):
+        table.unit = str(meta["unit"])
+    return table
+
+
+def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None,
+                   head: list[str] | None = None) -> RRTable:
+    from gnsanalysis.rr import formats as F
+
+    if fmt == "text":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+    elif fmt == "csv":
+        lines = F.first_lines(text) if head is None else head
+        delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
+        decimal = "," if delim == ";" else "."
+        try:
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path, file=file)
+        except ParseError:
+            if decimal == ",":
+                raise
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path, file=file)
+    elif fmt == "xlsx":
+        raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                         expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+    else:
+        parsed = F.parse_free_text(text, fmt=fmt, decimal=",", source=path)
+    return build_table(parsed, path, declared)
+
+
+def _sidecar(path: Path) -> dict:
+    meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
+    if not meta_path.is_file():
+        return {}
+    import yaml
+
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _declared_layout(meta: dict, path: Path) -> dict | None:
+    spec = meta.get("layout")
+    if spec is None:
+        return None
+    from gnsanalysis.errors import ConfigError
+
+    if isinstance(spec, str):
+        for layout in layouts():
+            if layout["id"] == spec:
+                return layout
+        raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
+                          f"rr_layouts.yaml. Giltiga: {', '.join(l['id'] for l in layouts())}.")
+    if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
+        out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
+        for k in ("amount_columns", "percent_columns", "final_row", "name"):
+            if k in spec:
+                out[k] = spec[k]
+        for rule in spec.get("totals", []):
+            if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
+                raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
+                                  f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
+            out["totals"].append(rule)
+        return out
+    raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
+                      "en layout med 'totals'.")
+
+
+def to_tidy_csv(table: RRTable) -> str:
+    """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals."""
+    frame = table.frame.copy()
+    for col in table.value_columns:
+        d = table.decimals.get(col, 0)
+        frame[col] = [
+            "" if np.isnan(v) else (f"{v:.{d}f}" if d else str(int(round(v))))
+            for v in frame[col].to_numpy()
+        ]
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def to_json_dict(table: RRTable) -> dict:
+    """A JSON-ready dict: metadata plus rows (numbers as numbers, null for no value)."""
+    rows = []
+    for rec in table.frame.to_dict(orient="records"):
+        out = {k: rec[k] for k in ID_COLUMNS}
+        out["line"] = int(out["line"])
+        out["values"] = {
+            c: (None if np.isnan(rec[c]) else (int(rec[c]) if table.decimals.get(c, 0) == 0
+                                              else round(float(rec[c]), table.decimals[c])))
+            for c in table.value_columns
+        }
+        rows.append(out)
+    return {
+        "source": table.source_name,
+        "format": table.format,
+        "period": table.period,
+        "unit": table.unit,
+        "layout": table.layout_id,
+        "columns": table.value_columns,
+        "decimals": table.decimals,
+        "rows": rows,
+    }
+
+
+def write_processed(table: RRTable, dataset=None, processed_dir: Path | None = None) -> Path:
+    """Write the tidy table to ``data/processed/rr-<period>.csv`` with a JSON metadata sidecar."""
+    import json
+
+    from gnsanalysis import paths
+    from gnsanalysis.io import atomic_write
+
+    processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
+    period = table.period or (dataset.period if dataset else None) or Path(table.source or "rr").stem
+    csv_path = processed_dir / f"rr-{period}.csv"
+    atomic_write(csv_path, to_tidy_csv(table).encode("utf-8"))
+    meta = {k: v for k, v in to_json_dict(table).items() if k != "rows"}
+    if dataset is not None:
+        meta["source_sha256"] = dataset.sha256
+        meta["data_status"] = dataset.meta.get("data_status")
+        meta["unit"] = meta.get("unit") or dataset.meta.get("unit")
+    atomic_write(csv_path.with_suffix(".json"),
+                 (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return csv_path

@@ -1,0 +1,1 @@
+"""Swedish numbers: exact parsing of printed figures, formatting, rounding."""
