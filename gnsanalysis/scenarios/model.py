@@ -1,6 +1,7 @@
 """The five-year cost model of the IT-serverdrift scenarios S0–S4.
 
-One function (:func:`compute`) prices a scenario for a coalition. It is written with numpy
+One function per scenario (``SCENARIO_FUNCTIONS``) prices it for a coalition; :func:`compute`
+adds the hardware renewal and the coalition mask. It is written with numpy
 broadcasting only, so every parameter may be a scalar (one evaluation) or a 1-D array of
 length B (B Monte Carlo draws, B tornado variations); the coalition mask may also be a (B, P)
 array (B coalitions, used for the Shapley value). Results are arrays of shape
@@ -125,7 +126,234 @@ class Hall:
 
 
 def batch_shape(params: dict, mask: np.ndarray) -> tuple[int, ...]:
+    """The batch shape ``(...)`` that the parameters and the coalition mask broadcast to."""
     return np.broadcast_shapes(*(np.shape(v) for v in params.values()), np.shape(mask)[:-1])
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The quantities every scenario is priced from, broadcast for one :func:`compute` call.
+
+    ``b(name)`` gives a parameter shaped ``(..., 1, 1)`` against ``(P, T)``, ``bj(name)`` one
+    shaped ``(..., 1)`` against ``(T,)``; the remaining fields are the per-party and per-year
+    terms shared by the scenario functions.
+    """
+
+    params: dict
+    ctx: Context
+    halls: tuple[Hall, ...]
+    bshape: tuple[int, ...]
+    t: np.ndarray  # years 1..T
+    first: np.ndarray  # 1.0 in year 1
+    n: np.ndarray  # servers per party (P, 1)
+    own: np.ndarray  # runs its own rooms today (P, 1)
+    contract: np.ndarray  # buys operations through a contract today (P, 1)
+    members: np.ndarray  # number of coalition members (...)
+    N: np.ndarray  # servers of the coalition (..., 1)
+    wage: np.ndarray
+    wage_j: np.ndarray
+    kwh_price_j: np.ndarray
+    admin: np.ndarray  # FTE of system administration per party
+    risk_unit: np.ndarray  # outage cost per hour per party
+    room_facility: np.ndarray  # what today's rooms cost per year (own parties)
+    room_staff: np.ndarray
+    room_power: np.ndarray
+
+    def b(self, name: str) -> np.ndarray:
+        return np.asarray(self.params[name], dtype=float)[..., None, None]
+
+    def bj(self, name: str) -> np.ndarray:
+        return np.asarray(self.params[name], dtype=float)[..., None]
+
+    @property
+    def full_pt(self) -> tuple[int, ...]:
+        return self.bshape + (self.ctx.n_parties, self.ctx.horizon)
+
+    @property
+    def full_t(self) -> tuple[int, ...]:
+        return self.bshape + (self.ctx.horizon,)
+
+    def parallel_running(self) -> np.ndarray:
+        """Today's rooms (or contract) kept running for ``parallel_months`` of year 1."""
+        own_part = self.room_facility + self.room_staff + self.room_power
+        contract_part = self.n * self.b("partner_price_per_server")
+        return np.where(self.own, own_part, contract_part) * (self.b("parallel_months") / 12) * self.first
+
+
+def _terms(params: dict, ctx: Context, mask: np.ndarray, halls: tuple[Hall, ...]) -> _Terms:
+    b = lambda name: np.asarray(params[name], dtype=float)[..., None, None]  # noqa: E731
+    bj = lambda name: np.asarray(params[name], dtype=float)[..., None]  # noqa: E731
+    T = ctx.horizon
+    t = np.arange(1, T + 1, dtype=float)
+    n = ctx.servers[:, None]
+    rooms = ctx.rooms[:, None]
+    contract = ctx.contract[:, None]
+    wage = b("salary_month") * 12 * (1 + b("po_rate"))
+    kwh_price = ctx.hours_per_year * b("server_power_kw") * b("electricity_price")
+    return _Terms(
+        params=params, ctx=ctx, halls=halls, bshape=batch_shape(params, mask), t=t,
+        first=(t == 1).astype(float), n=n, own=~contract, contract=contract,
+        members=mask.sum(axis=-1), N=(mask * ctx.servers).sum(axis=-1)[..., None],
+        wage=wage, wage_j=bj("salary_month") * 12 * (1 + bj("po_rate")),
+        kwh_price_j=ctx.hours_per_year * bj("server_power_kw") * bj("electricity_price"),
+        admin=n / b("servers_per_admin"),
+        risk_unit=b("outage_cost_per_capita_hour") * ctx.population[:, None],
+        room_facility=rooms * (b("room_upkeep") + b("room_rent")),
+        room_staff=rooms * b("room_fte") * wage,
+        room_power=n * kwh_price * b("pue_room"),
+    )
+
+
+@dataclass
+class _Priced:
+    """What a scenario function returns: components, the owned fleet and the hall investment."""
+
+    direct: dict[str, np.ndarray]
+    joint: dict[str, np.ndarray]
+    fleet: np.ndarray  # servers owned per party and year (..., P, T)
+    facility_capex: np.ndarray | None = None  # hall investment (..., T), S1/S2 only
+    facility_residual: np.ndarray | None = None  # its book value at the end (...,)
+
+
+def _zeros(q: _Terms) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    return ({c: np.zeros(q.full_pt) for c in COMPONENTS}, {c: np.zeros(q.full_t) for c in COMPONENTS})
+
+
+def _status_quo(q: _Terms) -> _Priced:
+    """S0: every party keeps its rooms; a contract party keeps its partner."""
+    direct, joint = _zeros(q)
+    b, own, contract, zero_t = q.b, q.own, q.contract, 0 * q.t
+    fleet = np.where(own, q.n, 0.0) + zero_t
+    direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+    direct["licences"] = q.n * b("licence_per_server") + zero_t
+    direct["power"] = np.where(own, q.room_power, 0.0) + zero_t
+    direct["staff"] = np.where(own, q.admin * q.wage + q.room_staff,
+                               b("partner_retained_admin_share") * q.admin * q.wage) + zero_t
+    direct["facility"] = np.where(own, q.room_facility, 0.0) + zero_t
+    direct["partner_fees"] = np.where(contract, q.n * b("partner_price_per_server"), 0.0) + zero_t
+    direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + zero_t
+    direct["outage_risk"] = np.where(own, b("outage_hours_room"), b("outage_hours_partner")) * q.risk_unit + zero_t
+    return _Priced(direct, joint, fleet)
+
+
+def _halls_scenario(q: _Terms, two: bool) -> _Priced:
+    """S1 (one shared hall) and S2 (two halls, a share of the servers duplicated)."""
+    direct, joint = _zeros(q)
+    b, bj, zero_t, ctx = q.b, q.bj, 0 * q.t, q.ctx
+    r = b("replication_share") if two else 0.0
+    r_j = bj("replication_share") if two else 0.0
+    fleet = q.n * (1 + r) + zero_t
+    direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+    direct["licences"] = q.n * (1 + r) * b("licence_per_server") + zero_t
+    direct["staff"] = q.admin * q.wage + zero_t
+    host_flag = np.zeros(ctx.n_parties, dtype=bool)
+    for hall in q.halls:
+        if hall.host_index is not None:
+            host_flag[hall.host_index] = True
+    links_per_party = 2.0 if two else 1.0
+    direct["connectivity"] = np.where(host_flag[:, None], 0.0, links_per_party * b("link_cost")) + zero_t
+    direct["parallel_running"] = q.parallel_running()
+    direct["outage_risk"] = b("outage_hours_two_halls" if two else "outage_hours_hall") * q.risk_unit + zero_t
+    hall_servers = q.N * (1 + r_j)  # (..., 1)
+    joint["power"] = hall_servers * q.kwh_price_j * bj("pue_hall") + zero_t
+    joint["staff"] = len(q.halls) * bj("hall_fte") * q.wage_j + zero_t
+    per_hall = hall_servers / max(len(q.halls), 1)
+    racks = np.ceil(per_hall / ctx.servers_per_rack - 1e-9)
+    facility = np.zeros(q.full_t)
+    hall_capex = np.zeros(q.bshape + (1,))
+    for hall in q.halls:
+        if hall.external:
+            facility = facility + racks * bj("external_rack_price")
+        else:
+            facility = facility + bj("hall_upkeep")
+            hall_capex = hall_capex + bj("hall_capex")
+    joint["facility"] = facility + zero_t
+    if two:
+        joint["connectivity"] = bj("interhall_link") + zero_t
+    joint["migration"] = q.N * bj("migration_per_server") * q.first
+    joint["facility_depreciation"] = hall_capex / ctx.facility_years * (q.t <= ctx.facility_years)
+    residual = hall_capex[..., 0] * max(0.0, 1 - ctx.horizon / ctx.facility_years)
+    return _Priced(direct, joint, fleet, hall_capex * q.first, residual)
+
+
+def _partner(q: _Terms) -> _Priced:
+    """S3: a common operations partner; the parties keep part of the system work."""
+    direct, joint = _zeros(q)
+    b, bj, zero_t = q.b, q.bj, 0 * q.t
+    fleet = np.zeros((q.ctx.n_parties, q.ctx.horizon))
+    direct["licences"] = q.n * b("licence_per_server") + zero_t
+    direct["staff"] = b("partner_retained_admin_share") * q.admin * q.wage + zero_t
+    direct["partner_fees"] = q.n * b("partner_price_per_server") + zero_t
+    direct["connectivity"] = b("link_cost") + zero_t
+    direct["parallel_running"] = q.parallel_running()
+    direct["outage_risk"] = b("outage_hours_partner") * q.risk_unit + zero_t
+    joint["migration"] = q.N * bj("migration_per_server") * q.first
+    joint["procurement"] = bj("procurement_cost") * q.first
+    return _Priced(direct, joint, fleet)
+
+
+def _cloud(q: _Terms) -> _Priced:
+    """S4: a linear move to cloud services; what is left on premises runs as in S0."""
+    direct, joint = _zeros(q)
+    b, bj, own, contract, t, T = q.b, q.bj, q.own, q.contract, q.t, q.ctx.horizon
+    share = b("cloud_share_final") * t / T  # (..., 1, T)
+    prev = b("cloud_share_final") * (t - 1) / T
+    onprem = 1 - share
+    fleet = np.where(own, q.n * onprem, 0.0)
+    direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
+    direct["licences"] = q.n * onprem * b("licence_per_server")
+    direct["power"] = np.where(own, q.room_power * onprem, 0.0)
+    retained = np.where(own, 1.0, b("partner_retained_admin_share"))
+    direct["staff"] = (q.admin * q.wage * (retained * onprem + b("cloud_admin_factor") * share)
+                       + np.where(own, q.room_staff, 0.0))
+    direct["facility"] = np.where(own, q.room_facility, 0.0) + 0 * t
+    direct["partner_fees"] = np.where(contract, q.n * onprem * b("partner_price_per_server"), 0.0)
+    direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + 0 * t
+    discount = np.where(q.members >= 2, np.asarray(q.params["joint_cloud_discount"], float), 0.0)
+    direct["cloud_fees"] = q.n * share * b("cloud_price_per_server") * (1 - discount[..., None, None])
+    direct["migration"] = q.n * (share - prev) * b("cloud_migration_per_server")
+    base_hours = np.where(own, b("outage_hours_room"), b("outage_hours_partner"))
+    direct["outage_risk"] = (base_hours * onprem + b("outage_hours_cloud") * share) * q.risk_unit
+    joint["procurement"] = bj("procurement_cost") * q.first
+    return _Priced(direct, joint, fleet)
+
+
+#: One pricing function per scenario.
+SCENARIO_FUNCTIONS = {
+    "S0": _status_quo,
+    "S1": lambda q: _halls_scenario(q, two=False),
+    "S2": lambda q: _halls_scenario(q, two=True),
+    "S3": _partner,
+    "S4": _cloud,
+}
+
+
+def _hardware(q: _Terms, fleet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rolling renewal of the owned fleet: ``(depreciation, capex, residual value)``.
+
+    Depreciation is straight-line over L years and includes the purchases made before the
+    horizon (sunk), so a scenario that stops buying still carries the remaining depreciation.
+    """
+    ctx, T = q.ctx, q.ctx.horizon
+    L = np.clip(np.rint(q.b("depreciation_years")), 1, ctx.max_dep_years)
+    price = q.b("server_capex")
+    fleet = np.broadcast_to(fleet, np.broadcast_shapes(np.shape(fleet), np.shape(L)))
+    new_owner_buys = (np.mod(q.t - 1, L) == 0).astype(float)
+    capex = np.where(q.own, fleet * price / L, fleet * price * new_owner_buys)
+    history = np.where(q.own, q.n * price / L, 0.0)  # purchases per year before the horizon
+    K = int(min(ctx.max_dep_years, np.max(L)))  # older purchases are fully depreciated
+    hist_block = np.broadcast_to(history, np.broadcast_shapes(np.shape(history), capex.shape[:-1] + (1,)))
+    hist_block = np.broadcast_to(hist_block, capex.shape[:-1] + (K - 1,))
+    ext = np.concatenate([hist_block, capex], axis=-1)
+    dep = np.zeros(capex.shape)
+    residual = np.zeros(capex.shape[:-1])
+    for k in range(K):
+        live = k < L  # (..., 1, 1)
+        dep = dep + np.where(live, ext[..., K - 1 - k: K - 1 - k + T], 0.0) / L
+        if k < T:
+            residual = residual + np.where(
+                live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
+    return dep, capex, residual
 
 
 def compute(code: str, params: dict, ctx: Context, mask, halls: tuple[Hall, ...] = ()
@@ -139,174 +367,28 @@ def compute(code: str, params: dict, ctx: Context, mask, halls: tuple[Hall, ...]
     """
     if code not in SCENARIO_CODES:
         raise ValueError(code)
-    T = ctx.horizon
     mask = np.asarray(mask, dtype=float)
-    bshape = batch_shape(params, mask)
-    P = ctx.n_parties
-    full_pt = bshape + (P, T)
-    full_t = bshape + (T,)
-
-    def b(name):  # broadcast to (..., 1, 1) against (P, T)
-        return np.asarray(params[name], dtype=float)[..., None, None]
-
-    def bj(name):  # broadcast to (..., 1) against (T,)
-        return np.asarray(params[name], dtype=float)[..., None]
-
-    t = np.arange(1, T + 1, dtype=float)
-    first = (t == 1).astype(float)
-    n = ctx.servers[:, None]
-    rooms = ctx.rooms[:, None]
-    pop = ctx.population[:, None]
-    contract = ctx.contract[:, None]
-    own = ~contract
-    m = mask[..., :, None]
-    members = mask.sum(axis=-1)  # (...)
-    N = (mask * ctx.servers).sum(axis=-1)[..., None]  # (..., 1) servers of the coalition
-
-    wage = b("salary_month") * 12 * (1 + b("po_rate"))
-    wage_j = bj("salary_month") * 12 * (1 + bj("po_rate"))
-    kwh_price = ctx.hours_per_year * b("server_power_kw") * b("electricity_price")
-    kwh_price_j = ctx.hours_per_year * bj("server_power_kw") * bj("electricity_price")
-    admin = n / b("servers_per_admin")  # FTE of system administration per party
-    pm = b("parallel_months") / 12
-    risk_unit = b("outage_cost_per_capita_hour") * pop
-
-    direct = {c: np.zeros(full_pt) for c in COMPONENTS}
-    joint = {c: np.zeros(full_t) for c in COMPONENTS}
-
-    # what the rooms of today cost per year (own parties) -- reused for parallel running
-    room_facility = rooms * (b("room_upkeep") + b("room_rent"))
-    room_staff = rooms * b("room_fte") * wage
-    room_power = n * kwh_price * b("pue_room")
-
-    def parallel_running():
-        own_part = room_facility + room_staff + room_power
-        contract_part = n * b("partner_price_per_server")
-        return np.where(own, own_part, contract_part) * pm * first
-
-    if code == "S0":
-        fleet = np.where(own, n, 0.0) + 0 * t
-        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
-        direct["licences"] = n * b("licence_per_server") + 0 * t
-        direct["power"] = np.where(own, room_power, 0.0) + 0 * t
-        direct["staff"] = np.where(own, admin * wage + room_staff,
-                                   b("partner_retained_admin_share") * admin * wage) + 0 * t
-        direct["facility"] = np.where(own, room_facility, 0.0) + 0 * t
-        direct["partner_fees"] = np.where(contract, n * b("partner_price_per_server"), 0.0) + 0 * t
-        direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + 0 * t
-        direct["outage_risk"] = np.where(own, b("outage_hours_room"),
-                                         b("outage_hours_partner")) * risk_unit + 0 * t
-
-    elif code in ("S1", "S2"):
-        two = code == "S2"
-        r = b("replication_share") if two else 0.0
-        r_j = bj("replication_share") if two else 0.0
-        fleet = n * (1 + r) + 0 * t
-        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
-        direct["licences"] = n * (1 + r) * b("licence_per_server") + 0 * t
-        direct["staff"] = admin * wage + 0 * t
-        host_flag = np.zeros(P, dtype=bool)
-        for hall in halls:
-            if hall.host_index is not None:
-                host_flag[hall.host_index] = True
-        links_per_party = 2.0 if two else 1.0
-        direct["connectivity"] = np.where(host_flag[:, None], 0.0,
-                                          links_per_party * b("link_cost")) + 0 * t
-        direct["parallel_running"] = parallel_running()
-        direct["outage_risk"] = b("outage_hours_two_halls" if two else "outage_hours_hall") \
-            * risk_unit + 0 * t
-        hall_servers = N * (1 + r_j)  # (..., 1)
-        joint["power"] = hall_servers * kwh_price_j * bj("pue_hall") + 0 * t
-        joint["staff"] = len(halls) * bj("hall_fte") * wage_j + 0 * t
-        per_hall = hall_servers / max(len(halls), 1)
-        racks = np.ceil(per_hall / ctx.servers_per_rack - 1e-9)
-        facility = np.zeros(full_t)
-        hall_capex = np.zeros(bshape + (1,))
-        for hall in halls:
-            if hall.external:
-                facility = facility + racks * bj("external_rack_price")
-            else:
-                facility = facility + bj("hall_upkeep")
-                hall_capex = hall_capex + bj("hall_capex")
-        joint["facility"] = facility + 0 * t
-        if two:
-            joint["connectivity"] = bj("interhall_link") + 0 * t
-        joint["migration"] = N * bj("migration_per_server") * first
-        joint["facility_depreciation"] = hall_capex / ctx.facility_years * (t <= ctx.facility_years)
-        facility_capex = hall_capex * first
-        facility_residual = hall_capex[..., 0] * max(0.0, 1 - T / ctx.facility_years)
-
-    elif code == "S3":
-        fleet = np.zeros((P, T))
-        direct["licences"] = n * b("licence_per_server") + 0 * t
-        direct["staff"] = b("partner_retained_admin_share") * admin * wage + 0 * t
-        direct["partner_fees"] = n * b("partner_price_per_server") + 0 * t
-        direct["connectivity"] = b("link_cost") + 0 * t
-        direct["parallel_running"] = parallel_running()
-        direct["outage_risk"] = b("outage_hours_partner") * risk_unit + 0 * t
-        joint["migration"] = N * bj("migration_per_server") * first
-        joint["procurement"] = bj("procurement_cost") * first
-
-    elif code == "S4":
-        share = b("cloud_share_final") * t / T  # (..., 1, T)
-        prev = b("cloud_share_final") * (t - 1) / T
-        onprem = 1 - share
-        fleet = np.where(own, n * onprem, 0.0)
-        direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
-        direct["licences"] = n * onprem * b("licence_per_server")
-        direct["power"] = np.where(own, room_power * onprem, 0.0)
-        retained = np.where(own, 1.0, b("partner_retained_admin_share"))
-        direct["staff"] = (admin * wage * (retained * onprem + b("cloud_admin_factor") * share)
-                           + np.where(own, room_staff, 0.0))
-        direct["facility"] = np.where(own, room_facility, 0.0) + 0 * t
-        direct["partner_fees"] = np.where(contract, n * onprem * b("partner_price_per_server"), 0.0)
-        direct["connectivity"] = np.where(contract, b("link_cost"), 0.0) + 0 * t
-        discount = np.where(members >= 2, np.asarray(params["joint_cloud_discount"], float), 0.0)
-        direct["cloud_fees"] = n * share * b("cloud_price_per_server") * (1 - discount[..., None, None])
-        direct["migration"] = n * (share - prev) * b("cloud_migration_per_server")
-        base_hours = np.where(own, b("outage_hours_room"), b("outage_hours_partner"))
-        direct["outage_risk"] = (base_hours * onprem + b("outage_hours_cloud") * share) * risk_unit
-        joint["procurement"] = bj("procurement_cost") * first
-
-    # hardware: rolling renewal, depreciation over L years with pre-horizon purchases
-    L = np.clip(np.rint(b("depreciation_years")), 1, ctx.max_dep_years)
-    price = b("server_capex")
-    fleet = np.broadcast_to(fleet, np.broadcast_shapes(np.shape(fleet), np.shape(L)))
-    t_idx = t - 1
-    new_owner_buys = (np.mod(t_idx, L) == 0).astype(float)
-    capex = np.where(own, fleet * price / L, fleet * price * new_owner_buys)
-    history = np.where(own, n * price / L, 0.0)  # purchases per year before the horizon
-    K = int(min(ctx.max_dep_years, np.max(L)))  # older purchases are fully depreciated
-    hist_block = np.broadcast_to(history, np.broadcast_shapes(np.shape(history), capex.shape[:-1] + (1,)))
-    hist_block = np.broadcast_to(hist_block, capex.shape[:-1] + (K - 1,))
-    ext = np.concatenate([hist_block, capex], axis=-1)
-    dep = np.zeros(capex.shape)
-    residual = np.zeros(capex.shape[:-1])
-    for k in range(K):
-        live = k < L  # (..., 1, 1)
-        dep = dep + np.where(live, ext[..., K - 1 - k: K - 1 - k + T], 0.0) / L
-        if k < T:
-            residual = residual + np.where(
-                live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
+    q = _terms(params, ctx, mask, halls)
+    priced = SCENARIO_FUNCTIONS[code](q)
+    dep, capex, residual = _hardware(q, priced.fleet)
+    direct, joint = priced.direct, priced.joint
     direct["hardware_depreciation"] = dep
-
-    # shape, membership
+    m = mask[..., :, None]
     everyone = mask.ndim == 1 and bool(np.all(mask == 1))  # the usual case: members only
     for c in COMPONENTS:
         if everyone:  # read-only views, no copies
-            direct[c] = np.broadcast_to(direct[c], full_pt)
-            joint[c] = np.broadcast_to(joint[c], full_t)
+            direct[c] = np.broadcast_to(direct[c], q.full_pt)
+            joint[c] = np.broadcast_to(joint[c], q.full_t)
         else:
-            direct[c] = np.broadcast_to(direct[c], full_pt) * m
-            joint[c] = np.broadcast_to(joint[c], full_t) * (members[..., None] > 0)
-    if code not in ("S1", "S2"):
-        facility_capex = np.zeros(full_t)
-        facility_residual = np.zeros(bshape)
+            direct[c] = np.broadcast_to(direct[c], q.full_pt) * m
+            joint[c] = np.broadcast_to(joint[c], q.full_t) * (q.members[..., None] > 0)
+    facility_capex = priced.facility_capex if priced.facility_capex is not None else np.zeros(q.full_t)
+    facility_residual = priced.facility_residual if priced.facility_residual is not None else np.zeros(q.bshape)
     cash = {
-        "hardware_capex": np.broadcast_to(capex, full_pt) * m,
-        "hardware_residual": np.broadcast_to(np.maximum(residual, 0.0), bshape + (P,)) * mask,
-        "facility_capex": np.broadcast_to(facility_capex, full_t),
-        "facility_residual": np.broadcast_to(facility_residual, bshape),
+        "hardware_capex": np.broadcast_to(capex, q.full_pt) * m,
+        "hardware_residual": np.broadcast_to(np.maximum(residual, 0.0), q.bshape + (ctx.n_parties,)) * mask,
+        "facility_capex": np.broadcast_to(facility_capex, q.full_t),
+        "facility_residual": np.broadcast_to(facility_residual, q.bshape),
     }
     return direct, joint, cash
 
