@@ -25,7 +25,17 @@ browser:
 	      || echo "chromium could not be installed: the browser tests will fail under CI and be skipped elsewhere"; \
 	  else echo "chromium is missing and cannot be installed here: the browser tests will be skipped"; fi; }
 
-test: $(STAMP) browser
+# ruff (lint + import order) and mypy on the package; `make test` runs them first.
+lint: $(STAMP)
+	$(BIN)/ruff check gnsanalysis tests bench tools
+	$(BIN)/mypy
+
+# axe-core for the accessibility test, from the npm registry (package.json / package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(STAMP) browser node_modules/.installed
 	$(BIN)/python -m pytest
 
 # The notebooks' source of truth is notebooks/*.py (jupytext py:percent); this refreshes the .ipynb.
