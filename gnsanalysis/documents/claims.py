@@ -25,17 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import yaml
 
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.parties.allocation import largest_remainder, to_fraction
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.io import load_resource
+from gnsanalysis.parties.allocation import to_fraction
+from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import decimals_of
+from gnsanalysis.swedish.rounding import largest_remainder, round_half_up
 
 CLAIMS_FILE = "claims.yaml"
 OPERATIONS = ("product", "sum", "difference", "quotient", "share")
@@ -161,18 +161,12 @@ class ClaimResult:
         return self.message()
 
 
-def _to_decimal(value: Fraction, places: int = 6) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-places)
-    ) if value.denominator != 1 else Decimal(value.numerator)
-
-
 def _num(value: Fraction, max_decimals: int = 2, *, signed: bool = False) -> str:
     """Exact when it fits in ``max_decimals`` decimals, otherwise rounded with '≈'."""
     for d in range(max_decimals + 1):
         if (value * 10**d).denominator == 1:
-            return fmt.number(_to_decimal(value), d, signed=signed)
-    return "≈" + fmt.number(_to_decimal(value), max_decimals, signed=signed)
+            return fmt.number(value, d, signed=signed)
+    return "≈" + fmt.number(value, max_decimals, signed=signed)
 
 
 def _amount(value: Fraction, unit: str | None, max_decimals: int = 2, *, signed=False) -> str:
@@ -208,7 +202,7 @@ def compute(operation: str, inputs: Sequence[Fraction]) -> Fraction:
 def _status(claim: Claim, computed: Fraction) -> str:
     if computed == claim.stated:
         return "ok"
-    rounded = fmt.round_half_up(_to_decimal(computed, claim.decimals + 6), claim.decimals)
+    rounded = round_half_up(computed, claim.decimals)  # exact: no double rounding
     if Fraction(rounded) == claim.stated:
         return "rounding"
     if claim.approximate and claim.tolerance is not None:
