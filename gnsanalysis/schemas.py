@@ -74,6 +74,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _real(value: Any) -> Any:
+    """A float from a YAML number, or from text such as ``"0,9"``; never from true/false."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("inte ett tal")
+    if isinstance(value, str):
+        return float(_exact(value))
+    return value
+
+
+#: A finite float (the IT model computes in floats); Swedish text is accepted.
+Real = Annotated[float, BeforeValidator(_real), Field(allow_inf_nan=False)]
 #: An exact number (``Fraction``); written in YAML as a number or as text.
 ExactNumber = Annotated[Fraction, BeforeValidator(_exact)]
 #: A text scalar; YAML numbers and dates are kept as they were written.
@@ -290,7 +301,96 @@ class PriceListFile(Model):
     unpriced: tuple[UnpricedModel, ...] = ()
 
 
+# ---------------------------------------------------------------------------------------
+# resources/it_assumptions.yaml: the IT-serverdrift model
+# ---------------------------------------------------------------------------------------
+
+
+class ParameterModel(Model):
+    """One uncertain input: low / mode / high with its source (``guess``: no source)."""
+
+    label: NonEmptyText
+    unit: Text
+    low: Real
+    mode: Real
+    high: Real
+    source: Text
+    guess: bool
+    main: bool = False
+    integer: bool = False
+    note: Text | None = None
+
+
+class SettingsModel(Model):
+    """Model settings; only the keys the file sets are kept (see ``model_dump(exclude_unset=True)``)."""
+
+    horizon_years: int = Field(default=5, ge=1)
+    hours_per_year: int = 8760
+    servers_per_rack: int = Field(default=12, ge=1)
+    facility_depreciation_years: int = Field(default=10, ge=1)
+    distribution: Literal["pert", "triangular"] = "pert"
+    default_seed: int = 0
+    include_outage_risk: bool = True
+    max_depreciation_years: int = Field(default=10, ge=1)
+
+
+class DemandModel(Model):
+    party: NonEmptyText
+    servers: Real = Field(ge=0)
+    rooms: Real = Field(default=1, ge=0)
+    s0_mode: Literal["own", "contract"] = "own"
+
+
+class PartyDemandModel(Model):
+    example: bool = True
+    source: Text = ""
+    parties: tuple[DemandModel, ...] = ()
+
+
+class SiteModel(Model):
+    id: NonEmptyText
+    label: NonEmptyText
+    host: NonEmptyText
+    external: bool | None = None  # default: true when the host is not a party
+    town: Text = ""
+    lat: Real
+    lon: Real
+    capacity_racks: Real = Field(ge=0)
+    coordinates_source: Text = ""
+    capacity_example: bool = True
+    note: Text | None = None
+
+
+class DistanceReferenceModel(Model):
+    id: NonEmptyText
+    km: int | Real
+    label: Text
+    source: Text = ""
+
+
+class AssumptionsMetaModel(Model):
+    title: Text | None = None
+    version: int | None = None
+    date: Text | None = None
+    example_data: bool | None = None
+    note_sv: Text | None = None
+    reference: Text | None = None
+
+
+class AssumptionsFile(Model):
+    """``it_assumptions.yaml``."""
+
+    meta: AssumptionsMetaModel = AssumptionsMetaModel()
+    settings: SettingsModel = SettingsModel()
+    parameters: dict[str, ParameterModel] = Field(min_length=1)
+    party_demand: PartyDemandModel = PartyDemandModel()
+    sites: tuple[SiteModel, ...] = ()
+    distance_references: tuple[DistanceReferenceModel, ...] = ()
+    msb_note: Text = ""
+
+
 __all__ = [
+    "AssumptionsFile",
     "ClaimModel",
     "ClaimsFile",
     "ExactNumber",
