@@ -154,11 +154,14 @@ def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
 
 
 def git_commit() -> str:
-    """The commit the code was built from (with a marker when tracked files are modified)."""
+    """The commit the code was built from (with a marker when tracked files are modified).
+
+    Asked of the package's own folder: the data project (``GNS_PROJECT_ROOT``) may live elsewhere.
+    """
     try:
-        head = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "HEAD"],
+        head = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "rev-parse", "HEAD"],
                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "status", "--porcelain",
+        dirty = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "status", "--porcelain",
                                 "--untracked-files=no"],
                                capture_output=True, text=True, check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
