@@ -13,6 +13,7 @@ further files (metadata sidecars, report parameters) in a section of their own.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -42,7 +43,7 @@ def _exact(value: Any) -> Fraction:
     if isinstance(value, Fraction | int):
         return Fraction(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise ValueError("inte ett ändligt tal")
         return Fraction(Decimal(repr(value)))
     if isinstance(value, Decimal):
@@ -126,7 +127,7 @@ def _key_path(loc: tuple) -> str:
     return out or "(filens början)"
 
 
-def _found(error: dict) -> str:
+def _found(error: Any) -> str:
     if error["type"] == "missing":
         return "ingenting"
     value = error.get("input")

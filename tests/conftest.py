@@ -42,7 +42,7 @@ atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 SESSION_PROJECT = make_project(_SESSION_DIR / "project")
 os.environ["GNS_PROJECT_ROOT"] = str(SESSION_PROJECT)
 
-from gnsanalysis import paths  # noqa: E402  (must come after GNS_PROJECT_ROOT is set)
+from gnsanalysis import paths
 
 assert paths.PROJECT_ROOT == SESSION_PROJECT.resolve(), (
     "gnsanalysis was imported before tests/conftest.py could point it at the test project")

@@ -466,8 +466,8 @@ def key_change(
 
 __all__ = [
     "KEY_BASES",
-    "Key",
     "UNITS",
+    "Key",
     "allocate",
     "allocate_by_key",
     "compare_keys",

@@ -18,8 +18,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from markupsafe import Markup, escape
 
-from gnsanalysis import __version__
-from gnsanalysis import paths
+from gnsanalysis import __version__, paths
 from gnsanalysis.swedish import format as fmt
 
 CONTENT_HASH_SLOT = '<span class="gns-content-hash">@@GNS-CONTENT-HASH@@</span>'
