@@ -60,6 +60,12 @@ def test_join_list():
     assert fmt.join_list(x for x in "ab") == "a och b"
 
 
+def test_or_list():
+    assert fmt.or_list(["a"]) == "a"
+    assert fmt.or_list(["a", "b"]) == "a eller b"
+    assert fmt.or_list(["a", "b", "c"]) == "a, b eller c"
+
+
 def test_month_names():
     assert [fmt.month_name(m) for m in range(1, 13)] == [
         "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",

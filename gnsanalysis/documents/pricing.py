@@ -20,7 +20,7 @@ from gnsanalysis.errors import ParameterError
 from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import normalize_name
 from gnsanalysis.schemas import PriceListFile, validate
-from gnsanalysis.swedish.format import kr
+from gnsanalysis.swedish.format import kr, or_list
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 PRICELIST_FILE = "pricelist.yaml"
@@ -68,7 +68,7 @@ class PriceList:
         hint = ""
         if close:
             names = list(dict.fromkeys(self._index[c].name for c in close))
-            hint = f" Menade du {' eller '.join(names)}?"
+            hint = f" Menade du {or_list(names)}?"
         raise ParameterError(
             f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}."
         )

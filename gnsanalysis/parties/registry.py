@@ -25,6 +25,7 @@ from pathlib import Path
 from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.schemas import PartiesFile, PartyModel, validate
+from gnsanalysis.swedish.format import or_list
 
 REGISTRY_FILE = "parties.yaml"
 
@@ -66,11 +67,6 @@ class Party:
 
     def __str__(self) -> str:
         return self.name
-
-
-def or_list(items: list[str]) -> str:
-    """``a, b eller c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
 
 
 def normalize_name(text: str) -> str:

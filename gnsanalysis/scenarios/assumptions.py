@@ -21,6 +21,7 @@ from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import Party, Registry, load_registry
 from gnsanalysis.paths import RESOURCES_DIR
 from gnsanalysis.schemas import AssumptionsFile, validate
+from gnsanalysis.swedish.format import or_list
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
 
@@ -229,7 +230,7 @@ def unknown_parameter_message(name: str, known) -> str:
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     text = f"Okänd parameter {name!r} i IT-serverdriftsmodellen."
     if close:
-        text += f" Menade du {' eller '.join(repr(c) for c in close)}?"
+        text += f" Menade du {or_list([repr(c) for c in close])}?"
     return text + f" Kända parametrar: {', '.join(sorted(known))}."
 
 

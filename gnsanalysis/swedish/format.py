@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from gnsanalysis.swedish.rounding import round_half_up, round_preserving_sum
 
 __all__ = ["LOCALE", "MINUS", "NBSP", "count_noun", "date", "is_missing", "join_list", "kr",
-           "month_name", "number", "percent", "round_half_up", "round_preserving_sum",
+           "month_name", "number", "or_list", "percent", "round_half_up", "round_preserving_sum",
            "rounding_text", "tkr"]
 
 LOCALE = "sv_SE"
@@ -82,6 +82,11 @@ def month_name(month: int) -> str:
 def join_list(items) -> str:
     """``a, b och c`` (CLDR's Swedish list pattern)."""
     return format_list(list(items), style="standard", locale=LOCALE)
+
+
+def or_list(items) -> str:
+    """``a, b eller c`` (CLDR's Swedish pattern for alternatives)."""
+    return format_list(list(items), style="or", locale=LOCALE)
 
 
 _UNIT_KRONOR = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}
