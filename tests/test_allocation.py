@@ -15,11 +15,12 @@ from gnsanalysis.parties.allocation import (
     compare_keys,
     key_change,
     key_weights,
-    largest_remainder,
     parse_key,
 )
+from gnsanalysis.cli import main
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.registry import Registry, load_registry
+from gnsanalysis.swedish.rounding import largest_remainder
 
 NINE = [p.name for p in load_registry().parties]
 
@@ -296,3 +297,30 @@ def test_key_weights_sum_to_one():
     _, weights, meta = key_weights("1/3 equal + 2/3 population")
     assert sum(weights) == 1
     assert meta["example"] is False
+
+
+# -- totals beyond 64 bits: exact Python ints, never an int64 overflow -----------------------------
+@pytest.mark.parametrize("total", ["1000000000000000000", "9" * 400, str(2**63), str(-(2**70))])
+def test_huge_totals_are_exact(total):
+    frame = allocate_by_key(total, "population", unit="öre")
+    assert sum(int(s) for s in frame["share"]) == int(total) * 100
+    change = key_change(total, "equal", "population", unit="öre")
+    assert sum(int(c) for c in change["förändring"]) == 0
+
+
+def test_int64_shares_stay_int64():
+    assert str(allocate_by_key(914400, "equal")["share"].dtype) == "int64"
+
+
+@pytest.mark.parametrize("total", ["1000000000000000000", "9" * 300])
+def test_cli_allocate_huge_total_in_ore(total, capsys):
+    assert main(["allocate", "--total", total, "--key", "equal", "--ore"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert sum(int(r.rsplit(",", 1)[1]) for r in rows) == int(total) * 100
+    assert "Traceback" not in "\n".join(rows)
+
+
+def test_cli_allocate_refuses_absurd_total(capsys):
+    assert main(["allocate", "--total", "9" * 5000, "--key", "equal", "--ore"]) == 2
+    err = capsys.readouterr().err
+    assert "högst 1000 siffror" in err and "Traceback" not in err

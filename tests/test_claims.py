@@ -125,11 +125,43 @@ def test_compute_errors():
         compute("quotient", [Fraction(1), Fraction(0)])
 
 
-def test_claim_schema_errors():
-    with pytest.raises(ConfigError, match="saknar 'stated'"):
-        claim_from_mapping({"id": "a", "operation": "sum", "inputs": [1]})
-    with pytest.raises(ConfigError, match="okänd operation 'mean'"):
-        claim_from_mapping({"id": "a", "operation": "mean", "inputs": [1], "stated": 1})
+@pytest.mark.parametrize("raw,message", [
+    ({"id": "a", "operation": "sum", "inputs": [1]},
+     "nyckel stated: fann ingenting, förväntade ett värde (nyckeln saknas). Åtgärd: lägg till nyckeln."),
+    ({"id": "a", "operation": "mean", "inputs": [1], "stated": 1},
+     "nyckel operation: fann 'mean', förväntade ett av 'product', 'sum', 'difference', 'quotient' eller 'share'."),
+    ({"id": "a", "operation": "sum", "inputs": [1, "många"], "stated": 1},
+     "nyckel inputs[2].value: fann 'många', förväntade ett giltigt värde (inte ett tal)."),
+    ({"id": "a", "operation": "sum", "inputs": [1], "stated": 1, "qoute": "x"},
+     "nyckel qoute: fann 'x', förväntade ingen sådan nyckel. Åtgärd: ta bort nyckeln eller rätta stavningen."),
+    ({"id": "a", "operation": "sum", "inputs": [], "stated": 1}, "nyckel inputs"),
+])
+def test_claim_schema_errors(raw, message):
+    with pytest.raises(ConfigError) as info:
+        claim_from_mapping(raw)
+    assert str(info.value).startswith("claims.yaml, nyckel ")
+    assert message in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_claims_file_errors_name_the_file(tmp_path):
+    bad = tmp_path / "mina-påståenden.yaml"
+    bad.write_text("claims:\n  - id: a\n    operation: sum\n    inputs: [1]\n    stated: 1\n"
+                   "  - id: a\n    operation: sum\n    inputs: [1]\n    stated: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mina-påståenden.yaml: påståenden med samma id: a"):
+        load_claims(bad)
+    bad.write_text("claims:\n  - id: a\n    operation: sum\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"mina-påståenden.yaml har fel:\n.*claims\[1\]\.inputs"):
+        load_claims(bad)
+
+
+def test_pricelist_schema_errors(tmp_path):
+    bad = tmp_path / "prislista.yaml"
+    bad.write_text("resources:\n  - name: Jurist\n    rate: dyr\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"prislista.yaml, nyckel resources\[1\]\.rate: fann 'dyr'"):
+        load_pricelist(bad)
+    bad.write_text("resources:\n  - name: Jurist\n    rate: '645,50'\n", encoding="utf-8")
+    assert load_pricelist(bad).resources[0].rate == Decimal("645.5")
 
 
 def test_printed_precision_from_stated_text():

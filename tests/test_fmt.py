@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gnsanalysis.swedish import format as fmt
+from gnsanalysis.swedish.rounding import to_decimal
 
 NB = "\u00a0"
 M = "\u2212"
@@ -54,7 +55,21 @@ def test_date(value, expected):
 def test_join_list():
     assert fmt.join_list([]) == ""
     assert fmt.join_list(["a"]) == "a"
+    assert fmt.join_list(["a", "b"]) == "a och b"
     assert fmt.join_list(["a", "b", "c"]) == "a, b och c"
+    assert fmt.join_list(x for x in "ab") == "a och b"
+
+
+def test_or_list():
+    assert fmt.or_list(["a"]) == "a"
+    assert fmt.or_list(["a", "b"]) == "a eller b"
+    assert fmt.or_list(["a", "b", "c"]) == "a, b eller c"
+
+
+def test_month_names():
+    assert [fmt.month_name(m) for m in range(1, 13)] == [
+        "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+        "september", "oktober", "november", "december"]
 
 
 @pytest.mark.parametrize("values,expected", [
@@ -75,10 +90,10 @@ from hypothesis import given, strategies as st  # noqa: E402
        st.integers(min_value=0, max_value=2))
 def test_round_preserving_sum_adds_up(values, decimals):
     shown = fmt.round_preserving_sum(values, decimals)
-    assert sum(shown) == fmt.round_half_up(sum(fmt._to_decimal(v) for v in values), decimals)
+    assert sum(shown) == fmt.round_half_up(sum(to_decimal(v) for v in values), decimals)
     q = Decimal(1).scaleb(-decimals)
     for v, s in zip(values, shown):
-        assert abs(fmt._to_decimal(v) - s) < q
+        assert abs(to_decimal(v) - s) < q
 
 
 @pytest.mark.parametrize("unit,decimals,expected", [

@@ -6,8 +6,10 @@ import ast
 import re
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
+from conftest import FIXTURES_DIR, make_project, point_paths_at
 
 from gnsanalysis import paths
 from gnsanalysis.publish import runner
@@ -59,9 +61,19 @@ def test_every_registered_report_has_its_notebook():
 
 
 @pytest.fixture(scope="module")
-def arsbokslut_html(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = runner.run_report("arsbokslut", {"period": "2018-12"}, reports_dir=out)
+def arsbokslut_project(tmp_path_factory):
+    """The year-end report run in a project of its own, whose data/processed/ starts empty."""
+    root = make_project(tmp_path_factory.mktemp("arsbokslut") / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        point_paths_at(root, mp)
+        assert not any(paths.PROCESSED_DIR.iterdir())
+        result = runner.run_report("arsbokslut", {"period": "2018-12"}, reports_dir=root / "reports")
+        yield root, result
+
+
+@pytest.fixture(scope="module")
+def arsbokslut_html(arsbokslut_project):
+    _root, result = arsbokslut_project
     return result, result.html_path.read_text(encoding="utf-8")
 
 
@@ -80,7 +92,7 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
     assert "Utfallet mot budget är +13\u00a0tkr" in html  # number and unit kept on one line
     assert "1\u00a0169" in html and "\u221288" in html
     assert "Om underlaget" in html and "gnsanalysis" in html
-    sha = paths.RAW_DIR.joinpath("gns-rr-2018-12.txt").read_bytes()
+    sha = (FIXTURES_DIR / "raw" / "gns-rr-2018-12.txt").read_bytes()
     import hashlib
 
     assert hashlib.sha256(sha).hexdigest() in html
@@ -91,7 +103,10 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
 
 
 @pytest.mark.notebook
-def test_arsbokslut_writes_processed_table(arsbokslut_html):
-    processed = paths.PROCESSED_DIR / "rr-2018-12.csv"
-    assert processed.is_file()
-    assert processed.read_text(encoding="utf-8").startswith("line,label,kind,note,Ack utfall")
+def test_arsbokslut_writes_processed_table(arsbokslut_project):
+    # the project's data/processed/ was empty before the run (checked in the fixture), so the
+    # file can only have been written by this report
+    root, _result = arsbokslut_project
+    processed = root / "data" / "processed" / "rr-2018-12.csv"
+    assert sorted(p.name for p in processed.parent.iterdir()) == ["rr-2018-12.csv", "rr-2018-12.json"]
+    pd.testing.assert_frame_equal(pd.read_csv(processed), pd.read_csv(FIXTURES_DIR / "golden" / "rr-2018-12.csv"))

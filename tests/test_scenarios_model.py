@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -189,7 +190,25 @@ def test_assumptions_file_has_provenance():
 def test_bad_override_range_is_rejected():
     with pytest.raises(ParameterError, match="låg ≤ typvärde ≤ hög"):
         load_assumptions().with_overrides({"pue_hall": {"low": 2.0, "mode": 1.5}})
-    assert ConfigError  # imported for symmetry with the loader's errors
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("    low: 0.015\n", "    lwo: 0.015\n", "nyckel parameters.discount_rate.lwo: fann 0.015, förväntade ingen sådan nyckel"),
+    ("    low: 0.015\n", "    low: 0.5\n", "Parametern 'discount_rate'"),           # low > mode
+    ("    low: 0.015\n", "    low: true\n", "parameters.discount_rate.low: fann True"),
+    ("distribution: pert", "distribution: normal", "settings.distribution: fann 'normal'"),
+    ("horizon_years: 5", "horizon_years: fem", "settings.horizon_years: fann 'fem', förväntade ett heltal"),
+])
+def test_assumptions_file_errors(tmp_path, old, new, message):
+    from gnsanalysis import paths
+
+    text = (paths.RESOURCES_DIR / "it_assumptions.yaml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "it_assumptions.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+        load_assumptions(bad)
+    assert info.value.exit_code == 2
 
 
 # ---------------------------------------------------------------------------------------

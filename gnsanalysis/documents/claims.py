@@ -25,20 +25,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import get_args
 
-import yaml
-
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.parties.allocation import largest_remainder, to_fraction
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.io import load_resource, load_yaml
+from gnsanalysis.schemas import ClaimModel, ClaimsFile, Operation, validate
+from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import decimals_of
+from gnsanalysis.swedish.rounding import largest_remainder, round_half_up
 
 CLAIMS_FILE = "claims.yaml"
-OPERATIONS = ("product", "sum", "difference", "quotient", "share")
+OPERATIONS = get_args(Operation)  # declared once, in the schema
 STATUS_LABELS = {
     "ok": "stämmer",
     "rounding": "stämmer efter avrundning",
@@ -161,18 +160,12 @@ class ClaimResult:
         return self.message()
 
 
-def _to_decimal(value: Fraction, places: int = 6) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-places)
-    ) if value.denominator != 1 else Decimal(value.numerator)
-
-
 def _num(value: Fraction, max_decimals: int = 2, *, signed: bool = False) -> str:
     """Exact when it fits in ``max_decimals`` decimals, otherwise rounded with '≈'."""
     for d in range(max_decimals + 1):
         if (value * 10**d).denominator == 1:
-            return fmt.number(_to_decimal(value), d, signed=signed)
-    return "≈" + fmt.number(_to_decimal(value), max_decimals, signed=signed)
+            return fmt.number(value, d, signed=signed)
+    return "≈" + fmt.number(value, max_decimals, signed=signed)
 
 
 def _amount(value: Fraction, unit: str | None, max_decimals: int = 2, *, signed=False) -> str:
@@ -208,7 +201,7 @@ def compute(operation: str, inputs: Sequence[Fraction]) -> Fraction:
 def _status(claim: Claim, computed: Fraction) -> str:
     if computed == claim.stated:
         return "ok"
-    rounded = fmt.round_half_up(_to_decimal(computed, claim.decimals + 6), claim.decimals)
+    rounded = round_half_up(computed, claim.decimals)  # exact: no double rounding
     if Fraction(rounded) == claim.stated:
         return "rounding"
     if claim.approximate and claim.tolerance is not None:
@@ -233,71 +226,52 @@ def check_claim(claim: Claim) -> ClaimResult:
 # ---------------------------------------------------------------------------------------
 # loading
 # ---------------------------------------------------------------------------------------
-def _frac(value, where: str) -> Fraction:
-    try:
-        return to_fraction(value, what=where)
-    except ParameterError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
 def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
-    where = f"Påståendet {raw.get('id', '?')}{where}"
-    for key in ("id", "operation", "inputs", "stated"):
-        if key not in raw:
-            raise ConfigError(f"{where} saknar {key!r}.")
-    if raw["operation"] not in OPERATIONS:
-        raise ConfigError(
-            f"{where}: okänd operation {raw['operation']!r}; kända: {', '.join(OPERATIONS)}."
-        )
-    inputs = []
-    for item in raw["inputs"]:
-        if not isinstance(item, Mapping):
-            item = {"value": item}
-        inputs.append(ClaimInput(_frac(item["value"], f"{where}: indata"), str(item.get("label", "")),
-                                 item.get("unit"), str(item["value"])))
-    stated = raw["stated"] if isinstance(raw["stated"], Mapping) else {"value": raw["stated"]}
-    text = str(stated["value"])
-    decimals = stated.get("decimals")
+    """A :class:`Claim` from one entry of ``claims.yaml`` (validated by :mod:`gnsanalysis.schemas`)."""
+    return _claim(validate(ClaimModel, raw, f"{CLAIMS_FILE}{where}"), raw)
+
+
+def _claim(model: ClaimModel, raw: Mapping) -> Claim:
+    raw_inputs = raw.get("inputs") or []
+    texts = [str(item["value"] if isinstance(item, Mapping) else item) for item in raw_inputs]
+    stated_raw = raw["stated"]["value"] if isinstance(raw["stated"], Mapping) else raw["stated"]
+    stated = model.stated
+    decimals = stated.decimals
     if decimals is None:
-        decimals = decimals_of(text) if isinstance(stated["value"], str) else 0
-    interps = []
-    for item in raw.get("interpretations") or []:
-        if item.get("operation") not in OPERATIONS:
-            raise ConfigError(f"{where}: tolkningen {item.get('label')!r} har okänd operation.")
-        interps.append(Interpretation(str(item.get("label", "")), item["operation"],
-                                      tuple(_frac(v, f"{where}: tolkning") for v in item["inputs"])))
-    tolerance = stated.get("tolerance")
+        decimals = decimals_of(stated_raw) if isinstance(stated_raw, str) else 0
     return Claim(
-        id=str(raw["id"]),
-        title=str(raw.get("title") or raw["id"]),
-        operation=raw["operation"],
-        inputs=tuple(inputs),
-        stated=_frac(stated["value"], f"{where}: angivet värde"),
-        unit=stated.get("unit"),
-        stated_label=str(stated.get("label") or ""),
-        decimals=int(decimals),
-        approximate=bool(stated.get("approximate", False)),
-        tolerance=_frac(tolerance, f"{where}: tolerans") if tolerance is not None else None,
-        quote=str(raw.get("quote") or ""),
-        source=str(raw.get("source") or ""),
-        note=raw.get("note"),
-        result_label=raw.get("result_label"),
-        interpretations=tuple(interps),
+        id=model.id,
+        title=model.title or model.id,
+        operation=model.operation,
+        inputs=tuple(ClaimInput(i.value, i.label, i.unit, text) for i, text in zip(model.inputs, texts, strict=True)),
+        stated=stated.value,
+        unit=stated.unit,
+        stated_label=stated.label,
+        decimals=decimals,
+        approximate=stated.approximate,
+        tolerance=stated.tolerance,
+        quote=model.quote,
+        source=model.source,
+        note=model.note,
+        result_label=model.result_label,
+        interpretations=tuple(Interpretation(i.label, i.operation, i.inputs) for i in model.interpretations),
     )
 
 
 def load_claims(path: str | Path | None = None) -> list[Claim]:
     """The shipped claims or those in ``path`` (same schema)."""
     if path is None:
-        data = load_resource(CLAIMS_FILE)
+        data, source = load_resource(CLAIMS_FILE), CLAIMS_FILE
     else:
-        with Path(path).open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    claims = [claim_from_mapping(raw) for raw in data.get("claims") or []]
+        data, _decoded = load_yaml(path, what="Påståendefilen")
+        source = str(path)
+    model = validate(ClaimsFile, data, source)
+    claims = [_claim(m, raw) for m, raw in zip(model.claims, data.get("claims") or [], strict=True)]
     ids = [c.id for c in claims]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ConfigError(f"Påståenden med samma id: {', '.join(dupes)}.")
+        raise ConfigError(f"{Path(source).name}: påståenden med samma id: {', '.join(dupes)}. "
+                          "Åtgärd: ge varje påstående ett eget id.")
     return claims
 
 

@@ -10,17 +10,18 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from gnsanalysis.io import load_resource
-from gnsanalysis.errors import ConfigError, ParameterError
-from gnsanalysis.swedish.format import kr
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import normalize_name
+from gnsanalysis.schemas import PriceListFile, validate
+from gnsanalysis.swedish.format import kr, or_list
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 PRICELIST_FILE = "pricelist.yaml"
 
@@ -67,7 +68,7 @@ class PriceList:
         hint = ""
         if close:
             names = list(dict.fromkeys(self._index[c].name for c in close))
-            hint = f" Menade du {' eller '.join(names)}?"
+            hint = f" Menade du {or_list(names)}?"
         raise ParameterError(
             f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}."
         )
@@ -95,23 +96,16 @@ def _decimal(value, what: str) -> Decimal:
 
 
 def _from_mapping(data: Mapping, source: str) -> PriceList:
-    resources = []
-    for i, raw in enumerate(data.get("resources") or [], 1):
-        if not isinstance(raw, Mapping) or "name" not in raw or "rate" not in raw:
-            raise ConfigError(f"Prislistan {source}: resurs nr {i} saknar name eller rate.")
-        try:
-            rate = _decimal(raw["rate"], f"Prislistan {source}: timkostnaden för {raw['name']}")
-        except ParameterError as exc:
-            raise ConfigError(str(exc)) from exc
-        resources.append(Resource(str(raw.get("id") or raw["name"]), str(raw["name"]), rate,
-                                  tuple(str(v) for v in raw.get("variants") or ())))
-    unpriced = []
-    for u in data.get("unpriced") or []:
-        unpriced += [u["name"], *u.get("variants", [])]
-    return PriceList(resources, source=data.get("source") or source,
-                     decided=str(data.get("decided") or "") or None,
-                     unit=data.get("unit", "kr/timme"), unpriced=tuple(unpriced),
-                     reference=data.get("reference"))
+    model = validate(PriceListFile, data, source)
+    resources = [Resource(r.id or r.name, r.name, _rate(r.rate), r.variants) for r in model.resources]
+    unpriced = [name for u in model.unpriced for name in (u.name, *u.variants)]
+    return PriceList(resources, source=model.source or source, decided=model.decided or None,
+                     unit=model.unit, unpriced=tuple(unpriced), reference=model.reference)
+
+
+def _rate(value: Fraction) -> Decimal:
+    """The hourly rate as an exact Decimal (a price list prints its rates in kronor and öre)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 @cache
@@ -123,8 +117,8 @@ def load_pricelist(path: str | Path | None = None) -> PriceList:
     """The shipped price list (cached) or the one in ``path``."""
     if path is None:
         return _default()
-    with Path(path).open(encoding="utf-8") as fh:
-        return _from_mapping(yaml.safe_load(fh) or {}, str(path))
+    data, _decoded = load_yaml(path, what="Prislistan")
+    return _from_mapping(data or {}, str(path))
 
 
 def price(resource: str, hours, pricelist: PriceList | None = None) -> Decimal:

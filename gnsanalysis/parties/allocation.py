@@ -37,10 +37,14 @@ from fractions import Fraction
 import pandas as pd
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 from gnsanalysis.parties.registry import Party, Registry, load_registry
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.swedish.rounding import largest_remainder
 
 UNITS = {"kr": 1, "öre": 100}
+
+#: Largest total accepted, in digits: far beyond any budget, small enough to print exactly.
+MAX_TOTAL_DIGITS = 1000
 
 #: Basis name -> (registry quantity or None, Swedish label).
 KEY_BASES: dict[str, tuple[str | None, str]] = {
@@ -109,12 +113,21 @@ def to_fraction(value: Number, *, what: str = "värdet") -> Fraction:
         raise ParameterError(f"{what} {value!r} är inte ett tal.") from exc
 
 
+def _too_long(digits: int) -> str:
+    return (f"Totalen har omkring {digits} siffror; högst {MAX_TOTAL_DIGITS} siffror går att fördela. "
+            "Åtgärd: kontrollera beloppet (anges i kronor, t.ex. 914400).")
+
+
 def _units(total: Number, unit: str) -> int:
     if unit not in UNITS:
         raise ParameterError(
             f"Okänd enhet {unit!r}. Förväntade 'kr' eller 'öre'."
         )
+    if isinstance(total, str) and len(total) > 4 * MAX_TOTAL_DIGITS:
+        raise ParameterError(_too_long(len(total)))
     exact = to_fraction(total, what="Totalen") * UNITS[unit]
+    if exact.numerator.bit_length() > MAX_TOTAL_DIGITS * 3.33:  # 10**1000 ≈ 2**3322
+        raise ParameterError(_too_long(int(exact.numerator.bit_length() / 3.32)))
     if exact.denominator != 1:
         hint = " Åtgärd: fördela i öre (flaggan --ore i gns allocate)." if unit == "kr" else ""
         raise ParameterError(
@@ -124,33 +137,8 @@ def _units(total: Number, unit: str) -> int:
 
 
 # ---------------------------------------------------------------------------------------
-# the core method
+# the core method: gnsanalysis.swedish.rounding.largest_remainder
 # ---------------------------------------------------------------------------------------
-def largest_remainder(total_units: int, weights: Sequence[Fraction]) -> list[int]:
-    """Hamilton apportionment of ``total_units`` (an int) by exact ``weights``.
-
-    Ties between equal remainders go to the earlier position. Negative totals are split as
-    their absolute value and negated.
-    """
-    if any(w < 0 for w in weights):
-        raise ParameterError("Vikterna i en fördelningsnyckel får inte vara negativa.")
-    weight_sum = sum(weights, Fraction(0))
-    if weight_sum == 0:
-        raise ParameterError(
-            "Fördelningsnyckeln har bara vikter som är noll; det finns inget att fördela efter."
-        )
-    if total_units < 0:
-        return [-x for x in largest_remainder(-total_units, weights)]
-    quotas = [Fraction(total_units) * w / weight_sum for w in weights]
-    floors = [q.numerator // q.denominator for q in quotas]
-    left = total_units - sum(floors)
-    # larger remainder first, then earlier position
-    ranking = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - floors[i]), i))
-    for i in ranking[:left]:
-        floors[i] += 1
-    return floors
-
-
 def allocate(total: Number, weights: Mapping[str, Number], *, unit: str = "kr") -> dict[str, int]:
     """Split ``total`` kronor by ``weights``; whole kronor (``unit="kr"``) or whole öre.
 
@@ -356,6 +344,16 @@ def key_weights(
     return chosen, combined, meta
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+def _int_column(values: list[int]) -> pd.api.extensions.ExtensionArray:
+    """int64 when every value fits, otherwise exact Python ints (a total of any size)."""
+    if all(v in _INT64 for v in values):
+        return pd.array(values, dtype="int64")
+    return pd.array(values, dtype=object)
+
+
 def allocate_by_key(
     total: Number,
     key: str | Key | Mapping[str, Number],
@@ -369,7 +367,7 @@ def allocate_by_key(
 
     Columns: ``code``, ``party`` (registry name), ``short``, ``weight`` (exact Fraction, sums
     to 1), ``quota`` (exact Fraction in ``unit``), ``share`` (int, sums exactly to the total in
-    ``unit``). ``df.attrs`` holds ``total``, ``unit``, ``key``, ``key_label``, ``example``
+    ``unit``; int64, or Python ints when a share does not fit in 64 bits). ``df.attrs`` holds ``total``, ``unit``, ``key``, ``key_label``, ``example``
     (True when any value used is example data: label the output "Exempeldata") and ``notes``
     (sources and caveats, Swedish).
     """
@@ -384,7 +382,7 @@ def allocate_by_key(
             "short": [p.short for p in chosen],
             "weight": weights,
             "quota": [Fraction(total_units) * w for w in weights],
-            "share": pd.array(shares, dtype="int64"),
+            "share": _int_column(shares),
         }
     )
     df.attrs.update(meta, total=to_fraction(total), unit=unit)
@@ -468,14 +466,13 @@ def key_change(
 
 __all__ = [
     "KEY_BASES",
-    "Key",
     "UNITS",
+    "Key",
     "allocate",
     "allocate_by_key",
     "compare_keys",
     "key_change",
     "key_weights",
-    "largest_remainder",
     "parse_key",
     "to_fraction",
 ]

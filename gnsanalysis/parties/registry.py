@@ -22,10 +22,10 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.io import load_resource, load_yaml
+from gnsanalysis.schemas import PartiesFile, PartyModel, validate
+from gnsanalysis.swedish.format import or_list
 
 REGISTRY_FILE = "parties.yaml"
 
@@ -69,11 +69,6 @@ class Party:
         return self.name
 
 
-def or_list(items: list[str]) -> str:
-    """``a, b eller c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " eller " + items[-1]
-
-
 def normalize_name(text: str) -> str:
     """Lower-case, NFC, whitespace collapsed, en/em dashes and hyphens spaced alike."""
     text = unicodedata.normalize("NFC", str(text))
@@ -82,15 +77,15 @@ def normalize_name(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def _to_fraction(value, where: str) -> Fraction:
-    if isinstance(value, bool) or value is None:
-        raise ConfigError(f"{where}: värdet {value!r} är inte ett tal.")
-    try:
-        if isinstance(value, float):
-            return Fraction(repr(value))
-        return Fraction(str(value).replace(" ", "").replace(",", "."))
-    except (ValueError, ZeroDivisionError) as exc:
-        raise ConfigError(f"{where}: värdet {value!r} är inte ett tal.") from exc
+def _party(raw: PartyModel, default_party: bool) -> Party:
+    quantities = {
+        key: Quantity(value=q.value, unit=q.unit, source=q.source, date=q.date or q.year,
+                      example=q.example, derived=q.derived)
+        for key, q in raw.quantities().items()
+    }
+    return Party(code=raw.code, name=raw.name, short=raw.short or raw.name, kind=raw.kind,
+                 party=default_party if raw.party is None else raw.party, variants=raw.variants,
+                 quantities=quantities, note=raw.note)
 
 
 class Registry:
@@ -114,48 +109,16 @@ class Registry:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_mapping(cls, data: Mapping, *, source: str | Path | None = None) -> Registry:
-        entries: list[Party] = []
-        for section, default_party in (("parties", True), ("actors", False)):
-            for i, raw in enumerate(data.get(section) or [], start=1):
-                where = f"Partsregistret {source or ''} ({section} nr {i})"
-                if not isinstance(raw, Mapping):
-                    raise ConfigError(f"{where}: posten är inte en tabell.")
-                missing = [k for k in ("code", "name") if not raw.get(k)]
-                if missing:
-                    raise ConfigError(f"{where}: saknar {', '.join(missing)}.")
-                quantities = {}
-                for qkey, qval in raw.items():
-                    if isinstance(qval, Mapping) and "value" in qval:
-                        quantities[qkey] = Quantity(
-                            value=_to_fraction(qval["value"], f"{where}, {qkey}"),
-                            unit=qval.get("unit"),
-                            source=qval.get("source"),
-                            date=str(qval.get("date") or qval.get("year") or "") or None,
-                            example=bool(qval.get("example", False)),
-                            derived=bool(qval.get("derived", False)),
-                        )
-                entries.append(
-                    Party(
-                        code=str(raw["code"]),
-                        name=str(raw["name"]),
-                        short=str(raw.get("short") or raw["name"]),
-                        kind=str(raw.get("kind") or ""),
-                        party=bool(raw.get("party", default_party)),
-                        variants=tuple(str(v) for v in raw.get("variants") or ()),
-                        quantities=quantities,
-                        note=raw.get("note"),
-                    )
-                )
+        """A registry from the content of a ``parties.yaml`` (validated by :mod:`gnsanalysis.schemas`)."""
+        model = validate(PartiesFile, data, source or REGISTRY_FILE)
+        entries = [_party(raw, default_party)
+                   for section, default_party in ((model.parties, True), (model.actors, False))
+                   for raw in section]
         return cls(entries, source=source)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Registry:
-        path = Path(path)
-        try:
-            with path.open(encoding="utf-8") as fh:
-                data = yaml.safe_load(fh) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"Partsregistret {path} är inte giltig YAML: {exc}") from exc
+        data, _decoded = load_yaml(path, what="Partsregistret")
         return cls.from_mapping(data, source=path)
 
     # -- access ---------------------------------------------------------------------------

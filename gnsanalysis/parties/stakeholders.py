@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
-from gnsanalysis.parties.registry import Party, Registry, load_registry, normalize_name, or_list
+from gnsanalysis.parties.registry import Party, Registry, load_registry, normalize_name
+from gnsanalysis.swedish.format import or_list
 
 TRUE_MARKS = {"x", "ja", "✓", "✔"}
 EXPECTED_MARK = "'x', 'X', 'ja', '✓' eller en tom cell"

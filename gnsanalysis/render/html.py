@@ -1,75 +1,82 @@
 """HTML fragments for the board reports.
 
-Every string that may come from an input file goes through :func:`esc`; the helpers return
-``IPython.display.HTML`` objects so a notebook cell only has to name them. Tables get header
-cells with ``scope``, a caption, right-aligned tabular numbers in Swedish format.
+Escaping is by type: a :class:`Fragment` is MarkupSafe ``Markup`` (trusted HTML built here), and
+everything else is text. Concatenating (``fragment + text``), joining (:func:`join`) and
+formatting (``Fragment("<p>{}</p>").format(text)``) escape the text, so markup in a label from an
+input file can never run. Fragments display as HTML in Jupyter, so a notebook cell only has to
+name them. Tables get header cells with ``scope``, a caption, right-aligned tabular numbers in
+Swedish format.
 """
 
 from __future__ import annotations
 
 import base64
-import html as _html
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from markupsafe import Markup, escape
 
-from gnsanalysis import __version__
-from gnsanalysis import paths
+from gnsanalysis import __version__, paths
 from gnsanalysis.swedish import format as fmt
 
 CONTENT_HASH_SLOT = '<span class="gns-content-hash">@@GNS-CONTENT-HASH@@</span>'
 
 
-class Fragment(str):
-    """A piece of trusted HTML (built here, with inputs escaped); displays as HTML in Jupyter."""
+class Fragment(Markup):
+    """A piece of trusted HTML (built here, with inputs escaped); displays as HTML in Jupyter.
+
+    As ``Markup``, a plain string added, joined or formatted into it is escaped.
+    """
+
+    __slots__ = ()
 
     def _repr_html_(self) -> str:
         return str(self)
 
-    def __add__(self, other: str) -> "Fragment":
-        return Fragment(str(self) + str(other))
 
-
-def esc(text) -> str:
+def esc(text) -> Fragment:
     """Escape text from inputs (labels, comments) so that markup in it cannot run."""
-    return _html.escape("" if text is None else str(text), quote=True)
+    return Fragment(escape("" if text is None else str(text)))
 
 
-def join(*parts: str) -> Fragment:
-    return Fragment("".join(str(p) for p in parts))
+def join(*parts) -> Fragment:
+    """Fragments joined as they are; any plain string among ``parts`` is escaped."""
+    return Fragment("").join(parts)
 
 
 def heading(text: str, level: int = 2) -> Fragment:
-    return Fragment(f"<h{level}>{esc(text)}</h{level}>")
+    return Fragment("<h{0}>{1}</h{0}>").format(int(level), text)
 
 
 _UNIT_SPACE_RE = re.compile(r"(\d) (%|(?:tkr|mnkr|mkr|kr|km|timmar|h)\b)")
 
 
-def prose(text) -> str:
+def prose(text) -> Fragment:
     """Escape a sentence and keep each number with its unit on one line (no-break space)."""
-    return _UNIT_SPACE_RE.sub("\\1\u00a0\\2", esc(text))
+    return Fragment(_UNIT_SPACE_RE.sub("\\1\u00a0\\2", esc(text)))
+
+
+def _each(template: str, items: Iterable) -> Fragment:
+    return join(*(Fragment(template).format(prose(i)) for i in items))
 
 
 def paragraphs(sentences: Iterable[str]) -> Fragment:
-    return Fragment("".join(f"<p>{prose(s)}</p>" for s in sentences if s))
+    return _each("<p>{}</p>", (s for s in sentences if s))
 
 
 def bullet_list(items: Iterable[str]) -> Fragment:
-    return Fragment("<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul>")
+    return Fragment("<ul>{}</ul>").format(_each("<li>{}</li>", items))
 
 
 def flag_list(title: str, items: Iterable[str]) -> Fragment:
     """A flagged box: a lead sentence and its items inside the same red-ruled block."""
-    return Fragment(f'<div class="gns-flag"><p>{prose(title)}</p>'
-                    + "<ul>" + "".join(f"<li>{prose(i)}</li>" for i in items) + "</ul></div>")
+    return Fragment('<div class="gns-flag"><p>{}</p>{}</div>').format(prose(title), bullet_list(items))
 
 
 def note(text: str, *, flag: bool = False) -> Fragment:
-    cls = "gns-flag" if flag else "gns-note"
-    return Fragment(f'<p class="{cls}">{prose(text)}</p>')
+    return Fragment('<p class="{}">{}</p>').format("gns-flag" if flag else "gns-note", prose(text))
 
 
 def example_banner(is_example: bool, what: str = "Rapporten") -> Fragment:
@@ -79,16 +86,16 @@ def example_banner(is_example: bool, what: str = "Rapporten") -> Fragment:
     return Fragment(
         '<div class="gns-banner" role="note" aria-label="Exempeldata">'
         "<strong>Exempeldata</strong> – "
-        f"{esc(what)} bygger helt eller delvis på konstruerade exempeldata, inte på nämndens "
+        "{} bygger helt eller delvis på konstruerade exempeldata, inte på nämndens "
         "bokförda utfall. Siffrorna visar hur rapporten fungerar och ska inte användas som beslutsunderlag."
-        "</div>")
+        "</div>").format(what)
 
 
 def front_matter(title: str, items: dict[str, str], subtitle: str | None = None) -> Fragment:
     """Title and the facts a board member looks for first (nämnd, dnr, datum, status …)."""
-    rows = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items.items() if v)
-    sub = f"<p>{esc(subtitle)}</p>" if subtitle else ""
-    return Fragment(f'<header class="gns-front"><h1>{esc(title)}</h1>{sub}<dl>{rows}</dl></header>')
+    rows = join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in items.items() if v))
+    sub = Fragment("<p>{}</p>").format(subtitle) if subtitle else ""
+    return Fragment('<header class="gns-front"><h1>{}</h1>{}<dl>{}</dl></header>').format(title, sub, rows)
 
 
 DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckling samt "
@@ -118,21 +125,21 @@ def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
     formats = formats or {}
     label_column = label_column or frame.columns[0]
     value_cols = [c for c in frame.columns if c != label_column]
-    head = (f'<th scope="col" class="text">{esc(label_column)}</th>'
-            + "".join(f'<th scope="col" class="{"num" if c in formats else "text"}">{esc(c)}</th>'
-                      for c in value_cols))
+    col = Fragment('<th scope="col" class="{}">{}</th>')
+    head = join(col.format("text", esc(label_column)),
+                *(col.format("num" if c in formats else "text", esc(c)) for c in value_cols))
     body = []
     for i, (_, row) in enumerate(frame.iterrows()):
-        cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
-        cells = [f'<th scope="row">{esc(row[label_column])}</th>']
+        cls = Fragment(' class="{}"').format(row_classes[i]) if row_classes and row_classes[i] else ""
+        cells = [Fragment('<th scope="row">{}</th>').format(esc(row[label_column]))]
         for c in value_cols:
             if c in formats:
-                cells.append(f'<td class="num">{esc(formats[c](row[c]))}</td>')
+                cells.append(Fragment('<td class="num">{}</td>').format(esc(formats[c](row[c]))))
             else:
-                cells.append(f'<td class="text">{esc(row[c])}</td>')
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return Fragment(f'<table class="gns-table"><caption>{esc(caption)}</caption>'
-                    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                cells.append(Fragment('<td class="text">{}</td>').format(esc(row[c])))
+        body.append(Fragment("<tr{}>{}</tr>").format(cls, join(*cells)))
+    return Fragment('<table class="gns-table"><caption>{}</caption>'
+                    "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(caption, head, join(*body))
 
 
 def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
@@ -140,17 +147,20 @@ def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
     if not alt or not alt.strip():
         raise ValueError("every figure needs an alt text")
     data = base64.b64encode(png).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return Fragment(f'<figure class="gns-figure"><img src="data:image/png;base64,{data}" '
-                    f'alt="{esc(alt)}">{cap}</figure>')
+    cap = Fragment("<figcaption>{}</figcaption>").format(caption) if caption else ""
+    return Fragment('<figure class="gns-figure"><img src="data:image/png;base64,{}" '
+                    'alt="{}">{}</figure>').format(data, alt, cap)
 
 
 def git_commit() -> str:
-    """The commit the code was built from (with a marker when tracked files are modified)."""
+    """The commit the code was built from (with a marker when tracked files are modified).
+
+    Asked of the package's own folder: the data project (``GNS_PROJECT_ROOT``) may live elsewhere.
+    """
     try:
-        head = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "HEAD"],
+        head = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "rev-parse", "HEAD"],
                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), "status", "--porcelain",
+        dirty = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "status", "--porcelain",
                                 "--untracked-files=no"],
                                capture_output=True, text=True, check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -184,7 +194,7 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
     main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
     data_date = str(main.meta.get("received") or "") if main is not None else ""
     params = "; ".join(f"{k}: {_param_text(v)}" for k, v in parameters.items())
-    rows.append(("Parametrar", esc(params) or "inga"))
+    rows.append(("Parametrar", params or "inga"))
     for item in inputs:
         if hasattr(item, "path"):
             name, digest = item.path.name, item.sha256
@@ -193,21 +203,21 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
         else:
             name, digest, status = item[:3]
             source = item[3] if len(item) > 3 else ""
-        text = f"{esc(name)} ({esc(status)})<br><code>SHA-256 {esc(digest)}</code>"
+        text = Fragment("{} ({})<br><code>SHA-256 {}</code>").format(name, status, digest)
         if source:
-            text += f"<br>{esc(' '.join(str(source).split()))}"
+            text += Fragment("<br>{}").format(" ".join(str(source).split()))
         rows.append(("Indata", text))
     if main is not None:
-        rows.append(("Underlagets datum", f'<data class="gns-data-date" value="{esc(data_date)}">'
-                                          f"{esc(fmt.date(data_date)) if data_date else 'ej angivet'}</data>"))
-    rows.append(("Programversion", f"gnsanalysis {esc(__version__)}"))
-    rows.append(("Git-commit", f"<code>{esc(git_commit())}</code>"))
+        rows.append(("Underlagets datum", Fragment('<data class="gns-data-date" value="{}">{}</data>').format(
+            data_date, fmt.date(data_date) if data_date else "ej angivet")))
+    rows.append(("Programversion", f"gnsanalysis {__version__}"))
+    rows.append(("Git-commit", Fragment("<code>{}</code>").format(git_commit())))
     for n in notes:
-        rows.append(("Anmärkning", esc(n)))
-    rows.append(("Innehållshash", f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
-                 "(kontrollera med <code>gns verify</code>)"))
-    dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return Fragment(f'<footer class="gns-footer"><h2>Om underlaget</h2><dl>{dl}</dl></footer>')
+        rows.append(("Anmärkning", n))
+    rows.append(("Innehållshash", Fragment(f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
+                                           "(kontrollera med <code>gns verify</code>)")))
+    dl = join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in rows))
+    return Fragment('<footer class="gns-footer"><h2>Om underlaget</h2><dl>{}</dl></footer>').format(dl)
 
 
 def number_formats(columns: Iterable[str], decimals: int = 0, signed: Iterable[str] = ()) -> dict:

@@ -25,6 +25,7 @@ import pandas as pd
 from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.swedish.format import join_list
+from gnsanalysis.swedish.rounding import round_half_up_int
 from gnsanalysis.parties.registry import Party
 from . import feasibility as feas
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
@@ -364,7 +365,8 @@ def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, floa
 
 
 def _round_kr(x: float) -> int:
-    return int(math.floor(float(x) + 0.5))
+    """Whole kronor, halves away from zero (the project's one rounding rule)."""
+    return round_half_up_int(x)
 
 
 PARTY_LABELS = {

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from gnsanalysis.io import load_resource
-from gnsanalysis.paths import RESOURCES_DIR
 from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import Party, Registry, load_registry
+from gnsanalysis.paths import RESOURCES_DIR
+from gnsanalysis.schemas import AssumptionsFile, validate
+from gnsanalysis.swedish.format import or_list
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
 
@@ -229,49 +230,31 @@ def unknown_parameter_message(name: str, known) -> str:
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     text = f"Okänd parameter {name!r} i IT-serverdriftsmodellen."
     if close:
-        text += f" Menade du {' eller '.join(repr(c) for c in close)}?"
+        text += f" Menade du {or_list([repr(c) for c in close])}?"
     return text + f" Kända parametrar: {', '.join(sorted(known))}."
 
 
 def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
-    where = f"Antagandefilen {source}: "
-    raw_params = data.get("parameters")
-    if not isinstance(raw_params, Mapping) or not raw_params:
-        raise ConfigError(where + "avsnittet 'parameters' saknas eller är tomt.")
+    model = validate(AssumptionsFile, data, source)
+    where = f"Antagandefilen {Path(source).name}: "
     params: dict[str, Parameter] = {}
-    for name, raw in raw_params.items():
-        missing = [k for k in ("label", "unit", "low", "mode", "high", "source", "guess")
-                   if k not in raw]
-        if missing:
-            raise ConfigError(where + f"parametern {name!r} saknar {', '.join(missing)}.")
-        try:
-            p = Parameter(
-                name=str(name), label=str(raw["label"]), unit=str(raw["unit"]),
-                low=float(raw["low"]), mode=float(raw["mode"]), high=float(raw["high"]),
-                source=str(raw["source"]), guess=bool(raw["guess"]),
-                main=bool(raw.get("main", False)), integer=bool(raw.get("integer", False)),
-                note=raw.get("note"),
-            )
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(where + f"parametern {name!r} har ett värde som inte är ett tal: "
-                              f"{exc}.") from exc
+    for name, raw in model.parameters.items():
+        p = Parameter(name=str(name), label=raw.label, unit=raw.unit, low=raw.low, mode=raw.mode,
+                      high=raw.high, source=raw.source, guess=raw.guess, main=raw.main,
+                      integer=raw.integer, note=raw.note)
         try:
             p.check()
         except ParameterError as exc:
             raise ConfigError(where + str(exc)) from None
         params[p.name] = p
 
-    demand_block = data.get("party_demand") or {}
-    demand = []
-    for raw in demand_block.get("parties") or []:
-        party = registry.resolve(str(raw["party"]), parties_only=True)
-        mode = str(raw.get("s0_mode", "own"))
-        if mode not in ("own", "contract"):
-            raise ConfigError(where + f"{party.name}: s0_mode {mode!r} ska vara own eller contract.")
-        demand.append(Demand(party, float(raw["servers"]), float(raw.get("rooms", 1)), mode))
+    demand_block = model.party_demand
+    demand = [Demand(registry.resolve(raw.party, parties_only=True), raw.servers, raw.rooms, raw.s0_mode)
+              for raw in demand_block.parties]
     codes = [d.party.code for d in demand]
     if len(set(codes)) != len(codes):
-        raise ConfigError(where + "en part förekommer mer än en gång under party_demand.")
+        raise ConfigError(where + "en part förekommer mer än en gång under party_demand. "
+                          "Åtgärd: ta bort dubbletten.")
     missing_parties = [p.name for p in registry.parties if p.code not in codes]
     if missing_parties:
         raise ConfigError(where + f"efterfrågan saknas för {', '.join(missing_parties)}. "
@@ -280,22 +263,20 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
     demand.sort(key=lambda d: order[d.party.code])
 
     sites = {}
-    for raw in data.get("sites") or []:
-        host = registry.resolve(str(raw["host"]))
-        sites[str(raw["id"])] = Site(
-            id=str(raw["id"]), label=str(raw["label"]), host=host,
-            external=bool(raw.get("external", not host.party)), town=str(raw.get("town", "")),
-            lat=float(raw["lat"]), lon=float(raw["lon"]),
-            capacity_racks=float(raw["capacity_racks"]),
-            coordinates_source=str(raw.get("coordinates_source", "")),
-            capacity_example=bool(raw.get("capacity_example", True)), note=raw.get("note"),
+    for raw in model.sites:
+        host = registry.resolve(raw.host)
+        sites[raw.id] = Site(
+            id=raw.id, label=raw.label, host=host,
+            external=(not host.party) if raw.external is None else raw.external, town=raw.town,
+            lat=raw.lat, lon=raw.lon, capacity_racks=raw.capacity_racks,
+            coordinates_source=raw.coordinates_source, capacity_example=raw.capacity_example,
+            note=raw.note,
         )
     return Assumptions(
-        parameters=params, settings=dict(data.get("settings") or {}), demand=demand,
-        demand_source=str(demand_block.get("source", "")),
-        demand_example=bool(demand_block.get("example", True)), sites=sites,
-        distance_references=list(data.get("distance_references") or []),
-        meta=dict(data.get("meta") or {}) | {"msb_note": data.get("msb_note", "")},
+        parameters=params, settings=model.settings.model_dump(exclude_unset=True), demand=demand,
+        demand_source=demand_block.source, demand_example=demand_block.example, sites=sites,
+        distance_references=[r.model_dump() for r in model.distance_references],
+        meta=model.meta.model_dump(exclude_unset=True) | {"msb_note": model.msb_note},
         registry=registry,
     )
 
@@ -312,15 +293,8 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
         return _default()
     if path is None:
         path = RESOURCES_DIR / ASSUMPTIONS_FILE
-    path = Path(path)
-    try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Antagandefilen {path} saknas.") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Antagandefilen {path} är inte giltig YAML: {exc}") from exc
-    return _parse(data, registry or load_registry(), str(path))
+    data, _decoded = load_yaml(path, what="Antagandefilen")
+    return _parse(data or {}, registry or load_registry(), str(path))
 
 
 # ---------------------------------------------------------------------------------------

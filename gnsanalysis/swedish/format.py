@@ -1,39 +1,30 @@
 """Swedish formatting for everything a board member reads.
 
 Babel (CLDR data, no OS locale needed) does the grouping and decimal comma; we add the true
-minus sign U+2212, which Swedish typography uses, and explicit half-up rounding so that a
-printed figure never depends on float representation or banker's rounding.
+minus sign U+2212, which Swedish typography uses, and explicit half-up rounding
+(:mod:`gnsanalysis.swedish.rounding`) so that a printed figure never depends on float
+representation or banker's rounding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import numbers
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
+from babel.lists import format_list
 from babel.numbers import format_decimal
+
+# the rounding rules live in one module; re-exported here because report code reads them as fmt.*
+from gnsanalysis.swedish.rounding import round_half_up, round_preserving_sum
+
+__all__ = ["LOCALE", "MINUS", "NBSP", "count_noun", "date", "is_missing", "join_list", "kr",
+           "month_name", "number", "or_list", "percent", "round_half_up", "round_preserving_sum",
+           "rounding_text", "tkr"]
 
 LOCALE = "sv_SE"
 MINUS = "\u2212"
 NBSP = "\u00a0"
-
-
-def _to_decimal(value) -> Decimal:
-    """Exact decimal of what was printed: floats go through their shortest repr."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, numbers.Integral):
-        return Decimal(int(value))
-    if isinstance(value, numbers.Real):
-        return Decimal(repr(float(value)))
-    return Decimal(str(value))
-
-
-def round_half_up(value, decimals: int = 0) -> Decimal:
-    """Round like a Swedish accountant: halves away from zero."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def is_missing(value) -> bool:
@@ -83,41 +74,19 @@ def date(value: dt.date | str, fmt: str = "long") -> str:
     return format_date(value, format=fmt, locale=LOCALE)
 
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
-
-
 def month_name(month: int) -> str:
-    """``augusti`` for 8."""
-    return MONTHS[month - 1]
+    """``augusti`` for 8 (CLDR's Swedish month names, as a sentence uses them)."""
+    return get_month_names("wide", context="format", locale=LOCALE)[month]
 
 
-def join_list(items: list[str]) -> str:
-    """``a, b och c``."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " och " + items[-1]
+def join_list(items) -> str:
+    """``a, b och c`` (CLDR's Swedish list pattern)."""
+    return format_list(list(items), style="standard", locale=LOCALE)
 
 
-def round_preserving_sum(values, decimals: int = 0) -> list[Decimal]:
-    """Round each value so that the rounded values add up to the rounded sum.
-
-    Largest-remainder rounding: a displayed column of parts then adds up to its displayed
-    total. Ties go to the earlier value (deterministic).
-    """
-    exact = [_to_decimal(v) for v in values]
-    quantum = Decimal(1).scaleb(-decimals)
-    target = round_half_up(sum(exact, Decimal(0)), decimals)
-    floors = [(v / quantum).to_integral_value(rounding="ROUND_FLOOR") * quantum for v in exact]
-    missing = int((target - sum(floors, Decimal(0))) / quantum)  # >= 0: floors never exceed the sum
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    result = list(floors)
-    for i in order[:missing]:
-        result[i] += quantum
-    return result
+def or_list(items) -> str:
+    """``a, b eller c`` (CLDR's Swedish pattern for alternatives)."""
+    return format_list(list(items), style="or", locale=LOCALE)
 
 
 _UNIT_KRONOR = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}
