@@ -16,7 +16,7 @@ from gnsanalysis.io import load_resource
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import _layout_for
 from gnsanalysis.rr.hierarchy import infer_layout
-from gnsanalysis.rr.table import RRTable, missing_layout_rows, normalise_label
+from gnsanalysis.rr.table import RRTable, normalise_label
 
 #: Words for a unit in running text (the unit itself comes from the table or its metadata).
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
@@ -42,27 +42,31 @@ def role_key(name: str) -> str:
 
 
 def layout_of(table: RRTable) -> dict:
-    """The table's layout (declared, or matched on its columns), else one inferred from its rows.
-
-    A layout whose rows the table does not have (a row renamed, e.g. ``Avskrivning`` for
-    ``Avskrivningar``) is an error naming the rows: the report would otherwise compute its
-    sentences from rows that are not there.
-    """
+    """The table's layout (declared, or matched on its columns), else one inferred from its rows."""
     layout = _layout_for(table, None)
-    if layout is None:
-        return infer_layout(table)
-    missing = missing_layout_rows(table, layout) if layout.get("totals") else []
-    if missing:
-        shown = ", ".join(f"”{m}”" for m in missing)
-        raise ParseError(
-            f"tabellen har kolumnerna i layouten {layout.get('name', layout.get('id'))!r} men saknar "
-            f"{'raden' if len(missing) == 1 else 'raderna'} {shown}, som rapporten räknar med.",
-            location=Location(file=table.source_name),
-            found=", ".join(str(x) for x in table.frame["label"]),
-            expected="raderna som layouten i gnsanalysis/resources/rr_layouts.yaml anger",
-            hint="rätta radens namn i filen så att det är detsamma som i layouten (skiftläge och "
-                 "skiljetecken spelar ingen roll), eller ange en egen layout i filens .meta.yaml.")
-    return layout
+    return infer_layout(table) if layout is None else layout
+
+
+def check_rows(table: RRTable) -> None:
+    """The rows the report reads (the steps to the result and the bottom line) must be in the
+    table. A row renamed (``Avskrivning`` for the layout's ``Avskrivningar``) is an error naming
+    the rows and the fix, never a bare KeyError: the report would otherwise state figures from
+    rows that are not there."""
+    present = set(table.frame["label"].map(normalise_label))
+    layout = layout_of(table)
+    missing = [r for r in steps_to_result(table, checked=False) + [final_row(table)]
+               if normalise_label(r) not in present]
+    if not missing:
+        return
+    shown = ", ".join(f"”{m}”" for m in missing)
+    raise ParseError(
+        f"tabellen har kolumnerna i layouten {layout.get('name', layout.get('id'))!r} men saknar "
+        f"{'raden' if len(missing) == 1 else 'raderna'} {shown}, som rapporten räknar med.",
+        location=Location(file=table.source_name),
+        found=", ".join(str(x) for x in table.frame["label"]),
+        expected="raderna som layouten i gnsanalysis/resources/rr_layouts.yaml anger",
+        hint="rätta radens namn i filen så att det är detsamma som i layouten (skiftläge "
+             "spelar ingen roll), eller ange en egen layout i filens .meta.yaml.")
 
 
 def _declared_roles(table: RRTable) -> dict:
@@ -147,12 +151,15 @@ def final_row(table: RRTable) -> str:
     return (totals if not totals.empty else table.frame).iloc[-1]["label"]
 
 
-def steps_to_result(table: RRTable) -> list[str]:
+def steps_to_result(table: RRTable, *, checked: bool = True) -> list[str]:
     """Rows whose deviations add up to the result's: totals of totals are expanded.
 
     For the GNS layout: Intäkter, Personalkostnader, Verksamhetsnära kostnader, Övriga
-    kostnader, Avskrivningar, Finansnetto.
+    kostnader, Avskrivningar, Finansnetto. With ``checked`` a step the table lacks is an error
+    (see :func:`check_rows`).
     """
+    if checked:
+        check_rows(table)
     rules = {normalise_label(r["row"]): r["parts"] for r in layout_of(table).get("totals", [])}
 
     def expand(label: str) -> list[str]:

@@ -34,9 +34,11 @@ from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.publish.params import interim_period
 from gnsanalysis.rr.table import RRTable, normalise_label
 
-OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
-PREV, PREV_DIFF = "Ack utfall fg år", "Ack utf- Ack fg år Diff"
-ECON, YEAR_BUDGET, ECON_DIFF = "Årsprogn", "Årsbudget", "Årsbudg- Årsprogn Diff"
+# Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
+# :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.
+OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
+PREV, PREV_DIFF = "previous", "previous_diff"
+ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
 INTERIM_MONTHS = (4, 6, 7, 8)
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
@@ -47,7 +49,19 @@ MATERIAL_TKR, MATERIAL_SHARE = 5.0, 0.05
 # are at least a quarter of the largest such post (the section lists more).
 SUMMARY_SHARE = 0.25
 KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
-UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
+
+
+def _has(table: RRTable, role: str) -> bool:
+    """Whether the table has a column for ``role`` (optional roles only)."""
+    return an.column(table, role, required=False) is not None
+
+
+def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
+    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
+    row the table lacks gives that value (an earlier table may lack a row)."""
+    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
+        return missing
+    return an.value(table, label, an.column(table, role))
 
 
 def _n(n: int, singular: str, plural: str) -> str:
@@ -57,6 +71,11 @@ def _n(n: int, singular: str, plural: str) -> str:
 def _respektive(items: list[str]) -> str:
     """``0 %``, ``0 % respektive 33 %``, ``a, b respektive c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
+
+
+def _cap(text: str) -> str:
+    """First letter upper case: a table's title at the start of a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def _q(text) -> str:
@@ -224,7 +243,7 @@ def _status(d: Dataset) -> str:
 
 
 def _mix_note(d: Dataset, whole: Dataset, use: str) -> str:
-    return (f"{d.path.name} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
+    return (f"{_cap(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
             f"{use}, så att verkliga och konstruerade siffror inte blandas.")
 
 
@@ -241,7 +260,7 @@ def load(period: str, raw_dir=None) -> Interim:
     objects = []
     for d in object_datasets("rr", period, raw_dir):
         if d.is_example != whole.dataset.is_example:
-            notes.append(f"Objekttabellen {d.path.name} är {_status(d)} men nämndens tabell är "
+            notes.append(f"{_cap(an.table_title(d))} är {_status(d)} men nämndens tabell är "
                          f"{_status(whole.dataset)}; den används inte, så att verkliga och konstruerade "
                          "siffror inte blandas.")
             continue
@@ -272,7 +291,7 @@ def load(period: str, raw_dir=None) -> Interim:
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and PREV in same_year.table.value_columns:
+    elif same_year is not None and _has(same_year.table, PREV):
         if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
             prev_full, prev_col = same_year, PREV
     year_end = same_year
@@ -367,12 +386,12 @@ def object_frame(it: Interim) -> pd.DataFrame:
         t, res = part.table, an.final_row(part.table)
         rows.append({
             "Objekt": part.label,
-            "Budget hittills": an.value(t, res, BUDGET),
-            "Utfall hittills": an.value(t, res, OUTCOME),
-            "Avvikelse": an.value(t, res, DEV),
-            "Årsbudget": an.value(t, res, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan,
-            "Lagd årsprognos": an.value(t, res, ECON) if ECON in t.value_columns else np.nan,
-            "Prognos mot årsbudget": an.value(t, res, ECON_DIFF) if ECON_DIFF in t.value_columns else np.nan,
+            "Budget hittills": _v(t, res, BUDGET),
+            "Utfall hittills": _v(t, res, OUTCOME),
+            "Avvikelse": _v(t, res, DEV),
+            "Årsbudget": _v(t, res, YEAR_BUDGET) if _has(t, YEAR_BUDGET) else np.nan,
+            "Lagd årsprognos": _v(t, res, ECON) if _has(t, ECON) else np.nan,
+            "Prognos mot årsbudget": _v(t, res, ECON_DIFF) if _has(t, ECON_DIFF) else np.nan,
         })
     return pd.DataFrame(rows)
 
@@ -415,7 +434,7 @@ def document_checks(it: Interim) -> list[str]:
     res = an.final_row(it.table)
     if f.get("result_vs_budget"):
         stated = float(f["result_vs_budget"]["value"])
-        got = an.value(it.table, res, DEV)
+        got = _v(it.table, res, DEV)
         out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.number(stated, signed=True)} {u}",
                           stated, got, f"tabellen ger {fmt.number(got, signed=True)} {u}"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
@@ -426,18 +445,18 @@ def document_checks(it: Interim) -> list[str]:
             out.append(f"Rapportens text anger {o['name']} till {fmt.number(stated, signed=True)} {u}, men "
                        "det finns ingen objekttabell att jämföra med.")
             continue
-        got = an.value(part.table, an.final_row(part.table), DEV)
+        got = _v(part.table, an.final_row(part.table), DEV)
         out.append(_agree(f"Texten anger {part.label} till {fmt.number(stated, signed=True)} {u}", stated, got,
                           f"objekttabellen ger {fmt.number(got, signed=True)} {u}"))
     fvb = f.get("forecast_vs_budget")
     if fvb:
         stated = float(fvb["value"])
         part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-        if part is not None and ECON_DIFF in part.table.value_columns:
-            got = an.value(part.table, an.final_row(part.table), ECON_DIFF)
+        if part is not None and _has(part.table, ECON_DIFF):
+            got = _v(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
                               f"{fmt.number(stated, signed=True)} {u} mot budget", stated, got,
-                              f"tabellens kolumn {_q(ECON_DIFF)} ger {fmt.number(got, signed=True)} {u}"))
+                              f"tabellens kolumn {_q(an.column(part.table, ECON_DIFF))} ger {fmt.number(got, signed=True)} {u}"))
     return out
 
 
@@ -452,8 +471,8 @@ def _agree(claim: str, stated: float, got: float, what: str) -> str:
 def block_frame(it: Interim) -> pd.DataFrame:
     """Budget, outcome and deviation so far per block (the steps that add up to the result)."""
     t = it.table
-    rows = [{"Post": an.display_label(lbl), "Budget": an.value(t, lbl, BUDGET),
-             "Utfall": an.value(t, lbl, OUTCOME), "Avvikelse": an.value(t, lbl, DEV)}
+    rows = [{"Post": an.display_label(lbl), "Budget": _v(t, lbl, BUDGET),
+             "Utfall": _v(t, lbl, OUTCOME), "Avvikelse": _v(t, lbl, DEV)}
             for lbl in an.steps_to_result(t)]
     return pd.DataFrame(rows)
 
@@ -464,8 +483,8 @@ def deviation_frame(it: Interim) -> pd.DataFrame:
     to it, so that every column adds up as shown."""
     t, res = it.table, an.final_row(it.table)
     frame = block_frame(it)
-    total = {"Budget": an.value(t, res, BUDGET), "Utfall": an.value(t, res, OUTCOME),
-             "Avvikelse": an.value(t, res, DEV)}
+    total = {"Budget": _v(t, res, BUDGET), "Utfall": _v(t, res, OUTCOME),
+             "Avvikelse": _v(t, res, DEV)}
     gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
     extra = []
     if any(gap.values()):
@@ -494,15 +513,16 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: an.value(p.table, an.final_row(p.table), column) for p in it.objects
-                            if column in p.table.value_columns}, dtype=float)
+        values = pd.Series({p.label: _v(p.table, an.final_row(p.table), column) for p in it.objects
+                            if _has(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
         steps = an.steps_to_result(t)
-        return pd.Series({an.display_label(s): an.value(t, s, column) for s in steps}, dtype=float), "poster"
+        return pd.Series({an.display_label(s): _v(t, s, column) for s in steps}, dtype=float), "poster"
     items = t.frame[t.frame["kind"] == "item"]
-    return pd.Series({an.display_label(r["label"]): r[column] for _, r in items.iterrows()}, dtype=float), "poster"
+    col = an.column(t, column)
+    return pd.Series({an.display_label(r["label"]): r[col] for _, r in items.iterrows()}, dtype=float), "poster"
 
 
 def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
@@ -514,29 +534,12 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = an.final_row(t)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = an.value(t, res, DEV)
+    dev = _v(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.number(dev, signed=True)} {u}"
                + (f", {why}" if why else "") + ".")
-    frame = forecast_display(it)
-    if frame.empty:
-        out.append("Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas.")
-    else:
-        r = frame.iloc[-1]
-        econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
-        if not math.isnan(econ):
-            values, others = (_deviation_drivers(it, ECON_DIFF) if ECON_DIFF in t.value_columns
-                              else (pd.Series(dtype=float), ""))
-            why = _drivers_text(values, econ - budget, u, others)
-            out.append(f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
-                       f"{fmt.number(econ - budget, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
-                       + (f", {why}" if why else "") + ".")
-            out.append(comparison_sentence(it, flag_threshold))
-        else:
-            out.append(f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
-                       f"{fmt.number(min(_computed_results(frame).values()))} och "
-                       f"{fmt.number(max(_computed_results(frame).values()))} {u}.")
+    out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
         out.append(f"Obs! Kontrollen av tabellerna fann {_n(checks, 'avvikelse', 'avvikelser')} som inte kan "
@@ -544,25 +547,60 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     return out
 
 
+def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
+    """The summary's sentences on the lagd årsprognos: its result and its printed difference
+    from the annual budget (column ``forecast_diff``; computed, and said so, without one)."""
+    t, u = it.table, it.unit
+    frame = forecast_display(it)
+    if frame.empty:
+        return ["Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."]
+    r = frame.iloc[-1]
+    econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
+    if math.isnan(econ):
+        return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
+                f"{fmt.number(min(_computed_results(frame).values()))} och "
+                f"{fmt.number(max(_computed_results(frame).values()))} {u}."]
+    if _has(t, ECON_DIFF):
+        diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
+        values, others = _deviation_drivers(it, ECON_DIFF)
+    else:
+        diff, how = econ - budget, "beräknat "
+        values, others = pd.Series(dtype=float), ""
+    why = _drivers_text(values, diff, u, others)
+    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
+            f"{how}{fmt.number(diff, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
+            + (f", {why}" if why else "") + ".",
+            comparison_sentence(it, flag_threshold)]
+
+
+def _change(t: RRTable, label: str) -> float:
+    """Outcome against the same period last year: the printed difference column when the table
+    has one, else outcome − previous year."""
+    if _has(t, PREV_DIFF):
+        return _v(t, label, PREV_DIFF)
+    return _v(t, label, OUTCOME) - _v(t, label, PREV)
+
+
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
     m, y = fmt.month_name(it.months)[:3], it.year
+    c = an.role_columns(it.table)
     return an.rr_overview(it.table, {
-        OUTCOME: f"Utfall jan–{m} {y}", BUDGET: f"Budget jan–{m} {y}", DEV: "Avvikelse mot budget",
-        PREV: f"Utfall jan–{m} {y - 1}", PREV_DIFF: "Förändring mot fg år",
+        c[OUTCOME]: f"Utfall jan–{m} {y}", c[BUDGET]: f"Budget jan–{m} {y}", c[DEV]: "Avvikelse mot budget",
+        c[PREV]: f"Utfall jan–{m} {y - 1}", c[PREV_DIFF]: "Förändring mot fg år",
     })
 
 
 def previous_year_sentences(it: Interim) -> list[str]:
     t, u = it.table, it.unit
-    if PREV not in t.value_columns:
+    if not _has(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
-    changes = pd.DataFrame({"label": steps, "value": [an.value(t, s, OUTCOME) - an.value(t, s, PREV) for s in steps]})
+    changes = pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]})
     changes = changes[changes["value"].abs() >= 0.5]
     changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(an.value(t, res, OUTCOME))} {u} mot "
-           f"{fmt.number(an.value(t, res, PREV))} {u} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(_v(t, res, OUTCOME))} {u} mot "
+           f"{fmt.number(_v(t, res, PREV))} {u} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -572,9 +610,9 @@ def previous_year_sentences(it: Interim) -> list[str]:
 def previous_year_frame(it: Interim) -> pd.DataFrame:
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
-    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": an.value(t, s, PREV),
-                          f"Utfall {it.year}": an.value(t, s, OUTCOME),
-                          "Förändring": an.value(t, s, OUTCOME) - an.value(t, s, PREV)} for s in steps])
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": _v(t, s, PREV),
+                          f"Utfall {it.year}": _v(t, s, OUTCOME),
+                          "Förändring": _change(t, s)} for s in steps])
 
 
 def previous_interim_frame(it: Interim) -> pd.DataFrame:
@@ -593,13 +631,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
         if po is not None:
             pairs.append((f"Resultat, {part.label}", po.table, part.table, an.final_row(part.table)))
     for label, pt, nt, row in pairs:
-        try:
-            a = an.value(pt, row, DEV)
-        except KeyError:
-            a = np.nan
-        b = an.value(nt, row, DEV)
-        pe = an.value(pt, row, ECON) if ECON in pt.value_columns else np.nan
-        ne = an.value(nt, row, ECON) if ECON in nt.value_columns else np.nan
+        a = _v(pt, row, DEV, missing=np.nan)
+        b = _v(nt, row, DEV)
+        pe = _v(pt, row, ECON) if _has(pt, ECON) else np.nan
+        ne = _v(nt, row, ECON) if _has(nt, ECON) else np.nan
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -619,7 +654,7 @@ def previous_interim_sentences(it: Interim) -> list[str]:
         out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
                + (" som har samma slags data" if it.skipped_previous else "") + "."]
         for d in it.skipped_previous:
-            out.append(f"{report_name(d.period)} ({d.path.name}) är {_status(d)} men den här rapporten bygger på "
+            out.append(f"{report_name(d.period)} är {_status(d)} men den här rapporten bygger på "
                        f"{_status(it.whole.dataset)}, så de jämförs inte.")
         return out
     u = it.unit
@@ -630,7 +665,7 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     cols = list(frame.columns)
     out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
            f"{fmt.number(res[cols[1]], signed=True)} {u} till {fmt.number(res[cols[2]], signed=True)} {u} "
-           f"({fmt.number(res['Förändring'], signed=True)} {u})."]
+           f"(beräknad förändring {fmt.number(res['Förändring'], signed=True)} {u})."]
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
         out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.number(res[cols[4]])} {u} till "
                    f"{fmt.number(res[cols[5]])} {u}.")
@@ -650,22 +685,16 @@ def forecast_input(it: Interim) -> pd.DataFrame:
     steps = an.steps_to_result(t)
     rows = pd.DataFrame({
         "Post": [an.display_label(s) for s in steps],
-        "outcome": [an.value(t, s, OUTCOME) for s in steps],
-        "budget_to_date": [an.value(t, s, BUDGET) for s in steps],
-        "annual_budget": [an.value(t, s, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan for s in steps],
+        "outcome": [_v(t, s, OUTCOME) for s in steps],
+        "budget_to_date": [_v(t, s, BUDGET) for s in steps],
+        "annual_budget": [_v(t, s, YEAR_BUDGET) if _has(t, YEAR_BUDGET) else np.nan for s in steps],
     })
-    if ECON in t.value_columns:
-        rows["economist"] = [an.value(t, s, ECON) for s in steps]
-    if it.prev_full is not None and PREV in t.value_columns:
+    if _has(t, ECON):
+        rows["economist"] = [_v(t, s, ECON) for s in steps]
+    if it.prev_full is not None and _has(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
-        rows["prev_to_date"] = [an.value(t, s, PREV) for s in steps]
-        full = []
-        for s in steps:
-            try:
-                full.append(an.value(pt, s, col))
-            except KeyError:
-                full.append(np.nan)
-        rows["prev_full"] = full
+        rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
+        rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
     return rows
 
 
@@ -676,10 +705,10 @@ def forecast_table(it: Interim) -> pd.DataFrame:
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
     t, res = it.table, an.final_row(it.table)
-    total = {"outcome": an.value(t, res, OUTCOME), "budget_to_date": an.value(t, res, BUDGET),
-             "annual_budget": an.value(t, res, YEAR_BUDGET)}
-    if ECON in t.value_columns:
-        total["economist"] = an.value(t, res, ECON)
+    total = {"outcome": _v(t, res, OUTCOME), "budget_to_date": _v(t, res, BUDGET),
+             "annual_budget": _v(t, res, YEAR_BUDGET)}
+    if _has(t, ECON):
+        total["economist"] = _v(t, res, ECON)
     return fc.forecast_frame(rows, it.months, total=total)
 
 
@@ -840,17 +869,17 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
     if it.prev_full is not None:
         d, col = it.prev_full.dataset, it.prev_full_column
         y0 = it.year - 1
-        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {_q(PREV)} i "
-                f"{it.whole.dataset.path.name}) och helårsutfallet {y0} ")
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {_q(an.column(it.table, PREV))} i "
+                f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
         if col == OUTCOME:
-            text += f"ur årsbokslutet {y0} ({d.path.name}, kolumnen {_q(col)})."
+            text += f"ur årsbokslutet {y0} ({an.table_title(d)}, kolumnen {_q(an.column(it.prev_full.table, col))})."
         else:
-            text += (f"ur årsbokslutet {it.year} ({d.path.name}, kolumnen {_q(col)}), eftersom något årsbokslut för "
+            text += (f"ur årsbokslutet {it.year} ({an.table_title(d)}, kolumnen {_q(an.column(it.prev_full.table, col))}), eftersom något årsbokslut för "
                      f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
                      f"{report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
             text += (f" Obs! Kontrollen fann {_n(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
-                     f"{d.path.name}, se Kontroll av tabellerna.")
+                     f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
         out.append(f"Säsongsprofilen kan inte beräknas: det finns inget helårsutfall för {it.year - 1} i underlaget.")
@@ -870,7 +899,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
     if frame.empty:
         return []
     u = it.unit
-    actual = an.value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    actual = _v(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
     res = frame.iloc[-1]
     comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
 
@@ -881,7 +910,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return fmt.join_list([f"{named(name)} {fmt.number(v - against, signed=True)} {u}" for name, v in comps])
 
     best = min(comps, key=lambda c: abs(c[1] - actual))
-    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({it.year_end.dataset.path.name}): årets resultat blev "
+    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
            f"{fmt.number(actual)} {u}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{deviations(actual)}. Närmast kom {named(best[0])}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
@@ -897,7 +926,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
         out.append(f"Obs! Kontrollen fann {_n(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
-                   f"{it.year_end.dataset.path.name}, se Kontroll av tabellerna.")
+                   f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
     return out
@@ -916,7 +945,7 @@ def example_what(it: Interim) -> str:
     """What the example banner names: the whole report, or the parts built on example data."""
     if it.whole.dataset.is_example:
         return report_name(it.period)
-    return "Delar av rapporten (" + fmt.join_list([d.path.name for d in it.example_inputs]) + ")"
+    return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
 
 
 def banner(it: Interim):
@@ -938,7 +967,7 @@ def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggar
         handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
         extra={"Rapport": kind,
                "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
-               "Belopp": f"{UNIT_WORDS.get(it.unit, it.unit)} ({it.unit}); kostnader med minustecken; "
+               "Belopp": f"{an.unit_words(it.unit)} ({it.unit}); kostnader med minustecken; "
                          "avvikelse = utfall − budget"},
         is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
 
@@ -969,7 +998,7 @@ def deviation_view(it: Interim):
     from gnsanalysis.render import html
 
     dev = deviation_frame(it)
-    top = an.drivers(it.table, DEV, n=3)
+    top = an.drivers(it.table, an.column(it.table, DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])
     caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
@@ -1026,7 +1055,7 @@ def previous_year_view(it: Interim):
     from gnsanalysis.render import html
 
     parts = [html.paragraphs(previous_year_sentences(it))]
-    if PREV in it.table.value_columns:
+    if _has(it.table, PREV):
         frame = previous_year_frame(it)
         cols = [c for c in frame.columns if c != "Post"]
         parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
@@ -1118,7 +1147,7 @@ def hindsight_view(it: Interim):
 def checks_view(it: Interim):
     from gnsanalysis.render import html
 
-    names = [it.whole.dataset.path.name] + [p.dataset.path.name for p in it.objects]
+    names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
     findings = all_findings(it)
     parts = []
     if not findings:
@@ -1132,7 +1161,7 @@ def checks_view(it: Interim):
                                "förklaras av avrundning:", flag=True))
         parts.append(html.bullet_list([str(f) for f in findings]))
     for part, use in reference_parts(it):
-        name = part.dataset.path.name
+        name = _cap(an.table_title(part.dataset))
         if part.findings:
             parts.append(html.note(f"{name}, som används {use}, har "
                                    f"{_n(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "

@@ -62,7 +62,7 @@ def load(period: str, raw_dir: Path | None = None) -> YearEnd:
     table that lacks one stops with an error naming it before anything is written."""
     dataset = find_dataset("rr", period, raw_dir)
     table = load_rr(dataset, period)
-    an.layout_of(table)
+    an.check_rows(table)
     ye = YearEnd(dataset, table, check_table(table))
     _ = ye.cols
     for role in ("income", "costs"):
