@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gnsanalysis.publish import runner
-from gnsanalysis.errors import ParameterError
+from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.scenarios import save_params_yaml
 from gnsanalysis.scenarios import feasibility, views
 from gnsanalysis.scenarios.assumptions import load_assumptions
@@ -156,3 +156,20 @@ def test_it_report_names_who_is_left_out_and_no_file_in_its_body(built_reports):
         html = (folder / name).read_text(encoding="utf-8")
         assert ".txt" not in _body(html) and "shared/seeds" not in _body(html) and ".yaml" not in _body(html)
         assert "gnsanalysis/resources" not in html and "gnsanalysis/config" not in html
+
+
+def test_dso_figures_are_read_from_the_claims():
+    from gnsanalysis.documents.claims import load_claims
+    from gnsanalysis.scenarios import dso
+
+    claims = load_claims()
+    f = dso.dso_figures(claims)
+    assert (f.employment_per_year, f.employment_parties, f.employment_per_party) == (840236, 6, 140039)
+    assert (f.hour_price, f.hours_kommun_month, f.hours_region_month) == (1100, 10, 60)
+    changed = [replace(c, inputs=tuple(replace(i, value=i.value * 2) if i.label == "timpris" else i
+                                       for i in c.inputs)) if c.id == "dso-timbank-10h" else c for c in claims]
+    assert dso.dso_figures(changed).hour_price == 2200
+    assert "2\u00a0200\u00a0kr/timme" in dso.options_text(dso.dso_figures(changed))["hourbank_kommun"]["basis"]
+    broken = [replace(c, inputs=c.inputs[:1]) if c.id == "dso-anstallning" else c for c in claims]
+    with pytest.raises(GnsError, match="deltagande parter"):
+        dso.dso_figures(broken)

@@ -385,8 +385,10 @@ def dso_summary(res) -> list[str]:
     out.append(f"En gemensam anställning kostar {fmt.kr(e['per_year'])} per år, {fmt.kr(e['per_party_min'])}"
                + (f"–{fmt.kr(e['per_party_max'])}" if e["per_party_max"] != e["per_party_min"] else "")
                + f" per part när {int(e['parties_paying'])} parter delar lika.")
-    out.append(f"En timbank med 10 timmar i månaden per kommun kostar {fmt.kr(kb['per_party_max'])} per kommun och år, "
-               f"{fmt.kr(kb['per_year'])} för {int(kb['parties_paying'])} kommuner; en timbank med 60 timmar i månaden "
+    f = res.figures
+    out.append(f"En timbank med {f.hours_kommun_month} timmar i månaden per kommun kostar "
+               f"{fmt.kr(kb['per_party_max'])} per kommun och år, {fmt.kr(kb['per_year'])} för "
+               f"{int(kb['parties_paying'])} kommuner; en timbank med {f.hours_region_month} timmar i månaden "
                f"via regionen kostar {fmt.kr(rb['per_year'])} per år.")
     wrong = res.claims[~res.claims["agrees"]]
     if not wrong.empty:
@@ -428,8 +430,9 @@ def dso_covers(res):
 
 def dso_party_table(res):
     p = res.per_party
-    labels = {"employment": "Anställning", "hourbank_kommun": "Timbank 10 h per kommun",
-              "hourbank_region": "Timbank 60 h via regionen", "competence": "Kompetens­utveckling"}
+    f = res.figures
+    labels = {"employment": "Anställning", "hourbank_kommun": f"Timbank {f.hours_kommun_month} h per kommun",
+              "hourbank_region": f"Timbank {f.hours_region_month} h via regionen", "competence": "Kompetens­utveckling"}
     cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
     names = [name if short.startswith("Region") else short for name, short in zip(p["party"], p["short"])]
     frame = pd.DataFrame({"Part": names, **{labels[c]: p[c] for c in cols}})
