@@ -485,3 +485,12 @@ def test_forecast_summary_states_the_printed_difference_from_the_annual_budget()
     printed = an.value(it.table, an.final_row(it.table), "Årsbudg- Årsprogn Diff")
     sentence = next(s for s in interim.summary(it) if s.startswith("Den lagda årsprognosen för"))
     assert f"{fmt.number(printed, signed=True)} tkr mot årsbudgeten" in sentence
+
+
+def test_change_against_last_year_is_the_printed_difference():
+    """Finansnetto 2018-08: −5 against −9 prints +3 in ``Ack utf- Ack fg år Diff`` (rounding); the
+    report shows the printed +3, not the +4 it could compute from the printed amounts."""
+    it = interim.load("2018-08", RAW)
+    frame = interim.previous_year_frame(it).set_index("Post")
+    assert frame.loc["Finansnetto", "Förändring"] == an.value(it.table, "Finansnetto", "Ack utf- Ack fg år Diff") == 3
+    assert "tryckta kolumn ”Ack utf- Ack fg år Diff”" in str(interim.previous_year_view(it))

@@ -1058,8 +1058,12 @@ def previous_year_view(it: Interim):
     if _has(it.table, PREV):
         frame = previous_year_frame(it)
         cols = [c for c in frame.columns if c != "Post"]
+        change = (f"Förändring är tabellens tryckta kolumn {_q(an.column(it.table, PREV_DIFF))} ({it.year} − "
+                  f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
+                  "alla belopp är avrundade." if _has(it.table, PREV_DIFF)
+                  else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
         parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                                               f"{it.year} ({it.unit}). Förändring = {it.year} − {it.year - 1}.",
+                                               f"{it.year} ({it.unit}). {change}",
                                 formats=html.number_formats(cols, signed={"Förändring"}),
                                 row_classes=[""] * (len(frame) - 1) + ["total"]))
     return html.join(*parts)
