@@ -106,7 +106,7 @@ def role_columns(table: RRTable) -> dict[str, str | None]:
     return {r: column(table, r) for r in COLUMN_ROLES}
 
 
-def table_title(dataset, *, definite: bool = False) -> str:
+def table_title(dataset) -> str:
     """A table named in words for the report body (file names belong in the footer):
     ``nämndens resultaträkning per december 2018``, ``resultaträkningen för Serverdrift Åre
     (obj. 6663) per augusti 2018``."""
