@@ -11,7 +11,7 @@ import pytest
 
 from gnsanalysis.reports import common as an
 from gnsanalysis import inputs as datasets
-from gnsanalysis.reports import interim
+from gnsanalysis.reports import interim, interim_views
 from gnsanalysis.publish import runner
 from gnsanalysis.reports import forecast as fc
 from gnsanalysis.swedish import format as fmt
@@ -201,7 +201,7 @@ def test_materiality_is_in_tkr_whatever_the_unit():
 
 
 def test_check_text_states_the_rounding_from_unit_and_precision(april):
-    assert "avrundat med högst 500\u00a0kr" in interim.checks_view(april)
+    assert "avrundat med högst 500\u00a0kr" in interim_views.checks_view(april)
 
 
 @pytest.fixture(scope="module")
@@ -366,7 +366,7 @@ def test_findings_in_a_reference_table_are_reported(tmp_path):
     source = interim.forecast_detail_sentences(it)[-1]
     assert f"Obs! Kontrollen fann {len(it.prev_full.findings)} avvikelse" in source
     assert "i nämndens resultaträkning per december 2018, se Kontroll" in source and ".txt" not in source
-    html = interim.checks_view(it)
+    html = interim_views.checks_view(it)
     assert "Nämndens resultaträkning per december 2018, som används för säsongsprofilen (helåret 2018)" in html
 
 
@@ -426,7 +426,7 @@ def test_previous_interim_of_the_same_year_is_compared(tmp_path):
     _drop_2019_08(raw, status="example")
     it = interim.load("2019-08", raw)
     assert it.previous_interim.dataset.period == "2019-04" and it.skipped_previous == []
-    assert it.is_example and "Delårsrapport per augusti 2019" in interim.banner(it)
+    assert it.is_example and "Delårsrapport per augusti 2019" in interim_views.banner(it)
     frame = interim.previous_interim_frame(it)
     assert list(frame["Post"])[-1] == "Resultat, hela nämnden"
     assert "Lagd årsprognos per april" in frame.columns
@@ -439,7 +439,7 @@ def test_a_real_report_is_not_compared_with_an_example_report(tmp_path):
     _drop_2019_08(raw, status="real")
     it = interim.load("2019-08", raw)
     assert it.previous_interim is None and [d.period for d in it.skipped_previous] == ["2019-04"]
-    assert not it.is_example and interim.banner(it) == ""
+    assert not it.is_example and interim_views.banner(it) == ""
     assert [d.path.name for d in it.inputs] == ["Export RR GNS aug 2019.txt", "gns-rr-2018-12.txt"]
     assert any("Nämndens resultaträkning per april 2019 är exempeldata men nämndens tabell är verkliga data" in n
                for n in it.notes)
@@ -468,11 +468,11 @@ def test_report_body_names_tables_in_words_not_files(period):
     """Tables are named as the board knows them; file names and repository paths stay in the
     footer's provenance."""
     it = interim.load(period, RAW)
-    views = [interim.front(it, status="utkast", diarienummer="", datum="", handlaggare=""), interim.banner(it),
-             interim.summary_view(it), interim.overview_table(it), interim.deviation_view(it),
-             interim.document_view(it), interim.objects_view(it), interim.previous_year_view(it),
-             interim.previous_interim_view(it), interim.forecast_view(it), interim.hindsight_view(it),
-             interim.checks_view(it)]
+    views = [interim_views.front(it, status="utkast", diarienummer="", datum="", handlaggare=""), interim_views.banner(it),
+             interim_views.summary_view(it), interim_views.overview_table(it), interim_views.deviation_view(it),
+             interim_views.document_view(it), interim_views.objects_view(it), interim_views.previous_year_view(it),
+             interim_views.previous_interim_view(it), interim_views.forecast_view(it), interim_views.hindsight_view(it),
+             interim_views.checks_view(it)]
     body = " ".join(str(v) for v in views) + " ".join(it.notes)
     assert ".txt" not in body and "shared/seeds" not in body and ".yaml" not in body
     assert "nämndens resultaträkning per" in body
@@ -493,4 +493,4 @@ def test_change_against_last_year_is_the_printed_difference():
     it = interim.load("2018-08", RAW)
     frame = interim.previous_year_frame(it).set_index("Post")
     assert frame.loc["Finansnetto", "Förändring"] == an.value(it.table, "Finansnetto", "Ack utf- Ack fg år Diff") == 3
-    assert "tryckta kolumn ”Ack utf- Ack fg år Diff”" in str(interim.previous_year_view(it))
+    assert "tryckta kolumn ”Ack utf- Ack fg år Diff”" in str(interim_views.previous_year_view(it))

@@ -51,7 +51,7 @@ SUMMARY_SHARE = 0.25
 KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
 
 
-def _has(table: RRTable, role: str) -> bool:
+def has_role(table: RRTable, role: str) -> bool:
     """Whether the table has a column for ``role`` (optional roles only)."""
     return an.column(table, role, required=False) is not None
 
@@ -64,7 +64,7 @@ def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -
     return an.value(table, label, an.column(table, role))
 
 
-def _n(n: int, singular: str, plural: str) -> str:
+def count_text(n: int, singular: str, plural: str) -> str:
     return fmt.count_noun(n, singular, plural)
 
 
@@ -73,12 +73,12 @@ def _respektive(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
 
 
-def _cap(text: str) -> str:
+def capitalise(text: str) -> str:
     """First letter upper case: a table's title at the start of a sentence."""
     return text[:1].upper() + text[1:]
 
 
-def _q(text) -> str:
+def quote(text) -> str:
     """Swedish quotation marks: ”text”."""
     return f"\u201d{text}\u201d"
 
@@ -243,7 +243,7 @@ def _status(d: Dataset) -> str:
 
 
 def _mix_note(d: Dataset, whole: Dataset, use: str) -> str:
-    return (f"{_cap(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
+    return (f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
             f"{use}, så att verkliga och konstruerade siffror inte blandas.")
 
 
@@ -260,7 +260,7 @@ def load(period: str, raw_dir=None) -> Interim:
     objects = []
     for d in object_datasets("rr", period, raw_dir):
         if d.is_example != whole.dataset.is_example:
-            notes.append(f"{_cap(an.table_title(d))} är {_status(d)} men nämndens tabell är "
+            notes.append(f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är "
                          f"{_status(whole.dataset)}; den används inte, så att verkliga och konstruerade "
                          "siffror inte blandas.")
             continue
@@ -291,7 +291,7 @@ def load(period: str, raw_dir=None) -> Interim:
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and _has(same_year.table, PREV):
+    elif same_year is not None and has_role(same_year.table, PREV):
         if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
             prev_full, prev_col = same_year, PREV
     year_end = same_year
@@ -342,15 +342,15 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
         for label, line in zip(o.frame["label"], o.frame["line"]):
             if normalise_label(label) not in whole_rows:
                 out.append(Finding(o.source_name, int(line), label, None, None, None, None,
-                                   f"raden {_q(label)} finns i objekttabellen men inte i {whole.source_name}"))
+                                   f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}"))
         for c in amount:
             if normalise_label(c) not in {normalise_label(x) for x in o.value_columns}:
                 out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"objekttabellen saknar kolumnen {_q(c)} som finns i {whole.source_name}"))
+                                   f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}"))
         for c in o.value_columns:
             if normalise_label(c) not in whole_cols:
                 out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"kolumnen {_q(c)} finns i objekttabellen men inte i {whole.source_name}"))
+                                   f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}"))
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount:
@@ -389,9 +389,9 @@ def object_frame(it: Interim) -> pd.DataFrame:
             "Budget hittills": _v(t, res, BUDGET),
             "Utfall hittills": _v(t, res, OUTCOME),
             "Avvikelse": _v(t, res, DEV),
-            "Årsbudget": _v(t, res, YEAR_BUDGET) if _has(t, YEAR_BUDGET) else np.nan,
-            "Lagd årsprognos": _v(t, res, ECON) if _has(t, ECON) else np.nan,
-            "Prognos mot årsbudget": _v(t, res, ECON_DIFF) if _has(t, ECON_DIFF) else np.nan,
+            "Årsbudget": _v(t, res, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan,
+            "Lagd årsprognos": _v(t, res, ECON) if has_role(t, ECON) else np.nan,
+            "Prognos mot årsbudget": _v(t, res, ECON_DIFF) if has_role(t, ECON_DIFF) else np.nan,
         })
     return pd.DataFrame(rows)
 
@@ -408,7 +408,7 @@ def object_sentences(it: Interim) -> list[str]:
            + f"; hela nämnden {fmt.number(frame.iloc[-1]['Avvikelse'], signed=True)} {u}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{_n(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
+                   f"{count_text(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
                    "avrundning, se Kontroll av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
@@ -452,11 +452,11 @@ def document_checks(it: Interim) -> list[str]:
     if fvb:
         stated = float(fvb["value"])
         part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-        if part is not None and _has(part.table, ECON_DIFF):
+        if part is not None and has_role(part.table, ECON_DIFF):
             got = _v(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
                               f"{fmt.number(stated, signed=True)} {u} mot budget", stated, got,
-                              f"tabellens kolumn {_q(an.column(part.table, ECON_DIFF))} ger {fmt.number(got, signed=True)} {u}"))
+                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.number(got, signed=True)} {u}"))
     return out
 
 
@@ -514,7 +514,7 @@ def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
         values = pd.Series({p.label: _v(p.table, an.final_row(p.table), column) for p in it.objects
-                            if _has(p.table, column)}, dtype=float)
+                            if has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
@@ -542,7 +542,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {_n(checks, 'avvikelse', 'avvikelser')} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {count_text(checks, 'avvikelse', 'avvikelser')} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
@@ -560,7 +560,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
                 f"{fmt.number(max(_computed_results(frame).values()))} {u}."]
-    if _has(t, ECON_DIFF):
+    if has_role(t, ECON_DIFF):
         diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
         values, others = _deviation_drivers(it, ECON_DIFF)
     else:
@@ -576,7 +576,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
 def _change(t: RRTable, label: str) -> float:
     """Outcome against the same period last year: the printed difference column when the table
     has one, else outcome − previous year."""
-    if _has(t, PREV_DIFF):
+    if has_role(t, PREV_DIFF):
         return _v(t, label, PREV_DIFF)
     return _v(t, label, OUTCOME) - _v(t, label, PREV)
 
@@ -592,7 +592,7 @@ def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
 
 def previous_year_sentences(it: Interim) -> list[str]:
     t, u = it.table, it.unit
-    if not _has(t, PREV):
+    if not has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
     changes = pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]})
@@ -633,8 +633,8 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     for label, pt, nt, row in pairs:
         a = _v(pt, row, DEV, missing=np.nan)
         b = _v(nt, row, DEV)
-        pe = _v(pt, row, ECON) if _has(pt, ECON) else np.nan
-        ne = _v(nt, row, ECON) if _has(nt, ECON) else np.nan
+        pe = _v(pt, row, ECON) if has_role(pt, ECON) else np.nan
+        ne = _v(nt, row, ECON) if has_role(nt, ECON) else np.nan
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -687,11 +687,11 @@ def forecast_input(it: Interim) -> pd.DataFrame:
         "Post": [an.display_label(s) for s in steps],
         "outcome": [_v(t, s, OUTCOME) for s in steps],
         "budget_to_date": [_v(t, s, BUDGET) for s in steps],
-        "annual_budget": [_v(t, s, YEAR_BUDGET) if _has(t, YEAR_BUDGET) else np.nan for s in steps],
+        "annual_budget": [_v(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
     })
-    if _has(t, ECON):
+    if has_role(t, ECON):
         rows["economist"] = [_v(t, s, ECON) for s in steps]
-    if it.prev_full is not None and _has(t, PREV):
+    if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
         rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
         rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
@@ -707,7 +707,7 @@ def forecast_table(it: Interim) -> pd.DataFrame:
     t, res = it.table, an.final_row(it.table)
     total = {"outcome": _v(t, res, OUTCOME), "budget_to_date": _v(t, res, BUDGET),
              "annual_budget": _v(t, res, YEAR_BUDGET)}
-    if _has(t, ECON):
+    if has_role(t, ECON):
         total["economist"] = _v(t, res, ECON)
     return fc.forecast_frame(rows, it.months, total=total)
 
@@ -798,7 +798,7 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.number(econ)} {u}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
                    [f"{fmt.number(c.difference, signed=True)} {u} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {'alla' if len(flagged) == len(comps) else _n(len(flagged), 'skillnad', 'skillnader')} "
+               + (f"; {'alla' if len(flagged) == len(comps) else count_text(len(flagged), 'skillnad', 'skillnader')} "
                   f"över flaggränsen {fmt.number(flag_threshold)} {u}." if flagged else
                   f", alla inom flaggränsen {fmt.number(flag_threshold)} {u}."))
     if flagged:
@@ -869,16 +869,16 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
     if it.prev_full is not None:
         d, col = it.prev_full.dataset, it.prev_full_column
         y0 = it.year - 1
-        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {_q(an.column(it.table, PREV))} i "
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
                 f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
         if col == OUTCOME:
-            text += f"ur årsbokslutet {y0} ({an.table_title(d)}, kolumnen {_q(an.column(it.prev_full.table, col))})."
+            text += f"ur årsbokslutet {y0} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))})."
         else:
-            text += (f"ur årsbokslutet {it.year} ({an.table_title(d)}, kolumnen {_q(an.column(it.prev_full.table, col))}), eftersom något årsbokslut för "
+            text += (f"ur årsbokslutet {it.year} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}), eftersom något årsbokslut för "
                      f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
                      f"{report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {_n(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
+            text += (f" Obs! Kontrollen fann {count_text(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
                      f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
@@ -919,13 +919,13 @@ def hindsight_sentences(it: Interim) -> list[str]:
         ca = "ca " if reserved.get("approximate") else ""
         adjusted = actual + r
         best2 = min(comps, key=lambda c: abs(c[1] - adjusted))
-        quote = f" ({_q(reserved['quote'])})" if reserved.get("quote") else ""
+        quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
-                   f"{reserved.get('unit', u)} till {it.year + 1}{quote}, vilket minskade årets resultat. Utan "
+                   f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
                    f"reserveringen hade resultatet varit {ca}{fmt.number(adjusted)} {u}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {_n(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
+        out.append(f"Obs! Kontrollen fann {count_text(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
                    f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
@@ -937,249 +937,3 @@ def all_findings(it: Interim) -> list[Finding]:
     for p in it.objects:
         out += p.findings
     return out + list(it.object_findings)
-
-
-# --------------------------------------------------------------------------- views (HTML)
-
-def example_what(it: Interim) -> str:
-    """What the example banner names: the whole report, or the parts built on example data."""
-    if it.whole.dataset.is_example:
-        return report_name(it.period)
-    return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
-
-
-def banner(it: Interim):
-    from gnsanalysis.render import html
-
-    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
-
-
-def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
-    from gnsanalysis.render import html
-
-    meta = it.whole.dataset.meta
-    kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
-            else "Tertialrapport (frivillig uppföljning per april)")
-    received = str(meta.get("received") or "")
-    return html.report_front(
-        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
-        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
-        extra={"Rapport": kind,
-               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
-               "Belopp": f"{an.unit_words(it.unit)} ({it.unit}); kostnader med minustecken; "
-                         "avvikelse = utfall − budget"},
-        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
-
-
-def summary_view(it: Interim, flag_threshold: float = 50):
-    from gnsanalysis.render import html
-
-    return html.paragraphs(summary(it, flag_threshold))
-
-
-def overview_table(it: Interim):
-    from gnsanalysis.render import html
-
-    frame, classes = overview(it)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
-                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
-                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
-                      row_classes=classes)
-
-
-def chart_budget_outcome(it: Interim):
-    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
-                                   unit=it.unit)
-
-
-def deviation_view(it: Interim):
-    from gnsanalysis.render import html
-
-    dev = deviation_frame(it)
-    top = an.drivers(it.table, an.column(it.table, DEV), n=3)
-    sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
-                 if not top.empty else ["Ingen rad avviker från budget."])
-    caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
-               "Resultat är tabellens tryckta resultat.")
-    if (dev["Post"] == fc.ROUNDING).any():
-        caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
-                    "raderna.")
-    return html.join(html.paragraphs(sentences),
-                     html.table(dev, caption=caption,
-                                formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}),
-                                row_classes=[""] * (len(dev) - 1) + ["total"]))
-
-
-def objects_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(object_sentences(it))]
-    if it.objects:
-        frame = object_frame(it)
-        cols = [c for c in frame.columns if c != "Objekt"]
-        classes = [""] * (len(frame) - 1) + ["total"]
-        parts.append(html.table(frame, caption=f"Resultat per objekt och för hela nämnden ({it.unit}). "
-                                               "Hittills = januari–" + fmt.month_name(it.months) + ".",
-                                formats=html.number_formats(cols, signed={"Avvikelse", "Prognos mot årsbudget"}),
-                                row_classes=classes))
-        parts.append(chart_objects(it))
-    return html.join(*parts)
-
-
-def document_view(it: Interim):
-    """Figures the report's text states, against the tables (an h3 under the deviations; empty
-    when the metadata has none)."""
-    from gnsanalysis.render import html
-
-    doc = document_checks(it)
-    if not doc:
-        return html.join()
-    return html.join(html.heading("Jämförelse med rapportens text", 3), html.paragraphs(doc))
-
-
-def chart_objects(it: Interim):
-    from gnsanalysis.render import charts
-
-    frame = object_frame(it).iloc[:-1]
-    alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
-           f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
-           + ".")
-    return charts.bars(list(frame["Objekt"]), list(frame["Avvikelse"]), alt=alt, signed=True, unit=it.unit,
-                       caption=f"Avvikelse mot budget per objekt, {it.unit}. Grönt: bättre än budget; rött och "
-                               "rutmönster: sämre än budget.")
-
-
-def previous_year_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(previous_year_sentences(it))]
-    if _has(it.table, PREV):
-        frame = previous_year_frame(it)
-        cols = [c for c in frame.columns if c != "Post"]
-        change = (f"Förändring är tabellens tryckta kolumn {_q(an.column(it.table, PREV_DIFF))} ({it.year} − "
-                  f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
-                  "alla belopp är avrundade." if _has(it.table, PREV_DIFF)
-                  else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
-        parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                                               f"{it.year} ({it.unit}). {change}",
-                                formats=html.number_formats(cols, signed={"Förändring"}),
-                                row_classes=[""] * (len(frame) - 1) + ["total"]))
-    return html.join(*parts)
-
-
-def previous_interim_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(previous_interim_sentences(it))]
-    frame = previous_interim_frame(it)
-    if not frame.empty:
-        cols = [c for c in frame.columns if c != "Post"]
-        parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
-                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
-                                               f"{report_name(it.period).lower()} ({it.unit})",
-                                formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
-                                                                          or c == "Förändring"})))
-    return html.join(*parts)
-
-
-def forecast_view(it: Interim, flag_threshold: float = 50):
-    from gnsanalysis.render import html
-
-    frame = forecast_display(it)
-    sentences = forecast_sentences(it, flag_threshold)
-    parts = [html.paragraphs(sentences[:1])]
-    if frame.empty:
-        return html.join(*parts)
-    shown = frame.drop(columns=["Säsongsregel"])
-    shown["Post"] = [p + (" ¹" if r == "resterande" else "") for p, r in zip(frame["Post"], frame["Säsongsregel"])]
-    cols = [c for c in shown.columns if c != "Post"]
-    caption = (f"Helårsprognos {it.year} per post med fyra metoder ({it.unit}). Beloppen är avrundade så att "
-               "posterna i varje kolumn tillsammans ger resultatraden.")
-    if (shown["Post"] == fc.ROUNDING).any():
-        caption += (" Avrundning: skillnaden mellan tabellens tryckta resultat och summan av de tryckta raderna "
-                    "(resultatraden räknas från det tryckta resultatet).")
-    if shown[fc.LABELS[fc.SEASONAL]].isna().all():
-        caption += " Säsongsmetoden saknar underlag (–)."
-    elif (frame["Säsongsregel"] == "resterande").any():
-        caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts.append(html.table(shown, caption=caption, formats=html.number_formats(cols),
-                            row_classes=[""] * (len(shown) - 1) + ["total"]))
-    parts.append(chart_forecast(it, frame))
-    parts.append(html.paragraphs(sentences[1:]))
-    comps = forecast_comparisons(it, flag_threshold)
-    if comps:
-        limit = f"{fmt.number(flag_threshold)} {it.unit}"
-        cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
-                            "Lagd årsprognos": c.economist, "Skillnad": c.difference,
-                            "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
-        parts.append(html.table(cf, caption=f"Den lagda årsprognosen för resultatet jämförd med de beräknade "
-                                            f"metoderna ({it.unit}). Skillnad = lagd årsprognos − beräknat; "
-                                            f"flaggränsen är {limit}.",
-                                formats=html.number_formats(["Beräknat resultat", "Lagd årsprognos", "Skillnad"],
-                                                            signed={"Skillnad"})))
-    parts.append(html.paragraphs(forecast_detail_sentences(it)))
-    parts.append(html.heading("Metodernas antaganden", 3))
-    parts.append(html.bullet_list(assumptions()))
-    return html.join(*parts)
-
-
-def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
-    from gnsanalysis.render import charts
-
-    frame = forecast_display(it) if frame is None else frame
-    res = frame.iloc[-1]
-    labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
-    values = [float(res[label]) for label in labels]
-    alt = (f"Stapeldiagram över helårsprognosen för resultatet {it.year} i {it.unit}: "
-           + "; ".join(f"{label} {fmt.number(v)}" for label, v in zip(labels, values)) + ".")
-    return charts.bars(labels, values, alt=alt, unit=it.unit,
-                       caption=f"Årsbudget och helårsprognos för resultatet {it.year} enligt varje metod, {it.unit}.")
-
-
-def hindsight_view(it: Interim):
-    """An h3 under Helårsprognos; left out when there is no year-end table yet."""
-    from gnsanalysis.render import html
-
-    sentences = hindsight_sentences(it)
-    if not sentences:
-        return html.join()
-    return html.join(html.heading("Prognoserna i efterhand", 3), *[html.note(s) for s in sentences])
-
-
-def checks_view(it: Interim):
-    from gnsanalysis.render import html
-
-    names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
-    findings = all_findings(it)
-    parts = []
-    if not findings:
-        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
-                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
-                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
-                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
-        parts.append(html.paragraphs([text]))
-    else:
-        parts.append(html.note(f"Kontrollen fann {_n(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
-                               "förklaras av avrundning:", flag=True))
-        parts.append(html.bullet_list([str(f) for f in findings]))
-    for part, use in reference_parts(it):
-        name = _cap(an.table_title(part.dataset))
-        if part.findings:
-            parts.append(html.note(f"{name}, som används {use}, har "
-                                   f"{_n(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
-                                   "av avrundning:", flag=True))
-            parts.append(html.bullet_list([str(f) for f in part.findings]))
-        else:
-            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
-                                          "bortsett från avrundningsdifferenser."]))
-    if it.notes:
-        parts.append(html.paragraphs(it.notes))
-    return html.join(*parts)
-
-
-def footer(it: Interim, parameters: dict):
-    from gnsanalysis.render import html
-
-    return html.footer(parameters, it.inputs, notes=it.notes)
