@@ -255,7 +255,7 @@ def rr_overview(table: RRTable, columns: dict[str, str]) -> tuple[pd.DataFrame, 
 
 def budget_outcome_chart(dev: pd.DataFrame, *, when: str, unit: str):
     """Paired bars of budget and outcome per block (``Post``, ``Budget``, ``Utfall``, ``Avvikelse``)."""
-    from gnsanalysis.render import charts
+    from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
     if dev.empty:
         raise ValueError("no rows to chart")

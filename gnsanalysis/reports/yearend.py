@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import Finding, check_table
@@ -244,8 +245,6 @@ def findings_text(ye: YearEnd) -> list[str]:
 
 def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    from gnsanalysis.render import html
-
     meta = ye.dataset.meta
     return html.report_front(
         f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
@@ -257,8 +256,6 @@ def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str
 
 
 def overview_table(ye: YearEnd):
-    from gnsanalysis.render import html
-
     frame, classes = overview(ye)
     value_cols = [c for c in frame.columns if c != "Post"]
     signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
@@ -274,7 +271,7 @@ def chart_budget_outcome(ye: YearEnd):
 
 
 def chart_waterfall(ye: YearEnd):
-    from gnsanalysis.render import charts
+    from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
     start, steps, end = an.waterfall_steps(ye.table, *(ye.cols[r] for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
@@ -287,8 +284,6 @@ def chart_waterfall(ye: YearEnd):
 
 
 def deviation_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     dev = deviation_table(ye, with_result=True)
     classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
@@ -307,8 +302,6 @@ def deviation_view(ye: YearEnd):
 
 
 def carry_over_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
@@ -319,8 +312,6 @@ def carry_over_view(ye: YearEnd):
 
 
 def checks_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     if not ye.findings:
         return html.paragraphs([
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "

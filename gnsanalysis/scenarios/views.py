@@ -19,8 +19,10 @@ from gnsanalysis import paths
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.render import html
 from gnsanalysis.inputs import datasets
-from gnsanalysis.scenarios.assumptions import Assumptions
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore
+from gnsanalysis.scenarios.model import COMPONENT_LABELS
 from gnsanalysis.scenarios.feasibility import left_out_sentence
 
 MNKR = 1_000_000
@@ -41,8 +43,6 @@ CLAIMS_TITLE = "Siffror som nämndens handlingar anger, med citat och källa"
 def inputs_it() -> list:
     """The files the IT report rests on, for the provenance footer (files with SHA-256; each
     source named by its title, not its path)."""
-    from gnsanalysis.scenarios.assumptions import load_assumptions
-
     meta = load_assumptions().meta
     title = ", ".join(str(x) for x in (meta.get("title"), f"version {meta['version']}" if meta.get("version")
                                        else None, meta.get("date")) if x)
@@ -224,8 +224,6 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     res = rep.results.get(scenario)
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
-    from gnsanalysis.scenarios.model import COMPONENT_LABELS
-
     y = res.yearly()
     rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
     frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
@@ -372,8 +370,6 @@ def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
 
 
 def load_dso(participants):
-    from gnsanalysis.scenarios.dso import dso_options
-
     return dso_options(participants or None)
 
 
