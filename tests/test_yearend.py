@@ -160,3 +160,23 @@ def test_report_body_names_tables_in_words_not_files(ye):
         yearend.checks_view(ye), *yearend.summary(ye)))
     assert ".txt" not in body and "shared/seeds" not in body
     assert "i nämndens resultaträkning per december 2018 har kontrollerats" in body
+
+
+@pytest.mark.notebook
+def test_gns_report_on_a_renamed_row_exits_2_with_the_swedish_message(tmp_path):
+    """Through the CLI and the notebook: a row renamed ``Avskrivning`` stops the report with the
+    table's error (exit 2), not a traceback or a bare KeyError."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parents[1] / "notebooks", project / "notebooks")
+    (project / "data" / "raw").mkdir(parents=True)
+    _variant(project / "data" / "raw", "\nAvskrivningar\t", "\nAvskrivning\t")
+    done = subprocess.run([sys.executable, "-m", "gnsanalysis.cli", "report", "arsbokslut", "-p", "period", "2018-12"],
+                          env={**os.environ, "GNS_PROJECT_ROOT": str(project)}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "saknar raden ”Avskrivningar”" in done.stderr and "Traceback" not in done.stderr
+    assert not (project / "reports" / "arsbokslut-2018.html").exists()
