@@ -494,3 +494,17 @@ def test_change_against_last_year_is_the_printed_difference():
     frame = interim.previous_year_frame(it).set_index("Post")
     assert frame.loc["Finansnetto", "Förändring"] == an.value(it.table, "Finansnetto", "Ack utf- Ack fg år Diff") == 3
     assert "tryckta kolumn ”Ack utf- Ack fg år Diff”" in str(interim_views.previous_year_view(it))
+
+
+def test_a_renamed_row_or_column_stops_the_interim_report_with_a_clear_error(tmp_path):
+    from gnsanalysis.errors import GnsError
+
+    for old, new, expected in (("\nAvskrivningar\t", "\nAvskrivning\t", "”Avskrivningar”"),
+                               ("\tBud-Utf Diff\t", "\tSkillnad\t", "avvikelse mot budget")):
+        raw = tmp_path / new.strip()
+        _copy(["gns-rr-2019-04.txt"], raw)
+        path = raw / "gns-rr-2019-04.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(GnsError, match=expected) as err:
+            interim.load("2019-04", raw)
+        assert err.value.exit_code == 2 and "gns-rr-2019-04.txt" in str(err.value)

@@ -256,6 +256,8 @@ def load(period: str, raw_dir=None) -> Interim:
     """
     period = interim_period(period)
     whole = _part(find_dataset("rr", period, raw_dir), period)
+    an.role_columns(whole.table)  # a column or row the report reads that is missing: an error now
+    an.check_rows(whole.table)
     notes: list[str] = []
     objects = []
     for d in object_datasets("rr", period, raw_dir):
