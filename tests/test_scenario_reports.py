@@ -146,16 +146,19 @@ def _body(html: str) -> str:
     return body
 
 
-def test_it_report_names_who_is_left_out_and_no_file_in_its_body(built_reports):
+def test_it_report_names_who_is_left_out_and_no_report_body_names_a_file(built_reports):
     folder, _ = built_reports
     html = (folder / "it-serverdrift.html").read_text(encoding="utf-8")
     body = _body(html)
     assert "Åre kommun och Region Jämtland Härjedalen, som varken söker eller erbjuder plats" in body
     assert "Strömsunds kommun, som inte finns med i intressentanalysen" in body
-    for name in ("it-serverdrift.html", "dso-alternativ.html"):
+    names = [p.name for p in folder.glob("*.html") if p.name != "index.html"]
+    assert {"it-serverdrift.html", "dso-alternativ.html", "arsbokslut-2018.html"} <= set(names)
+    for name in names:  # every report: files and repository paths only in the footer's provenance
         html = (folder / name).read_text(encoding="utf-8")
-        assert ".txt" not in _body(html) and "shared/seeds" not in _body(html) and ".yaml" not in _body(html)
-        assert "gnsanalysis/resources" not in html and "gnsanalysis/config" not in html
+        assert "SHA-256" in html.partition('<footer class="gns-footer">')[2], name
+        assert ".txt" not in _body(html) and "shared/seeds" not in _body(html) and ".yaml" not in _body(html), name
+        assert "gnsanalysis/resources" not in html and "gnsanalysis/config" not in html, name
 
 
 def test_dso_figures_are_read_from_the_claims():
