@@ -23,32 +23,31 @@ handlaggare: str = "Sekretariatet, Region Jämtland Härjedalen"  # Handläggare
 flaggrans: int = 50  # Flagga den lagda årsprognosen när den skiljer sig mer än så många tkr från en beräknad metod
 
 # %%
-from gnsanalysis.render import html
-from gnsanalysis.reports import interim
+from gnsanalysis.reports import interim, interim_views
 from gnsanalysis.rr.table import write_processed
 
 data = interim.load(period)
 write_processed(data.table, data.whole.dataset)
-interim.front(data, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
-              handlaggare=handlaggare)
+interim_views.front(data, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+                    handlaggare=handlaggare)
 
 # %% [markdown]
 # ## Sammanfattning
 
 # %%
-interim.summary_view(data, flaggrans)
+interim_views.summary_view(data, flaggrans)
 
 # %% [markdown]
 # ## Resultaträkning hittills i år
 
 # %%
-interim.overview_table(data)
+interim_views.overview_table(data)
 
 # %% [markdown]
 # ## Budget och utfall per post
 
 # %%
-interim.chart_budget_outcome(data)
+interim_views.chart_budget_outcome(data)
 
 # %% [markdown]
 # ## Avvikelser mot budget
@@ -57,44 +56,44 @@ interim.chart_budget_outcome(data)
 # ### Avvikelse per post
 
 # %%
-interim.deviation_view(data)
+interim_views.deviation_view(data)
 
 # %% [markdown]
 # ### Avvikelse per objekt
 
 # %%
-interim.objects_view(data)
+interim_views.objects_view(data)
 
 # %%
-interim.document_view(data)
+interim_views.document_view(data)
 
 # %% [markdown]
 # ## Jämfört med föregående år
 
 # %%
-interim.previous_year_view(data)
+interim_views.previous_year_view(data)
 
 # %% [markdown]
 # ## Jämfört med föregående delårs- eller tertialrapport
 
 # %%
-interim.previous_interim_view(data)
+interim_views.previous_interim_view(data)
 
 # %% [markdown]
 # ## Helårsprognos
 
 # %%
-interim.forecast_view(data, flaggrans)
+interim_views.forecast_view(data, flaggrans)
 
 # %%
-interim.hindsight_view(data)
+interim_views.hindsight_view(data)
 
 # %% [markdown]
 # ## Kontroll av tabellerna
 
 # %%
-interim.checks_view(data)
+interim_views.checks_view(data)
 
 # %%
-interim.footer(data, {"period": period, "status": status, "namnd": namnd, "diarienummer": diarienummer,
-                      "datum": datum, "handlaggare": handlaggare, "flaggrans": flaggrans})
+interim_views.footer(data, {"period": period, "status": status, "namnd": namnd, "diarienummer": diarienummer,
+                            "datum": datum, "handlaggare": handlaggare, "flaggrans": flaggrans})

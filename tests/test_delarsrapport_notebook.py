@@ -132,7 +132,7 @@ def test_real_report_is_not_compared_with_the_example_tertial(tmp_path, monkeypa
     assert "Exempeldata" not in html and 'class="gns-banner"' not in html  # real report, real inputs only
     assert "Jämfört med tertialrapporten per april 2019" not in html
     assert "Det finns ingen tidigare delårs- eller tertialrapport för 2019 i underlaget att jämföra med som har" in html
-    assert "gns-rr-2019-04.txt är exempeldata men nämndens tabell är verkliga data" in html  # the note
+    assert "Nämndens resultaträkning per april 2019 är exempeldata men nämndens tabell är verkliga data" in html  # the note
     assert "gns-rr-2019-04.txt (exempeldata)" not in html  # not an input in the footer
 
 

@@ -10,16 +10,16 @@ import pandas as pd
 import pytest
 
 from gnsanalysis.reports import common as an
-from gnsanalysis import paths
 from gnsanalysis import inputs as datasets
-from gnsanalysis.reports import interim
+from gnsanalysis.reports import interim, interim_views
 from gnsanalysis.publish import runner
 from gnsanalysis.reports import forecast as fc
+from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import DataNotFoundError, ParameterError
 from gnsanalysis.rr.table import parse_rr_text, read_rr
 
-RAW = paths.RAW_DIR
+RAW = Path(__file__).parent / "fixtures" / "reports" / "raw"  # a copy of data/raw, never the live one
 
 
 # --------------------------------------------------------------------------- periods
@@ -142,19 +142,19 @@ def test_example_tables_check_clean_and_are_marked_example(path):
     assert meta["data_status"] == "example" and len(meta["note"]) > 100
 
 
-def _dev(part, column=interim.DEV):
-    return an.value(part.table, an.final_row(part.table), column)
+def _dev(part, role=interim.DEV):
+    return an.value(part.table, an.final_row(part.table), an.column(part.table, role))
 
 
 def test_2018_08_ties_to_the_delarsrapport_prose_and_the_year_end():
-    it = interim.load("2018-08")
+    it = interim.load("2018-08", RAW)
     assert _dev(it.whole) == -44  # "Ackumulerat utfall mot budget per augusti är -44 tkr"
     by = {p.dataset.object_id: p for p in it.objects}
     assert set(by) == {"6663", "GNS", "LINK2"}
     assert _dev(by["GNS"], interim.ECON_DIFF) == 560  # "Prognos för denna del är ett överskott på 560 tkr"
     assert it.object_findings == [] and interim.all_findings(it) == []
     # the enlargement is not booked: no revenue for GNS by August
-    assert an.value(by["GNS"].table, "Summa Intäkter", interim.OUTCOME) == 0
+    assert an.value(by["GNS"].table, "Summa Intäkter", "Ack utfall") == 0
     # an 8/12 path to the year-end outcome: every accumulated cost is a part of the year's
     ye = read_rr(RAW / "gns-rr-2018-12.txt")
     for row in ["Lönekostnader", "Lokaler,el,utrustning,rep", "Övrigt", "Avskrivningar", "Finansnetto"]:
@@ -167,7 +167,7 @@ def test_2018_08_ties_to_the_delarsrapport_prose_and_the_year_end():
 
 
 def test_2019_04_ties_to_the_tertial_prose_and_the_2019_budget():
-    it = interim.load("2019-04")
+    it = interim.load("2019-04", RAW)
     by = {p.dataset.object_id: p for p in it.objects}
     assert _dev(it.whole) == -219
     assert (_dev(by["6663"]), _dev(by["LINK2"]), _dev(by["GNS"])) == (23, -258, 16)
@@ -201,17 +201,17 @@ def test_materiality_is_in_tkr_whatever_the_unit():
 
 
 def test_check_text_states_the_rounding_from_unit_and_precision(april):
-    assert "avrundat med högst 500\u00a0kr" in interim.checks_view(april)
+    assert "avrundat med högst 500\u00a0kr" in interim_views.checks_view(april)
 
 
 @pytest.fixture(scope="module")
 def august():
-    return interim.load("2018-08")
+    return interim.load("2018-08", RAW)
 
 
 @pytest.fixture(scope="module")
 def april():
-    return interim.load("2019-04")
+    return interim.load("2019-04", RAW)
 
 
 def _prose(it) -> list[str]:
@@ -364,9 +364,10 @@ def test_findings_in_a_reference_table_are_reported(tmp_path):
     it = interim.load("2019-04", raw)
     assert it.prev_full.findings and interim.all_findings(it) == []  # the report's own tables are clean
     source = interim.forecast_detail_sentences(it)[-1]
-    assert f"Obs! Kontrollen fann {len(it.prev_full.findings)} avvikelse" in source and "gns-rr-2018-12.txt" in source
-    html = interim.checks_view(it)
-    assert "gns-rr-2018-12.txt, som används för säsongsprofilen (helåret 2018)" in html
+    assert f"Obs! Kontrollen fann {len(it.prev_full.findings)} avvikelse" in source
+    assert "i nämndens resultaträkning per december 2018, se Kontroll" in source and ".txt" not in source
+    html = interim_views.checks_view(it)
+    assert "Nämndens resultaträkning per december 2018, som används för säsongsprofilen (helåret 2018)" in html
 
 
 def test_reference_table_with_another_period_is_refused(tmp_path):
@@ -381,12 +382,12 @@ def test_reference_table_with_another_period_is_refused(tmp_path):
 # --------------------------------------------------------------------------- datasets and file drops
 
 def test_find_dataset_returns_the_committee_unless_an_object_is_asked_for():
-    assert datasets.find_dataset("rr", "2019-04").path.name == "gns-rr-2019-04.txt"
-    assert datasets.find_dataset("rr", "2019-04", None, object="6663").path.name == "gns-rr-2019-04-obj-6663.txt"
-    assert datasets.find_dataset("rr", "2018-12").path.name == "gns-rr-2018-12.txt"  # unchanged call
-    assert [d.object_id for d in datasets.object_datasets("rr", "2019-04")] == ["6663", "GNS", "LINK2"]
+    assert datasets.find_dataset("rr", "2019-04", RAW).path.name == "gns-rr-2019-04.txt"
+    assert datasets.find_dataset("rr", "2019-04", RAW, object="6663").path.name == "gns-rr-2019-04-obj-6663.txt"
+    assert datasets.find_dataset("rr", "2018-12", RAW).path.name == "gns-rr-2018-12.txt"  # unchanged call
+    assert [d.object_id for d in datasets.object_datasets("rr", "2019-04", RAW)] == ["6663", "GNS", "LINK2"]
     with pytest.raises(DataNotFoundError, match="objekt 9999"):
-        datasets.find_dataset("rr", "2019-04", object="9999")
+        datasets.find_dataset("rr", "2019-04", RAW, object="9999")
 
 
 def _copy(names, raw: Path, *, status: str | None = None):
@@ -425,7 +426,7 @@ def test_previous_interim_of_the_same_year_is_compared(tmp_path):
     _drop_2019_08(raw, status="example")
     it = interim.load("2019-08", raw)
     assert it.previous_interim.dataset.period == "2019-04" and it.skipped_previous == []
-    assert it.is_example and "Delårsrapport per augusti 2019" in interim.banner(it)
+    assert it.is_example and "Delårsrapport per augusti 2019" in interim_views.banner(it)
     frame = interim.previous_interim_frame(it)
     assert list(frame["Post"])[-1] == "Resultat, hela nämnden"
     assert "Lagd årsprognos per april" in frame.columns
@@ -438,13 +439,14 @@ def test_a_real_report_is_not_compared_with_an_example_report(tmp_path):
     _drop_2019_08(raw, status="real")
     it = interim.load("2019-08", raw)
     assert it.previous_interim is None and [d.period for d in it.skipped_previous] == ["2019-04"]
-    assert not it.is_example and interim.banner(it) == ""
+    assert not it.is_example and interim_views.banner(it) == ""
     assert [d.path.name for d in it.inputs] == ["Export RR GNS aug 2019.txt", "gns-rr-2018-12.txt"]
-    assert any("gns-rr-2019-04.txt är exempeldata men nämndens tabell är verkliga data" in n for n in it.notes)
+    assert any("Nämndens resultaträkning per april 2019 är exempeldata men nämndens tabell är verkliga data" in n
+               for n in it.notes)
     s = interim.previous_interim_sentences(it)
     assert s[0] == ("Det finns ingen tidigare delårs- eller tertialrapport för 2019 i underlaget att jämföra med "
                     "som har samma slags data.")
-    assert "Tertialrapport per april 2019 (gns-rr-2019-04.txt) är exempeldata" in s[1]
+    assert "Tertialrapport per april 2019 är exempeldata" in s[1] and ".txt" not in " ".join(s)
 
 
 def test_a_real_report_leaves_out_an_example_year_end(tmp_path):
@@ -457,3 +459,52 @@ def test_a_real_report_leaves_out_an_example_year_end(tmp_path):
     it = interim.load("2019-08", raw)
     assert it.prev_full is None and not it.is_example
     assert any("för säsongsprofilen" in n for n in it.notes)
+
+
+# --------------------------------------------------------------------------- the body speaks in words
+
+@pytest.mark.parametrize("period", ["2018-08", "2019-04"])
+def test_report_body_names_tables_in_words_not_files(period):
+    """Tables are named as the board knows them; file names and repository paths stay in the
+    footer's provenance."""
+    it = interim.load(period, RAW)
+    views = [interim_views.front(it, status="utkast", diarienummer="", datum="", handlaggare=""), interim_views.banner(it),
+             interim_views.summary_view(it), interim_views.overview_table(it), interim_views.deviation_view(it),
+             interim_views.document_view(it), interim_views.objects_view(it), interim_views.previous_year_view(it),
+             interim_views.previous_interim_view(it), interim_views.forecast_view(it), interim_views.hindsight_view(it),
+             interim_views.checks_view(it)]
+    body = " ".join(str(v) for v in views) + " ".join(it.notes)
+    assert ".txt" not in body and "shared/seeds" not in body and ".yaml" not in body
+    assert "nämndens resultaträkning per" in body
+
+
+def test_forecast_summary_states_the_printed_difference_from_the_annual_budget():
+    """The lagd årsprognos against the annual budget is the printed ``Årsbudg- Årsprogn Diff`` of
+    the result row, not a difference the report computes."""
+    it = interim.load("2019-04", RAW)
+    printed = an.value(it.table, an.final_row(it.table), "Årsbudg- Årsprogn Diff")
+    sentence = next(s for s in interim.summary(it) if s.startswith("Den lagda årsprognosen för"))
+    assert f"{fmt.number(printed, signed=True)} tkr mot årsbudgeten" in sentence
+
+
+def test_change_against_last_year_is_the_printed_difference():
+    """Finansnetto 2018-08: −5 against −9 prints +3 in ``Ack utf- Ack fg år Diff`` (rounding); the
+    report shows the printed +3, not the +4 it could compute from the printed amounts."""
+    it = interim.load("2018-08", RAW)
+    frame = interim.previous_year_frame(it).set_index("Post")
+    assert frame.loc["Finansnetto", "Förändring"] == an.value(it.table, "Finansnetto", "Ack utf- Ack fg år Diff") == 3
+    assert "tryckta kolumn ”Ack utf- Ack fg år Diff”" in str(interim_views.previous_year_view(it))
+
+
+def test_a_renamed_row_or_column_stops_the_interim_report_with_a_clear_error(tmp_path):
+    from gnsanalysis.errors import GnsError
+
+    for old, new, expected in (("\nAvskrivningar\t", "\nAvskrivning\t", "”Avskrivningar”"),
+                               ("\tBud-Utf Diff\t", "\tSkillnad\t", "avvikelse mot budget")):
+        raw = tmp_path / new.strip()
+        _copy(["gns-rr-2019-04.txt"], raw)
+        path = raw / "gns-rr-2019-04.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(GnsError, match=expected) as err:
+            interim.load("2019-04", raw)
+        assert err.value.exit_code == 2 and "gns-rr-2019-04.txt" in str(err.value)

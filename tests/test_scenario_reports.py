@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from gnsanalysis.publish import runner
-from gnsanalysis.errors import ParameterError
+from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.scenarios import save_params_yaml
+from gnsanalysis.scenarios import feasibility, views
+from gnsanalysis.scenarios.assumptions import load_assumptions
 from gnsanalysis.scenarios.explore import DEFAULT_STATE
 
 pytestmark = pytest.mark.notebook
@@ -89,3 +93,86 @@ def test_explorer_save_button_writes_a_file_the_report_accepts(tmp_path):
 def test_explorer_save_path_stays_in_the_project(bad):
     with pytest.raises(ParameterError):
         runner.resolve_parameters("it-serverdrift-utforska", {"save_path": bad})
+
+
+# --------------------------------------------------------------------------- who is not compared, and why
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+
+
+def _matrix(tmp_path, extra: str = ""):
+    path = tmp_path / "intressentanalys-2019.txt"
+    path.write_text((FIXTURES / "intressentanalys-2019.txt").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return feasibility.load_matrix(path)
+
+
+def test_parties_left_out_are_named_with_the_reason_from_the_matrix(tmp_path):
+    matrix = _matrix(tmp_path)
+    a = load_assumptions()
+    coalition = feasibility.default_coalition(a, matrix)
+    text = feasibility.left_out_sentence(coalition, a.registry.parties, matrix)
+    assert text == ("Av nämndens 9 parter ingår 3 inte i jämförelsen: Åre kommun och Region Jämtland Härjedalen, "
+                    "som varken söker eller erbjuder plats enligt intressentanalysen; Strömsunds kommun, som inte "
+                    "finns med i intressentanalysen.")
+
+
+def test_left_out_is_computed_from_registry_and_matrix_not_hard_coded(tmp_path):
+    matrix = _matrix(tmp_path, "Strömsunds kommun\t\t\tAvvaktar\n")
+    a = load_assumptions()
+    coalition = feasibility.default_coalition(a, matrix)
+    text = feasibility.left_out_sentence(coalition, a.registry.parties, matrix)
+    assert "Strömsunds kommun, Åre kommun och Region Jämtland Härjedalen, som varken söker" in text
+    assert "inte finns med" not in text
+    chosen = [p for p in coalition if p.short != "Krokom"]
+    text = feasibility.left_out_sentence(chosen, a.registry.parties, matrix)
+    assert "Krokoms kommun, som inte valts bland de deltagande parterna" in text
+    everyone = feasibility.left_out_sentence(a.registry.parties, a.registry.parties, matrix)
+    assert everyone == "Alla nämndens 9 parter ingår i jämförelsen."
+
+
+def test_example_flags_come_from_the_assumptions_file():
+    a = load_assumptions()
+    assert views.example_parts(a) == ["parternas serverantal", "hallarnas kapacitet",
+                                      f"{sum(p.guess for p in a.parameters.values())} av {len(a.parameters)} antaganden"]
+    sourced = replace(a, demand_example=False,
+                      parameters={k: replace(p, guess=False) for k, p in a.parameters.items()},
+                      sites={k: replace(s, capacity_example=False) for k, s in a.sites.items()})
+    assert views.example_parts(sourced) == []
+    assert views.guesses_sentence(sourced) == f"Alla {len(a.parameters)} antaganden har källa."
+
+
+def _body(html: str) -> str:
+    body, _, _ = html.partition('<footer class="gns-footer">')
+    return body
+
+
+def test_it_report_names_who_is_left_out_and_no_report_body_names_a_file(built_reports):
+    folder, _ = built_reports
+    html = (folder / "it-serverdrift.html").read_text(encoding="utf-8")
+    body = _body(html)
+    assert "Åre kommun och Region Jämtland Härjedalen, som varken söker eller erbjuder plats" in body
+    assert "Strömsunds kommun, som inte finns med i intressentanalysen" in body
+    names = [p.name for p in folder.glob("*.html") if p.name != "index.html"]
+    assert {"it-serverdrift.html", "dso-alternativ.html", "arsbokslut-2018.html"} <= set(names)
+    for name in names:  # every report: files and repository paths only in the footer's provenance
+        html = (folder / name).read_text(encoding="utf-8")
+        assert "SHA-256" in html.partition('<footer class="gns-footer">')[2], name
+        assert ".txt" not in _body(html) and "shared/seeds" not in _body(html) and ".yaml" not in _body(html), name
+        assert "gnsanalysis/resources" not in html and "gnsanalysis/config" not in html, name
+
+
+def test_dso_figures_are_read_from_the_claims():
+    from gnsanalysis.documents.claims import load_claims
+    from gnsanalysis.scenarios import dso
+
+    claims = load_claims()
+    f = dso.dso_figures(claims)
+    assert (f.employment_per_year, f.employment_parties, f.employment_per_party) == (840236, 6, 140039)
+    assert (f.hour_price, f.hours_kommun_month, f.hours_region_month) == (1100, 10, 60)
+    changed = [replace(c, inputs=tuple(replace(i, value=i.value * 2) if i.label == "timpris" else i
+                                       for i in c.inputs)) if c.id == "dso-timbank-10h" else c for c in claims]
+    assert dso.dso_figures(changed).hour_price == 2200
+    assert "2\u00a0200\u00a0kr/timme" in dso.options_text(dso.dso_figures(changed))["hourbank_kommun"]["basis"]
+    broken = [replace(c, inputs=c.inputs[:1]) if c.id == "dso-anstallning" else c for c in claims]
+    with pytest.raises(GnsError, match="deltagande parter"):
+        dso.dso_figures(broken)

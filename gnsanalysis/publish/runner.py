@@ -215,6 +215,14 @@ def read_build_info(html: str) -> dict | None:
     return json.loads(_html.unescape(m.group(1))) if m else None
 
 
+def _cell_exit_code(exc) -> int:
+    """The exit code of the project's own error raised in a cell (2: bad input), else 1."""
+    from gnsanalysis import errors
+
+    cls = getattr(errors, str(getattr(exc, "ename", "")), None)
+    return cls.exit_code if isinstance(cls, type) and issubclass(cls, errors.GnsError) else ReportError.exit_code
+
+
 def _failed_cell(exc, nb_path: Path | None = None) -> str:
     """'cell N (first line): Error: message', N counted from 1 in the committed notebook."""
     index = getattr(exc, "cell_index", None)
@@ -267,11 +275,13 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
             kept = Path(tmp_nb)
             if kept.exists():
                 atomic_write(nb_out, kept.read_bytes())
-            raise ReportError(
+            error = ReportError(
                 f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
                 f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
                 + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
-                   else "Ingen rapportfil skrevs.")) from None
+                   else "Ingen rapportfil skrevs."))
+            error.exit_code = _cell_exit_code(exc)
+            raise error from None
         html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
         assert_no_personal_data(html, f"{name} ({stem})")
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))

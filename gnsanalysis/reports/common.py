@@ -11,18 +11,127 @@ import re
 import numpy as np
 import pandas as pd
 
+from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.io import load_resource
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import _layout_for
+from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.table import RRTable, normalise_label
+
+#: Words for a unit in running text (the unit itself comes from the table or its metadata).
+UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
+#: Column roles every year-end and interim report needs (see ``roles`` in rr_layouts.yaml).
+REQUIRED_COLUMNS = ("outcome", "budget", "deviation")
+ROLE_NAMES = {"outcome": "ackumulerat utfall", "budget": "ackumulerad budget",
+              "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
+              "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
+              "forecast": "lagd årsprognos", "annual_budget": "årsbudget",
+              "forecast_diff": "årsprognosens avvikelse mot årsbudget",
+              "income": "summan av intäkterna", "costs": "summan av kostnaderna"}
+
+
+def unit_words(unit: str) -> str:
+    """``tkr`` → ``tusental kronor``; an unknown unit is used as written."""
+    return UNIT_WORDS.get(unit, unit)
+
+
+def role_key(name: str) -> str:
+    """A name compared for a role: case, punctuation and spacing do not matter
+    (``Ack. utfall`` = ``Ack utfall``); the per-cent sign does."""
+    return re.sub(r"[^\w%]+", " ", str(name)).strip().casefold()
 
 
 def layout_of(table: RRTable) -> dict:
+    """The table's layout (declared, or matched on its columns), else one inferred from its rows."""
     layout = _layout_for(table, None)
-    if layout is None:
-        from gnsanalysis.rr.hierarchy import infer_layout
+    return infer_layout(table) if layout is None else layout
 
-        layout = infer_layout(table)
-    return layout
+
+def check_rows(table: RRTable) -> None:
+    """The rows the report reads (the steps to the result and the bottom line) must be in the
+    table. A row renamed (``Avskrivning`` for the layout's ``Avskrivningar``) is an error naming
+    the rows and the fix, never a bare KeyError: the report would otherwise state figures from
+    rows that are not there."""
+    present = set(table.frame["label"].map(normalise_label))
+    layout = layout_of(table)
+    missing = [r for r in steps_to_result(table, checked=False) + [final_row(table)]
+               if normalise_label(r) not in present]
+    if not missing:
+        return
+    shown = ", ".join(f"”{m}”" for m in missing)
+    raise ParseError(
+        f"tabellen har kolumnerna i layouten {layout.get('name', layout.get('id'))!r} men saknar "
+        f"{'raden' if len(missing) == 1 else 'raderna'} {shown}, som rapporten räknar med.",
+        location=Location(file=table.source_name),
+        found=", ".join(str(x) for x in table.frame["label"]),
+        expected="raderna som layouten i gnsanalysis/resources/rr_layouts.yaml anger",
+        hint="rätta radens namn i filen så att det är detsamma som i layouten (skiftläge "
+             "spelar ingen roll), eller ange en egen layout i filens .meta.yaml.")
+
+
+def _declared_roles(table: RRTable) -> dict:
+    layout = _layout_for(table, None) or {}
+    return layout.get("roles") or load_resource("rr_layouts.yaml").get("roles") or {}
+
+
+def column(table: RRTable, role: str, *, required: bool | None = None) -> str | None:
+    """The table's column that fills ``role`` (``outcome``, ``budget``, ``deviation``, ``previous``,
+    …; declared in rr_layouts.yaml), matched by :func:`role_key`. ``None`` when the table has no
+    such column and the role is optional; a required role that is missing is an error naming the
+    table, the columns it has and the fix (exit 2)."""
+    required = role in REQUIRED_COLUMNS if required is None else required
+    declared = (_declared_roles(table).get("columns") or {}).get(role)
+    if declared is not None:
+        for c in table.value_columns:
+            if role_key(c) == role_key(declared):
+                return c
+    if not required:
+        return None
+    raise ParseError(
+        f"tabellen saknar kolumnen för {ROLE_NAMES.get(role, role)}"
+        + (f" (”{declared}”)." if declared else "; ingen kolumn är angiven för den i rr_layouts.yaml."),
+        location=Location(file=table.source_name), found=", ".join(table.value_columns),
+        expected=f"en kolumn som heter ”{declared}” (skiftläge och skiljetecken spelar ingen roll)"
+        if declared else None,
+        hint="rätta kolumnrubriken i filen, eller ange kolumnens namn under roles i "
+             "gnsanalysis/resources/rr_layouts.yaml.")
+
+
+COLUMN_ROLES = ("outcome", "budget", "deviation", "previous", "previous_diff", "previous_pct",
+                "forecast", "annual_budget", "forecast_diff")
+
+
+def role_columns(table: RRTable) -> dict[str, str | None]:
+    """Every column role → the table's column (``None`` for an optional role it lacks)."""
+    return {r: column(table, r) for r in COLUMN_ROLES}
+
+
+def table_title(dataset) -> str:
+    """A table named in words for the report body (file names belong in the footer):
+    ``nämndens resultaträkning per december 2018``, ``resultaträkningen för Serverdrift Åre
+    (obj. 6663) per augusti 2018``."""
+    when = f"per {fmt.month_name(int(dataset.period[5:]))} {dataset.period[:4]}"
+    if dataset.object_id is None:
+        return f"nämndens resultaträkning {when}"
+    name = dataset.object_name or dataset.object_id
+    label = f"{name} (obj. {dataset.object_id})" if str(dataset.object_id).isdigit() else name
+    return f"resultaträkningen för {label} {when}"
+
+
+def row(table: RRTable, role: str) -> str | None:
+    """The printed row that fills a row ``role`` (``income``, ``costs``) in the table's layout,
+    or ``None`` when the layout declares none. A declared row the table lacks is an error."""
+    declared = ((_layout_for(table, None) or {}).get("roles") or {}).get("rows", {}).get(role)
+    if declared is None:
+        return None
+    for label in table.frame["label"]:
+        if role_key(label) == role_key(declared):
+            return str(label)
+    raise ParseError(
+        f"tabellen saknar raden för {ROLE_NAMES.get(role, role)} (”{declared}”).",
+        location=Location(file=table.source_name), found=", ".join(str(x) for x in table.frame["label"]),
+        expected=f"en rad som heter ”{declared}”",
+        hint="rätta radens namn i filen, eller ändra roles i gnsanalysis/resources/rr_layouts.yaml.")
 
 
 def display_label(label: str) -> str:
@@ -42,12 +151,15 @@ def final_row(table: RRTable) -> str:
     return (totals if not totals.empty else table.frame).iloc[-1]["label"]
 
 
-def steps_to_result(table: RRTable) -> list[str]:
+def steps_to_result(table: RRTable, *, checked: bool = True) -> list[str]:
     """Rows whose deviations add up to the result's: totals of totals are expanded.
 
     For the GNS layout: Intäkter, Personalkostnader, Verksamhetsnära kostnader, Övriga
-    kostnader, Avskrivningar, Finansnetto.
+    kostnader, Avskrivningar, Finansnetto. With ``checked`` a step the table lacks is an error
+    (see :func:`check_rows`).
     """
+    if checked:
+        check_rows(table)
     rules = {normalise_label(r["row"]): r["parts"] for r in layout_of(table).get("totals", [])}
 
     def expand(label: str) -> list[str]:
@@ -63,7 +175,18 @@ def steps_to_result(table: RRTable) -> list[str]:
 
 
 def value(table: RRTable, label: str, column: str) -> float:
-    v = table.value(label, column)
+    """The printed figure (an empty cell is 0). A row or column the table lacks is an error
+    naming the table, not a bare KeyError."""
+    try:
+        v = table.value(label, column)
+    except KeyError:
+        what = (f"kolumnen ”{column}”" if column not in table.value_columns else f"raden ”{label}”")
+        raise ParseError(f"tabellen saknar {what}, som rapporten läser.",
+                         location=Location(file=table.source_name),
+                         found=", ".join(table.value_columns) if column not in table.value_columns
+                         else ", ".join(str(x) for x in table.frame["label"]),
+                         hint="rätta namnet i filen så att det stämmer med layouten i "
+                              "gnsanalysis/resources/rr_layouts.yaml.") from None
     return 0.0 if np.isnan(v) else v
 
 
@@ -132,7 +255,7 @@ def rr_overview(table: RRTable, columns: dict[str, str]) -> tuple[pd.DataFrame, 
 
 def budget_outcome_chart(dev: pd.DataFrame, *, when: str, unit: str):
     """Paired bars of budget and outcome per block (``Post``, ``Budget``, ``Utfall``, ``Avvikelse``)."""
-    from gnsanalysis.render import charts
+    from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
     if dev.empty:
         raise ValueError("no rows to chart")

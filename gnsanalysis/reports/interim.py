@@ -34,9 +34,11 @@ from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.publish.params import interim_period
 from gnsanalysis.rr.table import RRTable, normalise_label
 
-OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
-PREV, PREV_DIFF = "Ack utfall fg år", "Ack utf- Ack fg år Diff"
-ECON, YEAR_BUDGET, ECON_DIFF = "Årsprogn", "Årsbudget", "Årsbudg- Årsprogn Diff"
+# Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
+# :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.
+OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
+PREV, PREV_DIFF = "previous", "previous_diff"
+ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
 INTERIM_MONTHS = (4, 6, 7, 8)
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
@@ -47,10 +49,22 @@ MATERIAL_TKR, MATERIAL_SHARE = 5.0, 0.05
 # are at least a quarter of the largest such post (the section lists more).
 SUMMARY_SHARE = 0.25
 KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
-UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
 
 
-def _n(n: int, singular: str, plural: str) -> str:
+def has_role(table: RRTable, role: str) -> bool:
+    """Whether the table has a column for ``role`` (optional roles only)."""
+    return an.column(table, role, required=False) is not None
+
+
+def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
+    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
+    row the table lacks gives that value (an earlier table may lack a row)."""
+    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
+        return missing
+    return an.value(table, label, an.column(table, role))
+
+
+def count_text(n: int, singular: str, plural: str) -> str:
     return fmt.count_noun(n, singular, plural)
 
 
@@ -59,7 +73,12 @@ def _respektive(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
 
 
-def _q(text) -> str:
+def capitalise(text: str) -> str:
+    """First letter upper case: a table's title at the start of a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def quote(text) -> str:
     """Swedish quotation marks: ”text”."""
     return f"\u201d{text}\u201d"
 
@@ -224,7 +243,7 @@ def _status(d: Dataset) -> str:
 
 
 def _mix_note(d: Dataset, whole: Dataset, use: str) -> str:
-    return (f"{d.path.name} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
+    return (f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
             f"{use}, så att verkliga och konstruerade siffror inte blandas.")
 
 
@@ -237,11 +256,13 @@ def load(period: str, raw_dir=None) -> Interim:
     """
     period = interim_period(period)
     whole = _part(find_dataset("rr", period, raw_dir), period)
+    an.role_columns(whole.table)  # a column or row the report reads that is missing: an error now
+    an.check_rows(whole.table)
     notes: list[str] = []
     objects = []
     for d in object_datasets("rr", period, raw_dir):
         if d.is_example != whole.dataset.is_example:
-            notes.append(f"Objekttabellen {d.path.name} är {_status(d)} men nämndens tabell är "
+            notes.append(f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är "
                          f"{_status(whole.dataset)}; den används inte, så att verkliga och konstruerade "
                          "siffror inte blandas.")
             continue
@@ -272,7 +293,7 @@ def load(period: str, raw_dir=None) -> Interim:
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and PREV in same_year.table.value_columns:
+    elif same_year is not None and has_role(same_year.table, PREV):
         if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
             prev_full, prev_col = same_year, PREV
     year_end = same_year
@@ -323,15 +344,15 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
         for label, line in zip(o.frame["label"], o.frame["line"]):
             if normalise_label(label) not in whole_rows:
                 out.append(Finding(o.source_name, int(line), label, None, None, None, None,
-                                   f"raden {_q(label)} finns i objekttabellen men inte i {whole.source_name}"))
+                                   f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}"))
         for c in amount:
             if normalise_label(c) not in {normalise_label(x) for x in o.value_columns}:
                 out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"objekttabellen saknar kolumnen {_q(c)} som finns i {whole.source_name}"))
+                                   f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}"))
         for c in o.value_columns:
             if normalise_label(c) not in whole_cols:
                 out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"kolumnen {_q(c)} finns i objekttabellen men inte i {whole.source_name}"))
+                                   f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}"))
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount:
@@ -367,12 +388,12 @@ def object_frame(it: Interim) -> pd.DataFrame:
         t, res = part.table, an.final_row(part.table)
         rows.append({
             "Objekt": part.label,
-            "Budget hittills": an.value(t, res, BUDGET),
-            "Utfall hittills": an.value(t, res, OUTCOME),
-            "Avvikelse": an.value(t, res, DEV),
-            "Årsbudget": an.value(t, res, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan,
-            "Lagd årsprognos": an.value(t, res, ECON) if ECON in t.value_columns else np.nan,
-            "Prognos mot årsbudget": an.value(t, res, ECON_DIFF) if ECON_DIFF in t.value_columns else np.nan,
+            "Budget hittills": _v(t, res, BUDGET),
+            "Utfall hittills": _v(t, res, OUTCOME),
+            "Avvikelse": _v(t, res, DEV),
+            "Årsbudget": _v(t, res, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan,
+            "Lagd årsprognos": _v(t, res, ECON) if has_role(t, ECON) else np.nan,
+            "Prognos mot årsbudget": _v(t, res, ECON_DIFF) if has_role(t, ECON_DIFF) else np.nan,
         })
     return pd.DataFrame(rows)
 
@@ -389,7 +410,7 @@ def object_sentences(it: Interim) -> list[str]:
            + f"; hela nämnden {fmt.number(frame.iloc[-1]['Avvikelse'], signed=True)} {u}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{_n(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
+                   f"{count_text(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
                    "avrundning, se Kontroll av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
@@ -415,7 +436,7 @@ def document_checks(it: Interim) -> list[str]:
     res = an.final_row(it.table)
     if f.get("result_vs_budget"):
         stated = float(f["result_vs_budget"]["value"])
-        got = an.value(it.table, res, DEV)
+        got = _v(it.table, res, DEV)
         out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.number(stated, signed=True)} {u}",
                           stated, got, f"tabellen ger {fmt.number(got, signed=True)} {u}"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
@@ -426,18 +447,18 @@ def document_checks(it: Interim) -> list[str]:
             out.append(f"Rapportens text anger {o['name']} till {fmt.number(stated, signed=True)} {u}, men "
                        "det finns ingen objekttabell att jämföra med.")
             continue
-        got = an.value(part.table, an.final_row(part.table), DEV)
+        got = _v(part.table, an.final_row(part.table), DEV)
         out.append(_agree(f"Texten anger {part.label} till {fmt.number(stated, signed=True)} {u}", stated, got,
                           f"objekttabellen ger {fmt.number(got, signed=True)} {u}"))
     fvb = f.get("forecast_vs_budget")
     if fvb:
         stated = float(fvb["value"])
         part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-        if part is not None and ECON_DIFF in part.table.value_columns:
-            got = an.value(part.table, an.final_row(part.table), ECON_DIFF)
+        if part is not None and has_role(part.table, ECON_DIFF):
+            got = _v(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
                               f"{fmt.number(stated, signed=True)} {u} mot budget", stated, got,
-                              f"tabellens kolumn {_q(ECON_DIFF)} ger {fmt.number(got, signed=True)} {u}"))
+                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.number(got, signed=True)} {u}"))
     return out
 
 
@@ -452,8 +473,8 @@ def _agree(claim: str, stated: float, got: float, what: str) -> str:
 def block_frame(it: Interim) -> pd.DataFrame:
     """Budget, outcome and deviation so far per block (the steps that add up to the result)."""
     t = it.table
-    rows = [{"Post": an.display_label(lbl), "Budget": an.value(t, lbl, BUDGET),
-             "Utfall": an.value(t, lbl, OUTCOME), "Avvikelse": an.value(t, lbl, DEV)}
+    rows = [{"Post": an.display_label(lbl), "Budget": _v(t, lbl, BUDGET),
+             "Utfall": _v(t, lbl, OUTCOME), "Avvikelse": _v(t, lbl, DEV)}
             for lbl in an.steps_to_result(t)]
     return pd.DataFrame(rows)
 
@@ -464,8 +485,8 @@ def deviation_frame(it: Interim) -> pd.DataFrame:
     to it, so that every column adds up as shown."""
     t, res = it.table, an.final_row(it.table)
     frame = block_frame(it)
-    total = {"Budget": an.value(t, res, BUDGET), "Utfall": an.value(t, res, OUTCOME),
-             "Avvikelse": an.value(t, res, DEV)}
+    total = {"Budget": _v(t, res, BUDGET), "Utfall": _v(t, res, OUTCOME),
+             "Avvikelse": _v(t, res, DEV)}
     gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
     extra = []
     if any(gap.values()):
@@ -494,15 +515,16 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: an.value(p.table, an.final_row(p.table), column) for p in it.objects
-                            if column in p.table.value_columns}, dtype=float)
+        values = pd.Series({p.label: _v(p.table, an.final_row(p.table), column) for p in it.objects
+                            if has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
         steps = an.steps_to_result(t)
-        return pd.Series({an.display_label(s): an.value(t, s, column) for s in steps}, dtype=float), "poster"
+        return pd.Series({an.display_label(s): _v(t, s, column) for s in steps}, dtype=float), "poster"
     items = t.frame[t.frame["kind"] == "item"]
-    return pd.Series({an.display_label(r["label"]): r[column] for _, r in items.iterrows()}, dtype=float), "poster"
+    col = an.column(t, column)
+    return pd.Series({an.display_label(r["label"]): r[col] for _, r in items.iterrows()}, dtype=float), "poster"
 
 
 def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
@@ -514,55 +536,73 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = an.final_row(t)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = an.value(t, res, DEV)
+    dev = _v(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.number(dev, signed=True)} {u}"
                + (f", {why}" if why else "") + ".")
-    frame = forecast_display(it)
-    if frame.empty:
-        out.append("Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas.")
-    else:
-        r = frame.iloc[-1]
-        econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
-        if not math.isnan(econ):
-            values, others = (_deviation_drivers(it, ECON_DIFF) if ECON_DIFF in t.value_columns
-                              else (pd.Series(dtype=float), ""))
-            why = _drivers_text(values, econ - budget, u, others)
-            out.append(f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
-                       f"{fmt.number(econ - budget, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
-                       + (f", {why}" if why else "") + ".")
-            out.append(comparison_sentence(it, flag_threshold))
-        else:
-            out.append(f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
-                       f"{fmt.number(min(_computed_results(frame).values()))} och "
-                       f"{fmt.number(max(_computed_results(frame).values()))} {u}.")
+    out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {_n(checks, 'avvikelse', 'avvikelser')} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {count_text(checks, 'avvikelse', 'avvikelser')} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
 
+def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
+    """The summary's sentences on the lagd årsprognos: its result and its printed difference
+    from the annual budget (column ``forecast_diff``; computed, and said so, without one)."""
+    t, u = it.table, it.unit
+    frame = forecast_display(it)
+    if frame.empty:
+        return ["Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."]
+    r = frame.iloc[-1]
+    econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
+    if math.isnan(econ):
+        return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
+                f"{fmt.number(min(_computed_results(frame).values()))} och "
+                f"{fmt.number(max(_computed_results(frame).values()))} {u}."]
+    if has_role(t, ECON_DIFF):
+        diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
+        values, others = _deviation_drivers(it, ECON_DIFF)
+    else:
+        diff, how = econ - budget, "beräknat "
+        values, others = pd.Series(dtype=float), ""
+    why = _drivers_text(values, diff, u, others)
+    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
+            f"{how}{fmt.number(diff, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
+            + (f", {why}" if why else "") + ".",
+            comparison_sentence(it, flag_threshold)]
+
+
+def _change(t: RRTable, label: str) -> float:
+    """Outcome against the same period last year: the printed difference column when the table
+    has one, else outcome − previous year."""
+    if has_role(t, PREV_DIFF):
+        return _v(t, label, PREV_DIFF)
+    return _v(t, label, OUTCOME) - _v(t, label, PREV)
+
+
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
     m, y = fmt.month_name(it.months)[:3], it.year
+    c = an.role_columns(it.table)
     return an.rr_overview(it.table, {
-        OUTCOME: f"Utfall jan–{m} {y}", BUDGET: f"Budget jan–{m} {y}", DEV: "Avvikelse mot budget",
-        PREV: f"Utfall jan–{m} {y - 1}", PREV_DIFF: "Förändring mot fg år",
+        c[OUTCOME]: f"Utfall jan–{m} {y}", c[BUDGET]: f"Budget jan–{m} {y}", c[DEV]: "Avvikelse mot budget",
+        c[PREV]: f"Utfall jan–{m} {y - 1}", c[PREV_DIFF]: "Förändring mot fg år",
     })
 
 
 def previous_year_sentences(it: Interim) -> list[str]:
     t, u = it.table, it.unit
-    if PREV not in t.value_columns:
+    if not has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
-    changes = pd.DataFrame({"label": steps, "value": [an.value(t, s, OUTCOME) - an.value(t, s, PREV) for s in steps]})
+    changes = pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]})
     changes = changes[changes["value"].abs() >= 0.5]
     changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(an.value(t, res, OUTCOME))} {u} mot "
-           f"{fmt.number(an.value(t, res, PREV))} {u} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(_v(t, res, OUTCOME))} {u} mot "
+           f"{fmt.number(_v(t, res, PREV))} {u} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -572,9 +612,9 @@ def previous_year_sentences(it: Interim) -> list[str]:
 def previous_year_frame(it: Interim) -> pd.DataFrame:
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
-    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": an.value(t, s, PREV),
-                          f"Utfall {it.year}": an.value(t, s, OUTCOME),
-                          "Förändring": an.value(t, s, OUTCOME) - an.value(t, s, PREV)} for s in steps])
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": _v(t, s, PREV),
+                          f"Utfall {it.year}": _v(t, s, OUTCOME),
+                          "Förändring": _change(t, s)} for s in steps])
 
 
 def previous_interim_frame(it: Interim) -> pd.DataFrame:
@@ -593,13 +633,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
         if po is not None:
             pairs.append((f"Resultat, {part.label}", po.table, part.table, an.final_row(part.table)))
     for label, pt, nt, row in pairs:
-        try:
-            a = an.value(pt, row, DEV)
-        except KeyError:
-            a = np.nan
-        b = an.value(nt, row, DEV)
-        pe = an.value(pt, row, ECON) if ECON in pt.value_columns else np.nan
-        ne = an.value(nt, row, ECON) if ECON in nt.value_columns else np.nan
+        a = _v(pt, row, DEV, missing=np.nan)
+        b = _v(nt, row, DEV)
+        pe = _v(pt, row, ECON) if has_role(pt, ECON) else np.nan
+        ne = _v(nt, row, ECON) if has_role(nt, ECON) else np.nan
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -619,7 +656,7 @@ def previous_interim_sentences(it: Interim) -> list[str]:
         out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
                + (" som har samma slags data" if it.skipped_previous else "") + "."]
         for d in it.skipped_previous:
-            out.append(f"{report_name(d.period)} ({d.path.name}) är {_status(d)} men den här rapporten bygger på "
+            out.append(f"{report_name(d.period)} är {_status(d)} men den här rapporten bygger på "
                        f"{_status(it.whole.dataset)}, så de jämförs inte.")
         return out
     u = it.unit
@@ -630,7 +667,7 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     cols = list(frame.columns)
     out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
            f"{fmt.number(res[cols[1]], signed=True)} {u} till {fmt.number(res[cols[2]], signed=True)} {u} "
-           f"({fmt.number(res['Förändring'], signed=True)} {u})."]
+           f"(beräknad förändring {fmt.number(res['Förändring'], signed=True)} {u})."]
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
         out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.number(res[cols[4]])} {u} till "
                    f"{fmt.number(res[cols[5]])} {u}.")
@@ -650,22 +687,16 @@ def forecast_input(it: Interim) -> pd.DataFrame:
     steps = an.steps_to_result(t)
     rows = pd.DataFrame({
         "Post": [an.display_label(s) for s in steps],
-        "outcome": [an.value(t, s, OUTCOME) for s in steps],
-        "budget_to_date": [an.value(t, s, BUDGET) for s in steps],
-        "annual_budget": [an.value(t, s, YEAR_BUDGET) if YEAR_BUDGET in t.value_columns else np.nan for s in steps],
+        "outcome": [_v(t, s, OUTCOME) for s in steps],
+        "budget_to_date": [_v(t, s, BUDGET) for s in steps],
+        "annual_budget": [_v(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
     })
-    if ECON in t.value_columns:
-        rows["economist"] = [an.value(t, s, ECON) for s in steps]
-    if it.prev_full is not None and PREV in t.value_columns:
+    if has_role(t, ECON):
+        rows["economist"] = [_v(t, s, ECON) for s in steps]
+    if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
-        rows["prev_to_date"] = [an.value(t, s, PREV) for s in steps]
-        full = []
-        for s in steps:
-            try:
-                full.append(an.value(pt, s, col))
-            except KeyError:
-                full.append(np.nan)
-        rows["prev_full"] = full
+        rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
+        rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
     return rows
 
 
@@ -676,10 +707,10 @@ def forecast_table(it: Interim) -> pd.DataFrame:
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
     t, res = it.table, an.final_row(it.table)
-    total = {"outcome": an.value(t, res, OUTCOME), "budget_to_date": an.value(t, res, BUDGET),
-             "annual_budget": an.value(t, res, YEAR_BUDGET)}
-    if ECON in t.value_columns:
-        total["economist"] = an.value(t, res, ECON)
+    total = {"outcome": _v(t, res, OUTCOME), "budget_to_date": _v(t, res, BUDGET),
+             "annual_budget": _v(t, res, YEAR_BUDGET)}
+    if has_role(t, ECON):
+        total["economist"] = _v(t, res, ECON)
     return fc.forecast_frame(rows, it.months, total=total)
 
 
@@ -769,7 +800,7 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.number(econ)} {u}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
                    [f"{fmt.number(c.difference, signed=True)} {u} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {'alla' if len(flagged) == len(comps) else _n(len(flagged), 'skillnad', 'skillnader')} "
+               + (f"; {'alla' if len(flagged) == len(comps) else count_text(len(flagged), 'skillnad', 'skillnader')} "
                   f"över flaggränsen {fmt.number(flag_threshold)} {u}." if flagged else
                   f", alla inom flaggränsen {fmt.number(flag_threshold)} {u}."))
     if flagged:
@@ -840,17 +871,17 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
     if it.prev_full is not None:
         d, col = it.prev_full.dataset, it.prev_full_column
         y0 = it.year - 1
-        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {_q(PREV)} i "
-                f"{it.whole.dataset.path.name}) och helårsutfallet {y0} ")
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
+                f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
         if col == OUTCOME:
-            text += f"ur årsbokslutet {y0} ({d.path.name}, kolumnen {_q(col)})."
+            text += f"ur årsbokslutet {y0} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))})."
         else:
-            text += (f"ur årsbokslutet {it.year} ({d.path.name}, kolumnen {_q(col)}), eftersom något årsbokslut för "
+            text += (f"ur årsbokslutet {it.year} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}), eftersom något årsbokslut för "
                      f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
                      f"{report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {_n(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
-                     f"{d.path.name}, se Kontroll av tabellerna.")
+            text += (f" Obs! Kontrollen fann {count_text(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
+                     f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
         out.append(f"Säsongsprofilen kan inte beräknas: det finns inget helårsutfall för {it.year - 1} i underlaget.")
@@ -870,7 +901,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
     if frame.empty:
         return []
     u = it.unit
-    actual = an.value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    actual = _v(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
     res = frame.iloc[-1]
     comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
 
@@ -881,7 +912,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return fmt.join_list([f"{named(name)} {fmt.number(v - against, signed=True)} {u}" for name, v in comps])
 
     best = min(comps, key=lambda c: abs(c[1] - actual))
-    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({it.year_end.dataset.path.name}): årets resultat blev "
+    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
            f"{fmt.number(actual)} {u}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{deviations(actual)}. Närmast kom {named(best[0])}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
@@ -890,14 +921,14 @@ def hindsight_sentences(it: Interim) -> list[str]:
         ca = "ca " if reserved.get("approximate") else ""
         adjusted = actual + r
         best2 = min(comps, key=lambda c: abs(c[1] - adjusted))
-        quote = f" ({_q(reserved['quote'])})" if reserved.get("quote") else ""
+        quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
-                   f"{reserved.get('unit', u)} till {it.year + 1}{quote}, vilket minskade årets resultat. Utan "
+                   f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
                    f"reserveringen hade resultatet varit {ca}{fmt.number(adjusted)} {u}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {_n(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
-                   f"{it.year_end.dataset.path.name}, se Kontroll av tabellerna.")
+        out.append(f"Obs! Kontrollen fann {count_text(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
+                   f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
     return out
@@ -908,245 +939,3 @@ def all_findings(it: Interim) -> list[Finding]:
     for p in it.objects:
         out += p.findings
     return out + list(it.object_findings)
-
-
-# --------------------------------------------------------------------------- views (HTML)
-
-def example_what(it: Interim) -> str:
-    """What the example banner names: the whole report, or the parts built on example data."""
-    if it.whole.dataset.is_example:
-        return report_name(it.period)
-    return "Delar av rapporten (" + fmt.join_list([d.path.name for d in it.example_inputs]) + ")"
-
-
-def banner(it: Interim):
-    from gnsanalysis.render import html
-
-    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
-
-
-def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
-    from gnsanalysis.render import html
-
-    meta = it.whole.dataset.meta
-    kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
-            else "Tertialrapport (frivillig uppföljning per april)")
-    received = str(meta.get("received") or "")
-    return html.report_front(
-        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
-        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
-        extra={"Rapport": kind,
-               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
-               "Belopp": f"{UNIT_WORDS.get(it.unit, it.unit)} ({it.unit}); kostnader med minustecken; "
-                         "avvikelse = utfall − budget"},
-        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
-
-
-def summary_view(it: Interim, flag_threshold: float = 50):
-    from gnsanalysis.render import html
-
-    return html.paragraphs(summary(it, flag_threshold))
-
-
-def overview_table(it: Interim):
-    from gnsanalysis.render import html
-
-    frame, classes = overview(it)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
-                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
-                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
-                      row_classes=classes)
-
-
-def chart_budget_outcome(it: Interim):
-    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
-                                   unit=it.unit)
-
-
-def deviation_view(it: Interim):
-    from gnsanalysis.render import html
-
-    dev = deviation_frame(it)
-    top = an.drivers(it.table, DEV, n=3)
-    sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
-                 if not top.empty else ["Ingen rad avviker från budget."])
-    caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
-               "Resultat är tabellens tryckta resultat.")
-    if (dev["Post"] == fc.ROUNDING).any():
-        caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
-                    "raderna.")
-    return html.join(html.paragraphs(sentences),
-                     html.table(dev, caption=caption,
-                                formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}),
-                                row_classes=[""] * (len(dev) - 1) + ["total"]))
-
-
-def objects_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(object_sentences(it))]
-    if it.objects:
-        frame = object_frame(it)
-        cols = [c for c in frame.columns if c != "Objekt"]
-        classes = [""] * (len(frame) - 1) + ["total"]
-        parts.append(html.table(frame, caption=f"Resultat per objekt och för hela nämnden ({it.unit}). "
-                                               "Hittills = januari–" + fmt.month_name(it.months) + ".",
-                                formats=html.number_formats(cols, signed={"Avvikelse", "Prognos mot årsbudget"}),
-                                row_classes=classes))
-        parts.append(chart_objects(it))
-    return html.join(*parts)
-
-
-def document_view(it: Interim):
-    """Figures the report's text states, against the tables (an h3 under the deviations; empty
-    when the metadata has none)."""
-    from gnsanalysis.render import html
-
-    doc = document_checks(it)
-    if not doc:
-        return html.join()
-    return html.join(html.heading("Jämförelse med rapportens text", 3), html.paragraphs(doc))
-
-
-def chart_objects(it: Interim):
-    from gnsanalysis.render import charts
-
-    frame = object_frame(it).iloc[:-1]
-    alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
-           f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
-           + ".")
-    return charts.bars(list(frame["Objekt"]), list(frame["Avvikelse"]), alt=alt, signed=True, unit=it.unit,
-                       caption=f"Avvikelse mot budget per objekt, {it.unit}. Grönt: bättre än budget; rött och "
-                               "rutmönster: sämre än budget.")
-
-
-def previous_year_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(previous_year_sentences(it))]
-    if PREV in it.table.value_columns:
-        frame = previous_year_frame(it)
-        cols = [c for c in frame.columns if c != "Post"]
-        parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                                               f"{it.year} ({it.unit}). Förändring = {it.year} − {it.year - 1}.",
-                                formats=html.number_formats(cols, signed={"Förändring"}),
-                                row_classes=[""] * (len(frame) - 1) + ["total"]))
-    return html.join(*parts)
-
-
-def previous_interim_view(it: Interim):
-    from gnsanalysis.render import html
-
-    parts = [html.paragraphs(previous_interim_sentences(it))]
-    frame = previous_interim_frame(it)
-    if not frame.empty:
-        cols = [c for c in frame.columns if c != "Post"]
-        parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
-                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
-                                               f"{report_name(it.period).lower()} ({it.unit})",
-                                formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
-                                                                          or c == "Förändring"})))
-    return html.join(*parts)
-
-
-def forecast_view(it: Interim, flag_threshold: float = 50):
-    from gnsanalysis.render import html
-
-    frame = forecast_display(it)
-    sentences = forecast_sentences(it, flag_threshold)
-    parts = [html.paragraphs(sentences[:1])]
-    if frame.empty:
-        return html.join(*parts)
-    shown = frame.drop(columns=["Säsongsregel"])
-    shown["Post"] = [p + (" ¹" if r == "resterande" else "") for p, r in zip(frame["Post"], frame["Säsongsregel"])]
-    cols = [c for c in shown.columns if c != "Post"]
-    caption = (f"Helårsprognos {it.year} per post med fyra metoder ({it.unit}). Beloppen är avrundade så att "
-               "posterna i varje kolumn tillsammans ger resultatraden.")
-    if (shown["Post"] == fc.ROUNDING).any():
-        caption += (" Avrundning: skillnaden mellan tabellens tryckta resultat och summan av de tryckta raderna "
-                    "(resultatraden räknas från det tryckta resultatet).")
-    if shown[fc.LABELS[fc.SEASONAL]].isna().all():
-        caption += " Säsongsmetoden saknar underlag (–)."
-    elif (frame["Säsongsregel"] == "resterande").any():
-        caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts.append(html.table(shown, caption=caption, formats=html.number_formats(cols),
-                            row_classes=[""] * (len(shown) - 1) + ["total"]))
-    parts.append(chart_forecast(it, frame))
-    parts.append(html.paragraphs(sentences[1:]))
-    comps = forecast_comparisons(it, flag_threshold)
-    if comps:
-        limit = f"{fmt.number(flag_threshold)} {it.unit}"
-        cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
-                            "Lagd årsprognos": c.economist, "Skillnad": c.difference,
-                            "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
-        parts.append(html.table(cf, caption=f"Den lagda årsprognosen för resultatet jämförd med de beräknade "
-                                            f"metoderna ({it.unit}). Skillnad = lagd årsprognos − beräknat; "
-                                            f"flaggränsen är {limit}.",
-                                formats=html.number_formats(["Beräknat resultat", "Lagd årsprognos", "Skillnad"],
-                                                            signed={"Skillnad"})))
-    parts.append(html.paragraphs(forecast_detail_sentences(it)))
-    parts.append(html.heading("Metodernas antaganden", 3))
-    parts.append(html.bullet_list(assumptions()))
-    return html.join(*parts)
-
-
-def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
-    from gnsanalysis.render import charts
-
-    frame = forecast_display(it) if frame is None else frame
-    res = frame.iloc[-1]
-    labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
-    values = [float(res[label]) for label in labels]
-    alt = (f"Stapeldiagram över helårsprognosen för resultatet {it.year} i {it.unit}: "
-           + "; ".join(f"{label} {fmt.number(v)}" for label, v in zip(labels, values)) + ".")
-    return charts.bars(labels, values, alt=alt, unit=it.unit,
-                       caption=f"Årsbudget och helårsprognos för resultatet {it.year} enligt varje metod, {it.unit}.")
-
-
-def hindsight_view(it: Interim):
-    """An h3 under Helårsprognos; left out when there is no year-end table yet."""
-    from gnsanalysis.render import html
-
-    sentences = hindsight_sentences(it)
-    if not sentences:
-        return html.join()
-    return html.join(html.heading("Prognoserna i efterhand", 3), *[html.note(s) for s in sentences])
-
-
-def checks_view(it: Interim):
-    from gnsanalysis.render import html
-
-    names = [it.whole.dataset.path.name] + [p.dataset.path.name for p in it.objects]
-    findings = all_findings(it)
-    parts = []
-    if not findings:
-        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
-                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
-                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
-                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
-        parts.append(html.paragraphs([text]))
-    else:
-        parts.append(html.note(f"Kontrollen fann {_n(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
-                               "förklaras av avrundning:", flag=True))
-        parts.append(html.bullet_list([str(f) for f in findings]))
-    for part, use in reference_parts(it):
-        name = part.dataset.path.name
-        if part.findings:
-            parts.append(html.note(f"{name}, som används {use}, har "
-                                   f"{_n(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
-                                   "av avrundning:", flag=True))
-            parts.append(html.bullet_list([str(f) for f in part.findings]))
-        else:
-            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
-                                          "bortsett från avrundningsdifferenser."]))
-    if it.notes:
-        parts.append(html.paragraphs(it.notes))
-    return html.join(*parts)
-
-
-def footer(it: Interim, parameters: dict):
-    from gnsanalysis.render import html
-
-    return html.footer(parameters, it.inputs, notes=it.notes)

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
+from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.rr.table import RRTable
 
-OUTCOME, BUDGET, DEV = "Ack utfall", "Ack budget", "Bud-Utf Diff"
-PREV, PREV_DIFF, PREV_PCT = "Ack utfall fg år", "Ack utf- Ack fg år Diff", "Utf ack - Ack fg år %"
+# The table's own names of these columns are found through their roles (rr_layouts.yaml):
+# these constants are the role names, not column names.
+OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
+PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
 
 
 @dataclass
@@ -36,79 +41,117 @@ class YearEnd:
     def figures(self) -> dict:
         return self.dataset.meta.get("document_figures") or {}
 
+    @cached_property
+    def cols(self) -> dict[str, str | None]:
+        """Role → the table's column (``None`` for an optional role the table lacks)."""
+        return an.role_columns(self.table)
 
-def load(period: str) -> YearEnd:
-    """Find the RR input for ``period`` through its metadata, parse and check it."""
-    dataset = find_dataset("rr", period)
+    def value(self, label: str, role: str) -> float:
+        """The printed figure of ``label`` in the column that fills ``role``."""
+        return an.value(self.table, label, self.cols[role])
+
+    @property
+    def title(self) -> str:
+        """The table in words, for the report body: ``nämndens resultaträkning per december 2018``."""
+        return an.table_title(self.dataset)
+
+
+def load(period: str, raw_dir: Path | None = None) -> YearEnd:
+    """Find the RR input for ``period`` through its metadata, parse and check it.
+
+    The roles the report reads (columns, rows, the layout's rows) are resolved here, so that a
+    table that lacks one stops with an error naming it before anything is written."""
+    dataset = find_dataset("rr", period, raw_dir)
     table = load_rr(dataset, period)
-    return YearEnd(dataset, table, check_table(table))
+    an.check_rows(table)
+    ye = YearEnd(dataset, table, check_table(table))
+    _ = ye.cols
+    for role in ("income", "costs"):
+        an.row(table, role)
+    return ye
 
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    c = ye.cols
     frame, classes = an.rr_overview(ye.table, {
-        OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget",
-        PREV: f"Utfall {ye.year - 1}", PREV_DIFF: "Förändring", PREV_PCT: "Förändring %",
+        c[OUTCOME]: f"Utfall {ye.year}", c[BUDGET]: "Budget", c[DEV]: "Avvikelse mot budget",
+        c[PREV]: f"Utfall {ye.year - 1}", c[PREV_DIFF]: "Förändring", c[PREV_PCT]: "Förändring %",
     })
-    if "Förändring %" in frame.columns and PREV in ye.table.value_columns:
+    if "Förändring %" in frame.columns and c[PREV] is not None:
         # a change from zero has no percentage; the source prints 0, we print a dash
-        prev = ye.table.frame[PREV].to_numpy()
+        prev = ye.table.frame[c[PREV]].to_numpy()
         frame.loc[prev == 0, "Förändring %"] = float("nan")
     return frame, classes
 
 
 def summary(ye: YearEnd) -> list[str]:
-    """Plain Swedish sentences, every figure taken from the table or the document's figures."""
-    t, u, y = ye.table, ye.unit, ye.year
-    res = an.final_row(t)
-    out = []
-    r_out, r_bud, r_dev = (an.value(t, res, c) for c in (OUTCOME, BUDGET, DEV))
-    sentence = (f"Årets resultat {y} blev {fmt.number(r_out)} {u} mot en budget på {fmt.number(r_bud)} {u}. "
+    """Plain Swedish sentences. Every figure is one the table prints (the printed total rows
+    and difference columns); a figure the report computes is named as computed."""
+    out = [_result_sentence(ye)]
+    out += _block_sentences(ye)
+    top = an.drivers(ye.table, ye.cols[DEV], n=2)
+    if not top.empty:
+        sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, ye.unit)}"
+        if an.offsetting(top):
+            sentence += "; de två tar i stort sett ut varandra"
+        out.append(sentence + ".")
+    if ye.cols[PREV] is not None:
+        p_out = ye.value(an.final_row(ye.table), PREV)
+        out.append(f"Föregående år ({ye.year - 1}) var resultatet {fmt.number(p_out)} {ye.unit}. "
+                   + _prev_year_note(ye))
+    out.append(_check_sentence(ye))
+    return out
+
+
+def _result_sentence(ye: YearEnd) -> str:
+    u, res = ye.unit, an.final_row(ye.table)
+    r_out, r_bud, r_dev = (ye.value(res, c) for c in (OUTCOME, BUDGET, DEV))
+    sentence = (f"Årets resultat {ye.year} blev {fmt.number(r_out)} {u} mot en budget på {fmt.number(r_bud)} {u}. "
                 f"Utfallet mot budget är {fmt.number(r_dev, signed=True)} {u}")
     if abs((r_out - r_bud) - r_dev) > 1e-9:
         sentence += (f" enligt tabellens differenskolumn; {fmt.number(r_out)} − ({fmt.number(r_bud)}) ger "
                      f"{fmt.number(r_out - r_bud, signed=True)} {u} eftersom beloppen är avrundade till hela {u}")
-    out.append(sentence + ".")
-    steps = an.steps_to_result(t)
-    income = [s for s in steps if "intäkt" in s.casefold()]  # by the row's name, not by its sign
-    costs = [s for s in steps if s not in income]
-    if income:
-        inc_out = sum(an.value(t, s, OUTCOME) for s in income)
-        inc_bud = sum(an.value(t, s, BUDGET) for s in income)
-        out.append(f"Intäkterna blev {fmt.number(inc_out)} {u}, vilket är {fmt.number(abs(inc_out - inc_bud))} {u} "
-                   f"{'mer' if inc_out >= inc_bud else 'mindre'} än budgeterat ({fmt.number(inc_bud)} {u}).")
-    if costs:
-        c_out = -sum(an.value(t, s, OUTCOME) for s in costs)
-        c_bud = -sum(an.value(t, s, BUDGET) for s in costs)
-        out.append(f"Kostnaderna blev {fmt.number(c_out)} {u}, vilket är {fmt.number(abs(c_out - c_bud))} {u} "
-                   f"{'mer' if c_out >= c_bud else 'mindre'} än budgeterat ({fmt.number(c_bud)} {u}).")
-    top = an.drivers(t, DEV, n=2)
-    if not top.empty:
-        sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, u)}"
-        if an.offsetting(top):
-            sentence += "; de två tar i stort sett ut varandra"
-        out.append(sentence + ".")
-    if PREV in t.value_columns:
-        p_out = an.value(t, res, PREV)
-        out.append(f"Föregående år ({y - 1}) var resultatet {fmt.number(p_out)} {u}. "
-                   + _prev_year_note(ye))
-    if ye.findings:
-        out.append(f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
-                   "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
-    else:
-        out.append("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
-                   "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
-                   f"{'tusental kronor' if u == 'tkr' else u}.")
+    return sentence + "."
+
+
+def _block_sentences(ye: YearEnd) -> list[str]:
+    """Income and costs as the table prints them: the rows declared as the ``income`` and
+    ``costs`` roles (e.g. Summa Intäkter, Summa Kostnader) with their printed difference
+    (positive = in the committee's favour). Without declared rows nothing is said."""
+    out = []
+    for role, word, favourable in (("income", "Intäkterna", "mer"), ("costs", "Kostnaderna", "mindre")):
+        label = an.row(ye.table, role)
+        if label is None:
+            continue
+        o, b, d = (ye.value(label, c) for c in (OUTCOME, BUDGET, DEV))
+        unfavourable = "mindre" if favourable == "mer" else "mer"
+        how = (f"{fmt.number(abs(d))} {ye.unit} {favourable if d > 0 else unfavourable} än budgeterat"
+               if d else "lika mycket som budgeterat")
+        out.append(f"{word} (raden {label}) blev {fmt.number(abs(o))} {ye.unit}, vilket är "
+                   f"{how} ({fmt.number(abs(b))} {ye.unit}).")
     return out
 
 
+def _check_sentence(ye: YearEnd) -> str:
+    if ye.findings:
+        return (f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
+                "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
+    return ("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
+            "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
+            f"{an.unit_words(ye.unit)}.")
+
+
 def _prev_year_note(ye: YearEnd) -> str:
-    t, res = ye.table, an.final_row(ye.table)
-    pct = an.value(t, res, PREV_PCT) if PREV_PCT in t.value_columns else 0
-    prev = an.value(t, res, PREV)
+    res = an.final_row(ye.table)
+    pct = ye.value(res, PREV_PCT) if ye.cols[PREV_PCT] is not None else 0
+    prev = ye.value(res, PREV)
     if abs(pct) > 500:  # a base near zero makes the percentage meaningless, whatever the unit
         return (f"Eftersom jämförelsebeloppet är nästan noll ({fmt.number(prev)} {ye.unit}) säger den tryckta "
                 f"procentuella förändringen ({fmt.number(pct)} %) inget meningsfullt.")
-    return f"Förändringen mot föregående år är {fmt.number(an.value(t, res, PREV_DIFF), signed=True)} {ye.unit}."
+    if ye.cols[PREV_DIFF] is not None:
+        return f"Förändringen mot föregående år är {fmt.number(ye.value(res, PREV_DIFF), signed=True)} {ye.unit}."
+    change = ye.value(res, OUTCOME) - prev
+    return f"Förändringen mot föregående år är, beräknad, {fmt.number(change, signed=True)} {ye.unit}."
 
 
 def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
@@ -120,13 +163,13 @@ def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
     rows = []
     for label in an.steps_to_result(ye.table):
         rows.append({"Post": an.display_label(label),
-                     "Budget": an.value(ye.table, label, BUDGET),
-                     "Utfall": an.value(ye.table, label, OUTCOME),
-                     "Avvikelse": an.value(ye.table, label, DEV)})
+                     "Budget": ye.value(label, BUDGET),
+                     "Utfall": ye.value(label, OUTCOME),
+                     "Avvikelse": ye.value(label, DEV)})
     if with_result:
         res = an.final_row(ye.table)
-        total = {"Post": an.display_label(res), "Budget": an.value(ye.table, res, BUDGET),
-                 "Utfall": an.value(ye.table, res, OUTCOME), "Avvikelse": an.value(ye.table, res, DEV)}
+        total = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
+                 "Utfall": ye.value(res, OUTCOME), "Avvikelse": ye.value(res, DEV)}
         gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
         if any(gap.values()):
             rows.append({"Post": "Avrundning", **gap})
@@ -143,7 +186,7 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     frame = pd.DataFrame([{"Objekt": f"{o['name']} (obj. {o['id']})" if str(o["id"]).isdigit() else o["name"],
                            "Avvikelse": float(o["deviation"])} for o in objects])
     total = float(frame["Avvikelse"].sum())
-    table_dev = an.value(ye.table, an.final_row(ye.table), DEV)
+    table_dev = ye.value(an.final_row(ye.table), DEV)
     u = ye.unit
     sentences = ["Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
                  + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in frame.itertuples()])
@@ -202,21 +245,17 @@ def findings_text(ye: YearEnd) -> list[str]:
 
 def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    from gnsanalysis.render import html
-
     meta = ye.dataset.meta
     return html.report_front(
         f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
         diarienummer=diarienummer or meta.get("diarienummer", ""),
         datum=datum or str(meta.get("received", "") or ""), handlaggare=handlaggare,
         period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
-        extra={"Belopp": f"tusental kronor ({ye.unit}); kostnader med minustecken"},
+        extra={"Belopp": f"{an.unit_words(ye.unit)} ({ye.unit}); kostnader med minustecken"},
         is_example=ye.dataset.is_example, example_what=f"Årsbokslutet {ye.year}")
 
 
 def overview_table(ye: YearEnd):
-    from gnsanalysis.render import html
-
     frame, classes = overview(ye)
     value_cols = [c for c in frame.columns if c != "Post"]
     signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
@@ -232,9 +271,9 @@ def chart_budget_outcome(ye: YearEnd):
 
 
 def chart_waterfall(ye: YearEnd):
-    from gnsanalysis.render import charts
+    from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
-    start, steps, end = an.waterfall_steps(ye.table, BUDGET, OUTCOME, DEV)
+    start, steps, end = an.waterfall_steps(ye.table, *(ye.cols[r] for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
            f"{fmt.number(end[1])} {ye.unit}. Stegen är "
            + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
@@ -245,8 +284,6 @@ def chart_waterfall(ye: YearEnd):
 
 
 def deviation_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     dev = deviation_table(ye, with_result=True)
     classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
@@ -265,8 +302,6 @@ def deviation_view(ye: YearEnd):
 
 
 def carry_over_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
@@ -277,11 +312,9 @@ def carry_over_view(ye: YearEnd):
 
 
 def checks_view(ye: YearEnd):
-    from gnsanalysis.render import html
-
     if not ye.findings:
         return html.paragraphs([
-            f"Alla summarader och differenskolumner i {ye.dataset.path.name} har kontrollerats mot sina delar. "
+            f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "
             "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
             f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
     return html.flag_list(f"Kontrollen fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} som inte kan "

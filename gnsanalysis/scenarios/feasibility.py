@@ -108,6 +108,26 @@ def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> li
     return notes
 
 
+def left_out_sentence(coalition: list[Party], parties: list[Party], matrix: Matrix | None = None) -> str:
+    """Which of the committee's ``parties`` are not in ``coalition`` and why, from the matrix:
+    they seek and offer no site there, they are missing from the matrix altogether, or (when
+    the coalition was chosen) they were not chosen."""
+    st = stances(matrix)
+    codes = {p.code for p in coalition}
+    out = [p for p in parties if p.code not in codes]
+    if not out:
+        return f"Alla nämndens {number(len(parties))} parter ingår i jämförelsen."
+    groups = [
+        ([p for p in out if p.code in st and not st[p.code].positive],
+         "som varken söker eller erbjuder plats enligt intressentanalysen"),
+        ([p for p in out if p.code not in st], "som inte finns med i intressentanalysen"),
+        ([p for p in out if p.code in st and st[p.code].positive], "som inte valts bland de deltagande parterna"),
+    ]
+    reasons = [f"{join_list([p.name for p in group])}, {why}" for group, why in groups if group]
+    return (f"Av nämndens {number(len(parties))} parter ingår {number(len(out))} inte i jämförelsen: "
+            + "; ".join(reasons) + ".")
+
+
 def racks_needed(servers: float, per_rack: float) -> int:
     return int(math.ceil(servers / per_rack - 1e-9))
 

@@ -19,7 +19,11 @@ from gnsanalysis import paths
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.render import html
 from gnsanalysis.inputs import datasets
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore
+from gnsanalysis.scenarios.model import COMPONENT_LABELS
+from gnsanalysis.scenarios.feasibility import left_out_sentence
 
 MNKR = 1_000_000
 
@@ -32,20 +36,27 @@ def _input(path: Path, status: str, source: str = "") -> tuple:
     return (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), status, source)
 
 
+REGISTRY_TITLE = "Partsregister för nämndens nio parter (SCB-koder och folkmängd enligt SCB)"
+CLAIMS_TITLE = "Siffror som nämndens handlingar anger, med citat och källa"
+
+
 def inputs_it() -> list:
-    """The files the IT report rests on, for the provenance footer."""
+    """The files the IT report rests on, for the provenance footer (files with SHA-256; each
+    source named by its title, not its path)."""
+    meta = load_assumptions().meta
+    title = ", ".join(str(x) for x in (meta.get("title"), f"version {meta['version']}" if meta.get("version")
+                                       else None, meta.get("date")) if x)
     matrix = [d for d in datasets("stakeholder_matrix")]
     return matrix + [
-        _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden",
-               "gnsanalysis/resources/it_assumptions.yaml"),
-        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", "gnsanalysis/resources/parties.yaml"),
+        _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden", title),
+        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
     ]
 
 
 def inputs_dso() -> list:
     return [
-        _input(paths.RESOURCES_DIR / "claims.yaml", "siffror ur handlingarna", "gnsanalysis/resources/claims.yaml"),
-        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", "gnsanalysis/resources/parties.yaml"),
+        _input(paths.RESOURCES_DIR / "claims.yaml", "siffror ur handlingarna", CLAIMS_TITLE),
+        _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
     ]
 
 
@@ -67,6 +78,42 @@ class ItReport:
     def coalition(self) -> list[str]:
         return list(self.compare.attrs["coalition"])
 
+    @property
+    def assumptions(self) -> Assumptions:
+        return self.result["assumptions"]
+
+
+def example_parts(a: Assumptions) -> list[str]:
+    """What in the comparison is example data, from the flags in it_assumptions.yaml (``example``
+    for the demand, ``capacity_example`` per site, ``guess`` per parameter)."""
+    parts = []
+    if a.demand_example:
+        parts.append("parternas serverantal")
+    if any(s.capacity_example for s in a.sites.values()):
+        parts.append("hallarnas kapacitet")
+    guesses = [p for p in a.parameters.values() if p.guess]
+    if guesses:
+        parts.append(f"{len(guesses)} av {len(a.parameters)} antaganden")
+    return parts
+
+
+def guesses_sentence(a: Assumptions) -> str:
+    """How many assumptions are guesses and which data are examples, from the YAML's flags."""
+    guesses = [p for p in a.parameters.values() if p.guess]
+    text = (f"{len(guesses)} av {len(a.parameters)} antaganden är uppskattningar utan källa (exempelantaganden)"
+            if guesses else f"Alla {len(a.parameters)} antaganden har källa")
+    data = [p for p in example_parts(a) if not p.endswith("antaganden")]
+    if data:
+        text += f"; dessutom är {fmt.join_list(data)} exempeldata"
+    return text + "."
+
+
+def left_out(rep: ItReport) -> str:
+    """The committee's parties that are not in the comparison, and why (stakeholder matrix)."""
+    registry = rep.assumptions.registry
+    coalition = registry.resolve_many(rep.coalition, parties_only=True)
+    return left_out_sentence(coalition, registry.parties)
+
 
 def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk) -> ItReport:
     state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
@@ -76,14 +123,15 @@ def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, includ
 
 
 def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare):
+    parts = example_parts(rep.assumptions)
     return html.report_front(
         "IT-serverdrift – jämförelse av scenarier", status=status, namnd=namnd,
         diarienummer=diarienummer, datum=datum, handlaggare=handlaggare,
         period="femårsperiod (år 1–5 från beslut)",
         extra={"Parter i jämförelsen": fmt.join_list(rep.coalition),
                "Belopp": "kronor; summor i miljoner kronor (mnkr)"},
-        is_example=True,
-        example_what="Jämförelsen (parternas serverantal, hallarnas kapacitet och flertalet kostnadsantaganden)")
+        is_example=bool(parts) or bool(rep.assumptions.meta.get("example_data")),
+        example_what=f"Jämförelsen ({fmt.join_list(parts)})" if parts else "Jämförelsen")
 
 
 def it_summary(rep: ItReport) -> list[str]:
@@ -93,7 +141,8 @@ def it_summary(rep: ItReport) -> list[str]:
     best = feasible.sort_values("npv").iloc[0]
     out = [f"Jämförelsen gäller {len(rep.coalition)} parter: {fmt.join_list(rep.coalition)}. "
            f"Nuvärdet av kostnaderna under fem år med kalkylräntan "
-           f"{fmt.number(cmp.attrs['discount_rate'] * 100, 1)} % är {mnkr(s0['npv'])} i nuläget (S0)."]
+           f"{fmt.number(cmp.attrs['discount_rate'] * 100, 1)} % är {mnkr(s0['npv'])} i nuläget (S0).",
+           left_out(rep)]
     if best["scenario"] == "S0":
         out.append("Inget av de genomförbara alternativen är billigare än nuläget med de troligaste antagandena.")
     else:
@@ -125,7 +174,7 @@ def it_summary(rep: ItReport) -> list[str]:
                    for r in mine.itertuples()]
             out.append(f"I {best['title']} skulle {fmt.join_list(who)} betala mer än ensam i nuläget. "
                        "Se Kostnad per part.")
-    out.append(rep.result["guesses"]["text"])
+    out.append(guesses_sentence(rep.assumptions))
     return out
 
 
@@ -175,8 +224,6 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     res = rep.results.get(scenario)
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
-    from gnsanalysis.scenarios.model import COMPONENT_LABELS
-
     y = res.yearly()
     rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
     frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
@@ -308,7 +355,7 @@ def assumptions_view(rep: ItReport):
     frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
                           "Enhet": t["unit"], "Källa": ["uppskattning utan källa" if g else "källa finns" for g in t["guess"]]})
     fm = {c: (lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2)) for c in ("Låg", "Troligast", "Hög")}
-    return html.join(html.paragraphs([rep.result["guesses"]["text"]]),
+    return html.join(html.paragraphs([guesses_sentence(rep.assumptions)]),
                      html.table(frame, caption="Antaganden med intervall (låg, troligast, hög) och om de har källa",
                                 formats=fm))
 
@@ -323,8 +370,6 @@ def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
 
 
 def load_dso(participants):
-    from gnsanalysis.scenarios.dso import dso_options
-
     return dso_options(participants or None)
 
 
@@ -336,8 +381,10 @@ def dso_summary(res) -> list[str]:
     out.append(f"En gemensam anställning kostar {fmt.kr(e['per_year'])} per år, {fmt.kr(e['per_party_min'])}"
                + (f"–{fmt.kr(e['per_party_max'])}" if e["per_party_max"] != e["per_party_min"] else "")
                + f" per part när {int(e['parties_paying'])} parter delar lika.")
-    out.append(f"En timbank med 10 timmar i månaden per kommun kostar {fmt.kr(kb['per_party_max'])} per kommun och år, "
-               f"{fmt.kr(kb['per_year'])} för {int(kb['parties_paying'])} kommuner; en timbank med 60 timmar i månaden "
+    f = res.figures
+    out.append(f"En timbank med {f.hours_kommun_month} timmar i månaden per kommun kostar "
+               f"{fmt.kr(kb['per_party_max'])} per kommun och år, {fmt.kr(kb['per_year'])} för "
+               f"{int(kb['parties_paying'])} kommuner; en timbank med {f.hours_region_month} timmar i månaden "
                f"via regionen kostar {fmt.kr(rb['per_year'])} per år.")
     wrong = res.claims[~res.claims["agrees"]]
     if not wrong.empty:
@@ -379,8 +426,9 @@ def dso_covers(res):
 
 def dso_party_table(res):
     p = res.per_party
-    labels = {"employment": "Anställning", "hourbank_kommun": "Timbank 10 h per kommun",
-              "hourbank_region": "Timbank 60 h via regionen", "competence": "Kompetens­utveckling"}
+    f = res.figures
+    labels = {"employment": "Anställning", "hourbank_kommun": f"Timbank {f.hours_kommun_month} h per kommun",
+              "hourbank_region": f"Timbank {f.hours_region_month} h via regionen", "competence": "Kompetens­utveckling"}
     cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
     names = [name if short.startswith("Region") else short for name, short in zip(p["party"], p["short"])]
     frame = pd.DataFrame({"Part": names, **{labels[c]: p[c] for c in cols}})

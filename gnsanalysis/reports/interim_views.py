@@ -1,0 +1,251 @@
+"""HTML views of the interim reports (tertialrapport, delårsrapport): the fragments the
+``delarsrapport`` notebook shows, built from :mod:`gnsanalysis.reports.interim`'s frames and
+sentences. No figure is computed here."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from gnsanalysis.render import charts, html
+from gnsanalysis.reports import common as an
+from gnsanalysis.reports import forecast as fc
+from gnsanalysis.reports.interim import (
+    DEV, PREV, PREV_DIFF, Interim, all_findings, assumptions, block_frame, capitalise,
+    count_text, deadline_text, deviation_frame, document_checks, forecast_comparisons,
+    forecast_detail_sentences, forecast_display, forecast_sentences, has_role,
+    hindsight_sentences, object_frame, object_sentences, overview, period_text,
+    previous_interim_frame, previous_interim_sentences, previous_year_frame,
+    previous_year_sentences, quote, reference_parts, report_kind, report_name, summary,
+)
+from gnsanalysis.swedish import format as fmt
+
+
+def example_what(it: Interim) -> str:
+    """What the example banner names: the whole report, or the parts built on example data."""
+    if it.whole.dataset.is_example:
+        return report_name(it.period)
+    return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
+
+
+def banner(it: Interim):
+
+    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
+
+
+def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
+
+    meta = it.whole.dataset.meta
+    kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
+            else "Tertialrapport (frivillig uppföljning per april)")
+    received = str(meta.get("received") or "")
+    return html.report_front(
+        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
+        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
+        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
+        extra={"Rapport": kind,
+               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
+               "Belopp": f"{an.unit_words(it.unit)} ({it.unit}); kostnader med minustecken; "
+                         "avvikelse = utfall − budget"},
+        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
+
+
+def summary_view(it: Interim, flag_threshold: float = 50):
+
+    return html.paragraphs(summary(it, flag_threshold))
+
+
+def overview_table(it: Interim):
+
+    frame, classes = overview(it)
+    value_cols = [c for c in frame.columns if c != "Post"]
+    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
+                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
+                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
+                      row_classes=classes)
+
+
+def chart_budget_outcome(it: Interim):
+    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
+                                   unit=it.unit)
+
+
+def deviation_view(it: Interim):
+
+    dev = deviation_frame(it)
+    top = an.drivers(it.table, an.column(it.table, DEV), n=3)
+    sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
+                 if not top.empty else ["Ingen rad avviker från budget."])
+    caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
+               "Resultat är tabellens tryckta resultat.")
+    if (dev["Post"] == fc.ROUNDING).any():
+        caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
+                    "raderna.")
+    return html.join(html.paragraphs(sentences),
+                     html.table(dev, caption=caption,
+                                formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}),
+                                row_classes=[""] * (len(dev) - 1) + ["total"]))
+
+
+def objects_view(it: Interim):
+
+    parts = [html.paragraphs(object_sentences(it))]
+    if it.objects:
+        frame = object_frame(it)
+        cols = [c for c in frame.columns if c != "Objekt"]
+        classes = [""] * (len(frame) - 1) + ["total"]
+        parts.append(html.table(frame, caption=f"Resultat per objekt och för hela nämnden ({it.unit}). "
+                                               "Hittills = januari–" + fmt.month_name(it.months) + ".",
+                                formats=html.number_formats(cols, signed={"Avvikelse", "Prognos mot årsbudget"}),
+                                row_classes=classes))
+        parts.append(chart_objects(it))
+    return html.join(*parts)
+
+
+def document_view(it: Interim):
+    """Figures the report's text states, against the tables (an h3 under the deviations; empty
+    when the metadata has none)."""
+
+    doc = document_checks(it)
+    if not doc:
+        return html.join()
+    return html.join(html.heading("Jämförelse med rapportens text", 3), html.paragraphs(doc))
+
+
+def chart_objects(it: Interim):
+
+    frame = object_frame(it).iloc[:-1]
+    alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
+           f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
+           + ".")
+    return charts.bars(list(frame["Objekt"]), list(frame["Avvikelse"]), alt=alt, signed=True, unit=it.unit,
+                       caption=f"Avvikelse mot budget per objekt, {it.unit}. Grönt: bättre än budget; rött och "
+                               "rutmönster: sämre än budget.")
+
+
+def previous_year_view(it: Interim):
+
+    parts = [html.paragraphs(previous_year_sentences(it))]
+    if has_role(it.table, PREV):
+        frame = previous_year_frame(it)
+        cols = [c for c in frame.columns if c != "Post"]
+        change = (f"Förändring är tabellens tryckta kolumn {quote(an.column(it.table, PREV_DIFF))} ({it.year} − "
+                  f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
+                  "alla belopp är avrundade." if has_role(it.table, PREV_DIFF)
+                  else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
+        parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
+                                               f"{it.year} ({it.unit}). {change}",
+                                formats=html.number_formats(cols, signed={"Förändring"}),
+                                row_classes=[""] * (len(frame) - 1) + ["total"]))
+    return html.join(*parts)
+
+
+def previous_interim_view(it: Interim):
+
+    parts = [html.paragraphs(previous_interim_sentences(it))]
+    frame = previous_interim_frame(it)
+    if not frame.empty:
+        cols = [c for c in frame.columns if c != "Post"]
+        parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
+                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
+                                               f"{report_name(it.period).lower()} ({it.unit})",
+                                formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
+                                                                          or c == "Förändring"})))
+    return html.join(*parts)
+
+
+def forecast_view(it: Interim, flag_threshold: float = 50):
+
+    frame = forecast_display(it)
+    sentences = forecast_sentences(it, flag_threshold)
+    parts = [html.paragraphs(sentences[:1])]
+    if frame.empty:
+        return html.join(*parts)
+    shown = frame.drop(columns=["Säsongsregel"])
+    shown["Post"] = [p + (" ¹" if r == "resterande" else "") for p, r in zip(frame["Post"], frame["Säsongsregel"])]
+    cols = [c for c in shown.columns if c != "Post"]
+    caption = (f"Helårsprognos {it.year} per post med fyra metoder ({it.unit}). Beloppen är avrundade så att "
+               "posterna i varje kolumn tillsammans ger resultatraden.")
+    if (shown["Post"] == fc.ROUNDING).any():
+        caption += (" Avrundning: skillnaden mellan tabellens tryckta resultat och summan av de tryckta raderna "
+                    "(resultatraden räknas från det tryckta resultatet).")
+    if shown[fc.LABELS[fc.SEASONAL]].isna().all():
+        caption += " Säsongsmetoden saknar underlag (–)."
+    elif (frame["Säsongsregel"] == "resterande").any():
+        caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
+    parts.append(html.table(shown, caption=caption, formats=html.number_formats(cols),
+                            row_classes=[""] * (len(shown) - 1) + ["total"]))
+    parts.append(chart_forecast(it, frame))
+    parts.append(html.paragraphs(sentences[1:]))
+    comps = forecast_comparisons(it, flag_threshold)
+    if comps:
+        limit = f"{fmt.number(flag_threshold)} {it.unit}"
+        cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
+                            "Lagd årsprognos": c.economist, "Skillnad": c.difference,
+                            "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
+        parts.append(html.table(cf, caption=f"Den lagda årsprognosen för resultatet jämförd med de beräknade "
+                                            f"metoderna ({it.unit}). Skillnad = lagd årsprognos − beräknat; "
+                                            f"flaggränsen är {limit}.",
+                                formats=html.number_formats(["Beräknat resultat", "Lagd årsprognos", "Skillnad"],
+                                                            signed={"Skillnad"})))
+    parts.append(html.paragraphs(forecast_detail_sentences(it)))
+    parts.append(html.heading("Metodernas antaganden", 3))
+    parts.append(html.bullet_list(assumptions()))
+    return html.join(*parts)
+
+
+def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
+
+    frame = forecast_display(it) if frame is None else frame
+    res = frame.iloc[-1]
+    labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
+    values = [float(res[label]) for label in labels]
+    alt = (f"Stapeldiagram över helårsprognosen för resultatet {it.year} i {it.unit}: "
+           + "; ".join(f"{label} {fmt.number(v)}" for label, v in zip(labels, values)) + ".")
+    return charts.bars(labels, values, alt=alt, unit=it.unit,
+                       caption=f"Årsbudget och helårsprognos för resultatet {it.year} enligt varje metod, {it.unit}.")
+
+
+def hindsight_view(it: Interim):
+    """An h3 under Helårsprognos; left out when there is no year-end table yet."""
+
+    sentences = hindsight_sentences(it)
+    if not sentences:
+        return html.join()
+    return html.join(html.heading("Prognoserna i efterhand", 3), *[html.note(s) for s in sentences])
+
+
+def checks_view(it: Interim):
+
+    names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
+    findings = all_findings(it)
+    parts = []
+    if not findings:
+        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
+                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
+                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
+                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
+        parts.append(html.paragraphs([text]))
+    else:
+        parts.append(html.note(f"Kontrollen fann {count_text(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
+                               "förklaras av avrundning:", flag=True))
+        parts.append(html.bullet_list([str(f) for f in findings]))
+    for part, use in reference_parts(it):
+        name = capitalise(an.table_title(part.dataset))
+        if part.findings:
+            parts.append(html.note(f"{name}, som används {use}, har "
+                                   f"{count_text(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
+                                   "av avrundning:", flag=True))
+            parts.append(html.bullet_list([str(f) for f in part.findings]))
+        else:
+            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
+                                          "bortsett från avrundningsdifferenser."]))
+    if it.notes:
+        parts.append(html.paragraphs(it.notes))
+    return html.join(*parts)
+
+
+def footer(it: Interim, parameters: dict):
+
+    return html.footer(parameters, it.inputs, notes=it.notes)
