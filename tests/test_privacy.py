@@ -9,7 +9,11 @@ import pytest
 from gnsanalysis.errors import ParameterError, UnsafeContentError
 from gnsanalysis.publish import runner
 from gnsanalysis.publish.params import check_text
-from gnsanalysis.publish.privacy import assert_no_personal_data, find_personal_data, scan_html
+from gnsanalysis.publish.privacy import (
+    assert_no_personal_data,
+    find_personal_data,
+    scan_html,
+)
 
 # (text as written, kind the scan must report)
 PERSONAL = [
