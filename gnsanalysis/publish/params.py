@@ -35,7 +35,7 @@ def shown(value, limit: int = 60) -> str:
         return "ett heltal med tusentals siffror"
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({_count(len(text))} tecken)"
+    return f"{text[:limit]}… ({_count(len(value) if isinstance(value, str) else len(text))} tecken)"
 
 
 def check_text(name: str, value, *, personal: bool = True) -> None:

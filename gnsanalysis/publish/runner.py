@@ -144,9 +144,12 @@ def load_parameters_file(path: Path) -> dict:
     path = Path(path)
     try:
         data, decoded = load_yaml(path, what="Parameterfilen")
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise ConfigError(f"Parameterfilen {path.name} innehåller ett värde som inte går att läsa: {exc}. "
-                          "Åtgärd: rätta värdet.") from None
+    except ValueError as exc:  # YAML that parses but cannot be built: a 5000-digit integer, 2019-02-30
+        what = ("ett tal med fler siffror än som går att läsa (högst 4 300)" if "digits" in str(exc)
+                else "ett datum som inte finns" if "month" in str(exc) or "day" in str(exc)
+                else "ett värde som inte går att tolka")
+        raise ConfigError(f"Parameterfilen {path.name} innehåller {what}. Åtgärd: rätta värdet, eller "
+                          "skriv det inom citattecken om det är text.") from None
     if not isinstance(data, dict):
         raise ParameterError(f"Parameterfilen {path.name} ska innehålla nyckel: värde-par, t.ex. "
                              "'status: utkast' på varsin rad.")
