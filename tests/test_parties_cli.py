@@ -149,6 +149,14 @@ def test_allocate_usage_refuses_extra_and_duplicate_parties(capsys, usage, match
     assert match in out.err
 
 
+def test_allocate_usage_with_a_key_that_ignores_it_is_refused(capsys):
+    assert main(["allocate", "--total", "100", "--key", "equal", "--usage", "Krokom=3"]) == 2
+    assert "--usage används bara med nyckeln usage" in capsys.readouterr().err
+    assert main(["allocate", "--total", "100", "--key", "1/2 equal + 1/2 usage", "--parties", "Krokom,Berg",
+                 "--usage", "Krokom=3,Berg=1"]) == 0
+    assert sum(int(r["share"]) for r in _csv(capsys.readouterr().out)) == 100
+
+
 def test_allocate_usage_duplicate_without_parties_is_refused(capsys):
     assert main(["allocate", "--total", "100", "--key", "usage", "--usage", "Krokom=3,Krokom=1"]) == 2
     assert "två gånger" in capsys.readouterr().err

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gnsanalysis.csvsafe import safe_frame, safe_row
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties.allocation import allocate_by_key
+from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix
 from gnsanalysis.swedish import format as fmt
 
@@ -138,6 +138,10 @@ def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None
 def cmd_allocate(args) -> int:
     unit = "öre" if args.ore else "kr"
     parties = _split_names(args.parties)
+    if args.usage is not None and "usage" not in {basis for basis, _ in parse_key(args.key).components}:
+        raise ParameterError(
+            f"--usage används bara med nyckeln usage (användning), men nyckeln är {args.key!r}, så "
+            "mängderna skulle inte påverka fördelningen. Åtgärd: ta bort --usage eller ange --key usage.")
     frame = allocate_by_key(args.total, args.key, parties, unit=unit, usage=_usage(args.usage, parties))
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["party", "share"])
