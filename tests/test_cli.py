@@ -56,3 +56,90 @@ def test_report_bad_period_exits_2_without_traceback():
     assert proc.returncode == 2
     assert "ska vara en period på formen ÅÅÅÅ-MM" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------ usage errors in Swedish
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["rr", "parse"], "följande argument saknas: file"),
+    (["rr", "parse", "x.txt", "--format", "xml"], "argumentet --format: ogiltigt val: 'xml' (välj bland 'csv', 'json')"),
+    (["bogus"], "ogiltigt val: 'bogus'"),
+    (["rr", "check", "a.txt", "b.txt"], "okända argument: b.txt"),
+    (["report", "arsbokslut", "-f"], "argumentet -f/--parameters-file: förväntade ett värde"),
+    (["report", "arsbokslut", "-p", "period"], "förväntade 2 värden"),
+    (["build", "-j", "många"], "argumentet -j/--jobs: 'många' är inte ett heltal"),
+])
+def test_usage_errors_are_swedish_and_exit_2(capsys, argv, fragment):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("användning: gns")
+    assert fragment in err
+    assert "error:" not in err and "usage:" not in err
+
+
+def test_help_is_swedish(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["report", "-h"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("användning: gns report")
+    assert "visa den här hjälptexten och avsluta" in out and "flaggor:" in out
+    assert "show this help" not in out and "options:" not in out
+
+
+def test_translate_keeps_unknown_wording():
+    from gnsanalysis.cli import translate_usage_error
+
+    assert translate_usage_error("something new") == "something new"
+    assert translate_usage_error("argument --x: something new") == "argumentet --x: something new"
+
+
+# ------------------------------------------------------------------ the last-resort handler
+
+def test_unexpected_exception_is_logged_not_shown(tmp_path, monkeypatch, capsys):
+    from gnsanalysis import paths
+    from gnsanalysis.cli import parties
+
+    def boom(args):
+        raise RuntimeError("internt fel för testet")
+
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(parties, "cmd_allocate", boom)
+    assert main(["allocate", "--total", "1", "--key", "equal"]) == 1
+    err = capsys.readouterr().err
+    log = tmp_path / ".gns-fel.log"
+    assert f"Detaljerna finns i {log}" in err and "RuntimeError" in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "internt fel för testet" in text and "allocate --total 1" in text
+
+
+def test_unexpected_exception_log_falls_back_to_temp_dir(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from gnsanalysis import paths
+    from gnsanalysis.cli import parties
+
+    not_a_folder = tmp_path / "reports"
+    not_a_folder.write_text("en fil", encoding="utf-8")
+    monkeypatch.setattr(paths, "REPORTS_DIR", not_a_folder)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(parties, "cmd_allocate", lambda args: 1 / 0)
+    assert main(["allocate", "--total", "1", "--key", "equal"]) == 1
+    assert f"Detaljerna finns i {tmp_path / 'gns-fel.log'}" in capsys.readouterr().err
+    assert "ZeroDivisionError" in (tmp_path / "gns-fel.log").read_text(encoding="utf-8")
+
+
+def test_os_error_is_a_swedish_message(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from gnsanalysis.cli import parties
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "ut.csv"))
+
+    monkeypatch.setattr(parties, "cmd_allocate", full)
+    assert main(["allocate", "--total", "1", "--key", "equal"]) == 2
+    assert f"kunde inte läsa eller skriva {tmp_path / 'ut.csv'}: disken är full" in capsys.readouterr().err

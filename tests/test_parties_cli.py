@@ -130,3 +130,51 @@ def test_matrix_parse_json(capsys):
     assert data[7]["part"] == "Region Jämtland Härjedalen"
     assert data[7]["namn_i_källan"] == "Region JH"
     assert data[8]["är_part"] is False and data[8]["erbjuder_plats"] is True
+
+
+@pytest.mark.parametrize(
+    ("usage", "match"),
+    [
+        ("Krokom=3,Berg=1,Åre=5", "--usage anger 'Åre', som inte finns i --parties"),
+        ("Krokom=3,Berg=1,Krokom=5", "--usage anger Krokoms kommun två gånger (som 'Krokom' och 'Krokom')"),
+        ("Krokom=3,Berg=1,Krokoms kommun=5", "två gånger (som 'Krokom' och 'Krokoms kommun')"),
+        ("Krokom=3,Berg=1,Räddningstjänsten=2", "inte part i nämnden"),
+    ],
+)
+def test_allocate_usage_refuses_extra_and_duplicate_parties(capsys, usage, match):
+    assert main(["allocate", "--total", "100", "--key", "usage", "--parties", "Krokom,Berg",
+                 "--usage", usage]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert match in out.err
+
+
+def test_allocate_usage_with_a_key_that_ignores_it_is_refused(capsys):
+    assert main(["allocate", "--total", "100", "--key", "equal", "--usage", "Krokom=3"]) == 2
+    assert "--usage används bara med nyckeln usage" in capsys.readouterr().err
+    assert main(["allocate", "--total", "100", "--key", "1/2 equal + 1/2 usage", "--parties", "Krokom,Berg",
+                 "--usage", "Krokom=3,Berg=1"]) == 0
+    assert sum(int(r["share"]) for r in _csv(capsys.readouterr().out)) == 100
+
+
+def test_allocate_usage_duplicate_without_parties_is_refused(capsys):
+    assert main(["allocate", "--total", "100", "--key", "usage", "--usage", "Krokom=3,Krokom=1"]) == 2
+    assert "två gånger" in capsys.readouterr().err
+
+
+def test_matrix_parse_csv_never_writes_a_formula(tmp_path, capsys):
+    path = tmp_path / "m.txt"
+    path.write_text(
+        "Part i nämnden\tSöker plats\tErbjuder plats\tKommentarer\n"
+        "Krokom\tx\t\t=HYPERLINK(\"http://example.com\",\"klicka\")\n"
+        "Berg\tx\t\t-2+3+cmd|' /C calc'!A0\n"
+        "Åre\t\tx\t@SUM(A1)\n"
+        "Ragunda\tx\t\tInitiativtagare\n", encoding="utf-8")
+    assert main(["matrix", "parse", str(path)]) == 0
+    rows = _csv(capsys.readouterr().out)
+    assert [r["kommentar"] for r in rows] == [
+        "'=HYPERLINK(\"http://example.com\",\"klicka\")", "'-2+3+cmd|' /C calc'!A0", "'@SUM(A1)",
+        "Initiativtagare"]
+    # JSON is for programs, not spreadsheets: the text stays as it was
+    assert main(["matrix", "parse", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["kommentar"].startswith("=HYPERLINK")

@@ -3,14 +3,18 @@
 Each command group lives in its own module with a ``register(subparsers)`` function that adds
 its sub-commands and sets ``func`` on them; this module only wires them together and turns
 errors into a Swedish message and an exit code (0 ok, 1 findings or failed report, 2 bad
-input), never a traceback.
+input), never a traceback. Usage errors are in Swedish too (exit 2). An exception nobody
+expected is a bug: its traceback goes to a log file (:data:`ERROR_LOG_NAME` in ``reports/``,
+else in the temporary folder) and the user gets one Swedish line saying where, exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
+from pathlib import Path
 
 from gnsanalysis.errors import GnsError
 
@@ -21,21 +25,116 @@ COMMAND_MODULES = [
     "gnsanalysis.cli.parties",
 ]
 
+# Where the last-resort handler writes tracebacks: reports/.gns-fel.log (or the temp folder).
+ERROR_LOG_NAME = ".gns-fel.log"
+_ERROR_LOG_MAX_BYTES = 1_000_000  # an older log larger than this is started afresh
+
+# argparse's English messages (Python 3.11–3.13 wording) and their Swedish form.
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", r"följande argument saknas: \1"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"ogiltigt val: \1 (välj bland \2)"),
+    (r"unrecognized arguments: (.*)", r"okända argument: \1"),
+    (r"expected one argument", r"förväntade ett värde"),
+    (r"expected at least one argument", r"förväntade minst ett värde"),
+    (r"expected at most one argument", r"förväntade högst ett värde"),
+    (r"expected (\d+) arguments?", r"förväntade \1 värden"),
+    (r"invalid int value: (.*)", r"\1 är inte ett heltal"),
+    (r"invalid float value: (.*)", r"\1 är inte ett tal"),
+    (r"invalid (\S+) value: (.*)", r"ogiltigt värde: \2"),
+    (r"ambiguous option: (.*?) could match (.*)", r"tvetydig flagga: \1 kan betyda \2"),
+    (r"not allowed with argument (.*)", r"kan inte kombineras med argumentet \1"),
+    (r"one of the arguments (.*) is required", r"ett av argumenten \1 krävs"),
+    (r"ignored explicit argument (.*)", r"värdet \1 ignorerades"),
+]
+
+
+def translate_usage_error(message: str) -> str:
+    """An argparse error message in Swedish (unknown wordings are kept as they are)."""
+    prefix = ""
+    m = re.match(r"argument (.+?): (.*)", message, re.DOTALL)
+    if m:
+        prefix, message = f"argumentet {m.group(1)}: ", m.group(2)
+    for english, swedish in _ARGPARSE_MESSAGES:
+        if re.fullmatch(english, message, re.DOTALL):
+            return prefix + re.sub(english, swedish, message, count=1, flags=re.DOTALL)
+    return prefix + message
+
+
+class _SwedishHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="användning: " if prefix is None else prefix)
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors already; keep its message, drop nothing else."""
+    """argparse with Swedish usage, help headings and error messages (exit 2)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _SwedishHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="visa den här hjälptexten och avsluta")
+
+    def error(self, message):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fel: {translate_usage_error(message)}\n"
+                     f"Skriv '{self.prog} -h' för hjälp.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gns", description="Rapporter och analyser för GNS.")
     from gnsanalysis import __version__
 
-    parser.add_argument("--version", action="version", version=f"gnsanalysis {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    parser.add_argument("--version", action="version", version=f"gnsanalysis {__version__}",
+                        help="visa programmets version och avsluta")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon")
     sub.required = True
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def error_log_path() -> Path:
+    """Where the last-resort handler writes: ``reports/.gns-fel.log`` if reports/ is a folder."""
+    import tempfile
+
+    from gnsanalysis import paths
+
+    reports = Path(paths.REPORTS_DIR)
+    if reports.is_dir():
+        return reports / ERROR_LOG_NAME
+    return Path(tempfile.gettempdir()) / "gns-fel.log"
+
+
+def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
+    """Append the traceback to the error log; returns the file, or None if nothing could be written."""
+    import datetime as dt
+    import tempfile
+    import traceback
+
+    text = (f"=== {dt.datetime.now().isoformat(timespec='seconds')} gns "
+            f"{' '.join(sys.argv[1:] if argv is None else argv)[:2000]}\n"
+            + "".join(traceback.format_exception(exc)) + "\n")
+    candidates = [error_log_path(), Path(tempfile.gettempdir()) / "gns-fel.log"]
+    for path in dict.fromkeys(candidates):
+        try:
+            mode = "w" if path.exists() and path.stat().st_size > _ERROR_LOG_MAX_BYTES else "a"
+            with path.open(mode, encoding="utf-8") as fh:
+                fh.write(text)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _os_error_message(exc: OSError) -> str:
+    from gnsanalysis.io import _reason
+
+    name = exc.filename if exc.filename is not None else "en fil"
+    return f"kunde inte läsa eller skriva {name}: {_reason(exc)}."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         import signal
 
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         code = args.func(args)
     except GnsError as exc:
         print(f"gns: {exc}", file=sys.stderr)
@@ -62,6 +161,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gns: avbrutet", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno is None:  # not a system error: a bug, handled below
+            return _unexpected(exc, argv)
+        print(f"gns: {_os_error_message(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback on the screen
+        return _unexpected(exc, argv)
     return int(code or 0)
 
 
+def _unexpected(exc: BaseException, argv: list[str] | None) -> int:
+    log = _log_unexpected(exc, argv)
+    where = (f"Detaljerna finns i {log}." if log is not None
+             else "Detaljerna kunde inte sparas i någon loggfil.")
+    print(f"gns: ett oväntat fel inträffade ({type(exc).__name__}); det är ett fel i programmet, inte "
+          f"nödvändigtvis i indata. {where} Kontakta den som underhåller gnsanalysis och bifoga filen.",
+          file=sys.stderr)
+    return 1

@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.parties.allocation import allocate_by_key
+from gnsanalysis.csvsafe import safe_frame, safe_row
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix
+from gnsanalysis.swedish import format as fmt
 
 
 def register(sub) -> None:
@@ -64,7 +65,8 @@ def cmd_matrix_parse(args) -> int:
         json.dump(frame.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        # labels and comments from the source can start with "=" or "-": never a formula in Excel
+        safe_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 
@@ -96,28 +98,55 @@ def _split_names(text: str | None) -> list[str] | None:
     return names
 
 
-def _usage(text: str | None) -> dict[str, str] | None:
+def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None:
+    """``PART=MÄNGD,…`` as a mapping; a party given twice, or not among ``--parties``, is refused.
+
+    (A dict alone would keep the last of two values and the allocation would ignore parties it
+    does not distribute to: both silently change the result.)
+    """
+    from gnsanalysis.parties.registry import load_registry
+
     if text is None:
         return None
+    registry = load_registry()
     out: dict[str, str] = {}
+    given: dict[str, str] = {}  # party code -> the name as written
     for item in text.split(","):
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise ParameterError(
                 f"--usage: {item.strip()!r} har fel form. Förväntade PART=MÄNGD, t.ex. 'Krokom=3'."
             )
-        out[name.strip()] = value.strip()
+        name = name.strip()
+        party = registry.resolve(name, parties_only=True)
+        if party.code in given:
+            raise ParameterError(
+                f"--usage anger {party.name} två gånger (som {given[party.code]!r} och {name!r}). "
+                "Åtgärd: ange en mängd per part.")
+        given[party.code] = name
+        out[name] = value.strip()
+    if parties is not None:
+        chosen = {p.code for p in registry.resolve_many(parties, parties_only=True)}
+        extra = [given[code] for code in given if code not in chosen]
+        if extra:
+            raise ParameterError(
+                f"--usage anger {', '.join(repr(e) for e in extra)}, som inte finns i --parties "
+                f"({', '.join(parties)}). Åtgärd: lägg till parten i --parties eller ta bort den ur --usage.")
     return out
 
 
 def cmd_allocate(args) -> int:
     unit = "öre" if args.ore else "kr"
-    frame = allocate_by_key(args.total, args.key, _split_names(args.parties), unit=unit,
-                            usage=_usage(args.usage))
+    parties = _split_names(args.parties)
+    if args.usage is not None and "usage" not in {basis for basis, _ in parse_key(args.key).components}:
+        raise ParameterError(
+            f"--usage används bara med nyckeln usage (användning), men nyckeln är {args.key!r}, så "
+            "mängderna skulle inte påverka fördelningen. Åtgärd: ta bort --usage eller ange --key usage.")
+    frame = allocate_by_key(args.total, args.key, parties, unit=unit, usage=_usage(args.usage, parties))
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["party", "share"])
     for party, share in zip(frame["party"], frame["share"], strict=True):
-        writer.writerow([party, int(share)])
+        writer.writerow(safe_row([party, int(share)]))
     if frame.attrs.get("example"):
         print(
             f"gns: Exempeldata: nyckeln {frame.attrs['key_label']!r} bygger på exempelvärden i "

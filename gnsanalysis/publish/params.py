@@ -14,13 +14,77 @@ from gnsanalysis.errors import ParameterError
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
+# A text parameter is a name, a diarienummer or a sentence on the front page; anything longer
+# is a mistake (or an attack) and would only make the build slow.
+MAX_TEXT_LENGTH = 500
+# Monte Carlo draws in the IT report: 20 000 by default; 100 000 takes about 15 s and 0.7 GB,
+# more is refused before the kernel starts.
+MAX_N_DRAWS = 100_000
+
+
+def _count(n: int) -> str:
+    """An integer with Swedish digit grouping (a space every three digits)."""
+    return f"{n:_}".replace("_", " ")
+
+
+def shown(value, limit: int = 60) -> str:
+    """``repr(value)`` for a message, shortened when long (a message never repeats 5 MB)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long for Python to print
+        return "ett heltal med tusentals siffror"
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({_count(len(value) if isinstance(value, str) else len(text))} tecken)"
+
+
+def check_text(name: str, value, *, personal: bool = True) -> None:
+    """Bounded length and no personal data, through lists and mappings too.
+
+    Raises :class:`ParameterError` naming the parameter; run on every value given on the
+    command line or in a parameter file, before any other check.
+    """
+    from gnsanalysis.publish.privacy import find_personal_data
+
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > 10_000:
+            raise ParameterError(f"Parametern {name!r} har fler än 10 000 delar; förväntade en kort "
+                                 "lista eller tabell.")
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+            continue
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+            continue
+        if isinstance(item, int) and abs(item) >= 10**MAX_TEXT_LENGTH:
+            raise ParameterError(f"Parametern {name!r} är ett tal med fler än {MAX_TEXT_LENGTH} siffror. "
+                                 "Åtgärd: ange ett rimligt värde.")
+        if isinstance(item, str) and len(item) > MAX_TEXT_LENGTH:
+            raise ParameterError(
+                f"Parametern {name!r} är {_count(len(item))} tecken lång, men får vara högst "
+                f"{MAX_TEXT_LENGTH} tecken. Hittade: {shown(item)}. Åtgärd: korta värdet.")
+        if personal and isinstance(item, str):
+            hits = find_personal_data(item)
+            if hits:
+                listed = ", ".join(f"{kind} {found!r}" for kind, found in hits[:3])
+                raise ParameterError(
+                    f"Parametern {name!r} innehåller personuppgifter ({listed}). Rapporterna publiceras "
+                    "och får inte innehålla telefonnummer, e-postadresser eller personnummer. Åtgärd: "
+                    "ange en funktion eller enhet i stället, t.ex. 'Sekretariatet, Region Jämtland "
+                    "Härjedalen'.")
+
 
 def period(value: str, name: str = "period") -> str:
     """``YYYY-MM`` with a real month."""
     m = _PERIOD_RE.match(str(value))
     if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 < int(m.group(1)) < 2200:
         raise ParameterError(
-            f"Parametern {name!r} har värdet {value!r}, men ska vara en period på formen ÅÅÅÅ-MM "
+            f"Parametern {name!r} har värdet {shown(value)}, men ska vara en period på formen ÅÅÅÅ-MM "
             "(t.ex. 2018-12) med månad 01–12.")
     return str(value)
 
@@ -30,7 +94,7 @@ def yearend_period(value: str, name: str = "period") -> str:
     value = period(value, name)
     if not value.endswith("-12"):
         raise ParameterError(
-            f"Parametern {name!r} har värdet {value!r}, men ett årsbokslut avser hela året och ska "
+            f"Parametern {name!r} har värdet {shown(value)}, men ett årsbokslut avser hela året och ska "
             f"anges som ÅÅÅÅ-12 (t.ex. {value[:4]}-12). För en delårsrapport: gns report delarsrapport.")
     return value
 
@@ -41,7 +105,7 @@ def interim_period(value: str, name: str = "period") -> str:
     month = int(value[5:])
     if month not in (4, 6, 7, 8):
         raise ParameterError(
-            f"Parametern {name!r} har värdet {value!r}. En delårsrapport avser april (tertialrapport) "
+            f"Parametern {name!r} har värdet {shown(value)}. En delårsrapport avser april (tertialrapport) "
             "eller juni–augusti (delårsrapport enligt RKR R17, minst halva och högst två tredjedelar "
             f"av året), t.ex. {value[:4]}-04 eller {value[:4]}-08.")
     return value
@@ -49,7 +113,7 @@ def interim_period(value: str, name: str = "period") -> str:
 
 def status(value: str, name: str = "status") -> str:
     if value not in ("utkast", "fastställd"):
-        raise ParameterError(f"Parametern {name!r} har värdet {value!r}; tillåtna värden är "
+        raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}; tillåtna värden är "
                              "'utkast' och 'fastställd'.")
     return value
 
@@ -60,7 +124,7 @@ def iso_date_or_empty(value: str, name: str = "datum") -> str:
     try:
         dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett datum "
+        raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara ett datum "
                              "ÅÅÅÅ-MM-DD (t.ex. 2019-01-31) eller tomt.") from None
     return str(value)
 
@@ -78,7 +142,7 @@ def data_file(value: str, name: str = "fil") -> str:
             return value
         except Exception:
             continue
-    raise ParameterError(f"Parametern {name!r} pekar på {value!r}, som ligger utanför projektets "
+    raise ParameterError(f"Parametern {name!r} pekar på {shown(value)}, som ligger utanför projektets "
                          "datamappar (data/raw, data/processed).")
 
 
@@ -91,7 +155,7 @@ def data_file_or_project(value: str, name: str = "fil") -> str:
     path = (paths.PROJECT_ROOT / str(value)).resolve()
     root = paths.PROJECT_ROOT.resolve()
     if Path(str(value)).is_absolute() or (path != root and root not in path.parents):
-        raise ParameterError(f"Parametern {name!r} pekar på {value!r}, som ligger utanför projektmappen; "
+        raise ParameterError(f"Parametern {name!r} pekar på {shown(value)}, som ligger utanför projektmappen; "
                              "ange en relativ sökväg, t.ex. parametrar/it-serverdrift.yaml.")
     if paths.RAW_DIR.resolve() in path.parents:
         raise ParameterError(f"Parametern {name!r} pekar in i data/raw/, som aldrig skrivs av kod.")
@@ -100,7 +164,7 @@ def data_file_or_project(value: str, name: str = "fil") -> str:
 
 def non_negative(value, name: str = "värde"):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara ett tal som är noll "
+        raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara ett tal som är noll "
                              "eller större.")
     return value
 
@@ -118,7 +182,18 @@ VALIDATORS = {
 
 
 def coerce(name: str, value, type_name: str):
-    """Convert a CLI/YAML value to the type the parameters cell declares."""
+    """Convert a CLI/YAML value to the type the parameters cell declares.
+
+    The value is checked with :func:`check_text`: its length before it is converted, and the
+    converted value for personal data (so ``-p seed 1212121212`` is a number, not a personnummer).
+    """
+    check_text(name, value, personal=False)
+    converted = _coerce(name, value, type_name)
+    check_text(name, converted)
+    return converted
+
+
+def _coerce(name: str, value, type_name: str):
     if value is None and type_name in ("list", "dict"):
         return [] if type_name == "list" else {}
     if type_name in ("str", "None", "") or value is None:
@@ -141,7 +216,7 @@ def coerce(name: str, value, type_name: str):
             raise ValueError
     except ValueError:
         swedish = {"int": "ett heltal", "float": "ett tal", "bool": "sant/falskt (true/false)"}
-        raise ParameterError(f"Parametern {name!r} har värdet {value!r}, men ska vara "
+        raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara "
                              f"{swedish.get(type_name, type_name)}.") from None
     if type_name in ("list", "dict"):
         if not isinstance(value, (list, dict)):
@@ -155,6 +230,12 @@ def it_serverdrift_state(params: dict) -> dict:
     """Check the IT report's parameters as one explorer state (parties, sites, assumptions, key)."""
     from gnsanalysis.scenarios.explore import STATE_KEYS, validate_state
 
+    n_draws = params.get("n_draws")
+    if isinstance(n_draws, int) and not isinstance(n_draws, bool) and n_draws > MAX_N_DRAWS:
+        raise ParameterError(
+            f"Parametern 'n_draws' har värdet {_count(n_draws)}, men får vara högst {_count(MAX_N_DRAWS)} "
+            "(fler dragningar gör körningen lång och minneskrävande utan att ändra slutsatserna). "
+            f"Åtgärd: ange ett värde mellan 1 och {_count(MAX_N_DRAWS)}; standardvärdet är 20 000.")
     state = {k: params[k] for k in STATE_KEYS if k in params}
     if state.get("coalition") == []:
         state["coalition"] = None

@@ -131,16 +131,31 @@ def report_title(name: str, params: dict) -> str:
 
 
 def load_parameters_file(path: Path) -> dict:
-    """Parameters from a YAML file (e.g. saved from the interactive widgets)."""
+    """Parameters from a YAML file (e.g. saved from the interactive widgets).
+
+    Read with :func:`gnsanalysis.io.load_yaml`: size-limited, UTF-8 with a Windows-1252
+    fallback, binary and YAML aliases refused; every problem is a ConfigError/ParameterError.
+    """
+    import sys
+
+    from gnsanalysis.errors import ConfigError
+    from gnsanalysis.io import load_yaml
+
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"Parameterfilen {path} finns inte.") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"Parameterfilen {path.name} är inte giltig YAML: {exc}") from None
+        data, decoded = load_yaml(path, what="Parameterfilen")
+    except ValueError as exc:  # YAML that parses but cannot be built: a 5000-digit integer, 2019-02-30
+        what = ("ett tal med fler siffror än som går att läsa (högst 4 300)" if "digits" in str(exc)
+                else "ett datum som inte finns" if "month" in str(exc) or "day" in str(exc)
+                else "ett värde som inte går att tolka")
+        raise ConfigError(f"Parameterfilen {path.name} innehåller {what}. Åtgärd: rätta värdet, eller "
+                          "skriv det inom citattecken om det är text.") from None
     if not isinstance(data, dict):
-        raise ParameterError(f"Parameterfilen {path.name} ska innehålla nyckel: värde-par.")
+        raise ParameterError(f"Parameterfilen {path.name} ska innehålla nyckel: värde-par, t.ex. "
+                             "'status: utkast' på varsin rad.")
+    if decoded.guessed:
+        print(f"gns: Parameterfilen {path.name} är inte UTF-8 och lästes som Windows-1252; kontrollera "
+              "å, ä och ö i rapporten (eller spara filen som UTF-8).", file=sys.stderr)
     return data
 
 

@@ -1,0 +1,54 @@
+"""CSV cells that a spreadsheet shows as text, never runs as a formula (CSV injection).
+
+Excel and LibreOffice Calc treat a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in
+some versions, a tab or carriage return) as a formula: a label such as
+``=HYPERLINK("http://…","klicka")`` or ``-2+3+cmd|' /C calc'!A0`` would run when the file is
+opened. Following the OWASP recommendation, such a cell is written with a leading ``'`` unless
+it is a plain number (``-88``, ``+13``, ``-0,5``, ``-1e5``), which is kept as it is so that the
+figures stay numbers.
+
+Use :func:`safe_cell` for single values, :func:`safe_row` with :mod:`csv` writers and
+:func:`safe_frame` before :meth:`pandas.DataFrame.to_csv` (it also protects the header).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+# What a spreadsheet may read as the start of a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number as the project writes it: optional sign, digits, optional decimals with comma
+# or point, optional exponent or percent sign. Grouped digits ("-1 489") are text to a spreadsheet
+# and get the quote like any other text.
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?%?")
+
+
+def is_plain_number(text: str) -> bool:
+    return _NUMBER_RE.fullmatch(text) is not None
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` unchanged, unless it is text a spreadsheet would take for a formula: then ``'`` + text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not is_plain_number(value):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    """:func:`safe_cell` on every cell of a row (for :func:`csv.writer`)."""
+    return [safe_cell(v) for v in row]
+
+
+def safe_frame(frame):
+    """A copy of a pandas DataFrame whose text cells and column names pass :func:`safe_cell`.
+
+    Numeric columns are left alone (they are numbers, not text).
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].map(safe_cell)
+    out.columns = [safe_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
