@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "gnsanalysis.cli.rr",
     "gnsanalysis.cli.report",
     "gnsanalysis.cli.parties",
+    "gnsanalysis.cli.explore",
 ]
 
 

@@ -141,6 +141,10 @@ def load_parameters_file(path: Path) -> dict:
         raise ParameterError(f"Parameterfilen {path.name} är inte giltig YAML: {exc}") from None
     if not isinstance(data, dict):
         raise ParameterError(f"Parameterfilen {path.name} ska innehålla nyckel: värde-par.")
+    if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
+        from gnsanalysis.scenarios.state import check_parameters_file
+
+        data = check_parameters_file(data, path)
     return data
 
 
