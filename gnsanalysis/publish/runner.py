@@ -145,6 +145,8 @@ def load_parameters_file(path: Path) -> dict:
         from gnsanalysis.scenarios.state import check_parameters_file
 
         data = check_parameters_file(data, path)
+    # the board report's footer names the file and its SHA-256 (read by render.html.footer)
+    os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
     return data
 
 

@@ -145,7 +145,7 @@ def compare_html(saved) -> str:
     fig, per = st.compare_saved(saved)
 
     def cell(v, decimals):
-        return "–" if v is None or v != v else fmt.number(v, decimals)
+        return "–" if fmt.is_missing(v) else fmt.number(v, decimals)
 
     head = "".join(f"<th>{html.esc(c)}</th>" for c in fig.columns)
     body = "".join(f'<tr><th scope="row">{html.esc(i)}</th>'

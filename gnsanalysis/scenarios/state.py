@@ -82,7 +82,7 @@ class Control:
 
     @property
     def source_text(self) -> str:
-        return "Uppskattning utan källa" if self.guess else f"Källa: {self.source}"
+        return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
 
 
 def _step(low: float, high: float, integer: bool) -> Decimal:
@@ -299,7 +299,7 @@ def list_scenarios(folder: Path | None = None) -> list[Saved]:
     for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
             out.append(load_scenario(p))
-        except Exception:  # noqa: BLE001 - a hand-edited file must not break the list
+        except Exception:  # noqa: BLE001, S112 - a hand-edited file must not break the list
             continue
     return sorted(out, key=lambda s: s.name.lower())
 

@@ -21,6 +21,16 @@ from gnsanalysis.scenarios import app
 from gnsanalysis.scenarios import state as st
 
 SCENARIOS_SHOWN = ("S1", "S2", "S3", "S4")
+STYLE = """<style>
+.gns-explore table { border-collapse: collapse; margin: 0.5em 0 1em; }
+.gns-explore caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.gns-explore th, .gns-explore td { padding: 0.15em 0.8em; border-bottom: 1px solid #ddd; }
+.gns-explore th[scope=row] { text-align: left; font-weight: normal; }
+.gns-explore td { text-align: right; font-variant-numeric: tabular-nums; }
+.gns-explore tr.total th, .gns-explore tr.total td { font-weight: bold; border-top: 2px solid #333; }
+.gns-explore small { line-height: 1.3; display: inline-block; }
+.gns-explore figure { margin: 1em 0; } .gns-explore img { max-width: 100%; }
+</style>"""
 
 
 def _msg(text: str, kind: str = "error") -> str:
@@ -95,6 +105,7 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
     compare_out.add_class("gns-compare")
 
     box = w.VBox()
+    box.add_class("gns-explore")
     box.values = values
     box.last_view = None
 
@@ -229,7 +240,7 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
     refresh()
     where = st.display_path(st.scenario_dir())
     box.children = [
-        w.HTML('<p class="gns-ready">Utforskaren är klar: ändra ett värde och tryck Enter (eller klicka '
+        w.HTML(STYLE + '<p class="gns-ready">Utforskaren är klar: ändra ett värde och tryck Enter (eller klicka '
                "utanför fältet), så räknas siffrorna och diagrammen om.</p>"),
         w.HTML("<h3>Parter</h3>"), w.HBox(list(parties.values()), layout=w.Layout(flex_flow="row wrap")),
         key, scenario, problem,
