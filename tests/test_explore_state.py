@@ -147,8 +147,10 @@ def test_replay_command_quotes_paths_with_spaces(tmp_path):
     ("coalition: [Narnia, Berg]\n", "Okänd part"),
     ("scenario: {name: x}\ncoalition: [Krokom, Berg]\nassumptions: {elpris: 1}\n", "Okänd parameter 'elpris'"),
 ])
-def test_load_parameters_file_refuses_invalid_scenarios(tmp_path, body, match):
+def test_load_parameters_file_refuses_invalid_scenarios(tmp_path, monkeypatch, body, match):
     from gnsanalysis.publish.runner import load_parameters_file
+
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", "")
 
     f = tmp_path / "bad.yaml"
     f.write_text(body, encoding="utf-8")
@@ -156,8 +158,10 @@ def test_load_parameters_file_refuses_invalid_scenarios(tmp_path, body, match):
         load_parameters_file(f)
 
 
-def test_load_parameters_file_drops_the_name_block(tmp_path):
+def test_load_parameters_file_drops_the_name_block(tmp_path, monkeypatch):
     from gnsanalysis.publish.runner import load_parameters_file
+
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", "")
 
     path = st.save_scenario("A", "b", st.selection_state({}, TWO, "equal"), folder=tmp_path)
     data = load_parameters_file(path)

@@ -144,9 +144,9 @@ def load_parameters_file(path: Path) -> dict:
     if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
         from gnsanalysis.scenarios.state import check_parameters_file
 
+        if "scenario" in data:  # the board report's footer names the file (render.html.footer)
+            os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
         data = check_parameters_file(data, path)
-    # the board report's footer names the file and its SHA-256 (read by render.html.footer)
-    os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
     return data
 
 

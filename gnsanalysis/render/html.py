@@ -201,9 +201,10 @@ def _param_text(value) -> str:
 def _parameter_file(parameters: dict):
     """The parameter file the report was built from, with its SHA-256, if one matches.
 
+    Only scenarios saved by the explorer (with a ``scenario`` name block) are named.
     ``gns report -f FILE`` names the file in ``GNS_PARAMETERS_FILE``; without it (``gns verify``
-    rebuilding a report) the explorer's saved scenarios in ``parametrar/`` are searched for one
-    whose values are exactly the report's, so that a rebuild prints the same footer.
+    rebuilding a report) the saved scenarios in ``parametrar/`` are searched for one whose
+    values are exactly the report's, so that a rebuild prints the same footer.
     """
     import hashlib
     import os
@@ -213,16 +214,16 @@ def _parameter_file(parameters: dict):
 
     named = os.environ.get("GNS_PARAMETERS_FILE")
     if named:
-        candidates, need_block = [Path(named)], False
+        candidates = [Path(named)]
     else:
         folder = paths.PARAMETERS_DIR
-        candidates, need_block = (sorted(folder.glob("*.yaml")) if folder.is_dir() else []), True
+        candidates = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     for path in candidates:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except Exception:  # noqa: BLE001, S112 - an unreadable file cannot be named as the source
             continue
-        if not isinstance(data, dict) or (need_block and "scenario" not in data):
+        if not isinstance(data, dict) or "scenario" not in data:  # only the explorer's named scenarios
             continue
         values = {k: v for k, v in data.items() if k != "scenario"}
         if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
