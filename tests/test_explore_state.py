@@ -285,3 +285,15 @@ def test_notebook_has_no_saved_widget_state_or_outputs():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     intro = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "Run All Cells" in intro and "gns explore" in intro
+
+
+def test_explore_flags_equal_standalone_check():
+    from gnsanalysis.scenarios.api import standalone_check
+
+    result = explore({"allocation_key": "equal"}, full=False)
+    a = result["assumptions"]
+    expected = [standalone_check(r, keys=["equal", "population"], assumptions=a)
+                for c, r in result["compare"].attrs["results"].items() if r.feasible and c != "S0"]
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(result["standalone"], pd.concat(expected, ignore_index=True))

@@ -39,11 +39,15 @@ class View:
 
 
 def compute(state: dict, scenario: str = "S1", *, n_draws: int = st.EXPLORE_DRAWS,
-            uncertainty: bool = True) -> View:
-    """Every figure the explorer shows for ``state`` (a checked selection) and ``scenario``."""
+            uncertainty: bool = True, result: dict | None = None) -> View:
+    """Every figure the explorer shows for ``state`` (a checked selection) and ``scenario``.
+
+    ``result`` reuses a light :func:`explore` run for the same state (numbers first, then the
+    uncertainty for the charts).
+    """
     from gnsanalysis.scenarios.explore import explore
 
-    result = explore(state, full=False)
+    result = result if result is not None else explore(state, full=False)
     res = result["compare"].attrs["results"].get(scenario)
     mc = tor = None
     if uncertainty and res is not None and res.feasible:
@@ -102,29 +106,43 @@ def numbers_html(view: View) -> str:
     return "".join(out)
 
 
+_CHARTS: dict = {}  # the last charts drawn, by their input data: unchanged charts are not redrawn
+
+
+def _chart(kind: str, data, draw):
+    key = (kind, repr(data))
+    if key not in _CHARTS:
+        if len(_CHARTS) > 64:
+            _CHARTS.clear()
+        _CHARTS[key] = draw()
+    return _CHARTS[key]
+
+
 def charts_html(view: View) -> str:
     """The four live charts (board-report chart functions)."""
     from gnsanalysis.scenarios import views
 
-    parts = [views.cost_chart(views.ItReport(view.result))]
+    cmp = view.result["compare"]
+    parts = [_chart("cost", cmp[["title", "feasible", "budget", "risk"]].to_numpy().tolist(),
+                    lambda: views.cost_chart(views.ItReport(view.result)))]
     key = view.state["allocation_key"]
     rows = st.party_rows(view.result, view.scenario, key)
     if rows:
         alt = (f"Liggande stapeldiagram över nuvärde per part i {view.title}: "
                + "; ".join(f"{s}: {fmt.number(t)} tkr" for s, t, _ in rows) + ".")
-        parts.append(charts.bars([s for s, _, _ in rows], [t for _, t, _ in rows], alt=alt, unit="tkr",
-                                 caption=f"{view.title}: kostnad per part över fem år (tkr, nuvärde) med "
-                                         "vald fördelningsnyckel."))
+        parts.append(_chart("parties", (view.title, rows), lambda: charts.bars(
+            [s for s, _, _ in rows], [t for _, t, _ in rows], alt=alt, unit="tkr",
+            caption=f"{view.title}: kostnad per part över fem år (tkr, nuvärde) med vald fördelningsnyckel.")))
     s = view.mc_summary
     if s is not None:
         alt = ("Intervall från P10 till P90 med medianen markerad: "
                + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr"
                            for r in s.itertuples()) + ".")
-        parts.append(charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR),
-                                   list(s["p90"] / MNKR), alt=alt, unit="mnkr (nuvärde, 5 år)",
-                                   caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} "
-                                           "simuleringar (färre än i rapporten medan du utforskar; den "
-                                           "sparade rapporten använder hela körningen)."))
+        band = (list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR))
+        parts.append(_chart("band", (band, view.n_draws), lambda: charts.ranges(
+            *band, alt=alt, unit="mnkr (nuvärde, 5 år)",
+            caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
+                    "rapporten medan du utforskar; den sparade rapporten använder hela körningen).")))
     t = view.tornado
     if t is not None:
         t = t.head(8)
@@ -132,11 +150,12 @@ def charts_html(view: View) -> str:
         alt = (f"Tornadodiagram för {view.title} minus nuläget ({mnkr(base, signed=True)}): "
                + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
                            for r in t.head(3).itertuples()) + ".")
-        parts.append(charts.tornado([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
-                                    list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
-                                    alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
-                                    caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget "
-                                            "sätts till lågt och högt värde. * = uppskattning utan källa."))
+        bars = ([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
+                list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR)
+        parts.append(_chart("tornado", (bars, view.title), lambda: charts.tornado(
+            *bars, alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
+            caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget sätts till lågt och "
+                    "högt värde. * = uppskattning utan källa.")))
     return html.join(*parts)
 
 

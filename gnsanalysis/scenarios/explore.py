@@ -22,7 +22,7 @@ import yaml
 
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley, standalone_check
+from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES
 
@@ -111,6 +111,24 @@ def load_params_yaml(path: str | Path) -> dict:
         raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
 
 
+def _flagged(df):
+    """The rows of a party_costs frame where a party pays more than alone (as standalone_check).
+
+    Derived from the frame already computed, so the split is not computed twice.
+    """
+    from gnsanalysis.scenarios.api import PARTY_LABELS
+    from gnsanalysis.swedish.format import kr
+
+    flagged = df[df["pays_more"]].copy()
+    flagged["message"] = [
+        f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
+        for r in flagged.itertuples()
+    ]
+    flagged.attrs.update(df.attrs)
+    flagged.attrs["labels"] = PARTY_LABELS | {"message": "Iakttagelse"}
+    return flagged.reset_index(drop=True)
+
+
 def _plain(value):
     import numpy as np
 
@@ -150,7 +168,7 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
             continue
         per[code] = party_costs(res, keys=keys, assumptions=a)
         if code != "S0":
-            flagged.append(standalone_check(res, keys=keys, assumptions=a))
+            flagged.append(_flagged(per[code]))
     out["party_costs"] = per
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
     if not full:

@@ -132,9 +132,9 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
         problem.value = ""
         save_button.disabled = False
         save_button.tooltip = "Spara valen som ett namngivet scenario under parametrar/"
-        view0 = app.compute(checked, scenario.value or "S1", uncertainty=False)
-        feasible = [c for c in SCENARIOS_SHOWN if c in view0.feasible]
-        titles = view0.result["compare"].set_index("scenario")["title"]
+        light = app.compute(checked, scenario.value or "S1", uncertainty=False)
+        feasible = [c for c in SCENARIOS_SHOWN if c in light.feasible]
+        titles = light.result["compare"].set_index("scenario")["title"]
         opts = [(str(titles[c]), c) for c in feasible]
         if [o[1] for o in scenario.options] != feasible:
             keep = scenario.value if scenario.value in feasible else (feasible[0] if feasible else None)
@@ -142,11 +142,12 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
             scenario.options = opts
             scenario.value = keep
             scenario.observe(refresh, names="value")
-        view = app.compute(checked, scenario.value or "S0", uncertainty=uncertainty) if uncertainty else view0
-        if scenario.value and view.scenario != scenario.value:
-            view = app.compute(checked, scenario.value, uncertainty=uncertainty)
+        if scenario.value and light.scenario != scenario.value:
+            light = app.compute(checked, scenario.value, uncertainty=False, result=light.result)
+        numbers.value = app.numbers_html(light)  # the numbers first, then the charts
+        view = (app.compute(checked, light.scenario, uncertainty=True, result=light.result)
+                if uncertainty else light)
         box.last_view = view
-        numbers.value = app.numbers_html(view)
         charts_out.value = app.charts_html(view)
 
     quiet = [False]  # set while the controls are filled from a loaded scenario
