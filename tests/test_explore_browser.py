@@ -150,7 +150,7 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     page.get_by_label("Åre kommun").check()
     page.locator("tr[data-party='Åre']").wait_for(timeout=60_000)
     page.locator(".gns-key select").select_option(label="lika delar")
-    page.get_by_text("fördelningsnyckel lika delar").wait_for(timeout=60_000)
+    page.locator(".gns-explore-parties caption", has_text="nyckel lika delar").wait_for(timeout=60_000)
 
     a = load_assumptions()
     coalition = [p.name for p in default_coalition(a)] + ["Åre kommun"]

@@ -91,14 +91,17 @@ def numbers_html(view: View) -> str:
         label = per[per["key"] == st._key_code(per, key)]["key_label"].iloc[0]
         cells = "".join(f'<tr data-party="{html.esc(s)}"><th scope="row">{html.esc(s)}</th>'
                         f'<td class="gns-party-total">{html.esc(fmt.number(t))}</td>'
-                        f"<td>{html.esc(fmt.number(d, signed=True))}</td></tr>" for s, t, d in parties)
+                        f"<td>{html.esc(fmt.number(a))}</td></tr>" for s, t, a in parties)
         total = sum(t for _, t, _ in parties)
-        out.append(f'<table class="gns-explore-parties"><caption>{html.esc(view.title)}: nuvärde per part över '
-                   f"fem år (tkr), fördelningsnyckel {html.esc(label)}. Avrundat som i nämndens rapport: "
-                   "kolumnen går jämnt upp med raden Summa.</caption><thead><tr><th>Part</th><th>Nuvärde</th>"
-                   f"<th>Mot ensam i nuläget</th></tr></thead><tbody>{cells}"
-                   f'<tr class="total"><th scope="row">Summa</th><td>{html.esc(fmt.number(total))}</td><td></td></tr>'
-                   "</tbody></table>")
+        alone = sum(a for _, _, a in parties)
+        out.append(f'<table class="gns-explore-parties"><caption>{html.esc(view.title)}: per part, 5 år (tkr), '
+                   f"nyckel {html.esc(label)}</caption><thead><tr><th>Part</th><th>Nuvärde</th>"
+                   f"<th>Ensam i nuläget</th></tr></thead><tbody>{cells}"
+                   f'<tr class="total"><th scope="row">Summa</th><td>{html.esc(fmt.number(total))}</td>'
+                   f"<td>{html.esc(fmt.number(alone))}</td></tr></tbody></table>"
+                   f"<p><small>Nuvärde över fem år med fördelningsnyckeln {html.esc(label)}. Beloppen är "
+                   "avrundade som i nämndens rapport, så att kolumnerna går jämnt upp med raden Summa."
+                   "</small></p>")
         out.append(f'<p class="gns-pays-more">{html.esc(st.pays_more_text(view.result, view.scenario, key))}</p>')
     else:
         out.append(f"<p>{html.esc(view.title)} går inte att genomföra med valda parter; ingen fördelning per part.</p>")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES

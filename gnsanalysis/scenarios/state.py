@@ -307,7 +307,7 @@ def list_scenarios(folder: Path | None = None) -> list[Saved]:
 # --------------------------------------------------------------------------- figures
 
 def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, float]]:
-    """(party short name, total tkr, difference from alone tkr) for one key, rounded like the report.
+    """(party short name, total tkr, alone in S0 tkr) for one key, rounded like the report.
 
     The board report's table (:func:`gnsanalysis.scenarios.views.party_view`) rounds each
     column to whole tkr with :func:`round_preserving_sum` so that the column adds up; this does
@@ -319,7 +319,7 @@ def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, 
     sub = per[per["key"] == _key_code(per, key)]
     totals = fmt.round_preserving_sum([v / 1000 for v in sub["total"]])
     alone = fmt.round_preserving_sum([v / 1000 for v in sub["standalone"]])
-    return [(s, float(t), float(t - a)) for s, t, a in zip(sub["short"], totals, alone)]
+    return [(s, float(t), float(a)) for s, t, a in zip(sub["short"], totals, alone)]
 
 
 def _key_code(per, key: str) -> str:

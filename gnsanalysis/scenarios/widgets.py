@@ -118,6 +118,8 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
         opts = [(f"{s.name} – {s.description}" if s.description else s.name, str(s.path)) for s in found]
         saved_pick.options = opts
         compare_pick.options = opts
+        if opts and saved_pick.value is None:
+            saved_pick.value = opts[0][1]
 
     def refresh(*_):
         state = selection()
@@ -127,9 +129,12 @@ def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty
             problem.value = _msg(str(exc))
             save_button.disabled = True
             save_button.tooltip = f"Kan inte sparas: {exc}"
+            save_status.value = _msg(f"Kan inte sparas: {exc}")
             numbers.value = charts_out.value = ""
             return
         problem.value = ""
+        if "Kan inte sparas" in save_status.value:
+            save_status.value = ""
         save_button.disabled = False
         save_button.tooltip = "Spara valen som ett namngivet scenario under parametrar/"
         light = app.compute(checked, scenario.value or "S1", uncertainty=False)
