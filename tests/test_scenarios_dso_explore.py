@@ -86,7 +86,9 @@ def test_params_yaml_round_trip(tmp_path):
                              "pue_hall": {"low": 1.2, "mode": 1.4, "high": 1.6}}}
     path = save_params_yaml(tmp_path / "p.yaml", state)
     text = path.read_text(encoding="utf-8")
-    assert "gns report it-serverdrift -f p.yaml" in text and "Östersund" in text
+    import shlex
+
+    assert f"gns report it-serverdrift -f {shlex.quote(str(path))}" in text and "Östersund" in text
     assert load_params_yaml(path) == validate_state(state)
 
 

@@ -89,8 +89,10 @@ def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
     state = validate_state(overrides)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    from gnsanalysis.scenarios.state import replay_command
+
     text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
-            "# Återskapa rapporten: gns report it-serverdrift -f " + path.name + "\n")
+            f"# Återskapa rapporten i projektmappen: {replay_command(path)}\n")
     text += yaml.safe_dump(_plain(state), allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path

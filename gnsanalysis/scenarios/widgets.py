@@ -23,7 +23,7 @@ from gnsanalysis.scenarios import state as st
 SCENARIOS_SHOWN = ("S1", "S2", "S3", "S4")
 STYLE = """<style>
 .gns-explore table { border-collapse: collapse; margin: 0.5em 0 1em; }
-.gns-explore caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.gns-explore caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; white-space: nowrap; }
 .gns-explore th, .gns-explore td { padding: 0.15em 0.8em; border-bottom: 1px solid #ddd; }
 .gns-explore th[scope=row] { text-align: left; font-weight: normal; }
 .gns-explore td { text-align: right; font-variant-numeric: tabular-nums; }
