@@ -144,9 +144,10 @@ def load_parameters_file(path: Path) -> dict:
     if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
         from gnsanalysis.scenarios.state import check_parameters_file
 
-        if "scenario" in data:  # the board report's footer names the file (render.html.footer)
-            os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
+        named = "scenario" in data
         data = check_parameters_file(data, path)
+        if named:  # the board report's footer names the file (render.html.footer)
+            os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
     return data
 
 
