@@ -14,20 +14,20 @@
 # ---
 
 # %% tags=["parameters"]
-save_path: str = "parametrar/it-serverdrift.yaml"  # Fil som knappen Spara parametrar skriver, relativt projektmappen
+uncertainty: bool = True  # Visa osäkerhetsband och tornado (en mindre Monte Carlo medan du utforskar)
 
 # %% [markdown]
 # # Utforska scenarier för IT-serverdrift
 #
-# Flytta reglagen för de viktigaste antagandena, välj parter och fördelningsnyckel: tabellerna under
-# reglagen räknas om direkt. Med **Spara parametrar** skrivs valen till en YAML-fil. Samma val blir
-# nämndens rapport med
+# Välj parter och fördelningsnyckel och skriv in värden för de viktigaste antagandena
+# (decimalkomma går bra, t.ex. `1,5`). Siffrorna och diagrammen räknas om direkt. Spara valen
+# som ett namngivet scenario: utforskaren visar då kommandot som bygger nämndens rapport med
+# samma val, till exempel `gns report it-serverdrift -f parametrar/dyr-el.yaml`.
 #
-#     gns report it-serverdrift -f parametrar/it-serverdrift.yaml
-#
-# Kör cellerna med *Run → Run All Cells* i JupyterLab.
+# Starta som app med `gns explore`. I JupyterLab: kör cellerna en gång med
+# *Run → Run All Cells*; då visas reglagen här under.
 
 # %%
 from gnsanalysis.scenarios.widgets import build_explorer
 
-build_explorer(save_path=save_path)
+build_explorer(uncertainty=uncertainty)

@@ -80,13 +80,13 @@ def test_explorer_notebook_executes_through_the_runner(tmp_path):
 def test_explorer_save_button_writes_a_file_the_report_accepts(tmp_path):
     from gnsanalysis.scenarios.widgets import build_explorer
 
-    box = build_explorer(save_path=tmp_path / "val.yaml")
-    first = next(iter(box.controls["sliders"].values()))
-    first.value = first.max
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box.controls["fields"]["electricity_price"].value = "1,5"
+    box.name.value = "Val"
     box.save()
     params = runner.load_parameters_file(tmp_path / "val.yaml")
     resolved = runner.resolve_parameters("it-serverdrift", params)
-    assert resolved["assumptions"]
+    assert resolved["assumptions"] == {"electricity_price": 1.5}
 
 
 @pytest.mark.parametrize("bad", ["/etc/x.yaml", "../utanfor.yaml", "data/raw/x.yaml"])

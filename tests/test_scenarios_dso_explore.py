@@ -86,7 +86,9 @@ def test_params_yaml_round_trip(tmp_path):
                              "pue_hall": {"low": 1.2, "mode": 1.4, "high": 1.6}}}
     path = save_params_yaml(tmp_path / "p.yaml", state)
     text = path.read_text(encoding="utf-8")
-    assert "gns report it-serverdrift -f p.yaml" in text and "Östersund" in text
+    import shlex
+
+    assert f"gns report it-serverdrift -f {shlex.quote(str(path))}" in text and "Östersund" in text
     assert load_params_yaml(path) == validate_state(state)
 
 
@@ -134,16 +136,34 @@ def test_explore_full_small():
 
 def test_widgets_build_update_and_save(tmp_path):
     pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios import state as st
     from gnsanalysis.scenarios.widgets import build_explorer
 
-    box = build_explorer()
-    before = box.output.value
-    assert "Nuvärde" in before
-    box.controls["sliders"]["electricity_price"].value = 1.4
-    assert box.output.value != before
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    before = box.numbers.value
+    assert "Nuvärde" in before and "<img" in box.charts.value
+    field = box.controls["fields"]["electricity_price"]
+    field.value = "1,5"
+    assert box.values["electricity_price"] == 1.5 and field.value == "1,50"
+    assert box.numbers.value != before
+    field.value = "7"
+    assert "utanför det tillåtna intervallet 0,60–1,50" in box.controls["messages"]["electricity_price"].value
+    assert box.values["electricity_price"] == 1.5  # the refused value is not used
     box.controls["parties"]["Åre kommun"].value = True
-    box.path.value = str(tmp_path / "w.yaml")
+    box.controls["key"].value = "equal"
+    assert "lika delar" in box.numbers.value
+    box.name.value = "Mitt scenario"
     box.save()
-    state = load_params_yaml(tmp_path / "w.yaml")
-    assert "Åre kommun" in state["coalition"]
-    assert state["assumptions"]["electricity_price"] == pytest.approx(1.4)
+    assert "gns report it-serverdrift -f" in box.save_status.value
+    saved = st.load_scenario(tmp_path / "mitt-scenario.yaml")
+    assert "Åre kommun" in saved.state["coalition"] and saved.state["allocation_key"] == "equal"
+    assert saved.state["assumptions"]["electricity_price"] == 1.5
+    box.save()  # same name again: a warning, the file is kept
+    assert "Det finns redan" in box.save_status.value
+    for party in box.controls["parties"].values():
+        party.value = False
+    assert box.save_button.disabled and "Inga parter är valda" in box.problem.value
+    box.saved_pick.value = str(tmp_path / "mitt-scenario.yaml")
+    box.load()
+    assert box.controls["fields"]["electricity_price"].value == "1,50"
+    assert box.controls["parties"]["Åre kommun"].value and not box.save_button.disabled

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "gnsanalysis.cli.rr",
     "gnsanalysis.cli.report",
     "gnsanalysis.cli.parties",
+    "gnsanalysis.cli.explore",
 ]
 
 # Where the last-resort handler writes tracebacks: reports/.gns-fel.log (or the temp folder).

@@ -156,6 +156,13 @@ def load_parameters_file(path: Path) -> dict:
     if decoded.guessed:
         print(f"gns: Parameterfilen {path.name} är inte UTF-8 och lästes som Windows-1252; kontrollera "
               "å, ä och ö i rapporten (eller spara filen som UTF-8).", file=sys.stderr)
+    if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
+        from gnsanalysis.scenarios.state import check_parameters_file
+
+        named = "scenario" in data
+        data = check_parameters_file(data, path)
+        if named:  # the board report's footer names the file (render.html.footer)
+            os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
     return data
 
 

@@ -11,6 +11,7 @@ Swedish format.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -168,19 +169,77 @@ def git_commit() -> str:
     return head + (" (med lokala ändringar)" if dirty else "")
 
 
+# Swedish labels for report parameters in the footer (unknown names are shown as they are)
+PARAMETER_LABELS = {
+    "period": "Period", "status": "Status", "coalition": "Parter", "allocation_key": "Fördelningsnyckel",
+    "hosts": "Platser för S1 och S2", "n_draws": "Antal simuleringar", "seed": "Startvärde för slumptal",
+    "assumptions": "Ändrade antaganden", "include_outage_risk": "Med förväntad avbrottskostnad",
+    "participants": "Deltagare", "fil": "Fil", "namnd": "Nämnd", "diarienummer": "Diarienummer",
+    "datum": "Datum", "handlaggare": "Handläggare",
+}
+
+
+def _param_label(name) -> str:
+    if name in PARAMETER_LABELS:
+        return PARAMETER_LABELS[name]
+    try:  # the IT model's assumptions have their own Swedish labels
+        from gnsanalysis.scenarios.assumptions import load_assumptions
+
+        p = load_assumptions().parameters.get(str(name))
+        return p.label if p is not None else str(name)
+    except Exception:  # noqa: BLE001 - a label is a nicety; the name itself is still correct
+        return str(name)
+
+
 def _param_text(value) -> str:
-    """A parameter value as a reader understands it (Swedish yes/no, dash for empty)."""
+    """A parameter value as a reader understands it (Swedish yes/no, decimal comma, dash for empty)."""
     if value is True:
         return "ja"
     if value is False:
         return "nej"
     if value in ("", None, [], {}):
         return "–"
+    if isinstance(value, float):
+        decimals = len(repr(value).split(".")[1]) if "." in repr(value) and "e" not in repr(value) else 2
+        return fmt.number(value, 0 if value.is_integer() else min(decimals, 6))
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_param_text(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} = {_param_text(v)}" for k, v in value.items())
+        return ", ".join(f"{_param_label(k)} = {_param_text(v)}" for k, v in value.items())
     return str(value)
+
+
+def _parameter_file(parameters: dict):
+    """The parameter file the report was built from, with its SHA-256, if one matches.
+
+    Only scenarios saved by the explorer (with a ``scenario`` name block) are named.
+    ``gns report -f FILE`` names the file in ``GNS_PARAMETERS_FILE``; without it (``gns verify``
+    rebuilding a report) the saved scenarios in ``parametrar/`` are searched for one whose
+    values are exactly the report's, so that a rebuild prints the same footer.
+    """
+    import hashlib
+    import os
+    from pathlib import Path
+
+    import yaml
+
+    named = os.environ.get("GNS_PARAMETERS_FILE")
+    if named:
+        candidates = [Path(named)]
+    else:
+        folder = paths.PARAMETERS_DIR
+        candidates = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    for path in candidates:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except Exception:  # noqa: BLE001, S112 - an unreadable file cannot be named as the source
+            continue
+        if not isinstance(data, dict) or "scenario" not in data:  # only the explorer's named scenarios
+            continue
+        values = {k: v for k, v in data.items() if k != "scenario"}
+        if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
+            return path, hashlib.sha256(path.read_bytes()).hexdigest()
+    return None
 
 
 def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -> Fragment:
@@ -188,13 +247,19 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
 
     ``inputs`` are :class:`gnsanalysis.inputs.Dataset` objects or ``(name, sha256, status)``.
     """
+    import os
+
     rows = []
     inputs = list(inputs)
     # the data's date is that of the main input (the first one listed)
     main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
     data_date = str(main.meta.get("received") or "") if main is not None else ""
-    params = "; ".join(f"{k}: {_param_text(v)}" for k, v in parameters.items())
+    params = "; ".join(f"{_param_label(k)}: {_param_text(v)}" for k, v in parameters.items())
     rows.append(("Parametrar", params or "inga"))
+    pfile = _parameter_file(parameters)
+    if pfile is not None:
+        rows.append(("Parameterfil", Fragment("{} (valda parametrar)<br><code>SHA-256 {}</code>").format(
+            pfile[0].name, pfile[1])))
     for item in inputs:
         if hasattr(item, "path"):
             name, digest = item.path.name, item.sha256
@@ -214,8 +279,12 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -
     rows.append(("Git-commit", Fragment("<code>{}</code>").format(git_commit())))
     for n in notes:
         rows.append(("Anmärkning", n))
-    rows.append(("Innehållshash", Fragment(f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
-                                           "(kontrollera med <code>gns verify</code>)")))
+    if os.environ.get("GNS_PROJECT_ROOT"):  # set by the report runner: it stamps the hash into the slot
+        rows.append(("Innehållshash", Fragment(f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
+                                               "(kontrollera med <code>gns verify</code>)")))
+    else:
+        rows.append(("Innehållshash", Fragment("beräknas när rapporten byggs med <code>gns report</code> "
+                                               "(den här körningen är interaktiv)")))
     dl = join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in rows))
     return Fragment('<footer class="gns-footer"><h2>Om underlaget</h2><dl>{}</dl></footer>').format(dl)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley, standalone_check
+from gnsanalysis.parties.allocation import parse_key
+from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES
 
@@ -89,8 +89,10 @@ def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
     state = validate_state(overrides)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    from gnsanalysis.scenarios.state import replay_command
+
     text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
-            "# Återskapa rapporten: gns report it-serverdrift -f " + path.name + "\n")
+            f"# Återskapa rapporten i projektmappen: {replay_command(path)}\n")
     text += yaml.safe_dump(_plain(state), allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path
@@ -109,6 +111,24 @@ def load_params_yaml(path: str | Path) -> dict:
         return validate_state(data)
     except ParameterError as exc:
         raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
+
+
+def _flagged(df):
+    """The rows of a party_costs frame where a party pays more than alone (as standalone_check).
+
+    Derived from the frame already computed, so the split is not computed twice.
+    """
+    from gnsanalysis.scenarios.api import PARTY_LABELS
+    from gnsanalysis.swedish.format import kr
+
+    flagged = df[df["pays_more"]].copy()
+    flagged["message"] = [
+        f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
+        for r in flagged.itertuples()
+    ]
+    flagged.attrs.update(df.attrs)
+    flagged.attrs["labels"] = PARTY_LABELS | {"message": "Iakttagelse"}
+    return flagged.reset_index(drop=True)
 
 
 def _plain(value):
@@ -150,7 +170,7 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
             continue
         per[code] = party_costs(res, keys=keys, assumptions=a)
         if code != "S0":
-            flagged.append(standalone_check(res, keys=keys, assumptions=a))
+            flagged.append(_flagged(per[code]))
     out["party_costs"] = per
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
     if not full:

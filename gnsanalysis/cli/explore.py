@@ -1,0 +1,62 @@
+"""``gns explore``: the e-strategist's explorer as an app (Voilà on 127.0.0.1, no code shown)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from gnsanalysis.errors import ParameterError
+
+NOTEBOOK = "it-serverdrift-utforska.ipynb"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("explore", help="öppna utforskaren för IT-serverdrift i webbläsaren (Voilà)")
+    p.add_argument("--port", type=int, default=0,
+                   help="port på 127.0.0.1 (standard: en ledig port väljs)")
+    p.add_argument("--oppna", action="store_true",
+                   help="öppna webbläsaren automatiskt (annars skrivs adressen ut)")
+    p.add_argument("--mapp", type=Path, default=None,
+                   help="mapp där scenarier sparas (standard: parametrar/ i projektmappen)")
+    p.set_defaults(func=cmd_explore)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list[str]:
+    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
+            "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
+            # the JupyterLab jupytext extension has no host in Voilà (a console error on every load)
+            "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+            *([] if open_browser else ["--no-browser"])]
+
+
+def cmd_explore(args) -> int:
+    from gnsanalysis import paths
+
+    notebook = paths.NOTEBOOKS_DIR / NOTEBOOK
+    if not notebook.is_file():
+        raise ParameterError(f"Utforskarens notebook {notebook} finns inte.")
+    try:
+        import voila  # noqa: F401
+    except ImportError:
+        raise ParameterError("Voilà är inte installerat. Kör `make .venv/.installed` (eller "
+                             "`pip install -e .`) i projektmappen.") from None
+    port = args.port or free_port()
+    if not 0 < port < 65536:
+        raise ParameterError(f"Porten {port} är ogiltig; ange 1–65535 eller utelämna --port.")
+    env = dict(os.environ, GNS_PROJECT_ROOT=str(paths.PROJECT_ROOT), MPLBACKEND="Agg")
+    if args.mapp:
+        env["GNS_EXPLORE_DIR"] = str(args.mapp.resolve())
+    print(f"Utforskaren: http://127.0.0.1:{port}/ (avsluta med Ctrl+C)", flush=True)
+    cmd = voila_command(port, notebook, args.oppna)
+    os.chdir(paths.PROJECT_ROOT)
+    # replace this process by the server: its process id is the one printed by `gns explore`'s caller
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached

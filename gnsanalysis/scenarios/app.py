@@ -1,0 +1,184 @@
+"""What the explorer shows for a state: numbers (HTML) and charts drawn by the board report's functions.
+
+:func:`compute` evaluates a state (the light model run plus a small Monte Carlo and the
+tornado for the chosen scenario); :func:`numbers_html` and :func:`charts_html` turn that into
+HTML fragments. The charts are the board report's: :func:`gnsanalysis.scenarios.views.cost_chart`
+for the five-year cost, and :mod:`gnsanalysis.render.charts` ``bars``, ``ranges`` and
+``tornado`` for cost per party, the P10–P90 band and the tornado.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gnsanalysis.render import charts, html
+from gnsanalysis.scenarios import state as st
+from gnsanalysis.swedish import format as fmt
+
+MNKR = 1_000_000
+
+
+@dataclass
+class View:
+    state: dict
+    scenario: str
+    result: dict
+    mc_summary: object | None
+    tornado: object | None
+    n_draws: int
+
+    @property
+    def feasible(self) -> list[str]:
+        cmp = self.result["compare"]
+        return list(cmp[cmp["feasible"]]["scenario"])
+
+    @property
+    def title(self) -> str:
+        cmp = self.result["compare"].set_index("scenario")
+        return str(cmp.loc[self.scenario, "title"]) if self.scenario in cmp.index else self.scenario
+
+
+def compute(state: dict, scenario: str = "S1", *, n_draws: int = st.EXPLORE_DRAWS,
+            uncertainty: bool = True, result: dict | None = None) -> View:
+    """Every figure the explorer shows for ``state`` (a checked selection) and ``scenario``.
+
+    ``result`` reuses a light :func:`explore` run for the same state (numbers first, then the
+    uncertainty for the charts).
+    """
+    from gnsanalysis.scenarios.explore import explore
+
+    result = result if result is not None else explore(state, full=False)
+    res = result["compare"].attrs["results"].get(scenario)
+    mc = tor = None
+    if uncertainty and res is not None and res.feasible:
+        from gnsanalysis.scenarios.montecarlo import run_montecarlo
+        from gnsanalysis.scenarios.sensitivity import tornado
+
+        a = result["assumptions"]
+        sites = [s.id for s in res.sites] if scenario in ("S1", "S2") else None
+        hosts = {scenario: sites} if sites else {}
+        codes = ["S0"] + ([scenario] if scenario != "S0" else [])
+        mc = run_montecarlo(n_draws, state["seed"], state["coalition"], scenarios=codes, hosts=hosts,
+                            key=state["allocation_key"], assumptions=a).summary()
+        if scenario != "S0":
+            tor = tornado(scenario, "S0", state["coalition"], hosts=sites, assumptions=a)
+    return View(state, scenario, result, mc, tor, n_draws)
+
+
+def mnkr(value, signed: bool = False) -> str:
+    return f"{fmt.number(value / MNKR, 1, signed=signed)} mnkr"
+
+
+def numbers_html(view: View) -> str:
+    """Key figures per scenario, cost per party for the chosen key, the stand-alone sentence."""
+    cmp = view.result["compare"]
+    rows = []
+    for r in cmp.itertuples():
+        if r.feasible:
+            rows.append(f'<tr data-scenario="{html.esc(r.scenario)}"><th scope="row">{html.esc(r.title)}</th>'
+                        f'<td class="gns-npv">{html.esc(mnkr(r.npv))}</td>'
+                        f"<td>{html.esc(mnkr(r.npv_vs_s0, signed=True))}</td></tr>")
+        else:
+            rows.append(f'<tr data-scenario="{html.esc(r.scenario)}"><th scope="row">{html.esc(r.title)}</th>'
+                        f'<td colspan="2">Går inte: {html.esc(r.explanation)}</td></tr>')
+    out = ['<table class="gns-explore-scenarios"><caption>Nuvärde av kostnaderna under fem år per scenario'
+           '</caption><thead><tr><th>Scenario</th><th>Nuvärde 5 år</th><th>Mot nuläget</th></tr></thead><tbody>'
+           + "".join(rows) + "</tbody></table>"]
+    key = view.state["allocation_key"]
+    parties = st.party_rows(view.result, view.scenario, key)
+    if parties:
+        per = view.result["party_costs"][view.scenario]
+        label = per[per["key"] == st._key_code(per, key)]["key_label"].iloc[0]
+        cells = "".join(f'<tr data-party="{html.esc(s)}"><th scope="row">{html.esc(s)}</th>'
+                        f'<td class="gns-party-total">{html.esc(fmt.number(t))}</td>'
+                        f"<td>{html.esc(fmt.number(a))}</td></tr>" for s, t, a in parties)
+        total = sum(t for _, t, _ in parties)
+        alone = sum(a for _, _, a in parties)
+        out.append(f'<table class="gns-explore-parties"><caption>{html.esc(view.title)}: per part, 5 år (tkr), '
+                   f"nyckel {html.esc(label)}</caption><thead><tr><th>Part</th><th>Nuvärde</th>"
+                   f"<th>Ensam i nuläget</th></tr></thead><tbody>{cells}"
+                   f'<tr class="total"><th scope="row">Summa</th><td>{html.esc(fmt.number(total))}</td>'
+                   f"<td>{html.esc(fmt.number(alone))}</td></tr></tbody></table>"
+                   f"<p><small>Nuvärde över fem år med fördelningsnyckeln {html.esc(label)}. Beloppen är "
+                   "avrundade som i nämndens rapport, så att kolumnerna går jämnt upp med raden Summa."
+                   "</small></p>")
+        out.append(f'<p class="gns-pays-more">{html.esc(st.pays_more_text(view.result, view.scenario, key))}</p>')
+    else:
+        out.append(f"<p>{html.esc(view.title)} går inte att genomföra med valda parter; ingen fördelning per part.</p>")
+    out.append(f"<p>{html.esc(view.result['guesses']['text'])}</p>")
+    return "".join(out)
+
+
+_CHARTS: dict = {}  # the last charts drawn, by their input data: unchanged charts are not redrawn
+
+
+def _chart(kind: str, data, draw):
+    key = (kind, repr(data))
+    if key not in _CHARTS:
+        if len(_CHARTS) > 64:
+            _CHARTS.clear()
+        _CHARTS[key] = draw()
+    return _CHARTS[key]
+
+
+def charts_html(view: View) -> str:
+    """The four live charts (board-report chart functions)."""
+    from gnsanalysis.scenarios import views
+
+    cmp = view.result["compare"]
+    parts = [_chart("cost", cmp[["title", "feasible", "budget", "risk"]].to_numpy().tolist(),
+                    lambda: views.cost_chart(views.ItReport(view.result)))]
+    key = view.state["allocation_key"]
+    rows = st.party_rows(view.result, view.scenario, key)
+    if rows:
+        alt = (f"Liggande stapeldiagram över nuvärde per part i {view.title}: "
+               + "; ".join(f"{s}: {fmt.number(t)} tkr" for s, t, _ in rows) + ".")
+        parts.append(_chart("parties", (view.title, rows), lambda: charts.bars(
+            [s for s, _, _ in rows], [t for _, t, _ in rows], alt=alt, unit="tkr",
+            caption=f"{view.title}: kostnad per part över fem år (tkr, nuvärde) med vald fördelningsnyckel.")))
+    s = view.mc_summary
+    if s is not None:
+        alt = ("Intervall från P10 till P90 med medianen markerad: "
+               + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr"
+                           for r in s.itertuples()) + ".")
+        band = (list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR))
+        parts.append(_chart("band", (band, view.n_draws), lambda: charts.ranges(
+            *band, alt=alt, unit="mnkr (nuvärde, 5 år)",
+            caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
+                    "rapporten medan du utforskar; den sparade rapporten använder hela körningen).")))
+    t = view.tornado
+    if t is not None:
+        t = t.head(8)
+        base = t.attrs["base_value"]
+        alt = (f"Tornadodiagram för {view.title} minus nuläget ({mnkr(base, signed=True)}): "
+               + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
+                           for r in t.head(3).itertuples()) + ".")
+        bars = ([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
+                list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR)
+        parts.append(_chart("tornado", (bars, view.title), lambda: charts.tornado(
+            *bars, alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
+            caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget sätts till lågt och "
+                    "högt värde. * = uppskattning utan källa.")))
+    return html.join(*parts)
+
+
+def compare_html(saved) -> str:
+    """Saved scenarios side by side (key figures in mnkr, per-party cost in tkr)."""
+    fig, per = st.compare_saved(saved)
+
+    def cell(v, decimals):
+        return "–" if fmt.is_missing(v) else fmt.number(v, decimals)
+
+    head = "".join(f"<th>{html.esc(c)}</th>" for c in fig.columns)
+    body = "".join(f'<tr><th scope="row">{html.esc(i)}</th>'
+                   + "".join(f"<td>{cell(v, 1)}</td>" for v in row) + "</tr>" for i, row in fig.iterrows())
+    pbody = "".join(f'<tr><th scope="row">{html.esc(i)}</th>'
+                    + "".join(f"<td>{cell(v, 0)}</td>" for v in row) + "</tr>" for i, row in per.iterrows())
+    desc = "".join(f"<li><strong>{html.esc(s.name)}</strong>: {html.esc(s.description or 'ingen beskrivning')} "
+                   f"({html.esc(st.display_path(s.path))})</li>" for s in saved)
+    return (f"<ul>{desc}</ul>"
+            f'<table class="gns-explore-compare"><caption>Nuvärde 5 år per scenario (mnkr)</caption>'
+            f"<thead><tr><th>Scenario</th>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f'<table class="gns-explore-compare-parties"><caption>Nuvärde per part i S1 (tkr) med varje sparat '
+            f"scenarios fördelningsnyckel</caption><thead><tr><th>Part</th>{head}</tr></thead><tbody>{pbody}"
+            "</tbody></table>")

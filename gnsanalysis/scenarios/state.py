@@ -1,0 +1,377 @@
+"""The explorer's state: controls, Swedish number input, named scenario files, comparisons.
+
+Everything the e-strategist's app does that is not drawing lives here, so it is tested
+without a browser:
+
+* :func:`controls` — the explorer's number controls, declared once in
+  ``resources/it_assumptions.yaml`` (the parameters marked ``main``): label, unit, source,
+  allowed range and the step values are stored at.
+* :func:`parse_input` — ``1,5``, ``1 200``, ``1 200,5`` and ``1.5`` to a value rounded to the
+  control's step; anything else, or a value outside the range, raises :class:`InputError` with a
+  Swedish message naming the allowed range.
+* :func:`save_scenario` / :func:`load_scenario` / :func:`list_scenarios` — named scenarios (with
+  a short description) as YAML files under ``parametrar/`` at the project root, whatever the
+  current folder; saving refuses an empty or invalid selection and never overwrites without
+  ``overwrite=True``.
+* :func:`replay_command` — the ``gns report`` command that works pasted in the project root.
+* :func:`party_rows` — per-party figures in tkr rounded exactly as the board report rounds them.
+* :func:`compare_saved` — two or more saved scenarios side by side.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shlex
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from gnsanalysis import paths
+from gnsanalysis.errors import ParameterError
+from gnsanalysis.swedish import format as fmt
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+
+REPORT = "it-serverdrift"
+SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
+# the state keys the explorer writes (all of them are parameters of the board report's notebook)
+SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions",
+              "include_outage_risk")
+EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
+
+
+class InputError(ParameterError):
+    """A value typed into the explorer that cannot be used (message in Swedish)."""
+
+
+# --------------------------------------------------------------------------- controls
+
+@dataclass(frozen=True)
+class Control:
+    name: str
+    label: str
+    unit: str
+    source: str
+    guess: bool
+    low: float
+    high: float
+    default: float
+    step: Decimal
+    integer: bool
+
+    @property
+    def decimals(self) -> int:
+        return max(0, -self.step.as_tuple().exponent)
+
+    def show(self, value) -> str:
+        """The value in Swedish format at the control's precision (``1,41``, ``72 000``)."""
+        return fmt.number(value, self.decimals)
+
+    @property
+    def range_text(self) -> str:
+        return f"{self.show(self.low)}–{self.show(self.high)} {self.unit}"
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.label} ({self.unit})"
+
+    @property
+    def source_text(self) -> str:
+        return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
+
+
+def _step(low: float, high: float, integer: bool) -> Decimal:
+    """A round step: the power of ten at or below a twentieth of the range."""
+    span = high - low
+    if span <= 0:
+        return Decimal(1)
+    step = Decimal(1).scaleb(math.floor(math.log10(span / 20)))
+    return max(step, Decimal(1)) if integer else step
+
+
+def controls(assumptions=None) -> dict[str, Control]:
+    """The explorer's number controls (the ``main`` parameters of it_assumptions.yaml)."""
+    from gnsanalysis.scenarios.assumptions import load_assumptions
+
+    a = assumptions or load_assumptions()
+    base = load_assumptions()
+    out = {}
+    for name, p in a.parameters.items():
+        if not p.main:
+            continue
+        b = base.parameters[name]
+        step = _step(b.low, b.high, p.integer)
+        out[name] = Control(name, p.label, p.unit, p.source, p.guess, b.low, b.high,
+                            float(round_to_step(p.mode, step)), step, p.integer)
+    return out
+
+
+def round_to_step(value, step: Decimal) -> Decimal:
+    """``value`` rounded half up to a multiple of ``step`` (exact decimal: no float noise)."""
+    d = Decimal(str(value))
+    return ((d / step).to_integral_value(rounding="ROUND_HALF_UP") * step).normalize() + 0
+
+
+
+def parse_input(text, control: Control):
+    """A typed value → number rounded to the control's step, or :class:`InputError`."""
+    raw = str(text).strip()
+    value: Decimal | None
+    try:
+        if "," in raw:
+            value = parse_number(raw, decimal=",")
+        elif re.fullmatch(r"[-−–+]?\d+\.\d+", raw.replace(" ", "").replace("\u00a0", "")):
+            value = parse_number(raw.replace(" ", "").replace("\u00a0", ""), decimal=".")
+        else:
+            value = parse_number(raw, decimal=",")
+    except (NumberFormatError, InvalidOperation):
+        value = None
+    if value is None:
+        raise InputError(f"{control.label}: {raw!r} är inte ett tal. Skriv t.ex. "
+                         f"{control.show(control.default)} (decimalkomma eller punkt går bra, "
+                         f"mellanslag mellan tusental). Tillåtet: {control.range_text}.")
+    rounded = round_to_step(value, control.step)
+    if rounded < Decimal(str(control.low)) or rounded > Decimal(str(control.high)):
+        raise InputError(f"{control.label}: {control.show(float(value))} ligger utanför det tillåtna "
+                         f"intervallet {control.range_text}.")
+    return int(rounded) if control.integer else float(rounded)
+
+
+# --------------------------------------------------------------------------- selection
+
+def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: str, *,
+                    base: Mapping | None = None) -> dict:
+    """A state to save (or compute) from the controls: only changed assumptions are written."""
+    from gnsanalysis.scenarios.explore import DEFAULT_STATE
+
+    ctl = controls()
+    changed = {}
+    for name, value in values.items():
+        c = ctl[name]
+        v = round_to_step(value, c.step)
+        if v != round_to_step(c.default, c.step):
+            changed[name] = int(v) if c.integer else float(v)
+    state = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STATE.items()}
+    if base:
+        state.update({k: v for k, v in base.items() if k in SAVED_KEYS})
+    state.update(coalition=list(coalition), allocation_key=allocation_key, assumptions=changed)
+    return state
+
+
+def check_selection(state: Mapping) -> dict:
+    """The state as the report will read it, or ParameterError saying why it cannot be saved."""
+    from gnsanalysis.scenarios.explore import validate_state
+
+    coalition = state.get("coalition")
+    if coalition is not None and len(coalition) == 0:
+        raise ParameterError("Inga parter är valda. Välj minst två parter: annars finns inget "
+                             "gemensamt scenario att jämföra.")
+    out = validate_state(state)
+    if out["coalition"] is not None and len(out["coalition"]) < 2:
+        raise ParameterError("Bara en part är vald. Välj minst två parter för en gemensam lösning.")
+    return out
+
+
+def check_parameters_file(data: dict, path: Path) -> dict:
+    """A parameter file for ``gns report``: the explorer's name block removed, the selection checked.
+
+    Called by :func:`gnsanalysis.publish.runner.load_parameters_file` for files that carry a
+    ``scenario`` block or a ``coalition``, so that an empty or invalid selection stops with exit
+    2 instead of building the default report.
+    """
+    data = dict(data)
+    meta = data.pop(SCENARIO_KEY, None)
+    if meta is not None and not isinstance(meta, Mapping):
+        raise ParameterError(f"Parameterfilen {path.name}: 'scenario' ska innehålla name och description.")
+    if "coalition" in data or meta is not None:
+        state = {k: data[k] for k in SAVED_KEYS if k in data}
+        try:
+            check_selection(state)
+        except ParameterError as exc:
+            raise ParameterError(f"Parameterfilen {path.name} går inte att använda: {exc} "
+                                 "Rapporten byggdes inte.") from None
+    return data
+
+
+# --------------------------------------------------------------------------- files
+
+def scenario_dir() -> Path:
+    """Where scenarios are saved: ``parametrar/`` at the project root (``GNS_EXPLORE_DIR`` overrides)."""
+    override = os.environ.get("GNS_EXPLORE_DIR")
+    return Path(override).resolve() if override else paths.PARAMETERS_DIR
+
+
+def slug(name: str) -> str:
+    """A file name from a scenario name: ``Dyr el, 3 parter`` → ``dyr-el-3-parter``."""
+    text = unicodedata.normalize("NFKD", name.strip().lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]
+
+
+def scenario_path(name: str, folder: Path | None = None) -> Path:
+    s = slug(name)
+    if not s:
+        raise ParameterError("Ge scenariot ett namn (bokstäver eller siffror), t.ex. ”Dyr el”.")
+    return (folder or scenario_dir()) / f"{s}.yaml"
+
+
+def display_path(path: Path) -> str:
+    """The path as typed in the project root: relative there, absolute elsewhere."""
+    path = Path(path).resolve()
+    root = paths.PROJECT_ROOT.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def replay_command(path: Path) -> str:
+    """``gns report it-serverdrift -f parametrar/x.yaml``, working when pasted in the project root."""
+    return f"gns report {REPORT} -f {shlex.quote(display_path(path))}"
+
+
+def _plain(value):
+    from gnsanalysis.scenarios.explore import _plain as plain
+
+    return plain(value)
+
+
+def save_scenario(name: str, description: str, state: Mapping, *, folder: Path | None = None,
+                  overwrite: bool = False) -> Path:
+    """Write a named scenario; ``FileExistsError``-like ParameterError unless ``overwrite``."""
+    from gnsanalysis.io import atomic_write
+
+    name = " ".join(str(name).split())
+    path = scenario_path(name, folder)
+    checked = check_selection(state)
+    if path.exists() and not overwrite:
+        raise ScenarioExists(path)
+    body = {SCENARIO_KEY: {"name": name, "description": " ".join(str(description or "").split())}}
+    body.update({k: checked[k] for k in SAVED_KEYS})
+    text = ("# Scenario för rapporten IT-serverdrift, sparat från utforskaren (gns explore).\n"
+            "# Återskapa rapporten i projektmappen:\n"
+            f"#   {replay_command(path)}\n")
+    text += yaml.safe_dump(_plain(body), allow_unicode=True, sort_keys=False)
+    atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+class ScenarioExists(ParameterError):
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"Det finns redan ett scenario i {display_path(path)}. Välj ”Skriv över” "
+                         "för att ersätta det, eller ge scenariot ett annat namn.")
+
+
+@dataclass
+class Saved:
+    name: str
+    description: str
+    path: Path
+    state: dict
+
+
+def load_scenario(path: Path) -> Saved:
+    """A saved scenario, checked as the report checks it."""
+    from gnsanalysis.io import load_yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"Scenariofilen {display_path(path)} finns inte.")
+    data, _ = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ParameterError(f"Scenariofilen {path.name} ska innehålla nyckel: värde-par.")
+    meta = data.get(SCENARIO_KEY) or {}
+    rest = check_parameters_file(data, path)
+    try:
+        state = check_selection({k: rest[k] for k in SAVED_KEYS if k in rest})
+    except ParameterError as exc:
+        raise ParameterError(f"Scenariofilen {path.name}: {exc}") from None
+    return Saved(str(meta.get("name") or path.stem), str(meta.get("description") or ""), path, state)
+
+
+def list_scenarios(folder: Path | None = None) -> list[Saved]:
+    """Every readable scenario in the folder, sorted by name (unreadable files are skipped)."""
+    folder = folder or scenario_dir()
+    out = []
+    for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            out.append(load_scenario(p))
+        except Exception:  # noqa: BLE001, S112 - a hand-edited file must not break the list
+            continue
+    return sorted(out, key=lambda s: s.name.lower())
+
+
+# --------------------------------------------------------------------------- figures
+
+def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, float]]:
+    """(party short name, total tkr, alone in S0 tkr) for one key, rounded like the report.
+
+    The board report's table (:func:`gnsanalysis.scenarios.views.party_view`) rounds each
+    column to whole tkr with :func:`round_preserving_sum` so that the column adds up; this does
+    the same on the same numbers, so the explorer and the report agree to the krona.
+    """
+    per = result["party_costs"].get(scenario)
+    if per is None:
+        return []
+    sub = per[per["key"] == _key_code(per, key)]
+    totals = fmt.round_preserving_sum([v / 1000 for v in sub["total"]])
+    alone = fmt.round_preserving_sum([v / 1000 for v in sub["standalone"]])
+    return [(s, float(t), float(a)) for s, t, a in zip(sub["short"], totals, alone)]
+
+
+def _key_code(per, key: str) -> str:
+    from gnsanalysis.parties.allocation import parse_key
+
+    code = parse_key(key).code
+    return code if code in set(per["key"]) else key
+
+
+def pays_more_text(result: dict, scenario: str, key: str) -> str:
+    """One Swedish sentence: who pays more in ``scenario`` with ``key`` than alone today."""
+    per = result["party_costs"].get(scenario)
+    if per is None:
+        return ""
+    title = per.attrs.get("scenario_title", scenario)
+    mine = per[per["key"] == _key_code(per, key)]
+    if mine.empty:
+        return ""
+    label = mine["key_label"].iloc[0]
+    sub = mine[mine["pays_more"]]
+    if sub.empty:
+        return f"I {title} betalar ingen part mer än ensam i nuläget med nyckeln {label}."
+    who = [f"{r.party} {fmt.kr(r.difference)}" for r in sub.itertuples()]
+    tail = "den skulle betala ensam i nuläget" if len(who) == 1 else "de skulle betala var för sig i nuläget"
+    return f"I {title} betalar {fmt.join_list(who)} mer med nyckeln {label} än {tail}."
+
+
+def key_figures(result: dict) -> dict[str, float | None]:
+    """Five-year NPV per model scenario (kr; None when not feasible)."""
+    cmp = result["compare"]
+    return {r.scenario: (float(r.npv) if r.feasible else None) for r in cmp.itertuples()}
+
+
+def compare_saved(saved: Sequence[Saved], scenario: str = "S1"):
+    """Side by side: key figures (mnkr) and per-party cost in ``scenario`` (tkr, each file's key)."""
+    import pandas as pd
+
+    from gnsanalysis.scenarios.explore import explore
+
+    if len(saved) < 2:
+        raise ParameterError("Välj minst två sparade scenarier att jämföra.")
+    figures, parties = {}, {}
+    titles = {}
+    for s in saved:
+        res = explore(s.state, full=False)
+        for r in res["compare"].itertuples():
+            titles[r.scenario] = r.title
+        figures[s.name] = {code: (None if v is None else v / 1_000_000)
+                           for code, v in key_figures(res).items()}
+        parties[s.name] = {short: total for short, total, _ in
+                           party_rows(res, scenario, s.state["allocation_key"])}
+    fig = pd.DataFrame(figures)
+    fig.index = [titles.get(c, c) for c in fig.index]
+    per = pd.DataFrame(parties)
+    return fig, per

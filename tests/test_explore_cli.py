@@ -1,0 +1,27 @@
+"""`gns explore`'s command line: loopback only, no code, a free port, Swedish errors."""
+
+from __future__ import annotations
+
+import socket
+
+from gnsanalysis import paths
+from gnsanalysis.cli import main
+from gnsanalysis.cli.explore import NOTEBOOK, free_port, voila_command
+
+
+def test_voila_serves_the_explorer_on_loopback_without_code():
+    cmd = voila_command(8123, paths.NOTEBOOKS_DIR / NOTEBOOK)
+    assert "--Voila.ip=127.0.0.1" in cmd and "--port=8123" in cmd
+    assert "--strip_sources=True" in cmd and "--no-browser" in cmd
+    assert cmd[1:3] == ["-m", "voila"] and cmd[3].endswith("it-serverdrift-utforska.ipynb")
+
+
+def test_free_port_is_free():
+    port = free_port()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+
+
+def test_bad_port_exits_2_in_swedish(capsys):
+    assert main(["explore", "--port", "70000"]) == 2
+    assert "Porten 70000 är ogiltig" in capsys.readouterr().err

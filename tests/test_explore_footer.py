@@ -1,0 +1,64 @@
+"""The board footer: parameter file with SHA-256, Swedish parameter labels, no placeholder hash interactively."""
+
+from __future__ import annotations
+
+import hashlib
+
+from gnsanalysis import paths
+from gnsanalysis.render import html
+from gnsanalysis.scenarios import state as st
+
+TWO = ["Krokoms kommun", "Bergs kommun"]
+
+
+def _params(state):
+    return {k: state[k] for k in st.SAVED_KEYS} | {"status": "utkast"}
+
+
+def test_interactive_footer_has_no_placeholder(monkeypatch):
+    monkeypatch.delenv("GNS_PROJECT_ROOT", raising=False)
+    text = str(html.footer({"period": "2018-12"}))
+    assert "@@GNS-CONTENT-HASH@@" not in text and "beräknas när rapporten byggs" in text
+
+
+def test_runner_footer_keeps_the_hash_slot(monkeypatch):
+    monkeypatch.setenv("GNS_PROJECT_ROOT", str(paths.PROJECT_ROOT))
+    assert html.CONTENT_HASH_SLOT in str(html.footer({"period": "2018-12"}))
+
+
+def test_footer_labels_are_swedish_and_numbers_have_a_decimal_comma(monkeypatch):
+    monkeypatch.delenv("GNS_PARAMETERS_FILE", raising=False)
+    text = str(html.footer({"coalition": TWO, "allocation_key": "equal", "n_draws": 20000,
+                            "assumptions": {"electricity_price": 1.41}, "include_outage_risk": True}))
+    assert "Parter: Krokoms kommun, Bergs kommun" in text
+    assert "Fördelningsnyckel: equal" in text and "Antal simuleringar: 20000" in text
+    assert "Elpris allt inräknat (spot, nät, skatt, påslag) = 1,41" in text
+    assert "electricity_price" not in text and "coalition" not in text and "1.41" not in text
+    assert "Med förväntad avbrottskostnad: ja" in text
+
+
+def test_footer_names_the_saved_scenario_file(tmp_path, monkeypatch):
+    state = st.check_selection(st.selection_state({"electricity_price": 1.41}, TWO, "equal"))
+    path = st.save_scenario("Dyr el", "", state, folder=tmp_path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", str(path))
+    text = str(html.footer(_params(state)))
+    assert "Parameterfil" in text and "dyr-el.yaml" in text and digest in text
+    # a report with other values does not claim the file (a variable left from an earlier run)
+    other = _params(state) | {"allocation_key": "usage"}
+    assert "dyr-el.yaml" not in str(html.footer(other))
+    # gns verify rebuilds without the variable: the file is found among the saved scenarios
+    monkeypatch.delenv("GNS_PARAMETERS_FILE")
+    monkeypatch.setattr(paths, "PARAMETERS_DIR", tmp_path)
+    assert digest in str(html.footer(_params(state)))
+
+
+def test_load_parameters_file_records_the_file(tmp_path, monkeypatch):
+    import os
+
+    from gnsanalysis.publish.runner import load_parameters_file
+
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", "")  # restored after the test
+    path = st.save_scenario("A", "", st.selection_state({}, TWO, "usage"), folder=tmp_path)
+    load_parameters_file(path)
+    assert os.environ["GNS_PARAMETERS_FILE"] == str(path.resolve())
