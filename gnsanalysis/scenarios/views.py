@@ -18,7 +18,7 @@ from gnsanalysis.render import charts
 from gnsanalysis import paths
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.render import html
-from gnsanalysis.inputs import datasets
+from gnsanalysis.inputs import stakeholder_matrix
 from gnsanalysis.scenarios.explore import explore
 
 MNKR = 1_000_000
@@ -34,7 +34,8 @@ def _input(path: Path, status: str, source: str = "") -> tuple:
 
 def inputs_it() -> list:
     """The files the IT report rests on, for the provenance footer."""
-    matrix = [d for d in datasets("stakeholder_matrix")]
+    # exactly the matrix the model reads (load_matrix uses the same lookup)
+    matrix = [stakeholder_matrix()]
     return matrix + [
         _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden",
                "gnsanalysis/resources/it_assumptions.yaml"),
