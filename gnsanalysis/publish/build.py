@@ -22,6 +22,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +179,11 @@ def _clean_build_dir(reports_dir: Path) -> None:
 
 
 def _kill_pool(pool) -> None:
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    # the pool's threads may still write to a killed worker's pipe: that must not end the build
+    # with SIGPIPE (the CLI restores the default action for `gns … | head`)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError, OSError):
@@ -262,6 +267,7 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
         except KeyboardInterrupt:
             if pool is not None:
                 _kill_pool(pool)
+                pool = None
             _clean_build_dir(reports_dir)
             raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
                                    "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
