@@ -275,12 +275,39 @@ def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
                    problems=tuple(problems))
 
 
+_CACHE: dict = {}
+
+
+def _signature(raw_dir: Path) -> tuple:
+    """Names, sizes and modification times of the folder's entries (and their link targets)."""
+    out = []
+    for p in sorted(raw_dir.iterdir()):
+        try:
+            st = p.stat()
+            small = p.name.endswith(".meta.yaml") and st.st_size < 64 * 1024
+            out.append((p.name, st.st_size, st.st_mtime_ns, st.st_ino,
+                        hashlib.sha256(p.read_bytes()).digest() if small else None))
+        except OSError:
+            out.append((p.name, None))
+    return tuple(out)
+
+
 def inventory(raw_dir: Path | None = None) -> list[Dataset]:
-    """Every input file in the raw folder, with its metadata and problems, sorted by name."""
+    """Every input file in the raw folder, with its metadata and problems, sorted by name.
+
+    Cached while no file in the folder changes (reports look inputs up many times)."""
     raw_dir = Path(raw_dir or paths.RAW_DIR)
     if not raw_dir.is_dir():
         raise ConfigError(f"Datamappen {raw_dir} finns inte eller är ingen mapp. Åtgärd: skapa mappen "
                           "data/raw/ och lägg underlaget där.")
+    key = (str(raw_dir.resolve()), _signature(raw_dir))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _scan(raw_dir)
+    return list(_CACHE[key])
+
+
+def _scan(raw_dir: Path) -> list[Dataset]:
     entries = sorted(p for p in raw_dir.iterdir() if not p.name.startswith("."))
     sidecars = {p for p in entries if p.name.endswith(".meta.yaml")}
     files = [p for p in entries if p not in sidecars and p.name.lower() not in IGNORED_NAMES

@@ -23,6 +23,8 @@ def register(sub) -> None:
                        help="sätt rapporternas status (annars notebookens standardvärde, utkast)")
     build.add_argument("--force", action="store_true",
                        help="bygg om alla rapporter, även de som är oförändrade")
+    build.add_argument("--pdf", action="store_true",
+                       help="skriv också varje nämndrapport som PDF (A4) och nämndpaketet reports/namndpaket-….pdf")
     build.set_defaults(func=cmd_build)
 
     inputs = sub.add_parser("inputs", help="visa underlaget i data/raw/: metadata, rapporter och problem")
@@ -58,7 +60,7 @@ def cmd_report(args) -> int:
 def cmd_build(args) -> int:
     from gnsanalysis.publish.build import build_all
 
-    return build_all(jobs=args.jobs, status=args.status, force=args.force)
+    return build_all(jobs=args.jobs, status=args.status, force=args.force, pdf=args.pdf)
 
 
 def cmd_verify(args) -> int:

@@ -196,7 +196,7 @@ def _kill_pool(pool) -> None:
 
 
 def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: str | None = None,
-              runs: list | None = None, force: bool = False) -> int:
+              runs: list | None = None, force: bool = False, pdf: bool = False) -> int:
     """Build every report the data supports and the index; 0 all built, 1 some failed."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -274,10 +274,20 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
         finally:
             if pool is not None:
                 _kill_pool(pool)
-        manifest.save(reports_dir, manifest.on_disk(reports_dir, records))
+        records = manifest.on_disk(reports_dir, records)
+        manifest.save(reports_dir, records)
         write_index(reports_dir)
+        pack = None
+        if pdf:
+            from gnsanalysis.publish.pdf import chromium_path, write_pdfs
+
+            chromium_path()  # a clear message before anything is printed
+            records, pack = write_pdfs(reports_dir, records)
+            manifest.save(reports_dir, records)
         _clean_build_dir(reports_dir)
     print(f"Skrev {reports_dir / 'index.html'}")
+    if pack is not None:
+        print(f"Skrev nämndpaketet {pack}")
     if failures:
         print(f"{fmt.count_noun(len(failures), 'rapport', 'rapporter')} kunde inte byggas; de tidigare "
               "versionerna är orörda. Övriga rapporter är byggda.", file=sys.stderr)
