@@ -104,6 +104,7 @@ def test_cp1252_sidecar_is_read(raw):
     (raw / "export.meta.yaml").write_bytes("source_document: Årsbokslut för nämnden\n".encode("cp1252"))
     d = _entry(raw, "export.txt")
     assert d.ok and d.meta["source_document"] == "Årsbokslut för nämnden"
+    assert d.declared["_encoding_note"] == "export.meta.yaml lästes som Windows-1252 (inte UTF-8)."
 
 
 @pytest.mark.parametrize("content,expected", [

@@ -116,6 +116,8 @@ def cmd_inputs(args) -> int:
                      else "ur filen" if key in d.read
                      else "ur metadatafilen" if key in d.declared else "standardvärde")
             print(f"  {label}: {value} ({where})")
+        if d.declared.get("_encoding_note"):
+            print(f"  obs: {d.declared['_encoding_note']}")
         reports = sorted(set(feeds.get(d.path.name, [])))
         print(f"  rapporter: {', '.join(reports) if reports else 'inga'}")
         for problem in d.problems:
