@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-reports: $(STAMP)
-	$(BIN)/gns build
+# PDFs and the board pack where Chromium is available (installed by `browser` when run as root)
+reports: $(STAMP) browser
+	$(BIN)/gns build $$(command -v chromium >/dev/null 2>&1 && echo --pdf)
 
 # The browser tests open every report in Debian's chromium; install it when missing (CI runs as root).
 browser:

@@ -1,7 +1,18 @@
-"""Finding raw inputs through their metadata sidecars (``<name>.meta.yaml``).
+"""Finding raw inputs in ``data/raw/``: metadata read from the file, a sidecar only adds to it.
 
-A report asks for ``kind`` and ``period``; the file name does not matter, so a real export
-dropped into ``data/raw/`` with its metadata replaces an example file without code changes.
+Every file in the raw folder is looked at (README files and ``*.meta.yaml`` sidecars aside).
+What the file itself says is read from it: for an RR table the ``Period YYYY-MM`` line, the
+body line (``Förv.nämnd 28 RR-kod 11-80``), the kind from its header (a layout in
+``resources/rr_layouts.yaml`` matches the columns) and the unit from the header or the layout;
+for a stakeholder matrix the kind from its header (``Part i nämnden``). A sidecar
+``<name>.meta.yaml`` is optional: it adds what a file cannot say (``data_status: example``,
+``object``, ``document_figures``, ``source_document``, ``received`` …) and may override, but
+never contradict, what the file says: a sidecar period 2020-12 for a file whose first line is
+``Period 2019-12`` is a problem of that file, refused before any kernel starts.
+
+A file with a problem (unreadable, contradicting metadata, no period, unknown kind, a path
+leaving the folder) is kept in the inventory with its problems, so that ``gns inputs`` can show
+it and only the reports that would read it stop; :func:`datasets` returns the usable files only.
 
 Tables for one object (ansvar/objekt, e.g. Serverdrift Åre obj. 6663) carry ``object:`` in
 their metadata (``{id: "6663", name: "Serverdrift Åre"}`` or just the id); a table without it
@@ -12,24 +23,52 @@ is asked for; :func:`object_datasets` returns every object table of a period.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from gnsanalysis import paths
-from gnsanalysis.errors import ConfigError, DataNotFoundError, UnsafeContentError
+from gnsanalysis.errors import ConfigError, DataNotFoundError, GnsError, UnsafeContentError
 
-REQUIRED_KEYS = ("file", "kind", "data_status")
 KIND_NAMES = {"rr": "RR-tabell (resultaträkning)", "stakeholder_matrix": "intressentmatris"}
+DATA_STATUSES = ("real", "example")
+# Bytes read from a file to find its own metadata (period line, body line, header).
+SNIFF_BYTES = 64 * 1024
+# Files in data/raw/ that are documentation, not inputs.
+IGNORED_NAMES = {"readme.md", "readme.txt", "readme"}
+# The unit of a layout that does not print one. The GNS RR-kod tables (Förv.nämnd 28,
+# RR-kod 11-80) are printed in tkr: Årsbokslut 2018 (GNS/1/2019), avsnittet Ekonomi.
+LAYOUT_UNITS = {"gns-rr-kod": "tkr"}
+
+_PERIOD_RE = re.compile(r"^\s*Period\s+(\d{4})-(\d{2})\b", re.IGNORECASE)
+_BODY_RE = re.compile(r"(Förv\.?\s*nämnd|RR-kod)", re.IGNORECASE)
+_UNIT_RE = re.compile(r"\b(tkr|mnkr|mkr|kr)\b", re.IGNORECASE)
+_MATRIX_HEADER = "part i nämnden"
+
+
+def _norm(text: str) -> str:
+    """Lower case, letters and digits only (tolerant comparison of labels and body lines)."""
+    return re.sub(r"[\W_]+", "", str(text).lower())
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """A raw input file and its metadata."""
+    """A raw input file and its metadata (read from the file, added to by a sidecar)."""
 
     path: Path
     meta: dict = field(hash=False, compare=False)
+    read: dict = field(default_factory=dict, hash=False, compare=False)      # what the file says
+    declared: dict = field(default_factory=dict, hash=False, compare=False)  # what the sidecar says
+    sidecar: Path | None = field(default=None, hash=False, compare=False)
+    problems: tuple = field(default=(), hash=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def kind(self) -> str | None:
+        return self.meta.get("kind")
 
     @property
     def is_example(self) -> bool:
@@ -38,6 +77,11 @@ class Dataset:
     @property
     def period(self) -> str | None:
         return self.meta.get("period")
+
+    @property
+    def periods_claimed(self) -> set[str]:
+        """Every period this file is said to cover (by itself or its sidecar)."""
+        return {str(p) for p in (self.read.get("period"), self.declared.get("period"), self.period) if p}
 
     @property
     def object_id(self) -> str | None:
@@ -60,22 +104,31 @@ class Dataset:
     def sha256(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
+    def problem_text(self) -> str:
+        return " ".join(self.problems)
+
+
+# --------------------------------------------------------------------------- sidecars
 
 def load_meta(meta_path: Path) -> dict:
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Metadatafilen {meta_path.name} är inte giltig YAML: {exc}") from exc
+    """A sidecar's mapping (UTF-8 with a cp1252 fallback; aliases and binary refused)."""
+    from gnsanalysis.io import load_yaml
+
+    meta_path = Path(meta_path)
+    data, decoded = load_yaml(meta_path, what="Metadatafilen")
+    meta = data or {}
     if not isinstance(meta, dict):
-        raise ConfigError(f"Metadatafilen {meta_path.name} ska vara en YAML-mappning (nyckel: värde).")
-    missing = [k for k in REQUIRED_KEYS if k not in meta]
-    if missing:
-        raise ConfigError(f"Metadatafilen {meta_path.name} saknar nycklarna {', '.join(missing)}.")
-    if meta["data_status"] not in ("real", "example"):
+        raise ConfigError(f"Metadatafilen {meta_path.name} ska vara en YAML-mappning (nyckel: värde), "
+                          f"men innehåller {type(meta).__name__}. Åtgärd: skriv t.ex. 'data_status: example'.")
+    if "data_status" in meta and meta["data_status"] not in DATA_STATUSES:
         raise ConfigError(f"Metadatafilen {meta_path.name}: data_status är {meta['data_status']!r}; "
                           "tillåtna värden är 'real' och 'example'.")
-    if "period" in meta:
-        meta["period"] = str(meta["period"])
+    for key in ("period", "file", "kind", "unit"):
+        if key in meta and meta[key] is not None:
+            meta[key] = str(meta[key])
+    if "period" in meta and not re.fullmatch(r"\d{4}-\d{2}", meta["period"] or ""):
+        raise ConfigError(f"Metadatafilen {meta_path.name}: period är {meta['period']!r}, men ska vara "
+                          "ÅÅÅÅ-MM inom citattecken, t.ex. period: \"2019-12\".")
     obj = meta.get("object")
     if isinstance(obj, dict) and obj.get("id") in (None, ""):
         raise ConfigError(f"Metadatafilen {meta_path.name}: object saknar id. Ange t.ex. "
@@ -83,6 +136,8 @@ def load_meta(meta_path: Path) -> dict:
     if obj is not None and not isinstance(obj, (dict, str, int)):
         raise ConfigError(f"Metadatafilen {meta_path.name}: object ska vara ett id eller en mappning "
                           f"med id och name, men är {obj!r}.")
+    if decoded.guessed:
+        meta.setdefault("_encoding_note", f"{meta_path.name} lästes som Windows-1252 (inte UTF-8).")
     return meta
 
 
@@ -96,48 +151,262 @@ def safe_raw_path(name: str | Path, base: Path | None = None) -> Path:
     return path
 
 
-def datasets(kind: str | None = None, raw_dir: Path | None = None) -> list[Dataset]:
-    """All raw inputs with a metadata sidecar, optionally of one kind, sorted by file name."""
-    raw_dir = raw_dir or paths.RAW_DIR
-    found = []
-    for meta_path in sorted(raw_dir.glob("*.meta.yaml")):
-        meta = load_meta(meta_path)
-        if kind and meta["kind"] != kind:
+# --------------------------------------------------------------------------- reading the file
+
+def _layouts() -> list[dict]:
+    from gnsanalysis.io import load_resource
+
+    return load_resource("rr_layouts.yaml").get("layouts", [])
+
+
+def _cells(line: str) -> list[str]:
+    parts = line.split("\t") if "\t" in line else re.split(r"\s{2,}|;", line)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def read_file_metadata(path: Path) -> dict:
+    """What a text input says about itself: kind, period, body line, unit, layout.
+
+    Raises :class:`GnsError` when the file cannot be read as text.
+    """
+    from gnsanalysis.io import decode_text
+
+    with open(path, "rb") as fh:
+        data = fh.read(SNIFF_BYTES)
+    if data[:4] == b"PK\x03\x04":
+        return {"format": "xlsx"}  # an Excel workbook: the sidecar must say what it is
+    text = decode_text(data, path, what="en tabell i textform").text
+    lines = text.split("\n")
+    if len(data) == SNIFF_BYTES:
+        lines = lines[:-1]  # the last line may be cut
+    found: dict = {}
+    for number, line in enumerate(lines[:40], start=1):
+        if not line.strip():
             continue
-        path = safe_raw_path(meta["file"], raw_dir)
-        if not path.is_file():
-            raise ConfigError(f"Metadatafilen {meta_path.name} pekar på {meta['file']!r}, "
-                              "som inte finns i data/raw/.")
-        found.append(Dataset(path=path, meta=meta))
+        if "period" not in found:
+            m = _PERIOD_RE.match(line)
+            if m:
+                found["period"] = f"{m.group(1)}-{m.group(2)}"
+                found["period_line"] = number
+                continue
+        if "forvaltning" not in found and _BODY_RE.search(line) and len(_cells(line)) <= 2:
+            found["forvaltning"] = " ".join(line.split())
+            continue
+        cells = {_norm(c) for c in _cells(line)}
+        if _norm(line).startswith(_norm(_MATRIX_HEADER)):
+            found.update(kind="stakeholder_matrix", header_line=number)
+            break
+        for layout in _layouts():
+            want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
+            if want and want <= cells:
+                found.update(kind="rr", layout=layout.get("id"), header_line=number)
+                unit = layout.get("unit") or LAYOUT_UNITS.get(layout.get("id"))
+                m = _UNIT_RE.search(line)
+                if m:
+                    found["unit"] = m.group(1).lower()
+                elif unit:
+                    found["unit"] = unit
+                break
+        if "kind" in found:
+            break
+        m = _UNIT_RE.search(line)
+        if m and "unit" not in found and len(line) < 80:
+            found["unit"] = m.group(1).lower()
     return found
 
 
-def find_dataset(kind: str, period: str, raw_dir: Path | None = None, *, object: str | None = None
+MISSING_HINT = {
+    "kind": ("vilken sorts underlag filen är (kind: rr eller kind: stakeholder_matrix)",
+             "kind: rr"),
+    "period": ("vilken period tabellen avser (ingen rad 'Period ÅÅÅÅ-MM' i filens början)",
+               'period: "2019-12"'),
+}
+
+
+def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
+    problems: list[str] = []
+    declared: dict = {}
+    read: dict = {}
+    name = path.name
+    if meta_path is not None:
+        try:
+            declared = load_meta(meta_path)
+        except GnsError as exc:
+            problems.append(str(exc))
+    try:
+        safe_raw_path(path.name, raw_dir)
+        if not path.is_file():
+            raise ConfigError(f"{name} är ingen vanlig fil.")
+        read = read_file_metadata(path)
+    except UnsafeContentError as exc:
+        problems.append(f"{name}: {exc} Åtgärd: kopiera filen in i data/raw/ i stället för en länk.")
+    except GnsError as exc:
+        problems.append(f"{name} kan inte läsas: {exc}")
+    except OSError as exc:
+        problems.append(f"{name} kan inte läsas ({exc.strerror or exc}).")
+    meta = {k: v for k, v in read.items() if k in ("kind", "period", "unit", "forvaltning", "layout")}
+    meta["file"] = name
+    meta.setdefault("data_status", "real")
+    side = meta_path.name if meta_path else f"{path.stem}.meta.yaml"
+    for key in ("period", "kind"):
+        if read.get(key) and declared.get(key) and str(declared[key]) != read[key]:
+            where = f"rad {read['period_line']} " if key == "period" and read.get("period_line") else ""
+            problems.append(
+                f"{name} anger {'Period ' if key == 'period' else 'typen '}{read[key]} på {where}i filen, "
+                f"men {side} säger {key}: {declared[key]}. Åtgärd: rätta eller ta bort '{key}' i {side} "
+                "(det som står i filen gäller).")
+    if read.get("forvaltning") and declared.get("forvaltning") \
+            and _norm(read["forvaltning"]) != _norm(declared["forvaltning"]):
+        problems.append(f"{name} anger {read['forvaltning']!r} i filen, men {side} säger forvaltning: "
+                        f"{declared['forvaltning']!r}. Åtgärd: rätta {side}.")
+    meta.update({k: v for k, v in declared.items() if not k.startswith("_")})
+    meta["file"] = name
+    if not problems:
+        needed = ["kind"] + (["period"] if meta.get("kind") == "rr" else [])
+        for key in needed:
+            if not meta.get(key):
+                what, example = MISSING_HINT[key]
+                problems.append(f"{name}: saknar {what}. Åtgärd: lägg en metadatafil {side} bredvid med "
+                                f"t.ex. '{example}'.")
+        if meta.get("kind") and meta["kind"] not in KIND_NAMES:
+            problems.append(f"{name}: okänd typ kind: {meta['kind']!r}; tillåtna är "
+                            f"{', '.join(KIND_NAMES)}.")
+    return Dataset(path=path, meta=meta, read=read, declared=declared, sidecar=meta_path,
+                   problems=tuple(problems))
+
+
+_CACHE: dict = {}
+
+
+def _signature(raw_dir: Path) -> tuple:
+    """Names, sizes and modification times of the folder's entries (and their link targets)."""
+    out = []
+    for p in sorted(raw_dir.iterdir()):
+        try:
+            st = p.stat()
+            small = p.name.endswith(".meta.yaml") and st.st_size < 64 * 1024
+            out.append((p.name, st.st_size, st.st_mtime_ns, st.st_ino,
+                        hashlib.sha256(p.read_bytes()).digest() if small else None))
+        except OSError:
+            out.append((p.name, None))
+    return tuple(out)
+
+
+def inventory(raw_dir: Path | None = None) -> list[Dataset]:
+    """Every input file in the raw folder, with its metadata and problems, sorted by name.
+
+    Cached while no file in the folder changes (reports look inputs up many times)."""
+    raw_dir = Path(raw_dir or paths.RAW_DIR)
+    if not raw_dir.is_dir():
+        raise ConfigError(f"Datamappen {raw_dir} finns inte eller är ingen mapp. Åtgärd: skapa mappen "
+                          "data/raw/ och lägg underlaget där.")
+    key = (str(raw_dir.resolve()), _signature(raw_dir))
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _scan(raw_dir)
+    return list(_CACHE[key])
+
+
+def _scan(raw_dir: Path) -> list[Dataset]:
+    entries = sorted(p for p in raw_dir.iterdir() if not p.name.startswith("."))
+    sidecars = {p for p in entries if p.name.endswith(".meta.yaml")}
+    files = [p for p in entries if p not in sidecars and p.name.lower() not in IGNORED_NAMES
+             and not p.is_dir()]
+    pairing: dict[str, Path] = {}
+    orphans = []
+    by_name = {p.name: p for p in files}
+    for side in sorted(sidecars):
+        target = None
+        try:
+            from gnsanalysis.io import load_yaml
+
+            data, _ = load_yaml(side, what="Metadatafilen")
+            target = str(data.get("file")) if isinstance(data, dict) and data.get("file") else None
+        except GnsError:
+            target = None
+        stem = side.name[: -len(".meta.yaml")]
+        if target is None:
+            target = next((p.name for p in files if p.name.rsplit(".", 1)[0] == stem), None)
+        if target in by_name and target not in pairing:
+            pairing[target] = side
+        else:
+            orphans.append((side, target))
+    out = [_examine(p, pairing.get(p.name), raw_dir) for p in files]
+    for side, target in orphans:
+        what = (f"pekar på {target!r}, som inte finns i data/raw/" if target and target not in by_name
+                else "hör inte till någon fil" if not target
+                else f"är en andra metadatafil för {target}")
+        out.append(Dataset(path=side, meta={"file": side.name}, sidecar=side,
+                           problems=(f"Metadatafilen {side.name} {what}. Åtgärd: rätta 'file:' "
+                                     "eller ta bort metadatafilen.",)))
+    return sorted(out, key=lambda d: d.path.name)
+
+
+def datasets(kind: str | None = None, raw_dir: Path | None = None) -> list[Dataset]:
+    """The usable raw inputs (no problems), optionally of one kind, sorted by file name."""
+    return [d for d in inventory(raw_dir) if d.ok and (kind is None or d.kind == kind)]
+
+
+def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir) -> list[Dataset]:
+    """Files with problems that could be the input for this role (so it cannot be chosen)."""
+    out = []
+    for d in inventory(raw_dir):
+        if d.ok:
+            continue
+        kinds = {d.read.get("kind"), d.declared.get("kind")} - {None}
+        if kinds and kind not in kinds:
+            continue
+        if not kinds and d.path.name.endswith(".meta.yaml"):
+            continue
+        if period is not None and d.periods_claimed and period not in d.periods_claimed:
+            continue
+        if period is not None and not d.periods_claimed and kinds:
+            pass  # a table of this kind without a period could be this one
+        if d.object_id is not None and object_id is not None and d.object_id != object_id:
+            continue
+        if not kinds and not d.periods_claimed:
+            continue  # unreadable and says nothing: listed by gns inputs, blocks no report
+        out.append(d)
+    return out
+
+
+def find_dataset(kind: str, period: str | None, raw_dir: Path | None = None, *, object: str | None = None
                  ) -> Dataset:
     """The input of this kind for this period; a real file wins over an example file.
 
     Without ``object`` this is the table for the whole committee (metadata without ``object:``);
-    with an object id it is that object's table.
+    with an object id it is that object's table. ``period=None`` for inputs without a period
+    (the stakeholder matrix). A file with a problem that could fill the role stops here.
     """
     want = None if object is None else str(object)
     every = datasets(kind, raw_dir)
-    candidates = [d for d in every if d.period == period and d.object_id == want]
+    candidates = [d for d in every if (period is None or d.period == period) and d.object_id == want]
+    what = KIND_NAMES.get(kind, f"typen {kind!r}") + (f" för objekt {want}" if want else "")
+    when = f" för perioden {period}" if period else ""
+    blocked = _role_problems(kind, period, want, raw_dir)
+    if blocked:
+        raise ConfigError(f"Underlaget för {what}{when} kan inte användas: "
+                          + " ".join(d.problem_text() for d in blocked))
     real = [d for d in candidates if not d.is_example]
     pool = real or candidates
-    what = KIND_NAMES.get(kind, f"typen {kind!r}") + (f" för objekt {want}" if want else "")
     if not pool:
         have = sorted({d.period for d in every if d.period and d.object_id == want})
         raise DataNotFoundError(
-            f"Ingen {what} för perioden {period} finns i data/raw/. "
-            f"Perioder som finns: {', '.join(have) or 'inga'}. "
-            "Lägg exporten i data/raw/ tillsammans med en .meta.yaml som anger kind och period"
-            + (f" och object: {want}." if want else "."))
+            f"Ingen {what}{when} finns i data/raw/. "
+            + (f"Perioder som finns: {', '.join(have) or 'inga'}. " if period else "")
+            + "Lägg exporten i data/raw/; filens rad 'Period ÅÅÅÅ-MM' räcker, en .meta.yaml behövs bara "
+            + (f"för object: {want}." if want else "för det filen inte själv säger."))
     if len(pool) > 1:
         names = ", ".join(d.path.name for d in pool)
-        raise DataNotFoundError(
-            f"Flera filer med {what} för perioden {period}: {names}. "
-            "Ta bort eller märk om den som inte ska användas (data_status: example).")
+        raise ConfigError(
+            f"Flera filer med {what}{when}: {names}. Bara en får användas. "
+            "Åtgärd: ta bort den som inte ska användas eller märk den data_status: example i dess .meta.yaml.")
     return pool[0]
+
+
+def stakeholder_matrix(raw_dir: Path | None = None) -> Dataset:
+    """The one stakeholder matrix (two real ones are refused, as two RR tables for a period)."""
+    return find_dataset("stakeholder_matrix", None, raw_dir)
 
 
 def object_datasets(kind: str, period: str, raw_dir: Path | None = None) -> list[Dataset]:

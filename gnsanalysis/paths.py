@@ -12,6 +12,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "render" / "templates"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
-PROCESSED_DIR = DATA_DIR / "processed"
+PROCESSED_DIR = Path(os.environ.get("GNS_PROCESSED_DIR", DATA_DIR / "processed")).resolve()
 REPORTS_DIR = PROJECT_ROOT / "reports"
 PARAMETERS_DIR = PROJECT_ROOT / "parametrar"

@@ -1,4 +1,4 @@
-"""``gns report``, ``gns build`` and ``gns verify``."""
+"""``gns report``, ``gns build``, ``gns verify`` and ``gns inputs``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ def register(sub) -> None:
     build.add_argument("-j", "--jobs", type=int, default=None, help="antal rapporter som byggs samtidigt")
     build.add_argument("--status", choices=["utkast", "fastställd"], default=None,
                        help="sätt rapporternas status (annars notebookens standardvärde, utkast)")
+    build.add_argument("--force", action="store_true",
+                       help="bygg om alla rapporter, även de som är oförändrade")
+    build.add_argument("--pdf", action="store_true",
+                       help="skriv också varje nämndrapport som PDF (A4) och nämndpaketet reports/namndpaket-….pdf")
     build.set_defaults(func=cmd_build)
+
+    inputs = sub.add_parser("inputs", help="visa underlaget i data/raw/: metadata, rapporter och problem")
+    inputs.set_defaults(func=cmd_inputs)
 
     verify = sub.add_parser("verify", help="kontrollera att en rapport motsvarar nuvarande data och kod")
     verify.add_argument("files", type=Path, nargs="+", help="rapportfil(er) i reports/")
@@ -38,7 +45,14 @@ def cmd_report(args) -> int:
         if name in params and not args.parameters_file:
             raise ParameterError(f"Parametern {name!r} anges två gånger.")
         params[name] = value
-    result = run_report(args.name, params)
+    from gnsanalysis import paths
+    from gnsanalysis.publish.build import record_report
+    from gnsanalysis.publish.lock import build_lock
+
+    # under the build lock, so that the manifest and the index always agree with the reports
+    with build_lock(paths.REPORTS_DIR):
+        result = run_report(args.name, params)
+        record_report(result, paths.REPORTS_DIR)
     print(f"Skrev {result.html_path}")
     return 0
 
@@ -46,7 +60,7 @@ def cmd_report(args) -> int:
 def cmd_build(args) -> int:
     from gnsanalysis.publish.build import build_all
 
-    return build_all(jobs=args.jobs, status=args.status)
+    return build_all(jobs=args.jobs, status=args.status, force=args.force, pdf=args.pdf)
 
 
 def cmd_verify(args) -> int:
@@ -58,3 +72,58 @@ def cmd_verify(args) -> int:
         print(message, file=sys.stdout if ok else sys.stderr)
         code = code or (0 if ok else 1)
     return code
+
+
+_STATUS = {"real": "verkliga data", "example": "exempeldata"}
+_SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltning", "förvaltning"),
+          ("object", "objekt"), ("data_status", "status")]
+
+
+def cmd_inputs(args) -> int:
+    """Every file in data/raw/ with its metadata (read from the file or declared in its
+    sidecar), the reports it feeds and its problems; exit 1 when a file has a problem."""
+    from gnsanalysis import paths
+    from gnsanalysis.inputs import KIND_NAMES, inventory
+    from gnsanalysis.publish.build import plan
+    from gnsanalysis.publish.runner import output_stem
+
+    inv = inventory()
+    feeds: dict = {}
+    for run in plan(inventory=inv):
+        try:
+            out = f"{output_stem(run.name, run.params)}.html"
+        except (KeyError, ValueError):
+            out = run.name
+        for d in run.inputs:
+            feeds.setdefault(d.path.name, []).append(out)
+    problems = 0
+    print(f"Underlag i {paths.RAW_DIR}:")
+    for d in inv:
+        print(f"\n{d.path.name}")
+        if d.sidecar is not None and d.sidecar != d.path:
+            print(f"  metadatafil: {d.sidecar.name}")
+        for key, label in _SHOWN:
+            if key not in d.meta or d.meta[key] in (None, ""):
+                continue
+            value = d.meta[key]
+            if key == "kind":
+                value = KIND_NAMES.get(str(value), str(value))
+            elif key == "data_status":
+                value = _STATUS.get(str(value), str(value))
+            elif key == "object" and isinstance(value, dict):
+                value = f"{value.get('id')} {value.get('name') or ''}".strip()
+            where = ("ur filen och metadatafilen" if key in d.read and key in d.declared
+                     else "ur filen" if key in d.read
+                     else "ur metadatafilen" if key in d.declared else "standardvärde")
+            print(f"  {label}: {value} ({where})")
+        if d.declared.get("_encoding_note"):
+            print(f"  obs: {d.declared['_encoding_note']}")
+        reports = sorted(set(feeds.get(d.path.name, [])))
+        print(f"  rapporter: {', '.join(reports) if reports else 'inga'}")
+        for problem in d.problems:
+            problems += 1
+            print(f"  PROBLEM: {problem}")
+    if problems:
+        print(f"\n{problems} problem; rapporter som läser en fil med problem byggs inte.", file=sys.stderr)
+        return 1
+    return 0

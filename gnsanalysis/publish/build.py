@@ -1,51 +1,148 @@
-"""``gns build`` (what ``make reports`` runs) and ``gns verify``.
+"""``gns build`` (what ``make reports`` runs), ``gns verify`` and the report index.
 
-Builds every default report from ``resources/reports.yaml`` in parallel worker processes (each
-report runs its own kernel), shows which report is running, and writes ``reports/index.html``.
-A lock file serialises concurrent builds; every output is written atomically, so a build that
-is killed leaves the previous reports intact.
+What to build comes from the data: ``resources/reports.yaml`` names report kinds (``build_for``:
+a year-end report per December table, an interim report per April and June–August table) and
+the inventory of ``data/raw/`` (:mod:`gnsanalysis.inputs`) gives the periods. Each report runs
+in its own worker process (each with its own kernel). The manifest (``reports/.manifest.json``,
+:mod:`gnsanalysis.publish.manifest`) records what each report was built from; a report whose
+record is unchanged and whose file is intact is skipped. A bad input stops only the reports
+that read it. The index is rendered last, from the manifest, and lists only reports on disk.
+
+Crash safety: the lock records its owner and is taken over when the owner is gone
+(:mod:`gnsanalysis.publish.lock`); workers die with the build (``PR_SET_PDEATHSIG``) and run in
+their own process group, so Ctrl-C reaches only the build, which stops them before saying so;
+temporary files in ``reports/.build/`` are removed at the next start; every output is written
+atomically.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
+import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gnsanalysis import paths
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import atomic_write
+from gnsanalysis.publish import manifest
+from gnsanalysis.publish.lock import build_lock, check_reports_dir
+from gnsanalysis.swedish import format as fmt
+
+BUILD_DIR = ".build"
 
 
-def default_runs() -> list[tuple[str, dict]]:
+class BuildInterrupted(GnsError):
+    """Ctrl-C during a build: one line, no traceback."""
+
+    exit_code = 130
+
+
+# --------------------------------------------------------------------------- what to build
+
+@dataclass
+class Run:
+    name: str
+    params: dict
+    inputs: list = field(default_factory=list)  # Dataset objects this report may read
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
+
+
+def _reads(name: str, params: dict, inventory: list) -> list:
+    """The raw files a report may read (a superset: used for the manifest and `gns inputs`)."""
+    from gnsanalysis.publish.runner import report_spec
+
+    spec = report_spec(name)
+    out = []
+    for need in spec.get("requires", []):
+        kind = need["kind"]
+        period = params.get(need.get("period_parameter", ""), None)
+        for d in inventory:
+            kinds = {d.kind, d.read.get("kind"), d.declared.get("kind")} - {None}
+            if kind not in kinds:
+                continue
+            if period is None:
+                out.append(d)
+                continue
+            claimed = d.periods_claimed
+            year = int(str(period)[:4])
+            if need.get("reads") == "year_and_previous":
+                # interim reports compare with earlier reports of the year and the year-ends
+                ok = any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
+            else:
+                ok = str(period) in claimed
+            if ok:
+                out.append(d)
+    return out
+
+
+def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run]:
+    """Every report the data supports (registry order, then period)."""
+    from gnsanalysis.inputs import inventory as scan
     from gnsanalysis.publish.runner import registry
 
+    inv = inventory if inventory is not None else scan(raw_dir)
     runs = []
     for name, spec in registry().items():
-        for params in spec.get("default_runs", [{}]):
-            runs.append((name, dict(params)))
+        target = spec.get("build_for")
+        if target:
+            months = {int(m) for m in target.get("months", [])}
+            found = set()
+            for d in inv:
+                kinds = {d.kind, d.read.get("kind"), d.declared.get("kind")} - {None}
+                if target["kind"] not in kinds or d.object_id is not None:
+                    continue
+                for p in d.periods_claimed:
+                    if int(p[5:]) in months:
+                        found.add(p)
+            param_sets = [{target.get("parameter", "period"): p} for p in sorted(found)]
+        else:
+            param_sets = [dict(p) for p in spec.get("default_runs", [{}])]
+        for params in param_sets:
+            runs.append(Run(name, params, _reads(name, params, inv)))
     return runs
 
 
-@contextmanager
-def build_lock(reports_dir: Path):
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    with open(reports_dir / ".build.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print("Väntar på en annan pågående rapportbyggnad …", file=sys.stderr)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def default_runs() -> list[tuple[str, dict]]:
+    return [(r.name, r.params) for r in plan()]
+
+
+def _input_hashes(datasets: list) -> dict[str, str]:
+    out = {}
+    for d in datasets:
+        for p in (d.path, d.sidecar):
+            if p is not None and p.is_file():
+                out[p.name] = manifest.file_sha256(p)
+    return dict(sorted(out.items()))
+
+
+# --------------------------------------------------------------------------- workers
+
+def _worker_init(parent_pid: int) -> None:
+    """Die with the build; ignore the terminal's Ctrl-C (the build stops us itself)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the build died before prctl took effect
+        os._exit(1)
+    try:
+        os.setpgrp()
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:
@@ -58,152 +155,256 @@ def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = Non
     result = run_report(name, merged, reports_dir=Path(reports_dir))
     return {"name": name, "parameters": result.parameters, "html": str(result.html_path),
             "title": result.title, "seconds": time.perf_counter() - started,
-            "hash": result.content_hash}
+            "hash": result.content_hash, "data_date": result.data_date, "example": result.example}
+
+
+def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
+    from gnsanalysis.publish.runner import registry
+
+    p = res["parameters"]
+    return {"report": run.name, "parameters": run.params, "resolved_parameters": p,
+            "inputs": inputs, "code": code, "fingerprint": fp,
+            "html_sha256": manifest.file_sha256(Path(res["html"])), "content_hash": res["hash"],
+            "title": res["title"], "period": str(p.get("period", "")), "status": str(p.get("status", "")),
+            "data_date": res.get("data_date", ""), "example": bool(res.get("example")),
+            "board": registry().get(run.name, {}).get("board", True) is not False}
+
+
+def _clean_build_dir(reports_dir: Path) -> None:
+    build_dir = reports_dir / BUILD_DIR
+    if build_dir.is_dir():
+        shutil.rmtree(build_dir, ignore_errors=True)
+    for tmp in reports_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def _kill_pool(pool) -> None:
+    # the pool's threads may still write to a killed worker's pipe: that must not end the build
+    # with SIGPIPE (the CLI restores the default action for `gns … | head`)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+        try:
+            proc.kill()
+        except (ProcessLookupError, OSError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: str | None = None,
-              runs: list[tuple[str, dict]] | None = None) -> int:
-    """Build all default reports and the index; returns the exit code (0 all built, 1 otherwise)."""
+              runs: list | None = None, force: bool = False, pdf: bool = False) -> int:
+    """Build every report the data supports and the index; 0 all built, 1 some failed."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from gnsanalysis.inputs import inventory as scan
+    from gnsanalysis.publish.runner import notebook_path, output_stem
+
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
-    runs = runs if runs is not None else default_runs()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs) or 1))
-    extra = {"status": status} if status else None
-    results, failures = [], []
+    check_reports_dir(reports_dir)
+    inv = scan()
+    if runs is None:
+        todo = plan(inventory=inv)
+    else:
+        todo = [r if isinstance(r, Run) else Run(r[0], dict(r[1]), _reads(r[0], dict(r[1]), inv)) for r in runs]
+    extra = {"status": status} if status else {}
+    failures = []
     with build_lock(reports_dir):
-        print(f"Bygger {len(runs)} rapporter med {jobs} samtidiga processer.", flush=True)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {}
-            for name, params in runs:
-                label = f"{name} {' '.join(f'{k}={v}' for k, v in params.items())}".strip()
-                print(f"  startar  {label}", flush=True)
-                futures[pool.submit(_run_one, name, params, str(reports_dir), extra)] = label
-            for done, future in enumerate(as_completed(futures), start=1):
-                label = futures[future]
-                try:
-                    res = future.result()
-                except GnsError as exc:
-                    failures.append((label, str(exc)))
-                    print(f"  [{done}/{len(runs)}] FEL     {label}: {exc}", flush=True)
-                    continue
-                results.append(res)
-                print(f"  [{done}/{len(runs)}] klar    {label} → {Path(res['html']).name} "
-                      f"({fmt.number(res['seconds'], 1)} s)", flush=True)
+        _clean_build_dir(reports_dir)
+        records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
+        pending = []
+        for run in todo:
+            inputs = _input_hashes(run.inputs)
+            code = manifest.code_version(notebook_path(run.name))
+            fp = manifest.fingerprint(run.name, {**run.params, **extra}, inputs, code)
+            try:
+                stem = output_stem(run.name, run.params)
+            except (KeyError, IndexError, ValueError):
+                stem = None
+            rec = records.get(f"{stem}.html") if stem else None
+            if rec and rec.get("fingerprint") == fp and not force:
+                print(f"  oförändrad, hoppar över  {run.label} → {stem}.html", flush=True)
+                continue
+            pending.append((run, inputs, code, fp))
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+        if pending:
+            print(f"Bygger {fmt.count_noun(len(pending), 'rapport', 'rapporter')} med {jobs} "
+                  f"samtidiga processer.", flush=True)
+        else:
+            print("Alla rapporter är oförändrade; inget att bygga.", flush=True)
+        pool = None
+        try:
+            if pending:
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_worker_init, initargs=(os.getpid(),))
+                futures = {}
+                for item in pending:
+                    run = item[0]
+                    print(f"  startar  {run.label}", flush=True)
+                    futures[pool.submit(_run_one, run.name, run.params, str(reports_dir), extra)] = item
+                for done, future in enumerate(as_completed(futures), start=1):
+                    run, inputs, code, fp = futures[future]
+                    try:
+                        res = future.result()
+                    except GnsError as exc:
+                        failures.append((run.label, str(exc)))
+                        print(f"  [{done}/{len(pending)}] FEL     {run.label}: {exc}", flush=True)
+                        continue
+                    except Exception as exc:  # a worker that died (killed, out of memory)
+                        failures.append((run.label, f"byggprocessen avbröts ({type(exc).__name__})"))
+                        print(f"  [{done}/{len(pending)}] FEL     {run.label}: byggprocessen avbröts", flush=True)
+                        continue
+                    records[Path(res["html"]).name] = _record(run, res, inputs, code, fp)
+                    manifest.save(reports_dir, records)
+                    print(f"  [{done}/{len(pending)}] klar    {run.label} → {Path(res['html']).name} "
+                          f"({fmt.number(res['seconds'], 1)} s)", flush=True)
+                pool.shutdown(wait=True)
+                pool = None
+        except KeyboardInterrupt:
+            if pool is not None:
+                _kill_pool(pool)
+                pool = None
+            _clean_build_dir(reports_dir)
+            raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
+                                   "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
+        finally:
+            if pool is not None:
+                _kill_pool(pool)
+        records = manifest.on_disk(reports_dir, records)
+        manifest.save(reports_dir, records)
         write_index(reports_dir)
+        pack = None
+        if pdf:
+            from gnsanalysis.publish.pdf import chromium_path, write_pdfs
+
+            chromium_path()  # a clear message before anything is printed
+            records, pack = write_pdfs(reports_dir, records)
+            manifest.save(reports_dir, records)
+        _clean_build_dir(reports_dir)
     print(f"Skrev {reports_dir / 'index.html'}")
+    if pack is not None:
+        print(f"Skrev nämndpaketet {pack}")
     if failures:
         print(f"{fmt.count_noun(len(failures), 'rapport', 'rapporter')} kunde inte byggas; de tidigare "
-              "versionerna är orörda.", file=sys.stderr)
+              "versionerna är orörda. Övriga rapporter är byggda.", file=sys.stderr)
         for label, message in failures:
             print(f"  {label}: {message}", file=sys.stderr)
         return 1
     return 0
 
 
-def _report_entries(reports_dir: Path) -> list[dict]:
-    from gnsanalysis.publish.runner import read_build_info
+def record_report(result, reports_dir: Path | None = None) -> None:
+    """After a single ``gns report``: add its record to the manifest and rewrite the index
+    (the caller holds the build lock)."""
+    from gnsanalysis.inputs import inventory as scan
+    from gnsanalysis.publish.runner import notebook_path
 
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"}, [])
+    run.inputs = _reads(run.name, result.parameters, scan())
+    inputs = _input_hashes(run.inputs)
+    code = manifest.code_version(notebook_path(run.name))
+    # a report with non-default parameters is never taken for the default build's output
+    fp = manifest.fingerprint(run.name, dict(result.parameters), inputs, code) + "-report"
+    res = {"parameters": result.parameters, "html": str(result.html_path), "title": result.title,
+           "hash": result.content_hash, "data_date": result.data_date, "example": result.example}
+    records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
+    records[result.html_path.name] = _record(run, res, inputs, code, fp)
+    manifest.save(reports_dir, records)
+    write_index(reports_dir)
+
+
+# --------------------------------------------------------------------------- index
+
+def _index_entries(reports_dir: Path) -> list[dict]:
+    records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
     entries = []
-    for path in sorted(reports_dir.glob("*.html")):
-        if path.name == "index.html":
-            continue
-        text = path.read_text(encoding="utf-8")
-        info = read_build_info(text)
-        if not info:
-            continue
-        from gnsanalysis.publish.runner import registry
-
-        if registry().get(info["report"], {}).get("board", True) is False:
+    for name, rec in sorted(records.items()):
+        if not rec.get("board", True):
             continue  # interactive tools are not board reports
-        import re
-
-        title = re.search(r"<title>(.*?)</title>", text, re.S)
-        data_date = re.search(r'<data class="gns-data-date" value="([^"]*)">', text)
-        example = 'class="gns-banner"' in text
-        entries.append({"file": path.name, "title": title.group(1).strip() if title else path.stem,
-                        "report": info["report"], "parameters": info["parameters"],
-                        "data_date": data_date.group(1) if data_date else "",
-                        "example": example})
+        entries.append({
+            "file": name, "title": rec.get("title") or name, "period": rec.get("period", ""),
+            "data_date": fmt.date(rec["data_date"]) if rec.get("data_date") else "ej angivet",
+            "status": str(rec.get("status", "")).capitalize(),
+            "data": "Exempeldata" if rec.get("example") else "Verkliga data"})
     return entries
 
 
+def render_index(reports_dir: Path | None = None) -> str:
+    import jinja2
+
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / "gns-index")),
+                             autoescape=True, keep_trailing_newline=True)
+    css = (paths.TEMPLATES_DIR / "gns" / "board.css").read_text(encoding="utf-8")
+    return env.get_template("index.html.j2").render(entries=_index_entries(reports_dir), css=css)
+
+
 def write_index(reports_dir: Path | None = None) -> Path:
-    """``reports/index.html``: every report with title, period, data date, status, example flag."""
+    """``reports/index.html`` from the manifest: only reports that are on disk and intact."""
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     out = reports_dir / "index.html"
     atomic_write(out, render_index(reports_dir).encode("utf-8"))
     return out
 
 
-def render_index(reports_dir: Path | None = None) -> str:
-    import html as _html
-
-    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
-    rows = []
-    for e in _report_entries(reports_dir):
-        p = e["parameters"]
-        period = p.get("period", "")
-        status = p.get("status", "")
-        rows.append(
-            "<tr>"
-            f'<th scope="row"><a href="{_html.escape(e["file"])}">{e["title"]}</a></th>'
-            f'<td class="nowrap">{_html.escape(period)}</td>'
-            f'<td class="nowrap">{_html.escape(fmt.date(e["data_date"]) if e["data_date"] else "ej angivet")}</td>'
-            f"<td>{_html.escape(status.capitalize())}</td>"
-            f"<td>{'Exempeldata' if e['example'] else 'Verkliga data'}</td>"
-            "</tr>")
-    css = (paths.TEMPLATES_DIR / "gns" / "board.css").read_text(encoding="utf-8")
-    page = f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Rapporter – Gemensam nämnd för samverkan (GNS)</title>
-<style>{css}</style>
-</head>
-<body class="jp-Notebook">
-<main class="jp-RenderedHTMLCommon">
-<h1>Rapporter för Gemensam nämnd för samverkan</h1>
-<p>Gemensam nämnd för samverkan inom drift och service, utveckling samt specialistfunktioner (GNS).
-Rapporterna är byggda med gnsanalysis från underlaget i data/raw/. Varje rapport har en innehållshash
-i sidfoten som kan kontrolleras med <code>gns verify</code>.</p>
-<table class="gns-table gns-index">
-<caption>Rapporter</caption>
-<thead><tr><th scope="col">Rapport</th><th scope="col">Period</th><th scope="col">Underlagets datum</th>
-<th scope="col">Status</th><th scope="col">Data</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</main>
-</body>
-</html>
-"""
-    return page
-
+# --------------------------------------------------------------------------- verify
 
 def verify_report(path: Path) -> tuple[bool, str]:
-    """Does the file match what the current data and code produce? (rebuilds it in a temp dir)."""
+    """Does the file match a rebuild from the current data and code? Writes nothing outside a
+    temporary folder; says only what is known."""
     from gnsanalysis.publish.runner import HASH_RE, content_hash, read_build_info, run_report
 
     path = Path(path)
     if not path.is_file():
-        raise ParameterError(f"Filen {path} finns inte.")
-    text = path.read_text(encoding="utf-8")
+        raise ParameterError(f"Filen {path} finns inte (eller är ingen fil).")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False, f"{path.name}: AVVIKER. Filen är inte UTF-8-text och kan inte vara en gns-rapport."
     if path.name == "index.html":
         if text == render_index(path.parent):
-            return True, f"{path.name}: OK. Förteckningen stämmer med rapporterna i {path.parent.name}/."
-        return False, f"{path.name}: AVVIKER. Förteckningen stämmer inte med rapporterna i {path.parent.name}/; kör gns build."
+            return True, (f"{path.name}: STÄMMER. Förteckningen stämmer med byggmanifestet och rapporterna "
+                          f"i {path.parent.name}/.")
+        return False, (f"{path.name}: AVVIKER. Förteckningen stämmer inte med byggmanifestet och rapporterna "
+                       f"i {path.parent.name}/; kör gns build.")
     m = HASH_RE.search(text)
-    info = read_build_info(text)
-    if not m or not info:
-        return False, f"{path.name}: saknar innehållshash eller bygginformation; är det en gns-rapport?"
+    try:
+        info = read_build_info(text)
+    except (ValueError, TypeError):
+        info = None
+    if not m or not isinstance(info, dict) or not isinstance(info.get("report"), str) \
+            or not isinstance(info.get("parameters"), dict):
+        return False, f"{path.name}: saknar läsbar innehållshash eller bygginformation; är det en gns-rapport?"
     printed = m.group(1)
-    if content_hash(text) != printed:
-        return False, (f"{path.name}: ÄNDRAD. Filens innehåll stämmer inte med hashen i sidfoten ({printed[:12]}…); "
-                       "filen har ändrats efter att den byggdes.")
+    actual = content_hash(text)
+    notes = []
+    if actual != printed:
+        notes.append(f"ÄNDRAD efter bygget: innehållet stämmer inte med hashen i sidfoten "
+                     f"({printed[:12]}…).")
+    rec = manifest.load(path.parent).get(path.name)
+    if rec and rec.get("html_sha256"):
+        if manifest.file_sha256(path) == rec["html_sha256"]:
+            notes.append("Filen har samma SHA-256 som byggmanifestet registrerade när den byggdes.")
+        else:
+            notes.append("Filen har inte den SHA-256 som byggmanifestet registrerade när den byggdes.")
     with tempfile.TemporaryDirectory(prefix="gns-verify-") as tmp:
-        result = run_report(info["report"], info["parameters"], reports_dir=Path(tmp))
-    if result.content_hash == printed:
-        return True, f"{path.name}: OK. Innehållshash {printed} stämmer med nuvarande data och kod."
-    return False, (f"{path.name}: AVVIKER. Filen är oförändrad sedan den byggdes ({printed[:12]}…), men nuvarande "
-                   f"data och kod ger {result.content_hash[:12]}…; bygg om rapporten.")
+        tmp = Path(tmp)
+        (tmp / "processed").mkdir()
+        try:
+            result = run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
+                                processed_dir=tmp / "processed")
+        except GnsError as exc:
+            return False, (f"{path.name}: AVVIKER. Rapporten kan inte byggas om från nuvarande data och kod: "
+                           f"{exc} " + " ".join(notes)).strip()
+    if result.content_hash == actual and actual == printed:
+        return True, (f"{path.name}: STÄMMER med en ombyggnad från nuvarande data och kod "
+                      f"(innehållshash {actual}). " + " ".join(notes)).strip()
+    return False, (f"{path.name}: AVVIKER. Innehållet stämmer inte med en ombyggnad från nuvarande data och kod "
+                   f"(filen {actual[:12]}…, ombyggnaden {result.content_hash[:12]}…). "
+                   + " ".join(notes)).strip()
+

@@ -20,8 +20,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
@@ -41,6 +39,8 @@ class ReportResult:
     notebook_path: Path
     content_hash: str
     title: str
+    data_date: str = ""   # the main input's date, as the footer prints it
+    example: bool = False  # the report carries the example-data banner
 
 
 def registry() -> dict:
@@ -86,10 +86,12 @@ def resolve_parameters(name: str, params: dict) -> dict:
             value = VALIDATORS[validator](value, pname)
         resolved[pname] = value
     for need in spec.get("requires", []):
-        # the input must exist before a kernel is started: a missing export is bad input (exit 2)
+        # the input must exist, be unambiguous and agree with its metadata before a kernel is
+        # started: a missing, doubled or contradicted export is bad input (exit 2)
         from gnsanalysis.inputs import find_dataset
 
-        find_dataset(need["kind"], resolved[need["period_parameter"]])
+        period = resolved[need["period_parameter"]] if need.get("period_parameter") else None
+        find_dataset(need["kind"], period)
     if spec.get("state_validator"):
         from gnsanalysis.publish.params import STATE_VALIDATORS
 
@@ -263,15 +265,25 @@ def _failed_cell(exc, nb_path: Path | None = None) -> str:
     return f"cell {index}{where} ({first!r}): {ename}: {evalue}"
 
 
+_DATA_DATE_RE = re.compile(r'<data class="gns-data-date" value="([^"]*)">')
+
+
 def run_report(name: str, params: dict | None = None, *, reports_dir: Path | None = None,
-               kernel_name: str = "python3") -> ReportResult:
-    """Build one report; returns where it was written. Raises GnsError subclasses on failure."""
+               kernel_name: str = "python3", processed_dir: Path | None = None) -> ReportResult:
+    """Build one report; returns where it was written. Raises GnsError subclasses on failure.
+
+    ``processed_dir`` sends the parsed tables the notebook writes elsewhere than
+    ``data/processed/`` (``gns verify`` rebuilds into a temporary folder and changes nothing).
+    """
+    from gnsanalysis.publish.lock import check_reports_dir
+
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    check_reports_dir(reports_dir)
     resolved = resolve_parameters(name, dict(params or {}))
     stem = output_stem(name, resolved)
     title = report_title(name, resolved)
@@ -281,9 +293,13 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     build_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_nb = tempfile.mkstemp(prefix=f"{stem}.", suffix=".ipynb", dir=build_dir)
     os.close(fd)
-    env_backup = os.environ.get("MPLBACKEND")
+    env_backup = {k: os.environ.get(k) for k in ("MPLBACKEND", "GNS_PROCESSED_DIR")}
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
+    if processed_dir is not None:
+        os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
+    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
+        os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
     try:
         try:
             nb = papermill.execute_notebook(
@@ -310,8 +326,11 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
         atomic_write(html_path, html.encode("utf-8"))
     finally:
         Path(tmp_nb).unlink(missing_ok=True)
-        if env_backup is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = env_backup
-    return ReportResult(name, resolved, html_path, nb_out, digest, title)
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    m = _DATA_DATE_RE.search(html)
+    return ReportResult(name, resolved, html_path, nb_out, digest, title,
+                        data_date=m.group(1) if m else "", example='class="gns-banner"' in html)

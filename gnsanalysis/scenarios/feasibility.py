@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from gnsanalysis.paths import RAW_DIR
 from gnsanalysis.swedish.format import join_list, number
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
@@ -49,7 +48,12 @@ def _matrix(path: str) -> Matrix:
 
 def load_matrix(path=None) -> Matrix:
     """The stakeholder matrix of GNS/3/2019 (``data/raw/intressentanalys-2019.txt``)."""
-    return _matrix(str(path or RAW_DIR / MATRIX_FILE))
+    if path is None:
+        # the one input of kind stakeholder_matrix in data/raw/ (two candidates are refused)
+        from gnsanalysis.inputs import stakeholder_matrix
+
+        path = stakeholder_matrix().path
+    return _matrix(str(path))
 
 
 @dataclass(frozen=True)

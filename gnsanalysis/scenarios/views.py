@@ -18,7 +18,7 @@ from gnsanalysis.render import charts
 from gnsanalysis import paths
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.render import html
-from gnsanalysis.inputs import datasets
+from gnsanalysis.inputs import stakeholder_matrix
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore
@@ -46,7 +46,8 @@ def inputs_it() -> list:
     meta = load_assumptions().meta
     title = ", ".join(str(x) for x in (meta.get("title"), f"version {meta['version']}" if meta.get("version")
                                        else None, meta.get("date")) if x)
-    matrix = [d for d in datasets("stakeholder_matrix")]
+    # exactly the matrix the model reads (load_matrix uses the same lookup)
+    matrix = [stakeholder_matrix()]
     return matrix + [
         _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden", title),
         _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
