@@ -298,54 +298,63 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
     """CSV: the header found in the first lines, then the whole body read in one pass by
-    pandas' C parser, every cell as text (the figures are converted by :func:`_grid_rows`).
+    Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
 
-    Quoted cells may hold delimiters and line breaks: such files are read by the csv module.
+    Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
+    and line breaks; rows with more or fewer cells than the first) are read row by row by the
+    csv module, which keeps every cell as written.
     """
     head = grid_from_csv("\n".join(text.split("\n", 400)[:400]), delimiter)
     top, first = _find_grid_header(head, decimal, source)
-    if '"' in text or first >= len(head):
+    body = _csv_body(text, head, first, delimiter) if '"' not in text and first < len(head) else None
+    if body is None:
         return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
-    first_line = head[first][0]
+    return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
+
+
+def _csv_body(text: str, head, first: int, delimiter: str):
+    """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
+    ``head[first]`` on, or None when a row does not have the first row's number of cells."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first_line, width = head[first][0], len(head[first][1])
     start = 0
     for _ in range(first_line - 1):
         start = text.index("\n", start) + 1
     body = text[start:]
-    nfields = _fields_per_line(body, delimiter)
-    width = int(nfields.max()) if len(nfields) else 1
+    data = body.encode("utf-8")
+    rejected = []
+    names = [str(j) for j in range(width)]
     try:
-        frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, names=range(width),
-                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c",
-                            quoting=csv.QUOTE_NONE)
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise ParseError("CSV-filen kan inte läsas.", location=Location(file=source, line=first_line),
-                         found=str(exc)[:80], expected=f"CSV med {delimiter!r} som avgränsare") from exc
-    if len(frame) != len(nfields):  # pandas drops nothing here; if it did, read row by row
-        return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
-    lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=True,
+                                             invalid_row_handler=lambda row: rejected.append(row) or "skip"),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if rejected:
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
+    if len(lines) != table.num_rows:
+        return None
+    columns = [table.column(j).combine_chunks() for j in range(width)]
     split: list[list[str]] = []
 
     def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
         if not split:
             split.append(body.split("\n"))
-        return split[0][i].split(delimiter)
+        return split[0][int(lines[i]) - first_line].split(delimiter)
 
-    return parse_grid(head, fmt="csv", decimal=decimal, source=source,
-                      body=(lines, frame, nfields, cells_of), found=(top, first))
-
-
-def _fields_per_line(body: str, delimiter: str) -> np.ndarray:
-    """Cells per line of ``body`` as the csv module counts them (0 for an empty line; no
-    quotes in ``body``). pandas pads short rows, so a row cut short or run together would
-    otherwise look like a row with empty cells."""
-    data = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
-    if not len(data) or data[-1] != 10:
-        ends = np.append(ends, len(data))
-    seps = np.concatenate([[0], np.cumsum(data == ord(delimiter))])
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    counts = seps[ends] - seps[starts] + 1
-    return np.where(ends > starts, counts, 0)
+    return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
 
 
 def xl_cell(v) -> str:
@@ -582,22 +591,6 @@ def _cell_number_re(decimal: str) -> str:
     return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
 
 
-def _arrow_strings(col: pd.Series):
-    """A column of cells as an Arrow string array, stripped, "" for a missing cell."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        a = pa.array(col.array)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        a = pa.array(col.to_numpy(dtype=object, na_value=""), type=pa.string(), from_pandas=True)
-    if isinstance(a, pa.ChunkedArray):
-        a = a.combine_chunks()
-    if not pa.types.is_string(a.type):
-        a = a.cast(pa.string())
-    return pc.utf8_trim(pc.fill_null(a, ""), SPACE_CHARS + "\t")
-
-
 def _bools(a) -> np.ndarray:
     import pyarrow.compute as pc
 
@@ -644,16 +637,19 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     return vals, decs, ok, is_dash
 
 
-def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, object]:
-    """(line numbers, cells as a frame of strings, cells present per row, cells of row i as
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, object]:
+    """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
     written or None)."""
-    if isinstance(body, tuple):  # (lines, frame, n_fields, cells of a row) read by pandas
+    import pyarrow as pa
+
+    if isinstance(body, tuple):  # read in bulk already (CSV)
         return body
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
-    frame = pd.DataFrame([cells + [""] * (w - len(cells)) for _, cells in body]) if body else pd.DataFrame()
-    return lines, frame, nfields, None
+    columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
+                        type=pa.string()) for j in range(w)]
+    return lines, columns, nfields, None
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
@@ -666,23 +662,24 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     """
     import pyarrow.compute as pc
 
-    lines, frame, nfields, cells_of = _as_frame(body)
-    n = len(frame)
+    import pyarrow as pa
+
+    lines, columns, nfields, cells_of = _as_columns(body)
+    n = len(lines)
     width = max(positions) + 1 if positions else lead + 1
-    for j in range(frame.shape[1], width):
-        frame[j] = ""
-    frame.columns = range(frame.shape[1])
+    columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
     trim = SPACE_CHARS + "\t"
-    text = {j: _arrow_strings(frame[j]) for j in frame.columns if j != lead}
+    text = {j: pc.utf8_trim(c, trim) for j, c in enumerate(columns) if j != lead}
 
     def row_cells(i: int) -> list[str]:
         if cells_of is not None:
             return cells_of(int(i))
-        return [str(c) for c in frame.iloc[i, :nfields[i]].tolist()]
+        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
 
     # labels repeat (one block per nämnd and month): trim and measure each distinct label once
-    codes, raw_u = pd.factorize(frame[lead].fillna("").astype(str), use_na_sentinel=False)
-    codes = np.asarray(codes, dtype=np.int64)
+    enc = pc.dictionary_encode(columns[lead])
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    raw_u = enc.dictionary.to_pylist()
     uniques = np.empty(len(raw_u), dtype=object)
     uniques[:] = [u.strip(trim) for u in raw_u]
     indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
@@ -692,7 +689,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     def label_at(i: int) -> str:
         return uniques[codes[int(i)]]
 
-    nonempty = np.zeros((n, frame.shape[1]), dtype=bool)
+    nonempty = np.zeros((n, len(columns)), dtype=bool)
     for j, s in text.items():
         nonempty[:, j] = _bools(pc.not_equal(s, ""))
     nonempty[:, lead] = ~label_empty
@@ -1034,7 +1031,8 @@ def _is_headerish_text(line: str) -> bool:
 
 
 def _is_prose(label: str, line: str) -> bool:
-    words = label.split()
+    """A sentence, not a row: many words (figures in the label are not words)."""
+    words = [w for w in label.split() if not is_numeric_token(w)]
     return len(words) >= 9 or bool(_PROSE_END.search(line.strip()) and len(words) >= 3)
 
 
