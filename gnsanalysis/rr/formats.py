@@ -324,20 +324,16 @@ def _csv_body(text: str, head, first: int, delimiter: str):
         start = text.index("\n", start) + 1
     body = text[start:]
     data = body.encode("utf-8")
-    rejected = []
     names = [str(j) for j in range(width)]
-    try:
+    try:  # a row with another number of cells raises ArrowInvalid
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                             ignore_empty_lines=True,
-                                             invalid_row_handler=lambda row: rejected.append(row) or "skip"),
+                                             ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
-        return None
-    if rejected:
         return None
     ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     if not data.endswith(b"\n"):
@@ -618,22 +614,25 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
         cells = s.filter(pa.array(ok))
-        conv = pc.replace_substring_regex(cells, _GAP_CLASS, "")
-        conv = pc.replace_substring_regex(conv, "[\u2212\u2013]", "-")
+        conv = cells
+        for gap in " \u00a0\u202f":
+            conv = pc.replace_substring(conv, gap, "")
+        for minus in "\u2212\u2013":
+            conv = pc.replace_substring(conv, minus, "-")
         if decimal != ".":
             conv = pc.replace_substring(conv, decimal, ".")
-        digits = pc.utf8_ltrim(pc.replace_substring_regex(conv, "[-.]", ""), "0")
-        too_long = np.flatnonzero(_ints(pc.utf8_length(digits)) > MAX_DIGITS)
-        if len(too_long):
-            i = int(np.flatnonzero(ok)[too_long[0]])
-            raise ParseError(
-                "Talet har fler siffror än som kan läsas exakt.",
-                location=Location(file=source, line=int(lines[i]), column=column, sheet=sheet),
-                found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
-                hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+        length = _ints(pc.utf8_length(conv))
+        for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
+            if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
+                i = int(np.flatnonzero(ok)[k])
+                raise ParseError(
+                    "Talet har fler siffror än som kan läsas exakt.",
+                    location=Location(file=source, line=int(lines[i]), column=column, sheet=sheet),
+                    found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                    hint="Kontrollera att cellen inte fått siffror från en annan cell.")
         vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
         pos = _ints(pc.find_substring(conv, "."))
-        decs[ok] = np.where(pos >= 0, _ints(pc.utf8_length(conv)) - pos - 1, 0)
+        decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
     return vals, decs, ok, is_dash
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from dataclasses import dataclass
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.swedish.numbers import decimals_of, parse_number
+from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
 SPACE_CHARS = " \u00a0\u202f"
@@ -38,6 +38,7 @@ _NUM_RE = {
 _NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
 _NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
 _NOT_WORD_RE = re.compile(r"^not\.?$", re.IGNORECASE)
+MAX_DIGITS = 15  # significant digits a float holds exactly
 MAX_READINGS = 2000  # per row; more means the row carries no usable structure
 
 
@@ -275,6 +276,8 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
             continue
         v = parse_number(text, decimal=decimal)
         if v is not None:
+            if len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
+                raise NumberFormatError(f"{text!r} har fler än {MAX_DIGITS} siffror och kan inte läsas exakt")
             vals[j] = float(v)
             decs[j] = decimals_of(text)
     return vals, decs

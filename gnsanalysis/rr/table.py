@@ -225,7 +225,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         levels[pos] = row.level
         direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
         if direct:
-            _fill(V, D, notes, pos, cands[0], parsed.decimal)
+            _fill(V, D, notes, pos, cands[0], parsed.decimal,
+                  Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
         else:  # read by grouping: checked against the evidence even when only one reading fits
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
     if codes is None or slow:
@@ -241,8 +242,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                                                            list(kinds), levels, V, D, pending)
         chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
                          amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+        where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
         for pos, reading in chosen.items():
-            _fill(V, D, notes, pos, reading, parsed.decimal)
+            _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -273,10 +275,15 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
 
 
-def _fill(V, D, notes, pos, reading, decimal) -> None:
+def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
     from gnsanalysis.rr.grouping import cell_arrays
 
-    vals, decs = cell_arrays(reading, decimal)
+    try:
+        vals, decs = cell_arrays(reading, decimal)
+    except NumberFormatError as exc:
+        raise ParseError("Cellen är inte ett tal som kan läsas exakt.", location=where, found=str(exc),
+                         expected="ett tal som '1 169', '-88', '914,4' eller tom cell",
+                         hint="Ta bort procenttecken, exponenter och andra tecken ur talcellerna.") from None
     V[pos], D[pos] = vals, decs
     parts = [n for n in reading.notes if n]
     notes[pos] = ", ".join(dict.fromkeys(parts))
@@ -522,28 +529,57 @@ def spreadsheet_safe(text: str) -> str:
     return text
 
 
-def _printed(values: np.ndarray, decimals: int) -> pd.Series:
-    """Figures as plain text with ``decimals`` decimals ('.' decimal mark), "" for no value."""
+def _printed(values: np.ndarray, decimals: int):
+    """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,
+    "" for no value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     missing = np.isnan(values)
     scaled = np.round(np.where(missing, 0.0, np.abs(values)) * 10 ** decimals).astype(np.int64)
-    digits = pd.Series(scaled).astype(str)
+    digits = pc.cast(pa.array(scaled), pa.string())
     if decimals:
-        digits = digits.str.zfill(decimals + 1)
-        digits = digits.str[:-decimals] + "." + digits.str[-decimals:]
+        digits = pc.utf8_lpad(digits, decimals + 1, "0")
+        digits = pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, -decimals),
+                                             pc.utf8_slice_codeunits(digits, -decimals), ".")
     negative = np.signbit(values) & ~missing & ((scaled != 0) | (decimals > 0))
-    out = digits.where(~negative, "-" + digits)
-    return out.where(~missing, "")
+    digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""), digits)
+    return pc.if_else(pa.array(missing), "", digits)
+
+
+def _csv_cells(strings):
+    """Arrow strings as CSV cells: quoted (quotes doubled) when they hold a comma, a quote or
+    a line break, as Python's csv module writes them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(strings, '[,"\r\n]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(strings, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, strings)
 
 
 def to_tidy_csv(table: RRTable) -> str:
     """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
     labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`)."""
-    frame = table.frame.copy()
-    for col in ("label", "note"):
-        frame[col] = [spreadsheet_safe(str(v)) for v in frame[col].to_numpy(dtype=object)]
-    for col in table.value_columns:
-        frame[col] = _printed(frame[col].to_numpy(dtype=float), table.decimals.get(col, 0)).to_numpy()
-    return frame.to_csv(index=False, lineterminator="\n")
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    f = table.frame
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(list(f.columns))
+    if not len(f):
+        return head.getvalue()
+    codes, uniques = pd.factorize(f["label"].astype(object))
+    labels = pa.array([spreadsheet_safe(str(u)) for u in uniques], type=pa.string()).take(pa.array(codes))
+    notes = pa.array([spreadsheet_safe(str(v)) for v in f["note"].to_numpy(dtype=object)], type=pa.string())
+    cells = [pc.cast(pa.array(f["line"].to_numpy(dtype=np.int64)), pa.string()), _csv_cells(labels),
+             _csv_cells(pa.array(f["kind"].to_numpy(dtype=object), type=pa.string())), _csv_cells(notes)]
+    cells += [_printed(f[c].to_numpy(dtype=float), table.decimals.get(c, 0)) for c in table.value_columns]
+    rows = pc.binary_join_element_wise(*cells, ",")
+    return head.getvalue() + "\n".join(rows.to_pylist()) + "\n"
 
 
 def to_json_dict(table: RRTable) -> dict:
