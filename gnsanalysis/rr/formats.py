@@ -128,7 +128,7 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
     all_lines = text.split("\n")
     blanks = sum(1 for l in all_lines if not l.strip())
     single = sum(1 for l in lines if _one_cell(l))
-    if n >= 6 and single >= 0.85 * n and blanks >= 0.5 * n:
+    if n >= 6 and single >= 0.85 * n and (blanks >= 0.5 * n or single >= 0.95 * n):
         return "cells"
     return "pdf"
 
@@ -1140,6 +1140,11 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
                                  hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             pending = RowIn(ln, label, [], raw.strip(), indent)
         else:  # figures only
+            if fmt == "cells" and not all(_parses(seg.strip(), decimal) for seg in segs):
+                raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
+                                 expected="ett tal per rad (en cell per rad)",
+                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             if pending is not None:
                 pending.segments += segs
                 pending.raw += " / " + raw.strip()
