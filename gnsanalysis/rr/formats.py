@@ -20,6 +20,7 @@ readings and keeps the one the evidence allows, or stops.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -377,24 +378,38 @@ def xl_cell(v) -> str:
 _FORMULA_SCAN_BYTES = 5_000_000
 
 
-def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
-    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
-    ``sheet``, else the first sheet with any content. The notes name the sheet when the
-    workbook has several, and the cells that hold a formula without a saved value."""
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, in order."""
+    wb = _open_workbook(path, True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path, data_only: bool):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
     import zipfile
 
-    def open_book(data_only: bool):
-        try:
-            return load_workbook(path, read_only=True, data_only=data_only)
-        except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, TypeError,
-                AttributeError, IndexError, EOFError) as exc:
-            if isinstance(exc, FileNotFoundError):
-                raise
-            raise ParseError("Filen kan inte läsas som Excel-arbetsbok.", location=Location(file=path),
-                             found=type(exc).__name__, expected="en .xlsx-fil",
-                             hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, TypeError,
+            AttributeError, IndexError, EOFError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ParseError("Filen kan inte läsas som Excel-arbetsbok.", location=Location(file=path),
+                         found=type(exc).__name__, expected="en .xlsx-fil",
+                         hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
+
+
+def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
+    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
+    ``sheet``, else the first sheet with any content. The notes name the sheet when the
+    workbook has several, and the cells that hold a formula without a saved value."""
+    import zipfile
+
+    open_book = functools.partial(_open_workbook, path)
 
     def cells(ws, convert) -> list:
         try:

@@ -64,8 +64,13 @@ class RRTable:
         return float(self.row(label)[column])
 
 
+_ROLE_PUNCTUATION = re.compile(r"(?<=\w)\.(?=\s|$)")
+
+
 def normalise_label(label: str) -> str:
-    return re.sub(r"\s+", " ", str(label)).strip().casefold()
+    """A label or column name as a key: case, runs of whitespace and abbreviation points
+    ("Ack. utfall" is "Ack utfall") do not count."""
+    return re.sub(r"\s+", " ", _ROLE_PUNCTUATION.sub("", str(label))).strip().casefold()
 
 
 def sha256_of(path: str | Path) -> str:
@@ -436,10 +441,7 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
         if not zipped:
             raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                              expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
-        grid, used, notes = F.read_xlsx_grid(path, sheet)
-        parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
-        table = build_table(parsed, path, declared)
-        table.notes = notes
+        table = _read_xlsx(path, sheet, declared)
     else:
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
@@ -452,6 +454,31 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
+
+
+def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
+    """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
+    sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
+    from gnsanalysis.rr import formats as F
+
+    names = [sheet] if sheet is not None else F.xlsx_sheet_names(path)
+    first_error = None
+    for name in names:
+        grid, used, notes = F.read_xlsx_grid(path, name)
+        try:
+            parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+        except ParseError as exc:
+            if sheet is not None or "rubrikrad" not in exc.message:
+                raise
+            first_error = first_error or exc
+            continue
+        table = build_table(parsed, path, declared)
+        table.notes = notes
+        return table
+    raise ParseError("Inget blad i arbetsboken har en RR-tabell.", location=Location(file=path),
+                     found=", ".join(names), expected="ett blad med en rubrikrad och rader med tal",
+                     hint="Ange bladet med --sheet, eller kontrollera att tabellen har en rubrikrad.") \
+        from first_error
 
 
 def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
