@@ -14,7 +14,6 @@ from hypothesis import given, settings, strategies as st
 
 from gnsanalysis.rr.checks import check_report, check_table, sort_findings
 from gnsanalysis.cli import main
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.table import decode_text, read_rr
 from gnsanalysis.rr.hierarchy import positional_rules, rule_arrays

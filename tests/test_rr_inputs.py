@@ -9,7 +9,6 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.parties.allocation import allocate_by_key
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix
+
+# The parties modules (pandas) and Babel are imported inside the commands: `gns --help` and
+# every other command build this parser too and must not pay for them.
 
 
 def register(sub) -> None:
@@ -54,6 +54,8 @@ def register(sub) -> None:
 
 
 def _read(args):
+    from gnsanalysis.parties.stakeholders import parse_matrix
+
     return parse_matrix(args.file, format=args.input_format, sheet=args.sheet)
 
 
@@ -69,6 +71,9 @@ def cmd_matrix_parse(args) -> int:
 
 
 def cmd_matrix_check(args) -> int:
+    from gnsanalysis.parties.stakeholders import check_matrix
+    from gnsanalysis.swedish import format as fmt
+
     matrix = _read(args)
     findings = check_matrix(matrix)
     for finding in findings:
@@ -111,6 +116,8 @@ def _usage(text: str | None) -> dict[str, str] | None:
 
 
 def cmd_allocate(args) -> int:
+    from gnsanalysis.parties.allocation import allocate_by_key
+
     unit = "öre" if args.ore else "kr"
     frame = allocate_by_key(args.total, args.key, _split_names(args.parties), unit=unit,
                             usage=_usage(args.usage))

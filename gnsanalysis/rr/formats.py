@@ -24,14 +24,14 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from gnsanalysis.io import load_resource
 from gnsanalysis.errors import Location, ParameterError, ParseError
-from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, parse_number
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 from gnsanalysis.rr.grouping import (SPACE_CHARS, Reading, Slot, direct_reading, is_numeric_token,
                           readings, tokens_of, _TooMany, raise_too_many)
 
@@ -367,7 +367,8 @@ def xl_cell(v) -> str:
             return ""
         if v.is_integer() and abs(v) < 1e15:
             return str(int(v))
-        text = f"{round(v, 9):.9f}".rstrip("0").rstrip(".")
+        # the shortest decimal that reads back as this float (what Excel shows), in full
+        text = format(Decimal(repr(v)), "f")
         return text.replace(".", ",")
     if hasattr(v, "isoformat"):
         return v.isoformat()[:10] if hasattr(v, "hour") and not (v.hour or v.minute) else v.isoformat()
@@ -1195,10 +1196,3 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
     except _TooMany:
         raise_too_many(row.line, row.label, row.raw, source)
         raise  # pragma: no cover
-
-
-def decimals_and_value(text: str | None, decimal: str) -> tuple[float, int]:
-    if text is None:
-        return np.nan, 0
-    v = parse_number(text, decimal=decimal)
-    return (np.nan, 0) if v is None else (float(v), decimals_of(text))

@@ -25,7 +25,7 @@ import numpy as np
 from dataclasses import dataclass
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, parse_number
+from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
 SPACE_CHARS = " \u00a0\u202f"
@@ -276,8 +276,6 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
             continue
         v = parse_number(text, decimal=decimal)
         if v is not None:
-            if len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
-                raise NumberFormatError(f"{text!r} har fler än {MAX_DIGITS} siffror och kan inte läsas exakt")
             vals[j] = float(v)
             decs[j] = decimals_of(text)
     return vals, decs

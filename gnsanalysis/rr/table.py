@@ -13,7 +13,6 @@ be grouped in more than one way are settled by :mod:`gnsanalysis.rr.grouping`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -73,10 +72,6 @@ def normalise_label(label: str) -> str:
     return re.sub(r"\s+", " ", _ROLE_PUNCTUATION.sub("", str(label))).strip().casefold()
 
 
-def sha256_of(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 # --------------------------------------------------------------------------- decoding
 
 # An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
@@ -111,16 +106,6 @@ def find_layout(columns: list[str]) -> dict | None:
     return None
 
 
-def infer_kind(label: str, layout: dict | None = None) -> str:
-    """``total``, ``subtotal``, ``part_of`` or ``item`` from the layout, else from the label."""
-    key = normalise_label(label)
-    if layout:
-        for rule in layout.get("totals", []):
-            if normalise_label(rule["row"]) == key:
-                return rule.get("kind", "subtotal")
-    return _kind_from_label(key)
-
-
 def _kind_from_label(key: str) -> str:
     """The kind of a normalised label from the ``kinds`` patterns of ``rr_layouts.yaml``."""
     for kind, pattern in _kind_patterns():
@@ -134,12 +119,6 @@ def _kind_patterns() -> list[tuple[str, re.Pattern]]:
     """One compiled pattern per kind (its patterns joined), in the order of the file."""
     return [(rule["kind"], re.compile("|".join(f"(?:{p})" for p in rule["patterns"]), re.IGNORECASE))
             for rule in load_resource("rr_layouts.yaml").get("kinds", [])]
-
-
-def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
-    """Kinds for many labels (labels repeat in exports, so each distinct label is classified once)."""
-    codes, uniques = pd.factorize(pd.Series(list(labels), dtype=object))
-    return list(_kind_array(np.asarray(uniques, dtype=object), codes, layout))
 
 
 def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
@@ -283,6 +262,13 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
     from gnsanalysis.rr.grouping import cell_arrays
 
+    from gnsanalysis.rr.grouping import MAX_DIGITS
+
+    for text in reading.values:
+        if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
+            raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where,
+                             found=text[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                             hint="Kontrollera att cellen inte fått siffror från en annan cell.")
     try:
         vals, decs = cell_arrays(reading, decimal)
     except NumberFormatError as exc:
@@ -577,7 +563,6 @@ def _printed(values: np.ndarray, decimals: int):
 def _csv_cells(strings):
     """Arrow strings as CSV cells: quoted (quotes doubled) when they hold a comma, a quote or
     a line break, as Python's csv module writes them."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     needs = pc.match_substring_regex(strings, '[,"\r\n]')
