@@ -631,12 +631,10 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     if ok.any():
         cells = s.filter(pa.array(ok))
         conv = cells
-        for gap in " \u00a0\u202f":
-            conv = pc.replace_substring(conv, gap, "")
-        for minus in "\u2212\u2013":
-            conv = pc.replace_substring(conv, minus, "-")
-        if decimal != ".":
-            conv = pc.replace_substring(conv, decimal, ".")
+        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), \
+                (decimal, "."):
+            if glyph != plain and pc.any(pc.match_substring(conv, glyph)).as_py():  # a pass that copies nothing
+                conv = pc.replace_substring(conv, glyph, plain)
         length = _ints(pc.utf8_length(conv))
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
             if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
