@@ -404,6 +404,20 @@ def _open_workbook(path: Path, data_only: bool):
                          hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element in its XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as fh:
+                    data = fh.read()
+                if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                    return True
+    return False
+
+
 def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
     """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
     ``sheet``, else the first sheet with any content. The notes name the sheet when the
@@ -445,7 +459,7 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
     if len(names) > 1:
         notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
                      "välj ett annat med --sheet.")
-    if path.stat().st_size <= _FORMULA_SCAN_BYTES:
+    if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
         wb = open_book(False)
         try:
             formulas = cells(wb[used], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
