@@ -1,7 +1,5 @@
-"""RR checks: layouts that do not fit the rows, finding order and wording, and the fast paths.
-
-The fast paths (labels classified through an RE2 prefilter, rules built once per block shape,
-CSV read by pandas from the file) are checked against the plain definitions they replace.
+"""RR checks: layouts that do not fit the rows, finding order and wording, and the rule
+builder (rules built once per block shape) checked against the plain definition it replaces.
 """
 
 from __future__ import annotations
@@ -11,16 +9,13 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from gnsanalysis.rr.checks import check_report, check_table, sort_findings
 from gnsanalysis.cli import main
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import ParseError
-from gnsanalysis.rr.table import _decode, decode_text, normalise_label, read_rr
-from gnsanalysis.rr.formats import maybe_matching, re2_superset
+from gnsanalysis.rr.table import decode_text, read_rr
 from gnsanalysis.rr.hierarchy import positional_rules, rule_arrays
 
 GNS_HEADER = "RR;Ack utfall;Ack budget;Bud-Utf Diff"
@@ -147,41 +142,9 @@ def test_decode_matches_the_plain_definition(data):
     assert decode_text(data) == text.replace("\r\n", "\n").replace("\r", "\n")
     with pytest.raises(ParseError, match="binär"):
         decode_text(b"a\x01b\r\n" * 3)
-    plain = _decode(data, None)[1]
-    assert plain == (data.count(b"\r") == data.count(b"\r\n") and text == data.decode("utf-8-sig", "replace"))
 
 
-# --------------------------------------------------------------------------- prefilter and rule shapes
-
-_ALPHABET = list("abcsumtalrevkdnoiSUMTAÅÄÖåäöéü :-.,()/0123456789") + [
-    "ſ", "K", "İ", "ı", "ß", "\t", "\u00a0", "\u2013", "Σ", "ς", "\u0663"]
-_WORDS = ["summa", "Summa", "SUMMA", "Sida 3 av 12", "resultat", "ÅRETS RESULTAT", "varav", "DÄRAV",
-          "s:a", "totalt", "cookie", "verksamhetens nettokostnad", "- 12 -", "(3/12)"]
-_PATTERNS = [p for rule in load_resource("rr_layouts.yaml")["kinds"] for p in rule["patterns"]] + \
-    load_resource("rr_layouts.yaml")["noise"] + [r"\bK\w+", r"[^a-z]", r"\W", r"x(?=y)", r"^\s*$", r"[à-ÿ]",
-                                               r"ı", r"\d\d", r"^.{3}$", r"(?-i:Summa)", r"(?:ab)+?c"]
-
-labels = st.lists(st.one_of(st.sampled_from(_WORDS), st.text(st.sampled_from(_ALPHABET), max_size=6)),
-                  max_size=4).flatmap(lambda parts: st.sampled_from(["", " ", "  "]).map(
-                      lambda sep: sep + sep.join(parts) + sep))
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(labels, min_size=1, max_size=40), st.sampled_from([re.IGNORECASE, 0]))
-def test_prefilter_never_drops_a_match(strings, flags):
-    arr = pa.array(strings, type=pa.string())
-    for pattern in _PATTERNS:
-        mask = maybe_matching(arr, [pattern], flags)
-        rx = re.compile(pattern, flags)
-        for s, m in zip(strings, mask):
-            key = normalise_label(s) if flags & re.IGNORECASE else " ".join(s.split())
-            assert m or not (rx.search(s) or rx.search(key)), (pattern, s)
-
-
-def test_prefilter_gives_up_on_what_it_cannot_widen():
-    assert re2_superset(r"(a)\1") is None
-    assert maybe_matching(pa.array(["ab", "cd"]), [r"(a)\1"]).all()
-
+# --------------------------------------------------------------------------- rule shapes
 
 def _sequential_rules(kinds, levels, empty):
     """The rule builder as first written: one pass over every row."""
@@ -285,17 +248,6 @@ def test_kinds_of_a_changed_kind_column_are_read_again(tmp_path):
     rebuilt = dataclasses.replace(table, frame=table.frame.copy())  # kinds read from the column
     assert [str(f) for f in check_table(table)] == [str(f) for f in check_table(rebuilt)]
     assert [str(f) for f in check_table(table)] != [str(f) for f in check_table(read_rr(path))]
-
-
-def test_decimals_of_floats_do_not_depend_on_the_memory_order():
-    from gnsanalysis.rr.formats import _decimals_of_floats
-
-    rng = np.random.default_rng(3)
-    vals = np.round(rng.uniform(-1e5, 1e5, size=(500, 4)), rng.integers(0, 4, size=(500, 4)).max())
-    vals[::7, 1] = np.nan
-    vals[::5, 2] = np.round(vals[::5, 2], 2)
-    c, f = _decimals_of_floats(np.ascontiguousarray(vals)), _decimals_of_floats(np.asfortranarray(vals))
-    assert c.tolist() == f.tolist() and c.shape == vals.shape
 
 
 @settings(max_examples=40, deadline=None)

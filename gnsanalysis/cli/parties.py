@@ -9,9 +9,9 @@ from pathlib import Path
 
 from gnsanalysis.csvsafe import safe_frame, safe_row
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties.allocation import allocate_by_key, parse_key
-from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix
-from gnsanalysis.swedish import format as fmt
+
+# The parties modules (pandas) and Babel are imported inside the commands: `gns --help` and
+# every other command build this parser too and must not pay for them.
 
 
 def register(sub) -> None:
@@ -55,6 +55,8 @@ def register(sub) -> None:
 
 
 def _read(args):
+    from gnsanalysis.parties.stakeholders import parse_matrix
+
     return parse_matrix(args.file, format=args.input_format, sheet=args.sheet)
 
 
@@ -71,6 +73,9 @@ def cmd_matrix_parse(args) -> int:
 
 
 def cmd_matrix_check(args) -> int:
+    from gnsanalysis.parties.stakeholders import check_matrix
+    from gnsanalysis.swedish import format as fmt
+
     matrix = _read(args)
     findings = check_matrix(matrix)
     for finding in findings:
@@ -136,6 +141,8 @@ def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None
 
 
 def cmd_allocate(args) -> int:
+    from gnsanalysis.parties.allocation import allocate_by_key, parse_key
+
     unit = "öre" if args.ore else "kr"
     parties = _split_names(args.parties)
     if args.usage is not None and "usage" not in {basis for basis, _ in parse_key(args.key).components}:

@@ -1,18 +1,25 @@
-"""``gns rr parse`` and ``gns rr check``."""
+"""``gns rr parse`` and ``gns rr check``.
+
+The reader and the checks (numpy, pandas, openpyxl) are imported inside the commands, not at
+the top: ``gns --help`` and every other command build this parser too and must not pay for them.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from gnsanalysis.rr.checks import check_report, sort_findings
-from gnsanalysis.swedish.format import count_noun
-from gnsanalysis.rr.table import read_rr, to_json_dict, to_tidy_csv
-
-
 INPUT_HELP = ("tvinga indataformat: text (tabbar), spaced (mellanslag), pdf (text från PDF), "
               "cells (en cell per rad), csv eller xlsx; annars avgörs formatet av innehållet")
+SHEET_HELP = "bladet som ska läsas i en XLSX-fil (annars det första bladet med en tabell)"
+MAX_BYTES_HELP = "största filstorlek som läses, i byte (standard 64 000 000)"
+
+
+def _add_input_options(parser) -> None:
+    parser.add_argument("file", type=Path, help="RR-fil")
+    parser.add_argument("--input-format", default=None, metavar="FORMAT", help=INPUT_HELP)
+    parser.add_argument("--sheet", default=None, metavar="BLAD", help=SHEET_HELP)
+    parser.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
 
 
 def register(sub) -> None:
@@ -21,20 +28,32 @@ def register(sub) -> None:
     rr_sub.required = True
 
     parse = rr_sub.add_parser("parse", help="skriv ut tabellen i städad form (CSV eller JSON)")
-    parse.add_argument("file", type=Path, help="RR-fil")
+    _add_input_options(parse)
     parse.add_argument("--format", choices=["csv", "json"], default="csv", help="utdataformat")
-    parse.add_argument("--input-format", default=None, metavar="FORMAT", help=INPUT_HELP)
     parse.set_defaults(func=cmd_parse)
 
     check = rr_sub.add_parser("check", help="kontrollera summor och härledda kolumner")
-    check.add_argument("file", type=Path, help="RR-fil")
-    check.add_argument("--input-format", default=None, metavar="FORMAT", help=INPUT_HELP)
+    _add_input_options(check)
     check.set_defaults(func=cmd_check)
 
 
+def _read(args):
+    from gnsanalysis.rr.table import MAX_RR_BYTES, read_rr
+
+    table = read_rr(args.file, fmt=args.input_format, sheet=args.sheet,
+                    max_bytes=args.max_bytes or MAX_RR_BYTES)
+    for note in table.notes:
+        print(f"gns: {note}", file=sys.stderr)
+    return table
+
+
 def cmd_parse(args) -> int:
-    table = read_rr(args.file, fmt=args.input_format)
+    from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
+
+    table = _read(args)
     if args.format == "json":
+        import json
+
         json.dump(to_json_dict(table), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
@@ -43,7 +62,10 @@ def cmd_parse(args) -> int:
 
 
 def cmd_check(args) -> int:
-    table = read_rr(args.file, fmt=args.input_format)
+    from gnsanalysis.rr.checks import check_report, sort_findings
+    from gnsanalysis.swedish.format import count_noun
+
+    table = _read(args)
     findings, notes = check_report(table)
     for note in notes:
         print(note)

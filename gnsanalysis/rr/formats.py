@@ -20,17 +20,18 @@ readings and keeps the one the evidence allows, or stops.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from gnsanalysis.io import load_resource
 from gnsanalysis.errors import Location, ParameterError, ParseError
-from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, parse_number
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 from gnsanalysis.rr.grouping import (SPACE_CHARS, Reading, Slot, direct_reading, is_numeric_token,
                           readings, tokens_of, _TooMany, raise_too_many)
 
@@ -128,7 +129,7 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
     all_lines = text.split("\n")
     blanks = sum(1 for l in all_lines if not l.strip())
     single = sum(1 for l in lines if _one_cell(l))
-    if n >= 6 and single >= 0.85 * n and blanks >= 0.5 * n:
+    if n >= 6 and single >= 0.85 * n and (blanks >= 0.5 * n or single >= 0.95 * n):
         return "cells"
     return "pdf"
 
@@ -296,111 +297,61 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source, file: dict | None = None) -> Parsed:
-    """CSV: header found in the first lines, the body read by pandas' C parser.
+def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
+    """CSV: the header found in the first lines, then the whole body read in one pass by
+    Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
 
-    ``file`` (``path``, ``stat``) names the file ``text`` was decoded from when its bytes are
-    UTF-8 and its line breaks are ``\n`` or ``\r\n``: pandas then reads the file itself, which
-    is faster than reading ``text`` back through a string buffer and gives the same rows.
+    Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
+    and line breaks; rows with more or fewer cells than the first) are read row by row by the
+    csv module, which keeps every cell as written.
     """
-    head_text = "\n".join(text.split("\n", 400)[:400])
-    head = grid_from_csv(head_text, delimiter)
+    head = grid_from_csv("\n".join(text.split("\n", 400)[:400]), delimiter)
     top, first = _find_grid_header(head, decimal, source)
-    first_line = head[first][0] if first < len(head) else len(head) + 1
-    counts = (file or {}).get("counts") or {}
-    newlines = counts["\n"] if "\n" in counts else text.count("\n")
-    n_lines = newlines + 1 - (1 if text.endswith("\n") or not text else 0)
-    body = None
-    if '"' not in text or "\n" not in "".join(re.findall(r'"[^"]*"', text)):
-        width = max((len(c) for _, c in head), default=1)
-        frame = _read_csv_body(text, file, delimiter, decimal, width, first_line)
-        if frame is not None and len(frame) == n_lines - (first_line - 1):
-            lines = np.arange(first_line, first_line + len(frame), dtype=np.int64)
-            split: list = []
-
-            def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
-                if not split:
-                    split.append(text.split("\n"))
-                return next(csv.reader([split[0][first_line - 1 + i]], delimiter=delimiter), [])
-
-            body = (lines, frame, _fields_per_row(text, delimiter, width, first_line, len(frame),
-                                                  counts.get(delimiter)), cells_of)
+    body = _csv_body(text, head, first, delimiter) if '"' not in text and first < len(head) else None
     if body is None:
-        grid = grid_from_csv(text, delimiter)
-        return parse_grid(grid, fmt="csv", decimal=decimal, source=source)
+        return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
-def _fields_per_row(text: str, delimiter: str, width: int, first_line: int, n_rows: int,
-                    in_text: int | None = None) -> np.ndarray:
-    """Cells per body row as the csv module counts them (pandas pads short rows with NaN, so a
-    row cut short or run together would otherwise look like a row with empty cells).
+def _csv_body(text: str, head, first: int, delimiter: str):
+    """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
+    ``head[first]`` on, or None when a row does not have the first row's number of cells."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
 
-    ``in_text``: how often the delimiter occurs in all of ``text``, when already counted.
-    """
+    first_line, width = head[first][0], len(head[first][1])
     start = 0
     for _ in range(first_line - 1):
         start = text.index("\n", start) + 1
-    in_body = text.count(delimiter, start) if in_text is None else in_text - text.count(delimiter, 0, start)
-    if '"' not in text and in_body == (width - 1) * n_rows:
-        return np.full(n_rows, width, dtype=np.int64)  # no row has more cells than the header
     body = text[start:]
-    rows = body.split("\n")
-    if rows and rows[-1] == "" and body.endswith("\n"):
-        rows.pop()
-    if '"' in text:
-        counts = [len(next(csv.reader([r], delimiter=delimiter), [])) for r in rows]
-    else:
-        counts = [r.count(delimiter) + 1 if r else 0 for r in rows]
-    return np.array(counts[:n_rows], dtype=np.int64)
+    data = body.encode("utf-8")
+    names = [str(j) for j in range(width)]
+    try:  # a row with another number of cells raises ArrowInvalid
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    if not data.endswith(b"\n"):
+        ends = np.append(ends, len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
+    if len(lines) != table.num_rows:
+        return None
+    columns = [table.column(j).combine_chunks() for j in range(width)]
+    split: list[list[str]] = []
 
+    def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
+        if not split:
+            split.append(body.split("\n"))
+        return split[0][int(lines[i]) - first_line].split(delimiter)
 
-def _read_csv_body(text, file, delimiter, decimal, width, first_line) -> pd.DataFrame | None:
-    """The rows from ``first_line`` on, through pandas' C parser; None when it cannot read them.
-
-    An export of plain figures is read as numbers (pandas' float parsing gives the nearest
-    float to the printed decimal, as ``float(text)`` does); anything else is read as text.
-    """
-    import os
-
-    def source_():
-        if file is not None:
-            return file["path"]
-        return io.StringIO(text)
-
-    def unchanged() -> bool:
-        if file is None:
-            return True
-        st = os.stat(file["path"])
-        return (st.st_size, st.st_mtime_ns) == file["stat"]
-
-    kw = dict(sep=delimiter, header=None, skip_blank_lines=False, engine="c",
-              skiprows=first_line - 1, names=range(width), quotechar='"')
-    if file is not None:
-        kw["encoding"] = "utf-8-sig"
-    numbers = dict(keep_default_na=False, na_values={j: [""] for j in range(1, width)},
-                   decimal=decimal)
-    frame = None
-    try:  # an export of plain figures: let the C parser read them as numbers (exactly)
-        frame = pd.read_csv(source_(), **numbers, **kw)
-        text_cols = [j for j in range(1, width) if frame[j].dtype.kind not in "fi"]
-        if text_cols or not pd.api.types.is_string_dtype(frame[0]) or frame[0].dtype.kind == "b":
-            # the label column, and columns that are not all plain figures, as text
-            frame = pd.read_csv(source_(), dtype={j: str for j in [0, *text_cols]}, **numbers, **kw)
-            if not all(frame[j].dtype.kind in "fi" for j in range(1, width) if j not in text_cols):
-                frame = None
-        if frame is not None and any(frame[j].dtype.kind == "i" for j in range(1, width)):
-            frame = frame.astype({j: "float64" for j in range(1, width) if frame[j].dtype.kind == "i"})
-    except (pd.errors.ParserError, ValueError, csv.Error, TypeError):
-        frame = None
-    if frame is None:
-        try:
-            frame = pd.read_csv(source_(), dtype=str, keep_default_na=False, **kw)
-        except (pd.errors.ParserError, ValueError, csv.Error):
-            frame = None
-    if frame is not None and not unchanged():
-        return _read_csv_body(text, None, delimiter, decimal, width, first_line)
-    return frame
+    return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
 
 
 def xl_cell(v) -> str:
@@ -416,20 +367,34 @@ def xl_cell(v) -> str:
             return ""
         if v.is_integer() and abs(v) < 1e15:
             return str(int(v))
-        text = f"{round(v, 9):.9f}".rstrip("0").rstrip(".")
+        # the shortest decimal that reads back as this float (what Excel shows), in full
+        text = format(Decimal(repr(v)), "f")
         return text.replace(".", ",")
     if hasattr(v, "isoformat"):
         return v.isoformat()[:10] if hasattr(v, "hour") and not (v.hour or v.minute) else v.isoformat()
     return str(v)
 
 
-def read_xlsx_grid(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
+# formulas without saved values are looked for in workbooks up to this size (a second read)
+_FORMULA_SCAN_BYTES = 5_000_000
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, in order."""
+    wb = _open_workbook(path, True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path, data_only: bool):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
     import zipfile
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, TypeError,
             AttributeError, IndexError, EOFError) as exc:
         if isinstance(exc, FileNotFoundError):
@@ -437,22 +402,78 @@ def read_xlsx_grid(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
         raise ParseError("Filen kan inte läsas som Excel-arbetsbok.", location=Location(file=path),
                          found=type(exc).__name__, expected="en .xlsx-fil",
                          hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element in its XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as fh:
+                    data = fh.read()
+                if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                    return True
+    return False
+
+
+def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
+    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
+    ``sheet``, else the first sheet with any content. The notes name the sheet when the
+    workbook has several, and the cells that hold a formula without a saved value."""
+    import zipfile
+
+    open_book = functools.partial(_open_workbook, path)
+
+    def cells(ws, convert) -> list:
+        try:
+            return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
+                zipfile.BadZipFile) as exc:
+            raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
+                             found=type(exc).__name__, expected="ett läsbart kalkylblad",
+                             hint="Öppna filen i Excel och spara den på nytt.") from exc
+
+    wb = open_book(True)
     try:
+        names = list(wb.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
+                             found=", ".join(names), expected="ett av arbetsbokens blad",
+                             hint="Ange ett av bladen ovan med --sheet.")
+        rows, used = None, None
         for ws in wb.worksheets:
-            try:
-                rows = [(i, [xl_cell(v) for v in r])
-                        for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
-            except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
-                    zipfile.BadZipFile) as exc:
-                raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
-                                 found=type(exc).__name__, expected="ett läsbart kalkylblad",
-                                 hint="Öppna filen i Excel och spara den på nytt.") from exc
-            if any(any(c.strip() for c in cells) for _, cells in rows):
-                return rows, ws.title
-        raise ParseError("Arbetsboken är tom.", location=Location(file=path),
-                         expected="ett blad med en RR-tabell")
+            if sheet is not None and ws.title != sheet:
+                continue
+            rows = cells(ws, xl_cell)
+            if sheet is not None or any(any(c.strip() for c in r) for _, r in rows):
+                used = ws.title
+                break
+        if used is None:
+            raise ParseError("Arbetsboken är tom.", location=Location(file=path),
+                             expected="ett blad med en RR-tabell")
     finally:
         wb.close()
+    notes = []
+    if len(names) > 1:
+        notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
+                     "välj ett annat med --sheet.")
+    if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
+        wb = open_book(False)
+        try:
+            formulas = cells(wb[used], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+        finally:
+            wb.close()
+        lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
+                for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
+        if lost:
+            raise ParseError(
+                f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
+                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=used),
+                expected="celler med värden", found="formler utan beräknat värde",
+                hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
+    return rows, used, notes
 
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
@@ -581,183 +602,144 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     return parsed
 
 
-_SIMPLE = {",": r"^[-\u2212\u2013]?\d+(?:,\d+)?$", ".": r"^[-\u2212\u2013]?\d+(?:\.\d+)?$"}
-# the same for Arrow (RE2 syntax)
-_SIMPLE_RE2 = {",": "^[-\u2212\u2013]?[0-9]+(?:,[0-9]+)?$", ".": "^[-\u2212\u2013]?[0-9]+(?:[.][0-9]+)?$"}
 _NOTE_CELL = re.compile(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$")
-_GLUED_END_RE2 = "\\pL[-\u2212\u2013]?[0-9][0-9 \u00a0]*(?:,[0-9]+)?$"
+_MINUS_CLASS = "[-\u2212\u2013]"
+_GAP_CLASS = "[ \u00a0\u202f]"
+# most significant digits a figure may have: a float holds 15 exactly
+MAX_DIGITS = 15
 
 
-def _decimals_of_floats(vals: np.ndarray, most: int = 6) -> np.ndarray:
-    """Printed decimals of figures read as floats: the fewest that give the value back."""
-    vals = np.asarray(vals, dtype=float)
-    fortran = vals.ndim == 2 and vals.flags.f_contiguous and not vals.flags.c_contiguous
-    flat = vals.T.reshape(-1) if fortran else np.ascontiguousarray(vals).reshape(-1)  # views
-    todo = ~np.isnan(flat)
-    buf = np.rint(flat)  # np.round(flat, 0)
-    hit = np.equal(buf, flat)
-    np.greater(todo, hit, out=todo)  # todo and not hit
-    out = None
-    for d in range(1, most):
-        if not todo.any():
-            break
-        np.round(flat, d, out=buf)
-        np.equal(buf, flat, out=hit)
-        hit &= todo
-        if out is None:
-            out = hit.astype(np.int64)  # d == 1
-        else:
-            np.putmask(out, hit, d)
-        np.greater(todo, hit, out=todo)
-    if out is None:
-        out = np.zeros(flat.size, dtype=np.int64)
-    np.putmask(out, todo, most)
-    return out.reshape(vals.T.shape).T if fortran else out.reshape(vals.shape)
+def _cell_number_re(decimal: str) -> str:
+    """A whole cell that is one printed figure (RE2 syntax, for Arrow): optional minus glyph
+    (``-``, ``–``, ``−``, also detached by one space), digits grouped by thousands with a space,
+    no-break space or thin space, or not grouped at all, optional decimals."""
+    d = re.escape(decimal)
+    return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
 
 
-def _as_frame(body) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
-    """(line numbers, cells as a frame of strings, number of cells present per row, cells of
-    row i as written or None)."""
-    if isinstance(body, tuple):  # (lines, frame, n_fields[, cells of a row]) read by pandas
-        return body if len(body) == 4 else (*body, None)
+def _bools(a) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _ints(a) -> np.ndarray:
+    return np.asarray(a.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _column_figures(s, decimal: str, source, lines, column: str, sheet):
+    """One value column (Arrow strings) read in bulk: (values, decimals, cell is a figure, cell
+    is a dash).
+
+    Arrow's string-to-float cast gives the float nearest the printed decimal (as ``float()``
+    and :func:`gnsanalysis.swedish.numbers.parse_number` do); a figure with more significant
+    digits than a float holds exactly is refused.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(_DASHES - {""}))))
+    ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
+    vals = np.full(len(s), np.nan)
+    decs = np.zeros(len(s), dtype=np.int64)
+    if ok.any():
+        cells = s.filter(pa.array(ok))
+        conv = cells
+        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), \
+                (decimal, "."):
+            if glyph != plain and pc.any(pc.match_substring(conv, glyph)).as_py():  # a pass that copies nothing
+                conv = pc.replace_substring(conv, glyph, plain)
+        length = _ints(pc.utf8_length(conv))
+        for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
+            if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
+                i = int(np.flatnonzero(ok)[k])
+                raise ParseError(
+                    "Talet har fler siffror än som kan läsas exakt.",
+                    location=Location(file=source, line=int(lines[i]), column=column, sheet=sheet),
+                    found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                    hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+        vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
+        pos = _ints(pc.find_substring(conv, "."))
+        decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
+    return vals, decs, ok, is_dash
+
+
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, object]:
+    """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
+    written or None)."""
+    import pyarrow as pa
+
+    if isinstance(body, tuple):  # read in bulk already (CSV)
+        return body
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
-    frame = pd.DataFrame([cells + [None] * (w - len(cells)) for _, cells in body]) if body else pd.DataFrame()
-    return lines, frame, nfields, None
-
-
-def _arrow_text(col: pd.Series):
-    """A text column as an Arrow string array, "" for a missing cell."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    a = None
-    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
-        a = pa.array(col.array)
-        if isinstance(a, pa.ChunkedArray):
-            a = a.combine_chunks()
-        a = a.cast(pa.string())
-    if a is None:
-        a = pa.array(col.to_numpy(dtype=object, na_value=""), type=pa.string(), from_pandas=True)
-    return pc.fill_null(a, "")
+    columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
+                        type=pa.string()) for j in range(w)]
+    return lines, columns, nfields, None
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
-    """Read the body cell by cell, vectorised; rows that need the grouping engine become RowIn.
+    """Read the body of a grid (one value per cell) column by column with pandas' string
+    operations; rows that need a closer look become :class:`RowIn` for the grouping engine.
 
-    Work per row is done by numpy and Arrow kernels; Python only sees the rows that need a
-    closer look (cells that are not plain figures, label-only rows that may be noise).
+    A row is read in bulk when each value cell is empty, a dash or one figure
+    (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
+    are not plain figures, cells run together, values without a label) are read one by one.
     """
-    lines, frame, nfields, cells_of = _as_frame(body)
-    n = len(frame)
-    width = max(positions) + 1 if positions else lead + 1
-    for j in range(frame.shape[1], width):
-        frame[j] = ""
-    frame.columns = range(frame.shape[1])
-    import pyarrow as pa
     import pyarrow.compute as pc
 
+    import pyarrow as pa
+
+    lines, columns, nfields, cells_of = _as_columns(body)
+    n = len(lines)
+    width = max(positions) + 1 if positions else lead + 1
+    columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
     trim = SPACE_CHARS + "\t"
-    acache: dict[int, object] = {}
-
-    def arr(j: int):
-        """Column j as a stripped Arrow string array ("" for a missing cell)."""
-        if j not in acache:
-            if frame[j].dtype.kind == "f":
-                acache[j] = pa.array(np.where(np.isnan(frame[j].to_numpy()), "", "0"), type=pa.string())
-            else:
-                acache[j] = pc.utf8_trim(_arrow_text(frame[j]), characters=trim)
-        return acache[j]
-
-    def np_bool(a) -> np.ndarray:
-        return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+    text = {j: pc.utf8_trim(c, trim) for j, c in enumerate(columns) if j != lead}
 
     def row_cells(i: int) -> list[str]:
         if cells_of is not None:
             return cells_of(int(i))
-        return ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c)
-                for c in frame.iloc[i, :nfields[i]].tolist()]
+        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
+
+    # labels repeat (one block per nämnd and month): trim and measure each distinct label once
+    enc = pc.dictionary_encode(columns[lead])
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    raw_u = enc.dictionary.to_pylist()
+    uniques = np.empty(len(raw_u), dtype=object)
+    uniques[:] = [u.strip(trim) for u in raw_u]
+    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
+    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
+    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
 
     def label_at(i: int) -> str:
         return uniques[codes[int(i)]]
 
-    present: dict[int, np.ndarray] = {}  # numeric columns: cell has a figure
-    nonempty = np.zeros((n, frame.shape[1]), dtype=bool, order="F")
-    for j in range(frame.shape[1]):
-        if frame[j].dtype.kind == "f":
-            present[j] = ~np.isnan(frame[j].to_numpy())
-            nonempty[:, j] = present[j]
-        elif j != lead:
-            nonempty[:, j] = np_bool(pc.not_equal(arr(j), ""))
-    # labels repeat (one block per nämnd and month): trim and measure each distinct label once
-    enc = pc.dictionary_encode(arr(lead) if frame[lead].dtype.kind == "f" else _arrow_text(frame[lead]))
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    distinct = enc.dictionary
-    left = pc.utf8_ltrim(distinct, characters=trim)
-    dict_arrow = pc.utf8_rtrim(left, characters=trim)  # distinct labels, trimmed (may repeat)
-    uniques = np.empty(len(dict_arrow), dtype=object)
-    uniques[:] = dict_arrow.to_pylist()
-    indent = (np.asarray(pc.utf8_length(distinct).to_numpy(zero_copy_only=False), dtype=np.int64)
-              - np.asarray(pc.utf8_length(left).to_numpy(zero_copy_only=False), dtype=np.int64))
-    levels = indent[codes] if len(distinct) else np.zeros(n, dtype=np.int64)
-    label_empty = (np.asarray(pc.equal(dict_arrow, "").to_numpy(zero_copy_only=False), dtype=bool)[codes]
-                   if len(distinct) else np.zeros(n, dtype=bool))
+    nonempty = np.zeros((n, len(columns)), dtype=bool)
+    for j, s in text.items():
+        nonempty[:, j] = _bools(pc.not_equal(s, ""))
     nonempty[:, lead] = ~label_empty
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
-    extra = nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width))
+    clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     m = len(value_pos)
-    # column-major: each column is one contiguous array, which the tidy frame takes as it is
-    V = np.empty((n, m), order="F")
+    V = np.full((n, m), np.nan, order="F")
     D = np.zeros((n, m), dtype=np.int64, order="F")
-    clean = ~extra
     has_value = np.zeros(n, dtype=bool)
     any_empty = np.zeros(n, dtype=bool)
-    dash_set = pa.array(sorted(_DASHES - {""}))
-    simple_re = _SIMPLE_RE2[decimal]
-    numeric = [k for k, p in enumerate(value_pos) if frame[p].dtype.kind == "f"]
-    for k in range(m):
-        if k in numeric:  # read as numbers by the C parser
-            V[:, k] = frame[value_pos[k]].to_numpy(dtype=float)
-        else:
-            V[:, k] = np.nan
-    if numeric:
-        figures = nonempty[:, [value_pos[k] for k in numeric]]
-        any_empty |= ~figures.all(axis=1)
-        has_value |= figures.any(axis=1)
-        if len(numeric) == m:
-            D = _decimals_of_floats(V)
-        else:
-            D[:, numeric] = _decimals_of_floats(V[:, numeric])
     for k, p in enumerate(value_pos):
-        if k in numeric:
-            continue
-        s = arr(p)
-        is_blank = np_bool(pc.equal(s, ""))
-        is_dash = np_bool(pc.is_in(s, value_set=dash_set))
+        is_blank = ~nonempty[:, p]
+        V[:, k], D[:, k], ok, is_dash = _column_figures(text[p], decimal, source, lines,
+                                                        parsed.header.value_columns[k], sheet)
         any_empty |= is_blank
-        simple = np_bool(pc.match_substring_regex(s, simple_re))
-        clean &= simple | is_blank | is_dash
-        conv = pc.replace_substring(s, "\u2212", "-")
-        conv = pc.replace_substring(conv, "\u2013", "-")
-        if decimal == ",":
-            conv = pc.replace_substring(conv, ",", ".")
-        conv = pc.if_else(pa.array(simple), conv, pa.scalar(None, pa.string()))
-        vals = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
-        V[:, k] = np.where(simple, vals, np.nan)
-        sep = np.asarray(pc.find_substring(s, decimal).to_numpy(zero_copy_only=False), dtype=np.int64)
-        length = np.asarray(pc.utf8_length(s).to_numpy(zero_copy_only=False), dtype=np.int64)
-        D[:, k] = np.where(simple & (sep >= 0), length - sep - 1, 0)
-        has_value |= simple | is_dash
+        clean &= ok | is_blank | is_dash
+        has_value |= ok | is_dash
     # a label that runs into a figure while a cell is missing: the separator was lost
-    suspect = np.flatnonzero(any_empty & has_value)
-    if len(suspect):
-        glued_u = np_bool(pc.match_substring_regex(dict_arrow, _GLUED_END_RE2))
-        glued = glued_u[codes[suspect]]
-        for i in suspect[glued]:
+    for i in np.flatnonzero(any_empty & has_value):
+        if _GLUED_END.search(label_at(i)):
             raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
                              "mellan etikett och tal verkar ha fallit bort.",
                              location=Location(file=source, line=int(lines[i]), sheet=sheet),
@@ -767,18 +749,13 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     notes = None  # no note column: no notes
     if note_pos:
         notes = np.full(n, "", dtype=object)
-        note_cols = [arr(p) for p in note_pos]
-        filled = np.zeros(n, dtype=bool)
-        for s in note_cols:
-            filled |= np_bool(pc.not_equal(s, ""))
-        rows = np.flatnonzero(filled)  # an empty note cell is clean and adds no note
-        texts = [s.take(pa.array(rows, type=pa.int64())).to_pylist() for s in note_cols]
-        for k, i in enumerate(rows):
+        note_cols = [text[p].to_pylist() for p in note_pos]
+        for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
             parts = []
-            for col in texts:
-                if not _NOTE_CELL.match(col[k]):
+            for col in note_cols:
+                if not _NOTE_CELL.match(col[i]):
                     clean[i] = False
-                t = re.sub(r"^not\.?\s*", "", col[k], flags=re.IGNORECASE)
+                t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
                 t = re.sub(r"\s*,\s*", ", ", t)
                 if t and t not in parts:
                     parts.append(t)
@@ -800,50 +777,19 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             header_rows[i] = True  # a header repeated after a page break
             continue
         segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
-        raw_text = "\t".join(c for c in cells)
-        rows_in[i] = RowIn(int(lines[i]), label, segs, raw_text.strip(), int(levels[i]))
+        rows_in[i] = RowIn(int(lines[i]), label, segs, "\t".join(cells).strip(), int(levels[i]))
     # repeated header rows that read cleanly (all cells are words) are skipped too
     keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
     keep &= ~header_rows
-    # merge "label on one row, values on the next" (grid form): an empty-label row with values
-    # takes the label of a directly preceding label-only row
-    merge_into: dict[int, int] = {}
-    for i in sorted(rows_in):
-        if label_empty[i] and i in rows_in and keep[i]:
-            j = i - 1
-            while j >= 0 and blank[j]:
-                j -= 1
-            if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merge_into.values():
-                rows_in[i].label = label_at(j)
-                rows_in[i].level = int(levels[j])
-                keep[j] = False
-                merge_into[i] = j
-            else:
-                raise ParseError("Raden har tal men ingen etikett.",
-                                 location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                                 found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
-                                 hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
+    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
     # label-only rows that are noise (page numbers, banners); a label glued to a figure
     # ("Intäkter0") is a row whose cell separators were lost
     only = np.flatnonzero(keep & ~has_value & ~slow)
-    maybe_cache: list[np.ndarray] = []
-
-    def label_maybe() -> np.ndarray:
-        """Distinct labels that may match a noise or a kind pattern (one Arrow pass over
-        them; the kinds are classified from it in :func:`gnsanalysis.rr.table.build_table`)."""
-        if not maybe_cache:
-            patterns = _cfg().get("noise", []) + [p for rule in _cfg().get("kinds", [])
-                                                  for p in rule["patterns"]]
-            maybe_cache.append(maybe_matching(dict_arrow, patterns, re.IGNORECASE))
-        return maybe_cache[0]
-
     if len(only):
-        maybe_u = label_maybe()
-        noise = only[maybe_u[codes[only]]]
-        noise = noise[[is_noise(label_at(i)) for i in noise]] if len(noise) else noise
-        is_noise_row = set(noise.tolist())
+        noisy = {c: is_noise(uniques[c]) for c in np.unique(codes[only])}
+        noise = only[[noisy[c] for c in codes[only]]]
         for i in only[nfields[only] - lead <= 1]:
-            if i not in is_noise_row and _GLUED_END.search(label_at(i)):
+            if not noisy[codes[i]] and _GLUED_END.search(label_at(i)):
                 raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
                                  "cellgränserna verkar ha fallit bort.",
                                  location=Location(file=source, line=int(lines[i]), sheet=sheet),
@@ -856,10 +802,31 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     if len(valued):
         keep[valued[-1] + 1:] = False
     return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "label_arrow": dict_arrow,
-            "label_maybe": label_maybe,
-            "levels": levels, "notes": notes,
+            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
             "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+
+
+def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines,
+                      source, sheet) -> None:
+    """"Label on one row, values on the next" (grid form): an empty-label row with values takes
+    the label of a directly preceding label-only row; values with no label above stop."""
+    merged: set[int] = set()
+    for i in sorted(rows_in):
+        if not (label_empty[i] and keep[i]):
+            continue
+        j = i - 1
+        while j >= 0 and blank[j]:
+            j -= 1
+        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
+            rows_in[i].label = label_at(j)
+            rows_in[i].level = int(levels[j])
+            keep[j] = False
+            merged.add(j)
+        else:
+            raise ParseError("Raden har tal men ingen etikett.",
+                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                             found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
+                             hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
 
 
 # --------------------------------------------------------------------------- free text
@@ -1091,7 +1058,8 @@ def _is_headerish_text(line: str) -> bool:
 
 
 def _is_prose(label: str, line: str) -> bool:
-    words = label.split()
+    """A sentence, not a row: many words (figures in the label are not words)."""
+    words = [w for w in label.split() if not is_numeric_token(w)]
     return len(words) >= 9 or bool(_PROSE_END.search(line.strip()) and len(words) >= 3)
 
 
@@ -1200,6 +1168,11 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
                                  hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             pending = RowIn(ln, label, [], raw.strip(), indent)
         else:  # figures only
+            if fmt == "cells" and not all(_parses(seg.strip(), decimal) for seg in segs):
+                raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
+                                 expected="ett tal per rad (en cell per rad)",
+                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
             if pending is not None:
                 pending.segments += segs
                 pending.raw += " / " + raw.strip()
@@ -1235,155 +1208,3 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
     except _TooMany:
         raise_too_many(row.line, row.label, row.raw, source)
         raise  # pragma: no cover
-
-
-def decimals_and_value(text: str | None, decimal: str) -> tuple[float, int]:
-    if text is None:
-        return np.nan, 0
-    v = parse_number(text, decimal=decimal)
-    return (np.nan, 0) if v is None else (float(v), decimals_of(text))
-
-
-# --------------------------------------------------------------------------- label prefilter
-
-# Labels made only of these characters are classified in bulk by RE2 (Arrow). Every single-
-# character item of a Python pattern is turned into the exact class of these characters that
-# Python's ``re`` matches with it (so case folding, \d, \s and \w follow Python).
-_SAFE_EXTRA = "åäöÅÄÖéÉüÜ"
-_SAFE_ALPHABET = "".join(chr(c) for c in range(0x20, 0x7F)) + _SAFE_EXTRA
-_SAFE_LABEL_RE2 = "^[\\x20-\\x7e" + _SAFE_EXTRA + "]*$"
-_RE2_NEVER = "\\b\\B"  # a position cannot be both a word boundary and not one
-_RE2_CACHE: dict[tuple[str, int], str | None] = {}
-_CLASS_CACHE: dict[tuple[str, int], str] = {}
-
-
-class _NoRE2(Exception):
-    pass
-
-
-def re2_superset(pattern: str, flags: int = 0) -> str | None:
-    """An RE2 pattern that finds a match in every safe-alphabet string where ``pattern`` does.
-
-    Safe alphabet: printable ASCII and åäöéü in both cases. Zero-width assertions that RE2
-    cannot express (``\\b``, look-arounds) are dropped, which only widens the match set; any
-    construct that cannot be widened safely (back-references, conditionals) gives None. Used as
-    a prefilter: strings it does not match cannot match ``pattern``; the ones it matches are
-    checked with Python's ``re``.
-    """
-    key = (pattern, flags)
-    if key not in _RE2_CACHE:
-        try:
-            from re import _constants as C, _parser as P
-
-            tree = P.parse(pattern, flags)
-            _RE2_CACHE[key] = _re2_emit(tree, C, tree.state.flags)
-        except (_NoRE2, re.error, ImportError, AttributeError, TypeError, ValueError, RecursionError):
-            _RE2_CACHE[key] = None
-    return _RE2_CACHE[key]
-
-
-def _re2_chars(python_class: str, flags: int) -> str:
-    """The RE2 class of the safe characters that the one-character Python pattern matches.
-
-    A class that takes the space also takes a run of spaces, and a character whose case fold
-    matches is taken too, so that the RE2 pattern can run on labels that are not yet
-    normalised (a superset is all a prefilter needs).
-    """
-    flags &= re.IGNORECASE | re.ASCII
-    key = (python_class, flags)
-    if key not in _CLASS_CACHE:
-        # a character also counts when its case fold matches: labels are compared casefolded
-        hits = [c for c, f in zip(_SAFE_ALPHABET, _SAFE_ALPHABET.casefold())
-                if re.fullmatch(python_class, c, flags) or re.fullmatch(python_class, f, flags)]
-        if not hits:
-            _CLASS_CACHE[key] = _RE2_NEVER
-        else:
-            chars = sorted(set(hits))
-            cls = "[" + "".join(c if c.isalnum() or not c.isascii() else "\\" + c
-                                for c in chars) + "]"
-            _CLASS_CACHE[key] = f"(?:{cls}| +)" if " " in chars else cls
-    return _CLASS_CACHE[key]
-
-
-_PY_CATEGORY = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
-                "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
-
-
-def _python_class(items, C) -> str:
-    out = []
-    for op, av in items:
-        if op is C.NEGATE:
-            out.append("^")
-        elif op is C.LITERAL:
-            out.append(re.escape(chr(av)))
-        elif op is C.RANGE:
-            out.append(re.escape(chr(av[0])) + "-" + re.escape(chr(av[1])))
-        elif op is C.CATEGORY and str(av) in _PY_CATEGORY:
-            out.append(_PY_CATEGORY[str(av)])
-        else:
-            raise _NoRE2(str(op))
-    return "[" + "".join(out) + "]"
-
-
-def _re2_emit(sub, C, flags: int) -> str:
-    out = []
-    for op, av in sub:
-        if op is C.LITERAL:
-            out.append(_re2_chars(re.escape(chr(av)), flags))
-        elif op is C.NOT_LITERAL:
-            out.append(_re2_chars("[^" + re.escape(chr(av)) + "]", flags))
-        elif op is C.ANY:
-            out.append(_re2_chars(".", flags))
-        elif op is C.IN:
-            out.append(_re2_chars(_python_class(av, C), flags))
-        elif op is C.BRANCH:
-            out.append("(?:" + "|".join(_re2_emit(s, C, flags) for s in av[1]) + ")")
-        elif op is C.SUBPATTERN:
-            _, add, drop, p = av
-            out.append("(?:" + _re2_emit(p, C, (flags | add) & ~drop) + ")")
-        elif op is getattr(C, "ATOMIC_GROUP", None):
-            out.append("(?:" + _re2_emit(av, C, flags) + ")")
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
-            lo, hi, p = av
-            if lo > 1000 or (hi is not C.MAXREPEAT and hi > 1000):
-                raise _NoRE2("repeat")
-            rep = f"{{{lo},}}" if hi is C.MAXREPEAT else f"{{{lo},{hi}}}"
-            out.append("(?:" + _re2_emit(p, C, flags) + ")" + rep)
-        elif op is C.AT:
-            if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
-                out.append("^ *")  # spaces that stripping would remove
-            elif av in (C.AT_END, C.AT_END_STRING):
-                out.append(" *$")  # Python's $ also matches before a final newline: none here
-            elif av not in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
-                raise _NoRE2(str(av))
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            continue  # dropping a look-around only widens the match
-        else:
-            raise _NoRE2(str(op))
-    return "".join(out)
-
-
-def maybe_matching(strings, patterns: list[str], flags: int = 0) -> np.ndarray:
-    """Mask of the Arrow ``strings`` that ``re.search(p, s, flags)`` may match for some pattern.
-
-    False is exact: no pattern matches the string, nor the string with its spaces collapsed
-    and stripped (:func:`gnsanalysis.rr.table.normalise_label` up to case). True means "check with
-    Python". Strings outside the safe alphabet, and every string when a pattern has no RE2
-    superset, are True.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    n = len(strings)
-    if not patterns or not n:
-        return np.zeros(n, dtype=bool)
-    re2 = [re2_superset(p, flags) for p in patterns]
-    if any(r is None for r in re2):
-        return np.ones(n, dtype=bool)
-    strings = pc.fill_null(strings, "")
-    unsafe = "[^\\x20-\\x7e" + _SAFE_EXTRA + "]"  # a character outside the alphabet: check it
-    try:
-        mask = pc.match_substring_regex(strings, "|".join([unsafe] + [f"(?:{r})" for r in re2]))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return np.ones(n, dtype=bool)
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)

@@ -38,6 +38,7 @@ _NUM_RE = {
 _NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
 _NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
 _NOT_WORD_RE = re.compile(r"^not\.?$", re.IGNORECASE)
+MAX_DIGITS = 15  # significant digits a float holds exactly
 MAX_READINGS = 2000  # per row; more means the row carries no usable structure
 
 

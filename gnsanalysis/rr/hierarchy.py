@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
 
 from gnsanalysis.rr.table import RRTable
 
@@ -514,42 +513,13 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def _kind_codes(column, table=None) -> np.ndarray:
-    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column.
-
-    A table read by :func:`gnsanalysis.rr.table.build_table` knows the kind of each distinct label;
-    that is used while the column is still the one built then (Arrow arrays are immutable,
-    and changing a cell gives the column a new array).
-    """
-    built = getattr(table, "_kinds_built", None)
-    if built is not None:
-        arrow, kinds_u, label_codes = built
-        try:
-            same = column.array.__arrow_array__() is arrow and len(label_codes) == len(column)
-        except (AttributeError, TypeError):
-            same = False
-        if same:
-            small, names = pd.factorize(kinds_u)  # a few distinct kinds
-            lookup = np.array([_KIND_CODES.get(k, _OTHER) for k in names] or [_OTHER], dtype=np.int64)
-            return lookup[small][label_codes] if len(label_codes) else np.zeros(0, dtype=np.int64)
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arr = pa.array(column.array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        idx = pc.index_in(arr, value_set=pa.array(list(_KIND_CODES), type=arr.type))
-        codes = np.asarray(pc.fill_null(idx, len(_KIND_CODES)).to_numpy(zero_copy_only=False),
-                           dtype=np.int64)
-        lookup = np.array(list(_KIND_CODES.values()) + [_OTHER], dtype=np.int64)
-        return lookup[codes]
-    except (TypeError, ValueError, ImportError, AttributeError, NotImplementedError):
-        kinds = column.to_numpy(dtype=object)
-        codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-        for name, code in _KIND_CODES.items():
-            codes[kinds == name] = code
-        return codes
+def _kind_codes(column) -> np.ndarray:
+    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column."""
+    kinds = column.to_numpy(dtype=object)
+    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
+    for name, code in _KIND_CODES.items():
+        codes[kinds == name] = code
+    return codes
 
 
 def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
@@ -564,7 +534,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
             V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if V is not None else None
     rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
-                        codes=_kind_codes(frame["kind"], table))
+                        codes=_kind_codes(frame["kind"]))
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])

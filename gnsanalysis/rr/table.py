@@ -13,9 +13,9 @@ be grouped in more than one way are settled by :mod:`gnsanalysis.rr.grouping`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,7 @@ class RRTable:
     format: str = "text"
     levels: list[int] = field(default_factory=list)  # indentation level per row (0 = none)
     declared_layout: dict | None = None  # a layout declared beside the data (meta.yaml)
+    notes: list[str] = field(default_factory=list)  # what the reader wants the user to know
 
     @property
     def source_name(self) -> str:
@@ -62,87 +63,31 @@ class RRTable:
         return float(self.row(label)[column])
 
 
+_ROLE_PUNCTUATION = re.compile(r"(?<=\w)\.(?=\s|$)")
+
+
 def normalise_label(label: str) -> str:
-    return re.sub(r"\s+", " ", str(label)).strip().casefold()
-
-
-def sha256_of(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """A label or column name as a key: case, runs of whitespace and abbreviation points
+    ("Ack. utfall" is "Ack utfall") do not count."""
+    return re.sub(r"\s+", " ", _ROLE_PUNCTUATION.sub("", str(label))).strip().casefold()
 
 
 # --------------------------------------------------------------------------- decoding
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-# every byte value except the control characters counted by _CONTROL_RE (same in UTF-8 and cp1252)
-_NOT_CONTROL = bytes(b for b in range(256) if not (b <= 8 or b == 11 or 14 <= b <= 31))
+# An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
+# refused before they are read (``--max-bytes`` raises the limit).
+MAX_RR_BYTES = 64_000_000
 
 
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else cp1252; binary input is refused."""
-    return _decode(data, source)[0]
+    """Bytes to text (:func:`gnsanalysis.io.decode_text`: UTF-8, UTF-16 with BOM, cp1252);
+    empty and binary input is refused."""
+    from gnsanalysis import io as gio
 
-
-def _decode(data: bytes, source, counts: dict | None = None) -> tuple[str, bool]:
-    """(text with ``\n`` line breaks, whether the bytes are UTF-8 with ``\n``/``\r\n`` breaks).
-
-    ``counts``, when given, receives how often ``\n``, ``;`` and ``,`` occur in the text
-    (counted on the bytes, where it is cheap; ASCII bytes are the same characters in both
-    encodings, and only LFs replace line breaks when no CR stands alone).
-    """
-    loc = Location(file=source)
     if not data or data.isspace():
-        raise ParseError("Filen är tom.", location=loc, expected="en RR-tabell",
+        raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
                          hint="Kontrollera att rätt fil exporterades.")
-    if b"\x00" in data:
-        raise ParseError("Filen är inte text (innehåller binära nollbytes).", location=loc,
-                         expected="text (tabbseparerad), CSV eller XLSX",
-                         hint="Exportera tabellen som text, CSV eller Excel.")
-    # control characters are single bytes below 0x20 in both encodings
-    a = np.frombuffer(data, dtype=np.uint8)
-    low = np.flatnonzero(a < 32)
-    byte = a[low]
-    bad = int(np.count_nonzero((byte <= 8) | (byte == 11) | (byte >= 14)))
-    cr = low[byte == 13]
-    lone_cr, dropped = False, 0
-    if len(cr):
-        # when every CR starts a CRLF, dropping the CRs is the same as turning CRLF into LF
-        # (and cannot make invalid UTF-8 valid: an LF takes each CR's place)
-        lone_cr = not (cr[-1] + 1 < len(a) and bool(np.all(a[cr + 1] == 10)))
-        if not lone_cr:
-            data, dropped = data.replace(b"\r", b""), len(cr)
-    utf8 = True
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        utf8 = False
-    bad += text.count("\ufffd")
-    if bad > max(2, (len(text) + dropped) // 200):
-        raise ParseError("Filen ser ut att vara binär eller i en okänd teckenkodning.",
-                         location=loc, found=f"{bad} styrtecken",
-                         expected="text i UTF-8 eller Windows-1252")
-    if lone_cr:
-        return text.replace("\r\n", "\n").replace("\r", "\n"), False
-    if counts is not None:
-        counts["\n"] = int(np.count_nonzero(byte == 10))
-        if isinstance(counts, ByteCounts):
-            counts.bytes = a  # ``;`` and ``,`` are counted when asked for
-        else:
-            for ch in ";,":
-                counts[ch] = int(np.count_nonzero(a == ord(ch)))
-    return text, utf8
-
-
-class ByteCounts(dict):
-    """How often characters occur in a text, counted on its bytes (ASCII characters only)
-    the first time :meth:`get` asks for one."""
-
-    bytes: np.ndarray | None = None
-
-    def get(self, ch, default=None):
-        if ch not in self and self.bytes is not None and len(ch) == 1 and ord(ch) < 128:
-            self[ch] = int(np.count_nonzero(self.bytes == ord(ch)))
-        return super().get(ch, default)
+    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)").text
 
 
 # --------------------------------------------------------------------------- layouts
@@ -161,70 +106,30 @@ def find_layout(columns: list[str]) -> dict | None:
     return None
 
 
-def infer_kind(label: str, layout: dict | None = None) -> str:
-    """``total``, ``subtotal``, ``part_of`` or ``item`` from the layout, else from the label."""
-    key = normalise_label(label)
-    if layout:
-        for rule in layout.get("totals", []):
-            if normalise_label(rule["row"]) == key:
-                return rule.get("kind", "subtotal")
-    return _kind_from_label(key)
-
-
 def _kind_from_label(key: str) -> str:
-    cache = _KIND_CACHE
-    if key not in cache:
-        kind = "item"
-        for rule in load_resource("rr_layouts.yaml").get("kinds", []):
-            if any(re.search(p, key, re.IGNORECASE) for p in rule["patterns"]):
-                kind = rule["kind"]
-                break
-        if len(cache) > 100_000:
-            cache.clear()
-        cache[key] = kind
-    return cache[key]
+    """The kind of a normalised label from the ``kinds`` patterns of ``rr_layouts.yaml``."""
+    for kind, pattern in _kind_patterns():
+        if pattern.search(key):
+            return kind
+    return "item"
 
 
-_KIND_CACHE: dict[str, str] = {}
+@cache
+def _kind_patterns() -> list[tuple[str, re.Pattern]]:
+    """One compiled pattern per kind (its patterns joined), in the order of the file."""
+    return [(rule["kind"], re.compile("|".join(f"(?:{p})" for p in rule["patterns"]), re.IGNORECASE))
+            for rule in load_resource("rr_layouts.yaml").get("kinds", [])]
 
 
-def kinds_for(labels: list[str], layout: dict | None) -> list[str]:
-    """Kinds for many labels (labels repeat in exports, so each distinct label is classified once)."""
-    codes, uniques = pd.factorize(pd.Series(list(labels), dtype=object))
-    return list(_kind_array(np.asarray(uniques, dtype=object), codes, layout))
-
-
-def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None,
-                arrow_uniques=None, maybe=None) -> np.ndarray:
-    """Kinds (object array, one per code) for labels given as distinct values and codes.
-
-    Most labels are plain items. An Arrow (RE2) prefilter finds the distinct labels that may
-    match a kind pattern or a layout row; only those are classified with Python's ``re``
-    (:func:`gnsanalysis.rr.formats.maybe_matching` guarantees the others match nothing).
-    """
-    from gnsanalysis.rr.formats import maybe_matching
-
+def _kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
+    """Kinds (object array, one per code) for labels given as distinct values and codes."""
     by_layout = {}
     if layout:
         by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
-    kinds_u = np.full(len(uniques), "item", dtype=object)
-    if len(uniques):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        strings = (arrow_uniques if arrow_uniques is not None
-                   else pa.array(list(uniques), type=pa.string(), from_pandas=True))
-        patterns = [p for rule in load_resource("rr_layouts.yaml").get("kinds", []) for p in rule["patterns"]]
-        # ``maybe``: a prefilter already run on these labels with these patterns among others
-        check = maybe().copy() if maybe is not None else maybe_matching(strings, patterns, re.IGNORECASE)
-        if by_layout:
-            # normalise_label within the prefilter's alphabet (its only whitespace is the space)
-            norm = pc.replace_substring_regex(pc.utf8_trim(strings, " "), " {2,}", " ")
-            hit = pc.is_in(pc.utf8_lower(norm), value_set=pa.array(list(by_layout), type=pa.string()))
-            check |= np.asarray(pc.fill_null(hit, True).to_numpy(zero_copy_only=False), dtype=bool)
-        for i in np.flatnonzero(check):
-            key = normalise_label(uniques[i])
-            kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
+    kinds_u = np.empty(len(uniques), dtype=object)
+    for i, label in enumerate(uniques):
+        key = normalise_label(label)
+        kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
     return kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
@@ -258,28 +163,18 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     m = len(value_columns)
     slots = header.slots
-    codes = uniques = arrow_uniques = label_maybe = None
+    codes = uniques = None
     if parsed.fast is not None:
         f = parsed.fast
-        keep = f["keep"]
-        whole = bool(keep.all())
-        idx = slice(None) if whole else np.flatnonzero(keep)
-        lines = f["lines"][idx]
-        labels = f["labels"][idx]
-        if "label_codes" in f:
-            codes, uniques, arrow_uniques = f["label_codes"][idx], f["label_uniques"], f["label_arrow"]
-            label_maybe = f.get("label_maybe")
+        idx = np.flatnonzero(f["keep"])
+        lines, labels = f["lines"][idx], f["labels"][idx]
+        codes, uniques = f["label_codes"][idx], f["label_uniques"]
         notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
         levels = np.asarray(f["levels"])[idx].astype(int)
-        V = f["V"] if whole else f["V"][idx]
-        D = f["D"] if whole else f["D"][idx]
+        V, D = f["V"][idx], f["D"][idx]
         slow_at = sorted(f["slow"])
-        if whole:
-            slow = [(i, f["slow"][i]) for i in slow_at]
-        else:
-            where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
-            slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where)
-                    if k < len(idx) and idx[k] == i]
+        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
+        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where) if k < len(idx) and idx[k] == i]
     else:
         rows = parsed.rows
         lines = np.array([r.line for r in rows], dtype=np.int64)
@@ -314,13 +209,14 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         levels[pos] = row.level
         direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
         if direct:
-            _fill(V, D, notes, pos, cands[0], parsed.decimal)
+            _fill(V, D, notes, pos, cands[0], parsed.decimal,
+                  Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
         else:  # read by grouping: checked against the evidence even when only one reading fits
             pending.append(Pending(pos, row.line, row.label, row.raw, cands))
     if codes is None or slow:
         codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-        uniques, arrow_uniques, label_maybe = np.asarray(uniques, dtype=object), None, None
-    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout, arrow_uniques, label_maybe)
+        uniques = np.asarray(uniques, dtype=object)
+    kinds_u = _kind_array(uniques, np.arange(len(uniques)), layout)
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         from gnsanalysis.rr.grouping import Reading  # noqa: F401
@@ -330,8 +226,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                                                            list(kinds), levels, V, D, pending)
         chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
                          amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+        where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
         for pos, reading in chosen.items():
-            _fill(V, D, notes, pos, reading, parsed.decimal)
+            _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -342,10 +239,6 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
-    try:  # the kinds as built (distinct kinds, code per row), for as long as the column is this one
-        table._kinds_built = (frame["kind"].array.__arrow_array__(), kinds_u, codes)
-    except (AttributeError, TypeError):
-        pass
     _check_complete(table, layout, declared=bool(declared))
     return table
 
@@ -355,32 +248,33 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 
     ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
     """
-    import pyarrow as pa
-
     kinds_u, codes = kinds
     n = len(labels)
-    small, names = pd.factorize(kinds_u) if len(kinds_u) else (kinds_u, [])
-    kind_idx = np.asarray(small, dtype=np.int64).reshape(-1)[codes] if n else np.zeros(0, np.int64)
-    kind = pa.array(list(names), type=pa.large_string()).take(pa.array(kind_idx, type=pa.int64()))
-    if notes is None:  # n empty strings: all offsets zero
-        note = pa.LargeStringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)),
-                                                pa.py_buffer(b""))
-    else:
-        note = pa.array(list(notes), type=pa.large_string())
     data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
             "label": pd.Series(labels, dtype=object, copy=False),
-            "kind": pd.Series(pd.array(kind, dtype="str"), copy=False),
-            "note": pd.Series(pd.array(note, dtype="str"), copy=False)}
+            "kind": pd.Series(kinds_u[codes] if n else [], dtype="str"),
+            "note": pd.Series(np.full(n, "", dtype=object) if notes is None else notes, dtype="str")}
     for j, c in enumerate(value_columns):
-        # V is built for this table only: its columns become the frame's (no copy when contiguous)
         data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
 
 
-def _fill(V, D, notes, pos, reading, decimal) -> None:
+def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
     from gnsanalysis.rr.grouping import cell_arrays
 
-    vals, decs = cell_arrays(reading, decimal)
+    from gnsanalysis.rr.grouping import MAX_DIGITS
+
+    for text in reading.values:
+        if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
+            raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where,
+                             found=text[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                             hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+    try:
+        vals, decs = cell_arrays(reading, decimal)
+    except NumberFormatError as exc:
+        raise ParseError("Cellen är inte ett tal som kan läsas exakt.", location=where, found=str(exc),
+                         expected="ett tal som '1 169', '-88', '914,4' eller tom cell",
+                         hint="Ta bort procenttecken, exponenter och andra tecken ur talcellerna.") from None
     V[pos], D[pos] = vals, decs
     parts = [n for n in reading.notes if n]
     notes[pos] = ", ".join(dict.fromkeys(parts))
@@ -510,52 +404,70 @@ def _check_complete(table: RRTable, layout: dict | None, declared: bool = False)
 
 # --------------------------------------------------------------------------- entry point
 
-def read_rr(path: str | Path, *, fmt: str | None = None) -> RRTable:
+def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = None,
+            max_bytes: int = MAX_RR_BYTES) -> RRTable:
     """Read an RR table from a file (format detected from the content unless given).
 
     Formats: see :mod:`gnsanalysis.rr.formats` (``text``, ``spaced``, ``pdf``, ``cells``,
-    ``csv``, ``xlsx``). A ``<name>.meta.yaml`` beside the file may give ``unit`` (used when the
-    table does not print one) and ``layout`` (a layout id from ``config/rr_layouts.yaml`` or an
-    inline layout with ``totals`` and ``columns``: the hierarchy declared in data).
+    ``csv``, ``xlsx``). ``sheet`` names the XLSX sheet to read (else the first with a table).
+    A file larger than ``max_bytes`` is refused without being read. A ``<name>.meta.yaml``
+    beside the file may give ``unit`` (used when the table does not print one) and ``layout``
+    (a layout id from ``rr_layouts.yaml`` or an inline layout with ``totals`` and ``columns``).
     """
+    from gnsanalysis.io import read_limited
     from gnsanalysis.rr import formats as F
-
-    import os
 
     path = Path(path)
     fmt = F.normalise_format(fmt)
-    st = os.stat(path)
-    data = path.read_bytes()
+    data = read_limited(path, max_bytes, what="RR-filer", option="--max-bytes")
     meta = _sidecar(path)
     declared = _declared_layout(meta, path)
-    if fmt is None:
-        fmt = F.detect_format(data, None) if data[:4] == b"PK\x03\x04" else None
-    if fmt == "xlsx" or (fmt is None and data[:4] == b"PK\x03\x04"):
-        if data[:4] != b"PK\x03\x04":
+    zipped = data[:4] == b"PK\x03\x04"
+    if fmt == "xlsx" or (fmt is None and zipped):
+        if not zipped:
             raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                              expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
-        grid, sheet = F.read_xlsx_grid(path)
-        parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=sheet)
-        table = build_table(parsed, path, declared)
+        table = _read_xlsx(path, sheet, declared)
     else:
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        counts = ByteCounts()
-        text, plain = _decode(data, path, counts)
+        text = decode_text(data, path)
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(data, text, head)
-        same = plain and st.st_size == len(data)
-        file = {"path": path, "stat": (st.st_size, st.st_mtime_ns), "counts": counts} if same else None
-        table = _parse_decoded(text, path, fmt, declared, file, head)
+        table = _parse_decoded(text, path, fmt, declared, head)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None,
-                   head: list[str] | None = None) -> RRTable:
+def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
+    """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
+    sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
+    from gnsanalysis.rr import formats as F
+
+    names = [sheet] if sheet is not None else F.xlsx_sheet_names(path)
+    first_error = None
+    for name in names:
+        grid, used, notes = F.read_xlsx_grid(path, name)
+        try:
+            parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+        except ParseError as exc:
+            if sheet is not None or "rubrikrad" not in exc.message:
+                raise
+            first_error = first_error or exc
+            continue
+        table = build_table(parsed, path, declared)
+        table.notes = notes
+        return table
+    raise ParseError("Inget blad i arbetsboken har en RR-tabell.", location=Location(file=path),
+                     found=", ".join(names), expected="ett blad med en rubrikrad och rader med tal",
+                     hint="Ange bladet med --sheet, eller kontrollera att tabellen har en rubrikrad.") \
+        from first_error
+
+
+def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
     from gnsanalysis.rr import formats as F
 
     if fmt == "text":
@@ -565,11 +477,11 @@ def _parse_decoded(text: str, path, fmt: str, declared, file: dict | None = None
         delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path, file=file)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path, file=file)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path)
     elif fmt == "xlsx":
         raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                          expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
@@ -618,16 +530,68 @@ def _declared_layout(meta: dict, path: Path) -> dict | None:
                       "en layout med 'totals'.")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER_RE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell Excel and LibreOffice show as text: a cell that begins with
+    ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number gets a leading ``'`` (OWASP)."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _printed(values: np.ndarray, decimals: int):
+    """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,
+    "" for no value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    missing = np.isnan(values)
+    scaled = np.round(np.where(missing, 0.0, np.abs(values)) * 10 ** decimals).astype(np.int64)
+    digits = pc.cast(pa.array(scaled), pa.string())
+    if decimals:
+        digits = pc.utf8_lpad(digits, decimals + 1, "0")
+        digits = pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, -decimals),
+                                             pc.utf8_slice_codeunits(digits, -decimals), ".")
+    negative = np.signbit(values) & ~missing & ((scaled != 0) | (decimals > 0))
+    digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""), digits)
+    return pc.if_else(pa.array(missing), "", digits)
+
+
+def _csv_cells(strings):
+    """Arrow strings as CSV cells: quoted (quotes doubled) when they hold a comma, a quote or
+    a line break, as Python's csv module writes them."""
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(strings, '[,"\r\n]')
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(strings, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, strings)
+
+
 def to_tidy_csv(table: RRTable) -> str:
-    """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals."""
-    frame = table.frame.copy()
-    for col in table.value_columns:
-        d = table.decimals.get(col, 0)
-        frame[col] = [
-            "" if np.isnan(v) else (f"{v:.{d}f}" if d else str(int(round(v))))
-            for v in frame[col].to_numpy()
-        ]
-    return frame.to_csv(index=False, lineterminator="\n")
+    """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
+    labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`)."""
+    import csv
+    import io
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    f = table.frame
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(list(f.columns))
+    if not len(f):
+        return head.getvalue()
+    codes, uniques = pd.factorize(f["label"].astype(object))
+    labels = pa.array([spreadsheet_safe(str(u)) for u in uniques], type=pa.string()).take(pa.array(codes))
+    notes = pa.array([spreadsheet_safe(str(v)) for v in f["note"].to_numpy(dtype=object)], type=pa.string())
+    cells = [pc.cast(pa.array(f["line"].to_numpy(dtype=np.int64)), pa.string()), _csv_cells(labels),
+             _csv_cells(pa.array(f["kind"].to_numpy(dtype=object), type=pa.string())), _csv_cells(notes)]
+    cells += [_printed(f[c].to_numpy(dtype=float), table.decimals.get(c, 0)) for c in table.value_columns]
+    rows = pc.binary_join_element_wise(*cells, ",")
+    return head.getvalue() + "\n".join(rows.to_pylist()) + "\n"
 
 
 def to_json_dict(table: RRTable) -> dict:

@@ -1,0 +1,142 @@
+"""RR inputs a user may feed: bulk CSV in the committee's number format, spelling of column
+roles, UTF-16, numbers that cannot be read exactly, size limits, XLSX sheets and formulas, and
+spreadsheet-safe CSV output (issues 11, 14, 15)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gnsanalysis.cli import main
+from gnsanalysis.errors import ParseError
+from gnsanalysis.rr.checks import check_table
+from gnsanalysis.rr.table import read_rr, spreadsheet_safe, to_tidy_csv
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "gns-rr-2018-12.txt"
+MINUS = ["-", "\u2013", "\u2212", "\u2013 ", "\u2212 "]
+GAPS = [" ", "\u00a0", "\u202f"]
+
+
+def _printed(value: Decimal, minus: str, gap: str, decimals: int) -> str:
+    """A figure as the committee prints it: thousands grouped, decimal comma, a minus glyph."""
+    text = f"{abs(value):,.{decimals}f}".replace(",", gap).replace(".", ",")
+    return (minus + text) if value < 0 else text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**12, 10**12), st.sampled_from(MINUS), st.sampled_from(GAPS)),
+                min_size=1, max_size=40),
+       st.integers(0, 2), st.sampled_from([";", "\t"]))
+def test_bulk_grid_reads_every_printed_figure_exactly(tmp_path_factory, cells, decimals, sep):
+    path = tmp_path_factory.mktemp("bulk") / ("t.csv" if sep == ";" else "t.txt")
+    values = [Decimal(v).scaleb(-decimals) for v, _, _ in cells]
+    lines = ["Period 2019-12", "", sep.join(["RR", "Ack utfall", "Ack budget"])]
+    for k, ((_, minus, gap), v) in enumerate(zip(cells, values)):
+        lines.append(sep.join([f"Rad {k}", _printed(v, minus, gap, decimals), "0"]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_rr(path)
+    got = table.frame["Ack utfall"].to_numpy()
+    assert [float(v) for v in values] == got.tolist()
+    assert table.decimals["Ack utfall"] == decimals
+    assert table.period == "2019-12"
+
+
+def test_column_roles_match_without_abbreviation_points(tmp_path):
+    path = tmp_path / "ack.txt"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("Ack utfall\tAck budget", "Ack. utfall\tAck. budget"),
+                    encoding="utf-8")
+    assert check_table(read_rr(path)) == []
+    assert check_table(read_rr(SEED)) == []
+
+
+def test_utf16_text_from_excel_is_read(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))
+    a, b = read_rr(path), read_rr(SEED)
+    assert a.frame.equals(b.frame) and check_table(a) == []
+
+
+@pytest.mark.parametrize("cell", ["2 929%", "2929%", "1e308", "1E5", "inf", "1" * 40, "1 234 567 890 123 456 789"])
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_numbers_that_cannot_be_read_exactly_stop_with_exit_2(tmp_path, capsys, cell, sep):
+    path = tmp_path / ("c.csv" if sep == ";" else "c.txt")
+    path.write_text(sep.join(["RR", "Ack utfall", "Ack budget"]) + "\n" + sep.join(["A", "1", "1"]) + "\n"
+                    + sep.join(["Summa", cell, "2"]) + "\n", encoding="utf-8")
+    assert main(["rr", "parse", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "rad 3" in err and "Traceback" not in err
+
+
+def test_a_file_over_the_size_limit_is_refused_with_how_to_raise_it(tmp_path, capsys):
+    assert main(["rr", "check", str(SEED), "--max-bytes", "100"]) == 2
+    err = capsys.readouterr().err
+    assert "100 byte" in err and "--max-bytes" in err
+    assert main(["rr", "check", str(SEED), "--max-bytes", "100000"]) == 0
+
+
+def test_dev_zero_is_refused_without_reading_it_all(capsys):
+    assert main(["rr", "check", "/dev/zero", "--max-bytes", "1000"]) == 2
+    assert "--max-bytes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, safe", [("=HYPERLINK(\"http://x\",\"klicka\")", "'=HYPERLINK(\"http://x\",\"klicka\")"),
+                                        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+                                        ("+1", "+1"), ("-5", "-5"), ("@SUM(A1)", "'@SUM(A1)"),
+                                        ("\tx", "'\tx"), ("Övrigt", "Övrigt")])
+def test_spreadsheet_safe_cells(text, safe):
+    assert spreadsheet_safe(text) == safe
+
+
+def test_csv_output_does_not_carry_formulas(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("RR;Ack utfall\n=HYPERLINK(\"http://x\");5\n@cmd;-3\nSumma;2\n", encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(to_tidy_csv(read_rr(path)))))
+    assert [r[1] for r in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "'@cmd", "Summa"]
+    assert [r[4] for r in rows[1:]] == ["5", "-3", "2"]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+
+
+TABLE = [["RR", "Ack utfall", "Ack budget"], ["Intäkter", 10, 8], ["Kostnader", -4, -3], ["Summa", 6, 5]]
+
+
+def test_xlsx_names_the_sheet_and_lets_the_user_choose(tmp_path, capsys):
+    path = tmp_path / "b.xlsx"
+    _workbook(path, {"Försättsblad": [["Årsredovisning 2019"]], "RR": TABLE,
+                     "RR 2018": [["RR", "Ack utfall"], ["Intäkter", 7], ["Summa", 7]]})
+    table = read_rr(path)
+    assert table.frame["Ack utfall"].tolist() == [10, -4, 6]
+    assert main(["rr", "parse", str(path)]) == 0
+    assert "'RR' av 3 blad" in capsys.readouterr().err
+    assert read_rr(path, sheet="RR 2018").frame["Ack utfall"].tolist() == [7, 7]
+    assert main(["rr", "parse", str(path), "--sheet", "Saknas"]) == 2
+    assert "Försättsblad, RR, RR 2018" in capsys.readouterr().err
+
+
+def test_xlsx_formulas_without_saved_values_are_named(tmp_path):
+    path = tmp_path / "f.xlsx"
+    _workbook(path, {"RR": TABLE[:3] + [["Summa", "=B2+B3", "=C2+C3"]]})  # openpyxl saves no values
+    with pytest.raises(ParseError, match="formler utan sparade värden"):
+        read_rr(path)
+
+
+def test_xlsx_huge_number_is_refused(tmp_path):
+    path = tmp_path / "h.xlsx"
+    _workbook(path, {"RR": [TABLE[0], ["Intäkter", 1e308, 1], ["Summa", 1e308, 1]]})
+    with pytest.raises(ParseError, match="siffror"):
+        read_rr(path)
