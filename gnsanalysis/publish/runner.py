@@ -204,12 +204,12 @@ def export_html(nb, title: str) -> str:
     c.HTMLExporter.language_code = "sv"
     c.HTMLExporter.require_js_url = ""
     c.HTMLExporter.mathjax_url = ""
+    # markdown headings get no "¶" self-link (screen readers read it aloud; the board needs none)
+    c.HTMLExporter.exclude_anchor_links = True
     exporter = HTMLExporter(config=c, template_name="gns",
                             extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    # markdown headings get a "¶" self-link that screen readers read aloud; the board needs none
-    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     return _strip_css_comments(body)
 
 
