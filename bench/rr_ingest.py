@@ -6,7 +6,7 @@ The export is what a ledger system writes for many nämnder and months: one bloc
 period (a heading row, then the RR rows with subtotals and the net cost), columns for this
 year's outcome and budget, the deviation, last year's outcome and the change. It is written as
 CSV the way Swedish Excel saves it (``;``, decimal comma, UTF-8 with BOM) and as XLSX. For each
-file the benchmark times :func:`gnsanalysis.rr.table.read_rr` followed by
+file the benchmark times :func:`gnsanalysis.rr.read.read_rr` followed by
 :func:`gnsanalysis.rr.checks.check_table` and, in the same run, ``pandas.read_csv`` (``sep=";"``,
 ``decimal=","``) or ``pandas.read_excel`` on the same file; it reports the ratio (target: within
 3x) of the median times over a few repeats (the two sides interleaved), and the ratio of the
@@ -110,7 +110,7 @@ def main(n_rows: int = ROWS) -> dict:
     import pandas as pd
 
     from gnsanalysis.rr.checks import check_table
-    from gnsanalysis.rr.table import read_rr
+    from gnsanalysis.rr.read import read_rr
 
     header, rows = generate(n_rows)
     results = {}

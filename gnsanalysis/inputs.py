@@ -425,7 +425,7 @@ def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
 def load_rr(dataset: Dataset, period: str | None = None):
     """Parse an RR input; the unit falls back to the metadata, and the table's own
     ``Period YYYY-MM`` line must agree with the metadata's period."""
-    from gnsanalysis.rr.table import read_rr
+    from gnsanalysis.rr.read import read_rr
 
     period = period or dataset.period
     table = read_rr(dataset.path)

@@ -17,7 +17,7 @@ from gnsanalysis.reports import forecast as fc
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import DataNotFoundError, ParameterError
-from gnsanalysis.rr.table import parse_rr_text, read_rr
+from gnsanalysis.rr.read import parse_rr_text, read_rr
 
 RAW = Path(__file__).parent / "fixtures" / "reports" / "raw"  # a copy of data/raw, never the live one
 

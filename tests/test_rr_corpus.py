@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from gnsanalysis.errors import ParseError
-from gnsanalysis.rr.table import read_rr
+from gnsanalysis.rr.read import read_rr
 
 CORPUS = Path(__file__).parent / "fixtures" / "rr"
 CASES = sorted(p.name.removesuffix(".expected.json") for p in CORPUS.glob("*.expected.json"))

@@ -20,7 +20,8 @@ from gnsanalysis import paths
 from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import AmbiguousParseError, ParameterError, ParseError
 from gnsanalysis.swedish.numbers import parse_number
-from gnsanalysis.rr.table import read_rr, to_json_dict, to_tidy_csv
+from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
+from gnsanalysis.rr.read import read_rr
 
 REAL = paths.RAW_DIR / "gns-rr-2018-12.txt"
 REAL_TEXT = REAL.read_text(encoding="utf-8")

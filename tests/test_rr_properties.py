@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gnsanalysis.errors import AmbiguousParseError, ParseError
-from gnsanalysis.rr.table import read_rr
+from gnsanalysis.rr.read import read_rr
 
 settings.register_profile("rr", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -38,7 +38,7 @@ def register(sub) -> None:
 
 
 def _read(args):
-    from gnsanalysis.rr.table import MAX_RR_BYTES, read_rr
+    from gnsanalysis.rr.read import MAX_RR_BYTES, read_rr
 
     table = read_rr(args.file, fmt=args.input_format, sheet=args.sheet,
                     max_bytes=args.max_bytes or MAX_RR_BYTES)

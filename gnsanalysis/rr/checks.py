@@ -151,7 +151,7 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
 
 def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
     """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    from gnsanalysis.rr.hierarchy import RuleArrays, _part_sums
+    from gnsanalysis.rr.hierarchy import RuleArrays, part_sums
 
     frame = table.frame
     amount_cols = _amount_columns(table, layout)
@@ -202,7 +202,7 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
             s, n = rules.sums[col]
         else:
             parts = values[flat] if len(flat) else np.zeros(0)
-            s, n = _part_sums(parts, rid, len(rules), rules.sizes.astype(float))
+            s, n = part_sums(parts, rid, len(rules), rules.sizes.astype(float))
         low_true, high_true = s - n * half, s + n * half
         printed = values[pos]
         p = np.nan_to_num(printed)

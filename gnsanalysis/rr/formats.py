@@ -33,7 +33,7 @@ from gnsanalysis.io import load_resource
 from gnsanalysis.errors import Location, ParameterError, ParseError
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 from gnsanalysis.rr.grouping import (SPACE_CHARS, Reading, Slot, direct_reading, is_numeric_token,
-                          readings, tokens_of, _TooMany, raise_too_many)
+                          readings, tokens_of, TooManyReadings, raise_too_many)
 
 FORMATS = ("text", "spaced", "pdf", "cells", "csv", "xlsx")
 FORMAT_ALIASES = {"tsv": "text", "tab": "text", "txt": "text", "xls": "xlsx", "excel": "xlsx",
@@ -1205,6 +1205,6 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
         return [d]
     try:
         return readings(row.segments, slots, decimal, cells=cells)
-    except _TooMany:
+    except TooManyReadings:
         raise_too_many(row.line, row.label, row.raw, source)
         raise  # pragma: no cover

@@ -186,7 +186,7 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
                     rest_values = tuple(None for s in slots[k:] if s.role == "value")
                     found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
                     if len(found) > MAX_READINGS:
-                        raise _TooMany(len(found))
+                        raise TooManyReadings(len(found))
                 return
             if k == n_slots:
                 return
@@ -229,7 +229,7 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
     return list(found)
 
 
-class _TooMany(Exception):
+class TooManyReadings(Exception):
     pass
 
 
@@ -326,7 +326,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for p in pending:
         keep = [c for c in p.candidates if not _mixed_grouping(c)]
         if not keep:
-            _raise_none(p, p.candidates, source)
+            raise_no_reading(p, p.candidates, source)
         p.candidates = keep
     # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
     for p in pending:
@@ -334,7 +334,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
                                                        col_rules)]
             if not keep:
-                _raise_none(p, p.candidates, source)
+                raise_no_reading(p, p.candidates, source)
             p.candidates = keep
     # 2. printed precision of the same column in the rows that are read one way
     known = np.ones(len(V), dtype=bool)
@@ -394,7 +394,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
                 continue
             keep = [c for c in p.candidates if all(rule_ok(r, {pos: c}) for r in rules)]
             if not keep:
-                _raise_none(p, p.candidates, source)
+                raise_no_reading(p, p.candidates, source)
             if len(keep) < len(p.candidates):
                 p.candidates = keep
             if len(keep) == 1:
@@ -424,7 +424,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
                     V[pos], D[pos], H[pos] = vals, decs, halves
                 return done
             if not fits:
-                _raise_none(rows[0], rows[0].candidates, source)
+                raise_no_reading(rows[0], rows[0].candidates, source)
         _raise_many(rows[0], source)
     return done
 
@@ -445,7 +445,7 @@ def _raise_many(p: Pending, source) -> None:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def _raise_none(p: Pending, cands: list[Reading], source) -> None:
+def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
     if cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")

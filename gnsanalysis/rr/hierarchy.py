@@ -323,7 +323,7 @@ def _reread_block(values, halves, pos, parts, kind):
     return [(pos, parts, kind)]
 
 
-def _part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int, sizes: np.ndarray):
+def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int, sizes: np.ndarray):
     """Sum (NaN as 0) and count of printed parts per rule, the same figures as
     ``np.bincount(rid, weights=np.nan_to_num(parts))`` and the count of non-NaN parts."""
     if np.isinf(parts).any():
@@ -339,13 +339,13 @@ def _part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int, sizes: np.ndarr
 
 def _shape_sums(XT: np.ndarray, r: RuleArrays) -> tuple[np.ndarray, np.ndarray]:
     """Sum (NaN as 0) and count of printed parts per column and rule, shape (columns, rules):
-    the same figures as :func:`_part_sums` column by column. ``XT``: values, (columns, rows).
+    the same figures as :func:`part_sums` column by column. ``XT``: values, (columns, rows).
 
     Blocks of the same shape (one per nämnd and month) are read as a 3-D array (columns ×
     blocks × rows of the shape), and a rule's parts are added for all blocks and columns at
     once, one part after another in the order listed, to a sum that starts at 0 (what
     ``np.bincount`` does). A sum that is not finite (a part without a figure, or an infinite
-    one), and rules of shapes that few blocks share, are taken with :func:`_part_sums`.
+    one), and rules of shapes that few blocks share, are taken with :func:`part_sums`.
     """
     m, n_rules = XT.shape[0], len(r)
     S = np.zeros((m, n_rules))
@@ -385,7 +385,7 @@ def _shape_sums(XT: np.ndarray, r: RuleArrays) -> tuple[np.ndarray, np.ndarray]:
             continue
         sub = r if len(todo) == n_rules else r.take(todo)
         rid = np.repeat(np.arange(len(sub)), sub.sizes)
-        S[j, todo], N[j, todo] = _part_sums(XT[j][sub.parts], rid, len(sub), sub.sizes.astype(float))
+        S[j, todo], N[j, todo] = part_sums(XT[j][sub.parts], rid, len(sub), sub.sizes.astype(float))
     return S, N
 
 

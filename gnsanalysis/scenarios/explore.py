@@ -15,11 +15,13 @@ file replays with ``gns report it-serverdrift -f FILE.yaml``)::
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
+from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
@@ -89,11 +91,10 @@ def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
     state = validate_state(overrides)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from gnsanalysis.scenarios.state import replay_command
 
     text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
             f"# Återskapa rapporten i projektmappen: {replay_command(path)}\n")
-    text += yaml.safe_dump(_plain(state), allow_unicode=True, sort_keys=False)
+    text += yaml.safe_dump(plain_values(state), allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -131,13 +132,29 @@ def _flagged(df):
     return flagged.reset_index(drop=True)
 
 
-def _plain(value):
+REPORT = "it-serverdrift"
+
+
+def display_path(path: Path) -> str:
+    """The path as typed in the project root: relative there, absolute elsewhere."""
+    path = Path(path).resolve()
+    root = paths.PROJECT_ROOT.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def replay_command(path: Path) -> str:
+    """``gns report it-serverdrift -f parametrar/x.yaml``, working when pasted in the project root."""
+    return f"gns report {REPORT} -f {shlex.quote(display_path(path))}"
+
+
+def plain_values(value):
+    """Numpy scalars and tuples turned into plain YAML-safe Python values (recursively)."""
     import numpy as np
 
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_values(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_values(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     return value

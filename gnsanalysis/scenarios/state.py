@@ -34,10 +34,10 @@ import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.scenarios.explore import REPORT, display_path, plain_values, replay_command  # noqa: F401
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
-REPORT = "it-serverdrift"
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
 SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions",
@@ -220,22 +220,8 @@ def scenario_path(name: str, folder: Path | None = None) -> Path:
     return (folder or scenario_dir()) / f"{s}.yaml"
 
 
-def display_path(path: Path) -> str:
-    """The path as typed in the project root: relative there, absolute elsewhere."""
-    path = Path(path).resolve()
-    root = paths.PROJECT_ROOT.resolve()
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-
-
-def replay_command(path: Path) -> str:
-    """``gns report it-serverdrift -f parametrar/x.yaml``, working when pasted in the project root."""
-    return f"gns report {REPORT} -f {shlex.quote(display_path(path))}"
-
-
 def _plain(value):
-    from gnsanalysis.scenarios.explore import _plain as plain
-
-    return plain(value)
+    return plain_values(value)
 
 
 def save_scenario(name: str, description: str, state: Mapping, *, folder: Path | None = None,

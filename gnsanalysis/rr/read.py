@@ -1,0 +1,402 @@
+"""Reading RR tables: one entry point (:func:`read_rr`) for every input format.
+
+The format is detected from the content (:mod:`gnsanalysis.rr.formats`); the figures of a
+printed row are settled by :mod:`gnsanalysis.rr.grouping`; the table is checked for
+completeness against a declared or matched layout and returned as an
+:class:`~gnsanalysis.rr.table.RRTable`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
+from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, is_no_value, parse_number  # noqa: F401
+
+_PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
+
+
+_UNIT_RE = re.compile(r"\b(tkr|mnkr|mkr|Mkr|kr)\b")
+
+
+# An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
+# refused before they are read (``--max-bytes`` raises the limit).
+MAX_RR_BYTES = 64_000_000
+
+
+def decode_text(data: bytes, source: str | Path | None = None) -> str:
+    """Bytes to text (:func:`gnsanalysis.io.decode_text`: UTF-8, UTF-16 with BOM, cp1252);
+    empty and binary input is refused."""
+    from gnsanalysis import io as gio
+
+    if not data or data.isspace():
+        raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
+                         hint="Kontrollera att rätt fil exporterades.")
+    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)").text
+
+
+def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
+    """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
+    from gnsanalysis.rr import formats as F
+
+    if delimiter == "\t":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
+    else:
+        parsed = F.parse_grid(F.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
+    return build_table(parsed, source)
+
+
+def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None = None) -> RRTable:
+    """Parse decoded text in any text format (detected unless ``fmt`` is given)."""
+    from gnsanalysis.rr import formats as F
+
+    fmt = F.normalise_format(fmt) or F.detect_format(text.encode("utf-8", "replace"), text)
+    return _parse_decoded(text, source, fmt, None)
+
+
+def build_table(parsed, source, declared: dict | None = None) -> RRTable:
+    """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
+    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr.grouping import Pending, resolve
+
+    header = parsed.header
+    value_columns = header.value_columns
+    m = len(value_columns)
+    slots = header.slots
+    codes = uniques = None
+    if parsed.fast is not None:
+        f = parsed.fast
+        idx = np.flatnonzero(f["keep"])
+        lines, labels = f["lines"][idx], f["labels"][idx]
+        codes, uniques = f["label_codes"][idx], f["label_uniques"]
+        notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
+        levels = np.asarray(f["levels"])[idx].astype(int)
+        V, D = f["V"][idx], f["D"][idx]
+        slow_at = sorted(f["slow"])
+        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
+        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where) if k < len(idx) and idx[k] == i]
+    else:
+        rows = parsed.rows
+        lines = np.array([r.line for r in rows], dtype=np.int64)
+        labels = np.empty(len(rows), dtype=object)
+        labels[:] = [r.label for r in rows]
+        notes = np.full(len(rows), "", dtype=object)
+        levels = np.array([r.level for r in rows], dtype=int)
+        V = np.full((len(rows), m), np.nan)
+        D = np.zeros((len(rows), m), dtype=np.int64)
+        slow = list(enumerate(rows))
+    if not len(labels):
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
+    if len(levels) and np.any(levels):
+        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    layout = declared or find_layout(value_columns)
+    if notes is None and slow:
+        notes = np.full(len(labels), "", dtype=object)
+    pending = []
+    for pos, row in slow:
+        if not row.label:
+            raise ParseError("Raden saknar etikett.",
+                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
+                             found=row.raw[:80], expected="en radetikett i första kolumnen")
+        cands = F.candidate_readings(row, slots, parsed.decimal, source,
+                                     cells=parsed.fmt in ("text", "csv", "xlsx"))
+        if not cands:
+            _too_few(row, slots, source, parsed)
+        labels[pos] = row.label
+        levels[pos] = row.level
+        direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
+        if direct:
+            _fill(V, D, notes, pos, cands[0], parsed.decimal,
+                  Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
+        else:  # read by grouping: checked against the evidence even when only one reading fits
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    if codes is None or slow:
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+        uniques = np.asarray(uniques, dtype=object)
+    kinds_u = kind_array(uniques, np.arange(len(uniques)), layout)
+    if pending:
+        kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
+        from gnsanalysis.rr.grouping import Reading  # noqa: F401
+
+        colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
+        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
+                                                           list(kinds), levels, V, D, pending)
+        chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
+                         amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+        where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
+        for pos, reading in chosen.items():
+            _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
+    decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
+    frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
+    texts = parsed.preamble + header.texts
+    table = RRTable(frame=frame, value_columns=list(value_columns),
+                    source=str(source) if source else None, preamble=parsed.preamble,
+                    period=_find(_PERIOD_RE, texts),
+                    unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
+                    decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
+                    format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
+                    declared_layout=declared)
+    _check_complete(table, layout, declared=bool(declared))
+    return table
+
+
+def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
+    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text.
+
+    ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
+    """
+    kinds_u, codes = kinds
+    n = len(labels)
+    data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
+            "label": pd.Series(labels, dtype=object, copy=False),
+            "kind": pd.Series(kinds_u[codes] if n else [], dtype="str"),
+            "note": pd.Series(np.full(n, "", dtype=object) if notes is None else notes, dtype="str")}
+    for j, c in enumerate(value_columns):
+        data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
+    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
+
+
+def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
+    from gnsanalysis.rr.grouping import MAX_DIGITS, cell_arrays
+
+    for text in reading.values:
+        if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
+            raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where,
+                             found=text[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                             hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+    try:
+        vals, decs = cell_arrays(reading, decimal)
+    except NumberFormatError as exc:
+        raise ParseError("Cellen är inte ett tal som kan läsas exakt.", location=where, found=str(exc),
+                         expected="ett tal som '1 169', '-88', '914,4' eller tom cell",
+                         hint="Ta bort procenttecken, exponenter och andra tecken ur talcellerna.") from None
+    V[pos], D[pos] = vals, decs
+    parts = [n for n in reading.notes if n]
+    notes[pos] = ", ".join(dict.fromkeys(parts))
+
+
+def _too_few(row, slots, source, parsed) -> None:
+    from gnsanalysis.rr.grouping import Pending, raise_no_reading
+
+    n_values = sum(1 for s in slots if s.role == "value")
+    p = Pending(0, row.line, row.label, row.raw, [])
+    if parsed.fmt in ("text", "csv", "xlsx") and len(row.segments) == len(slots):
+        for seg, slot in zip(row.segments, slots):
+            if slot.role != "value":
+                continue
+            try:
+                parse_number(seg, decimal=parsed.decimal)
+            except NumberFormatError:
+                raise ParseError(
+                    "Cellen är inte ett tal.",
+                    location=Location(file=source, line=row.line, row=row.label, column=slot.column,
+                                      sheet=parsed.sheet),
+                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
+    if parsed.fmt in ("text", "csv", "xlsx"):
+        cells = len(row.segments) + 1
+        raise ParseError(
+            f"Raden har {cells} celler men rubrikraden har {len(slots) + 1}, och talen går inte att "
+            f"dela upp i rubrikradens {n_values} värdekolumner.",
+            location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
+            found=row.raw[:80],
+            expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
+            hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
+    raise_no_reading(p, [], source)
+
+
+def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
+    """Row-local column rules, positional sum rules and amount columns for the evidence step."""
+    from gnsanalysis.rr.hierarchy import positional_rules
+
+    col_rules, sum_rules = [], []
+    if layout:
+        for r in layout.get("columns", []):
+            names = [r["name"], *r["of"]]
+            if all(normalise_label(x) in colmap for x in names):
+                t, a, b = (colmap[normalise_label(x)] for x in names)
+                col_rules.append((r["rule"], t, a, b))
+        index: dict[str, int] = {}
+        for pos, label in enumerate(labels):
+            index.setdefault(normalise_label(label), pos)
+        for r in layout.get("totals", []):
+            keys = [normalise_label(r["row"])] + [normalise_label(x) for x in r["parts"]]
+            if all(k in index for k in keys):
+                sum_rules.append((index[keys[0]], [index[k] for k in keys[1:]]))
+        amount = layout.get("amount_columns", value_columns)
+        amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
+    else:
+        empty = list(np.all(np.isnan(V), axis=1)) if V.shape[1] else None
+        if empty is not None:
+            for p in pending:
+                empty[p.pos] = False
+        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels), empty)]
+        amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
+        # difference columns proven by the rows read one way
+        known = np.ones(len(V), dtype=bool)
+        known[[p.pos for p in pending]] = False
+        from gnsanalysis.rr.hierarchy import difference_pairs
+
+        for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
+            col_rules.append(("difference", t, a, b))
+    return col_rules, sum_rules, amount_idx
+
+
+def _find(regex: re.Pattern, lines: list[str]) -> str | None:
+    for line in lines:
+        m = regex.search(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:
+    """A table whose layout names a final row must end with it; otherwise it was cut short.
+
+    A layout matched on the columns only counts when the table's rows are the layout's rows
+    (:func:`is_layout_table`); another table with the same columns ends where it ends.
+    """
+    final = (layout or {}).get("final_row")
+    if not final or not (declared or is_layout_table(table, layout)):
+        return
+    last = table.frame.iloc[-1]
+    if normalise_label(last["label"]) != normalise_label(final):
+        raise ParseError(
+            f"Tabellen slutar med raden {last['label']!r}, men en fullständig tabell av den här "
+            f"typen slutar med {final!r}.",
+            location=Location(file=table.source, line=int(last["line"])),
+            expected=f"sista raden {final!r}",
+            hint="Filen verkar avkortad; kopiera eller exportera hela tabellen.")
+
+
+def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = None,
+            max_bytes: int = MAX_RR_BYTES) -> RRTable:
+    """Read an RR table from a file (format detected from the content unless given).
+
+    Formats: see :mod:`gnsanalysis.rr.formats` (``text``, ``spaced``, ``pdf``, ``cells``,
+    ``csv``, ``xlsx``). ``sheet`` names the XLSX sheet to read (else the first with a table).
+    A file larger than ``max_bytes`` is refused without being read. A ``<name>.meta.yaml``
+    beside the file may give ``unit`` (used when the table does not print one) and ``layout``
+    (a layout id from ``rr_layouts.yaml`` or an inline layout with ``totals`` and ``columns``).
+    """
+    from gnsanalysis.io import read_limited
+    from gnsanalysis.rr import formats as F
+
+    path = Path(path)
+    fmt = F.normalise_format(fmt)
+    data = read_limited(path, max_bytes, what="RR-filer", option="--max-bytes")
+    meta = _sidecar(path)
+    declared = _declared_layout(meta, path)
+    zipped = data[:4] == b"PK\x03\x04"
+    if fmt == "xlsx" or (fmt is None and zipped):
+        if not zipped:
+            raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                             expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+        table = _read_xlsx(path, sheet, declared)
+    else:
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
+                             expected="text, CSV eller .xlsx",
+                             hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
+        text = decode_text(data, path)
+        head = F.first_lines(text)
+        fmt = fmt or F.detect_format(data, text, head)
+        table = _parse_decoded(text, path, fmt, declared, head)
+    if table.unit is None and meta.get("unit"):
+        table.unit = str(meta["unit"])
+    return table
+
+
+def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
+    """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
+    sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
+    from gnsanalysis.rr import formats as F
+
+    names = [sheet] if sheet is not None else F.xlsx_sheet_names(path)
+    first_error = None
+    for name in names:
+        grid, used, notes = F.read_xlsx_grid(path, name)
+        try:
+            parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+        except ParseError as exc:
+            if sheet is not None or "rubrikrad" not in exc.message:
+                raise
+            first_error = first_error or exc
+            continue
+        table = build_table(parsed, path, declared)
+        table.notes = notes
+        return table
+    raise ParseError("Inget blad i arbetsboken har en RR-tabell.", location=Location(file=path),
+                     found=", ".join(names), expected="ett blad med en rubrikrad och rader med tal",
+                     hint="Ange bladet med --sheet, eller kontrollera att tabellen har en rubrikrad.") \
+        from first_error
+
+
+def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
+    from gnsanalysis.rr import formats as F
+
+    if fmt == "text":
+        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+    elif fmt == "csv":
+        lines = F.first_lines(text) if head is None else head
+        delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
+        decimal = "," if delim == ";" else "."
+        try:
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
+        except ParseError:
+            if decimal == ",":
+                raise
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path)
+    elif fmt == "xlsx":
+        raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
+                         expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+    else:
+        parsed = F.parse_free_text(text, fmt=fmt, decimal=",", source=path)
+    return build_table(parsed, path, declared)
+
+
+def _sidecar(path: Path) -> dict:
+    meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
+    if not meta_path.is_file():
+        return {}
+    import yaml
+
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _declared_layout(meta: dict, path: Path) -> dict | None:
+    spec = meta.get("layout")
+    if spec is None:
+        return None
+    from gnsanalysis.errors import ConfigError
+
+    if isinstance(spec, str):
+        for layout in layouts():
+            if layout["id"] == spec:
+                return layout
+        raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
+                          f"rr_layouts.yaml. Giltiga: {', '.join(l['id'] for l in layouts())}.")
+    if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
+        out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
+        for k in ("amount_columns", "percent_columns", "final_row", "name"):
+            if k in spec:
+                out[k] = spec[k]
+        for rule in spec.get("totals", []):
+            if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
+                raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
+                                  f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
+            out["totals"].append(rule)
+        return out
+    raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
+                      "en layout med 'totals'.")

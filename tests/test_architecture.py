@@ -1,0 +1,124 @@
+"""The package's shape: dependencies point one way, no cycles, no private names across modules.
+
+Read from the source with :mod:`ast` (module-level imports and imports inside functions alike),
+so the test checks what the code says, not what happens to be imported at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "gnsanalysis"
+
+# Lower layers never import higher ones. A module may import its own layer or any lower one.
+LAYERS = [
+    {"gnsanalysis", "gnsanalysis.errors", "gnsanalysis.paths"},
+    {"gnsanalysis.io"},
+    {"gnsanalysis.swedish", "gnsanalysis.schemas", "gnsanalysis.csvsafe"},
+    {"gnsanalysis.rr", "gnsanalysis.parties", "gnsanalysis.documents"},
+    {"gnsanalysis.inputs"},
+    {"gnsanalysis.render"},
+    {"gnsanalysis.reports", "gnsanalysis.scenarios"},
+    {"gnsanalysis.publish"},
+    {"gnsanalysis.cli"},
+]
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+    """(imported module, imported names, line) for every import of gnsanalysis code in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    me = _module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] == "gnsanalysis":
+                found.append((module, [a.name for a in node.names], node.lineno))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "gnsanalysis":
+                    found.append((alias.name, [], node.lineno))
+    return found
+
+
+def _layer(module: str) -> int:
+    for depth in range(module.count(".") + 1, 0, -1):
+        prefix = ".".join(module.split(".")[:depth])
+        for i, layer in enumerate(LAYERS):
+            if prefix in layer:
+                return i
+    raise AssertionError(f"{module} is in no layer of tests/test_architecture.py: add it")
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+ALL_NAMES = {_module_name(p) for p in MODULES}
+
+
+def _target(module: str, name: str) -> str:
+    """The module an ``from module import name`` refers to (a submodule when there is one)."""
+    sub = f"{module}.{name}"
+    return sub if sub in ALL_NAMES else module
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
+def test_dependencies_point_down(path):
+    me = _module_name(path)
+    for module, names, line in _imports(path):
+        for target in [_target(module, n) for n in names] or [module]:
+            if target == "gnsanalysis":
+                continue  # __version__
+            assert _layer(target) <= _layer(me), f"{me}:{line} imports {target}, a higher layer"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
+def test_no_private_names_from_other_modules(path):
+    me = _module_name(path)
+    for module, names, line in _imports(path):
+        private = [n for n in names if n.startswith("_") and n != "__version__"]
+        assert not private or module == me, f"{me}:{line} imports private {private} from {module}"
+
+
+def test_no_import_cycles():
+    graph = {}
+    for path in MODULES:
+        me = _module_name(path)
+        graph[me] = {_target(m, n) for m, names, _ in _imports(path) for n in (names or [""])} - {me, "gnsanalysis"}
+    graph = {k: {t if t in ALL_NAMES else t.rpartition(".")[0] for t in v} for k, v in graph.items()}
+    # a package's __init__ importing its own submodules is not a cycle of concern
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt.startswith(node + "."):
+                continue
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):] + [nxt]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
