@@ -141,3 +141,20 @@ def test_xlsx_huge_number_is_refused(tmp_path):
     _workbook(path, {"RR": [TABLE[0], ["Intäkter", 1e308, 1], ["Summa", 1e308, 1]]})
     with pytest.raises(ParseError, match="siffror"):
         read_rr(path)
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    (b"period: [2018-12\n", "inte giltig YAML"),
+    (b"a: &x [1]\nb: *x\n", "alias"),
+    (b"\x00\x01\x02binary", "inte text"),
+])
+def test_a_broken_sidecar_is_an_error_not_ignored(tmp_path, capsys, sidecar, message):
+    from gnsanalysis import paths
+
+    source = paths.RAW_DIR / "gns-rr-2018-12.txt"
+    table = tmp_path / "rr.txt"
+    table.write_bytes(source.read_bytes())
+    (tmp_path / "rr.meta.yaml").write_bytes(sidecar)
+    assert main(["rr", "check", str(table)]) == 2
+    err = capsys.readouterr().err
+    assert "rr.meta.yaml" in err and message in err and "Traceback" not in err

@@ -363,15 +363,17 @@ def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None =
 
 
 def _sidecar(path: Path) -> dict:
+    """The metadata sidecar beside ``path`` (``{}`` when there is none).
+
+    Read with the one YAML loader, so a broken sidecar is a Swedish ConfigError (exit 2),
+    exactly as when the build reads it, never silently ignored.
+    """
+    from gnsanalysis.io import load_yaml
+
     meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
     if not meta_path.is_file():
         return {}
-    import yaml
-
-    try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        return {}
+    meta, _ = load_yaml(meta_path, what="Metadatafilen")
     return meta if isinstance(meta, dict) else {}
 
 
