@@ -302,9 +302,10 @@ def parse_matrix_text(
 
 
 def _parse_xlsx(path: Path, sheet: str | None, registry: Registry) -> Matrix:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)

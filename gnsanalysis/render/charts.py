@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from gnsanalysis.swedish import format as fmt  # noqa: E402
 from gnsanalysis.render.html import Fragment, figure  # noqa: E402
+from gnsanalysis.swedish import format as fmt  # noqa: E402
 
 BLUE = "#00466e"
 GREY = "#8c8c8c"

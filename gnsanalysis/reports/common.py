@@ -13,10 +13,10 @@ import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.io import load_resource
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import _layout_for
 from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.table import RRTable, normalise_label
+from gnsanalysis.swedish import format as fmt
 
 #: Words for a unit in running text (the unit itself comes from the table or its metadata).
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}

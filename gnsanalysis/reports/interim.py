@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gnsanalysis.errors import DataNotFoundError
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
+from gnsanalysis.publish.params import interim_period
 from gnsanalysis.reports import common as an
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.reports import forecast as fc
 from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
-from gnsanalysis.errors import DataNotFoundError
-from gnsanalysis.publish.params import interim_period
 from gnsanalysis.rr.table import RRTable, normalise_label
+from gnsanalysis.swedish import format as fmt
 
 # Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
 # :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.rr.table import RRTable
+from gnsanalysis.swedish import format as fmt
 
 # The table's own names of these columns are found through their roles (rr_layouts.yaml):
 # these constants are the role names, not column names.

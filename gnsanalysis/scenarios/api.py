@@ -22,17 +22,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import join_list
-from gnsanalysis.swedish.rounding import round_half_up_int
+from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
 from gnsanalysis.parties.registry import Party
-from . import feasibility as feas
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.model import (
-    COMPONENT_LABELS, COMPONENTS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT, Context, Hall,
-    compute, joint_cash, party_cash, totals,
+    COMPONENT_LABELS,
+    COMPONENTS,
+    SCENARIO_CODES,
+    SCENARIO_LABELS,
+    SCENARIO_SHORT,
+    Context,
+    Hall,
+    compute,
+    joint_cash,
+    party_cash,
+    totals,
 )
+from gnsanalysis.swedish.format import join_list
+from gnsanalysis.swedish.rounding import round_half_up_int
+
+from . import feasibility as feas
 
 METRIC_LABELS = {
     "npv": "Nuvärde (kassaflöde, 5 år)",

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import number, percent
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_SHORT
 from gnsanalysis.scenarios.montecarlo import MonteCarloResult
+from gnsanalysis.swedish.format import number, percent
 
 RULE_LABELS = {
     "rule": "Regel", "coverage": "Andel av simuleringarna", "density": "Andel där hallen inte är billigast",

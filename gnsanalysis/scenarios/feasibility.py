@@ -22,11 +22,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from gnsanalysis.paths import RAW_DIR
-from gnsanalysis.swedish.format import join_list, number
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
+from gnsanalysis.paths import RAW_DIR
 from gnsanalysis.scenarios.assumptions import Assumptions, Site
+from gnsanalysis.swedish.format import join_list, number
 
 MATRIX_FILE = "intressentanalys-2019.txt"
 

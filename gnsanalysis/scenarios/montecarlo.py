@@ -18,11 +18,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.parties.allocation import key_weights
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.parties.allocation import key_weights
 from gnsanalysis.scenarios.api import (
-    METRIC_LABELS, ScenarioResult, _halls, evaluate, resolve_coalition,
-    resolve_params, resolve_sites,
+    METRIC_LABELS,
+    ScenarioResult,
+    _halls,
+    evaluate,
+    resolve_coalition,
+    resolve_params,
+    resolve_sites,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
 from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute, discount, joint_cash, party_cash

@@ -14,10 +14,10 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import join_list, number
 from gnsanalysis.scenarios.api import METRIC_LABELS, evaluate, resolve_coalition
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.montecarlo import metric_batch
+from gnsanalysis.swedish.format import join_list, number
 
 TORNADO_LABELS = {
     "parameter": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg", "base": "Troligast",
