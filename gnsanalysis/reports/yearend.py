@@ -25,20 +25,24 @@ PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
 
 @dataclass
 class YearEnd:
+    """A year-end report's input: the dataset, its parsed result table and the check findings."""
     dataset: Dataset
     table: RRTable
     findings: list[Finding]
 
     @property
     def unit(self) -> str:
+        """The amount unit of the table (``tkr`` unless stated)."""
         return self.table.unit or self.dataset.meta.get("unit", "tkr")
 
     @property
     def year(self) -> int:
+        """The financial year of the table."""
         return int(self.dataset.period[:4])
 
     @property
     def figures(self) -> dict:
+        """Figures the source document prints, from the dataset's metadata (empty when none)."""
         return self.dataset.meta.get("document_figures") or {}
 
     @cached_property
@@ -72,6 +76,7 @@ def load(period: str, raw_dir: Path | None = None) -> YearEnd:
 
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    """The result table for the report, with Swedish column names, and row classes."""
     c = ye.cols
     frame, classes = an.rr_overview(ye.table, {
         c[OUTCOME]: f"Utfall {ye.year}", c[BUDGET]: "Budget", c[DEV]: "Avvikelse mot budget",
@@ -238,6 +243,7 @@ def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
 
 
 def findings_text(ye: YearEnd) -> list[str]:
+    """Every check finding as a Swedish sentence."""
     return [str(f) for f in ye.findings]
 
 
@@ -256,6 +262,7 @@ def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str
 
 
 def overview_table(ye: YearEnd):
+    """The result table as an HTML table."""
     frame, classes = overview(ye)
     value_cols = [c for c in frame.columns if c != "Post"]
     signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
@@ -267,10 +274,12 @@ def overview_table(ye: YearEnd):
 
 
 def chart_budget_outcome(ye: YearEnd):
+    """Bar chart of budget and outcome per block for the year."""
     return an.budget_outcome_chart(deviation_table(ye), when=str(ye.year), unit=ye.unit)
 
 
 def chart_waterfall(ye: YearEnd):
+    """Waterfall chart from the budgeted result to the outcome, step by step."""
     from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
     start, steps, end = an.waterfall_steps(ye.table, *(ye.cols[r] for r in (BUDGET, OUTCOME, DEV)))
@@ -284,6 +293,7 @@ def chart_waterfall(ye: YearEnd):
 
 
 def deviation_view(ye: YearEnd):
+    """The budget deviation section: the deviation per item as an HTML table."""
     dev = deviation_table(ye, with_result=True)
     classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
@@ -302,6 +312,7 @@ def deviation_view(ye: YearEnd):
 
 
 def carry_over_view(ye: YearEnd):
+    """The carry-over section: sentences and the table of funds carried to next year."""
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
@@ -312,6 +323,7 @@ def carry_over_view(ye: YearEnd):
 
 
 def checks_view(ye: YearEnd):
+    """The checks section: what was checked and any findings."""
     if not ye.findings:
         return html.paragraphs([
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "

@@ -59,6 +59,7 @@ DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
 # inputs
 # ---------------------------------------------------------------------------------------
 def context(assumptions: Assumptions) -> Context:
+    """The model context (parties, populations, horizon and settings) built from ``assumptions``."""
     s = assumptions.settings
     pops = []
     for d in assumptions.demand:
@@ -163,10 +164,12 @@ class ScenarioResult:
 
     @property
     def label(self) -> str:
+        """The scenario's Swedish description."""
         return SCENARIO_LABELS[self.scenario]
 
     @property
     def title(self) -> str:
+        """The scenario code, short name and sites (e.g. ``S2 Två hallar (Åre, Östersund)``)."""
         where = f" ({join_list([s.label for s in self.sites])})" if self.sites else ""
         return f"{self.scenario} {SCENARIO_SHORT[self.scenario]}{where}"
 
@@ -179,6 +182,7 @@ class ScenarioResult:
         return totals(self.direct, self.joint, self.cash, self.params, self.ctx)
 
     def metric(self, name: str = "npv"):
+        """The scenario's total for metric ``name`` (one of :data:`METRIC_LABELS`)."""
         if name not in METRIC_LABELS:
             raise ParameterError(f"Okänt mått {name!r}; välj {', '.join(METRIC_LABELS)}.")
         return self.totals[name]
@@ -292,6 +296,7 @@ def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_
 
 
 def candidate_site_sets(scenario: str, assumptions: Assumptions, allow_unoffered_hosts=False):
+    """Every set of sites the scenario could use: one site for S1, two for the others."""
     sites = list(assumptions.sites.values()) if allow_unoffered_hosts \
         else feas.offered_sites(assumptions)
     k = 1 if scenario == "S1" else 2

@@ -44,9 +44,11 @@ class Parameter:
 
     @property
     def fixed(self) -> bool:
+        """True when the parameter has no range (low equals high)."""
         return self.low == self.high
 
     def check(self, where: str = "") -> None:
+        """Raise a Swedish ParameterError unless low ≤ mode ≤ high."""
         if not (self.low <= self.mode <= self.high):
             raise ParameterError(
                 f"{where}Parametern {self.name!r} ({self.label}) har låg {self.low}, typvärde "
@@ -99,6 +101,7 @@ class Assumptions:
     # -- views ---------------------------------------------------------------------------
     @property
     def horizon(self) -> int:
+        """The planning horizon in years (5 unless the settings say otherwise)."""
         return int(self.settings.get("horizon_years", 5))
 
     def base_params(self) -> dict[str, float]:
@@ -177,6 +180,7 @@ class Assumptions:
         return df
 
     def site_table(self) -> pd.DataFrame:
+        """One row per candidate site: id, label, host, location and capacity."""
         df = pd.DataFrame(
             [
                 {
@@ -225,6 +229,7 @@ def _as_float(value, name: str) -> float:
 
 
 def unknown_parameter_message(name: str, known) -> str:
+    """A Swedish error message for an unknown parameter ``name``, with close matches among ``known``."""
     import difflib
 
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)

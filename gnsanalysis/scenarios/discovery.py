@@ -27,6 +27,7 @@ RULE_LABELS = {
 
 @dataclass
 class Node:
+    """A node of the scenario-discovery tree: its sample count, rate and splitting conditions."""
     n: int
     rate: float  # share of y == True
     conditions: tuple = ()  # ((feature, "<=" | ">", threshold), ...)
@@ -38,6 +39,7 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
+        """True when the node has no children."""
         return self.left is None
 
 
@@ -96,6 +98,7 @@ def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int =
 
 
 def leaves(node: Node) -> list[Node]:
+    """The leaves under ``node``, left to right."""
     if node.is_leaf:
         return [node]
     return leaves(node.left) + leaves(node.right)
@@ -125,6 +128,7 @@ def _value(x: float) -> str:
 
 
 def describe(conditions, assumptions: Assumptions) -> str:
+    """The splitting ``conditions`` in Swedish, with parameter labels and units."""
     parts = []
     for feature, op, thr in _simplify(conditions):
         p = assumptions.parameters.get(feature)

@@ -158,6 +158,7 @@ CLAIM_LABELS = {
 
 @dataclass
 class DsoResult:
+    """The DSO model's result: options, cost per party, checked claims and participants."""
     options: pd.DataFrame
     per_party: pd.DataFrame
     claims: pd.DataFrame

@@ -33,12 +33,14 @@ MATRIX_FILE = "intressentanalys-2019.txt"
 
 @dataclass
 class Feasibility:
+    """Whether a scenario is feasible, with the Swedish reasons why not and notes."""
     ok: bool
     reasons: list[str] = field(default_factory=list)  # why not (Swedish), empty when ok
     notes: list[str] = field(default_factory=list)  # information (Swedish)
 
     @property
     def explanation(self) -> str:
+        """The reasons (when not feasible) or the notes, as one Swedish text."""
         return " ".join(self.reasons if not self.ok else self.notes)
 
 
@@ -54,6 +56,7 @@ def load_matrix(path=None) -> Matrix:
 
 @dataclass(frozen=True)
 class Stance:
+    """A stakeholder's stance in the matrix: whether it seeks or offers space, and its comment."""
     seeks: bool
     offers: bool
     comment: str
@@ -61,6 +64,7 @@ class Stance:
 
     @property
     def positive(self) -> bool:
+        """True when the stakeholder seeks or offers space."""
         return self.seeks or self.offers
 
 
@@ -75,6 +79,7 @@ def stances(matrix: Matrix | None = None) -> dict[str, Stance]:
 
 
 def stance_of(code: str, matrix: Matrix | None = None) -> Stance:
+    """The stance of registry ``code`` (neither seeking nor offering when not in the matrix)."""
     return stances(matrix).get(code, Stance(False, False, "", False))
 
 
@@ -129,6 +134,7 @@ def left_out_sentence(coalition: list[Party], parties: list[Party], matrix: Matr
 
 
 def racks_needed(servers: float, per_rack: float) -> int:
+    """Racks needed for ``servers`` at ``per_rack`` servers per rack, rounded up."""
     return int(math.ceil(servers / per_rack - 1e-9))
 
 

@@ -72,6 +72,7 @@ def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray]
 
 @dataclass
 class MonteCarloResult:
+    """Monte Carlo draws and the resulting metric per scenario and per party."""
     n: int
     seed: int
     metric: str

@@ -143,7 +143,7 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             elif fb == 0:
                 value = float(b)
             else:
-                value = float(brentq(lambda x: float(diff.vary(name, [x])[0]), a, b,
+                value = float(brentq(lambda x, name=name: float(diff.vary(name, [x])[0]), a, b,
                                      xtol=1e-9 * max(1.0, abs(b))))
         within = bool(np.isfinite(value) and p.low <= value <= p.high)
         rows.append({
