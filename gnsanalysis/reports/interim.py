@@ -61,7 +61,7 @@ def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -
     row the table lacks gives that value (an earlier table may lack a row)."""
     if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
         return missing
-    return an.value(table, label, an.column(table, role))
+    return an.value(table, label, an.required_column(table, role))
 
 
 def count_text(n: int, singular: str, plural: str) -> str:
@@ -638,7 +638,7 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     prev = it.previous_interim
     if prev is None:
         return pd.DataFrame()
-    pm = fmt.month_name(months_covered(prev.dataset.period))
+    pm = fmt.month_name(months_covered(an.period_of(prev.dataset)))
     m = fmt.month_name(it.months)
     rows = []
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
@@ -660,9 +660,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
 
 def _objects_of(prev: Part, it: Interim) -> list[Part]:
     out = []
-    for d in object_datasets("rr", prev.dataset.period, prev.dataset.path.parent):
+    period = an.period_of(prev.dataset)
+    for d in object_datasets("rr", period, prev.dataset.path.parent):
         if d.is_example == prev.dataset.is_example:
-            out.append(_part(d, prev.dataset.period))
+            out.append(_part(d, period))
     return out
 
 
@@ -673,12 +674,12 @@ def previous_interim_sentences(it: Interim) -> list[str]:
         out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
                + (" som har samma slags data" if it.skipped_previous else "") + "."]
         for d in it.skipped_previous:
-            out.append(f"{report_name(d.period)} är {_status(d)} men den här rapporten bygger på "
+            out.append(f"{report_name(an.period_of(d))} är {_status(d)} men den här rapporten bygger på "
                        f"{_status(it.whole.dataset)}, så de jämförs inte.")
         return out
     u = it.unit
     frame = previous_interim_frame(it)
-    pp = prev.dataset.period
+    pp = an.period_of(prev.dataset)
     pname = f"{report_kind(pp)}en per {fmt.month_name(months_covered(pp))} {pp[:4]}"
     res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
     cols = list(frame.columns)
@@ -713,6 +714,7 @@ def forecast_input(it: Interim) -> pd.DataFrame:
         rows["economist"] = [_v(t, s, ECON) for s in steps]
     if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
+        assert col is not None  # load() sets prev_full_column together with prev_full
         rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
         rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
     return rows
@@ -889,6 +891,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
                    "föregående års utfall för de återstående månaderna.")
     if it.prev_full is not None:
         d, col = it.prev_full.dataset, it.prev_full_column
+        assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
         text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
                 f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")

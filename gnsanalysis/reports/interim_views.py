@@ -100,7 +100,7 @@ def chart_budget_outcome(it: Interim):
 def deviation_view(it: Interim):
     """The budget deviation section: the largest deviations in words and the deviation table."""
     dev = deviation_frame(it)
-    top = an.drivers(it.table, an.column(it.table, DEV), n=3)
+    top = an.drivers(it.table, an.required_column(it.table, DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])
     caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
@@ -171,10 +171,11 @@ def previous_interim_view(it: Interim):
     """The comparison with the previous interim report: sentences and, when present, the table."""
     parts = [html.paragraphs(previous_interim_sentences(it))]
     frame = previous_interim_frame(it)
-    if not frame.empty:
+    prev = it.previous_interim
+    if prev is not None and not frame.empty:  # the frame is empty without a previous report
         cols = [c for c in frame.columns if c != "Post"]
         parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
-                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
+                                               f"{report_name(an.period_of(prev.dataset)).lower()} och "
                                                f"{report_name(it.period).lower()} ({it.unit})",
                                 formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
                                                                           or c == "Förändring"})))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -38,7 +39,7 @@ class YearEnd:
     @property
     def year(self) -> int:
         """The financial year of the table."""
-        return int(self.dataset.period[:4])
+        return int(an.period_of(self.dataset)[:4])
 
     @property
     def figures(self) -> dict:
@@ -50,9 +51,14 @@ class YearEnd:
         """Role → the table's column (``None`` for an optional role the table lacks)."""
         return an.role_columns(self.table)
 
+    def col(self, role: str) -> str:
+        """The table's column for ``role``; a missing one is the error naming it (exit 2)."""
+        found = self.cols[role]
+        return found if found is not None else an.required_column(self.table, role)
+
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
-        return an.value(self.table, label, self.cols[role])
+        return an.value(self.table, label, self.col(role))
 
     @property
     def title(self) -> str:
@@ -94,7 +100,7 @@ def summary(ye: YearEnd) -> list[str]:
     and difference columns); a figure the report computes is named as computed."""
     out = [_result_sentence(ye)]
     out += _block_sentences(ye)
-    top = an.drivers(ye.table, ye.cols[DEV], n=2)
+    top = an.drivers(ye.table, ye.col(DEV), n=2)
     if not top.empty:
         sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, ye.unit)}"
         if an.offsetting(top):
@@ -165,7 +171,7 @@ def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
     With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
     the printed blocks do not add up to the printed result (rounding in the source table).
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label in an.steps_to_result(ye.table):
         rows.append({"Post": an.display_label(label),
                      "Budget": ye.value(label, BUDGET),
@@ -173,7 +179,7 @@ def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
                      "Avvikelse": ye.value(label, DEV)})
     if with_result:
         res = an.final_row(ye.table)
-        total = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
+        total: dict[str, Any] = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
                  "Utfall": ye.value(res, OUTCOME), "Avvikelse": ye.value(res, DEV)}
         gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
         if any(gap.values()):
@@ -282,7 +288,7 @@ def chart_waterfall(ye: YearEnd):
     """Waterfall chart from the budgeted result to the outcome, step by step."""
     from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
-    start, steps, end = an.waterfall_steps(ye.table, *(ye.cols[r] for r in (BUDGET, OUTCOME, DEV)))
+    start, steps, end = an.waterfall_steps(ye.table, *(ye.col(r) for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
            f"{fmt.number(end[1])} {ye.unit}. Stegen är "
            + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
