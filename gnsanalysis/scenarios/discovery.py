@@ -51,7 +51,7 @@ def _gini(pos: np.ndarray, total: np.ndarray) -> np.ndarray:
 
 def _best_split(X: np.ndarray, y: np.ndarray, min_leaf: int, quantiles: np.ndarray):
     n = len(y)
-    best = (None, None, _gini(np.array(y.sum()), np.array(n)) * n)
+    best: tuple[int | None, float | None, float] = (None, None, float(_gini(np.array(y.sum()), np.array(n)) * n))
     for j in range(X.shape[1]):
         thresholds = np.unique(np.quantile(X[:, j], quantiles))
         if len(thresholds) == 0:
@@ -99,9 +99,10 @@ def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int =
 
 def leaves(node: Node) -> list[Node]:
     """The leaves under ``node``, left to right."""
-    if node.is_leaf:
+    left, right = node.left, node.right
+    if left is None or right is None:  # a leaf: fit_tree sets both children or neither
         return [node]
-    return leaves(node.left) + leaves(node.right)
+    return leaves(left) + leaves(right)
 
 
 def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:

@@ -86,14 +86,14 @@ def stance_of(code: str, matrix: Matrix | None = None) -> Stance:
 def default_coalition(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Party]:
     """Parties that seek or offer space in the matrix, in registry order."""
     st = stances(matrix)
-    return [d.party for d in assumptions.demand if st.get(d.party.code, Stance(0, 0, "", 0)).positive]
+    return [d.party for d in assumptions.demand if st.get(d.party.code, Stance(False, False, "", False)).positive]
 
 
 def offered_sites(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Site]:
     """Sites whose host offers space in the matrix."""
     st = stances(matrix)
     return [s for s in assumptions.sites.values()
-            if st.get(s.host.code, Stance(0, 0, "", 0)).offers]
+            if st.get(s.host.code, Stance(False, False, "", False)).offers]
 
 
 def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> list[str]:
