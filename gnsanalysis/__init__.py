@@ -2,7 +2,8 @@
 county's eight municipalities (Gemensam nämnd för samverkan inom drift och service,
 utveckling samt specialistfunktioner)."""
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 try:
     __version__ = _version("gnsanalysis")

@@ -257,6 +257,7 @@ class InterpretationModel(Model):
 
 
 class ClaimModel(Model):
+    """Schema of one claim in the claims file."""
     id: NonEmptyText
     title: Text | None = None
     operation: Operation
@@ -271,6 +272,7 @@ class ClaimModel(Model):
 
 
 class ClaimsFile(Model):
+    """Schema of the claims file: a list of claims."""
     claims: tuple[ClaimModel, ...] = ()
 
 
@@ -292,6 +294,7 @@ class UnpricedModel(Model):
 
 
 class PriceListFile(Model):
+    """Schema of the price list file (resources/pricelist.yaml)."""
     source: Text | None = None
     decided: Text | None = None
     reference: Text | None = None

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gnsanalysis.cli import main
+from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import (
     allocate,
     allocate_by_key,
@@ -17,8 +19,6 @@ from gnsanalysis.parties.allocation import (
     key_weights,
     parse_key,
 )
-from gnsanalysis.cli import main
-from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.registry import Registry, load_registry
 from gnsanalysis.swedish.rounding import largest_remainder
 

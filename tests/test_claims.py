@@ -16,8 +16,8 @@ from gnsanalysis.documents.claims import (
     get_result,
     load_claims,
 )
-from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.documents.pricing import load_pricelist, price, price_hours
+from gnsanalysis.errors import ConfigError, ParameterError
 
 
 @pytest.fixture(scope="module")

@@ -83,7 +83,8 @@ def test_round_preserving_sum(values, expected):
     assert [str(v) for v in fmt.round_preserving_sum(values)] == expected
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 
 @given(st.lists(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), max_size=20),

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.reports import forecast as fc
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.reports import forecast as fc
+from gnsanalysis.swedish import format as fmt
 
 
 def test_budget_rest_keeps_the_deviation_so_far():

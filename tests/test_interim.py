@@ -9,15 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gnsanalysis.reports import common as an
 from gnsanalysis import inputs as datasets
-from gnsanalysis.reports import interim, interim_views
-from gnsanalysis.publish import runner
-from gnsanalysis.reports import forecast as fc
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import DataNotFoundError, ParameterError
+from gnsanalysis.publish import runner
+from gnsanalysis.reports import common as an
+from gnsanalysis.reports import forecast as fc
+from gnsanalysis.reports import interim, interim_views
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import parse_rr_text, read_rr
+from gnsanalysis.swedish import format as fmt
 
 RAW = Path(__file__).parent / "fixtures" / "reports" / "raw"  # a copy of data/raw, never the live one
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gnsanalysis.publish import runner
 from gnsanalysis.errors import GnsError, ParameterError
-from gnsanalysis.scenarios import save_params_yaml
-from gnsanalysis.scenarios import feasibility, views
+from gnsanalysis.publish import runner
+from gnsanalysis.scenarios import feasibility, save_params_yaml, views
 from gnsanalysis.scenarios.assumptions import load_assumptions
 from gnsanalysis.scenarios.explore import DEFAULT_STATE
 

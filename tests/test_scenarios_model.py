@@ -10,7 +10,12 @@ import pytest
 
 from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.scenarios import (
-    compare_scenarios, evaluate, load_assumptions, party_costs, shapley, shapley_values,
+    compare_scenarios,
+    evaluate,
+    load_assumptions,
+    party_costs,
+    shapley,
+    shapley_values,
     standalone_check,
 )
 from gnsanalysis.scenarios.api import coalition_costs

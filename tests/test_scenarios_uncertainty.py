@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from gnsanalysis.scenarios import (
-    break_even, discovery_rules, evaluate, fit_tree, load_assumptions, metric_one_at_a_time,
-    run_montecarlo, sample, tornado,
+    break_even,
+    discovery_rules,
+    evaluate,
+    fit_tree,
+    load_assumptions,
+    metric_one_at_a_time,
+    run_montecarlo,
+    sample,
+    tornado,
 )
 from gnsanalysis.scenarios.montecarlo import metric_batch
 

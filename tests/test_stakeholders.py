@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gnsanalysis.paths import RAW_DIR
 from gnsanalysis.errors import ParseError
 from gnsanalysis.parties.stakeholders import check_matrix, parse_matrix, parse_matrix_text, plain_text
+from gnsanalysis.paths import RAW_DIR
 
 RAW = RAW_DIR / "intressentanalys-2019.txt"
 HEADER = "Part i nämnden\tSöker plats\tErbjuder plats\tKommentarer\n"

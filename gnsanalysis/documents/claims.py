@@ -49,6 +49,7 @@ OPERATION_SIGNS = {"product": " × ", "sum": " + ", "difference": " − ", "quot
 
 @dataclass(frozen=True)
 class ClaimInput:
+    """One input of a claim: an exact value with its label, unit and the text as written."""
     value: Fraction
     label: str = ""
     unit: str | None = None
@@ -57,6 +58,7 @@ class ClaimInput:
 
 @dataclass(frozen=True)
 class Interpretation:
+    """An alternative reading of a claim: another operation or other inputs that might give the stated figure."""
     label: str
     operation: str
     inputs: tuple[Fraction, ...]
@@ -64,6 +66,7 @@ class Interpretation:
 
 @dataclass(frozen=True)
 class Claim:
+    """A figure a document states, with the operation and inputs that should produce it."""
     id: str
     title: str
     operation: str
@@ -83,6 +86,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """The outcome of checking one claim: the computed value, its status and any matching interpretations."""
     claim: Claim
     computed: Fraction
     status: str  # ok | rounding | approximate | disagreement
@@ -92,6 +96,7 @@ class ClaimResult:
 
     @property
     def stated(self) -> Fraction:
+        """The figure the document states."""
         return self.claim.stated
 
     @property
@@ -101,10 +106,12 @@ class ClaimResult:
 
     @property
     def agrees(self) -> bool:
+        """True unless the stated and computed figures disagree beyond rounding."""
         return self.status != "disagreement"
 
     @property
     def label(self) -> str:
+        """The Swedish label of the status (e.g. for the report table)."""
         return STATUS_LABELS[self.status]
 
     def computation(self) -> str:
@@ -160,7 +167,7 @@ class ClaimResult:
         return self.message()
 
 
-def _num(value: Fraction, max_decimals: int = 2, *, signed: bool = False) -> str:
+def _num(value: Fraction | int, max_decimals: int = 2, *, signed: bool = False) -> str:
     """Exact when it fits in ``max_decimals`` decimals, otherwise rounded with '≈'."""
     for d in range(max_decimals + 1):
         if (value * 10**d).denominator == 1:
@@ -168,7 +175,7 @@ def _num(value: Fraction, max_decimals: int = 2, *, signed: bool = False) -> str
     return "≈" + fmt.number(value, max_decimals, signed=signed)
 
 
-def _amount(value: Fraction, unit: str | None, max_decimals: int = 2, *, signed=False) -> str:
+def _amount(value: Fraction | int, unit: str | None, max_decimals: int = 2, *, signed=False) -> str:
     text = _num(value, max(max_decimals, 1) if value.denominator != 1 else 0, signed=signed)
     return f"{text}{fmt.NBSP}{unit}" if unit else text
 
@@ -211,6 +218,7 @@ def _status(claim: Claim, computed: Fraction) -> str:
 
 
 def check_claim(claim: Claim) -> ClaimResult:
+    """Recompute ``claim`` exactly and classify the stated figure (ok, rounding, approximate or disagreement)."""
     values = [i.value for i in claim.inputs]
     computed = compute(claim.operation, values)
     split = None

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ PRICELIST_FILE = "pricelist.yaml"
 
 @dataclass(frozen=True)
 class Resource:
+    """A priced resource of the price list: hourly rate in kronor and the names it goes by."""
     id: str
     name: str
     rate: Decimal  # kr per hour
@@ -36,13 +38,14 @@ class Resource:
 
 @dataclass
 class PriceList:
+    """The common price list for resource time, with a name index for looking resources up."""
     resources: list[Resource]
     source: str | None = None
     decided: str | None = None
     unit: str = "kr/timme"
     unpriced: tuple[str, ...] = ()  # resources named as chargeable but without a price
     reference: str | None = None  # short citation for messages, e.g. "GNS 2019-06-03 §18"
-    _index: dict | None = None
+    _index: dict[str, Resource] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._index = {}
@@ -52,6 +55,7 @@ class PriceList:
         self._unpriced = {normalize_name(u) for u in self.unpriced}
 
     def known(self) -> str:
+        """Every priced resource with its hourly rate, as a Swedish list for error messages."""
         return ", ".join(f"{r.name} ({kr(r.rate)}/tim)" for r in self.resources)
 
     def resolve(self, name: str) -> Resource:
@@ -136,7 +140,8 @@ def price_hours(hours: Mapping[str, object], pricelist: PriceList | None = None)
     ``Decimal``); ``df.attrs["total"]`` is the sum and ``df.attrs["source"]`` the price list
     source. The same resource named twice (e.g. "ekonom" and "Ekonomi") is an error."""
     pricelist = pricelist or load_pricelist()
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
     for name, h in hours.items():
         r = pricelist.resolve(name)
         if r.id in seen:

@@ -189,6 +189,7 @@ class Key:
 
     @property
     def bases(self) -> list[str]:
+        """The bases of the key's components, in order (e.g. ``['equal', 'population']``)."""
         return [b for b, _ in self.components]
 
 
@@ -288,6 +289,7 @@ def _basis_values(
             )
         return [by_code[p.code] for p in chosen], notes, False
     qkey, label = KEY_BASES[basis]
+    assert qkey is not None  # only "equal" and "usage" lack a quantity key; both returned above
     values, example, missing = [], False, []
     for p in chosen:
         q = p.quantity(qkey)

@@ -63,6 +63,7 @@ class Party:
     note: str | None = field(default=None, compare=False)
 
     def quantity(self, key: str) -> Quantity | None:
+        """The party's quantity called ``key`` (e.g. ``population``), or ``None`` when the registry has none."""
         return self.quantities.get(key)
 
     def __str__(self) -> str:
@@ -118,6 +119,7 @@ class Registry:
 
     @classmethod
     def from_file(cls, path: str | Path) -> Registry:
+        """The registry read from the YAML file at ``path``."""
         data, _decoded = load_yaml(path, what="Partsregistret")
         return cls.from_mapping(data, source=path)
 
@@ -187,6 +189,7 @@ class Registry:
         return out
 
     def unknown_message(self, name: str) -> str:
+        """A Swedish error message for an unknown party ``name``, with close matches and the known parties."""
         matches = self.close_matches(name)
         text = f"Okänd part {name!r}."
         if matches:

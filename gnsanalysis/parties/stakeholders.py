@@ -109,11 +109,13 @@ class MatrixRow:
 
     @property
     def is_party(self) -> bool:
+        """True when the row names a registry entry that is a party of the committee."""
         return self.entry is not None and self.entry.party
 
 
 @dataclass
 class Matrix:
+    """A parsed stakeholder matrix: its rows and where they were read from."""
     rows: list[MatrixRow]
     source: str | None = None  # file name or description
     sheet: str | None = None
@@ -134,6 +136,7 @@ class Matrix:
         )
 
     def records(self) -> list[dict]:
+        """The matrix as a list of row dictionaries (the columns of :meth:`to_frame`)."""
         return self.to_frame().to_dict(orient="records")
 
 
@@ -302,9 +305,10 @@ def parse_matrix_text(
 
 
 def _parse_xlsx(path: Path, sheet: str | None, registry: Registry) -> Matrix:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    from zipfile import BadZipFile
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -384,6 +388,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
+        """True for a finding of severity ``error``."""
         return self.severity == "error"
 
     def __str__(self) -> str:
@@ -391,6 +396,7 @@ class Finding:
         return f"{where}: {SEVERITY_LABELS[self.severity]}: {self.message}"
 
     def as_dict(self) -> dict:
+        """The finding as a plain dictionary of its fields."""
         return asdict(self)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -16,8 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from gnsanalysis.swedish import format as fmt  # noqa: E402
 from gnsanalysis.render.html import Fragment, figure  # noqa: E402
+from gnsanalysis.swedish import format as fmt  # noqa: E402
 
 BLUE = "#00466e"
 GREY = "#8c8c8c"
@@ -66,7 +67,7 @@ def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: S
     ax.barh([y + h / 2 for y in ys], budget, height=h, color="white", edgecolor=GREY, hatch="///",
             label=budget_label)
     ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label=outcome_label)
-    for y, b, o in zip(ys, budget, outcome):
+    for y, _budget, o in zip(ys, budget, outcome):
         ax.annotate(fmt.number(o), (o, y - h / 2), xytext=(4 if o >= 0 else -4, 0),
                     textcoords="offset points", va="center", ha="left" if o >= 0 else "right", fontsize=8)
     ax.set_yticks(ys, labels)
@@ -130,7 +131,7 @@ def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
     fig, ax = plt.subplots(figsize=(7.0, 0.55 * n + 1.3))
     ys = list(range(n))[::-1]
     left = [0.0] * n
-    styles = [dict(color=BLUE), dict(color="white", edgecolor=NEUTRAL, hatch="///"),
+    styles: list[dict[str, Any]] = [dict(color=BLUE), dict(color="white", edgecolor=NEUTRAL, hatch="///"),
               dict(color=GREY, edgecolor=NEUTRAL)]
     for (name, values), style in zip(series, styles):
         ax.barh(ys, values, left=left, height=0.6, label=name, **style)

@@ -14,7 +14,8 @@ import base64
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -48,6 +49,7 @@ def join(*parts) -> Fragment:
 
 
 def heading(text: str, level: int = 2) -> Fragment:
+    """An ``<h{level}>`` heading with ``text`` escaped."""
     return Fragment("<h{0}>{1}</h{0}>").format(int(level), text)
 
 
@@ -64,10 +66,12 @@ def _each(template: str, items: Iterable) -> Fragment:
 
 
 def paragraphs(sentences: Iterable[str]) -> Fragment:
+    """One ``<p>`` per non-empty sentence, each escaped."""
     return _each("<p>{}</p>", (s for s in sentences if s))
 
 
 def bullet_list(items: Iterable[str]) -> Fragment:
+    """An unordered list with one escaped ``<li>`` per item."""
     return Fragment("<ul>{}</ul>").format(_each("<li>{}</li>", items))
 
 
@@ -77,6 +81,7 @@ def flag_list(title: str, items: Iterable[str]) -> Fragment:
 
 
 def note(text: str, *, flag: bool = False) -> Fragment:
+    """A note paragraph; with ``flag`` it is drawn as a flagged (red-ruled) remark."""
     return Fragment('<p class="{}">{}</p>').format("gns-flag" if flag else "gns-note", prose(text))
 
 
@@ -118,7 +123,7 @@ def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str 
 
 
 def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
-          formats: dict[str, object] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
+          formats: Mapping[str, Callable[[Any], str]] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
     """An accessible table. ``formats`` maps column → callable(value) → str; other columns are text.
 
     The first column (or ``label_column``) becomes the row header (``<th scope="row">``).

@@ -7,16 +7,17 @@ layout (``config/rr_layouts.yaml``) or is inferred from its labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.io import load_resource
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import _layout_for
 from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.table import RRTable, normalise_label
+from gnsanalysis.swedish import format as fmt
 
 #: Words for a unit in running text (the unit itself comes from the table or its metadata).
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
@@ -95,6 +96,24 @@ def column(table: RRTable, role: str, *, required: bool | None = None) -> str | 
         if declared else None,
         hint="rätta kolumnrubriken i filen, eller ange kolumnens namn under roles i "
              "gnsanalysis/resources/rr_layouts.yaml.")
+
+
+def required_column(table: RRTable, role: str) -> str:
+    """The table's column for ``role``, which the caller needs: a missing one is the error of
+    :func:`column` naming the table, its columns and the fix (exit 2)."""
+    found = column(table, role, required=True)
+    assert found is not None  # column() raises rather than return None for a required role
+    return found
+
+
+def period_of(dataset) -> str:
+    """The dataset's period (``ÅÅÅÅ-MM``) from its metadata; report inputs are found by period,
+    so a missing one is an error naming the file."""
+    period = dataset.period
+    if period is None:
+        raise ParseError("metadata för underlaget saknar period.", location=Location(file=dataset.path.name),
+                         expected="period: ÅÅÅÅ-MM", hint="ange period i filens .meta.yaml.")
+    return period
 
 
 COLUMN_ROLES = ("outcome", "budget", "deviation", "previous", "previous_diff", "previous_pct",
@@ -242,8 +261,10 @@ def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str 
     return ("Resultat enligt budget", start), steps, ("Resultat, utfall", end)
 
 
-def rr_overview(table: RRTable, columns: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of the RR with chosen columns renamed for the board, plus CSS classes per row."""
+def rr_overview(table: RRTable, columns: Mapping[str | None, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of the RR with chosen columns renamed for the board, plus CSS classes per row.
+
+    A ``None`` key (an optional role the table lacks) is skipped like any absent column."""
     frame = table.frame
     out = pd.DataFrame({"Post": frame["label"].map(str)})
     for source, target in columns.items():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -77,6 +78,7 @@ def run_rate(outcome: float, months: int) -> float:
 
 @dataclass(frozen=True)
 class Seasonal:
+    """A seasonal full-year forecast: the value, last year's share used and which rule gave it."""
     value: float
     share: float | None  # last year's share booked by the same month; None when not used
     rule: str  # "andel" (divided by the share) or "resterande" (plus last year's remaining months)
@@ -157,7 +159,7 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         out[LABELS[ECONOMIST]] = float("nan")
     columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
     sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
-    bottom = {"Post": RESULT, "Säsongsregel": "", **sums}
+    bottom: dict[str, Any] = {"Post": RESULT, "Säsongsregel": "", **sums}
     if total is not None:
         o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
         bottom["Årsbudget"] = a
@@ -201,6 +203,7 @@ def display_frame(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Comparison:
+    """One forecast method compared with the economist's forecast, flagged when the gap is large."""
     method: str
     computed: float
     economist: float

@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gnsanalysis.errors import DataNotFoundError
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
+from gnsanalysis.publish.params import interim_period
 from gnsanalysis.reports import common as an
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.reports import forecast as fc
 from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
-from gnsanalysis.errors import DataNotFoundError
-from gnsanalysis.publish.params import interim_period
 from gnsanalysis.rr.table import RRTable, normalise_label
+from gnsanalysis.swedish import format as fmt
 
 # Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
 # :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.
@@ -61,10 +61,11 @@ def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -
     row the table lacks gives that value (an earlier table may lack a row)."""
     if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
         return missing
-    return an.value(table, label, an.column(table, role))
+    return an.value(table, label, an.required_column(table, role))
 
 
 def count_text(n: int, singular: str, plural: str) -> str:
+    """``n`` with the singular or plural noun, Swedish style (e.g. ``2 objekt``)."""
     return fmt.count_noun(n, singular, plural)
 
 
@@ -106,6 +107,7 @@ def _minimum(unit: str, minimum_tkr: float = MATERIAL_TKR) -> float:
 # --------------------------------------------------------------------------- periods
 
 def months_covered(period: str) -> int:
+    """Number of months the interim ``period`` covers (4 for April, 8 for August)."""
     return int(interim_period(period)[5:])
 
 
@@ -139,6 +141,7 @@ def deadline(period: str) -> dt.date:
 
 
 def deadline_text(period: str) -> str:
+    """The report's deadline as a Swedish date, with the rule it follows."""
     rule = ("två månader efter periodens slut enligt RKR R17" if report_kind(period) == "delårsrapport"
             else "två månader efter periodens slut; tertialrapporten är frivillig, men samma tidsgräns "
                  "som RKR R17 ger för delårsrapporten används")
@@ -157,6 +160,7 @@ class Part:
 
     @property
     def label(self) -> str:
+        """The part in words: ``Hela nämnden`` or the object's name with its number."""
         d = self.dataset
         if d.object_id is None:
             return "Hela nämnden"
@@ -166,6 +170,7 @@ class Part:
 
 @dataclass
 class Interim:
+    """An interim report's inputs: the whole committee's table, the per-object tables and their checks."""
     period: str
     whole: Part
     objects: list[Part]
@@ -179,18 +184,22 @@ class Interim:
 
     @property
     def months(self) -> int:
+        """Months covered by the period."""
         return months_covered(self.period)
 
     @property
     def year(self) -> int:
+        """The calendar year of the period."""
         return int(self.period[:4])
 
     @property
     def table(self) -> RRTable:
+        """The whole committee's result table."""
         return self.whole.table
 
     @property
     def unit(self) -> str:
+        """The amount unit of the tables (``tkr`` unless stated)."""
         return self.table.unit or self.whole.dataset.meta.get("unit", "tkr")
 
     @property
@@ -201,6 +210,7 @@ class Interim:
 
     @property
     def figures(self) -> dict:
+        """Figures the source document prints, from the dataset's metadata (empty when none)."""
         return self.whole.dataset.meta.get("document_figures") or {}
 
     @property
@@ -219,10 +229,12 @@ class Interim:
 
     @property
     def example_inputs(self) -> list[Dataset]:
+        """The inputs that are example data rather than real figures."""
         return [d for d in self.inputs if d.is_example]
 
     @property
     def is_example(self) -> bool:
+        """True when any input is example data."""
         return bool(self.example_inputs)
 
 
@@ -337,7 +349,7 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     names = ", ".join(o.source_name for o in objects)
     rule = f"summan av objekten {names}"
     out: list[Finding] = []
-    whole_rows = {normalise_label(l) for l in whole.frame["label"]}
+    whole_rows = {normalise_label(row) for row in whole.frame["label"]}
     whole_cols = {normalise_label(c) for c in whole.value_columns}
     amount = _amount_columns(whole)
     for o in objects:
@@ -399,6 +411,7 @@ def object_frame(it: Interim) -> pd.DataFrame:
 
 
 def object_sentences(it: Interim) -> list[str]:
+    """Swedish sentences on how the budget deviation is spread over the objects."""
     u = it.unit
     if not it.objects:
         return [f"Underlaget för {it.period} innehåller inga tabeller per objekt; avvikelsen kan därför inte "
@@ -584,6 +597,7 @@ def _change(t: RRTable, label: str) -> float:
 
 
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
+    """The whole committee's result table for the report, with Swedish column names, and row classes."""
     m, y = fmt.month_name(it.months)[:3], it.year
     c = an.role_columns(it.table)
     return an.rr_overview(it.table, {
@@ -593,6 +607,7 @@ def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
 
 
 def previous_year_sentences(it: Interim) -> list[str]:
+    """Swedish sentences comparing the outcome with the same period last year."""
     t, u = it.table, it.unit
     if not has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
@@ -610,6 +625,7 @@ def previous_year_sentences(it: Interim) -> list[str]:
 
 
 def previous_year_frame(it: Interim) -> pd.DataFrame:
+    """Outcome per step this year and last year for the same period, with the change."""
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
     return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": _v(t, s, PREV),
@@ -622,7 +638,7 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     prev = it.previous_interim
     if prev is None:
         return pd.DataFrame()
-    pm = fmt.month_name(months_covered(prev.dataset.period))
+    pm = fmt.month_name(months_covered(an.period_of(prev.dataset)))
     m = fmt.month_name(it.months)
     rows = []
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
@@ -644,24 +660,26 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
 
 def _objects_of(prev: Part, it: Interim) -> list[Part]:
     out = []
-    for d in object_datasets("rr", prev.dataset.period, prev.dataset.path.parent):
+    period = an.period_of(prev.dataset)
+    for d in object_datasets("rr", period, prev.dataset.path.parent):
         if d.is_example == prev.dataset.is_example:
-            out.append(_part(d, prev.dataset.period))
+            out.append(_part(d, period))
     return out
 
 
 def previous_interim_sentences(it: Interim) -> list[str]:
+    """Swedish sentences comparing with the year's previous interim report, or why none is compared."""
     prev = it.previous_interim
     if prev is None:
         out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
                + (" som har samma slags data" if it.skipped_previous else "") + "."]
         for d in it.skipped_previous:
-            out.append(f"{report_name(d.period)} är {_status(d)} men den här rapporten bygger på "
+            out.append(f"{report_name(an.period_of(d))} är {_status(d)} men den här rapporten bygger på "
                        f"{_status(it.whole.dataset)}, så de jämförs inte.")
         return out
     u = it.unit
     frame = previous_interim_frame(it)
-    pp = prev.dataset.period
+    pp = an.period_of(prev.dataset)
     pname = f"{report_kind(pp)}en per {fmt.month_name(months_covered(pp))} {pp[:4]}"
     res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
     cols = list(frame.columns)
@@ -683,6 +701,7 @@ def previous_interim_sentences(it: Interim) -> list[str]:
 # --------------------------------------------------------------------------- forecast
 
 def forecast_input(it: Interim) -> pd.DataFrame:
+    """Per-step outcome, budgets and (where present) the economist's and last year's figures for the forecasts."""
     t = it.table
     steps = an.steps_to_result(t)
     rows = pd.DataFrame({
@@ -695,6 +714,7 @@ def forecast_input(it: Interim) -> pd.DataFrame:
         rows["economist"] = [_v(t, s, ECON) for s in steps]
     if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
+        assert col is not None  # load() sets prev_full_column together with prev_full
         rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
         rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
     return rows
@@ -727,6 +747,7 @@ def _computed_results(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparison]:
+    """The computed full-year results compared with the economist's forecast, flagged above ``flag_threshold``."""
     frame = forecast_display(it)
     if frame.empty:
         return []
@@ -870,6 +891,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
                    "föregående års utfall för de återstående månaderna.")
     if it.prev_full is not None:
         d, col = it.prev_full.dataset, it.prev_full_column
+        assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
         text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
                 f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
@@ -889,6 +911,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
 
 
 def assumptions() -> list[str]:
+    """The assumption behind each forecast method, one Swedish line each."""
     return [f"{fc.LABELS[m]}: {fc.ASSUMPTIONS[m]}" for m in fc.METHODS]
 
 
@@ -935,6 +958,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
 
 
 def all_findings(it: Interim) -> list[Finding]:
+    """Every check finding: the whole table's, each object's and the cross-table ones."""
     out = list(it.whole.findings)
     for p in it.objects:
         out += p.findings

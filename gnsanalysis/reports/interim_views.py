@@ -12,12 +12,37 @@ from gnsanalysis.render import charts, html
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
 from gnsanalysis.reports.interim import (
-    DEV, PREV, PREV_DIFF, Interim, all_findings, assumptions, block_frame, capitalise,
-    count_text, deadline_text, deviation_frame, document_checks, forecast_comparisons,
-    forecast_detail_sentences, forecast_display, forecast_sentences, has_role,
-    hindsight_sentences, object_frame, object_sentences, overview, period_text,
-    previous_interim_frame, previous_interim_sentences, previous_year_frame,
-    previous_year_sentences, quote, reference_parts, report_kind, report_name, summary,
+    DEV,
+    PREV,
+    PREV_DIFF,
+    Interim,
+    all_findings,
+    assumptions,
+    block_frame,
+    capitalise,
+    count_text,
+    deadline_text,
+    deviation_frame,
+    document_checks,
+    forecast_comparisons,
+    forecast_detail_sentences,
+    forecast_display,
+    forecast_sentences,
+    has_role,
+    hindsight_sentences,
+    object_frame,
+    object_sentences,
+    overview,
+    period_text,
+    previous_interim_frame,
+    previous_interim_sentences,
+    previous_year_frame,
+    previous_year_sentences,
+    quote,
+    reference_parts,
+    report_kind,
+    report_name,
+    summary,
 )
 from gnsanalysis.swedish import format as fmt
 
@@ -30,12 +55,12 @@ def example_what(it: Interim) -> str:
 
 
 def banner(it: Interim):
-
+    """The example-data banner (empty when every input is real)."""
     return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
 
 
 def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
-
+    """Front matter: parameters win; empty parameters fall back to the input's metadata."""
     meta = it.whole.dataset.meta
     kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
             else "Tertialrapport (frivillig uppföljning per april)")
@@ -52,12 +77,12 @@ def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggar
 
 
 def summary_view(it: Interim, flag_threshold: float = 50):
-
+    """The summary sentences as paragraphs."""
     return html.paragraphs(summary(it, flag_threshold))
 
 
 def overview_table(it: Interim):
-
+    """The whole committee's result table as an HTML table."""
     frame, classes = overview(it)
     value_cols = [c for c in frame.columns if c != "Post"]
     return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
@@ -67,14 +92,15 @@ def overview_table(it: Interim):
 
 
 def chart_budget_outcome(it: Interim):
+    """Bar chart of budget and outcome per block for the period."""
     return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
                                    unit=it.unit)
 
 
 def deviation_view(it: Interim):
-
+    """The budget deviation section: the largest deviations in words and the deviation table."""
     dev = deviation_frame(it)
-    top = an.drivers(it.table, an.column(it.table, DEV), n=3)
+    top = an.drivers(it.table, an.required_column(it.table, DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])
     caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
@@ -89,7 +115,7 @@ def deviation_view(it: Interim):
 
 
 def objects_view(it: Interim):
-
+    """The per-object section: sentences and, when there are objects, the object table."""
     parts = [html.paragraphs(object_sentences(it))]
     if it.objects:
         frame = object_frame(it)
@@ -114,7 +140,7 @@ def document_view(it: Interim):
 
 
 def chart_objects(it: Interim):
-
+    """Bar chart of the budget deviation per object."""
     frame = object_frame(it).iloc[:-1]
     alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
            f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
@@ -125,7 +151,7 @@ def chart_objects(it: Interim):
 
 
 def previous_year_view(it: Interim):
-
+    """The comparison with last year's same period: sentences and, when present, the table."""
     parts = [html.paragraphs(previous_year_sentences(it))]
     if has_role(it.table, PREV):
         frame = previous_year_frame(it)
@@ -142,13 +168,14 @@ def previous_year_view(it: Interim):
 
 
 def previous_interim_view(it: Interim):
-
+    """The comparison with the previous interim report: sentences and, when present, the table."""
     parts = [html.paragraphs(previous_interim_sentences(it))]
     frame = previous_interim_frame(it)
-    if not frame.empty:
+    prev = it.previous_interim
+    if prev is not None and not frame.empty:  # the frame is empty without a previous report
         cols = [c for c in frame.columns if c != "Post"]
         parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
-                                               f"{report_name(it.previous_interim.dataset.period).lower()} och "
+                                               f"{report_name(an.period_of(prev.dataset)).lower()} och "
                                                f"{report_name(it.period).lower()} ({it.unit})",
                                 formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
                                                                           or c == "Förändring"})))
@@ -156,7 +183,7 @@ def previous_interim_view(it: Interim):
 
 
 def forecast_view(it: Interim, flag_threshold: float = 50):
-
+    """The full-year forecast section: sentences, the forecast table and its chart."""
     frame = forecast_display(it)
     sentences = forecast_sentences(it, flag_threshold)
     parts = [html.paragraphs(sentences[:1])]
@@ -196,7 +223,7 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
 
 
 def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
-
+    """Bar chart of the annual budget and each forecast method's full-year result."""
     frame = forecast_display(it) if frame is None else frame
     res = frame.iloc[-1]
     labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
@@ -217,7 +244,7 @@ def hindsight_view(it: Interim):
 
 
 def checks_view(it: Interim):
-
+    """The checks section: what was checked and any findings."""
     names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
     findings = all_findings(it)
     parts = []
@@ -247,5 +274,5 @@ def checks_view(it: Interim):
 
 
 def footer(it: Interim, parameters: dict):
-
+    """The report footer: parameters, inputs and notes."""
     return html.footer(parameters, it.inputs, notes=it.notes)

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.rr.table import RRTable
+from gnsanalysis.swedish import format as fmt
 
 # The table's own names of these columns are found through their roles (rr_layouts.yaml):
 # these constants are the role names, not column names.
@@ -25,20 +26,24 @@ PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
 
 @dataclass
 class YearEnd:
+    """A year-end report's input: the dataset, its parsed result table and the check findings."""
     dataset: Dataset
     table: RRTable
     findings: list[Finding]
 
     @property
     def unit(self) -> str:
+        """The amount unit of the table (``tkr`` unless stated)."""
         return self.table.unit or self.dataset.meta.get("unit", "tkr")
 
     @property
     def year(self) -> int:
-        return int(self.dataset.period[:4])
+        """The financial year of the table."""
+        return int(an.period_of(self.dataset)[:4])
 
     @property
     def figures(self) -> dict:
+        """Figures the source document prints, from the dataset's metadata (empty when none)."""
         return self.dataset.meta.get("document_figures") or {}
 
     @cached_property
@@ -46,9 +51,14 @@ class YearEnd:
         """Role → the table's column (``None`` for an optional role the table lacks)."""
         return an.role_columns(self.table)
 
+    def col(self, role: str) -> str:
+        """The table's column for ``role``; a missing one is the error naming it (exit 2)."""
+        found = self.cols[role]
+        return found if found is not None else an.required_column(self.table, role)
+
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
-        return an.value(self.table, label, self.cols[role])
+        return an.value(self.table, label, self.col(role))
 
     @property
     def title(self) -> str:
@@ -72,6 +82,7 @@ def load(period: str, raw_dir: Path | None = None) -> YearEnd:
 
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
+    """The result table for the report, with Swedish column names, and row classes."""
     c = ye.cols
     frame, classes = an.rr_overview(ye.table, {
         c[OUTCOME]: f"Utfall {ye.year}", c[BUDGET]: "Budget", c[DEV]: "Avvikelse mot budget",
@@ -89,7 +100,7 @@ def summary(ye: YearEnd) -> list[str]:
     and difference columns); a figure the report computes is named as computed."""
     out = [_result_sentence(ye)]
     out += _block_sentences(ye)
-    top = an.drivers(ye.table, ye.cols[DEV], n=2)
+    top = an.drivers(ye.table, ye.col(DEV), n=2)
     if not top.empty:
         sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, ye.unit)}"
         if an.offsetting(top):
@@ -160,7 +171,7 @@ def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
     With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
     the printed blocks do not add up to the printed result (rounding in the source table).
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label in an.steps_to_result(ye.table):
         rows.append({"Post": an.display_label(label),
                      "Budget": ye.value(label, BUDGET),
@@ -168,7 +179,7 @@ def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
                      "Avvikelse": ye.value(label, DEV)})
     if with_result:
         res = an.final_row(ye.table)
-        total = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
+        total: dict[str, Any] = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
                  "Utfall": ye.value(res, OUTCOME), "Avvikelse": ye.value(res, DEV)}
         gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
         if any(gap.values()):
@@ -238,6 +249,7 @@ def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
 
 
 def findings_text(ye: YearEnd) -> list[str]:
+    """Every check finding as a Swedish sentence."""
     return [str(f) for f in ye.findings]
 
 
@@ -256,6 +268,7 @@ def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str
 
 
 def overview_table(ye: YearEnd):
+    """The result table as an HTML table."""
     frame, classes = overview(ye)
     value_cols = [c for c in frame.columns if c != "Post"]
     signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
@@ -267,13 +280,15 @@ def overview_table(ye: YearEnd):
 
 
 def chart_budget_outcome(ye: YearEnd):
+    """Bar chart of budget and outcome per block for the year."""
     return an.budget_outcome_chart(deviation_table(ye), when=str(ye.year), unit=ye.unit)
 
 
 def chart_waterfall(ye: YearEnd):
+    """Waterfall chart from the budgeted result to the outcome, step by step."""
     from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
-    start, steps, end = an.waterfall_steps(ye.table, *(ye.cols[r] for r in (BUDGET, OUTCOME, DEV)))
+    start, steps, end = an.waterfall_steps(ye.table, *(ye.col(r) for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
            f"{fmt.number(end[1])} {ye.unit}. Stegen är "
            + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
@@ -284,6 +299,7 @@ def chart_waterfall(ye: YearEnd):
 
 
 def deviation_view(ye: YearEnd):
+    """The budget deviation section: the deviation per item as an HTML table."""
     dev = deviation_table(ye, with_result=True)
     classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
@@ -302,6 +318,7 @@ def deviation_view(ye: YearEnd):
 
 
 def carry_over_view(ye: YearEnd):
+    """The carry-over section: sentences and the table of funds carried to next year."""
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
@@ -312,6 +329,7 @@ def carry_over_view(ye: YearEnd):
 
 
 def checks_view(ye: YearEnd):
+    """The checks section: what was checked and any findings."""
     if not ye.findings:
         return html.paragraphs([
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "

@@ -23,9 +23,19 @@ Explorer
 """
 
 from gnsanalysis.scenarios.api import (
-    COMPARE_LABELS, METRIC_LABELS, PARTY_LABELS, SHAPLEY_LABELS, ScenarioResult,
-    allocation_keys, coalition_costs, compare_scenarios, evaluate, party_costs, shapley,
-    shapley_values, standalone_check,
+    COMPARE_LABELS,
+    METRIC_LABELS,
+    PARTY_LABELS,
+    SHAPLEY_LABELS,
+    ScenarioResult,
+    allocation_keys,
+    coalition_costs,
+    compare_scenarios,
+    evaluate,
+    party_costs,
+    shapley,
+    shapley_values,
+    standalone_check,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, Parameter, guess_summary, load_assumptions, sample
 from gnsanalysis.scenarios.discovery import discovery_rules, fit_tree

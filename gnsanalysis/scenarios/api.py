@@ -22,17 +22,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import join_list
-from gnsanalysis.swedish.rounding import round_half_up_int
+from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
 from gnsanalysis.parties.registry import Party
-from . import feasibility as feas
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.model import (
-    COMPONENT_LABELS, COMPONENTS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT, Context, Hall,
-    compute, joint_cash, party_cash, totals,
+    COMPONENT_LABELS,
+    COMPONENTS,
+    SCENARIO_CODES,
+    SCENARIO_LABELS,
+    SCENARIO_SHORT,
+    Context,
+    Hall,
+    compute,
+    joint_cash,
+    party_cash,
+    totals,
 )
+from gnsanalysis.swedish.format import join_list
+from gnsanalysis.swedish.rounding import round_half_up_int
+
+from . import feasibility as feas
 
 METRIC_LABELS = {
     "npv": "Nuvärde (kassaflöde, 5 år)",
@@ -49,6 +59,7 @@ DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
 # inputs
 # ---------------------------------------------------------------------------------------
 def context(assumptions: Assumptions) -> Context:
+    """The model context (parties, populations, horizon and settings) built from ``assumptions``."""
     s = assumptions.settings
     pops = []
     for d in assumptions.demand:
@@ -73,7 +84,7 @@ def context(assumptions: Assumptions) -> Context:
 def resolve_params(assumptions: Assumptions, params: Mapping | None) -> dict:
     """Base (most likely) values updated with ``params`` (numbers or arrays); unknown names
     raise ParameterError."""
-    out = dict(assumptions.base_params())
+    out: dict[str, float | np.ndarray] = dict(assumptions.base_params())
     for name, value in (params or {}).items():
         if name not in out:
             raise ParameterError(unknown_parameter_message(name, out))
@@ -153,10 +164,12 @@ class ScenarioResult:
 
     @property
     def label(self) -> str:
+        """The scenario's Swedish description."""
         return SCENARIO_LABELS[self.scenario]
 
     @property
     def title(self) -> str:
+        """The scenario code, short name and sites (e.g. ``S2 Två hallar (Åre, Östersund)``)."""
         where = f" ({join_list([s.label for s in self.sites])})" if self.sites else ""
         return f"{self.scenario} {SCENARIO_SHORT[self.scenario]}{where}"
 
@@ -166,9 +179,11 @@ class ScenarioResult:
         if not self.feasible:
             nan = float("nan")
             return {"cost": nan, "budget": nan, "risk": nan, "npv": nan}
-        return totals(self.direct, self.joint, self.cash, self.params, self.ctx)
+        direct, joint, cash, ctx = self._computed()
+        return totals(direct, joint, cash, self.params, ctx)
 
     def metric(self, name: str = "npv"):
+        """The scenario's total for metric ``name`` (one of :data:`METRIC_LABELS`)."""
         if name not in METRIC_LABELS:
             raise ParameterError(f"Okänt mått {name!r}; välj {', '.join(METRIC_LABELS)}.")
         return self.totals[name]
@@ -177,14 +192,22 @@ class ScenarioResult:
         if not self.feasible:
             raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
 
+    def _computed(self) -> tuple[dict, dict, dict, Context]:
+        """The computed arrays and the members' context; an infeasible scenario is an error."""
+        self._require()
+        # evaluate() prices every feasible scenario, so these are set
+        assert self.direct is not None and self.joint is not None and self.cash is not None
+        assert self.ctx is not None
+        return self.direct, self.joint, self.cash, self.ctx
+
     def yearly(self) -> pd.DataFrame:
         """Accounting cost per component (rows) and year (columns ``y1``..``yT``, ``total``)
         for the coalition, plus rows ``total``, ``cash_flow`` and ``discounted``; scalars only."""
-        self._require()
-        T = self.ctx.horizon
+        direct, joint, _cash, ctx = self._computed()
+        T = ctx.horizon
         rows = {}
         for c in COMPONENTS:
-            v = self.direct[c].sum(axis=-2) + self.joint[c]
+            v = direct[c].sum(axis=-2) + joint[c]
             if np.ndim(v) != 1:
                 raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
             rows[c] = v
@@ -205,22 +228,22 @@ class ScenarioResult:
 
     def party_direct(self, metric: str = "npv") -> np.ndarray:
         """Direct (own) cost per party (..., P) under ``metric``."""
-        self._require()
+        direct, _joint, cash, ctx = self._computed()
         if metric == "npv":
             from gnsanalysis.scenarios.model import discount
-            return discount(party_cash(self.direct, self.cash, self.ctx),
+            return discount(party_cash(direct, cash, ctx),
                             np.asarray(self.params["discount_rate"], float)[..., None])
-        comps = _metric_components(metric, self.ctx)
-        return sum(self.direct[c] for c in comps).sum(axis=-1)
+        comps = _metric_components(metric, ctx)
+        return np.asarray(sum(direct[c] for c in comps)).sum(axis=-1)
 
     def joint_total(self, metric: str = "npv") -> np.ndarray:
         """Shared (joint) cost (...) under ``metric``."""
-        self._require()
+        _direct, joint, cash, ctx = self._computed()
         if metric == "npv":
             from gnsanalysis.scenarios.model import discount
-            return discount(joint_cash(self.joint, self.cash, self.ctx), self.params["discount_rate"])
-        comps = _metric_components(metric, self.ctx)
-        return sum(self.joint[c] for c in comps).sum(axis=-1)
+            return discount(joint_cash(joint, cash, ctx), self.params["discount_rate"])
+        comps = _metric_components(metric, ctx)
+        return np.asarray(sum(joint[c] for c in comps)).sum(axis=-1)
 
 
 def _metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
@@ -282,6 +305,7 @@ def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_
 
 
 def candidate_site_sets(scenario: str, assumptions: Assumptions, allow_unoffered_hosts=False):
+    """Every set of sites the scenario could use: one site for S1, two for the others."""
     sites = list(assumptions.sites.values()) if allow_unoffered_hosts \
         else feas.offered_sites(assumptions)
     k = 1 if scenario == "S1" else 2
@@ -364,7 +388,7 @@ def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, floa
     return {p.name: servers[p.code] for p in parties}
 
 
-def _round_kr(x: float) -> int:
+def _round_kr(x: float | np.ndarray) -> int:
     """Whole kronor, halves away from zero (the project's one rounding rule)."""
     return round_half_up_int(x)
 
@@ -391,7 +415,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     assumptions = assumptions or load_assumptions()
     res = scenario if isinstance(scenario, ScenarioResult) else evaluate(
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
-    res._require()
+    ctx = res._computed()[3]
     parties = res.coalition
     direct = res.party_direct(metric)
     joint = res.joint_total(metric)
@@ -400,7 +424,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                              "funktionerna för fördelningar.")
     alone = evaluate("S0", [p.name for p in parties], res.params, assumptions=assumptions)
     alone_direct = alone.party_direct(metric)
-    idx = {c: i for i, c in enumerate(res.ctx.codes)}
+    idx = {c: i for i, c in enumerate(ctx.codes)}
     usage = _usage(assumptions, parties)
     joint_kr = _round_kr(joint)
     rows = []

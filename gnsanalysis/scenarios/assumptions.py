@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,9 +45,11 @@ class Parameter:
 
     @property
     def fixed(self) -> bool:
+        """True when the parameter has no range (low equals high)."""
         return self.low == self.high
 
     def check(self, where: str = "") -> None:
+        """Raise a Swedish ParameterError unless low ≤ mode ≤ high."""
         if not (self.low <= self.mode <= self.high):
             raise ParameterError(
                 f"{where}Parametern {self.name!r} ({self.label}) har låg {self.low}, typvärde "
@@ -99,6 +102,7 @@ class Assumptions:
     # -- views ---------------------------------------------------------------------------
     @property
     def horizon(self) -> int:
+        """The planning horizon in years (5 unless the settings say otherwise)."""
         return int(self.settings.get("horizon_years", 5))
 
     def base_params(self) -> dict[str, float]:
@@ -126,10 +130,8 @@ class Assumptions:
                         f"Parametern {name!r}: okända fält {sorted(bad)}; tillåtna är low, mode "
                         "och high."
                     )
-                new = replace(
-                    p,
-                    **{k: _as_float(v, f"{name}.{k}") for k, v in value.items()},
-                )
+                bounds: dict[str, Any] = {k: _as_float(v, f"{name}.{k}") for k, v in value.items()}
+                new = replace(p, **bounds)
             else:
                 v = _as_float(value, name)
                 new = replace(p, mode=v, low=min(p.low, v), high=max(p.high, v))
@@ -177,6 +179,7 @@ class Assumptions:
         return df
 
     def site_table(self) -> pd.DataFrame:
+        """One row per candidate site: id, label, host, location and capacity."""
         df = pd.DataFrame(
             [
                 {
@@ -225,6 +228,7 @@ def _as_float(value, name: str) -> float:
 
 
 def unknown_parameter_message(name: str, known) -> str:
+    """A Swedish error message for an unknown parameter ``name``, with close matches among ``known``."""
     import difflib
 
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
@@ -263,14 +267,14 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
     demand.sort(key=lambda d: order[d.party.code])
 
     sites = {}
-    for raw in model.sites:
-        host = registry.resolve(raw.host)
-        sites[raw.id] = Site(
-            id=raw.id, label=raw.label, host=host,
-            external=(not host.party) if raw.external is None else raw.external, town=raw.town,
-            lat=raw.lat, lon=raw.lon, capacity_racks=raw.capacity_racks,
-            coordinates_source=raw.coordinates_source, capacity_example=raw.capacity_example,
-            note=raw.note,
+    for site in model.sites:
+        host = registry.resolve(site.host)
+        sites[site.id] = Site(
+            id=site.id, label=site.label, host=host,
+            external=(not host.party) if site.external is None else site.external, town=site.town,
+            lat=site.lat, lon=site.lon, capacity_racks=site.capacity_racks,
+            coordinates_source=site.coordinates_source, capacity_example=site.capacity_example,
+            note=site.note,
         )
     return Assumptions(
         parameters=params, settings=model.settings.model_dump(exclude_unset=True), demand=demand,

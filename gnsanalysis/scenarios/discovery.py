@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import number, percent
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_SHORT
 from gnsanalysis.scenarios.montecarlo import MonteCarloResult
+from gnsanalysis.swedish.format import number, percent
 
 RULE_LABELS = {
     "rule": "Regel", "coverage": "Andel av simuleringarna", "density": "Andel där hallen inte är billigast",
@@ -27,6 +27,7 @@ RULE_LABELS = {
 
 @dataclass
 class Node:
+    """A node of the scenario-discovery tree: its sample count, rate and splitting conditions."""
     n: int
     rate: float  # share of y == True
     conditions: tuple = ()  # ((feature, "<=" | ">", threshold), ...)
@@ -38,6 +39,7 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
+        """True when the node has no children."""
         return self.left is None
 
 
@@ -49,7 +51,7 @@ def _gini(pos: np.ndarray, total: np.ndarray) -> np.ndarray:
 
 def _best_split(X: np.ndarray, y: np.ndarray, min_leaf: int, quantiles: np.ndarray):
     n = len(y)
-    best = (None, None, _gini(np.array(y.sum()), np.array(n)) * n)
+    best: tuple[int | None, float | None, float] = (None, None, float(_gini(np.array(y.sum()), np.array(n)) * n))
     for j in range(X.shape[1]):
         thresholds = np.unique(np.quantile(X[:, j], quantiles))
         if len(thresholds) == 0:
@@ -96,9 +98,11 @@ def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int =
 
 
 def leaves(node: Node) -> list[Node]:
-    if node.is_leaf:
+    """The leaves under ``node``, left to right."""
+    left, right = node.left, node.right
+    if left is None or right is None:  # a leaf: fit_tree sets both children or neither
         return [node]
-    return leaves(node.left) + leaves(node.right)
+    return leaves(left) + leaves(right)
 
 
 def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:
@@ -125,6 +129,7 @@ def _value(x: float) -> str:
 
 
 def describe(conditions, assumptions: Assumptions) -> str:
+    """The splitting ``conditions`` in Swedish, with parameter labels and units."""
     parts = []
     for feature, op, thr in _simplify(conditions):
         p = assumptions.parameters.get(feature)

@@ -20,13 +20,13 @@ from fractions import Fraction
 
 import pandas as pd
 
-from gnsanalysis.parties.allocation import allocate_by_key
 from gnsanalysis.documents.claims import Claim, check_claims, load_claims
 from gnsanalysis.errors import ConfigError, ParameterError
-from gnsanalysis.swedish.format import join_list, kr, number
+from gnsanalysis.parties.allocation import allocate_by_key
 from gnsanalysis.parties.registry import Party, load_registry
 from gnsanalysis.scenarios.assumptions import load_assumptions
 from gnsanalysis.scenarios.feasibility import default_coalition
+from gnsanalysis.swedish.format import join_list, kr, number
 
 SOURCE = ("Tjänsteskrivelse och beslutsunderlag Gemensamt dataskyddsombud FAS 2 (GNS/11/2018), "
           "2019-02-01, med offerter från JP Infonet AB")
@@ -158,6 +158,7 @@ CLAIM_LABELS = {
 
 @dataclass
 class DsoResult:
+    """The DSO model's result: options, cost per party, checked claims and participants."""
     options: pd.DataFrame
     per_party: pd.DataFrame
     claims: pd.DataFrame

@@ -22,22 +22,24 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
-from gnsanalysis.swedish.format import join_list, number
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
 from gnsanalysis.scenarios.assumptions import Assumptions, Site
+from gnsanalysis.swedish.format import join_list, number
 
 MATRIX_FILE = "intressentanalys-2019.txt"
 
 
 @dataclass
 class Feasibility:
+    """Whether a scenario is feasible, with the Swedish reasons why not and notes."""
     ok: bool
     reasons: list[str] = field(default_factory=list)  # why not (Swedish), empty when ok
     notes: list[str] = field(default_factory=list)  # information (Swedish)
 
     @property
     def explanation(self) -> str:
+        """The reasons (when not feasible) or the notes, as one Swedish text."""
         return " ".join(self.reasons if not self.ok else self.notes)
 
 
@@ -58,6 +60,7 @@ def load_matrix(path=None) -> Matrix:
 
 @dataclass(frozen=True)
 class Stance:
+    """A stakeholder's stance in the matrix: whether it seeks or offers space, and its comment."""
     seeks: bool
     offers: bool
     comment: str
@@ -65,6 +68,7 @@ class Stance:
 
     @property
     def positive(self) -> bool:
+        """True when the stakeholder seeks or offers space."""
         return self.seeks or self.offers
 
 
@@ -79,20 +83,21 @@ def stances(matrix: Matrix | None = None) -> dict[str, Stance]:
 
 
 def stance_of(code: str, matrix: Matrix | None = None) -> Stance:
+    """The stance of registry ``code`` (neither seeking nor offering when not in the matrix)."""
     return stances(matrix).get(code, Stance(False, False, "", False))
 
 
 def default_coalition(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Party]:
     """Parties that seek or offer space in the matrix, in registry order."""
     st = stances(matrix)
-    return [d.party for d in assumptions.demand if st.get(d.party.code, Stance(0, 0, "", 0)).positive]
+    return [d.party for d in assumptions.demand if st.get(d.party.code, Stance(False, False, "", False)).positive]
 
 
 def offered_sites(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Site]:
     """Sites whose host offers space in the matrix."""
     st = stances(matrix)
     return [s for s in assumptions.sites.values()
-            if st.get(s.host.code, Stance(0, 0, "", 0)).offers]
+            if st.get(s.host.code, Stance(False, False, "", False)).offers]
 
 
 def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> list[str]:
@@ -133,6 +138,7 @@ def left_out_sentence(coalition: list[Party], parties: list[Party], matrix: Matr
 
 
 def racks_needed(servers: float, per_rack: float) -> int:
+    """Racks needed for ``servers`` at ``per_rack`` servers per rack, rounded up."""
     return int(math.ceil(servers / per_rack - 1e-9))
 
 

@@ -100,9 +100,11 @@ class Context:
 
     @property
     def n_parties(self) -> int:
+        """Number of parties in the context."""
         return len(self.codes)
 
     def index(self, code: str) -> int:
+        """Position of party ``code`` in the context's order."""
         return self.codes.index(code)
 
     def subset(self, codes) -> Context:
@@ -443,6 +445,7 @@ def party_cash(direct: dict, cash: dict, ctx: Context) -> np.ndarray:
 
 
 def joint_cash(joint: dict, cash: dict, ctx: Context) -> np.ndarray:
+    """Yearly cash flows of the joint costs, including facility investment less residual value."""
     comps = BUDGET_COMPONENTS + (("outage_risk",) if ctx.include_risk else ())
     shape = cash["facility_capex"].shape
     flows = _accumulate([joint[c] for c in comps if c != "facility_depreciation"]

@@ -18,11 +18,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.parties.allocation import key_weights
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.parties.allocation import key_weights
 from gnsanalysis.scenarios.api import (
-    METRIC_LABELS, ScenarioResult, _halls, evaluate, resolve_coalition,
-    resolve_params, resolve_sites,
+    METRIC_LABELS,
+    ScenarioResult,
+    _halls,
+    evaluate,
+    resolve_coalition,
+    resolve_params,
+    resolve_sites,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
 from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute, discount, joint_cash, party_cash
@@ -39,6 +44,7 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
     """Coalition metric (n,), per-party direct part (n, P) and joint part (n,) for a batch
     of parameter arrays (or scalars: then the leading axis is absent)."""
     ctx = result.ctx
+    assert ctx is not None  # evaluate() gives every result a context
     d, j, c = compute(result.scenario, params, ctx, np.ones(ctx.n_parties),
                       _halls(result.sites, ctx))
     if metric == "npv":
@@ -49,8 +55,8 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
         from gnsanalysis.scenarios.api import _metric_components
 
         comps = _metric_components(metric, ctx)
-        direct = sum(d[k] for k in comps).sum(axis=-1)
-        joint = sum(j[k] for k in comps).sum(axis=-1)
+        direct = np.asarray(sum(d[k] for k in comps)).sum(axis=-1)
+        joint = np.asarray(sum(j[k] for k in comps)).sum(axis=-1)
     return direct.sum(axis=-1) + joint, direct, joint
 
 
@@ -67,6 +73,7 @@ def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray]
 
 @dataclass
 class MonteCarloResult:
+    """Monte Carlo draws and the resulting metric per scenario and per party."""
     n: int
     seed: int
     metric: str
@@ -154,7 +161,8 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
             continue
         tot, direct, joint = metric_batch(res, draws, metric)
         values[code] = np.asarray(tot, float)
-        member_idx = [res.ctx.index(p.code) for p in parties]
+        ctx = res._computed()[3]
+        member_idx = [ctx.index(p.code) for p in parties]
         party_values[code] = direct[:, member_idx] + np.asarray(joint)[:, None] * w[None, :]
     return MonteCarloResult(
         n=n, seed=seed, metric=metric, key=key, draws=pd.DataFrame(draws), values=values,

@@ -13,8 +13,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.swedish.format import number
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.swedish.format import number
 
 EARTH_RADIUS_KM = 6371.0
 

@@ -14,10 +14,10 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.swedish.format import join_list, number
 from gnsanalysis.scenarios.api import METRIC_LABELS, evaluate, resolve_coalition
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.montecarlo import metric_batch
+from gnsanalysis.swedish.format import join_list, number
 
 TORNADO_LABELS = {
     "parameter": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg", "base": "Troligast",
@@ -143,7 +143,7 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             elif fb == 0:
                 value = float(b)
             else:
-                value = float(brentq(lambda x: float(diff.vary(name, [x])[0]), a, b,
+                value = float(brentq(lambda x, name=name: float(diff.vary(name, [x])[0]), a, b,
                                      xtol=1e-9 * max(1.0, abs(b))))
         within = bool(np.isfinite(value) and p.low <= value <= p.high)
         rows.append({

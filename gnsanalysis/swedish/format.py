@@ -28,6 +28,7 @@ NBSP = "\u00a0"
 
 
 def is_missing(value) -> bool:
+    """True for ``None`` and NaN (values shown as missing)."""
     if value is None:
         return True
     try:
