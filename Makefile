@@ -36,7 +36,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(STAMP) browser node_modules/.installed
+test: $(STAMP) browser node_modules/.installed lint
 	$(BIN)/python -m pytest
 
 # The notebooks' source of truth is notebooks/*.py (jupytext py:percent); this refreshes the .ipynb.

@@ -161,7 +161,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     except (FileExistsError, NotADirectoryError) as exc:
         raise WriteError(path, "en del av sökvägen är en fil, inte en mapp") from exc
     except OSError as exc:
-        raise WriteError(path, _reason(exc)) from exc
+        raise WriteError(path, os_error_reason(exc)) from exc
     try:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
@@ -171,7 +171,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise WriteError(path, _reason(exc)) from exc
+        raise WriteError(path, os_error_reason(exc)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -185,7 +185,8 @@ class WriteError(GnsError):
                          "Åtgärd: frigör diskutrymme eller välj en skrivbar mapp och kör igen.")
 
 
-def _reason(exc: OSError) -> str:
+def os_error_reason(exc: OSError) -> str:
+    """A Swedish reason for a failed read or write (disk full, no permission, ...)."""
     return {
         errno.ENOSPC: "disken är full",
         errno.EACCES: "saknar skrivbehörighet",

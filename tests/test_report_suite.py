@@ -13,15 +13,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from gnsanalysis.publish import build
-from gnsanalysis.render import charts
-from gnsanalysis import paths
-from gnsanalysis.publish import runner
-from gnsanalysis.errors import UnsafeContentError
-from gnsanalysis.publish.privacy import scan_html
-
 from conftest import _raw_hashes
+
+from gnsanalysis import paths
+from gnsanalysis.errors import UnsafeContentError
+from gnsanalysis.publish import build, runner
+from gnsanalysis.publish.privacy import scan_html
+from gnsanalysis.render import charts
 
 pytestmark = pytest.mark.notebook
 
@@ -189,8 +187,8 @@ def test_markup_in_input_labels_is_escaped(tmp_project):
 
 def test_file_parameters_cannot_leave_the_data_folders():
     from gnsanalysis.errors import ParameterError, UnsafeContentError
-    from gnsanalysis.publish.params import data_file
     from gnsanalysis.inputs import safe_raw_path
+    from gnsanalysis.publish.params import data_file
 
     assert data_file("gns-rr-2018-12.txt") == "gns-rr-2018-12.txt"
     for bad in ("../../etc/passwd", "/etc/passwd", "../raw/../../pyproject.toml"):

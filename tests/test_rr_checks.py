@@ -10,13 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gnsanalysis.rr.checks import check_report, check_table, sort_findings
 from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
-from gnsanalysis.rr.read import decode_text, read_rr
+from gnsanalysis.rr.checks import check_report, check_table, sort_findings
 from gnsanalysis.rr.hierarchy import positional_rules, rule_arrays
+from gnsanalysis.rr.read import decode_text, read_rr
 
 GNS_HEADER = "RR;Ack utfall;Ack budget;Bud-Utf Diff"
 
@@ -199,7 +200,7 @@ def test_sums_by_block_shape_equal_the_sums_by_rule(seed):
     """Rules of a block shape repeated many times (an export: one block per nämnd and month)
     are built and summed on a 3-D view; the rules and every sum and count must be the ones the
     row-by-row builder and the per-rule bincount give, also with missing or infinite figures."""
-    from gnsanalysis.rr.hierarchy import part_sums, _shape_sums
+    from gnsanalysis.rr.hierarchy import _shape_sums, part_sums
 
     rng = random.Random(seed)
     shape = [rng.choice(["item", "item", "subtotal", "total", "part_of"]) for _ in range(rng.randint(1, 7))]

@@ -17,11 +17,11 @@ import openpyxl
 import pytest
 
 from gnsanalysis import paths
-from gnsanalysis.rr.checks import check_table
 from gnsanalysis.errors import AmbiguousParseError, ParameterError, ParseError
-from gnsanalysis.swedish.numbers import parse_number
-from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import read_rr
+from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
+from gnsanalysis.swedish.numbers import parse_number
 
 REAL = paths.RAW_DIR / "gns-rr-2018-12.txt"
 REAL_TEXT = REAL.read_text(encoding="utf-8")

@@ -10,13 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.checks import check_table
-from gnsanalysis.rr.table import spreadsheet_safe, to_tidy_csv
 from gnsanalysis.rr.read import read_rr
+from gnsanalysis.rr.table import spreadsheet_safe, to_tidy_csv
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "gns-rr-2018-12.txt"
 MINUS = ["-", "\u2013", "\u2212", "\u2013 ", "\u2212 "]

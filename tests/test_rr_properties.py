@@ -18,7 +18,8 @@ from decimal import Decimal
 import numpy as np
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gnsanalysis.errors import AmbiguousParseError, ParseError
 from gnsanalysis.rr.read import read_rr

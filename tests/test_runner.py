@@ -5,8 +5,8 @@ import nbformat
 import pytest
 
 from gnsanalysis import paths
-from gnsanalysis.publish import runner
 from gnsanalysis.errors import ParameterError, ReportError
+from gnsanalysis.publish import runner
 
 
 @pytest.mark.parametrize("params,message", [

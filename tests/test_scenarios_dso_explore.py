@@ -6,7 +6,12 @@ import pytest
 
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.scenarios import (
-    dso_options, explore, haversine_km, load_params_yaml, save_params_yaml, site_distances,
+    dso_options,
+    explore,
+    haversine_km,
+    load_params_yaml,
+    save_params_yaml,
+    site_distances,
     validate_state,
 )
 

@@ -132,10 +132,10 @@ def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
 
 
 def _os_error_message(exc: OSError) -> str:
-    from gnsanalysis.io import _reason
+    from gnsanalysis.io import os_error_reason
 
     name = exc.filename if exc.filename is not None else "en fil"
-    return f"kunde inte läsa eller skriva {name}: {_reason(exc)}."
+    return f"kunde inte läsa eller skriva {name}: {os_error_reason(exc)}."
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,11 +8,10 @@ annotations) and then runs the validators named in ``resources/reports.yaml``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from gnsanalysis.errors import ParameterError
-
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+from gnsanalysis.reports.periods import count_text as _count
+from gnsanalysis.reports.periods import interim_period, period, shown, yearend_period
 
 # A text parameter is a name, a diarienummer or a sentence on the front page; anything longer
 # is a mistake (or an attack) and would only make the build slow.
@@ -20,22 +19,6 @@ MAX_TEXT_LENGTH = 500
 # Monte Carlo draws in the IT report: 20 000 by default; 100 000 takes about 15 s and 0.7 GB,
 # more is refused before the kernel starts.
 MAX_N_DRAWS = 100_000
-
-
-def _count(n: int) -> str:
-    """An integer with Swedish digit grouping (a space every three digits)."""
-    return f"{n:_}".replace("_", " ")
-
-
-def shown(value, limit: int = 60) -> str:
-    """``repr(value)`` for a message, shortened when long (a message never repeats 5 MB)."""
-    try:
-        text = repr(value)
-    except ValueError:  # an integer too long for Python to print
-        return "ett heltal med tusentals siffror"
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({_count(len(value) if isinstance(value, str) else len(text))} tecken)"
 
 
 def check_text(name: str, value, *, personal: bool = True) -> None:
@@ -79,38 +62,6 @@ def check_text(name: str, value, *, personal: bool = True) -> None:
                     "Härjedalen'.")
 
 
-def period(value: str, name: str = "period") -> str:
-    """``YYYY-MM`` with a real month."""
-    m = _PERIOD_RE.match(str(value))
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 < int(m.group(1)) < 2200:
-        raise ParameterError(
-            f"Parametern {name!r} har värdet {shown(value)}, men ska vara en period på formen ÅÅÅÅ-MM "
-            "(t.ex. 2018-12) med månad 01–12.")
-    return str(value)
-
-
-def yearend_period(value: str, name: str = "period") -> str:
-    """A year-end period: ``YYYY-12``."""
-    value = period(value, name)
-    if not value.endswith("-12"):
-        raise ParameterError(
-            f"Parametern {name!r} har värdet {shown(value)}, men ett årsbokslut avser hela året och ska "
-            f"anges som ÅÅÅÅ-12 (t.ex. {value[:4]}-12). För en delårsrapport: gns report delarsrapport.")
-    return value
-
-
-def interim_period(value: str, name: str = "period") -> str:
-    """An interim period: April (tertial) or June–August (delår, RKR R17: 1/2 to 2/3 of the year)."""
-    value = period(value, name)
-    month = int(value[5:])
-    if month not in (4, 6, 7, 8):
-        raise ParameterError(
-            f"Parametern {name!r} har värdet {shown(value)}. En delårsrapport avser april (tertialrapport) "
-            "eller juni–augusti (delårsrapport enligt RKR R17, minst halva och högst två tredjedelar "
-            f"av året), t.ex. {value[:4]}-04 eller {value[:4]}-08.")
-    return value
-
-
 def status(value: str, name: str = "status") -> str:
     if value not in ("utkast", "fastställd"):
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}; tillåtna värden är "
@@ -131,8 +82,8 @@ def iso_date_or_empty(value: str, name: str = "datum") -> str:
 
 def data_file(value: str, name: str = "fil") -> str:
     """A file name inside the project's data folders (no escaping with ``..`` or absolute paths)."""
-    from gnsanalysis.inputs import safe_raw_path
     from gnsanalysis import paths
+    from gnsanalysis.inputs import safe_raw_path
 
     if value == "":
         return value

@@ -23,8 +23,8 @@ from pathlib import Path
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
-from gnsanalysis.publish.privacy import assert_no_personal_data
 from gnsanalysis.publish.params import VALIDATORS, coerce
+from gnsanalysis.publish.privacy import assert_no_personal_data
 
 HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
 HASH_RE = re.compile(r'<span class="gns-content-hash">([0-9a-f]{64}|' + HASH_PLACEHOLDER + r")</span>")
@@ -275,11 +275,11 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     ``processed_dir`` sends the parsed tables the notebook writes elsewhere than
     ``data/processed/`` (``gns verify`` rebuilds into a temporary folder and changes nothing).
     """
-    from gnsanalysis.publish.lock import check_reports_dir
-
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from gnsanalysis.publish.lock import check_reports_dir
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)

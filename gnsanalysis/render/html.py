@@ -184,19 +184,13 @@ PARAMETER_LABELS = {
 }
 
 
-def _param_label(name) -> str:
-    if name in PARAMETER_LABELS:
-        return PARAMETER_LABELS[name]
-    try:  # the IT model's assumptions have their own Swedish labels
-        from gnsanalysis.scenarios.assumptions import load_assumptions
-
-        p = load_assumptions().parameters.get(str(name))
-        return p.label if p is not None else str(name)
-    except Exception:  # noqa: BLE001 - a label is a nicety; the name itself is still correct
-        return str(name)
+def _param_label(name, labels: Mapping[str, str] | None = None) -> str:
+    if labels and str(name) in labels:
+        return labels[str(name)]
+    return PARAMETER_LABELS.get(name, str(name))
 
 
-def _param_text(value) -> str:
+def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
     """A parameter value as a reader understands it (Swedish yes/no, decimal comma, dash for empty)."""
     if value is True:
         return "ja"
@@ -208,9 +202,9 @@ def _param_text(value) -> str:
         decimals = len(repr(value).split(".")[1]) if "." in repr(value) and "e" not in repr(value) else 2
         return fmt.number(value, 0 if value.is_integer() else min(decimals, 6))
     if isinstance(value, (list, tuple)):
-        return ", ".join(_param_text(v) for v in value)
+        return ", ".join(_param_text(v, labels) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{_param_label(k)} = {_param_text(v)}" for k, v in value.items())
+        return ", ".join(f"{_param_label(k, labels)} = {_param_text(v, labels)}" for k, v in value.items())
     return str(value)
 
 
@@ -223,7 +217,6 @@ def _parameter_file(parameters: dict):
     values are exactly the report's, so that a rebuild prints the same footer.
     """
     import hashlib
-    import os
     from pathlib import Path
 
     import yaml
@@ -247,19 +240,19 @@ def _parameter_file(parameters: dict):
     return None
 
 
-def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = ()) -> Fragment:
+def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
+           labels: Mapping[str, str] | None = None) -> Fragment:
     """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
 
     ``inputs`` are :class:`gnsanalysis.inputs.Dataset` objects or ``(name, sha256, status)``.
     """
-    import os
 
     rows = []
     inputs = list(inputs)
     # the data's date is that of the main input (the first one listed)
     main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
     data_date = str(main.meta.get("received") or "") if main is not None else ""
-    params = "; ".join(f"{_param_label(k)}: {_param_text(v)}" for k, v in parameters.items())
+    params = "; ".join(f"{_param_label(k, labels)}: {_param_text(v, labels)}" for k, v in parameters.items())
     rows.append(("Parametrar", params or "inga"))
     pfile = _parameter_file(parameters)
     if pfile is not None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.io import load_resource
-from gnsanalysis.rr.checks import _layout_for
+from gnsanalysis.rr.checks import layout_for
 from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
@@ -44,7 +44,7 @@ def role_key(name: str) -> str:
 
 def layout_of(table: RRTable) -> dict:
     """The table's layout (declared, or matched on its columns), else one inferred from its rows."""
-    layout = _layout_for(table, None)
+    layout = layout_for(table, None)
     return infer_layout(table) if layout is None else layout
 
 
@@ -71,7 +71,7 @@ def check_rows(table: RRTable) -> None:
 
 
 def _declared_roles(table: RRTable) -> dict:
-    layout = _layout_for(table, None) or {}
+    layout = layout_for(table, None) or {}
     return layout.get("roles") or load_resource("rr_layouts.yaml").get("roles") or {}
 
 
@@ -140,7 +140,7 @@ def table_title(dataset) -> str:
 def row(table: RRTable, role: str) -> str | None:
     """The printed row that fills a row ``role`` (``income``, ``costs``) in the table's layout,
     or ``None`` when the layout declares none. A declared row the table lacks is an error."""
-    declared = ((_layout_for(table, None) or {}).get("roles") or {}).get("rows", {}).get(role)
+    declared = ((layout_for(table, None) or {}).get("roles") or {}).get("rows", {}).get(role)
     if declared is None:
         return None
     for label in table.frame["label"]:

@@ -27,9 +27,9 @@ import pandas as pd
 
 from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
-from gnsanalysis.publish.params import interim_period
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
+from gnsanalysis.reports.periods import interim_period
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.swedish import format as fmt
 from gnsanalysis.rr.table import RRTable, find_layout, layouts, normalise_label
+from gnsanalysis.swedish import format as fmt
 
 _EPS = 1e-9
 
@@ -62,7 +62,8 @@ def _within(printed: float, low_true: float, high_true: float, half: float) -> b
     return low_true - half - tol <= printed <= high_true + half + tol
 
 
-def _layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
+def layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
+    """The layout that applies to ``table``: the one given, the table's own, or one matched on its columns."""
     if isinstance(layout, dict):
         return layout
     if isinstance(layout, str):
@@ -73,7 +74,7 @@ def _layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
     if getattr(table, "declared_layout", None):
         return table.declared_layout
     if table.layout_id:
-        return _layout_for(table, table.layout_id)
+        return layout_for(table, table.layout_id)
     return find_layout(table.value_columns)
 
 
@@ -94,7 +95,7 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
     """(findings, notes): :func:`check_table` and, in Swedish, how the hierarchy was chosen when
     the layout matched on the columns did not fit the rows."""
     explicit = layout is not None or bool(getattr(table, "declared_layout", None))
-    layout = _layout_for(table, layout)
+    layout = layout_for(table, layout)
     if layout is None and getattr(table, "declared_layout", None):
         layout = table.declared_layout
     rules, notes = None, []

@@ -29,11 +29,20 @@ from pathlib import Path
 
 import numpy as np
 
-from gnsanalysis.io import load_resource
 from gnsanalysis.errors import Location, ParameterError, ParseError
+from gnsanalysis.io import load_resource
+from gnsanalysis.rr.grouping import (
+    SPACE_CHARS,
+    Reading,
+    Slot,
+    TooManyReadings,
+    direct_reading,
+    is_numeric_token,
+    raise_too_many,
+    readings,
+    tokens_of,
+)
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
-from gnsanalysis.rr.grouping import (SPACE_CHARS, Reading, Slot, direct_reading, is_numeric_token,
-                          readings, tokens_of, TooManyReadings, raise_too_many)
 
 FORMATS = ("text", "spaced", "pdf", "cells", "csv", "xlsx")
 FORMAT_ALIASES = {"tsv": "text", "tab": "text", "txt": "text", "xls": "xlsx", "excel": "xlsx",
@@ -389,9 +398,10 @@ def xlsx_sheet_names(path: Path) -> list[str]:
 
 
 def _open_workbook(path: Path, data_only: bool):
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    import zipfile
 
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
@@ -687,9 +697,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
     are not plain figures, cells run together, values without a label) are read one by one.
     """
-    import pyarrow.compute as pc
-
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     lines, columns, nfields, cells_of = _as_columns(body)
     n = len(lines)

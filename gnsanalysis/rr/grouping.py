@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 from gnsanalysis.errors import AmbiguousParseError, Location
 from gnsanalysis.swedish.numbers import decimals_of, parse_number

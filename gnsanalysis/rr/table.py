@@ -23,7 +23,6 @@ import pandas as pd
 
 from gnsanalysis.io import load_resource
 
-
 ID_COLUMNS = ["line", "label", "kind", "note"]
 
 

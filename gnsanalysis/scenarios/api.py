@@ -133,7 +133,8 @@ def _mask(coalition: Sequence[Party], ctx: Context) -> np.ndarray:
     return np.array([c in codes for c in ctx.codes], dtype=float)
 
 
-def _halls(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
+def halls_for(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
+    """The halls of S1/S2 for the chosen sites: host party index, or external."""
     return tuple(
         Hall(s.id, None if not s.host.party or s.host.code not in ctx.codes
              else ctx.index(s.host.code), external=not s.host.party)
@@ -233,7 +234,7 @@ class ScenarioResult:
             from gnsanalysis.scenarios.model import discount
             return discount(party_cash(direct, cash, ctx),
                             np.asarray(self.params["discount_rate"], float)[..., None])
-        comps = _metric_components(metric, ctx)
+        comps = metric_components(metric, ctx)
         return np.asarray(sum(direct[c] for c in comps)).sum(axis=-1)
 
     def joint_total(self, metric: str = "npv") -> np.ndarray:
@@ -242,11 +243,11 @@ class ScenarioResult:
         if metric == "npv":
             from gnsanalysis.scenarios.model import discount
             return discount(joint_cash(joint, cash, ctx), self.params["discount_rate"])
-        comps = _metric_components(metric, ctx)
+        comps = metric_components(metric, ctx)
         return np.asarray(sum(joint[c] for c in comps)).sum(axis=-1)
 
 
-def _metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
+def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
     if metric == "budget":
         return tuple(c for c in COMPONENTS if c != "outage_risk")
     if metric == "risk":
@@ -299,7 +300,7 @@ def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_
         return result
     # price only the members: arrays are (..., members, T), registry order
     sub = ctx.subset([q.code for q in parties])
-    direct, joint, cash = compute(scenario, p, sub, np.ones(sub.n_parties), _halls(sites, sub))
+    direct, joint, cash = compute(scenario, p, sub, np.ones(sub.n_parties), halls_for(sites, sub))
     result.direct, result.joint, result.cash, result.ctx = direct, joint, cash, sub
     return result
 
@@ -501,7 +502,7 @@ def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, met
             masks[s, ctx.index(q.code)] = 1.0
 
     def batch(code, sites):
-        d, j, c = compute(code, p, ctx, masks, _halls(sites, ctx))
+        d, j, c = compute(code, p, ctx, masks, halls_for(sites, ctx))
         return np.asarray(totals(d, j, c, p, ctx)[metric], dtype=float)
 
     alone = batch("S0", [])

@@ -23,8 +23,8 @@ from gnsanalysis.parties.allocation import key_weights
 from gnsanalysis.scenarios.api import (
     METRIC_LABELS,
     ScenarioResult,
-    _halls,
     evaluate,
+    halls_for,
     resolve_coalition,
     resolve_params,
     resolve_sites,
@@ -46,15 +46,15 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
     ctx = result.ctx
     assert ctx is not None  # evaluate() gives every result a context
     d, j, c = compute(result.scenario, params, ctx, np.ones(ctx.n_parties),
-                      _halls(result.sites, ctx))
+                      halls_for(result.sites, ctx))
     if metric == "npv":
         rate = np.asarray(params["discount_rate"], float)
         direct = discount(party_cash(d, c, ctx), rate[..., None])
         joint = discount(joint_cash(j, c, ctx), rate)
     else:
-        from gnsanalysis.scenarios.api import _metric_components
+        from gnsanalysis.scenarios.api import metric_components
 
-        comps = _metric_components(metric, ctx)
+        comps = metric_components(metric, ctx)
         direct = np.asarray(sum(d[k] for k in comps)).sum(axis=-1)
         joint = np.asarray(sum(j[k] for k in comps)).sum(axis=-1)
     return direct.sum(axis=-1) + joint, direct, joint

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shlex
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

@@ -14,16 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.render import charts
 from gnsanalysis import paths
-from gnsanalysis.swedish import format as fmt
-from gnsanalysis.render import html
 from gnsanalysis.inputs import stakeholder_matrix
+from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore
-from gnsanalysis.scenarios.model import COMPONENT_LABELS
 from gnsanalysis.scenarios.feasibility import left_out_sentence
+from gnsanalysis.scenarios.model import COMPONENT_LABELS
+from gnsanalysis.swedish import format as fmt
 
 MNKR = 1_000_000
 
@@ -449,3 +448,8 @@ def dso_claims_view(res):
     fm = {"Angivet": lambda v: fmt.kr(v), "Beräknat": lambda v: fmt.kr(v, 0 if float(v).is_integer() else 2)}
     return html.join(html.table(frame, caption="Siffror som underlaget anger, räknade om från sina delar", formats=fm),
                      html.bullet_list(list(c["message"])))
+
+
+def parameter_labels() -> dict[str, str]:
+    """Swedish labels of the IT model's assumptions, for the footer's parameter list."""
+    return {name: p.label for name, p in load_assumptions().parameters.items()}
