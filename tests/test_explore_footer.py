@@ -7,6 +7,7 @@ import hashlib
 from gnsanalysis import paths
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import state as st
+from gnsanalysis.scenarios import views
 
 TWO = ["Krokoms kommun", "Bergs kommun"]
 
@@ -29,7 +30,8 @@ def test_runner_footer_keeps_the_hash_slot(monkeypatch):
 def test_footer_labels_are_swedish_and_numbers_have_a_decimal_comma(monkeypatch):
     monkeypatch.delenv("GNS_PARAMETERS_FILE", raising=False)
     text = str(html.footer({"coalition": TWO, "allocation_key": "equal", "n_draws": 20000,
-                            "assumptions": {"electricity_price": 1.41}, "include_outage_risk": True}))
+                            "assumptions": {"electricity_price": 1.41}, "include_outage_risk": True},
+                           labels=views.parameter_labels()))
     assert "Parter: Krokoms kommun, Bergs kommun" in text
     assert "Fördelningsnyckel: equal" in text and "Antal simuleringar: 20000" in text
     assert "Elpris allt inräknat (spot, nät, skatt, påslag) = 1,41" in text
