@@ -459,6 +459,11 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
     in ``message``."""
     df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
                      assumptions=assumptions)
+    return pays_more_rows(df)
+
+
+def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`party_costs` frame where a party pays more than alone, with a message."""
     from gnsanalysis.swedish.format import kr
 
     flagged = df[df["pays_more"]].copy()

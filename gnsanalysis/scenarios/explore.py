@@ -24,7 +24,7 @@ import yaml
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import parse_key
-from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
+from gnsanalysis.scenarios.api import compare_scenarios, party_costs, pays_more_rows, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES
 
@@ -119,17 +119,7 @@ def _flagged(df):
 
     Derived from the frame already computed, so the split is not computed twice.
     """
-    from gnsanalysis.scenarios.api import PARTY_LABELS
-    from gnsanalysis.swedish.format import kr
-
-    flagged = df[df["pays_more"]].copy()
-    flagged["message"] = [
-        f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
-        for r in flagged.itertuples()
-    ]
-    flagged.attrs.update(df.attrs)
-    flagged.attrs["labels"] = PARTY_LABELS | {"message": "Iakttagelse"}
-    return flagged.reset_index(drop=True)
+    return pays_more_rows(df)
 
 
 REPORT = "it-serverdrift"
