@@ -13,9 +13,6 @@ further files (metadata sidecars, report parameters) in a section of their own.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -23,7 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from gnsanalysis.errors import ConfigError
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.swedish.numbers import parse_fraction
 
 # ---------------------------------------------------------------------------------------
 # shared: base model, field types, the Swedish error renderer
@@ -37,33 +34,8 @@ class Model(BaseModel):
 
 
 def _exact(value: Any) -> Fraction:
-    """An exact number from YAML: int, float (as printed), Swedish or plain text, or ``a/b``."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError("inte ett tal")
-    if isinstance(value, Fraction | int):
-        return Fraction(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("inte ett ändligt tal")
-        return Fraction(Decimal(repr(value)))
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError("inte ett ändligt tal")
-        return Fraction(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if m := re.fullmatch(r"([+-]?\d+)\s*/\s*(\d+)", text):
-            if int(m[2]) == 0:
-                raise ValueError("division med noll")
-            return Fraction(int(m[1]), int(m[2]))
-        for decimal in (",", "."):
-            try:
-                parsed = parse_number(text, decimal=decimal)
-            except NumberFormatError:
-                continue
-            if parsed is not None:
-                return Fraction(parsed)
-    raise ValueError("inte ett tal")
+    """An exact number from YAML (see :func:`gnsanalysis.swedish.numbers.parse_fraction`)."""
+    return parse_fraction(value)
 
 
 def _text(value: Any) -> str:

@@ -8,8 +8,11 @@ by a space. An empty cell or a lone dash means "no value". Values are returned a
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 MINUS_GLYPHS = "-\u2013\u2212"  # hyphen-minus, en dash, minus sign
 GROUP_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
@@ -71,3 +74,41 @@ def decimals_of(text: str | None) -> int:
     assert text is not None
     m = re.search(r"[,.](\d+)\s*$", text.strip())
     return len(m.group(1)) if m and not re.search(rf"[,.]\d{{3}}{_SP}", text) else 0
+
+
+def parse_fraction(value: Any) -> Fraction:
+    """An exact number: int, Fraction, Decimal, float (as printed), Swedish or plain text, or ``a/b``.
+
+    Raises ValueError with a short Swedish reason ("inte ett tal", "inte ett ändligt tal",
+    "division med noll"); callers put it into their own message.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError("inte ett tal")
+    if isinstance(value, Fraction | int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("inte ett ändligt tal")
+        return Fraction(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("inte ett ändligt tal")
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if m := re.fullmatch(r"([+-]?\d+)\s*/\s*(\d+)", text):
+            if int(m[2]) == 0:
+                raise ValueError("division med noll")
+            return Fraction(int(m[1]), int(m[2]))
+        for decimal in (",", "."):
+            try:
+                parsed = parse_number(text, decimal=decimal)
+            except NumberFormatError:
+                continue
+            if parsed is not None:
+                return Fraction(parsed)
+        raise ValueError("inte ett tal")
+    try:  # other number types (numpy scalars, ...) through their decimal text
+        return Fraction(Decimal(str(value)))
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise ValueError("inte ett tal") from exc
