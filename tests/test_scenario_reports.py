@@ -96,7 +96,7 @@ def test_explorer_save_path_stays_in_the_project(bad):
 
 # --------------------------------------------------------------------------- who is not compared, and why
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+FIXTURES = Path(__file__).parent / "fixtures" / "raw"
 
 
 def _matrix(tmp_path, extra: str = ""):

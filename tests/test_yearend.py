@@ -1,4 +1,4 @@
-"""Year-end analysis on a copy of the real 2018 table (tests/fixtures/reports/raw): sentences and
+"""Year-end analysis on a copy of the real 2018 table (tests/fixtures/raw): sentences and
 figures taken from the data, never the live data/raw."""
 
 import shutil
@@ -12,7 +12,7 @@ from gnsanalysis.reports import yearend
 
 NB = "\u00a0"
 M = "\u2212"
-FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+FIXTURES = Path(__file__).parent / "fixtures"
 RAW = FIXTURES / "raw"
 
 
