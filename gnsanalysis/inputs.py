@@ -29,9 +29,10 @@ from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ConfigError, DataNotFoundError, GnsError, UnsafeContentError
+from gnsanalysis.io import decode_text, load_resource, load_yaml
+from gnsanalysis.schemas import SidecarFile, validate
 
 KIND_NAMES = {"rr": "RR-tabell (resultaträkning)", "stakeholder_matrix": "intressentmatris"}
-DATA_STATUSES = ("real", "example")
 # Bytes read from a file to find its own metadata (period line, body line, header).
 SNIFF_BYTES = 64 * 1024
 # Files in data/raw/ that are documentation, not inputs.
@@ -111,33 +112,16 @@ class Dataset:
 # --------------------------------------------------------------------------- sidecars
 
 def load_meta(meta_path: Path) -> dict:
-    """A sidecar's mapping (UTF-8 with a cp1252 fallback; aliases and binary refused)."""
-    from gnsanalysis.io import load_yaml
+    """A sidecar's keys as plain data, validated by :class:`gnsanalysis.schemas.SidecarFile`.
 
+    Read with the one YAML loader (UTF-8 with a cp1252 fallback; aliases and binary refused);
+    a sidecar that was not UTF-8 gets an ``_encoding_note`` for later messages.
+    """
     meta_path = Path(meta_path)
     data, decoded = load_yaml(meta_path, what="Metadatafilen")
-    meta = data or {}
-    if not isinstance(meta, dict):
-        raise ConfigError(f"Metadatafilen {meta_path.name} ska vara en YAML-mappning (nyckel: värde), "
-                          f"men innehåller {type(meta).__name__}. Åtgärd: skriv t.ex. 'data_status: example'.")
-    if "data_status" in meta and meta["data_status"] not in DATA_STATUSES:
-        raise ConfigError(f"Metadatafilen {meta_path.name}: data_status är {meta['data_status']!r}; "
-                          "tillåtna värden är 'real' och 'example'.")
-    for key in ("period", "file", "kind", "unit"):
-        if key in meta and meta[key] is not None:
-            meta[key] = str(meta[key])
-    if "period" in meta and not re.fullmatch(r"\d{4}-\d{2}", meta["period"] or ""):
-        raise ConfigError(f"Metadatafilen {meta_path.name}: period är {meta['period']!r}, men ska vara "
-                          "ÅÅÅÅ-MM inom citattecken, t.ex. period: \"2019-12\".")
-    obj = meta.get("object")
-    if isinstance(obj, dict) and obj.get("id") in (None, ""):
-        raise ConfigError(f"Metadatafilen {meta_path.name}: object saknar id. Ange t.ex. "
-                          "object: {id: \"6663\", name: \"Serverdrift Åre\"}.")
-    if obj is not None and not isinstance(obj, (dict, str, int)):
-        raise ConfigError(f"Metadatafilen {meta_path.name}: object ska vara ett id eller en mappning "
-                          f"med id och name, men är {obj!r}.")
+    meta = validate(SidecarFile, data, meta_path).as_meta()
     if decoded.guessed:
-        meta.setdefault("_encoding_note", f"{meta_path.name} lästes som Windows-1252 (inte UTF-8).")
+        meta["_encoding_note"] = f"{meta_path.name} lästes som Windows-1252 (inte UTF-8)."
     return meta
 
 
@@ -154,8 +138,6 @@ def safe_raw_path(name: str | Path, base: Path | None = None) -> Path:
 # --------------------------------------------------------------------------- reading the file
 
 def _layouts() -> list[dict]:
-    from gnsanalysis.io import load_resource
-
     return load_resource("rr_layouts.yaml").get("layouts", [])
 
 
@@ -169,8 +151,6 @@ def read_file_metadata(path: Path) -> dict:
 
     Raises :class:`GnsError` when the file cannot be read as text.
     """
-    from gnsanalysis.io import decode_text
-
     with open(path, "rb") as fh:
         data = fh.read(SNIFF_BYTES)
     if data[:4] == b"PK\x03\x04":
@@ -318,8 +298,6 @@ def _scan(raw_dir: Path) -> list[Dataset]:
     for side in sorted(sidecars):
         target = None
         try:
-            from gnsanalysis.io import load_yaml
-
             data, _ = load_yaml(side, what="Metadatafilen")
             target = str(data.get("file")) if isinstance(data, dict) and data.get("file") else None
         except GnsError:
@@ -425,7 +403,7 @@ def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
 def load_rr(dataset: Dataset, period: str | None = None):
     """Parse an RR input; the unit falls back to the metadata, and the table's own
     ``Period YYYY-MM`` line must agree with the metadata's period."""
-    from gnsanalysis.rr.read import read_rr
+    from gnsanalysis.rr.read import read_rr  # lazy: pandas only when a table is parsed (`gns inputs` stays fast)
 
     period = period or dataset.period
     table = read_rr(dataset.path)

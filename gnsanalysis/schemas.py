@@ -6,13 +6,13 @@ ignored). :func:`validate` turns a pydantic ``ValidationError`` into the project
 (exit 2). The loaders in ``parties/``, ``documents/`` build their domain objects from the
 validated models; the models say what a file may contain.
 
-Organised by file kind: shared field types first, then one section per file. Add models for
-further files (metadata sidecars, report parameters) in a section of their own.
+Organised by file kind: shared field types first, then one section per file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -365,6 +365,111 @@ class AssumptionsFile(Model):
     msb_note: Text = ""
 
 
+# ---------------------------------------------------------------------------------------
+# data/raw/*.meta.yaml: the optional metadata sidecar beside a raw input
+# ---------------------------------------------------------------------------------------
+
+def _period(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise ValueError('ÅÅÅÅ-MM inom citattecken, t.ex. "2019-12"')
+    return text
+
+
+#: A period ``YYYY-MM`` (the last month a table covers).
+Period = Annotated[str, BeforeValidator(_period)]
+
+
+class ObjectModel(Model):
+    """The ansvar/objekt an RR table covers (``{id: "6663", name: Serverdrift Åre}``)."""
+
+    id: NonEmptyText
+    name: Text | None = None
+
+
+def _object(value: Any) -> Any:
+    """``object: 6663`` is short for ``object: {id: "6663"}``."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return {"id": str(value)}
+    return value
+
+
+class SidecarFile(Model):
+    """``<input>.meta.yaml``: adds what a file cannot say about itself (docs/inputs.md).
+
+    What the file says (period line, body line, header) is read from the file; a sidecar that
+    contradicts it is reported by :mod:`gnsanalysis.inputs`. ``document_figures`` holds
+    figures the document states in prose, each report reads the ones it knows; ``layout`` is an
+    RR layout id or a layout of its own, checked by :mod:`gnsanalysis.rr.read`.
+    """
+
+    file: NonEmptyText | None = None
+    kind: NonEmptyText | None = None
+    data_status: Literal["real", "example"] | None = None
+    period: Period | None = None
+    unit: NonEmptyText | None = None
+    format: NonEmptyText | None = None
+    layout: NonEmptyText | dict[str, Any] | None = None
+    object: Annotated[ObjectModel | None, BeforeValidator(_object)] = None
+    namnd: Text | None = None
+    forvaltning: Text | None = None
+    diarienummer: Text | None = None
+    report_type: Text | None = None
+    source_document: Text | None = None
+    note: Text | None = None
+    received: Text | None = None
+    date: Text | None = None
+    meeting: Text | None = None
+    columns: dict[str, Text] | None = None
+    document_figures: dict[str, Any] | None = None
+
+    def as_meta(self) -> dict:
+        """The keys the sidecar sets, as plain data (``object`` as ``{id, name}``)."""
+        return self.model_dump(exclude_unset=True, exclude_none=True)
+
+
+# ---------------------------------------------------------------------------------------
+# resources/reports.yaml: the report registry
+# ---------------------------------------------------------------------------------------
+
+
+class RequirementModel(Model):
+    """An input that must exist, unambiguously, before a report's kernel starts."""
+
+    kind: Literal["rr", "stakeholder_matrix"]
+    period_parameter: NonEmptyText | None = None
+    reads: Literal["year_and_previous"] | None = None
+
+
+class BuildForModel(Model):
+    """``gns build`` makes one run per period of a table of ``kind`` whose month is in ``months``."""
+
+    kind: Literal["rr"]
+    months: tuple[Annotated[int, Field(ge=1, le=12)], ...] = Field(min_length=1)
+    parameter: NonEmptyText
+
+
+class ReportSpecModel(Model):
+    """One report: its notebook, output name, title, parameter checks and default runs."""
+
+    notebook: Annotated[str, Field(pattern=r"^[\w.-]+\.ipynb$")]
+    title: NonEmptyText
+    title_function: Annotated[str, Field(pattern=r"^[\w.]+:\w+$")] | None = None
+    output: NonEmptyText
+    board: bool = True
+    requires: tuple[RequirementModel, ...] = ()
+    validators: dict[str, NonEmptyText] = {}
+    state_validator: NonEmptyText | None = None
+    build_for: BuildForModel | None = None
+    default_runs: tuple[dict[str, Any], ...] = ()
+
+
+class ReportsFile(Model):
+    """``resources/reports.yaml``."""
+
+    reports: dict[str, ReportSpecModel] = Field(min_length=1)
+
+
 __all__ = [
     "AssumptionsFile",
     "ClaimModel",
@@ -375,6 +480,9 @@ __all__ = [
     "PartyModel",
     "PriceListFile",
     "QuantityModel",
+    "ReportSpecModel",
+    "ReportsFile",
+    "SidecarFile",
     "validate",
     "validation_message",
 ]

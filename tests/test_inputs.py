@@ -111,7 +111,7 @@ def test_cp1252_sidecar_is_read(raw):
     (b"\x00\x01\x02binary\x00" * 20, "inte text"),
     (b"a: &x [1]\nb: *x\n", "alias"),
     (b"period: [\n", "inte giltig YAML"),
-    (b"- a\n- b\n", "YAML-mappning"),
+    (b"- a\n- b\n", "förväntade en tabell (nyckel: värde)"),
 ])
 def test_bad_sidecars_are_problems_and_refused_with_exit_2(raw, content, expected):
     (raw / "export.txt").write_text(_export(), encoding="utf-8")

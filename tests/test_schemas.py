@@ -1,5 +1,7 @@
 """The schema layer: packaged resources validate; errors are Swedish, name the key, exit 2."""
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -55,3 +57,62 @@ def test_several_errors_are_listed_one_a_line():
 def test_exact_numbers(text, expected):
     value = schemas.validate(schemas.QuantityModel, {"value": text}, "x.yaml").value
     assert float(value) == pytest.approx(expected)
+
+
+# --------------------------------------------------------------------------- metadata sidecars
+
+@pytest.mark.parametrize("data,expected", [
+    ({"period": "2019-12", "data_status": "example"}, {"period": "2019-12", "data_status": "example"}),
+    ({"object": 6663}, {"object": {"id": "6663"}}),
+    ({"object": {"id": "GNS", "name": "Samverkansnämnd"}}, {"object": {"id": "GNS", "name": "Samverkansnämnd"}}),
+    ({"unit": "tkr", "note": None}, {"unit": "tkr"}),
+    ({"document_figures": {"x": {"value": 13, "quote": "…"}}}, {"document_figures": {"x": {"value": 13, "quote": "…"}}}),
+])
+def test_sidecar_keeps_what_it_sets(data, expected):
+    assert schemas.validate(schemas.SidecarFile, data, "x.meta.yaml").as_meta() == expected
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"period": "2019-13"}, 'x.meta.yaml, nyckel period: fann \'2019-13\', förväntade ett giltigt värde (ÅÅÅÅ-MM inom citattecken, t.ex. "2019-12")'),
+    ({"period": 2019}, "nyckel period: fann 2019, förväntade ett giltigt värde (ÅÅÅÅ-MM"),
+    ({"data_status": "verklig"}, "nyckel data_status: fann 'verklig', förväntade ett av 'real' eller 'example'"),
+    ({"perod": "2019-12"}, "nyckel perod: fann '2019-12', förväntade ingen sådan nyckel. Åtgärd: ta bort nyckeln"),
+    ({"object": {"name": "Serverdrift Åre"}}, "nyckel object.id: fann ingenting, förväntade ett värde (nyckeln saknas)"),
+    (["a", "b"], "förväntade en tabell (nyckel: värde)"),
+])
+def test_sidecar_errors_name_the_key(data, message):
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+        schemas.validate(schemas.SidecarFile, data, "x.meta.yaml")
+    assert info.value.exit_code == 2
+
+
+# --------------------------------------------------------------------------- the report registry
+
+def test_report_registry_validates_and_names_only_existing_checks():
+    from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS
+    from gnsanalysis.publish.runner import declared_parameters, load_registry
+
+    registry = schemas.validate(schemas.ReportsFile, load_resource("reports.yaml"), "reports.yaml")
+    assert set(load_registry()) == set(registry.reports)
+    for name, spec in registry.reports.items():
+        declared = declared_parameters(name)
+        # a validator for a parameter the notebook does not declare is stale
+        assert set(spec.validators) <= set(declared), (name, set(spec.validators) - set(declared))
+        assert set(spec.validators.values()) <= set(VALIDATORS)
+        assert spec.state_validator is None or spec.state_validator in STATE_VALIDATORS
+        for need in spec.requires:
+            assert need.period_parameter is None or need.period_parameter in declared
+        if spec.build_for:
+            assert spec.build_for.parameter in declared
+
+
+@pytest.mark.parametrize("spec,message", [
+    ({"notebook": "a.ipynb", "title": "A"}, "reports.a.output: fann ingenting"),
+    ({"notebook": "a.py", "title": "A", "output": "a"}, "reports.a.notebook: fann 'a.py'"),
+    ({"notebook": "a.ipynb", "title": "A", "output": "a", "build_for": {"kind": "rr", "months": [13], "parameter": "p"}},
+     "reports.a.build_for.months[1]: fann 13"),
+    ({"notebook": "a.ipynb", "title": "A", "output": "a", "validatorer": {}}, "reports.a.validatorer: fann {}"),
+])
+def test_report_registry_errors(spec, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        schemas.validate(schemas.ReportsFile, {"reports": {"a": spec}}, "reports.yaml")

@@ -97,22 +97,6 @@ def data_file(value: str, name: str = "fil") -> str:
                          "datamappar (data/raw, data/processed).")
 
 
-def data_file_or_project(value: str, name: str = "fil") -> str:
-    """A relative path that stays inside the project folder."""
-    from pathlib import Path
-
-    from gnsanalysis import paths
-
-    path = (paths.PROJECT_ROOT / str(value)).resolve()
-    root = paths.PROJECT_ROOT.resolve()
-    if Path(str(value)).is_absolute() or (path != root and root not in path.parents):
-        raise ParameterError(f"Parametern {name!r} pekar på {shown(value)}, som ligger utanför projektmappen; "
-                             "ange en relativ sökväg, t.ex. parametrar/it-serverdrift.yaml.")
-    if paths.RAW_DIR.resolve() in path.parents:
-        raise ParameterError(f"Parametern {name!r} pekar in i data/raw/, som aldrig skrivs av kod.")
-    return str(value)
-
-
 def non_negative(value, name: str = "värde"):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara ett tal som är noll "
@@ -122,7 +106,6 @@ def non_negative(value, name: str = "värde"):
 
 VALIDATORS = {
     "non_negative": non_negative,
-    "data_file_or_project": data_file_or_project,
     "period": period,
     "yearend_period": yearend_period,
     "interim_period": interim_period,

@@ -12,6 +12,7 @@ beside the report for inspection and raises :class:`ReportError` naming the cell
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import logging
 import os
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gnsanalysis import paths
-from gnsanalysis.errors import ParameterError, ReportError
+from gnsanalysis.errors import ConfigError, ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
-from gnsanalysis.publish.params import VALIDATORS, coerce
+from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
+from gnsanalysis.schemas import ReportsFile, validate
 
 HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
 HASH_RE = re.compile(r'<span class="gns-content-hash">([0-9a-f]{64}|' + HASH_PLACEHOLDER + r")</span>")
@@ -44,7 +46,27 @@ class ReportResult:
 
 
 def registry() -> dict:
-    return load_resource("reports.yaml")["reports"]
+    """The report registry ``resources/reports.yaml``, validated (see :func:`load_registry`)."""
+    return load_registry()
+
+
+@functools.cache
+def load_registry() -> dict[str, dict]:
+    """Each report's spec as plain data (the keys the file sets), checked by
+    :class:`gnsanalysis.schemas.ReportsFile` and against the validators that exist."""
+    specs = {name: spec.model_dump(exclude_unset=True)
+             for name, spec in validate(ReportsFile, load_resource("reports.yaml"), "reports.yaml").reports.items()}
+    for name, spec in specs.items():
+        named = list(spec.get("validators", {}).values())
+        unknown = [v for v in named if v not in VALIDATORS]
+        state = spec.get("state_validator")
+        if state and state not in STATE_VALIDATORS:
+            unknown.append(state)
+        if unknown:
+            raise ConfigError(f"reports.yaml, rapport {name}: okänd kontroll {', '.join(map(repr, unknown))}; "
+                              f"förväntade en av {', '.join(sorted(VALIDATORS) + sorted(STATE_VALIDATORS))}. "
+                              "Åtgärd: rätta namnet eller lägg till kontrollen i gnsanalysis/publish/params.py.")
+    return specs
 
 
 def report_spec(name: str) -> dict:
@@ -93,8 +115,6 @@ def resolve_parameters(name: str, params: dict) -> dict:
         period = resolved[need["period_parameter"]] if need.get("period_parameter") else None
         find_dataset(need["kind"], period)
     if spec.get("state_validator"):
-        from gnsanalysis.publish.params import STATE_VALIDATORS
-
         resolved = STATE_VALIDATORS[spec["state_validator"]](resolved)
     return resolved
 
