@@ -26,6 +26,7 @@ _NUMBER_RE = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?%?")
 
 
 def is_plain_number(text: str) -> bool:
+    """True when ``text`` is a number a spreadsheet reads as one (so it needs no quoting)."""
     return _NUMBER_RE.fullmatch(text) is not None
 
 

@@ -98,3 +98,5 @@ class UnsafeContentError(GnsError):
     """A report would publish personal data or reach outside the project's folders."""
 
     exit_code = 1
+    #: every finding of the privacy scan (the message lists the first five)
+    hits: list = []

@@ -65,18 +65,22 @@ class Dataset:
 
     @property
     def ok(self) -> bool:
+        """True when nothing is wrong with the file or its sidecar."""
         return not self.problems
 
     @property
     def kind(self) -> str | None:
+        """``rr`` or ``stakeholder_matrix`` (read from the file or declared); ``None`` when unknown."""
         return self.meta.get("kind")
 
     @property
     def is_example(self) -> bool:
+        """True for constructed example data (``data_status: example``)."""
         return self.meta.get("data_status") == "example"
 
     @property
     def period(self) -> str | None:
+        """The last month the table covers, ``YYYY-MM``."""
         return self.meta.get("period")
 
     @property
@@ -96,6 +100,7 @@ class Dataset:
 
     @property
     def object_name(self) -> str | None:
+        """The object's name (its id when it has none); ``None`` for the whole committee."""
         obj = self.meta.get("object")
         if isinstance(obj, dict):
             return str(obj.get("name") or obj.get("id"))
@@ -103,9 +108,11 @@ class Dataset:
 
     @property
     def sha256(self) -> str:
+        """SHA-256 of the file's bytes, as the footer's provenance lists it."""
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def problem_text(self) -> str:
+        """Every problem found, as one text."""
         return " ".join(self.problems)
 
 
@@ -180,7 +187,7 @@ def read_file_metadata(path: Path) -> dict:
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                unit = layout.get("unit") or LAYOUT_UNITS.get(layout.get("id"))
+                unit = layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
                 m = _UNIT_RE.search(line)
                 if m:
                     found["unit"] = m.group(1).lower()
@@ -260,7 +267,7 @@ _CACHE: dict = {}
 
 def _signature(raw_dir: Path) -> tuple:
     """Names, sizes and modification times of the folder's entries (and their link targets)."""
-    out = []
+    out: list[tuple] = []
     for p in sorted(raw_dir.iterdir()):
         try:
             st = p.stat()

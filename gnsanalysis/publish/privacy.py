@@ -71,7 +71,7 @@ def _phone_digits(match: re.Match) -> int:
 
 
 def _personnummer_spans(text: str) -> list[tuple[int, int, str]]:
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     pos = 0
     while True:
         m = PNR_RE.search(text, pos)
