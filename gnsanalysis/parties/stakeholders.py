@@ -203,6 +203,40 @@ def _mark(value, source, line, column, sheet=None) -> bool:
     )
 
 
+def _matrix_row(number: int, cells: list, roles: list[str | None], header: list[str], *,
+                source: str | None, registry: Registry, sheet: str | None) -> MatrixRow:
+    """One body row of the matrix, its cells read by the roles of the header's columns."""
+    if len(cells) > len(roles):
+        extra = [c for c in cells[len(roles):] if str(c).strip()]
+        if extra:
+            raise ParseError(
+                "Raden har fler ifyllda kolumner än rubrikraden.",
+                location=Location(file=source, line=number, sheet=sheet),
+                found=extra,
+                expected=f"högst {len(roles)} kolumner ({EXPECTED_HEADER})",
+                hint="Ta bort extra tabbar eller semikolon i kommentaren, eller citera den.",
+            )
+    values: dict[str, object] = {}
+    for i, role in enumerate(roles):
+        if role is None:
+            continue
+        cell = cells[i] if i < len(cells) else ""
+        if role in ("seeks", "offers"):
+            values[role] = _mark(cell, source, number, header[i], sheet)
+        else:
+            values[role] = plain_text(cell)
+    name = str(values.get("party") or "")
+    if not name:
+        raise ParseError(
+            "Raden saknar namn på part.",
+            location=Location(file=source, line=number, column=header[roles.index("party")], sheet=sheet),
+            found=cells,
+            expected="ett partsnamn i första kolumnen, t.ex. 'Krokoms kommun'",
+        )
+    return MatrixRow(line=number, name=name, seeks=bool(values.get("seeks")), offers=bool(values.get("offers")),
+                     comment=str(values.get("comment") or ""), entry=registry.lookup(name))
+
+
 def _rows_to_matrix(
     rows: Iterable[tuple[int, list]],
     *,
@@ -221,43 +255,7 @@ def _rows_to_matrix(
             header = [str(c).strip() for c in cells]
             roles = _header_roles(header, source, number, sheet)
             continue
-        if len(cells) > len(roles):
-            extra = [c for c in cells[len(roles):] if str(c).strip()]
-            if extra:
-                raise ParseError(
-                    "Raden har fler ifyllda kolumner än rubrikraden.",
-                    location=Location(file=source, line=number, sheet=sheet),
-                    found=extra,
-                    expected=f"högst {len(roles)} kolumner ({EXPECTED_HEADER})",
-                    hint="Ta bort extra tabbar eller semikolon i kommentaren, eller citera den.",
-                )
-        values: dict[str, object] = {}
-        for i, role in enumerate(roles):
-            if role is None:
-                continue
-            cell = cells[i] if i < len(cells) else ""
-            if role in ("seeks", "offers"):
-                values[role] = _mark(cell, source, number, header[i], sheet)
-            else:
-                values[role] = plain_text(cell)
-        name = str(values.get("party") or "")
-        if not name:
-            raise ParseError(
-                "Raden saknar namn på part.",
-                location=Location(file=source, line=number, column=header[roles.index("party")], sheet=sheet),
-                found=cells,
-                expected="ett partsnamn i första kolumnen, t.ex. 'Krokoms kommun'",
-            )
-        out.append(
-            MatrixRow(
-                line=number,
-                name=name,
-                seeks=bool(values.get("seeks")),
-                offers=bool(values.get("offers")),
-                comment=str(values.get("comment") or ""),
-                entry=registry.lookup(name),
-            )
-        )
+        out.append(_matrix_row(number, cells, roles, header, source=source, registry=registry, sheet=sheet))
     if roles is None:
         raise ParseError(
             "Filen är tom.",
