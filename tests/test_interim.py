@@ -508,3 +508,13 @@ def test_a_renamed_row_or_column_stops_the_interim_report_with_a_clear_error(tmp
         with pytest.raises(GnsError, match=expected) as err:
             interim.load("2019-04", raw)
         assert err.value.exit_code == 2 and "gns-rr-2019-04.txt" in str(err.value)
+
+
+@pytest.mark.parametrize("period", ["2018-08", "2019-04"])
+def test_footer_names_source_documents_not_repository_paths(period):
+    """The example sidecars cite the repository copies of the documents; the footer shows the
+    documents and lists the input files (with SHA-256) separately."""
+    it = interim.load(period, RAW)
+    text = str(interim_views.footer(it, {"period": period}))
+    assert "shared/seeds" not in text and ".meta.yaml" not in text
+    assert f"gns-rr-{period}.txt (exempeldata)" in text

@@ -63,3 +63,29 @@ def test_prose_keeps_number_and_unit_together():
 def test_fragment_displays_as_html():
     assert html.heading("a")._repr_html_() == "<h2>a</h2>"
     assert html.join() == ""
+
+
+@pytest.mark.parametrize("source,shown", [
+    ("Årsbokslut 2018 (GNS/1/2019), avsnittet Ekonomi; behandlat vid nämndens sammanträde 2019-02-08.",
+     "Årsbokslut 2018 (GNS/1/2019), avsnittet Ekonomi; behandlat vid nämndens sammanträde 2019-02-08."),
+    ("Stämmer med Delårsrapport per augusti 2018 (shared/seeds/000_1ec402d1005ee3d2.txt) och med tabellen i "
+     "Årsbokslut 2018 (gns-rr-2018-12.txt).",
+     "Stämmer med Delårsrapport per augusti 2018 och med tabellen i Årsbokslut 2018."),
+    ("Tertialrapport per april 2019 (GNS/6/2019, nämndens möte 2019-06-03 §16, shared/seeds/004_0361.txt) anger "
+     "bara siffror i text.", "Tertialrapport per april 2019 (GNS/6/2019, nämndens möte 2019-06-03 §16) anger bara "
+     "siffror i text."),
+    ("Protokoll (seeds/p.pdf; 2019-02-08)", "Protokoll (2019-02-08)"),
+    ("Exempeltabell, ett objekt; se gns-rr-2018-08.meta.yaml för hur tabellerna byggdes. Summan stämmer.",
+     "Exempeltabell, ett objekt. Summan stämmer."),
+    ("Verksamhetsplan 2019,\n  avsnitt 5.1 Basfinansiering", "Verksamhetsplan 2019, avsnitt 5.1 Basfinansiering"),
+])
+def test_sources_are_documents_never_file_names(source, shown):
+    assert html.document_source(source) == shown
+
+
+def test_footer_lists_the_file_with_its_hash_and_the_source_without_paths():
+    item = ("gns-rr-2018-08.txt", "ab" * 32, "exempeldata",
+            "Delårsrapport per augusti 2018 (shared/seeds/000_1ec402d1005ee3d2.txt).")
+    text = str(html.footer({}, [item]))
+    assert "gns-rr-2018-08.txt (exempeldata)" in text and "SHA-256 " + "ab" * 32 in text
+    assert "Delårsrapport per augusti 2018." in text and "shared/seeds" not in text

@@ -240,6 +240,36 @@ def _parameter_file(parameters: dict):
     return None
 
 
+# A file reference inside a source text: a path or file name with an extension
+# (``shared/seeds/000_1ec4.txt``, ``gns-rr-2018-12.txt``); case numbers like GNS/6/2019 have none.
+_FILE_REF = r"[\w./-]*\w\.(?:txt|csv|tsv|xlsx|xls|yaml|yml|pdf|md|html|ipynb)\b"
+_FILE_REF_RES = (
+    (re.compile(r"\s*\(\s*" + _FILE_REF + r"\s*\)"), ""),       # "Årsbokslut 2018 (gns-rr-2018-12.txt)"
+    (re.compile(r"\s*[,;]\s*" + _FILE_REF + r"(?=\s*\))"), ""),  # "(GNS/6/2019, §16, shared/seeds/x.txt)"
+    (re.compile(r"\(\s*" + _FILE_REF + r"\s*[,;]\s*"), "("),      # "(shared/seeds/x.txt, GNS/6/2019)"
+)
+
+
+def document_source(text: str) -> str:
+    """A source as a board reader needs it: the document's title, body and date, no file names.
+
+    Metadata often cites the repository copy of a document (``shared/seeds/000_….txt``) or the
+    input file itself; the footer lists the input files with their SHA-256 beside the source,
+    so references to files are dropped from the text (with their brackets and separators, or
+    the clause that names one).
+    """
+    text = " ".join(str(text).split())
+    for pattern, repl in _FILE_REF_RES:
+        text = pattern.sub(repl, text)
+    sentences = []
+    for sentence in re.split(r"(?<=\.)\s+", text):
+        # a clause that names a file in running prose ("se x.meta.yaml för …") is left out
+        kept = [c for c in sentence.rstrip(".").split("; ") if not re.search(_FILE_REF, c)]
+        if kept:
+            sentences.append("; ".join(kept) + ("." if sentence.endswith(".") else ""))
+    return re.sub(r"\s+([.,;])", r"\1", " ".join(sentences)).strip()
+
+
 def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
            labels: Mapping[str, str] | None = None) -> Fragment:
     """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
@@ -268,7 +298,7 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
             source = item[3] if len(item) > 3 else ""
         text = Fragment("{} ({})<br><code>SHA-256 {}</code>").format(name, status, digest)
         if source:
-            text += Fragment("<br>{}").format(" ".join(str(source).split()))
+            text += Fragment("<br>{}").format(document_source(source))
         rows.append(("Indata", text))
     if main is not None:
         rows.append(("Underlagets datum", Fragment('<data class="gns-data-date" value="{}">{}</data>').format(
