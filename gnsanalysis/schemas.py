@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from gnsanalysis.errors import ConfigError
+from gnsanalysis.io import load_resource
 from gnsanalysis.swedish.numbers import parse_fraction
 
 # ---------------------------------------------------------------------------------------
@@ -470,6 +471,120 @@ class ReportsFile(Model):
     reports: dict[str, ReportSpecModel] = Field(min_length=1)
 
 
+# ---------------------------------------------------------------------------------------
+# resources/rr_layouts.yaml: known RR table layouts, row kinds, header words, noise lines
+# ---------------------------------------------------------------------------------------
+
+
+def _regex(value: Any) -> str:
+    text = _text(value)
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"ett reguljärt uttryck ({exc})") from None
+    return text
+
+
+Regex = Annotated[str, BeforeValidator(_regex)]
+ColumnRole = Literal["outcome", "budget", "deviation", "previous", "previous_diff", "previous_pct",
+                     "forecast", "annual_budget", "forecast_diff"]
+RowRole = Literal["income", "costs"]
+
+
+class TotalRuleModel(Model):
+    """A row that is the sum of other rows (``kind: total`` for the result rows)."""
+
+    row: NonEmptyText
+    parts: tuple[NonEmptyText, ...] = Field(min_length=1)
+    kind: Literal["total", "subtotal"] | None = None
+
+
+class ColumnRuleModel(Model):
+    """A column computed from two others: ``difference`` (a − b) or ``percent_change``."""
+
+    name: NonEmptyText
+    rule: Literal["difference", "percent_change"]
+    of: tuple[NonEmptyText, NonEmptyText]
+
+
+class RolesModel(Model):
+    """Which column is the outcome, the budget, …; which row holds income and costs."""
+
+    columns: dict[ColumnRole, NonEmptyText] = {}
+    rows: dict[RowRole, NonEmptyText] = {}
+
+
+class LayoutMatchModel(Model):
+    columns: tuple[NonEmptyText, ...] = Field(min_length=1)
+
+
+class LayoutModel(Model):
+    """One known layout: how to recognise it, its sums, computed columns and column roles."""
+
+    id: NonEmptyText
+    name: Text | None = None
+    source: Text | None = None
+    unit: Literal["tkr", "mnkr", "mkr", "kr"] | None = None
+    match: LayoutMatchModel | None = None
+    header_columns: tuple[NonEmptyText, ...] = ()
+    final_row: NonEmptyText | None = None
+    totals: tuple[TotalRuleModel, ...] = ()
+    columns: tuple[ColumnRuleModel, ...] = ()
+    amount_columns: tuple[NonEmptyText, ...] = ()
+    percent_columns: tuple[NonEmptyText, ...] = ()
+    roles: RolesModel | None = None
+
+
+class RowKindModel(Model):
+    kind: Literal["total", "subtotal", "part_of"]
+    patterns: tuple[Regex, ...] = Field(min_length=1)
+
+
+class HeaderWordsModel(Model):
+    """Words that make a line a column header, and how units are written."""
+
+    heads: tuple[NonEmptyText, ...]
+    modifiers: tuple[NonEmptyText, ...] = ()
+    notes: tuple[NonEmptyText, ...] = ()
+    groups: tuple[NonEmptyText, ...] = ()
+    units: dict[Literal["tkr", "mnkr", "mkr", "kr"], tuple[NonEmptyText, ...]] = {}
+
+
+class RRLayoutsFile(Model):
+    """``resources/rr_layouts.yaml``."""
+
+    layouts: tuple[LayoutModel, ...] = ()
+    roles: RolesModel = RolesModel()
+    kinds: tuple[RowKindModel, ...] = ()
+    header_words: HeaderWordsModel
+    noise: tuple[Regex, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------
+# packaged resources by name
+# ---------------------------------------------------------------------------------------
+
+#: The model of each YAML file in ``gnsanalysis/resources`` (tests validate every one).
+RESOURCE_MODELS: dict[str, type[Model]] = {
+    "parties.yaml": PartiesFile,
+    "claims.yaml": ClaimsFile,
+    "pricelist.yaml": PriceListFile,
+    "it_assumptions.yaml": AssumptionsFile,
+    "reports.yaml": ReportsFile,
+    "rr_layouts.yaml": RRLayoutsFile,
+}
+
+
+def check_resource(name: str) -> Model:
+    """The packaged resource ``name`` validated by its model (a ConfigError naming the key).
+
+    The RR reader reads ``rr_layouts.yaml`` as plain data and does not import this layer
+    (pydantic would double the start-up of ``gns rr check``); the report runner checks the
+    file with this function before a kernel starts, and the tests check every resource.
+    """
+    return validate(RESOURCE_MODELS[name], load_resource(name), name)
+
+
 __all__ = [
     "AssumptionsFile",
     "ClaimModel",
@@ -480,9 +595,12 @@ __all__ = [
     "PartyModel",
     "PriceListFile",
     "QuantityModel",
+    "RESOURCE_MODELS",
+    "RRLayoutsFile",
     "ReportSpecModel",
     "ReportsFile",
     "SidecarFile",
+    "check_resource",
     "validate",
     "validation_message",
 ]

@@ -11,13 +11,29 @@ from gnsanalysis.io import load_resource
 from gnsanalysis.parties.registry import Registry
 
 
-@pytest.mark.parametrize("name,model", [
-    ("parties.yaml", schemas.PartiesFile),
-    ("claims.yaml", schemas.ClaimsFile),
-    ("pricelist.yaml", schemas.PriceListFile),
+def test_every_packaged_resource_has_a_model_and_validates():
+    from gnsanalysis import paths
+
+    names = sorted(p.name for p in paths.RESOURCES_DIR.glob("*.yaml"))
+    assert names == sorted(schemas.RESOURCE_MODELS)
+    for name in names:
+        assert isinstance(schemas.check_resource(name), schemas.RESOURCE_MODELS[name])
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["layouts"][0]["totals"][0].update(parts=[]), "layouts[1].totals[1].parts: fann []"),
+    (lambda d: d["layouts"][0]["roles"]["columns"].update(utfall="Ack utfall"),
+     "layouts[1].roles.columns.utfall"),
+    (lambda d: d["kinds"][0]["patterns"].append("^(summa"), "kinds[1].patterns[7]: fann '^(summa'"),
+    (lambda d: d["layouts"][0]["columns"][0].update(rule="kvot"), "layouts[1].columns[1].rule: fann 'kvot'"),
 ])
-def test_packaged_resources_validate(name, model):
-    assert isinstance(schemas.validate(model, load_resource(name), name), model)
+def test_rr_layout_errors_name_the_key(change, message):
+    import copy
+
+    data = copy.deepcopy(load_resource("rr_layouts.yaml"))
+    change(data)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        schemas.validate(schemas.RRLayoutsFile, data, "rr_layouts.yaml")
 
 
 def test_models_are_frozen_and_forbid_extra_keys():

@@ -26,7 +26,7 @@ from gnsanalysis.errors import ConfigError, ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
 from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
-from gnsanalysis.schemas import ReportsFile, validate
+from gnsanalysis.schemas import ReportsFile, check_resource, validate
 
 HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
 HASH_RE = re.compile(r'<span class="gns-content-hash">([0-9a-f]{64}|' + HASH_PLACEHOLDER + r")</span>")
@@ -107,6 +107,8 @@ def resolve_parameters(name: str, params: dict) -> dict:
         if validator:
             value = VALIDATORS[validator](value, pname)
         resolved[pname] = value
+    if any(need["kind"] == "rr" for need in spec.get("requires", [])):
+        check_resource("rr_layouts.yaml")  # an edited layouts file stops here, not in the kernel
     for need in spec.get("requires", []):
         # the input must exist, be unambiguous and agree with its metadata before a kernel is
         # started: a missing, doubled or contradicted export is bad input (exit 2)
