@@ -60,6 +60,17 @@ def test_every_registered_report_has_its_notebook():
         assert (paths.NOTEBOOKS_DIR / spec["notebook"]).is_file(), name
 
 
+def test_explorer_starts_from_the_board_reports_defaults():
+    """The IT report's parameters are declared once, in its notebook's parameters cell: the
+    explorer's starting state is the same set of values (no choice of parties = the default)."""
+    from gnsanalysis.scenarios.explore import DEFAULT_STATE
+
+    declared = runner.declared_parameters("it-serverdrift")
+    defaults = {k: ast.literal_eval(declared[k]["default"]) for k in DEFAULT_STATE}
+    assert defaults.pop("coalition") == [] and DEFAULT_STATE["coalition"] is None
+    assert defaults == {k: v for k, v in DEFAULT_STATE.items() if k != "coalition"}
+
+
 @pytest.fixture(scope="module")
 def arsbokslut_project(tmp_path_factory):
     """The year-end report run in a project of its own, whose data/processed/ starts empty."""
