@@ -14,10 +14,16 @@ Run: ``.venv/bin/python -m bench.rr_process`` (or ``python -m bench rr_process``
 
 Each side runs ``REPEATS`` times, interleaved; medians are compared. Peak RSS is the child's
 own (``os.wait4``). Nothing here is asserted by the tests.
+
+The children run the ``gnsanalysis`` that this process imports (``PYTHONPATH`` and the working
+directory are inherited; :func:`main` prints which one). Its bytecode is compiled first, as
+``pip install`` does: pandas runs from its installed bytecode, and with
+``PYTHONDONTWRITEBYTECODE`` set every ``gns`` run would otherwise compile our modules again.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import random
 import subprocess
@@ -102,8 +108,24 @@ def compare(name: str, ours: list[str], base: list[str], target: float, repeats:
     return out
 
 
+def prepare() -> str:
+    """Compile the package's bytecode (as an install does) and say which package the children
+    import: the one this process imports, from the same ``PYTHONPATH`` and working directory."""
+    import gnsanalysis
+
+    package = Path(gnsanalysis.__file__).resolve().parent
+    compileall.compile_dir(package, quiet=1)
+    code = "import gnsanalysis; print(gnsanalysis.__file__)"
+    child = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    if Path(child).resolve().parent != package:
+        raise SystemExit(f"barnprocesserna importerar {child}, inte {package}")
+    print(f"gnsanalysis från {package}", flush=True)
+    return str(package)
+
+
 def main(n_rows: int = ROWS, repeats: int = REPEATS) -> dict:
-    results = {}
+    results = {"package": prepare()}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rr-export.csv"
         write_csv(path, n_rows)
