@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,6 +101,33 @@ def test_csv_output_does_not_carry_formulas(tmp_path):
     rows = list(csv.reader(io.StringIO(to_tidy_csv(read_rr(path)))))
     assert [r[1] for r in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "'@cmd", "Summa"]
     assert [r[4] for r in rows[1:]] == ["5", "-3", "2"]
+
+
+def _plain_tidy_csv(table) -> str:
+    """The tidy CSV written row by row by the csv module (what to_tidy_csv builds in bulk)."""
+    def figure(v: float, d: int) -> str:
+        text = "" if math.isnan(v) else f"{v:.{d}f}"
+        return "0" if text == "-0" else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(table.frame.columns))
+    for rec in table.frame.to_dict(orient="records"):
+        writer.writerow([rec["line"], spreadsheet_safe(rec["label"]), rec["kind"], spreadsheet_safe(rec["note"]),
+                         *(figure(rec[c], table.decimals[c]) for c in table.value_columns)])
+    return out.getvalue()
+
+
+def test_tidy_csv_is_what_the_csv_module_writes_row_by_row(tmp_path):
+    path = tmp_path / "f.csv"
+    rows = ["Period 2019-12", "", "RR;Not;Ack utfall;Ack budget",
+            "Tjänster,material,varor;;1 296,5;-0,0", 'Med "citat";3;\u2212 1 208,25;',
+            "=SUMMA(A1);2, 4;0;-7", "Bidrag;;;\u201314,0", "Tjänster,material,varor;;1,5;2",
+            "Summa Intäkter;;1 297,0;-12,0"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    table = read_rr(path)
+    assert to_tidy_csv(table) == _plain_tidy_csv(table)
+    assert "\"Med \"\"citat\"\"\"" in to_tidy_csv(table)
 
 
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> None:
