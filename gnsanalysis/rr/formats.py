@@ -653,12 +653,13 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     vals = np.full(len(s), np.nan)
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        cells = s.filter(pa.array(ok))
-        conv = cells
-        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), \
-                (decimal, "."):
-            if glyph != plain and pc.any(pc.match_substring(conv, glyph)).as_py():  # a pass that copies nothing
-                conv = pc.replace_substring(conv, glyph, plain)
+        conv = s if ok.all() else s.filter(pa.array(ok))
+        # one pass per glyph (a pass over a cell without the glyph copies it as it is)
+        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"):
+            conv = pc.replace_substring(conv, glyph, plain)
+        pos = _ints(pc.find_substring(conv, decimal))
+        if decimal != "." and (pos >= 0).any():
+            conv = pc.replace_substring(conv, decimal, ".")
         length = _ints(pc.utf8_length(conv))
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
             if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
@@ -669,7 +670,6 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
                     found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
                     hint="Kontrollera att cellen inte fått siffror från en annan cell.")
         vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
-        pos = _ints(pc.find_substring(conv, "."))
         decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
     return vals, decs, ok, is_dash
 

@@ -179,7 +179,7 @@ def _printed(values: np.ndarray, decimals: int):
     return pc.if_else(pa.array(missing), "", digits)
 
 
-def _text_cells(values) -> "pa.Array":
+def _text_cells(values):
     """Text values as CSV cells (Arrow strings): spreadsheet-safe (:func:`spreadsheet_safe`) and
     quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
     nämnd and month), so each distinct value is written once and the rows take theirs."""
@@ -188,11 +188,11 @@ def _text_cells(values) -> "pa.Array":
 
     import pyarrow as pa
 
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).astype(str))
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     cells = []
-    for u in uniques:
+    for u in map(str, uniques):
         out.seek(0)
         out.truncate()
         writer.writerow([spreadsheet_safe(u)])
