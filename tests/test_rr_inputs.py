@@ -120,10 +120,10 @@ def _plain_tidy_csv(table) -> str:
 
 def test_tidy_csv_is_what_the_csv_module_writes_row_by_row(tmp_path):
     path = tmp_path / "f.csv"
-    rows = ["Period 2019-12", "", "RR;Not;Ack utfall;Ack budget",
-            "Tjänster,material,varor;;1 296,5;-0,0", 'Med "citat";3;\u2212 1 208,25;',
-            "=SUMMA(A1);2, 4;0;-7", "Bidrag;;;\u201314,0", "Tjänster,material,varor;;1,5;2",
-            "Summa Intäkter;;1 297,0;-12,0"]
+    rows = ["Period 2019-12", "", "RR;Not;Ack utfall;Ack budget;Årsbudget",
+            "Tjänster,material,varor;;1 296,5;-0,0;-0", 'Med "citat";3;\u2212 1 208,25;;\u22123',
+            "=SUMMA(A1);2, 4;0;-7;", "Bidrag;;;\u201314,0;1 000", "Tjänster,material,varor;;1,5;2;-41 907",
+            "Summa Intäkter;;1 297,0;-12,0;0"]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     table = read_rr(path)
     assert to_tidy_csv(table) == _plain_tidy_csv(table)
