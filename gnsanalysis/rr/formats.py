@@ -654,9 +654,10 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
         conv = s if ok.all() else s.filter(pa.array(ok))
-        # one pass per glyph (a pass over a cell without the glyph copies it as it is)
+        chars = bytes(conv.buffers()[2] or b"")  # the cells' characters, one after the other
         for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"):
-            conv = pc.replace_substring(conv, glyph, plain)
+            if glyph.encode("utf-8") in chars:  # a byte search; a pass without the glyph is wasted
+                conv = pc.replace_substring(conv, glyph, plain)
         pos = _ints(pc.find_substring(conv, decimal))
         if decimal != "." and (pos >= 0).any():
             conv = pc.replace_substring(conv, decimal, ".")
