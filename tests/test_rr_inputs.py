@@ -187,3 +187,20 @@ def test_a_broken_sidecar_is_an_error_not_ignored(tmp_path, capsys, sidecar, mes
     assert main(["rr", "check", str(table)]) == 2
     err = capsys.readouterr().err
     assert "rr.meta.yaml" in err and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding,newline,bom", [("utf-8", "\r\n", False), ("utf-8", "\n", True),
+                                                  ("cp1252", "\n", False), ("utf-16", "\n", False)])
+def test_csv_reads_the_same_in_every_encoding(tmp_path, encoding, newline, bom):
+    """The bulk reader takes the file's bytes as they are only when they are the decoded text's
+    UTF-8; every other encoding, a BOM or CR line ends give the same table."""
+    lines = ["Period 2019-12", "", "RR;Ack utfall;Ack budget", "Årsavgift – ränta;1 169;\u221288",
+             "Övriga intäkter;–41 907;914,4", "Summa Intäkter;-40 738;826,4"]
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    other = tmp_path / "other.csv"
+    text = newline.join(line.replace("\u2212", "-") if encoding == "cp1252" else line for line in lines)
+    other.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (text + newline).encode(encoding))
+    want, got = read_rr(plain).frame, read_rr(other).frame
+    assert list(got["label"]) == ["Årsavgift – ränta", "Övriga intäkter", "Summa Intäkter"]
+    assert got[["Ack utfall", "Ack budget"]].equals(want[["Ack utfall", "Ack budget"]])

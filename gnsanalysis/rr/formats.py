@@ -306,34 +306,39 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
+def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | None = None) -> Parsed:
     """CSV: the header found in the first lines, then the whole body read in one pass by
     Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
 
     Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
     and line breaks; rows with more or fewer cells than the first) are read row by row by the
-    csv module, which keeps every cell as written.
+    csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
+    caller has them (the file as read), so that a large body is not encoded again.
     """
     head = grid_from_csv("\n".join(text.split("\n", 400)[:400]), delimiter)
     top, first = _find_grid_header(head, decimal, source)
-    body = _csv_body(text, head, first, delimiter) if '"' not in text and first < len(head) else None
+    if '"' in text or first >= len(head):
+        body = None
+    else:
+        body = _csv_body(text if utf8 is None else utf8, head, first, delimiter, text)
     if body is None:
         return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
-def _csv_body(text: str, head, first: int, delimiter: str):
+def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
     """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
-    ``head[first]`` on, or None when a row does not have the first row's number of cells."""
+    ``head[first]`` on, or None when a row does not have the first row's number of cells.
+    ``raw`` is ``text`` or its UTF-8 bytes."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     first_line, width = head[first][0], len(head[first][1])
+    newline = "\n" if isinstance(raw, str) else b"\n"
     start = 0
     for _ in range(first_line - 1):
-        start = text.index("\n", start) + 1
-    body = text[start:]
-    data = body.encode("utf-8")
+        start = raw.index(newline, start) + 1
+    data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
     names = [str(j) for j in range(width)]
     try:  # a row with another number of cells raises ArrowInvalid
         table = pacsv.read_csv(
@@ -346,7 +351,7 @@ def _csv_body(text: str, head, first: int, delimiter: str):
     except (pa.ArrowInvalid, ValueError):
         return None
     ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    if not data.endswith(b"\n"):
+    if len(data) and data[-1] != 10:
         ends = np.append(ends, len(data))
     starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
     lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
@@ -357,8 +362,8 @@ def _csv_body(text: str, head, first: int, delimiter: str):
 
     def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
         if not split:
-            split.append(body.split("\n"))
-        return split[0][int(lines[i]) - first_line].split(delimiter)
+            split.append(text.split("\n"))
+        return split[0][int(lines[i]) - 1].split(delimiter)
 
     return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
 
