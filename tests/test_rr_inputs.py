@@ -204,3 +204,11 @@ def test_csv_reads_the_same_in_every_encoding(tmp_path, encoding, newline, bom):
     want, got = read_rr(plain).frame, read_rr(other).frame
     assert list(got["label"]) == ["Årsavgift – ränta", "Övriga intäkter", "Summa Intäkter"]
     assert got[["Ack utfall", "Ack budget"]].equals(want[["Ack utfall", "Ack budget"]])
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "a\nb\n", "\n\n\nx\n\ny", "x\n" * 500])
+@pytest.mark.parametrize("n", [1, 2, 5, 400])
+def test_head_lines_is_the_first_lines_of_a_split(text, n):
+    from gnsanalysis.rr.formats import head_lines
+
+    assert head_lines(text, n) == text.split("\n", n)[:n]

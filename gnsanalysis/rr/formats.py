@@ -143,13 +143,21 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
     return "pdf"
 
 
+def head_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` lines of ``text`` (all of them when it has fewer), without copying the
+    rest of a large text as ``text.split("\\n", n)`` does."""
+    end = 0
+    for _ in range(n):
+        end = text.find("\n", end) + 1
+        if not end:
+            return text.split("\n")
+    return text[:end - 1].split("\n")
+
+
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
     for limit in (k + 50, 20 * k):
-        parts = text.split("\n", limit)
-        if len(parts) <= limit:
-            break
-        found = [l for l in parts[:-1] if l.strip()][:k]
+        found = [l for l in head_lines(text, limit) if l.strip()][:k]
         if len(found) == k:
             return found
     return [l for l in text.split("\n") if l.strip()][:k]
@@ -315,7 +323,7 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | 
     csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
     caller has them (the file as read), so that a large body is not encoded again.
     """
-    head = grid_from_csv("\n".join(text.split("\n", 400)[:400]), delimiter)
+    head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
     top, first = _find_grid_header(head, decimal, source)
     if '"' in text or first >= len(head):
         body = None
