@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from gnsanalysis import paths
-from gnsanalysis.errors import ParseError
-from gnsanalysis.io import decode_text, load_resource
+from gnsanalysis.errors import ConfigError, ParseError
+from gnsanalysis.io import decode_text, load_resource, load_yaml, parse_yaml
 
 RESOURCES = sorted(p.name for p in paths.RESOURCES_DIR.glob("*.yaml"))
 
@@ -37,3 +37,27 @@ def test_binary_rule_counts_what_the_text_holds(data):
             decode_text(data)
     else:
         assert decode_text(data).text == text
+
+
+PERSON_YAML = sorted(p for p in paths.PROJECT_ROOT.glob("**/*.yaml")
+                     if "resources" not in p.parts and ".venv" not in p.parts and "node_modules" not in p.parts)
+
+
+@pytest.mark.parametrize("path", PERSON_YAML, ids=lambda p: str(p.relative_to(paths.PROJECT_ROOT)))
+def test_person_files_read_as_the_pure_python_loader_reads_them(path):
+    data, decoded = load_yaml(path)
+    assert data == yaml.load(decoded.text, Loader=yaml.SafeLoader)  # noqa: S506 - the safe loader
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+@pytest.mark.parametrize("text,line,alias", [
+    ("a: &x [1]\nb: *x\n", 2, True),
+    ("period: 2018-12\n  status: [utkast\n", 2, False),
+    ("a: 1\nb: [\n", 3, False),
+])
+def test_person_yaml_errors_name_the_line_with_and_without_libyaml(monkeypatch, libyaml, text, line, alias):
+    if not libyaml:
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    with pytest.raises(ConfigError, match=f"f.yaml, rad {line} är inte giltig YAML") as info:
+        parse_yaml(text, "f.yaml")
+    assert ("alias (*namn) är inte tillåtna" in str(info.value)) == alias
