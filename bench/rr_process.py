@@ -125,7 +125,7 @@ def prepare() -> str:
 
 
 def main(n_rows: int = ROWS, repeats: int = REPEATS) -> dict:
-    results = {"package": prepare()}
+    results: dict[str, object] = {"package": prepare()}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rr-export.csv"
         write_csv(path, n_rows)

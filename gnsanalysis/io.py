@@ -115,7 +115,9 @@ def _load_without_aliases(text: str) -> Any:
         return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     for event in yaml.parse(text, Loader=c_loader):
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSED, event.start_mark)
+            at = event.start_mark  # libyaml's mark, as PyYAML's own
+            mark = yaml.error.Mark("<yaml>", 0, at.line, at.column, None, 0) if at else None
+            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSED, mark)
     return yaml.load(text, Loader=c_loader)  # noqa: S506 - libyaml's safe loader
 
 
