@@ -661,8 +661,9 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(_DASHES - {""}))))
     ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
+    is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
+        _bools(pc.is_in(s, value_set=pa.array(sorted(_DASHES - {""}))))
     vals = np.full(len(s), np.nan)
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
@@ -674,7 +675,7 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
         pos = _ints(pc.find_substring(conv, decimal))
         if decimal != "." and (pos >= 0).any():
             conv = pc.replace_substring(conv, decimal, ".")
-        length = _ints(pc.utf8_length(conv))
+        length = _ints(pc.binary_length(conv))  # the cells are ASCII now
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
             if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
                 i = int(np.flatnonzero(ok)[k])
