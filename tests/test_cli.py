@@ -89,6 +89,31 @@ def test_help_is_swedish(capsys):
     assert "show this help" not in out and "options:" not in out
 
 
+def test_version_is_printed_on_stdout():
+    from gnsanalysis import __version__
+
+    out = subprocess.run([sys.executable, "-m", "gnsanalysis.cli", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out == f"gnsanalysis {__version__}\n"
+
+
+_LOADED = ("import sys; from gnsanalysis.cli import main\n"
+           "try: main(sys.argv[1:])\nexcept SystemExit: pass\n"
+           "print(sorted(m for m in ('pandas', 'babel', 'importlib.metadata') if m in sys.modules))")
+
+
+def _loaded_by(*argv) -> str:
+    out = subprocess.run([sys.executable, "-c", _LOADED, *argv], capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def test_small_commands_do_not_import_what_they_do_not_use(real_rr_path):
+    """`gns --help` loads neither pandas nor Babel, and no command looks up the version unless
+    asked (importlib.metadata); `gns rr check` of a table without findings needs no Babel."""
+    assert _loaded_by("--help") == "[]"
+    assert _loaded_by("rr", "check", str(real_rr_path)) == "['pandas']"
+
+
 def test_translate_keeps_unknown_wording():
     from gnsanalysis.cli import translate_usage_error
 

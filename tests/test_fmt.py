@@ -110,3 +110,10 @@ def test_rounding_text(unit, decimals, expected):
 def test_count_noun():
     assert fmt.count_noun(1, "avvikelse", "avvikelser") == "1 avvikelse"
     assert fmt.count_noun(3, "avvikelse", "avvikelser") == "3 avvikelser"
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 999, 1000, 1169, 99_999, 100_000, 1_234_567, 10**15 + 1,
+                               -1, -88, -1000, -1_234_567])
+def test_count_noun_groups_the_count_as_number_does(n):
+    """count_noun groups without Babel; it must print what number() prints."""
+    assert fmt.count_noun(n, "rad", "rader") == f"{fmt.number(n)} {'rad' if n == 1 else 'rader'}"

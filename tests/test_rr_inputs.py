@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -102,6 +103,33 @@ def test_csv_output_does_not_carry_formulas(tmp_path):
     assert [r[4] for r in rows[1:]] == ["5", "-3", "2"]
 
 
+def _plain_tidy_csv(table) -> str:
+    """The tidy CSV written row by row by the csv module (what to_tidy_csv builds in bulk)."""
+    def figure(v: float, d: int) -> str:
+        text = "" if math.isnan(v) else f"{v:.{d}f}"
+        return "0" if text == "-0" else text
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(table.frame.columns))
+    for rec in table.frame.to_dict(orient="records"):
+        writer.writerow([rec["line"], spreadsheet_safe(rec["label"]), rec["kind"], spreadsheet_safe(rec["note"]),
+                         *(figure(rec[c], table.decimals[c]) for c in table.value_columns)])
+    return out.getvalue()
+
+
+def test_tidy_csv_is_what_the_csv_module_writes_row_by_row(tmp_path):
+    path = tmp_path / "f.csv"
+    rows = ["Period 2019-12", "", "RR;Not;Ack utfall;Ack budget;Årsbudget",
+            "Tjänster,material,varor;;1 296,5;-0,0;-0", 'Med "citat";3;\u2212 1 208,25;;\u22123',
+            "=SUMMA(A1);2, 4;0;-7;", "Bidrag;;;\u201314,0;1 000", "Tjänster,material,varor;;1,5;2;-41 907",
+            "Summa Intäkter;;1 297,0;-12,0;0"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    table = read_rr(path)
+    assert to_tidy_csv(table) == _plain_tidy_csv(table)
+    assert "\"Med \"\"citat\"\"\"" in to_tidy_csv(table)
+
+
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> None:
     from openpyxl import Workbook
 
@@ -159,3 +187,28 @@ def test_a_broken_sidecar_is_an_error_not_ignored(tmp_path, capsys, sidecar, mes
     assert main(["rr", "check", str(table)]) == 2
     err = capsys.readouterr().err
     assert "rr.meta.yaml" in err and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("encoding,newline,bom", [("utf-8", "\r\n", False), ("utf-8", "\n", True),
+                                                  ("cp1252", "\n", False), ("utf-16", "\n", False)])
+def test_csv_reads_the_same_in_every_encoding(tmp_path, encoding, newline, bom):
+    """The bulk reader takes the file's bytes as they are only when they are the decoded text's
+    UTF-8; every other encoding, a BOM or CR line ends give the same table."""
+    lines = ["Period 2019-12", "", "RR;Ack utfall;Ack budget", "Årsavgift – ränta;1 169;\u221288",
+             "Övriga intäkter;–41 907;914,4", "Summa Intäkter;-40 738;826,4"]
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    other = tmp_path / "other.csv"
+    text = newline.join(line.replace("\u2212", "-") if encoding == "cp1252" else line for line in lines)
+    other.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (text + newline).encode(encoding))
+    want, got = read_rr(plain).frame, read_rr(other).frame
+    assert list(got["label"]) == ["Årsavgift – ränta", "Övriga intäkter", "Summa Intäkter"]
+    assert got[["Ack utfall", "Ack budget"]].equals(want[["Ack utfall", "Ack budget"]])
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "a\nb\n", "\n\n\nx\n\ny", "x\n" * 500])
+@pytest.mark.parametrize("n", [1, 2, 5, 400])
+def test_head_lines_is_the_first_lines_of_a_split(text, n):
+    from gnsanalysis.rr.formats import head_lines
+
+    assert head_lines(text, n) == text.split("\n", n)[:n]

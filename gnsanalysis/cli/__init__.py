@@ -85,12 +85,23 @@ class _Parser(argparse.ArgumentParser):
                      f"Skriv '{self.prog} -h' för hjälp.\n")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for (``importlib.metadata`` would
+    otherwise cost every command, ``--help`` included)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from gnsanalysis import __version__
+
+        print(f"gnsanalysis {__version__}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gns", description="Rapporter och analyser för GNS.")
-    from gnsanalysis import __version__
-
-    parser.add_argument("--version", action="version", version=f"gnsanalysis {__version__}",
-                        help="visa programmets version och avsluta")
+    parser.add_argument("--version", action=_VersionAction, help="visa programmets version och avsluta")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon")
     sub.required = True
     for name in COMMAND_MODULES:

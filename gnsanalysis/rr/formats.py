@@ -143,13 +143,21 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
     return "pdf"
 
 
+def head_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` lines of ``text`` (all of them when it has fewer), without copying the
+    rest of a large text as ``text.split("\\n", n)`` does."""
+    end = 0
+    for _ in range(n):
+        end = text.find("\n", end) + 1
+        if not end:
+            return text.split("\n")
+    return text[:end - 1].split("\n")
+
+
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
     for limit in (k + 50, 20 * k):
-        parts = text.split("\n", limit)
-        if len(parts) <= limit:
-            break
-        found = [l for l in parts[:-1] if l.strip()][:k]
+        found = [l for l in head_lines(text, limit) if l.strip()][:k]
         if len(found) == k:
             return found
     return [l for l in text.split("\n") if l.strip()][:k]
@@ -306,34 +314,39 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
+def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | None = None) -> Parsed:
     """CSV: the header found in the first lines, then the whole body read in one pass by
     Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
 
     Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
     and line breaks; rows with more or fewer cells than the first) are read row by row by the
-    csv module, which keeps every cell as written.
+    csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
+    caller has them (the file as read), so that a large body is not encoded again.
     """
-    head = grid_from_csv("\n".join(text.split("\n", 400)[:400]), delimiter)
+    head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
     top, first = _find_grid_header(head, decimal, source)
-    body = _csv_body(text, head, first, delimiter) if '"' not in text and first < len(head) else None
+    if '"' in text or first >= len(head):
+        body = None
+    else:
+        body = _csv_body(text if utf8 is None else utf8, head, first, delimiter, text)
     if body is None:
         return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
-def _csv_body(text: str, head, first: int, delimiter: str):
+def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
     """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
-    ``head[first]`` on, or None when a row does not have the first row's number of cells."""
+    ``head[first]`` on, or None when a row does not have the first row's number of cells.
+    ``raw`` is ``text`` or its UTF-8 bytes."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     first_line, width = head[first][0], len(head[first][1])
+    newline = "\n" if isinstance(raw, str) else b"\n"
     start = 0
     for _ in range(first_line - 1):
-        start = text.index("\n", start) + 1
-    body = text[start:]
-    data = body.encode("utf-8")
+        start = raw.index(newline, start) + 1
+    data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
     names = [str(j) for j in range(width)]
     try:  # a row with another number of cells raises ArrowInvalid
         table = pacsv.read_csv(
@@ -346,7 +359,7 @@ def _csv_body(text: str, head, first: int, delimiter: str):
     except (pa.ArrowInvalid, ValueError):
         return None
     ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    if not data.endswith(b"\n"):
+    if len(data) and data[-1] != 10:
         ends = np.append(ends, len(data))
     starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
     lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
@@ -357,8 +370,8 @@ def _csv_body(text: str, head, first: int, delimiter: str):
 
     def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
         if not split:
-            split.append(body.split("\n"))
-        return split[0][int(lines[i]) - first_line].split(delimiter)
+            split.append(text.split("\n"))
+        return split[0][int(lines[i]) - 1].split(delimiter)
 
     return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
 
@@ -648,18 +661,21 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(_DASHES - {""}))))
     ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
+    is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
+        _bools(pc.is_in(s, value_set=pa.array(sorted(_DASHES - {""}))))
     vals = np.full(len(s), np.nan)
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        cells = s.filter(pa.array(ok))
-        conv = cells
-        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), \
-                (decimal, "."):
-            if glyph != plain and pc.any(pc.match_substring(conv, glyph)).as_py():  # a pass that copies nothing
+        conv = s if ok.all() else s.filter(pa.array(ok))
+        chars = bytes(conv.buffers()[2] or b"")  # the cells' characters, one after the other
+        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"):
+            if glyph.encode("utf-8") in chars:  # a byte search; a pass without the glyph is wasted
                 conv = pc.replace_substring(conv, glyph, plain)
-        length = _ints(pc.utf8_length(conv))
+        pos = _ints(pc.find_substring(conv, decimal))
+        if decimal != "." and (pos >= 0).any():
+            conv = pc.replace_substring(conv, decimal, ".")
+        length = _ints(pc.binary_length(conv))  # the cells are ASCII now
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
             if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
                 i = int(np.flatnonzero(ok)[k])
@@ -669,7 +685,6 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
                     found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
                     hint="Kontrollera att cellen inte fått siffror från en annan cell.")
         vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
-        pos = _ints(pc.find_substring(conv, "."))
         decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
     return vals, decs, ok, is_dash
 

@@ -32,12 +32,16 @@ MAX_RR_BYTES = 64_000_000
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
     """Bytes to text (:func:`gnsanalysis.io.decode_text`: UTF-8, UTF-16 with BOM, cp1252);
     empty and binary input is refused."""
+    return _decode(data, source).text
+
+
+def _decode(data: bytes, source: str | Path | None):
     from gnsanalysis import io as gio
 
     if not data or data.isspace():
         raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
                          hint="Kontrollera att rätt fil exporterades.")
-    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)").text
+    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)")
 
 
 def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
@@ -305,10 +309,13 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        text = decode_text(data, path)
+        decoded = _decode(data, path)
+        text = decoded.text
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(data, text, head)
-        table = _parse_decoded(text, path, fmt, declared, head)
+        # the bytes as read are the text's UTF-8 when decoding changed nothing (no BOM, no CR)
+        same = decoded.encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+        table = _parse_decoded(text, path, fmt, declared, head, utf8=data if same else None)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
@@ -339,7 +346,8 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
         from first_error
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
+                   utf8: bytes | None = None) -> RRTable:
     from gnsanalysis.rr import formats as F
 
     if fmt == "text":
@@ -349,11 +357,11 @@ def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None =
         delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path, utf8=utf8)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path)
+            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path, utf8=utf8)
     elif fmt == "xlsx":
         raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                          expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")

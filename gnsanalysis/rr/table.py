@@ -168,30 +168,48 @@ def _printed(values: np.ndarray, decimals: int):
     import pyarrow.compute as pc
 
     missing = np.isnan(values)
-    scaled = np.round(np.where(missing, 0.0, np.abs(values)) * 10 ** decimals).astype(np.int64)
-    digits = pc.cast(pa.array(scaled), pa.string())
-    if decimals:
-        digits = pc.utf8_lpad(digits, decimals + 1, "0")
+    if decimals == 0:  # a whole figure is its integer, minus sign and all (never "-0")
+        digits = pc.cast(pa.array(np.round(np.where(missing, 0.0, values)).astype(np.int64)), pa.string())
+    else:
+        scaled = np.round(np.where(missing, 0.0, np.abs(values)) * 10 ** decimals).astype(np.int64)
+        digits = pc.utf8_lpad(pc.cast(pa.array(scaled), pa.string()), decimals + 1, "0")
         digits = pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, -decimals),
                                              pc.utf8_slice_codeunits(digits, -decimals), ".")
-    negative = np.signbit(values) & ~missing & ((scaled != 0) | (decimals > 0))
-    digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""), digits)
-    return pc.if_else(pa.array(missing), "", digits)
+        negative = np.signbit(values) & ~missing
+        if negative.any():
+            digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""), digits)
+    return pc.if_else(pa.array(missing), "", digits) if missing.any() else digits
 
 
-def _csv_cells(strings):
-    """Arrow strings as CSV cells: quoted (quotes doubled) when they hold a comma, a quote or
-    a line break, as Python's csv module writes them."""
+def _text_cells(column: pd.Series):
+    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`spreadsheet_safe`)
+    and quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
+    nämnd and month), so each distinct value is written once and the rows take theirs."""
+    import csv
+    import io
+
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    needs = pc.match_substring_regex(strings, '[,"\r\n]')
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(strings, '"', '""'), '"', "")
-    return pc.if_else(needs, quoted, strings)
+    encoded = pc.dictionary_encode(pa.array(column, type=pa.string()))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    cells = []
+    for u in encoded.dictionary.to_pylist():
+        out.seek(0)
+        out.truncate()
+        writer.writerow([spreadsheet_safe(u)])
+        cells.append(out.getvalue()[:-1] if u else "")  # alone, an empty field is written '""'
+    return pa.array(cells, type=pa.string()).take(encoded.indices)
 
 
 def to_tidy_csv(table: RRTable) -> str:
     """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
-    labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`)."""
+    labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`).
+
+    Built column by column with Arrow (each figure printed at its column's decimals, then the
+    columns joined row-wise); the tests compare it with the csv module writing row by row.
+    """
     import csv
     import io
 
@@ -203,14 +221,12 @@ def to_tidy_csv(table: RRTable) -> str:
     csv.writer(head, lineterminator="\n").writerow(list(f.columns))
     if not len(f):
         return head.getvalue()
-    codes, uniques = pd.factorize(f["label"].astype(object))
-    labels = pa.array([spreadsheet_safe(str(u)) for u in uniques], type=pa.string()).take(pa.array(codes))
-    notes = pa.array([spreadsheet_safe(str(v)) for v in f["note"].to_numpy(dtype=object)], type=pa.string())
-    cells = [pc.cast(pa.array(f["line"].to_numpy(dtype=np.int64)), pa.string()), _csv_cells(labels),
-             _csv_cells(pa.array(f["kind"].to_numpy(dtype=object), type=pa.string())), _csv_cells(notes)]
+    cells = [pc.cast(pa.array(f["line"].to_numpy(dtype=np.int64)), pa.string())]
+    cells += [_text_cells(f[c]) for c in ("label", "kind", "note")]
     cells += [_printed(f[c].to_numpy(dtype=float), table.decimals.get(c, 0)) for c in table.value_columns]
     rows = pc.binary_join_element_wise(*cells, ",")
-    return head.getvalue() + "\n".join(rows.to_pylist()) + "\n"
+    text = pc.binary_join(pa.ListArray.from_arrays([0, len(rows)], rows), "\n")[0].as_py()
+    return head.getvalue() + text + "\n"
 
 
 def to_json_dict(table: RRTable) -> dict:
