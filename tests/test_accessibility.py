@@ -100,6 +100,16 @@ def test_explorer_page_passes_axe_wcag21_aa(axe_page, server):  # noqa: F811 - f
     page.goto(url, wait_until="load")
     page.wait_for_selector(".gns-charts img", timeout=120_000)
     violations = axe_violations(page)
+    unnamed = page.evaluate(UNNAMED_FIELDS)
     page.close()
     assert proc.poll() is None
     assert not violations, describe(violations)
+    assert not unnamed, f"fields without a label of their own: {unnamed}"
+
+
+# axe accepts a placeholder as a field's name, and ipywidgets gives every Text field a
+# zero-width-space placeholder: so each explorer field must also have a label with text
+UNNAMED_FIELDS = """() => [...document.querySelectorAll('.gns-explore input:not([type=hidden]), .gns-explore select')]
+  .filter(el => ![...(el.labels || [])].some(l => l.textContent.replace(/[\\s\u200b]/g, '') !== '')
+                && !(el.getAttribute('aria-label') || '').trim())
+  .map(el => el.closest('.jupyter-widgets') ? el.closest('.jupyter-widgets').className : el.outerHTML)"""

@@ -1,8 +1,8 @@
 """The explorer's fast redraw: preview PNGs, charts reused when their data is unchanged, shared results.
 
 Each fast path is checked against the plain version: the board report's charts (drawn outside
-``charts.preview()``) are byte-identical before and after a preview, and a preview chart shows
-the same figure at a lower resolution.
+``charts.preview()``) are byte-identical before and after a preview, and a preview chart has
+exactly the board chart's pixels.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import copy
 import io
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -42,13 +43,12 @@ def test_board_chart_bytes_unchanged_by_a_preview():
     assert str(live) != before
 
 
-def test_preview_is_the_same_chart_at_a_lower_resolution():
+def test_preview_is_the_same_picture_compressed_faster():
     board = _image(_draw())
     with charts.preview():
         live = _image(_draw())
-    scale = charts.PREVIEW_DPI / charts.BOARD_DPI
-    assert live.width == pytest.approx(board.width * scale, abs=3)
-    assert live.height == pytest.approx(board.height * scale, abs=3)
+    assert live.size == board.size
+    assert np.array_equal(np.asarray(live.convert("RGBA")), np.asarray(board.convert("RGBA")))
 
 
 def test_preview_ends_after_an_error():

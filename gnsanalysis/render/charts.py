@@ -35,8 +35,7 @@ plt.rcParams.update({
 })
 
 
-BOARD_DPI = 110
-PREVIEW_DPI = 80
+DPI = 110
 _PREVIEW = [False]  # set inside ``preview()``
 
 
@@ -44,9 +43,9 @@ _PREVIEW = [False]  # set inside ``preview()``
 def preview() -> Iterator[None]:
     """Charts drawn in this block are for a live view (the explorer while it is used).
 
-    The same chart functions draw the same figure; only the PNG is cheaper: a lower
-    resolution (``PREVIEW_DPI``) and the fastest zlib level. The board report's charts are
-    drawn outside this block and stay byte-identical.
+    The same chart functions draw the same figure at the same size; only the PNG is compressed
+    with zlib's fastest level (the same pixels, a larger file, less time). The board report's
+    charts are drawn outside this block and stay byte-identical.
     """
     before = _PREVIEW[0]
     _PREVIEW[0] = True
@@ -58,11 +57,8 @@ def preview() -> Iterator[None]:
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    if _PREVIEW[0]:
-        fig.savefig(buf, format="png", dpi=PREVIEW_DPI, bbox_inches="tight", metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1})
-    else:
-        fig.savefig(buf, format="png", dpi=BOARD_DPI, bbox_inches="tight", metadata={"Software": None})
+    fast = {"pil_kwargs": {"compress_level": 1}} if _PREVIEW[0] else {}
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, **fast)
     plt.close(fig)
     return buf.getvalue()
 
