@@ -98,4 +98,5 @@ views.assumptions_view(report)
 # %%
 html.footer({"coalition": coalition, "allocation_key": allocation_key, "hosts": hosts, "n_draws": n_draws,
              "seed": seed, "assumptions": assumptions, "include_outage_risk": include_outage_risk,
-             "status": status}, views.inputs_it(), labels=views.parameter_labels())
+             "status": status}, views.inputs_it(), labels=views.parameter_labels(),
+            shown=views.footer_values(allocation_key))

@@ -1,4 +1,5 @@
-"""WCAG 2.1 A/AA checked by axe-core in a real browser on every built board report.
+"""WCAG 2.1 A/AA checked by axe-core in a real browser on every built board report and on the
+explorer page served by ``gns explore``.
 
 axe-core comes from the npm registry through the project's own ``package.json`` (``make test``
 runs ``npm ci``); chromium is Debian's (``make browser``). Outside CI a missing tool skips the
@@ -13,6 +14,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+# the explorer's server (a throw-away project, stopped by its process id) is the browser test's
+from tests.test_explore_browser import project, server  # noqa: F401
 
 pytestmark = pytest.mark.notebook
 
@@ -87,3 +91,25 @@ def test_axe_finds_a_planted_violation(axe_page, tmp_path):
     ids = {v["id"] for v in axe_violations(page)}
     page.close()
     assert {"image-alt", "label"} <= ids
+
+
+def test_explorer_page_passes_axe_wcag21_aa(axe_page, server):  # noqa: F811 - fixture
+    """The page ``gns explore`` serves, once its controls, figures and charts are shown."""
+    url, proc = server
+    page = axe_page.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(url, wait_until="load")
+    page.wait_for_selector(".gns-charts img", timeout=120_000)
+    violations = axe_violations(page)
+    unnamed = page.evaluate(UNNAMED_FIELDS)
+    page.close()
+    assert proc.poll() is None
+    assert not violations, describe(violations)
+    assert not unnamed, f"fields without a label of their own: {unnamed}"
+
+
+# axe accepts a placeholder as a field's name, and ipywidgets gives every Text field a
+# zero-width-space placeholder: so each explorer field must also have a label with text
+UNNAMED_FIELDS = """() => [...document.querySelectorAll('.gns-explore input:not([type=hidden]), .gns-explore select')]
+  .filter(el => ![...(el.labels || [])].some(l => l.textContent.replace(/[\\s\u200b]/g, '') !== '')
+                && !(el.getAttribute('aria-label') || '').trim())
+  .map(el => el.closest('.jupyter-widgets') ? el.closest('.jupyter-widgets').className : el.outerHTML)"""

@@ -8,6 +8,7 @@ per-party figures equal the page's. The server is stopped by its process id.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -179,5 +180,8 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     report = (project / "reports" / "it-serverdrift.html").read_text(encoding="utf-8")
     assert _report_parties(report, "lika delar") == shown
     assert "dyr-el-med-are.yaml" in report  # the footer names the parameter file
+    digest = hashlib.sha256((project / "parametrar" / "dyr-el-med-are.yaml").read_bytes()).hexdigest()
+    assert digest in report  # and its SHA-256
+    assert "Fördelningsnyckel: lika delar" in report  # the key by the name the page's menu shows
     assert not errors, errors
     assert proc.poll() is None

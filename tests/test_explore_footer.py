@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from gnsanalysis import paths
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import state as st
@@ -31,9 +33,10 @@ def test_footer_labels_are_swedish_and_numbers_have_a_decimal_comma(monkeypatch)
     monkeypatch.delenv("GNS_PARAMETERS_FILE", raising=False)
     text = str(html.footer({"coalition": TWO, "allocation_key": "equal", "n_draws": 20000,
                             "assumptions": {"electricity_price": 1.41}, "include_outage_risk": True},
-                           labels=views.parameter_labels()))
+                           labels=views.parameter_labels(), shown=views.footer_values("equal")))
     assert "Parter: Krokoms kommun, Bergs kommun" in text
-    assert "Fördelningsnyckel: equal" in text and "Antal simuleringar: 20000" in text
+    assert "Fördelningsnyckel: lika delar" in text and "Antal simuleringar: 20000" in text
+    assert "equal" not in text
     assert "Elpris allt inräknat (spot, nät, skatt, påslag) = 1,41" in text
     assert "electricity_price" not in text and "coalition" not in text and "1.41" not in text
     assert "Med förväntad avbrottskostnad: ja" in text
@@ -64,3 +67,30 @@ def test_load_parameters_file_records_the_file(tmp_path, monkeypatch):
     path = st.save_scenario("A", "", st.selection_state({}, TWO, "usage"), folder=tmp_path)
     load_parameters_file(path)
     assert os.environ["GNS_PARAMETERS_FILE"] == str(path.resolve())
+
+
+@pytest.mark.parametrize("code, name", [
+    ("usage", "användning (servrar)"), ("equal", "lika delar"), ("population", "befolkning"),
+    ("1/3 equal + 2/3 population", "1/3 lika delar + 2/3 befolkning"),
+])
+def test_footer_names_the_key_as_the_explorer_menu_does(code, name):
+    from gnsanalysis.scenarios.api import allocation_keys
+
+    text = str(html.footer({"allocation_key": code}, shown=views.footer_values(code)))
+    assert f"Fördelningsnyckel: {name}</dd>" in text
+    if code in allocation_keys():
+        assert allocation_keys()[code] == name  # the menu's own text
+
+
+def test_footer_with_key_names_still_matches_the_parameter_file(tmp_path, monkeypatch):
+    state = st.check_selection(st.selection_state({}, TWO, "usage"))
+    path = st.save_scenario("Servrar", "", state, folder=tmp_path)
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", str(path))
+    text = str(html.footer(_params(state), shown=views.footer_values("usage")))
+    assert "servrar.yaml" in text and "Fördelningsnyckel: användning (servrar)" in text
+
+
+def test_the_board_notebook_shows_the_key_name():
+    """The IT report's footer cell passes the Swedish key names (the source the runner executes)."""
+    source = (paths.NOTEBOOKS_DIR / "it-serverdrift.py").read_text(encoding="utf-8")
+    assert "shown=views.footer_values(allocation_key)" in source

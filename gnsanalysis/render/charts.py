@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
@@ -34,9 +35,30 @@ plt.rcParams.update({
 })
 
 
+DPI = 110
+_PREVIEW = [False]  # set inside ``preview()``
+
+
+@contextmanager
+def preview() -> Iterator[None]:
+    """Charts drawn in this block are for a live view (the explorer while it is used).
+
+    The same chart functions draw the same figure at the same size; only the PNG is compressed
+    with zlib's fastest level (the same pixels, a larger file, less time). The board report's
+    charts are drawn outside this block and stay byte-identical.
+    """
+    before = _PREVIEW[0]
+    _PREVIEW[0] = True
+    try:
+        yield
+    finally:
+        _PREVIEW[0] = before
+
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fast = {"pil_kwargs": {"compress_level": 1}} if _PREVIEW[0] else {}
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, **fast)
     plt.close(fig)
     return buf.getvalue()
 

@@ -271,10 +271,13 @@ def document_source(text: str) -> str:
 
 
 def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
-           labels: Mapping[str, str] | None = None) -> Fragment:
+           labels: Mapping[str, str] | None = None, shown: Mapping[str, str] | None = None) -> Fragment:
     """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
 
     ``inputs`` are :class:`gnsanalysis.inputs.Dataset` objects or ``(name, sha256, status)``.
+    ``labels`` name parameters (and the names inside a mapping value) in Swedish; ``shown`` is
+    the text shown for a parameter's value instead of the value itself (a code's Swedish name,
+    e.g. ``{"allocation_key": "lika delar"}``; the parameter file is still matched on the value).
     """
 
     rows = []
@@ -282,7 +285,9 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
     # the data's date is that of the main input (the first one listed)
     main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
     data_date = str(main.meta.get("received") or "") if main is not None else ""
-    params = "; ".join(f"{_param_label(k, labels)}: {_param_text(v, labels)}" for k, v in parameters.items())
+    shown = shown or {}
+    params = "; ".join(f"{_param_label(k, labels)}: {shown[k] if k in shown else _param_text(v, labels)}"
+                       for k, v in parameters.items())
     rows.append(("Parametrar", params or "inga"))
     pfile = _parameter_file(parameters)
     if pfile is not None:

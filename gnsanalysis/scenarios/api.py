@@ -348,6 +348,19 @@ COMPARE_LABELS = {
 }
 
 
+class SharedResults(dict):
+    """The priced scenarios of a comparison, by code, kept in ``df.attrs["results"]``.
+
+    pandas deep-copies ``attrs`` into every frame derived from the comparison (each
+    ``cmp[...]``, ``itertuples`` row, arithmetic result); copying the priced arrays each time
+    cost more than the pricing. The results are not changed after the comparison, so derived
+    frames share them instead of copying.
+    """
+
+    def __deepcopy__(self, memo) -> SharedResults:
+        return self
+
+
 def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: Mapping | None = None,
                       scenarios: Sequence[str] = SCENARIO_CODES,
                       assumptions: Assumptions | None = None,
@@ -378,7 +391,7 @@ def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: M
             "cost_vs_s0": float(t["cost"] - bt["cost"]),
         })
     df = pd.DataFrame(rows)
-    df.attrs.update(labels=COMPARE_LABELS, results=results,
+    df.attrs.update(labels=COMPARE_LABELS, results=SharedResults(results),
                     coalition=[p.name for p in base.coalition],
                     discount_rate=float(base.params["discount_rate"]))
     return df

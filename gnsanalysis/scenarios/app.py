@@ -117,48 +117,62 @@ def _chart(kind: str, data, draw):
     if key not in _CHARTS:
         if len(_CHARTS) > 64:
             _CHARTS.clear()
-        _CHARTS[key] = draw()
+        with charts.preview():  # the board's chart functions, a cheaper PNG for the live view
+            _CHARTS[key] = draw()
     return _CHARTS[key]
 
 
-def charts_html(view: View) -> str:
-    """The four live charts (board-report chart functions)."""
+def _cost_chart(view: View):
     from gnsanalysis.scenarios import views
 
     cmp = view.result["compare"]
-    parts = [_chart("cost", cmp[["title", "feasible", "budget", "risk"]].to_numpy().tolist(),
-                    lambda: views.cost_chart(views.ItReport(view.result)))]
-    key = view.state["allocation_key"]
-    rows = st.party_rows(view.result, view.scenario, key)
+    return _chart("cost", cmp[["title", "feasible", "budget", "risk"]].to_numpy().tolist(),
+                  lambda: views.cost_chart(views.ItReport(view.result)))
+
+
+def _party_chart(view: View, rows):
+    alt = (f"Liggande stapeldiagram över nuvärde per part i {view.title}: "
+           + "; ".join(f"{s}: {fmt.number(t)} tkr" for s, t, _ in rows) + ".")
+    return _chart("parties", (view.title, rows), lambda: charts.bars(
+        [s for s, _, _ in rows], [t for _, t, _ in rows], alt=alt, unit="tkr",
+        caption=f"{view.title}: kostnad per part över fem år (tkr, nuvärde) med vald fördelningsnyckel."))
+
+
+def _band_chart(view: View, s):
+    alt = ("Intervall från P10 till P90 med medianen markerad: "
+           + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr"
+                       for r in s.itertuples()) + ".")
+    band = (list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR))
+    return _chart("band", (band, view.n_draws), lambda: charts.ranges(
+        *band, alt=alt, unit="mnkr (nuvärde, 5 år)",
+        caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
+                "rapporten medan du utforskar; den sparade rapporten använder hela körningen)."))
+
+
+def _tornado_chart(view: View, t):
+    t = t.head(8)
+    base = t.attrs["base_value"]
+    alt = (f"Tornadodiagram för {view.title} minus nuläget ({mnkr(base, signed=True)}): "
+           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
+                       for r in t.head(3).itertuples()) + ".")
+    bars = ([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
+            list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR)
+    return _chart("tornado", (bars, view.title), lambda: charts.tornado(
+        *bars, alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
+        caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget sätts till lågt och "
+                "högt värde. * = uppskattning utan källa."))
+
+
+def charts_html(view: View) -> str:
+    """The four live charts, drawn by the board report's chart functions (only those whose data changed)."""
+    parts = [_cost_chart(view)]
+    rows = st.party_rows(view.result, view.scenario, view.state["allocation_key"])
     if rows:
-        alt = (f"Liggande stapeldiagram över nuvärde per part i {view.title}: "
-               + "; ".join(f"{s}: {fmt.number(t)} tkr" for s, t, _ in rows) + ".")
-        parts.append(_chart("parties", (view.title, rows), lambda: charts.bars(
-            [s for s, _, _ in rows], [t for _, t, _ in rows], alt=alt, unit="tkr",
-            caption=f"{view.title}: kostnad per part över fem år (tkr, nuvärde) med vald fördelningsnyckel.")))
-    s = view.mc_summary
-    if s is not None:
-        alt = ("Intervall från P10 till P90 med medianen markerad: "
-               + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr"
-                           for r in s.itertuples()) + ".")
-        band = (list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR))
-        parts.append(_chart("band", (band, view.n_draws), lambda: charts.ranges(
-            *band, alt=alt, unit="mnkr (nuvärde, 5 år)",
-            caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
-                    "rapporten medan du utforskar; den sparade rapporten använder hela körningen).")))
-    t = view.tornado
-    if t is not None:
-        t = t.head(8)
-        base = t.attrs["base_value"]
-        alt = (f"Tornadodiagram för {view.title} minus nuläget ({mnkr(base, signed=True)}): "
-               + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
-                           for r in t.head(3).itertuples()) + ".")
-        bars = ([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
-                list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR)
-        parts.append(_chart("tornado", (bars, view.title), lambda: charts.tornado(
-            *bars, alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
-            caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget sätts till lågt och "
-                    "högt värde. * = uppskattning utan källa.")))
+        parts.append(_party_chart(view, rows))
+    if view.mc_summary is not None:
+        parts.append(_band_chart(view, view.mc_summary))
+    if view.tornado is not None:
+        parts.append(_tornado_chart(view, view.tornado))
     return html.join(*parts)
 
 

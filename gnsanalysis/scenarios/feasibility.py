@@ -146,6 +146,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
           *, allow_unoffered_hosts: bool = False, matrix: Matrix | None = None) -> Feasibility:
     """Can ``coalition`` carry out scenario ``code`` at ``sites``? Reasons in Swedish."""
     reasons: list[str] = []
+    matrix = matrix or load_matrix()  # looked up once, not once per party and site
     notes = membership_notes(coalition, matrix)
     if not coalition:
         return Feasibility(False, ["Ingen part ingår i samverkan; välj minst en part."], notes)

@@ -16,7 +16,9 @@ import pandas as pd
 
 from gnsanalysis import paths
 from gnsanalysis.inputs import stakeholder_matrix
+from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import charts, html
+from gnsanalysis.scenarios.api import allocation_keys
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore
@@ -448,6 +450,18 @@ def dso_claims_view(res):
     fm = {"Angivet": lambda v: fmt.kr(v), "Beräknat": lambda v: fmt.kr(v, 0 if float(v).is_integer() else 2)}
     return html.join(html.table(frame, caption="Siffror som underlaget anger, räknade om från sina delar", formats=fm),
                      html.bullet_list(list(c["message"])))
+
+
+def key_name(spec) -> str:
+    """The Swedish name of an allocation key, as the explorer's menu shows it (``usage`` →
+    ``användning (servrar)``; a mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
+    names = allocation_keys()
+    return names[spec] if isinstance(spec, str) and spec in names else parse_key(spec).label
+
+
+def footer_values(allocation_key) -> dict[str, str]:
+    """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``)."""
+    return {"allocation_key": key_name(allocation_key)}
 
 
 def parameter_labels() -> dict[str, str]:

@@ -19,6 +19,10 @@ from collections.abc import Mapping
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import app
 from gnsanalysis.scenarios import state as st
+from gnsanalysis.scenarios.api import allocation_keys
+from gnsanalysis.scenarios.assumptions import load_assumptions
+from gnsanalysis.scenarios.explore import validate_state
+from gnsanalysis.scenarios.feasibility import default_coalition
 
 SCENARIOS_SHOWN = ("S1", "S2", "S3", "S4")
 STYLE = """<style>
@@ -30,6 +34,9 @@ STYLE = """<style>
 .gns-explore tr.total th, .gns-explore tr.total td { font-weight: bold; border-top: 2px solid #333; }
 .gns-explore small { line-height: 1.3; display: inline-block; }
 .gns-explore figure { margin: 1em 0; } .gns-explore img { max-width: 100%; }
+/* a number field's own label names it for screen readers; the visible label is beside it */
+.gns-explore .gns-number .widget-label { position: absolute !important; width: 1px !important;
+  height: 1px !important; overflow: hidden; clip-path: inset(50%); white-space: nowrap; margin: 0; }
 </style>"""
 
 
@@ -42,229 +49,276 @@ def _msg(text: str, kind: str = "error") -> str:
 
 def build_explorer(overrides: Mapping | None = None, *, folder=None, uncertainty: bool = True):
     """An ipywidgets VBox bound to the model (see module doc)."""
-    import ipywidgets as w
+    return Explorer(overrides, folder=folder, uncertainty=uncertainty).box
 
-    from gnsanalysis.scenarios.api import allocation_keys
-    from gnsanalysis.scenarios.assumptions import load_assumptions
-    from gnsanalysis.scenarios.explore import validate_state
-    from gnsanalysis.scenarios.feasibility import default_coalition
 
-    base_state = validate_state(overrides)
-    a = load_assumptions()
-    ctl = st.controls()
-    current = a.with_overrides(base_state["assumptions"]).base_params()
-    values = {n: (int(current[n]) if c.integer else float(st.round_to_step(current[n], c.step)))
-              for n, c in ctl.items()}
-    fields, messages, rows = {}, {}, []
-    for name, c in ctl.items():
-        fields[name] = w.Text(value=c.show(values[name]), continuous_update=False,
-                              layout=w.Layout(width="9em"))
-        fields[name].add_class(f"gns-field-{name}")
-        messages[name] = w.HTML()
-        label = w.HTML(f'<label><strong>{html.esc(c.label)}</strong> ({html.esc(c.unit)})<br>'
-                       f'<small>Tillåtet {html.esc(c.range_text)}. {html.esc(c.source_text)}.</small></label>',
-                       layout=w.Layout(width="32em"))
-        rows.append(w.VBox([w.HBox([label, fields[name]]), messages[name]]))
+class Explorer:
+    """The explorer's widgets and what a change, a save, a load and a comparison do."""
 
-    chosen = set(base_state["coalition"] or [p.name for p in default_coalition(a)])
-    parties = {}
-    for d in a.demand:
-        box = w.Checkbox(value=d.party.name in chosen, description=d.party.name, indent=False,
-                         layout=w.Layout(width="auto"))
-        box.add_class("gns-party")
-        parties[d.party.name] = box
-    keys = allocation_keys()
-    key = w.Dropdown(options=[(label, code) for code, label in keys.items()],
-                     value=base_state["allocation_key"] if base_state["allocation_key"] in keys else "usage",
-                     description="Fördelningsnyckel för gemensamma kostnader",
-                     style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-    key.add_class("gns-key")
-    scenario = w.Dropdown(options=[], description="Scenario som visas per part",
-                          style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-    numbers, charts_out, problem = w.HTML(), w.HTML(), w.HTML()
-    numbers.add_class("gns-numbers")
-    charts_out.add_class("gns-charts")
+    def __init__(self, overrides: Mapping | None, *, folder, uncertainty: bool):
+        import ipywidgets as w  # imported when the explorer is built: the package works without a widget front end
 
-    name = w.Text(description="Namn", placeholder="t.ex. Dyr el", style={"description_width": "initial"})
-    name.add_class("gns-save-name")
-    description = w.Text(description="Kort beskrivning", style={"description_width": "initial"},
-                         layout=w.Layout(width="40em"))
-    overwrite = w.Checkbox(value=False, description="Skriv över ett befintligt scenario med samma namn",
-                           indent=False, layout=w.Layout(width="auto"))
-    save_button = w.Button(description="Spara scenario", icon="save", layout=w.Layout(width="auto"))
-    save_button.add_class("gns-save")
-    save_status = w.HTML()
-    save_status.add_class("gns-save-status")
-    saved_pick = w.Dropdown(options=[], description="Sparade scenarier", style={"description_width": "initial"},
-                            layout=w.Layout(width="auto"))
-    load_button = w.Button(description="Läs in i reglagen", icon="folder-open", layout=w.Layout(width="auto"))
-    compare_pick = w.SelectMultiple(options=[], description="Jämför", rows=4,
-                                    style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-    compare_button = w.Button(description="Jämför valda", layout=w.Layout(width="auto"))
-    compare_out = w.HTML()
-    compare_out.add_class("gns-compare")
+        self.w, self.folder, self.uncertainty = w, folder, uncertainty
+        self.base_state = validate_state(overrides)
+        self.a = load_assumptions()
+        self.ctl = st.controls()
+        self.keys = allocation_keys()
+        self.quiet = False  # set while the controls are filled from a loaded scenario
+        current = self.a.with_overrides(self.base_state["assumptions"]).base_params()
+        self.values = {n: self._stepped(c, current[n]) for n, c in self.ctl.items()}
+        self.box = w.VBox()
+        self.box.add_class("gns-explore")
+        self._number_fields()
+        self._choices()
+        self._save_widgets()
+        self._wire()
+        self.refresh_saved()
+        self.refresh()
+        self._layout()
+        self._expose()
 
-    box = w.VBox()
-    box.add_class("gns-explore")
-    box.values = values
-    box.last_view = None
+    @staticmethod
+    def _stepped(c, value):
+        return int(value) if c.integer else float(st.round_to_step(value, c.step))
 
-    def selection() -> dict:
-        return st.selection_state(values, [n for n, b in parties.items() if b.value], key.value,
-                                  base=base_state)
+    def _number_fields(self) -> None:
+        w = self.w
+        self.fields, self.messages, self.rows = {}, {}, []
+        for name, c in self.ctl.items():
+            field = w.Text(value=c.show(self.values[name]), continuous_update=False,
+                           description=f"{c.label} ({c.unit})", layout=w.Layout(width="9em"))
+            field.add_class(f"gns-field-{name}")
+            field.add_class("gns-number")
+            self.fields[name] = field
+            self.messages[name] = w.HTML()
+            label = w.HTML(f'<label><strong>{html.esc(c.label)}</strong> ({html.esc(c.unit)})<br>'
+                           f'<small>Tillåtet {html.esc(c.range_text)}. {html.esc(c.source_text)}.</small></label>',
+                           layout=w.Layout(width="32em"))
+            self.rows.append(w.VBox([w.HBox([label, field]), self.messages[name]]))
 
-    def refresh_saved():
-        found = st.list_scenarios(folder)
+    def _choices(self) -> None:
+        w = self.w
+        chosen = set(self.base_state["coalition"] or [p.name for p in default_coalition(self.a)])
+        self.parties = {}
+        for d in self.a.demand:
+            box = w.Checkbox(value=d.party.name in chosen, description=d.party.name, indent=False,
+                             layout=w.Layout(width="auto"))
+            box.add_class("gns-party")
+            self.parties[d.party.name] = box
+        key = self.base_state["allocation_key"]
+        self.key = w.Dropdown(options=[(label, code) for code, label in self.keys.items()],
+                              value=key if key in self.keys else "usage",
+                              description="Fördelningsnyckel för gemensamma kostnader",
+                              style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+        self.key.add_class("gns-key")
+        self.scenario = w.Dropdown(options=[], description="Scenario som visas per part",
+                                   style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+        self.numbers, self.charts, self.problem = w.HTML(), w.HTML(), w.HTML()
+        self.numbers.add_class("gns-numbers")
+        self.charts.add_class("gns-charts")
+
+    def _save_widgets(self) -> None:
+        w = self.w
+        initial = {"description_width": "initial"}
+        self.name = w.Text(description="Namn", placeholder="t.ex. Dyr el", style=initial)
+        self.name.add_class("gns-save-name")
+        self.description = w.Text(description="Kort beskrivning", style=initial, layout=w.Layout(width="40em"))
+        self.overwrite = w.Checkbox(value=False, description="Skriv över ett befintligt scenario med samma namn",
+                                    indent=False, layout=w.Layout(width="auto"))
+        self.save_button = w.Button(description="Spara scenario", icon="save", layout=w.Layout(width="auto"))
+        self.save_button.add_class("gns-save")
+        self.save_status = w.HTML()
+        self.save_status.add_class("gns-save-status")
+        self.saved_pick = w.Dropdown(options=[], description="Sparade scenarier", style=initial,
+                                     layout=w.Layout(width="auto"))
+        self.load_button = w.Button(description="Läs in i reglagen", icon="folder-open",
+                                    layout=w.Layout(width="auto"))
+        self.compare_pick = w.SelectMultiple(options=[], description="Jämför", rows=4, style=initial,
+                                             layout=w.Layout(width="auto"))
+        self.compare_button = w.Button(description="Jämför valda", layout=w.Layout(width="auto"))
+        self.compare_out = w.HTML()
+        self.compare_out.add_class("gns-compare")
+
+    def _wire(self) -> None:
+        for n in self.ctl:
+            self.fields[n].observe(self._on_field(n), names="value")
+        for b in self.parties.values():
+            b.observe(self.refresh, names="value")
+        self.key.observe(self.refresh, names="value")
+        self.scenario.observe(self.refresh, names="value")
+        self.save_button.on_click(self.save)
+        self.load_button.on_click(self.load)
+        self.compare_button.on_click(self.compare)
+
+    def _layout(self) -> None:
+        w = self.w
+        where = st.display_path(st.scenario_dir())
+        self.box.children = [
+            w.HTML(STYLE + '<p class="gns-ready">Utforskaren är klar: ändra ett värde och tryck Enter (eller '
+                   "klicka utanför fältet), så räknas siffrorna och diagrammen om.</p>"),
+            w.HTML("<h3>Parter</h3>"), w.HBox(list(self.parties.values()), layout=w.Layout(flex_flow="row wrap")),
+            self.key, self.scenario, self.problem,
+            w.HTML("<h3>Antaganden</h3>"), *self.rows,
+            w.HTML("<h3>Resultat</h3>"), self.numbers, self.charts,
+            w.HTML(f"<h3>Spara scenario</h3><p>Scenarier sparas i mappen {html.esc(where)}.</p>"),
+            w.HBox([self.name, self.description]), self.overwrite, self.save_button, self.save_status,
+            w.HTML("<h3>Sparade scenarier</h3>"), w.HBox([self.saved_pick, self.load_button]),
+            w.HBox([self.compare_pick, self.compare_button]), self.compare_out,
+        ]
+
+    def _expose(self) -> None:
+        """The widgets and actions on the box, for tests and for code driving the explorer."""
+        box = self.box
+        box.values, box.last_view, box.explorer = self.values, None, self
+        box.controls = {"fields": self.fields, "messages": self.messages, "parties": self.parties,
+                        "key": self.key, "scenario": self.scenario}
+        box.refresh, box.save, box.load, box.compare = self.refresh, self.save, self.load, self.compare
+        box.numbers, box.charts, box.problem = self.numbers, self.charts, self.problem
+        box.name, box.description, box.overwrite = self.name, self.description, self.overwrite
+        box.save_button, box.save_status = self.save_button, self.save_status
+        box.saved_pick, box.compare_pick, box.compare_out = self.saved_pick, self.compare_pick, self.compare_out
+
+    # ------------------------------------------------------------------ changes
+
+    def selection(self) -> dict:
+        """The state the controls show (not yet checked)."""
+        return st.selection_state(self.values, [n for n, b in self.parties.items() if b.value], self.key.value,
+                                  base=self.base_state)
+
+    def refresh_saved(self) -> None:
+        """The saved scenarios in the load and compare menus."""
+        found = st.list_scenarios(self.folder)
         opts = [(f"{s.name} – {s.description}" if s.description else s.name, str(s.path)) for s in found]
-        saved_pick.options = opts
-        compare_pick.options = opts
-        if opts and saved_pick.value is None:
-            saved_pick.value = opts[0][1]
+        self.saved_pick.options = opts
+        self.compare_pick.options = opts
+        if opts and self.saved_pick.value is None:
+            self.saved_pick.value = opts[0][1]
 
-    def refresh(*_):
-        state = selection()
-        try:
-            checked = st.check_selection(state)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in Swedish
-            problem.value = _msg(str(exc))
-            save_button.disabled = True
-            save_button.tooltip = f"Kan inte sparas: {exc}"
-            save_status.value = _msg(f"Kan inte sparas: {exc}")
-            numbers.value = charts_out.value = ""
-            return
-        problem.value = ""
-        if "Kan inte sparas" in save_status.value:
-            save_status.value = ""
-        save_button.disabled = False
-        save_button.tooltip = "Spara valen som ett namngivet scenario under parametrar/"
-        light = app.compute(checked, scenario.value or "S1", uncertainty=False)
+    def _refuse(self, exc: Exception) -> None:
+        self.problem.value = _msg(str(exc))
+        self.save_button.disabled = True
+        self.save_button.tooltip = f"Kan inte sparas: {exc}"
+        self.save_status.value = _msg(f"Kan inte sparas: {exc}")
+        self.numbers.value = self.charts.value = ""
+
+    def _allow_save(self) -> None:
+        self.problem.value = ""
+        if "Kan inte sparas" in self.save_status.value:
+            self.save_status.value = ""
+        self.save_button.disabled = False
+        self.save_button.tooltip = "Spara valen som ett namngivet scenario under parametrar/"
+
+    def _update_scenarios(self, light) -> None:
+        """The scenario menu offers the feasible joint scenarios (the choice kept when possible)."""
         feasible = [c for c in SCENARIOS_SHOWN if c in light.feasible]
+        if [o[1] for o in self.scenario.options] == feasible:
+            return
         titles = light.result["compare"].set_index("scenario")["title"]
-        opts = [(str(titles[c]), c) for c in feasible]
-        if [o[1] for o in scenario.options] != feasible:
-            keep = scenario.value if scenario.value in feasible else (feasible[0] if feasible else None)
-            scenario.unobserve(refresh, names="value")
-            scenario.options = opts
-            scenario.value = keep
-            scenario.observe(refresh, names="value")
-        if scenario.value and light.scenario != scenario.value:
-            light = app.compute(checked, scenario.value, uncertainty=False, result=light.result)
-        numbers.value = app.numbers_html(light)  # the numbers first, then the charts
+        keep = self.scenario.value if self.scenario.value in feasible else (feasible[0] if feasible else None)
+        self.scenario.unobserve(self.refresh, names="value")
+        self.scenario.options = [(str(titles[c]), c) for c in feasible]
+        self.scenario.value = keep
+        self.scenario.observe(self.refresh, names="value")
+
+    def refresh(self, *_) -> None:
+        """Recompute for the controls' state: the numbers first, then the charts that changed."""
+        try:
+            checked = st.check_selection(self.selection())
+        except Exception as exc:  # noqa: BLE001 - shown to the user in Swedish
+            self._refuse(exc)
+            return
+        self._allow_save()
+        light = app.compute(checked, self.scenario.value or "S1", uncertainty=False)
+        self._update_scenarios(light)
+        if self.scenario.value and light.scenario != self.scenario.value:
+            light = app.compute(checked, self.scenario.value, uncertainty=False, result=light.result)
+        self.numbers.value = app.numbers_html(light)  # the numbers first, then the charts
         view = (app.compute(checked, light.scenario, uncertainty=True, result=light.result)
-                if uncertainty else light)
-        box.last_view = view
-        charts_out.value = app.charts_html(view)
+                if self.uncertainty else light)
+        self.box.last_view = view
+        self.charts.value = app.charts_html(view)
 
-    quiet = [False]  # set while the controls are filled from a loaded scenario
-
-    def on_field(name):
+    def _on_field(self, name):
         def handler(change):
-            if quiet[0]:
+            if self.quiet:
                 return
-            c = ctl[name]
+            c = self.ctl[name]
             try:
                 v = st.parse_input(change["new"], c)
             except st.InputError as exc:
-                messages[name].value = _msg(str(exc))
+                self.messages[name].value = _msg(str(exc))
                 return
-            messages[name].value = ""
+            self.messages[name].value = ""
             shown = c.show(v)
-            values[name] = v
-            if fields[name].value != shown:
-                fields[name].value = shown  # the readout in Swedish format (re-enters with the same v)
-            refresh()
+            self.values[name] = v
+            if self.fields[name].value != shown:
+                self.fields[name].value = shown  # the readout in Swedish format (re-enters with the same v)
+            self.refresh()
         return handler
 
-    def save(*_):
+    # ------------------------------------------------------------------ files
+
+    def save(self, *_) -> None:
+        """Save the selection as a named scenario and show the replay command."""
         try:
-            path = st.save_scenario(name.value, description.value, selection(), folder=folder,
-                                    overwrite=overwrite.value)
+            path = st.save_scenario(self.name.value, self.description.value, self.selection(), folder=self.folder,
+                                    overwrite=self.overwrite.value)
         except st.ScenarioExists as exc:
-            save_status.value = _msg(str(exc), "warn")
+            self.save_status.value = _msg(str(exc), "warn")
             return
         except Exception as exc:  # noqa: BLE001
-            save_status.value = _msg(f"Kunde inte spara: {exc}")
+            self.save_status.value = _msg(f"Kunde inte spara: {exc}")
             return
-        overwrite.value = False
+        self.overwrite.value = False
         cmd = st.replay_command(path)
-        save_status.value = (_msg(f"Sparat i {st.display_path(path)}.", "ok")
-                             + "<p>Nämndens rapport med samma val (klistra in i projektmappen):<br>"
-                             f'<code class="gns-replay">{html.esc(cmd)}</code></p>')
-        box.saved_path = path
-        refresh_saved()
+        self.save_status.value = (_msg(f"Sparat i {st.display_path(path)}.", "ok")
+                                  + "<p>Nämndens rapport med samma val (klistra in i projektmappen):<br>"
+                                  f'<code class="gns-replay">{html.esc(cmd)}</code></p>')
+        self.box.saved_path = path
+        self.refresh_saved()
 
-    def load(*_):
-        if not saved_pick.value:
-            save_status.value = _msg("Inget sparat scenario är valt.")
+    def load(self, *_) -> None:
+        """Fill the controls from the chosen saved scenario."""
+        if not self.saved_pick.value:
+            self.save_status.value = _msg("Inget sparat scenario är valt.")
             return
         try:
-            saved = st.load_scenario(saved_pick.value)
+            saved = st.load_scenario(self.saved_pick.value)
         except Exception as exc:  # noqa: BLE001
-            save_status.value = _msg(str(exc))
+            self.save_status.value = _msg(str(exc))
             return
-        apply_state(saved.state)
-        name.value, description.value = saved.name, saved.description
-        save_status.value = _msg(f"Läste in {saved.name} ({st.display_path(saved.path)}).", "ok")
+        self.apply_state(saved.state)
+        self.name.value, self.description.value = saved.name, saved.description
+        self.save_status.value = _msg(f"Läste in {saved.name} ({st.display_path(saved.path)}).", "ok")
 
-    def apply_state(state):
-        new = a.with_overrides(state["assumptions"]).base_params()
-        for n, c in ctl.items():
-            values[n] = int(new[n]) if c.integer else float(st.round_to_step(new[n], c.step))
-            quiet[0] = True
+    def apply_state(self, state) -> None:
+        """Set every control to ``state`` without a recomputation per control, then recompute once."""
+        new = self.a.with_overrides(state["assumptions"]).base_params()
+        for n, c in self.ctl.items():
+            self.values[n] = self._stepped(c, new[n])
+            self.quiet = True
             try:
-                fields[n].value = c.show(values[n])
+                self.fields[n].value = c.show(self.values[n])
             finally:
-                quiet[0] = False
-            messages[n].value = ""
-        members = set(state["coalition"] or [p.name for p in default_coalition(a)])
-        for n, b in parties.items():
-            b.unobserve(refresh, names="value")
+                self.quiet = False
+            self.messages[n].value = ""
+        members = set(state["coalition"] or [p.name for p in default_coalition(self.a)])
+        for n, b in self.parties.items():
+            b.unobserve(self.refresh, names="value")
             b.value = n in members
-            b.observe(refresh, names="value")
-        key.unobserve(refresh, names="value")
-        key.value = state["allocation_key"] if state["allocation_key"] in keys else "usage"
-        key.observe(refresh, names="value")
-        refresh()
+            b.observe(self.refresh, names="value")
+        self.key.unobserve(self.refresh, names="value")
+        self.key.value = state["allocation_key"] if state["allocation_key"] in self.keys else "usage"
+        self.key.observe(self.refresh, names="value")
+        self.refresh()
 
-    def compare(*_):
+    def compare(self, *_) -> None:
+        """The chosen saved scenarios side by side."""
         try:
-            chosen_files = [st.load_scenario(p) for p in compare_pick.value]
-            compare_out.value = app.compare_html(chosen_files)
+            chosen_files = [st.load_scenario(p) for p in self.compare_pick.value]
+            self.compare_out.value = app.compare_html(chosen_files)
         except Exception as exc:  # noqa: BLE001
-            compare_out.value = _msg(str(exc))
-
-    for n in ctl:
-        fields[n].observe(on_field(n), names="value")
-    for b in parties.values():
-        b.observe(refresh, names="value")
-    key.observe(refresh, names="value")
-    scenario.observe(refresh, names="value")
-    save_button.on_click(save)
-    load_button.on_click(load)
-    compare_button.on_click(compare)
-    refresh_saved()
-    refresh()
-    where = st.display_path(st.scenario_dir())
-    box.children = [
-        w.HTML(STYLE + '<p class="gns-ready">Utforskaren är klar: ändra ett värde och tryck Enter (eller klicka '
-               "utanför fältet), så räknas siffrorna och diagrammen om.</p>"),
-        w.HTML("<h3>Parter</h3>"), w.HBox(list(parties.values()), layout=w.Layout(flex_flow="row wrap")),
-        key, scenario, problem,
-        w.HTML("<h3>Antaganden</h3>"), *rows,
-        w.HTML("<h3>Resultat</h3>"), numbers, charts_out,
-        w.HTML(f"<h3>Spara scenario</h3><p>Scenarier sparas i mappen {html.esc(where)}.</p>"),
-        w.HBox([name, description]), overwrite, save_button, save_status,
-        w.HTML("<h3>Sparade scenarier</h3>"), w.HBox([saved_pick, load_button]),
-        w.HBox([compare_pick, compare_button]), compare_out,
-    ]
-    box.controls = {"fields": fields, "messages": messages, "parties": parties, "key": key,
-                    "scenario": scenario}
-    box.refresh, box.save, box.load, box.compare = refresh, save, load, compare
-    box.numbers, box.charts, box.problem = numbers, charts_out, problem
-    box.name, box.description, box.overwrite, box.save_button = name, description, overwrite, save_button
-    box.save_status, box.saved_pick, box.compare_pick, box.compare_out = (save_status, saved_pick,
-                                                                          compare_pick, compare_out)
-    return box
+            self.compare_out.value = _msg(str(exc))
 
 
-__all__ = ["build_explorer"]
+__all__ = ["Explorer", "build_explorer"]
