@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Jupyter server config of the project (the notebook save hook), installed into the venv
+JUPYTER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/gnsanalysis.json
 
 .PHONY: reports test bench clean browser notebooks lint
 
@@ -13,8 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(JUPYTER_CONFIG): jupyter-config/jupyter_server_config.d/gnsanalysis.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp $< $@
+
 # PDFs and the board pack where Chromium is available (installed by `browser` when run as root)
-reports: $(STAMP) browser
+reports: $(STAMP) $(JUPYTER_CONFIG) browser
 	$(BIN)/gns build $$(command -v chromium >/dev/null 2>&1 && echo --pdf)
 
 # The browser tests open every report in Debian's chromium; install it when missing (CI runs as root).
@@ -36,7 +42,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(STAMP) browser node_modules/.installed lint
+test: $(STAMP) $(JUPYTER_CONFIG) browser node_modules/.installed lint
 	$(BIN)/python -m pytest
 
 # The notebooks' source of truth is notebooks/*.py (jupytext py:percent); this refreshes the .ipynb.
