@@ -32,8 +32,6 @@ CASES = sorted(p.name.removesuffix(".expected.json") for p in CORPUS.glob("*.exp
 NOT_YET_READ = {
     "01-kommun-rr-mnkr-pdf",  # page footer with figures read as a row
     "04-kommun-koncern-shared-not-tkr",  # one Not column shared by two column groups
-    "06-region-rr-en-dash-mkr",  # header not found above the first row
-    "09-wrapped-labels-tkr",  # wrapped labels: several readings left
     "12-stacked-header-not-budget-utfall-tkr",  # header lines of different lengths
     "14-budget-utfall-label-diff-tkr",  # difference column whose label names the other order
     "15-namnd-rr-avvikelse-nbsp-tkr",  # several readings left
@@ -41,9 +39,7 @@ NOT_YET_READ = {
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
     "20-note-lists-tkr",  # note lists "2, 4, 15"
     "22-gemensam-namnd-kronor",  # header not found
-    "25-kommun-rr-years-only-no-unit",  # header of years only
     "26-region-rr-avvikelse-varav-mkr",  # varav row: several readings left
-    "28-delarsrapport-jan-aug-prognos-mnkr",  # header not found
     "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat
 }
 # the corpus writes "Miljoner kronor" as mkr; mkr and mnkr are the same unit

@@ -1066,6 +1066,18 @@ def _is_headerish_text(line: str) -> bool:
     return hits > 0
 
 
+def _years_only(segs: list[str]) -> bool:
+    """Figures that are only years (and note words): a caption or header, not a data row."""
+    toks = [t for s in segs for t in s.split()]
+    return bool(toks) and all(_is_year(t) or re.fullmatch(r"(?i)not\.?", t) for t in toks)
+
+
+def _continues(label: str) -> bool:
+    """A label part that continues the label above: it starts in lower case (not 'varav')."""
+    first = label.split()[0]
+    return first[:1].islower() and first.casefold() != "varav"
+
+
 def _is_prose(label: str, line: str) -> bool:
     """A sentence, not a row: many words (figures in the label are not words)."""
     words = [w for w in label.split() if not is_numeric_token(w)]
@@ -1087,15 +1099,14 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     for k, (ln, raw, label, segs) in enumerate(info):
         if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
             continue
-        if label and segs and not _is_prose(label, raw):
+        if label and segs and not _is_prose(label, raw) and not _years_only(segs):
             first = k
             break
         if label and not segs and not _is_prose(label, raw):
             nxt = k + 1
             while nxt < len(info) and not info[nxt][1].strip():
                 nxt += 1
-            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not all(
-                    _is_year(t) for s in info[nxt][3] for t in s.split()):
+            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not _years_only(info[nxt][3]):
                 first = k
                 break
     if first is None:
@@ -1144,6 +1155,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             rows.append(pending)
         pending = None
 
+    row_end = 0  # the line on which the last row's figures stand
     for ln, raw, label, segs in info[first:]:
         if not raw.strip() or is_noise(raw):
             continue
@@ -1152,7 +1164,6 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             if _is_prose(label, raw) or _is_headerish_text(raw):
                 flush()  # prose, or a header repeated after a page break
                 continue
-            flush()
             if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
                 # "varor2 929", "Intäkter k1 100": letters glued to digits where the label
                 # meets the figures; the cell boundary is lost and every figure would shift
@@ -1161,11 +1172,22 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
                                  found=raw.strip()[:80],
                                  expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
                                  hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+            if pending is not None and not pending.segments and _continues(label):
+                # a label wrapped over two lines, the figures on the second
+                rows.append(RowIn(pending.line, f"{pending.label} {label}", segs,
+                                  f"{pending.raw} / {raw.strip()}", pending.level))
+                pending, row_end = None, ln
+                continue
+            flush()
             rows.append(RowIn(ln, label, segs, raw.strip(), indent))
-            indents[indent] = True
+            indents[indent], row_end = True, ln
         elif label:
             if _is_prose(label, raw):
                 flush()
+                continue
+            if pending is None and rows and row_end == ln - 1 and _continues(label):
+                rows[-1].label += " " + label  # the end of a label wrapped under its figures
+                rows[-1].raw += " / " + raw.strip()
                 continue
             flush()
             if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
@@ -1185,6 +1207,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             if pending is not None:
                 pending.segments += segs
                 pending.raw += " / " + raw.strip()
+                row_end = ln
             elif all(_is_year(t) for s in segs for t in s.split()):
                 continue  # a year line of a repeated header
             elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
+from gnsanalysis.rr.printed import Domain, Undecided, settle
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -364,69 +365,37 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
         else:
             open_rows[p.pos] = p
-    # 3. subtotals and totals, iterated while rows get decided
-    rules_of: dict[int, list[tuple[int, list[int]]]] = {}
-    for rule in sum_rules:
-        for pos in {rule[0], *rule[1]}:
-            rules_of.setdefault(pos, []).append(rule)
-    amount = np.array(amount_idx, dtype=np.int64)
-
-    def rule_ok(rule, choice: dict[int, Reading]) -> bool:
-        if not len(amount):
-            return True
-        members = [rule[0], *rule[1]]
-        vals = np.array([arrays[(pos, choice[pos])][0] if pos in choice else V[pos] for pos in members])[:, amount]
-        halves = np.array([arrays[(pos, choice[pos])][2] if pos in choice else H[pos] for pos in members])[:, amount]
-        t, th = np.nan_to_num(vals[0]), halves[0]
-        s = np.nansum(vals[1:], axis=0)
-        tol = th + halves[1:].sum(axis=0) + 1e-9
-        return bool(np.all(np.abs(t - s) <= tol))
-
-    def decidable(rule, me: int) -> bool:
-        return all(pos == me or pos not in open_rows for pos in [rule[0], *rule[1]])
-
-    progress = True
-    while open_rows and progress:
-        progress = False
-        for pos, p in list(open_rows.items()):
-            rules = [r for r in rules_of.get(pos, []) if decidable(r, pos)]
-            if not rules:
-                continue
-            keep = [c for c in p.candidates if all(rule_ok(r, {pos: c}) for r in rules)]
-            if not keep:
-                raise_no_reading(p, p.candidates, source)
-            if len(keep) < len(p.candidates):
-                p.candidates = keep
-            if len(keep) == 1:
-                done[pos] = keep[0]
-                vals, decs, halves = arrays[(pos, keep[0])]
-                V[pos], D[pos], H[pos] = vals, decs, halves
-                del open_rows[pos]
-                progress = True
-    if open_rows:  # a joint choice for the rows still open, when small enough
-        rows = list(open_rows.values())
-        size = 1
-        for p in rows:
-            size *= len(p.candidates)
-        rules = {(r[0], tuple(r[1])): r for p in rows for r in rules_of.get(p.pos, [])}
-        if size <= 4096 and rules:
-            fits = []
-            for combo in itertools.product(*(p.candidates for p in rows)):
-                choice = {p.pos: c for p, c in zip(rows, combo)}
-                if all(rule_ok(r, choice) for r in rules.values()):
-                    fits.append(choice)
-                    if len(fits) > 1:
-                        break
-            if len(fits) == 1:
-                for pos, c in fits[0].items():
-                    done[pos] = c
-                    vals, decs, halves = arrays[(pos, c)]
-                    V[pos], D[pos], H[pos] = vals, decs, halves
-                return done
-            if not fits:
-                raise_no_reading(rows[0], rows[0].candidates, source)
-        _raise_many(rows[0], source)
+    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed)
+    if open_rows:
+        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source)
     return done
+
+
+def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
+                 source) -> None:
+    """The readings of the open rows under the table's sum rules, or AmbiguousParseError."""
+    amount = np.array(amount_idx, dtype=np.int64)
+    domains = {pos: Domain(pos, np.array([arrays[(pos, c)][0] for c in p.candidates])[:, amount],
+                           np.array([arrays[(pos, c)][2] for c in p.candidates])[:, amount],
+                           np.arange(len(p.candidates)))
+               for pos, p in open_rows.items()}
+    rules = [(t, tuple(parts)) for t, parts in sum_rules]
+    try:
+        chosen = settle(domains, rules, V[:, amount], H[:, amount])
+    except Undecided as exc:
+        p = open_rows[exc.pos]
+        cands = [p.candidates[k] for k in exc.alive]
+        if exc.kind == "none":
+            raise_no_reading(p, cands, source)
+        p.candidates = cands
+        if exc.kind == "limit":
+            raise_too_many(p.line, p.label, p.raw, source)
+        _raise_many(p, source)
+        raise  # pragma: no cover
+    for pos, k in chosen.items():
+        reading = open_rows[pos].candidates[k]
+        done[pos] = reading
+        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
 
 
 def _show(cands: list[Reading], limit: int = 6) -> str:
