@@ -32,13 +32,9 @@ CASES = sorted(p.name.removesuffix(".expected.json") for p in CORPUS.glob("*.exp
 NOT_YET_READ = {
     "01-kommun-rr-mnkr-pdf",  # page footer with figures read as a row
     "04-kommun-koncern-shared-not-tkr",  # one Not column shared by two column groups
-    "12-stacked-header-not-budget-utfall-tkr",  # header lines of different lengths
-    "14-budget-utfall-label-diff-tkr",  # difference column whose label names the other order
-    "15-namnd-rr-avvikelse-nbsp-tkr",  # several readings left
     "16-driftredovisning-namnd-subrows-mnkr",  # nämnd = sum of its sub-rows
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
     "20-note-lists-tkr",  # note lists "2, 4, 15"
-    "22-gemensam-namnd-kronor",  # header not found
     "26-region-rr-avvikelse-varav-mkr",  # varav row: several readings left
     "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat
 }

@@ -1010,6 +1010,10 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
         for p in per_line[1:]:
             if len(p) == len(cols):
                 cols = [f"{a} {b}" for a, b in zip(cols, p)]
+            elif len(p) < len(cols) and all(_is_year(t) for t in p):
+                # a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020")
+                k = len(cols) - len(p)
+                cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
             else:
                 raise ParseError(
                     "Rubrikraderna har olika antal kolumner.",
@@ -1070,6 +1074,20 @@ def _years_only(segs: list[str]) -> bool:
     """Figures that are only years (and note words): a caption or header, not a data row."""
     toks = [t for s in segs for t in s.split()]
     return bool(toks) and all(_is_year(t) or re.fullmatch(r"(?i)not\.?", t) for t in toks)
+
+
+_TWO_DECIMALS = re.compile(r"^[-\u2212\u2013]?\d+(?:,\d+){2,}$")
+_NOTE_LIST = re.compile(r"^\d{1,3}(?:,\d{1,3})+$")
+
+
+def _refuse_run_together(label: str, raw: str, line: int, source) -> None:
+    """A token with two decimal commas ("803,2771,5") is two cells run together: refused."""
+    for tok in label.split():
+        if _TWO_DECIMALS.match(tok) and not _NOTE_LIST.match(tok):
+            raise ParseError("Två celler har gått ihop till ett tal med två decimalkomman.",
+                             location=Location(file=source, line=line, row=label),
+                             found=tok, expected="ett tal per cell, åtskilda av mellanslag eller tabb",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
 
 
 def _continues(label: str) -> bool:
@@ -1164,6 +1182,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             if _is_prose(label, raw) or _is_headerish_text(raw):
                 flush()  # prose, or a header repeated after a page break
                 continue
+            _refuse_run_together(label, raw, ln, source)
             if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
                 # "varor2 929", "Intäkter k1 100": letters glued to digits where the label
                 # meets the figures; the cell boundary is lost and every figure would shift

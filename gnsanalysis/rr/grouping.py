@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.rr.printed import Domain, Undecided, settle
+from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -310,10 +310,13 @@ def _mixed_grouping(reading: Reading) -> bool:
 
 def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
-            amount_idx: list[int], decimal: str, source) -> dict[int, Reading]:
+            amount_idx: list[int], decimal: str, source,
+            roles: list[str] | None = None) -> dict[int, Reading]:
     """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
 
     ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
+    ``roles`` (item / sum / skip per row) lets the arithmetic say what each summing row adds
+    up (:func:`gnsanalysis.rr.printed.settle_structure`) instead of ``sum_rules``.
     """
     if not pending:
         return {}
@@ -367,12 +370,12 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             open_rows[p.pos] = p
     # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed)
     if open_rows:
-        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source)
+        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles)
     return done
 
 
 def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
-                 source) -> None:
+                 source, roles=None) -> None:
     """The readings of the open rows under the table's sum rules, or AmbiguousParseError."""
     amount = np.array(amount_idx, dtype=np.int64)
     domains = {pos: Domain(pos, np.array([arrays[(pos, c)][0] for c in p.candidates])[:, amount],
@@ -381,10 +384,15 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
                for pos, p in open_rows.items()}
     rules = [(t, tuple(parts)) for t, parts in sum_rules]
     try:
-        chosen = settle(domains, rules, V[:, amount], H[:, amount])
+        if roles is None:
+            chosen = settle(domains, rules, V[:, amount], H[:, amount])
+        else:
+            chosen = settle_structure(roles, domains, V[:, amount], H[:, amount])
     except Undecided as exc:
-        p = open_rows[exc.pos]
-        cands = [p.candidates[k] for k in exc.alive]
+        # the open row at, else nearest above, the row where the arithmetic breaks
+        above = [q for q in open_rows if q <= exc.pos]
+        p = open_rows[max(above) if above else min(open_rows)]
+        cands = [p.candidates[k] for k in exc.alive] if exc.pos in open_rows else p.candidates
         if exc.kind == "none":
             raise_no_reading(p, cands, source)
         p.candidates = cands

@@ -76,12 +76,16 @@ def _rule_table(rule, domains, V, H) -> np.ndarray | None:
     return np.all(np.abs(diff) <= tol, axis=-1)
 
 
-def _narrow(rule, domains, V, H) -> list[int]:
-    """Drop the readings no combination of the rule supports; the rows that shrank."""
+def _narrow(rule, domains, V, H, strict: bool = False) -> list[int]:
+    """Drop the readings no combination of the rule supports; the rows that shrank.
+
+    ``strict``: a rule over rows that are all read one way must hold too (else Undecided)."""
     table = _rule_table(rule, domains, V, H)
     if table is None:
         return []
     members = [rule[0], *rule[1]]
+    if strict and not table.any():
+        raise Undecided("none", rule[0], [])
     shrunk = []
     for i, pos in enumerate(members):
         if pos not in domains:
@@ -98,16 +102,16 @@ def _narrow(rule, domains, V, H) -> list[int]:
     return shrunk
 
 
-def propagate(domains: dict[int, Domain], rules, V, H) -> None:
+def propagate(domains: dict[int, Domain], rules, V, H, strict: bool = False) -> None:
     """Generalised arc consistency over the rules, until no domain shrinks."""
     rules_of: dict[int, list] = {}
     for rule in rules:
         for pos in {rule[0], *rule[1]}:
             rules_of.setdefault(pos, []).append(rule)
-    queue = [r for r in rules if any(p in domains for p in (r[0], *r[1]))]
+    queue = [r for r in rules if strict or any(p in domains for p in (r[0], *r[1]))]
     while queue:
         rule = queue.pop()
-        for pos in _narrow(rule, domains, V, H):
+        for pos in _narrow(rule, domains, V, H, strict):
             queue.extend(r for r in rules_of[pos] if r is not rule and r not in queue)
 
 
@@ -169,3 +173,78 @@ def settle(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
     """Each open row's reading (index into its original list) under the table's arithmetic."""
     propagate(domains, rules, V, H)
     return search(domains, rules, V, H)
+
+
+# --------------------------------------------------------------------------- structure
+
+MAX_BRANCHES = 64  # structures of the table followed at once before it is refused
+
+
+@dataclass
+class Branch:
+    """One hypothesis about which rows each summing row adds up, with the domains it leaves."""
+
+    units: list[int]  # rows not yet summed by a later row, in print order
+    rules: list[tuple[int, tuple[int, ...]]]
+    domains: dict[int, Domain]
+
+
+def _extend(b: Branch, pos: int, V, H) -> list[Branch]:
+    """The branches in which summing row ``pos`` adds up the last k units, for every k that holds."""
+    out = []
+    for k in range(1, len(b.units) + 1):
+        rule = (pos, tuple(b.units[-k:]))
+        domains = dict(b.domains)
+        try:
+            propagate(domains, [rule, *b.rules], V, H, strict=True)
+        except Undecided:
+            continue
+        out.append(Branch(b.units[:-k] + [pos], [*b.rules, rule], domains))
+    return out
+
+
+def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branch]:
+    """Every structure under which the summing rows hold (shift-reduce over the rows).
+
+    ``roles``: per row ``item``, ``sum`` (a subtotal or total by its label) or ``skip`` (a
+    ``varav`` row, part of the row above and of no sum). A summing row adds up the last k rows
+    not yet summed (items, or sums standing for their parts); k is whatever the arithmetic
+    allows. Undecided("none") names the first summing row no structure fits.
+    """
+    branches = [Branch([], [], dict(domains))]
+    for pos, role in enumerate(roles):
+        if role == "item":
+            for b in branches:
+                b.units.append(pos)
+        elif role == "sum":
+            branches = [n for b in branches
+                        for n in (_extend(b, pos, V, H) if b.units else [Branch([pos], b.rules, b.domains)])]
+            if not branches:
+                raise Undecided("none", pos, [])
+            if len(branches) > MAX_BRANCHES:
+                raise Undecided("limit", pos, [])
+    return branches
+
+
+def settle_structure(roles: list[str], domains: dict[int, Domain], V, H) -> dict[int, int]:
+    """The open rows' readings when the sums are inferred from the arithmetic as well.
+
+    Each structure is settled on its own; structures that give the same figures agree (zeros
+    can be summed more than one way). Different figures under different structures: refused.
+    """
+    solutions: list[dict[int, int]] = []
+    first_error: Undecided | None = None
+    for b in structures(roles, domains, V, H):
+        try:
+            chosen = search(b.domains, b.rules, V, H)
+        except Undecided as exc:
+            first_error = first_error or exc
+            continue
+        if chosen not in solutions:
+            solutions.append(chosen)
+    if not solutions:
+        raise first_error or Undecided("none", min(domains), [])
+    if len(solutions) > 1:
+        pos = min(p for p in solutions[0] if solutions[0][p] != solutions[1][p])
+        raise Undecided("many", pos, sorted({s[pos] for s in solutions}))
+    return solutions[0]

@@ -129,8 +129,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
         col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
                                                            list(kinds), levels, V, D, pending)
+        roles = None if layout else _roles(kinds)
         chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
-                         amount_idx=amount_idx, decimal=parsed.decimal, source=source)
+                         amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
         where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
         for pos, reading in chosen.items():
             _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
@@ -210,6 +211,11 @@ def _too_few(row, slots, source, parsed) -> None:
             expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
             hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
     raise_no_reading(p, [], source)
+
+
+def _roles(kinds) -> list[str]:
+    """item / sum / skip per row for the structure search (varav rows are in no sum)."""
+    return ["sum" if k in ("subtotal", "total") else "skip" if k == "part_of" else "item" for k in kinds]
 
 
 def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
