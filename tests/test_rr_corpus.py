@@ -34,7 +34,6 @@ NOT_YET_READ = {
     "04-kommun-koncern-shared-not-tkr",  # one Not column shared by two column groups
     "16-driftredovisning-namnd-subrows-mnkr",  # nämnd = sum of its sub-rows
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
-    "20-note-lists-tkr",  # note lists "2, 4, 15"
     "26-region-rr-avvikelse-varav-mkr",  # varav row: several readings left
     "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat
 }

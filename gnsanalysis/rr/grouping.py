@@ -38,6 +38,7 @@ _NUM_RE = {
 }
 _NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
 _NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
+_NOTES_JOINED_RE = re.compile(r"^[1-9]\d?(?:,[1-9]\d?)+$")
 _NOT_WORD_RE = re.compile(r"^not\.?$", re.IGNORECASE)
 MAX_DIGITS = 15  # significant digits a float holds exactly
 MAX_READINGS = 2000  # per row; more means the row carries no usable structure
@@ -119,7 +120,7 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
             if i + 1 < n:
                 yield from notes_from(i + 1)
             return
-        if _NOTE_RE.match(t):
+        if _NOTE_RE.match(t) or _NOTES_JOINED_RE.match(t):  # "7", "3,6"
             yield t, i + 1
         elif _NOTE_LIST_RE.match(t):
             parts, j = [t[:-1]], i + 1
