@@ -34,7 +34,6 @@ NOT_YET_READ = {
     "04-kommun-koncern-shared-not-tkr",  # one Not column shared by two column groups
     "16-driftredovisning-namnd-subrows-mnkr",  # nämnd = sum of its sub-rows
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
-    "26-region-rr-avvikelse-varav-mkr",  # varav row: several readings left
     "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat
 }
 # the corpus writes "Miljoner kronor" as mkr; mkr and mnkr are the same unit

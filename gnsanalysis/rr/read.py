@@ -128,7 +128,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
 
         colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
         col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
-                                                           list(kinds), levels, V, D, pending)
+                                                           list(kinds), levels, V, D, pending,
+                                                           parsed.decimal)
         roles = None if layout else _roles(kinds)
         chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
                          amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
@@ -218,9 +219,10 @@ def _roles(kinds) -> list[str]:
     return ["sum" if k in ("subtotal", "total") else "skip" if k == "part_of" else "item" for k in kinds]
 
 
-def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
+def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending, decimal):
     """Row-local column rules, positional sum rules and amount columns for the evidence step."""
-    from gnsanalysis.rr.hierarchy import positional_rules
+    from gnsanalysis.rr.grouping import cell_arrays
+    from gnsanalysis.rr.hierarchy import difference_pairs, positional_rules
 
     col_rules, sum_rules = [], []
     if layout:
@@ -248,8 +250,11 @@ def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, 
         # difference columns proven by the rows read one way
         known = np.ones(len(V), dtype=bool)
         known[[p.pos for p in pending]] = False
-        from gnsanalysis.rr.hierarchy import difference_pairs
-
+        V, D = V.copy(), D.copy()
+        for p in pending:
+            if len(p.candidates) == 1:
+                V[p.pos], D[p.pos] = cell_arrays(p.candidates[0], decimal)
+                known[p.pos] = True
         for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
             col_rules.append(("difference", t, a, b))
     return col_rules, sum_rules, amount_idx
