@@ -31,7 +31,6 @@ CASES = sorted(p.name.removesuffix(".expected.json") for p in CORPUS.glob("*.exp
 # Each is refused with a ParseError today (checked by the strict xfail below).
 NOT_YET_READ = {
     "01-kommun-rr-mnkr-pdf",  # page footer with figures read as a row
-    "04-kommun-koncern-shared-not-tkr",  # one Not column shared by two column groups
     "16-driftredovisning-namnd-subrows-mnkr",  # nämnd = sum of its sub-rows
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
     "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat

@@ -1028,6 +1028,9 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
         k = len(group_words)
         if len(note_idx) == k and note_idx[0] == 0:
             starts = note_idx
+        elif note_idx == [0] and (len(cols) - 1) % k == 0:  # one Not column shared by the groups
+            width = (len(cols) - 1) // k
+            starts = [0] + list(range(1 + width, len(cols), width))
         elif len(cols) % k == 0:
             starts = list(range(0, len(cols), len(cols) // k))
         else:
@@ -1040,6 +1043,8 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
             for i in range(s, end):
                 gid[i] = g
                 names[i] = f"{group_words[g]} {cols[i]}"
+        if note_idx == [0] and k > 1:
+            gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
     slots, value_columns = [], []
     for i, c in enumerate(cols):
         if i in note_idx:

@@ -224,7 +224,9 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
 
     run(frozenset())
     groups = sorted({s.group for s in slots if s.role == "value"})
-    if not found and allow_empty_groups and len(groups) > 1:
+    # a row printed in some groups only (koncern tax): tried always in running text, where a
+    # wrong split of the figures over every group can look like a full row
+    if (not found or not cells) and allow_empty_groups and len(groups) > 1:
         for size in range(1, len(groups)):
             for empty in itertools.combinations(groups, size):
                 run(frozenset(empty))
@@ -393,7 +395,7 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
         # the open row at, else nearest above, the row where the arithmetic breaks
         above = [q for q in open_rows if q <= exc.pos]
         p = open_rows[max(above) if above else min(open_rows)]
-        cands = [p.candidates[k] for k in exc.alive] if exc.pos in open_rows else p.candidates
+        cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
         if exc.kind == "none":
             raise_no_reading(p, cands, source)
         p.candidates = cands
