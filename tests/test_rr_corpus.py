@@ -33,7 +33,6 @@ NOT_YET_READ = {
     "01-kommun-rr-mnkr-pdf",  # page footer with figures read as a row
     "16-driftredovisning-namnd-subrows-mnkr",  # nämnd = sum of its sub-rows
     "17-driftredovisning-excerpt-stops-tkr",  # excerpt ending mid-row
-    "29-cells-per-line-groups-tkr",  # cell per line with column groups: years repeat
 }
 # the corpus writes "Miljoner kronor" as mkr; mkr and mnkr are the same unit
 _SAME_UNIT = {"mnkr": "mkr"}

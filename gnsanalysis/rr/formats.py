@@ -1001,7 +1001,8 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
         cols: list[str] = []
         for p in per_line:
-            if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]):
+            if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
+                    and _norm(cols[-1]).strip(".") not in ("not", "noter"):
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
@@ -1063,7 +1064,7 @@ def _is_headerish_text(line: str) -> bool:
     toks = line.split()
     if not toks or _PROSE_END.search(line.strip()) and len(toks) > 6:
         return False
-    if all(_is_year(t) for t in toks):
+    if all(_is_year(t) for t in toks) or all(_is_unit_token(t) for t in toks):
         return True
     hits = 0
     for t in toks:
