@@ -328,13 +328,11 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
         for c in p.candidates:
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
-    # 0. one thousands style per row: a row that groups thousands with spaces does not also
-    #    print a four-digit figure ungrouped ("2 9291 7601" is cells run together)
+    # 0. one thousands style per row: a row that groups thousands with spaces seldom also
+    #    prints a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such
+    #    readings are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide)
     for p in pending:
-        keep = [c for c in p.candidates if not _mixed_grouping(c)]
-        if not keep:
-            raise_no_reading(p, p.candidates, source)
-        p.candidates = keep
+        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
     # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
     for p in pending:
         if col_rules:
