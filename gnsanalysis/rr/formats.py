@@ -92,6 +92,7 @@ class Parsed:
     # fast path for grid formats: rows already read cell by cell
     fast: dict | None = None
     sheet: str | None = None
+    stopped_at: int | None = None  # the line of an incomplete last row (an excerpt ends there)
 
 
 def _cfg() -> dict:
@@ -1108,141 +1109,172 @@ def _is_prose(label: str, line: str) -> bool:
     return len(words) >= 9 or bool(_PROSE_END.search(line.strip()) and len(words) >= 3)
 
 
-def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
-    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
-    lines = text.split("\n")
-    info = []  # (lineno, raw, label, segs)
-    for i, raw in enumerate(lines, 1):
-        if not raw.strip():
-            info.append((i, raw, "", []))
-            continue
-        label, segs = _split_label(raw, fmt, decimal)
+def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
+    """(line number, raw line, label, numeric segments) for every line of the text."""
+    info = []
+    for i, raw in enumerate(text.split("\n"), 1):
+        label, segs = _split_label(raw, fmt, decimal) if raw.strip() else ("", [])
         info.append((i, raw, label, segs))
-    # first data row: label + figures on one line, or a label line followed by a figures line
-    first = None
+    return info
+
+
+def _first_row(info, source) -> int:
+    """Index of the first data row: label + figures on one line, or a label line followed by a
+    figures line (captions and headers whose figures are years are not rows)."""
     for k, (ln, raw, label, segs) in enumerate(info):
         if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
             continue
         if label and segs and not _is_prose(label, raw) and not _years_only(segs):
-            first = k
-            break
+            return k
         if label and not segs and not _is_prose(label, raw):
             nxt = k + 1
             while nxt < len(info) and not info[nxt][1].strip():
                 nxt += 1
             if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not _years_only(info[nxt][3]):
-                first = k
-                break
-    if first is None:
-        raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
-                         expected="en rubrikrad följd av rader med etikett och tal",
-                         hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
-                              "formatet med --input-format.")
-    # header lines: header-ish lines directly above (blank lines allowed between)
+                return k
+    raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
+                     expected="en rubrikrad följd av rader med etikett och tal",
+                     hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
+                          "formatet med --input-format.")
+
+
+def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, str]], int]:
+    """The header lines directly above the first row (blank lines allowed between) and the
+    index of the last line above them (the preamble ends there)."""
     hdr: list[tuple[int, str]] = []
     k = first - 1
     while k >= 0:
-        ln, raw, label, segs = info[k]
-        if not raw.strip() and fmt == "cells" or is_noise(raw):
+        ln, raw, _, _ = info[k]
+        if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
             k -= 1
-            continue
-        if not raw.strip():
-            if hdr:
-                break
-            k -= 1
-            continue
-        if _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+        elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
             hdr.insert(0, (ln, raw.strip()))
             k -= 1
-            continue
-        break
+        else:
+            break
     if not hdr:
         raise ParseError(
             "Hittar ingen rubrikrad ovanför tabellens första rad.",
             location=Location(file=source, line=info[first][0]),
             expected="en rad med kolumnrubriker (t.ex. 'Not Utfall 2019 Utfall 2018')",
             hint="Ta med rubrikraden vid kopieringen, eller exportera tabellen som CSV/Excel.")
-    # a label-header line such as "Mnkr" or "Resultaträkning" in a flattened header
+    return hdr, k
+
+
+def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool) -> None:
+    """Letters glued to digits where the label meets the figures ("varor2 929"): the cell
+    boundary is lost and every figure would shift."""
+    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+        return
+    what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
+            "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
+            "cellgränsen mellan etikett och tal saknas.")
+    raise ParseError(what, location=Location(file=source, line=line, row=label), found=raw.strip()[:80],
+                     expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
+                     hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+class _Rows:
+    """Logical rows assembled line by line: wrapped labels, figures on the next line(s)."""
+
+    def __init__(self, fmt: str, decimal: str, source):
+        self.fmt, self.decimal, self.source = fmt, decimal, source
+        self.rows: list[RowIn] = []
+        self.pending: RowIn | None = None  # a label whose figures may follow
+        self.row_end = 0  # the line on which the last row's figures stand
+
+    def flush(self) -> None:
+        if self.pending is not None and self.pending.segments:
+            self.rows.append(self.pending)
+        self.pending = None
+
+    def labelled(self, ln: int, raw: str, label: str, segs: list[str], indent: int) -> None:
+        if _is_prose(label, raw) or _is_headerish_text(raw):
+            self.flush()  # prose, or a header repeated after a page break
+            return
+        _refuse_run_together(label, raw, ln, self.source)
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=True)
+        p = self.pending
+        if p is not None and not p.segments and _continues(label):
+            # a label wrapped over two lines, the figures on the second
+            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level))
+        else:
+            self.flush()
+            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+        self.pending, self.row_end = None, ln
+
+    def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
+        if _is_prose(label, raw):
+            self.flush()
+            return
+        if self.pending is None and self.rows and self.row_end == ln - 1 and _continues(label):
+            self.rows[-1].label += " " + label  # the end of a label wrapped under its figures
+            self.rows[-1].raw += " / " + raw.strip()
+            return
+        self.flush()
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=False)
+        self.pending = RowIn(ln, label, [], raw.strip(), indent)
+
+    def figures_only(self, ln: int, raw: str, segs: list[str]) -> None:
+        where = Location(file=self.source, line=ln)
+        if self.fmt == "cells" and not all(_parses(seg.strip(), self.decimal) for seg in segs):
+            raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                             location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+        if self.pending is not None:
+            self.pending.segments += segs
+            self.pending.raw += " / " + raw.strip()
+            self.row_end = ln
+        elif all(_is_year(t) for s in segs for t in s.split()):
+            return  # a year line of a repeated header
+        elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
+            return  # a lone page number between rows
+        else:
+            raise ParseError("Raden har tal men ingen etikett.", location=where, found=raw.strip()[:80],
+                             expected="en radetikett före talen (eller på raden ovanför)",
+                             hint="Kontrollera att etiketten kom med vid kopieringen.")
+
+
+def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line: int) -> int | None:
+    """The line of a last row that no reading fills, when it is the last line of the text: the
+    excerpt ends mid-row (that row is left out and the table says where it stopped)."""
+    if len(rows) < 2 or rows[-1].line != last_line or "/" in rows[-1].raw:
+        return None
+    if re.search(r"\d{5}", " ".join(rows[-1].segments)):
+        return None  # digits run together ("198999362"): refused as any other row
+    try:
+        if readings(rows[-1].segments, slots, decimal):
+            return None
+    except TooManyReadings:
+        return None
+    return rows.pop().line
+
+
+def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
+    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
+    info = _line_info(text, fmt, decimal)
+    first = _first_row(info, source)
+    hdr, k = _header_above(info, first, fmt, source)
     header = _text_header(hdr, fmt, source)
     preamble = [info[j][1].strip() for j in range(0, k + 1) if info[j][1].strip()]
     if header.unit is None:
         header.unit = find_unit(preamble[-3:] + preamble)
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
-    # assemble logical rows
-    indents = {}
-    pending: RowIn | None = None
-    rows: list[RowIn] = []
-
-    def flush():
-        nonlocal pending
-        if pending is not None and pending.segments:
-            rows.append(pending)
-        pending = None
-
-    row_end = 0  # the line on which the last row's figures stand
+    build = _Rows(fmt, decimal, source)
     for ln, raw, label, segs in info[first:]:
         if not raw.strip() or is_noise(raw):
             continue
         indent = len(raw) - len(raw.lstrip(" \u00a0"))
         if label and segs:
-            if _is_prose(label, raw) or _is_headerish_text(raw):
-                flush()  # prose, or a header repeated after a page break
-                continue
-            _refuse_run_together(label, raw, ln, source)
-            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
-                # "varor2 929", "Intäkter k1 100": letters glued to digits where the label
-                # meets the figures; the cell boundary is lost and every figure would shift
-                raise ParseError("Etiketten och det första talet går ihop; cellgränsen saknas.",
-                                 location=Location(file=source, line=ln, row=label),
-                                 found=raw.strip()[:80],
-                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            if pending is not None and not pending.segments and _continues(label):
-                # a label wrapped over two lines, the figures on the second
-                rows.append(RowIn(pending.line, f"{pending.label} {label}", segs,
-                                  f"{pending.raw} / {raw.strip()}", pending.level))
-                pending, row_end = None, ln
-                continue
-            flush()
-            rows.append(RowIn(ln, label, segs, raw.strip(), indent))
-            indents[indent], row_end = True, ln
+            build.labelled(ln, raw, label, segs, indent)
         elif label:
-            if _is_prose(label, raw):
-                flush()
-                continue
-            if pending is None and rows and row_end == ln - 1 and _continues(label):
-                rows[-1].label += " " + label  # the end of a label wrapped under its figures
-                rows[-1].raw += " / " + raw.strip()
-                continue
-            flush()
-            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
-                raise ParseError("Raden saknar tal men etiketten slutar med siffror ihopskrivna med "
-                                 "bokstäver; cellgränsen mellan etikett och tal saknas.",
-                                 location=Location(file=source, line=ln, row=label),
-                                 found=raw.strip()[:80],
-                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            pending = RowIn(ln, label, [], raw.strip(), indent)
-        else:  # figures only
-            if fmt == "cells" and not all(_parses(seg.strip(), decimal) for seg in segs):
-                raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
-                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
-                                 expected="ett tal per rad (en cell per rad)",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            if pending is not None:
-                pending.segments += segs
-                pending.raw += " / " + raw.strip()
-                row_end = ln
-            elif all(_is_year(t) for s in segs for t in s.split()):
-                continue  # a year line of a repeated header
-            elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
-                continue  # a lone page number between rows
-            else:
-                raise ParseError("Raden har tal men ingen etikett.",
-                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
-                                 expected="en radetikett före talen (eller på raden ovanför)",
-                                 hint="Kontrollera att etiketten kom med vid kopieringen.")
-    flush()
+            build.label_only(ln, raw, label, indent)
+        else:
+            build.figures_only(ln, raw, segs)
+    build.flush()
+    rows = build.rows
+    last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
+    parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     if not rows:
         raise ParseError("Tabellen har en rubrikrad men inga rader.",
                          location=Location(file=source, line=header.line),

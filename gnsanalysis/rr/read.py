@@ -146,6 +146,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
+    if parsed.stopped_at:
+        table.notes.append(f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är "
+                           "inte läst, raderna ovanför är lästa.")
     _check_complete(table, layout, declared=bool(declared))
     return table
 
