@@ -955,34 +955,31 @@ def _label_prefix(text: str, n: int) -> str:
     return "".join(out).strip()
 
 
-def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
-    """Columns from one or more header lines of free text."""
-    texts = [t for _, t in lines]
-    unit = find_unit(texts)
-    joined = " ".join(texts)
-    known = _known_layout_columns(joined) or (_known_layout_columns(texts[-1]) if texts else None)
-    if known:
-        label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
-    per_line = []
-    group_words: list[str] = []
-    label_header = ""
+def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
+    """:func:`_phrases` of a header line whose cells are hard-separated (tabs, wide gaps)."""
+    cells = [c for c in _HARD_RE.split(t.strip()) if c.strip()]
+    lab, phrases, groups = "", [], []
+    for ci, c in enumerate(cells):
+        l2, p2, g2 = _phrases(c)
+        if g2 and not p2:
+            groups += g2
+            continue
+        if ci == 0:
+            lab = l2
+        elif not p2:
+            p2 = [c]  # a header cell without known words is one column
+        elif l2:
+            p2 = [f"{l2} {p2[0]}"] + p2[1:]
+        phrases += p2
+    return lab, phrases, groups
+
+
+def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str]], list[str], str]:
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
+    per_line, group_words, label_header = [], [], ""
     for _, t in lines:
         if fmt != "pdf" and _HARD_RE.search(t.strip()):
-            cells = [c for c in _HARD_RE.split(t.strip()) if c.strip()]
-            lab, phrases, groups = "", [], []
-            for ci, c in enumerate(cells):
-                l2, p2, g2 = _phrases(c)
-                if g2 and not p2:
-                    groups += g2
-                    continue
-                if ci == 0:
-                    lab = l2
-                elif not p2:
-                    p2 = [c]  # a header cell without known words is one column
-                elif l2:
-                    p2 = [f"{l2} {p2[0]}"] + p2[1:]
-                phrases += p2
+            lab, phrases, groups = _hard_cell_phrases(t)
         else:
             lab, phrases, groups = _phrases(t)
         if groups and not phrases:
@@ -991,69 +988,92 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
         label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
-    if not per_line:
-        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
-                         location=Location(file=source, line=lines[-1][0] if lines else None),
-                         found=" / ".join(texts)[:120],
-                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
-                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    # combine lines: equal counts are stacked ("Utfall" over "2019"); single-phrase lines are
-    # one cell each (a flattened header); a years-only line attaches to the line above
+    return per_line, group_words, label_header
+
+
+def _is_note_name(col: str) -> bool:
+    return _norm(col).split(" ")[0].strip(".") in ("not", "noter")
+
+
+def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
+    """Column names from the header lines: equal counts are stacked ("Utfall" over "2019"), a
+    shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020"), and
+    single-phrase lines are one cell each (a flattened header; a year joins the cell above)."""
     if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
         cols: list[str] = []
         for p in per_line:
             if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
-                    and _norm(cols[-1]).strip(".") not in ("not", "noter"):
+                    and not _is_note_name(cols[-1]):
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
+        return cols
+    cols = per_line[0]
+    for p in per_line[1:]:
+        if len(p) == len(cols):
+            cols = [f"{a} {b}" for a, b in zip(cols, p)]
+        elif len(p) < len(cols) and all(_is_year(t) for t in p):
+            k = len(cols) - len(p)
+            cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
+        else:
+            raise ParseError(
+                "Rubrikraderna har olika antal kolumner.",
+                location=Location(file=source, line=line), found=[cols, p],
+                expected="lika många rubriker på varje rubrikrad",
+                hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+    return cols
+
+
+def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
+                   source) -> tuple[list[int], list[str]]:
+    """Group per column and column names (group + header text): the groups split at their Not
+    columns, after one shared Not column, or evenly. A shared Not column has group -1."""
+    gid, names = [0] * len(cols), list(cols)
+    if not group_words:
+        return gid, names
+    k = len(group_words)
+    if len(note_idx) == k and note_idx[0] == 0:
+        starts = note_idx
+    elif note_idx == [0] and (len(cols) - 1) % k == 0:  # one Not column shared by the groups
+        width = (len(cols) - 1) // k
+        starts = [0] + list(range(1 + width, len(cols), width))
+    elif len(cols) % k == 0:
+        starts = list(range(0, len(cols), len(cols) // k))
     else:
-        cols = per_line[0]
-        for p in per_line[1:]:
-            if len(p) == len(cols):
-                cols = [f"{a} {b}" for a, b in zip(cols, p)]
-            elif len(p) < len(cols) and all(_is_year(t) for t in p):
-                # a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020")
-                k = len(cols) - len(p)
-                cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
-            else:
-                raise ParseError(
-                    "Rubrikraderna har olika antal kolumner.",
-                    location=Location(file=source, line=lines[-1][0]), found=[cols, p],
-                    expected="lika många rubriker på varje rubrikrad",
-                    hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-    # groups: split at note columns, else evenly
-    note_idx = [i for i, c in enumerate(cols) if _norm(c).split(" ")[0] in ("not", "noter", "not.")]
-    gid = [0] * len(cols)
-    names = list(cols)
-    if group_words:
-        k = len(group_words)
-        if len(note_idx) == k and note_idx[0] == 0:
-            starts = note_idx
-        elif note_idx == [0] and (len(cols) - 1) % k == 0:  # one Not column shared by the groups
-            width = (len(cols) - 1) // k
-            starts = [0] + list(range(1 + width, len(cols), width))
-        elif len(cols) % k == 0:
-            starts = list(range(0, len(cols), len(cols) // k))
-        else:
-            raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
-                             location=Location(file=source, line=lines[-1][0]),
-                             found=f"{group_words} över {cols}",
-                             expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
-        for g, s in enumerate(starts):
-            end = starts[g + 1] if g + 1 < len(starts) else len(cols)
-            for i in range(s, end):
-                gid[i] = g
-                names[i] = f"{group_words[g]} {cols[i]}"
-        if note_idx == [0] and k > 1:
-            gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
-    slots, value_columns = [], []
-    for i, c in enumerate(cols):
-        if i in note_idx:
-            slots.append(Slot("note", None, gid[i]))
-        else:
-            slots.append(Slot("value", names[i], gid[i]))
-            value_columns.append(names[i])
+        raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
+                         location=Location(file=source, line=line), found=f"{group_words} över {cols}",
+                         expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
+    for g, s in enumerate(starts):
+        end = starts[g + 1] if g + 1 < len(starts) else len(cols)
+        for i in range(s, end):
+            gid[i] = g
+            names[i] = f"{group_words[g]} {cols[i]}"
+    if note_idx == [0] and k > 1:
+        gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
+    return gid, names
+
+
+def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
+    """Columns from one or more header lines of free text."""
+    texts = [t for _, t in lines]
+    unit = find_unit(texts)
+    last = lines[-1][0] if lines else None
+    known = _known_layout_columns(" ".join(texts)) or (_known_layout_columns(texts[-1]) if texts else None)
+    if known:
+        label, cols = known
+        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+    per_line, group_words, label_header = _header_lines(lines, fmt)
+    if not per_line:
+        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
+                         location=Location(file=source, line=last), found=" / ".join(texts)[:120],
+                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
+                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
+    cols = _stack_lines(per_line, lines[-1][0], source)
+    note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
+    gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
+    slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
+             for i in range(len(cols))]
+    value_columns = [s.column for s in slots if s.role == "value"]
     _check_columns(value_columns, source, lines[-1][0])
     return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
 

@@ -311,6 +311,27 @@ def _mixed_grouping(reading: Reading) -> bool:
     return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
 
 
+def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
+    """Prefer the readings whose figures have the decimals the column prints elsewhere."""
+    known = np.ones(len(V), dtype=bool)
+    known[[p.pos for p in pending]] = False
+    fixed = {}
+    for j in range(V.shape[1]):
+        col = V[known, j]
+        mask = ~np.isnan(col) & (col != 0)
+        decs = set(D[known, j][mask].tolist())
+        if len(decs) == 1 and mask.sum() >= 2:
+            fixed[j] = decs.pop()
+    for p in pending:
+        if len(p.candidates) > 1 and fixed:
+            keep = []
+            for c in p.candidates:
+                vals, decs, _ = arrays[(p.pos, c)]
+                if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
+                    keep.append(c)
+            p.candidates = keep or p.candidates
+
+
 def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
             amount_idx: list[int], decimal: str, source,
@@ -342,23 +363,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
                 raise_no_reading(p, p.candidates, source)
             p.candidates = keep
     # 2. printed precision of the same column in the rows that are read one way
-    known = np.ones(len(V), dtype=bool)
-    known[[p.pos for p in pending]] = False
-    fixed = {}
-    for j in range(V.shape[1]):
-        col = V[known, j]
-        mask = ~np.isnan(col) & (col != 0)
-        decs = set(D[known, j][mask].tolist())
-        if len(decs) == 1 and mask.sum() >= 2:
-            fixed[j] = decs.pop()
-    for p in pending:
-        if len(p.candidates) > 1 and fixed:
-            keep = []
-            for c in p.candidates:
-                vals, decs, _ = arrays[(p.pos, c)]
-                if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
-                    keep.append(c)
-            p.candidates = keep or p.candidates
+    _keep_printed_precision(pending, arrays, V, D)
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
     done: dict[int, Reading] = {}
     open_rows: dict[int, Pending] = {}
