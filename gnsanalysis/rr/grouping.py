@@ -150,87 +150,93 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
     """All readings of a row's segments (hard-separated cells) that fill the slots.
 
     A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
-    segment (an empty cell between two separators) fills exactly one slot. When no reading
-    fills every value slot, readings that leave whole column groups empty are tried
-    (koncern-only rows). With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
+    segment (an empty cell between two separators) fills exactly one slot. Readings that leave
+    whole column groups empty (koncern-only rows) are listed too: always in running text, and
+    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
     cell only ever separates a note from the first amount ("3 1 234"); cells never split
     further, so cells run together fail instead of being re-split.
     """
-    segs = [tuple(tokens_of(s)) for s in segments]
-    cache: dict[tuple[int, int], list] = {}
-    n_slots = len(slots)
-    found: dict[Reading, None] = {}
-    # tokens left from (segment, token) on: an upper bound for the items still to come
-    left = {}
-    total = 0
-    for si in range(len(segs) - 1, -1, -1):
-        total += max(1, len(segs[si]))
-        left[si] = total
-
-    def options(si: int, ti: int):
-        key = (si, ti)
-        if key not in cache:
-            cache[key] = _items_at(segs[si], ti, decimal)
-        return cache[key]
-
-    def run(empty: frozenset) -> None:
-        need_after = [0] * (n_slots + 1)
-        for k in range(n_slots - 1, -1, -1):
-            need_after[k] = need_after[k + 1] + (1 if slots[k].role == "value"
-                                                 and slots[k].group not in empty else 0)
-
-        def go(si: int, ti: int, k: int, notes: tuple, values: tuple):
-            while si < len(segs) and segs[si] and ti == len(segs[si]):
-                si, ti = si + 1, 0
-            if si == len(segs):
-                if need_after[k] == 0:
-                    rest_notes = tuple("" for s in slots[k:] if s.role == "note")
-                    rest_values = tuple(None for s in slots[k:] if s.role == "value")
-                    found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
-                    if len(found) > MAX_READINGS:
-                        raise TooManyReadings(len(found))
-                return
-            if k == n_slots:
-                return
-            remaining = left[si] - (ti if segs[si] else 0)
-            if need_after[k] > remaining:
-                return
-            slot = slots[k]
-            if slot.group in empty:
-                if slot.role == "note":
-                    go(si, ti, k + 1, notes + ("",), values)
-                else:
-                    go(si, ti, k + 1, notes, values + (None,))
-                return
-            if not segs[si]:  # an empty cell fills this slot
-                if slot.role == "note":
-                    go(si + 1, 0, k + 1, notes + ("",), values)
-                    # an empty note cell whose note was glued into the next cell
-                    go(si + 1, 0, k, notes, values)
-                else:
-                    go(si + 1, 0, k + 1, notes, values + (None,))
-                return
-            if slot.role == "note":
-                go(si, ti, k + 1, notes + ("",), values)
-                for (kind, text), j in options(si, ti):
-                    if kind == "note" and (not cells or ti == 0):
-                        go(si, j, k + 1, notes + (text,), values)
-                return
-            for (kind, text), j in options(si, ti):
-                if kind in ("num", "dash") and (not cells or j == len(segs[si])):
-                    go(si, j, k + 1, notes, values + (text,))
-
-        go(0, 0, 0, (), ())
-
-    run(frozenset())
+    walk = _Walk([tuple(tokens_of(s)) for s in segments], slots, decimal, cells)
+    walk.run(frozenset())
     groups = sorted({s.group for s in slots if s.role == "value"})
     # a row printed in some groups only (koncern tax): tried always in running text, where a
     # wrong split of the figures over every group can look like a full row
-    if (not found or not cells) and allow_empty_groups and len(groups) > 1:
+    if (not walk.found or not cells) and allow_empty_groups and len(groups) > 1:
         for size in range(1, len(groups)):
             for empty in itertools.combinations(groups, size):
-                run(frozenset(empty))
-    return list(found)
+                walk.run(frozenset(empty))
+    return list(walk.found)
+
+
+class _Walk:
+    """The depth-first walk behind :func:`readings`: tokens to slots, left to right."""
+
+    def __init__(self, segs: list[tuple[str, ...]], slots: list[Slot], decimal: str, cells: bool):
+        self.segs, self.slots, self.decimal, self.cells = segs, slots, decimal, cells
+        self.cache: dict[tuple[int, int], list] = {}
+        self.found: dict[Reading, None] = {}
+        # tokens left from (segment, token) on: an upper bound for the items still to come
+        self.left, total = {}, 0
+        for si in range(len(segs) - 1, -1, -1):
+            total += max(1, len(segs[si]))
+            self.left[si] = total
+        self.empty: frozenset = frozenset()
+        self.need_after: list[int] = []
+
+    def options(self, si: int, ti: int):
+        key = (si, ti)
+        if key not in self.cache:
+            self.cache[key] = _items_at(self.segs[si], ti, self.decimal)
+        return self.cache[key]
+
+    def run(self, empty: frozenset) -> None:
+        """Every reading in which the value slots of the groups in ``empty`` stay empty."""
+        slots, n = self.slots, len(self.slots)
+        self.empty, self.need_after = empty, [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.need_after[k] = self.need_after[k + 1] + (
+                1 if slots[k].role == "value" and slots[k].group not in empty else 0)
+        self.go(0, 0, 0, (), ())
+
+    def _done(self, k: int, notes: tuple, values: tuple) -> None:
+        rest_notes = tuple("" for s in self.slots[k:] if s.role == "note")
+        rest_values = tuple(None for s in self.slots[k:] if s.role == "value")
+        self.found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
+        if len(self.found) > MAX_READINGS:
+            raise TooManyReadings(len(self.found))
+
+    def go(self, si: int, ti: int, k: int, notes: tuple, values: tuple) -> None:
+        segs, slots, go = self.segs, self.slots, self.go
+        while si < len(segs) and segs[si] and ti == len(segs[si]):
+            si, ti = si + 1, 0
+        if si == len(segs):
+            if self.need_after[k] == 0:
+                self._done(k, notes, values)
+            return
+        if k == len(slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
+            return
+        slot = slots[k]
+        if slot.group in self.empty:
+            if slot.role == "note":
+                go(si, ti, k + 1, notes + ("",), values)
+            else:
+                go(si, ti, k + 1, notes, values + (None,))
+        elif not segs[si]:  # an empty cell fills this slot
+            if slot.role == "note":
+                go(si + 1, 0, k + 1, notes + ("",), values)
+                # an empty note cell whose note was glued into the next cell
+                go(si + 1, 0, k, notes, values)
+            else:
+                go(si + 1, 0, k + 1, notes, values + (None,))
+        elif slot.role == "note":
+            go(si, ti, k + 1, notes + ("",), values)
+            for (kind, text), j in self.options(si, ti):
+                if kind == "note" and (not self.cells or ti == 0):
+                    go(si, j, k + 1, notes + (text,), values)
+        else:
+            for (kind, text), j in self.options(si, ti):
+                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])):
+                    go(si, j, k + 1, notes, values + (text,))
 
 
 class TooManyReadings(Exception):
