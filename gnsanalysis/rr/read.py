@@ -105,7 +105,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     kinds_u = kind_array(uniques, np.arange(len(uniques)), layout)
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
-        _settle_pending(pending, layout, parsed, source, list(labels), kinds, levels, V, D, notes)
+        _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -154,14 +154,14 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
     return pending
 
 
-def _settle_pending(pending, layout, parsed, source, labels, kinds, levels, V, D, notes) -> None:
+def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes) -> None:
     """The reading of each pending row chosen from the table's arithmetic, filled in."""
     from gnsanalysis.rr.grouping import resolve
 
     value_columns = parsed.header.value_columns
     colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
-    col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, labels, list(kinds),
-                                                       levels, V, D, pending, parsed.decimal)
+    col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, labels, V, D,
+                                                       pending, parsed.decimal)
     roles = None if layout else _roles(kinds)
     chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
                      amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
@@ -239,10 +239,10 @@ def _roles(kinds) -> list[str]:
     return ["sum" if k in ("subtotal", "total") else "skip" if k == "part_of" else "item" for k in kinds]
 
 
-def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending, decimal):
-    """Row-local column rules, positional sum rules and amount columns for the evidence step."""
+def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decimal):
+    """Row-local column rules, the layout's sum rules and amount columns for the evidence step."""
     from gnsanalysis.rr.grouping import cell_arrays
-    from gnsanalysis.rr.hierarchy import difference_pairs, positional_rules
+    from gnsanalysis.rr.hierarchy import difference_pairs
 
     col_rules, sum_rules = [], []
     if layout:
@@ -260,12 +260,7 @@ def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, 
                 sum_rules.append((index[keys[0]], [index[k] for k in keys[1:]]))
         amount = layout.get("amount_columns", value_columns)
         amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
-    else:
-        empty = list(np.all(np.isnan(V), axis=1)) if V.shape[1] else None
-        if empty is not None:
-            for p in pending:
-                empty[p.pos] = False
-        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels), empty)]
+    else:  # no layout: the sums come from the arithmetic (roles, gnsanalysis.rr.printed)
         amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
         # difference columns proven by the rows read one way
         known = np.ones(len(V), dtype=bool)
