@@ -14,6 +14,13 @@ whole. The algorithm:
    are combined (vectorised, and only when the combinations are few, ``RULE_LIMIT``); a reading
    is kept only if some combination of the other rows' readings makes the rule hold. This is
    repeated until no domain shrinks. A row left without a reading is refused (no reading fits).
+   When the table matches no known layout, what each summing row (Summa …, nettokostnad,
+   verksamhetens resultat, resultat efter finansiella poster, årets resultat, by its label)
+   adds up is itself found from the arithmetic: reading the rows top-down, a summing row
+   adds up the last k rows not yet summed (items, or earlier sums standing for their parts),
+   for every k under which propagation leaves each row a reading (:func:`structures`, at
+   most ``MAX_BRANCHES`` hypotheses at a time). Structures that lead to the same figures
+   agree; different figures under different structures are refused.
 3. Rows still open after propagation are settled by a bounded backtracking search that counts
    the consistent readings of the whole table up to two (``SEARCH_LIMIT`` steps at most).
    Exactly one → that reading. None → refused. Several, or the limit reached → refused, naming
@@ -102,13 +109,17 @@ def _narrow(rule, domains, V, H, strict: bool = False) -> list[int]:
     return shrunk
 
 
-def propagate(domains: dict[int, Domain], rules, V, H, strict: bool = False) -> None:
-    """Generalised arc consistency over the rules, until no domain shrinks."""
+def propagate(domains: dict[int, Domain], rules, V, H, strict: bool = False, start=None) -> None:
+    """Generalised arc consistency over the rules, until no domain shrinks.
+
+    ``start``: the rules to look at first (the others already hold for the domains given);
+    by default every rule that has an open row (``strict``: every rule)."""
     rules_of: dict[int, list] = {}
     for rule in rules:
         for pos in {rule[0], *rule[1]}:
             rules_of.setdefault(pos, []).append(rule)
-    queue = [r for r in rules if strict or any(p in domains for p in (r[0], *r[1]))]
+    queue = list(start) if start is not None else [
+        r for r in rules if strict or any(p in domains for p in (r[0], *r[1]))]
     while queue:
         rule = queue.pop()
         for pos in _narrow(rule, domains, V, H, strict):
@@ -178,6 +189,7 @@ def settle(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
 # --------------------------------------------------------------------------- structure
 
 MAX_BRANCHES = 64  # structures of the table followed at once before it is refused
+MAX_PARTS = 60  # rows one summing row may add up
 
 
 @dataclass
@@ -192,11 +204,11 @@ class Branch:
 def _extend(b: Branch, pos: int, V, H) -> list[Branch]:
     """The branches in which summing row ``pos`` adds up the last k units, for every k that holds."""
     out = []
-    for k in range(1, len(b.units) + 1):
+    for k in range(1, min(len(b.units), MAX_PARTS) + 1):
         rule = (pos, tuple(b.units[-k:]))
         domains = dict(b.domains)
         try:
-            propagate(domains, [rule, *b.rules], V, H, strict=True)
+            propagate(domains, [rule, *b.rules], V, H, strict=True, start=[rule])
         except Undecided:
             continue
         out.append(Branch(b.units[:-k] + [pos], [*b.rules, rule], domains))
