@@ -191,3 +191,113 @@ def test_corruption_never_crashes(tmp_path, table, kind, fmt, data):
         return
     if kind in ("merge_cells", "letter"):
         assert same(parsed, rows)
+
+
+# --------------------------------------------------------------------------- printed statements
+# Income statements laid out as annual reports print them (issue 11): optional note cells per
+# group or one shared, notes run into the first amount, detached minus glyphs, labels on their
+# own line or wrapped, one cell per line, Kommunen / Koncernen column groups. The figures add up
+# as an RR does; the reader must give them back exactly or refuse, never other figures.
+
+RR_BLOCKS = [  # (summing row, its parts with their sign)
+    ("Verksamhetens nettokostnader",
+     [("Verksamhetens intäkter", 1), ("Verksamhetens kostnader", -1), ("Avskrivningar", -1)]),
+    ("Verksamhetens resultat",
+     [("Skatteintäkter", 1), ("Generella statsbidrag och utjämning", 1)]),
+    ("Resultat efter finansiella poster", [("Finansiella intäkter", 1), ("Finansiella kostnader", -1)]),
+    ("Årets resultat", []),
+]
+MINUS_STYLES = ["-", "\u2212", "\u2013 "]
+
+
+@st.composite
+def statements(draw):
+    """(layout, column names, rows): rows are (label, {group: note}, [Decimal per column])."""
+    n_groups = draw(st.sampled_from([1, 1, 2]))
+    groups = ["Kommunen", "Koncernen"][:n_groups]
+    years = ["2023", "2022"]
+    decimals = draw(st.sampled_from([0, 1]))
+    layout = {"groups": groups, "years": years, "decimals": decimals,
+              "notes": draw(st.sampled_from(["none", "each", "shared"] if n_groups > 1 else ["none", "each"])),
+              "minus": draw(st.sampled_from(MINUS_STYLES)),
+              "shape": draw(st.sampled_from(["line", "line", "next", "wrap", "cells"]))}
+    width = n_groups * len(years)
+    rows, carried = [], [0] * width
+    for total, parts in RR_BLOCKS:
+        sums = list(carried)
+        for label, sign in parts:
+            units = [sign * draw(st.integers(0, 10**7)) for _ in range(width)]
+            note = draw(st.one_of(st.none(), st.integers(1, 30)))
+            rows.append((label, note, units))
+            sums = [a + b for a, b in zip(sums, units)]
+        rows.append((total, None, sums))
+        carried = sums
+    return layout, rows
+
+
+def _printed_statement(v: int, layout) -> str:
+    text = swedish(Decimal(abs(v)).scaleb(-layout["decimals"]), layout["decimals"], dash=True)
+    return (layout["minus"] + text) if v < 0 else text
+
+
+def _statement_cells(layout, note, units) -> list[str]:
+    """The cells of one row after its label, in print order ("" for an empty note cell)."""
+    per = len(layout["years"])
+    cells: list[str] = []
+    for g in range(len(layout["groups"])):
+        if layout["notes"] == "each" or (layout["notes"] == "shared" and g == 0):
+            cells.append("" if note is None else str(note))
+        cells += [_printed_statement(v, layout) for v in units[g * per:(g + 1) * per]]
+    return cells
+
+
+def _statement_header(layout) -> list[str]:
+    lines = ["Resultaträkning", "Belopp i tkr" if layout["decimals"] == 0 else "Belopp i mnkr"]
+    head = []
+    for g in range(len(layout["groups"])):
+        if layout["notes"] == "each" or (layout["notes"] == "shared" and g == 0):
+            head.append("Not")
+        head += layout["years"] if len(layout["groups"]) > 1 else [f"Utfall {y}" for y in layout["years"]]
+    if len(layout["groups"]) > 1:
+        lines += layout["groups"] if layout["shape"] == "cells" else [" ".join(layout["groups"])]
+    lines += head if layout["shape"] == "cells" else [" ".join(head)]
+    return lines
+
+
+def render_statement(layout, rows) -> str:
+    out = _statement_header(layout)
+    for label, note, units in rows:
+        cells = _statement_cells(layout, note, units)
+        figures = " ".join(c for c in cells if c)
+        if layout["shape"] == "cells":
+            out += [label, *cells]
+        elif layout["shape"] == "next":
+            out += [label, figures]
+        elif layout["shape"] == "wrap" and label == "Generella statsbidrag och utjämning":
+            out += ["Generella statsbidrag och", f"utjämning {figures}"]
+        else:
+            out.append(f"{label} {figures}")
+    return "\n".join(out) + "\n"
+
+
+def statement_columns(layout) -> list[str]:
+    if len(layout["groups"]) > 1:
+        return [f"{g} {y}" for g in layout["groups"] for y in layout["years"]]
+    return [f"Utfall {y}" for y in layout["years"]]
+
+
+@settings(RR)
+@given(statement=statements())
+def test_printed_statement_exact_or_refused(tmp_path, statement):
+    layout, rows = statement
+    path = tmp_path / "rr.txt"
+    path.write_text(render_statement(layout, rows), encoding="utf-8")
+    try:
+        table = read_rr(path, fmt="cells" if layout["shape"] == "cells" else "pdf")
+    except ParseError as exc:
+        assert exc.location.line is not None or "tabell" in exc.message  # says where
+        return
+    assert table.value_columns == statement_columns(layout)
+    assert list(table.frame["label"]) == [r[0] for r in rows]
+    exp = np.array([[float(Decimal(v).scaleb(-layout["decimals"])) for v in units] for _, _, units in rows])
+    assert np.array_equal(table.frame[table.value_columns].to_numpy(), exp)

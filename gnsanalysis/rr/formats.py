@@ -92,6 +92,7 @@ class Parsed:
     # fast path for grid formats: rows already read cell by cell
     fast: dict | None = None
     sheet: str | None = None
+    stopped_at: int | None = None  # the line of an incomplete last row (an excerpt ends there)
 
 
 def _cfg() -> dict:
@@ -969,34 +970,31 @@ def _label_prefix(text: str, n: int) -> str:
     return "".join(out).strip()
 
 
-def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
-    """Columns from one or more header lines of free text."""
-    texts = [t for _, t in lines]
-    unit = find_unit(texts)
-    joined = " ".join(texts)
-    known = _known_layout_columns(joined) or (_known_layout_columns(texts[-1]) if texts else None)
-    if known:
-        label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
-    per_line = []
-    group_words: list[str] = []
-    label_header = ""
+def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
+    """:func:`_phrases` of a header line whose cells are hard-separated (tabs, wide gaps)."""
+    cells = [c for c in _HARD_RE.split(t.strip()) if c.strip()]
+    lab, phrases, groups = "", [], []
+    for ci, c in enumerate(cells):
+        l2, p2, g2 = _phrases(c)
+        if g2 and not p2:
+            groups += g2
+            continue
+        if ci == 0:
+            lab = l2
+        elif not p2:
+            p2 = [c]  # a header cell without known words is one column
+        elif l2:
+            p2 = [f"{l2} {p2[0]}"] + p2[1:]
+        phrases += p2
+    return lab, phrases, groups
+
+
+def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str]], list[str], str]:
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
+    per_line, group_words, label_header = [], [], ""
     for _, t in lines:
         if fmt != "pdf" and _HARD_RE.search(t.strip()):
-            cells = [c for c in _HARD_RE.split(t.strip()) if c.strip()]
-            lab, phrases, groups = "", [], []
-            for ci, c in enumerate(cells):
-                l2, p2, g2 = _phrases(c)
-                if g2 and not p2:
-                    groups += g2
-                    continue
-                if ci == 0:
-                    lab = l2
-                elif not p2:
-                    p2 = [c]  # a header cell without known words is one column
-                elif l2:
-                    p2 = [f"{l2} {p2[0]}"] + p2[1:]
-                phrases += p2
+            lab, phrases, groups = _hard_cell_phrases(t)
         else:
             lab, phrases, groups = _phrases(t)
         if groups and not phrases:
@@ -1005,59 +1003,92 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
         label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
-    if not per_line:
-        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
-                         location=Location(file=source, line=lines[-1][0] if lines else None),
-                         found=" / ".join(texts)[:120],
-                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
-                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    # combine lines: equal counts are stacked ("Utfall" over "2019"); single-phrase lines are
-    # one cell each (a flattened header); a years-only line attaches to the line above
+    return per_line, group_words, label_header
+
+
+def _is_note_name(col: str) -> bool:
+    return _norm(col).split(" ")[0].strip(".") in ("not", "noter")
+
+
+def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
+    """Column names from the header lines: equal counts are stacked ("Utfall" over "2019"), a
+    shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020"), and
+    single-phrase lines are one cell each (a flattened header; a year joins the cell above)."""
     if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
         cols: list[str] = []
         for p in per_line:
-            if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]):
+            if _is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
+                    and not _is_note_name(cols[-1]):
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
+        return cols
+    cols = per_line[0]
+    for p in per_line[1:]:
+        if len(p) == len(cols):
+            cols = [f"{a} {b}" for a, b in zip(cols, p)]
+        elif len(p) < len(cols) and all(_is_year(t) for t in p):
+            k = len(cols) - len(p)
+            cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
+        else:
+            raise ParseError(
+                "Rubrikraderna har olika antal kolumner.",
+                location=Location(file=source, line=line), found=[cols, p],
+                expected="lika många rubriker på varje rubrikrad",
+                hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+    return cols
+
+
+def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
+                   source) -> tuple[list[int], list[str]]:
+    """Group per column and column names (group + header text): the groups split at their Not
+    columns, after one shared Not column, or evenly. A shared Not column has group -1."""
+    gid, names = [0] * len(cols), list(cols)
+    if not group_words:
+        return gid, names
+    k = len(group_words)
+    if len(note_idx) == k and note_idx[0] == 0:
+        starts = note_idx
+    elif note_idx == [0] and (len(cols) - 1) % k == 0:  # one Not column shared by the groups
+        width = (len(cols) - 1) // k
+        starts = [0] + list(range(1 + width, len(cols), width))
+    elif len(cols) % k == 0:
+        starts = list(range(0, len(cols), len(cols) // k))
     else:
-        cols = per_line[0]
-        for p in per_line[1:]:
-            if len(p) == len(cols):
-                cols = [f"{a} {b}" for a, b in zip(cols, p)]
-            else:
-                raise ParseError(
-                    "Rubrikraderna har olika antal kolumner.",
-                    location=Location(file=source, line=lines[-1][0]), found=[cols, p],
-                    expected="lika många rubriker på varje rubrikrad",
-                    hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-    # groups: split at note columns, else evenly
-    note_idx = [i for i, c in enumerate(cols) if _norm(c).split(" ")[0] in ("not", "noter", "not.")]
-    gid = [0] * len(cols)
-    names = list(cols)
-    if group_words:
-        k = len(group_words)
-        if len(note_idx) == k and note_idx[0] == 0:
-            starts = note_idx
-        elif len(cols) % k == 0:
-            starts = list(range(0, len(cols), len(cols) // k))
-        else:
-            raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
-                             location=Location(file=source, line=lines[-1][0]),
-                             found=f"{group_words} över {cols}",
-                             expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
-        for g, s in enumerate(starts):
-            end = starts[g + 1] if g + 1 < len(starts) else len(cols)
-            for i in range(s, end):
-                gid[i] = g
-                names[i] = f"{group_words[g]} {cols[i]}"
-    slots, value_columns = [], []
-    for i, c in enumerate(cols):
-        if i in note_idx:
-            slots.append(Slot("note", None, gid[i]))
-        else:
-            slots.append(Slot("value", names[i], gid[i]))
-            value_columns.append(names[i])
+        raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
+                         location=Location(file=source, line=line), found=f"{group_words} över {cols}",
+                         expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
+    for g, s in enumerate(starts):
+        end = starts[g + 1] if g + 1 < len(starts) else len(cols)
+        for i in range(s, end):
+            gid[i] = g
+            names[i] = f"{group_words[g]} {cols[i]}"
+    if note_idx == [0] and k > 1:
+        gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
+    return gid, names
+
+
+def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
+    """Columns from one or more header lines of free text."""
+    texts = [t for _, t in lines]
+    unit = find_unit(texts)
+    last = lines[-1][0] if lines else None
+    known = _known_layout_columns(" ".join(texts)) or (_known_layout_columns(texts[-1]) if texts else None)
+    if known:
+        label, cols = known
+        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+    per_line, group_words, label_header = _header_lines(lines, fmt)
+    if not per_line:
+        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
+                         location=Location(file=source, line=last), found=" / ".join(texts)[:120],
+                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
+                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
+    cols = _stack_lines(per_line, lines[-1][0], source)
+    note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
+    gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
+    slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
+             for i in range(len(cols))]
+    value_columns = [s.column for s in slots if s.role == "value"]
     _check_columns(value_columns, source, lines[-1][0])
     return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
 
@@ -1069,7 +1100,7 @@ def _is_headerish_text(line: str) -> bool:
     toks = line.split()
     if not toks or _PROSE_END.search(line.strip()) and len(toks) > 6:
         return False
-    if all(_is_year(t) for t in toks):
+    if all(_is_year(t) for t in toks) or all(_is_unit_token(t) for t in toks):
         return True
     hits = 0
     for t in toks:
@@ -1081,135 +1112,204 @@ def _is_headerish_text(line: str) -> bool:
     return hits > 0
 
 
+def _years_only(segs: list[str]) -> bool:
+    """Figures that are only years (and note words): a caption or header, not a data row."""
+    toks = [t for s in segs for t in s.split()]
+    return bool(toks) and all(_is_year(t) or re.fullmatch(r"(?i)not\.?", t) for t in toks)
+
+
+_TWO_DECIMALS = re.compile(r"^[-\u2212\u2013]?\d+(?:,\d+){2,}$")
+_NOTE_LIST = re.compile(r"^\d{1,3}(?:,\d{1,3})+$")
+
+
+def _refuse_run_together(label: str, raw: str, line: int, source) -> None:
+    """A token with two decimal commas ("803,2771,5") is two cells run together: refused."""
+    for tok in label.split():
+        if _TWO_DECIMALS.match(tok) and not _NOTE_LIST.match(tok):
+            raise ParseError("Två celler har gått ihop till ett tal med två decimalkomman.",
+                             location=Location(file=source, line=line, row=label),
+                             found=tok, expected="ett tal per cell, åtskilda av mellanslag eller tabb",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+def _continues(label: str) -> bool:
+    """A label part that continues the label above: it starts in lower case (not 'varav')."""
+    first = label.split()[0]
+    return first[:1].islower() and first.casefold() != "varav"
+
+
 def _is_prose(label: str, line: str) -> bool:
     """A sentence, not a row: many words (figures in the label are not words)."""
     words = [w for w in label.split() if not is_numeric_token(w)]
     return len(words) >= 9 or bool(_PROSE_END.search(line.strip()) and len(words) >= 3)
 
 
-def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
-    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
-    lines = text.split("\n")
-    info = []  # (lineno, raw, label, segs)
-    for i, raw in enumerate(lines, 1):
-        if not raw.strip():
-            info.append((i, raw, "", []))
-            continue
-        label, segs = _split_label(raw, fmt, decimal)
+def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
+    """(line number, raw line, label, numeric segments) for every line of the text."""
+    info = []
+    for i, raw in enumerate(text.split("\n"), 1):
+        label, segs = _split_label(raw, fmt, decimal) if raw.strip() else ("", [])
         info.append((i, raw, label, segs))
-    # first data row: label + figures on one line, or a label line followed by a figures line
-    first = None
+    return info
+
+
+def _first_row(info, source) -> int:
+    """Index of the first data row: label + figures on one line, or a label line followed by a
+    figures line (captions and headers whose figures are years are not rows)."""
     for k, (ln, raw, label, segs) in enumerate(info):
         if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
             continue
-        if label and segs and not _is_prose(label, raw):
-            first = k
-            break
+        if label and segs and not _is_prose(label, raw) and not _years_only(segs):
+            return k
         if label and not segs and not _is_prose(label, raw):
             nxt = k + 1
             while nxt < len(info) and not info[nxt][1].strip():
                 nxt += 1
-            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not all(
-                    _is_year(t) for s in info[nxt][3] for t in s.split()):
-                first = k
-                break
-    if first is None:
-        raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
-                         expected="en rubrikrad följd av rader med etikett och tal",
-                         hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
-                              "formatet med --input-format.")
-    # header lines: header-ish lines directly above (blank lines allowed between)
+            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not _years_only(info[nxt][3]):
+                return k
+    raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
+                     expected="en rubrikrad följd av rader med etikett och tal",
+                     hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
+                          "formatet med --input-format.")
+
+
+def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, str]], int]:
+    """The header lines directly above the first row (blank lines allowed between) and the
+    index of the last line above them (the preamble ends there)."""
     hdr: list[tuple[int, str]] = []
     k = first - 1
     while k >= 0:
-        ln, raw, label, segs = info[k]
-        if not raw.strip() and fmt == "cells" or is_noise(raw):
+        ln, raw, _, _ = info[k]
+        if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
             k -= 1
-            continue
-        if not raw.strip():
-            if hdr:
-                break
-            k -= 1
-            continue
-        if _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+        elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
             hdr.insert(0, (ln, raw.strip()))
             k -= 1
-            continue
-        break
+        else:
+            break
     if not hdr:
         raise ParseError(
             "Hittar ingen rubrikrad ovanför tabellens första rad.",
             location=Location(file=source, line=info[first][0]),
             expected="en rad med kolumnrubriker (t.ex. 'Not Utfall 2019 Utfall 2018')",
             hint="Ta med rubrikraden vid kopieringen, eller exportera tabellen som CSV/Excel.")
-    # a label-header line such as "Mnkr" or "Resultaträkning" in a flattened header
+    return hdr, k
+
+
+def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool) -> None:
+    """Letters glued to digits where the label meets the figures ("varor2 929"): the cell
+    boundary is lost and every figure would shift."""
+    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+        return
+    what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
+            "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
+            "cellgränsen mellan etikett och tal saknas.")
+    raise ParseError(what, location=Location(file=source, line=line, row=label), found=raw.strip()[:80],
+                     expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
+                     hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+class _Rows:
+    """Logical rows assembled line by line: wrapped labels, figures on the next line(s)."""
+
+    def __init__(self, fmt: str, decimal: str, source):
+        self.fmt, self.decimal, self.source = fmt, decimal, source
+        self.rows: list[RowIn] = []
+        self.pending: RowIn | None = None  # a label whose figures may follow
+        self.row_end = 0  # the line on which the last row's figures stand
+
+    def flush(self) -> None:
+        if self.pending is not None and self.pending.segments:
+            self.rows.append(self.pending)
+        self.pending = None
+
+    def labelled(self, ln: int, raw: str, label: str, segs: list[str], indent: int) -> None:
+        if _is_prose(label, raw) or _is_headerish_text(raw):
+            self.flush()  # prose, or a header repeated after a page break
+            return
+        _refuse_run_together(label, raw, ln, self.source)
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=True)
+        p = self.pending
+        if p is not None and not p.segments and _continues(label):
+            # a label wrapped over two lines, the figures on the second
+            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level))
+        else:
+            self.flush()
+            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+        self.pending, self.row_end = None, ln
+
+    def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
+        if _is_prose(label, raw):
+            self.flush()
+            return
+        if self.pending is None and self.rows and self.row_end == ln - 1 and _continues(label):
+            self.rows[-1].label += " " + label  # the end of a label wrapped under its figures
+            self.rows[-1].raw += " / " + raw.strip()
+            return
+        self.flush()
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=False)
+        self.pending = RowIn(ln, label, [], raw.strip(), indent)
+
+    def figures_only(self, ln: int, raw: str, segs: list[str]) -> None:
+        where = Location(file=self.source, line=ln)
+        if self.fmt == "cells" and not all(_parses(seg.strip(), self.decimal) for seg in segs):
+            raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                             location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+        if self.pending is not None:
+            self.pending.segments += segs
+            self.pending.raw += " / " + raw.strip()
+            self.row_end = ln
+        elif all(_is_year(t) for s in segs for t in s.split()):
+            return  # a year line of a repeated header
+        elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
+            return  # a lone page number between rows
+        else:
+            raise ParseError("Raden har tal men ingen etikett.", location=where, found=raw.strip()[:80],
+                             expected="en radetikett före talen (eller på raden ovanför)",
+                             hint="Kontrollera att etiketten kom med vid kopieringen.")
+
+
+def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line: int) -> int | None:
+    """The line of a last row that no reading fills, when it is the last line of the text: the
+    excerpt ends mid-row (that row is left out and the table says where it stopped)."""
+    if len(rows) < 2 or rows[-1].line != last_line or "/" in rows[-1].raw:
+        return None
+    if re.search(r"\d{5}", " ".join(rows[-1].segments)):
+        return None  # digits run together ("198999362"): refused as any other row
+    try:
+        if readings(rows[-1].segments, slots, decimal):
+            return None
+    except TooManyReadings:
+        return None
+    return rows.pop().line
+
+
+def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
+    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
+    info = _line_info(text, fmt, decimal)
+    first = _first_row(info, source)
+    hdr, k = _header_above(info, first, fmt, source)
     header = _text_header(hdr, fmt, source)
     preamble = [info[j][1].strip() for j in range(0, k + 1) if info[j][1].strip()]
     if header.unit is None:
         header.unit = find_unit(preamble[-3:] + preamble)
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
-    # assemble logical rows
-    indents = {}
-    pending: RowIn | None = None
-    rows: list[RowIn] = []
-
-    def flush():
-        nonlocal pending
-        if pending is not None and pending.segments:
-            rows.append(pending)
-        pending = None
-
+    build = _Rows(fmt, decimal, source)
     for ln, raw, label, segs in info[first:]:
         if not raw.strip() or is_noise(raw):
             continue
         indent = len(raw) - len(raw.lstrip(" \u00a0"))
         if label and segs:
-            if _is_prose(label, raw) or _is_headerish_text(raw):
-                flush()  # prose, or a header repeated after a page break
-                continue
-            flush()
-            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
-                # "varor2 929", "Intäkter k1 100": letters glued to digits where the label
-                # meets the figures; the cell boundary is lost and every figure would shift
-                raise ParseError("Etiketten och det första talet går ihop; cellgränsen saknas.",
-                                 location=Location(file=source, line=ln, row=label),
-                                 found=raw.strip()[:80],
-                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            rows.append(RowIn(ln, label, segs, raw.strip(), indent))
-            indents[indent] = True
+            build.labelled(ln, raw, label, segs, indent)
         elif label:
-            if _is_prose(label, raw):
-                flush()
-                continue
-            flush()
-            if re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
-                raise ParseError("Raden saknar tal men etiketten slutar med siffror ihopskrivna med "
-                                 "bokstäver; cellgränsen mellan etikett och tal saknas.",
-                                 location=Location(file=source, line=ln, row=label),
-                                 found=raw.strip()[:80],
-                                 expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            pending = RowIn(ln, label, [], raw.strip(), indent)
-        else:  # figures only
-            if fmt == "cells" and not all(_parses(seg.strip(), decimal) for seg in segs):
-                raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
-                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
-                                 expected="ett tal per rad (en cell per rad)",
-                                 hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
-            if pending is not None:
-                pending.segments += segs
-                pending.raw += " / " + raw.strip()
-            elif all(_is_year(t) for s in segs for t in s.split()):
-                continue  # a year line of a repeated header
-            elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
-                continue  # a lone page number between rows
-            else:
-                raise ParseError("Raden har tal men ingen etikett.",
-                                 location=Location(file=source, line=ln), found=raw.strip()[:80],
-                                 expected="en radetikett före talen (eller på raden ovanför)",
-                                 hint="Kontrollera att etiketten kom med vid kopieringen.")
-    flush()
+            build.label_only(ln, raw, label, indent)
+        else:
+            build.figures_only(ln, raw, segs)
+    build.flush()
+    rows = build.rows
+    last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
+    parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     if not rows:
         raise ParseError("Tabellen har en rubrikrad men inga rader.",
                          location=Location(file=source, line=header.line),

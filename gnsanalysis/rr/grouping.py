@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
+from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -37,6 +38,7 @@ _NUM_RE = {
 }
 _NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
 _NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
+_NOTES_JOINED_RE = re.compile(r"^[1-9]\d?(?:,[1-9]\d?)+$")
 _NOT_WORD_RE = re.compile(r"^not\.?$", re.IGNORECASE)
 MAX_DIGITS = 15  # significant digits a float holds exactly
 MAX_READINGS = 2000  # per row; more means the row carries no usable structure
@@ -118,7 +120,7 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
             if i + 1 < n:
                 yield from notes_from(i + 1)
             return
-        if _NOTE_RE.match(t):
+        if _NOTE_RE.match(t) or _NOTES_JOINED_RE.match(t):  # "7", "3,6"
             yield t, i + 1
         elif _NOTE_LIST_RE.match(t):
             parts, j = [t[:-1]], i + 1
@@ -148,85 +150,93 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
     """All readings of a row's segments (hard-separated cells) that fill the slots.
 
     A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
-    segment (an empty cell between two separators) fills exactly one slot. When no reading
-    fills every value slot, readings that leave whole column groups empty are tried
-    (koncern-only rows). With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
+    segment (an empty cell between two separators) fills exactly one slot. Readings that leave
+    whole column groups empty (koncern-only rows) are listed too: always in running text, and
+    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
     cell only ever separates a note from the first amount ("3 1 234"); cells never split
     further, so cells run together fail instead of being re-split.
     """
-    segs = [tuple(tokens_of(s)) for s in segments]
-    cache: dict[tuple[int, int], list] = {}
-    n_slots = len(slots)
-    found: dict[Reading, None] = {}
-    # tokens left from (segment, token) on: an upper bound for the items still to come
-    left = {}
-    total = 0
-    for si in range(len(segs) - 1, -1, -1):
-        total += max(1, len(segs[si]))
-        left[si] = total
-
-    def options(si: int, ti: int):
-        key = (si, ti)
-        if key not in cache:
-            cache[key] = _items_at(segs[si], ti, decimal)
-        return cache[key]
-
-    def run(empty: frozenset) -> None:
-        need_after = [0] * (n_slots + 1)
-        for k in range(n_slots - 1, -1, -1):
-            need_after[k] = need_after[k + 1] + (1 if slots[k].role == "value"
-                                                 and slots[k].group not in empty else 0)
-
-        def go(si: int, ti: int, k: int, notes: tuple, values: tuple):
-            while si < len(segs) and segs[si] and ti == len(segs[si]):
-                si, ti = si + 1, 0
-            if si == len(segs):
-                if need_after[k] == 0:
-                    rest_notes = tuple("" for s in slots[k:] if s.role == "note")
-                    rest_values = tuple(None for s in slots[k:] if s.role == "value")
-                    found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
-                    if len(found) > MAX_READINGS:
-                        raise TooManyReadings(len(found))
-                return
-            if k == n_slots:
-                return
-            remaining = left[si] - (ti if segs[si] else 0)
-            if need_after[k] > remaining:
-                return
-            slot = slots[k]
-            if slot.group in empty:
-                if slot.role == "note":
-                    go(si, ti, k + 1, notes + ("",), values)
-                else:
-                    go(si, ti, k + 1, notes, values + (None,))
-                return
-            if not segs[si]:  # an empty cell fills this slot
-                if slot.role == "note":
-                    go(si + 1, 0, k + 1, notes + ("",), values)
-                    # an empty note cell whose note was glued into the next cell
-                    go(si + 1, 0, k, notes, values)
-                else:
-                    go(si + 1, 0, k + 1, notes, values + (None,))
-                return
-            if slot.role == "note":
-                go(si, ti, k + 1, notes + ("",), values)
-                for (kind, text), j in options(si, ti):
-                    if kind == "note" and (not cells or ti == 0):
-                        go(si, j, k + 1, notes + (text,), values)
-                return
-            for (kind, text), j in options(si, ti):
-                if kind in ("num", "dash") and (not cells or j == len(segs[si])):
-                    go(si, j, k + 1, notes, values + (text,))
-
-        go(0, 0, 0, (), ())
-
-    run(frozenset())
+    walk = _Walk([tuple(tokens_of(s)) for s in segments], slots, decimal, cells)
+    walk.run(frozenset())
     groups = sorted({s.group for s in slots if s.role == "value"})
-    if not found and allow_empty_groups and len(groups) > 1:
+    # a row printed in some groups only (koncern tax): tried always in running text, where a
+    # wrong split of the figures over every group can look like a full row
+    if (not walk.found or not cells) and allow_empty_groups and len(groups) > 1:
         for size in range(1, len(groups)):
             for empty in itertools.combinations(groups, size):
-                run(frozenset(empty))
-    return list(found)
+                walk.run(frozenset(empty))
+    return list(walk.found)
+
+
+class _Walk:
+    """The depth-first walk behind :func:`readings`: tokens to slots, left to right."""
+
+    def __init__(self, segs: list[tuple[str, ...]], slots: list[Slot], decimal: str, cells: bool):
+        self.segs, self.slots, self.decimal, self.cells = segs, slots, decimal, cells
+        self.cache: dict[tuple[int, int], list] = {}
+        self.found: dict[Reading, None] = {}
+        # tokens left from (segment, token) on: an upper bound for the items still to come
+        self.left, total = {}, 0
+        for si in range(len(segs) - 1, -1, -1):
+            total += max(1, len(segs[si]))
+            self.left[si] = total
+        self.empty: frozenset = frozenset()
+        self.need_after: list[int] = []
+
+    def options(self, si: int, ti: int):
+        key = (si, ti)
+        if key not in self.cache:
+            self.cache[key] = _items_at(self.segs[si], ti, self.decimal)
+        return self.cache[key]
+
+    def run(self, empty: frozenset) -> None:
+        """Every reading in which the value slots of the groups in ``empty`` stay empty."""
+        slots, n = self.slots, len(self.slots)
+        self.empty, self.need_after = empty, [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.need_after[k] = self.need_after[k + 1] + (
+                1 if slots[k].role == "value" and slots[k].group not in empty else 0)
+        self.go(0, 0, 0, (), ())
+
+    def _done(self, k: int, notes: tuple, values: tuple) -> None:
+        rest_notes = tuple("" for s in self.slots[k:] if s.role == "note")
+        rest_values = tuple(None for s in self.slots[k:] if s.role == "value")
+        self.found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
+        if len(self.found) > MAX_READINGS:
+            raise TooManyReadings(len(self.found))
+
+    def go(self, si: int, ti: int, k: int, notes: tuple, values: tuple) -> None:
+        segs, slots, go = self.segs, self.slots, self.go
+        while si < len(segs) and segs[si] and ti == len(segs[si]):
+            si, ti = si + 1, 0
+        if si == len(segs):
+            if self.need_after[k] == 0:
+                self._done(k, notes, values)
+            return
+        if k == len(slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
+            return
+        slot = slots[k]
+        if slot.group in self.empty:
+            if slot.role == "note":
+                go(si, ti, k + 1, notes + ("",), values)
+            else:
+                go(si, ti, k + 1, notes, values + (None,))
+        elif not segs[si]:  # an empty cell fills this slot
+            if slot.role == "note":
+                go(si + 1, 0, k + 1, notes + ("",), values)
+                # an empty note cell whose note was glued into the next cell
+                go(si + 1, 0, k, notes, values)
+            else:
+                go(si + 1, 0, k + 1, notes, values + (None,))
+        elif slot.role == "note":
+            go(si, ti, k + 1, notes + ("",), values)
+            for (kind, text), j in self.options(si, ti):
+                if kind == "note" and (not self.cells or ti == 0):
+                    go(si, j, k + 1, notes + (text,), values)
+        else:
+            for (kind, text), j in self.options(si, ti):
+                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])):
+                    go(si, j, k + 1, notes, values + (text,))
 
 
 class TooManyReadings(Exception):
@@ -307,36 +317,8 @@ def _mixed_grouping(reading: Reading) -> bool:
     return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
 
 
-def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
-            col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
-            amount_idx: list[int], decimal: str, source) -> dict[int, Reading]:
-    """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
-
-    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
-    """
-    if not pending:
-        return {}
-    arrays = {}
-    for p in pending:
-        for c in p.candidates:
-            vals, decs = cell_arrays(c, decimal)
-            arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
-    # 0. one thousands style per row: a row that groups thousands with spaces does not also
-    #    print a four-digit figure ungrouped ("2 9291 7601" is cells run together)
-    for p in pending:
-        keep = [c for c in p.candidates if not _mixed_grouping(c)]
-        if not keep:
-            raise_no_reading(p, p.candidates, source)
-        p.candidates = keep
-    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
-    for p in pending:
-        if col_rules:
-            keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
-                                                       col_rules)]
-            if not keep:
-                raise_no_reading(p, p.candidates, source)
-            p.candidates = keep
-    # 2. printed precision of the same column in the rows that are read one way
+def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
+    """Prefer the readings whose figures have the decimals the column prints elsewhere."""
     known = np.ones(len(V), dtype=bool)
     known[[p.pos for p in pending]] = False
     fixed = {}
@@ -354,6 +336,40 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
                 if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
                     keep.append(c)
             p.candidates = keep or p.candidates
+
+
+def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
+            col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
+            amount_idx: list[int], decimal: str, source,
+            roles: list[str] | None = None) -> dict[int, Reading]:
+    """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
+
+    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
+    ``roles`` (item / sum / skip per row) lets the arithmetic say what each summing row adds
+    up (:func:`gnsanalysis.rr.printed.settle_structure`) instead of ``sum_rules``.
+    """
+    if not pending:
+        return {}
+    arrays = {}
+    for p in pending:
+        for c in p.candidates:
+            vals, decs = cell_arrays(c, decimal)
+            arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
+    # 0. one thousands style per row: a row that groups thousands with spaces seldom also
+    #    prints a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such
+    #    readings are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide)
+    for p in pending:
+        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
+    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
+    for p in pending:
+        if col_rules:
+            keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
+                                                       col_rules)]
+            if not keep:
+                raise_no_reading(p, p.candidates, source)
+            p.candidates = keep
+    # 2. printed precision of the same column in the rows that are read one way
+    _keep_printed_precision(pending, arrays, V, D)
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
     done: dict[int, Reading] = {}
     open_rows: dict[int, Pending] = {}
@@ -364,69 +380,42 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
         else:
             open_rows[p.pos] = p
-    # 3. subtotals and totals, iterated while rows get decided
-    rules_of: dict[int, list[tuple[int, list[int]]]] = {}
-    for rule in sum_rules:
-        for pos in {rule[0], *rule[1]}:
-            rules_of.setdefault(pos, []).append(rule)
-    amount = np.array(amount_idx, dtype=np.int64)
-
-    def rule_ok(rule, choice: dict[int, Reading]) -> bool:
-        if not len(amount):
-            return True
-        members = [rule[0], *rule[1]]
-        vals = np.array([arrays[(pos, choice[pos])][0] if pos in choice else V[pos] for pos in members])[:, amount]
-        halves = np.array([arrays[(pos, choice[pos])][2] if pos in choice else H[pos] for pos in members])[:, amount]
-        t, th = np.nan_to_num(vals[0]), halves[0]
-        s = np.nansum(vals[1:], axis=0)
-        tol = th + halves[1:].sum(axis=0) + 1e-9
-        return bool(np.all(np.abs(t - s) <= tol))
-
-    def decidable(rule, me: int) -> bool:
-        return all(pos == me or pos not in open_rows for pos in [rule[0], *rule[1]])
-
-    progress = True
-    while open_rows and progress:
-        progress = False
-        for pos, p in list(open_rows.items()):
-            rules = [r for r in rules_of.get(pos, []) if decidable(r, pos)]
-            if not rules:
-                continue
-            keep = [c for c in p.candidates if all(rule_ok(r, {pos: c}) for r in rules)]
-            if not keep:
-                raise_no_reading(p, p.candidates, source)
-            if len(keep) < len(p.candidates):
-                p.candidates = keep
-            if len(keep) == 1:
-                done[pos] = keep[0]
-                vals, decs, halves = arrays[(pos, keep[0])]
-                V[pos], D[pos], H[pos] = vals, decs, halves
-                del open_rows[pos]
-                progress = True
-    if open_rows:  # a joint choice for the rows still open, when small enough
-        rows = list(open_rows.values())
-        size = 1
-        for p in rows:
-            size *= len(p.candidates)
-        rules = {(r[0], tuple(r[1])): r for p in rows for r in rules_of.get(p.pos, [])}
-        if size <= 4096 and rules:
-            fits = []
-            for combo in itertools.product(*(p.candidates for p in rows)):
-                choice = {p.pos: c for p, c in zip(rows, combo)}
-                if all(rule_ok(r, choice) for r in rules.values()):
-                    fits.append(choice)
-                    if len(fits) > 1:
-                        break
-            if len(fits) == 1:
-                for pos, c in fits[0].items():
-                    done[pos] = c
-                    vals, decs, halves = arrays[(pos, c)]
-                    V[pos], D[pos], H[pos] = vals, decs, halves
-                return done
-            if not fits:
-                raise_no_reading(rows[0], rows[0].candidates, source)
-        _raise_many(rows[0], source)
+    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed)
+    if open_rows:
+        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles)
     return done
+
+
+def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
+                 source, roles=None) -> None:
+    """The readings of the open rows under the table's sum rules, or AmbiguousParseError."""
+    amount = np.array(amount_idx, dtype=np.int64)
+    domains = {pos: Domain(pos, np.array([arrays[(pos, c)][0] for c in p.candidates])[:, amount],
+                           np.array([arrays[(pos, c)][2] for c in p.candidates])[:, amount],
+                           np.arange(len(p.candidates)))
+               for pos, p in open_rows.items()}
+    rules = [(t, tuple(parts)) for t, parts in sum_rules]
+    try:
+        if roles is None:
+            chosen = settle(domains, rules, V[:, amount], H[:, amount])
+        else:
+            chosen = settle_structure(roles, domains, V[:, amount], H[:, amount])
+    except Undecided as exc:
+        # the open row at, else nearest above, the row where the arithmetic breaks
+        above = [q for q in open_rows if q <= exc.pos]
+        p = open_rows[max(above) if above else min(open_rows)]
+        cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
+        if exc.kind == "none":
+            raise_no_reading(p, cands, source)
+        p.candidates = cands
+        if exc.kind == "limit":
+            raise_too_many(p.line, p.label, p.raw, source)
+        _raise_many(p, source)
+        raise  # pragma: no cover
+    for pos, k in chosen.items():
+        reading = open_rows[pos].candidates[k]
+        done[pos] = reading
+        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
 
 
 def _show(cands: list[Reading], limit: int = 6) -> str:

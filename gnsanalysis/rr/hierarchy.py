@@ -271,38 +271,6 @@ def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) 
     return bool(np.all(np.abs(tv - s) <= tol))
 
 
-def _fits_all(values, halves, rules) -> np.ndarray:
-    """_fits for every rule at once."""
-    if not rules:
-        return np.zeros(0, dtype=bool)
-    pos = np.array([r[0] for r in rules], dtype=np.int64)
-    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
-    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
-    ok = np.ones(len(rules), dtype=bool)
-    for j in range(values.shape[1]):
-        v = values[:, j]
-        parts = v[flat]
-        s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=len(rules))
-        n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=len(rules))
-        t = v[pos]
-        tol = halves[j] * (n + (~np.isnan(t)).astype(float)) + 1e-9
-        ok &= np.abs(np.nan_to_num(t) - s) <= tol
-    return ok
-
-
-def _arith_parents(values, halves, kinds, rules):
-    """Re-read flat blocks that do not add up as parent + children, when one grouping fits."""
-    out = []
-    ok_all = _fits_all(values, halves, rules)
-    for r, (pos, parts, kind) in enumerate(rules):
-        if kind != "subtotal" or len(parts) < 3 or ok_all[r]:
-            out.append((pos, parts, kind))
-            continue
-        out += _reread_block(values, halves, pos, parts, kind)
-    # totals built on re-read subtotals keep their parts (subtotal positions are unchanged)
-    return out
-
-
 def _reread_block(values, halves, pos, parts, kind):
     """One subtotal rule, re-read as parents and children when exactly one grouping fits."""
     top, extra, i, ok = [], [], 0, True

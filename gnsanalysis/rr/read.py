@@ -66,12 +66,10 @@ def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None =
 def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
     from gnsanalysis.rr import formats as F
-    from gnsanalysis.rr.grouping import Pending, resolve
 
     header = parsed.header
     value_columns = header.value_columns
     m = len(value_columns)
-    slots = header.slots
     codes = uniques = None
     if parsed.fast is not None:
         f = parsed.fast
@@ -104,40 +102,14 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     layout = declared or find_layout(value_columns)
     if notes is None and slow:
         notes = np.full(len(labels), "", dtype=object)
-    pending = []
-    for pos, row in slow:
-        if not row.label:
-            raise ParseError("Raden saknar etikett.",
-                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
-                             found=row.raw[:80], expected="en radetikett i första kolumnen")
-        cands = F.candidate_readings(row, slots, parsed.decimal, source,
-                                     cells=parsed.fmt in ("text", "csv", "xlsx"))
-        if not cands:
-            _too_few(row, slots, source, parsed)
-        labels[pos] = row.label
-        levels[pos] = row.level
-        direct = len(cands) == 1 and len(row.segments) == len(slots) and parsed.fmt in ("text", "csv", "xlsx")
-        if direct:
-            _fill(V, D, notes, pos, cands[0], parsed.decimal,
-                  Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
-        else:  # read by grouping: checked against the evidence even when only one reading fits
-            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    pending = _read_rows(slow, parsed, source, V, D, notes, labels, levels)
     if codes is None or slow:
         codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
         uniques = np.asarray(uniques, dtype=object)
     kinds_u = kind_array(uniques, np.arange(len(uniques)), layout)
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
-        from gnsanalysis.rr.grouping import Reading  # noqa: F401
-
-        colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
-        col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, list(labels),
-                                                           list(kinds), levels, V, D, pending)
-        chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
-                         amount_idx=amount_idx, decimal=parsed.decimal, source=source)
-        where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
-        for pos, reading in chosen.items():
-            _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
+        _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -148,8 +120,58 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
+    table.notes += _stop_note(parsed)
     _check_complete(table, layout, declared=bool(declared))
     return table
+
+
+def _stop_note(parsed) -> list[str]:
+    if not parsed.stopped_at:
+        return []
+    return [f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte läst, "
+            "raderna ovanför är lästa."]
+
+
+def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
+    """Rows read cell by cell are filled in; rows with readings to choose from are returned."""
+    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr.grouping import Pending
+
+    slots = parsed.header.slots
+    grid = parsed.fmt in ("text", "csv", "xlsx")
+    pending = []
+    for pos, row in slow:
+        if not row.label:
+            raise ParseError("Raden saknar etikett.",
+                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
+                             found=row.raw[:80], expected="en radetikett i första kolumnen")
+        cands = F.candidate_readings(row, slots, parsed.decimal, source, cells=grid)
+        if not cands:
+            _too_few(row, slots, source, parsed)
+        labels[pos] = row.label
+        levels[pos] = row.level
+        if len(cands) == 1 and len(row.segments) == len(slots) and grid:
+            _fill(V, D, notes, pos, cands[0], parsed.decimal,
+                  Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
+        else:  # read by grouping: checked against the evidence even when only one reading fits
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+    return pending
+
+
+def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes) -> None:
+    """The reading of each pending row chosen from the table's arithmetic, filled in."""
+    from gnsanalysis.rr.grouping import resolve
+
+    value_columns = parsed.header.value_columns
+    colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
+    col_rules, sum_rules, amount_idx = _evidence_rules(layout, value_columns, colmap, labels, V, D,
+                                                       pending, parsed.decimal)
+    roles = None if layout else _roles(kinds)
+    chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
+                     amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
+    where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
+    for pos, reading in chosen.items():
+        _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
 
 
 def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
@@ -216,9 +238,15 @@ def _too_few(row, slots, source, parsed) -> None:
     raise_no_reading(p, [], source)
 
 
-def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, pending):
-    """Row-local column rules, positional sum rules and amount columns for the evidence step."""
-    from gnsanalysis.rr.hierarchy import positional_rules
+def _roles(kinds) -> list[str]:
+    """item / sum / skip per row for the structure search (varav rows are in no sum)."""
+    return ["sum" if k in ("subtotal", "total") else "skip" if k == "part_of" else "item" for k in kinds]
+
+
+def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decimal):
+    """Row-local column rules, the layout's sum rules and amount columns for the evidence step."""
+    from gnsanalysis.rr.grouping import cell_arrays
+    from gnsanalysis.rr.hierarchy import difference_pairs
 
     col_rules, sum_rules = [], []
     if layout:
@@ -236,18 +264,16 @@ def _evidence_rules(layout, value_columns, colmap, labels, kinds, levels, V, D, 
                 sum_rules.append((index[keys[0]], [index[k] for k in keys[1:]]))
         amount = layout.get("amount_columns", value_columns)
         amount_idx = [colmap[normalise_label(c)] for c in amount if normalise_label(c) in colmap]
-    else:
-        empty = list(np.all(np.isnan(V), axis=1)) if V.shape[1] else None
-        if empty is not None:
-            for p in pending:
-                empty[p.pos] = False
-        sum_rules = [(pos, parts) for pos, parts, _ in positional_rules(kinds, list(levels), empty)]
+    else:  # no layout: the sums come from the arithmetic (roles, gnsanalysis.rr.printed)
         amount_idx = [j for j, c in enumerate(value_columns) if "%" not in c]
         # difference columns proven by the rows read one way
         known = np.ones(len(V), dtype=bool)
         known[[p.pos for p in pending]] = False
-        from gnsanalysis.rr.hierarchy import difference_pairs
-
+        V, D = V.copy(), D.copy()
+        for p in pending:
+            if len(p.candidates) == 1:
+                V[p.pos], D[p.pos] = cell_arrays(p.candidates[0], decimal)
+                known[p.pos] = True
         for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
             col_rules.append(("difference", t, a, b))
     return col_rules, sum_rules, amount_idx
