@@ -24,7 +24,7 @@ def test_every_packaged_resource_has_a_model_and_validates():
     (lambda d: d["layouts"][0]["totals"][0].update(parts=[]), "layouts[1].totals[1].parts: fann []"),
     (lambda d: d["layouts"][0]["roles"]["columns"].update(utfall="Ack utfall"),
      "layouts[1].roles.columns.utfall"),
-    (lambda d: d["kinds"][0]["patterns"].append("^(summa"), "kinds[1].patterns[7]: fann '^(summa'"),
+    (lambda d: d["kinds"][0]["patterns"].insert(0, "^(summa"), "kinds[1].patterns[1]: fann '^(summa'"),
     (lambda d: d["layouts"][0]["columns"][0].update(rule="kvot"), "layouts[1].columns[1].rule: fann 'kvot'"),
 ])
 def test_rr_layout_errors_name_the_key(change, message):
