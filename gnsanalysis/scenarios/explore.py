@@ -180,35 +180,34 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
             flagged.append(_flagged(per[code]))
     out["party_costs"] = per
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
-    if not full:
-        return out
+    if full:
+        out.update(_board_results(state, cmp, a))
+    return out
+
+
+def _board_results(state: dict, cmp, a) -> dict:
+    """What only the board report shows: Shapley, the full Monte Carlo, tornado, break-even,
+    discovery rules, site distances and the DSO options."""
+    from gnsanalysis.scenarios.discovery import discovery_rules
     from gnsanalysis.scenarios.dso import dso_options
     from gnsanalysis.scenarios.montecarlo import run_montecarlo
     from gnsanalysis.scenarios.redundancy import site_distances
-    from gnsanalysis.scenarios.sensitivity import break_even, tornado
+    from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
 
-    feasible = [c for c in SCENARIO_CODES if cmp.attrs["results"][c].feasible]
-    s1 = cmp.attrs["results"]["S1"]
-    hosts = {c: [s.id for s in cmp.attrs["results"][c].sites] for c in ("S1", "S2")
-             if cmp.attrs["results"][c].feasible}
-    if s1.feasible:
+    results = cmp.attrs["results"]
+    feasible = [c for c in SCENARIO_CODES if results[c].feasible]
+    hosts = {c: [s.id for s in results[c].sites] for c in ("S1", "S2") if results[c].feasible}
+    out: dict = {}
+    if results["S1"].feasible:
         out["shapley"] = shapley("S1", state["coalition"], hosts=None, assumptions=a)
     mc = run_montecarlo(state["n_draws"], state["seed"], state["coalition"], scenarios=feasible,
                         hosts=hosts, key=state["allocation_key"], assumptions=a)
-    out["montecarlo"] = mc
-    out["mc_summary"] = mc.summary()
-    out["mc_party"] = mc.party_summary()
-    if s1.feasible:
-        out["tornado"] = tornado("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
-                                 assumptions=a)
-        from gnsanalysis.scenarios.sensitivity import guess_dependence
-
+    out.update(montecarlo=mc, mc_summary=mc.summary(), mc_party=mc.party_summary())
+    if results["S1"].feasible:
+        out["tornado"] = tornado("S1", "S0", state["coalition"], hosts=hosts.get("S1"), assumptions=a)
         out["guess_dependence"] = guess_dependence(out["tornado"], a)
-        out["break_even"] = break_even("S1", "S0", state["coalition"], hosts=hosts.get("S1"),
-                                       assumptions=a)
-        from gnsanalysis.scenarios.discovery import discovery_rules as _rules
-
-        out["rules"] = _rules(mc, "S1", assumptions=a)
+        out["break_even"] = break_even("S1", "S0", state["coalition"], hosts=hosts.get("S1"), assumptions=a)
+        out["rules"] = discovery_rules(mc, "S1", assumptions=a)
     out["distances"] = site_distances(a)
     out["dso"] = dso_options()
     return out
