@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,20 @@ class ReportResult:
     example: bool = False  # the report carries the example-data banner
 
 
+def skip_slow_iri_checker() -> None:
+    """Call before importing papermill, nbformat or nbconvert (they import jsonschema).
+
+    jsonschema, when ``rfc3987_syntax`` is installed (nbformat's ``format-nongpl`` extra),
+    compiles some 35 Earley parsers for the IRI formats at import: 2.3 s of CPU in every
+    process that reads a notebook (python-jsonschema/jsonschema#1428). No notebook schema uses
+    those formats (tests/test_runner.py checks), so the module is marked as absent and
+    jsonschema skips those two format checks. Nothing else changes; a process that imported
+    jsonschema already is left alone.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def registry() -> dict:
     return load_resource("reports.yaml")["reports"]
 
@@ -60,6 +75,7 @@ def notebook_path(name: str) -> Path:
 
 def declared_parameters(name: str) -> dict:
     """Names, annotated types and defaults of the notebook's parameters cell."""
+    skip_slow_iri_checker()
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -185,6 +201,7 @@ def stamp_hash(html: str) -> tuple[str, str]:
 
 def export_html(nb, title: str) -> str:
     """Executed notebook → board HTML (no code, no parameter cells, no stderr, offline)."""
+    skip_slow_iri_checker()
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
@@ -275,6 +292,7 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     ``processed_dir`` sends the parsed tables the notebook writes elsewhere than
     ``data/processed/`` (``gns verify`` rebuilds into a temporary folder and changes nothing).
     """
+    skip_slow_iri_checker()
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
