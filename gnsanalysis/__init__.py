@@ -2,10 +2,44 @@
 county's eight municipalities (Gemensam nämnd för samverkan inom drift och service,
 utveckling samt specialistfunktioner)."""
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
+import os as _os
+import sys as _sys
 
-try:
-    __version__ = _version("gnsanalysis")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+
+def _started_as_command() -> bool:
+    """``gns …`` or ``python -m gnsanalysis.cli …`` (not a test or a notebook importing us)."""
+    orig = list(getattr(_sys, "orig_argv", []))
+    by_module = "-m" in orig[:-1] and orig[orig.index("-m") + 1] == "gnsanalysis.cli"
+    return _os.path.basename(_sys.argv[0] if _sys.argv else "") == "gns" or by_module
+
+
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C before ``gns`` runs its command (imports) or after it (shutdown): one line, 130."""
+    try:
+        _os.write(2, "gns: avbrutet (Ctrl-C)\n".encode("utf-8"))  # = gnsanalysis.cli.INTERRUPTED
+    finally:
+        _os._exit(130)
+
+
+if _started_as_command():
+    # here, at the first line of the package, so that a Ctrl-C during the imports of the `gns`
+    # command prints no traceback; gnsanalysis.cli.main restores Python's handler while a
+    # command runs (a build stops its workers on KeyboardInterrupt) and this one afterwards
+    import signal as _signal
+
+    _signal.signal(_signal.SIGINT, _interrupted)
+
+
+def __getattr__(name: str):
+    # ``__version__`` is looked up on first use, not at import: importlib.metadata costs some
+    # 50 ms before the command's imports even start
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("gnsanalysis")
+        except PackageNotFoundError:  # pragma: no cover - a source tree without install
+            value = "0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'gnsanalysis' has no attribute {name!r}")
