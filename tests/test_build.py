@@ -334,3 +334,25 @@ def test_manifest_records_what_a_report_was_built_from(tmp_project):
     assert manifest.on_disk(reports, manifest.load(reports)) == {}
     with pytest.raises(ConfigError):
         lock.check_reports_dir(reports / manifest.MANIFEST_NAME / "x")
+
+
+def test_a_forked_kernel_gives_the_same_report_as_a_plain_one(tmp_project):
+    """The build's warm kernels (publish.kernels) are a fast path: same bytes as a plain kernel."""
+    from gnsanalysis.publish import kernels
+
+    plain = runner.run_report("dso-alternativ", {}, reports_dir=tmp_project / "plain")
+    assert kernels.manager_class() is None
+    kernels.start()
+    try:
+        assert kernels.manager_class() is not None
+        forked = [runner.run_report("dso-alternativ", {}, reports_dir=tmp_project / f"forked{i}")
+                  for i in range(2)]  # the second kernel is forked from the same zygote
+        pid = kernels.zygote_pid()
+        assert pid is not None
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    finally:
+        kernels.stop()
+    assert kernels.manager_class() is None
+    for result in forked:
+        assert result.html_path.read_bytes() == plain.html_path.read_bytes()
+    assert children == []  # each report's kernel ended with its report

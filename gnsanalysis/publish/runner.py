@@ -24,6 +24,7 @@ from pathlib import Path
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
+from gnsanalysis.publish import kernels
 from gnsanalysis.publish.params import VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
 
@@ -319,6 +320,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
         os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
     try:
+        # a build worker forks its kernels from a warm zygote (publish.kernels); else a plain kernel
+        km_class = kernels.manager_class()
         try:
             nb = papermill.execute_notebook(
                 str(notebook_path(name)), tmp_nb, parameters=resolved, kernel_name=kernel_name,
@@ -326,7 +329,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
                 request_save_on_cell_execute=False,
                 # the kernel's own log (an English warning about TCP on every start) is noise for
                 # the economist; failures still surface as cell errors or a dead kernel
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                **({"kernel_manager_class": km_class} if km_class is not None else {}))
         except PapermillExecutionError as exc:
             kept = Path(tmp_nb)
             if kept.exists():
