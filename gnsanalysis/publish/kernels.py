@@ -26,7 +26,8 @@ import sys
 
 # what a report kernel imports anyway (ipykernel, and the libraries gnsanalysis uses); nothing
 # from gnsanalysis itself, whose module state depends on the kernel's environment (paths.py)
-PRELOAD = ("ipykernel.kernelapp", "numpy", "pandas", "matplotlib", "matplotlib.pyplot",
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.oinspect",
+           "psutil", "sqlite3", "numpy", "pandas", "matplotlib", "matplotlib.pyplot",
            "fractions", "yaml", "babel.dates", "babel.numbers")
 PR_SET_PDEATHSIG = 1
 
@@ -46,8 +47,9 @@ def start() -> None:
     """Start this process's zygote (the build worker calls this once, at start)."""
     global _zygote
     if _zygote is None or _zygote.poll() is not None:
-        # the kernels run with MPLBACKEND=Agg (publish.runner): so does the zygote's matplotlib import
-        env = {**os.environ, "MPLBACKEND": "Agg"}
+        # the kernels run with MPLBACKEND=Agg (publish.runner): so does the zygote's matplotlib
+        # import; and, as jupyter_client starts kernels, without debugpy's frozen-modules warning
+        env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         _zygote = subprocess.Popen([sys.executable, "-m", "gnsanalysis.publish.kernels"], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
                                    preexec_fn=_die_with_parent)
