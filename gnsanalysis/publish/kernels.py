@@ -152,7 +152,11 @@ def manager_class():
             if not forkable(cmd):
                 return await super().launch_kernel(cmd, **kwargs)
             cwd = kwargs.get("cwd") or os.getcwd()
-            pid = fork_kernel(cmd, dict(kwargs.get("env") or os.environ), cwd)
+            try:
+                pid = fork_kernel(cmd, dict(kwargs.get("env") or os.environ), cwd)
+            except (OSError, ValueError):  # the zygote is gone: a plain kernel, as without one
+                stop()
+                return await super().launch_kernel(cmd, **kwargs)
             self.process = ForeignProcess(pid)  # type: ignore[assignment]
             self.pid = self.pgid = pid  # the kernel leads a session of its own
             self.cwd = cwd
