@@ -350,6 +350,10 @@ def test_a_forked_kernel_gives_the_same_report_as_a_plain_one(tmp_project):
         pid = kernels.zygote_pid()
         assert pid is not None
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        # a kernel for other paths than the zygote imported gnsanalysis.paths with is refused
+        other = {**os.environ, "GNS_PROJECT_ROOT": str(tmp_project / "elsewhere")}
+        with pytest.raises(ValueError, match="environment differs"):
+            kernels.fork_kernel([sys.executable, "-m", "ipykernel_launcher"], other, str(tmp_project))
         os.kill(pid, signal.SIGKILL)  # a zygote that died: the next report gets a plain kernel
         while kernels.running():
             time.sleep(0.05)

@@ -1,10 +1,11 @@
 """Warm kernels for ``gns build``: each report still gets a fresh kernel process of its own,
 forked from a "zygote" that has already done the imports every report kernel does.
 
-A plain kernel is a new interpreter that imports ipykernel, numpy, pandas and matplotlib before
-the notebook's first cell does any work: 1–2 s of CPU per report. The zygote (``python -m
-gnsanalysis.publish.kernels``, one per build worker, started when the worker starts so that its
-imports overlap the worker's own) imports them once and waits; for each report it forks a child
+A plain kernel is a new interpreter that imports ipykernel, numpy, pandas, matplotlib and the
+gnsanalysis modules before the notebook's first cell does any work: 1.5–2.5 s of CPU per report.
+The zygote (``python -m gnsanalysis.publish.kernels``, one per build worker, started when the
+worker starts so that its imports overlap the worker's own) imports them once (:data:`PRELOAD`)
+and waits; for each report it forks a child
 that takes the kernel's environment, working folder and argument list and runs ipykernel exactly
 as ``python -m ipykernel_launcher`` would. The child starts with a clean namespace and the
 modules as a fresh import leaves them; nothing of one report's kernel reaches another's
@@ -24,11 +25,17 @@ import signal
 import subprocess
 import sys
 
-# what a report kernel imports anyway (ipykernel, and the libraries gnsanalysis uses); nothing
-# from gnsanalysis itself, whose module state depends on the kernel's environment (paths.py)
+# what a report kernel imports anyway: ipykernel, the libraries, and the gnsanalysis modules the
+# board notebooks import. Of gnsanalysis only paths.py reads the environment at import
+# (GNS_PROJECT_ROOT, GNS_PROCESSED_DIR): the zygote is started with the values the kernels get,
+# and refuses a kernel whose values differ (ENV_AT_IMPORT; that report gets a plain kernel).
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.oinspect",
            "psutil", "sqlite3", "numpy", "pandas", "matplotlib", "matplotlib.pyplot",
-           "fractions", "yaml", "babel.dates", "babel.numbers")
+           "fractions", "yaml", "babel.dates", "babel.numbers",
+           "gnsanalysis.render.html", "gnsanalysis.render.charts", "gnsanalysis.rr.table",
+           "gnsanalysis.reports.yearend", "gnsanalysis.reports.interim",
+           "gnsanalysis.reports.interim_views", "gnsanalysis.scenarios.views")
+ENV_AT_IMPORT = ("GNS_PROJECT_ROOT", "GNS_PROCESSED_DIR")
 PR_SET_PDEATHSIG = 1
 
 _zygote: subprocess.Popen | None = None
@@ -50,9 +57,20 @@ def start() -> None:
         # the kernels run with MPLBACKEND=Agg (publish.runner): so does the zygote's matplotlib
         # import; and, as jupyter_client starts kernels, without debugpy's frozen-modules warning
         env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        env.update(_kernel_paths_env())
         _zygote = subprocess.Popen([sys.executable, "-m", "gnsanalysis.publish.kernels"], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
                                    preexec_fn=_die_with_parent)
+
+
+def _kernel_paths_env() -> dict:
+    """GNS_PROJECT_ROOT/GNS_PROCESSED_DIR as publish.runner sets them for a build's kernels."""
+    from gnsanalysis import paths
+
+    env = {"GNS_PROJECT_ROOT": str(paths.PROJECT_ROOT)}
+    if paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
+        env["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
+    return env
 
 
 def running() -> bool:
@@ -81,7 +99,10 @@ def fork_kernel(cmd: list[str], env: dict, cwd: str) -> int:
     answer = _zygote.stdout.readline()
     if not answer:
         raise OSError("the kernel zygote ended")
-    return int(json.loads(answer)["pid"])
+    pid = json.loads(answer)["pid"]
+    if pid is None:
+        raise ValueError("the kernel's environment differs from the zygote's")
+    return int(pid)
 
 
 def forkable(cmd: list[str]) -> bool:
@@ -154,8 +175,10 @@ def manager_class():
             cwd = kwargs.get("cwd") or os.getcwd()
             try:
                 pid = fork_kernel(cmd, dict(kwargs.get("env") or os.environ), cwd)
-            except (OSError, ValueError):  # the zygote is gone: a plain kernel, as without one
+            except OSError:  # the zygote is gone: a plain kernel, as without one
                 stop()
+                return await super().launch_kernel(cmd, **kwargs)
+            except ValueError:  # imported for other paths (e.g. a processed folder of its own)
                 return await super().launch_kernel(cmd, **kwargs)
             self.process = ForeignProcess(pid)  # type: ignore[assignment]
             self.pid = self.pgid = pid  # the kernel leads a session of its own
@@ -214,6 +237,10 @@ def _become_kernel(request: dict, zygote_pid: int) -> None:
             os._exit(code)
 
 
+def _resolved(value: str | None) -> str | None:
+    return os.path.realpath(value) if value else None
+
+
 def serve() -> None:
     """The zygote: import, then fork one kernel per request line on stdin (pid on stdout)."""
     _die_with_parent()
@@ -224,11 +251,15 @@ def serve() -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops us itself
     me = os.getpid()
+    mine = {k: _resolved(os.environ.get(k)) for k in ENV_AT_IMPORT}
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request, me)
+        if {k: _resolved(request["env"].get(k)) for k in ENV_AT_IMPORT} != mine:
+            pid = None
+        else:
+            pid = os.fork()
+            if pid == 0:
+                _become_kernel(request, me)
         sys.stdout.write(json.dumps({"pid": pid}) + "\n")
         sys.stdout.flush()
 
