@@ -16,7 +16,10 @@ def _started_as_command() -> bool:
 def _interrupted(signum, frame) -> None:
     """Ctrl-C before ``gns`` runs its command (imports) or after it (shutdown): one line, 130."""
     try:
-        _os.write(2, "gns: avbrutet (Ctrl-C)\n".encode("utf-8"))  # = gnsanalysis.cli.INTERRUPTED
+        # a build worker starting up (multiprocessing re-runs `gns` there) ends silently: the
+        # build itself says that it was interrupted
+        if "--multiprocessing-fork" not in getattr(_sys, "orig_argv", []):
+            _os.write(2, "gns: avbrutet (Ctrl-C)\n".encode("utf-8"))  # = gnsanalysis.cli.INTERRUPTED
     finally:
         _os._exit(130)
 
