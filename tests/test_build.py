@@ -272,6 +272,54 @@ def test_ctrl_c_is_one_line_and_nothing_is_written_afterwards(tmp_project):
     assert _processes_of(tmp_project) == []
 
 
+GNS_SCRIPT = Path(sys.executable).parent / "gns"
+
+
+@pytest.mark.parametrize("launcher,module", [
+    ("script", "gnsanalysis"),             # the package is in; gnsanalysis/cli/__init__.py starts
+    ("script", "gnsanalysis.errors"),      # inside gnsanalysis/cli/__init__.py's imports
+    ("module", "gnsanalysis.errors"),      # the same, as python -m gnsanalysis.cli
+    ("script", "gnsanalysis.csvsafe"),     # main() is importing the command modules
+    ("script", "gnsanalysis.publish.build"),  # the build command is importing its modules
+])
+def test_ctrl_c_during_start_up_is_one_line_without_traceback(tmp_project, launcher, module):
+    """SIGINT as soon as the import log (PYTHONPROFILEIMPORTTIME, on stderr) shows ``module``.
+
+    Not covered: the interpreter's own first ~20 ms (io, site), before any gnsanalysis code
+    runs; CPython itself reports a KeyboardInterrupt there.
+    """
+    env = {**os.environ, "GNS_PROJECT_ROOT": str(tmp_project), "PYTHONPROFILEIMPORTTIME": "1"}
+    cmd = [str(GNS_SCRIPT)] if launcher == "script" else [sys.executable, "-m", "gnsanalysis.cli"]
+    proc = subprocess.Popen([*cmd, "build", "-j", "1"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    seen = []
+    done = re.compile(r"\|\s+" + re.escape(module) + "$")
+    for line in proc.stderr:
+        seen.append(line)
+        if done.search(line.rstrip()):
+            break
+    else:
+        raise AssertionError(f"no {module!r} in the import log: {''.join(seen)[-2000:]}")
+    proc.send_signal(signal.SIGINT)
+    _, rest = proc.communicate(timeout=60)
+    err = "".join(seen) + rest
+    assert "Traceback" not in err
+    said = [line for line in err.splitlines() if not line.startswith("import time:")]
+    assert proc.returncode == 130, err[-2000:]
+    from gnsanalysis.cli import INTERRUPTED
+
+    assert said == [INTERRUPTED] or (len(said) == 1 and said[0].startswith("gns: Bygget avbröts")), said
+
+
+def test_ctrl_c_handler_is_only_installed_for_the_command():
+    """Importing gnsanalysis elsewhere (tests, notebooks, kernels) leaves Ctrl-C alone."""
+    code = ("import signal, gnsanalysis, gnsanalysis.cli; "
+            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
+
+
 def test_manifest_records_what_a_report_was_built_from(tmp_project):
     # no kernel: the fingerprint changes with parameters, inputs and code
     a = manifest.fingerprint("arsbokslut", {"period": "2018-12"}, {"x.txt": "1"}, "c")
@@ -286,3 +334,33 @@ def test_manifest_records_what_a_report_was_built_from(tmp_project):
     assert manifest.on_disk(reports, manifest.load(reports)) == {}
     with pytest.raises(ConfigError):
         lock.check_reports_dir(reports / manifest.MANIFEST_NAME / "x")
+
+
+def test_a_forked_kernel_gives_the_same_report_as_a_plain_one(tmp_project):
+    """The build's warm kernels (publish.kernels) are a fast path: same bytes as a plain kernel."""
+    from gnsanalysis.publish import kernels
+
+    plain = runner.run_report("dso-alternativ", {}, reports_dir=tmp_project / "plain")
+    assert kernels.manager_class() is None
+    kernels.start()
+    try:
+        assert kernels.manager_class() is not None
+        forked = [runner.run_report("dso-alternativ", {}, reports_dir=tmp_project / f"forked{i}")
+                  for i in range(2)]  # the second kernel is forked from the same zygote
+        pid = kernels.zygote_pid()
+        assert pid is not None
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        # a kernel for other paths than the zygote imported gnsanalysis.paths with is refused
+        other = {**os.environ, "GNS_PROJECT_ROOT": str(tmp_project / "elsewhere")}
+        with pytest.raises(ValueError, match="environment differs"):
+            kernels.fork_kernel([sys.executable, "-m", "ipykernel_launcher"], other, str(tmp_project))
+        os.kill(pid, signal.SIGKILL)  # a zygote that died: the next report gets a plain kernel
+        while kernels.running():
+            time.sleep(0.05)
+        forked.append(runner.run_report("dso-alternativ", {}, reports_dir=tmp_project / "after"))
+    finally:
+        kernels.stop()
+    assert kernels.manager_class() is None
+    for result in forked:
+        assert result.html_path.read_bytes() == plain.html_path.read_bytes()
+    assert children == []  # each report's kernel ended with its report

@@ -249,3 +249,27 @@ def test_verify_checks_the_index_too(built_reports, tmp_path):
                     encoding="utf-8")
     ok, message = build.verify_report(copy)
     assert not ok and "AVVIKER" in message
+
+
+HEAVY = ("pandas", "matplotlib", "numpy", "nbconvert", "nbformat", "papermill", "jupyter_client")
+
+
+def test_unchanged_build_command_skips_all_and_imports_nothing_heavy(built_reports, tmp_path):
+    """`gns build` with nothing changed: every report skipped, none of the report libraries loaded."""
+    import shutil
+
+    from conftest import make_project
+
+    out, _ = built_reports
+    root = make_project(tmp_path / "project")
+    shutil.rmtree(root / "reports")
+    shutil.copytree(out, root / "reports")
+    env = {**os.environ, "GNS_PROJECT_ROOT": str(root), "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([sys.executable, "-m", "gnsanalysis.cli", "build"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Alla rapporter är oförändrade" in done.stdout
+    imported = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "gnsanalysis.publish.build" in imported  # the log is complete enough to tell
+    assert not {m for m in imported if m.split(".")[0] in HEAVY}

@@ -104,3 +104,37 @@ def test_cli_missing_input_exits_2(capsys):
 
     assert main(["report", "delarsrapport", "-p", "period", "2017-08"]) == 2
     assert "Perioder som finns" in capsys.readouterr().err
+
+
+def _string_formats(node) -> set:
+    if isinstance(node, dict):
+        found = {node["format"]} if isinstance(node.get("format"), str) else set()
+        return found.union(*(_string_formats(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_string_formats(v) for v in node))
+    return set()
+
+
+def test_notebook_schemas_use_no_iri_format():
+    """runner.skip_slow_iri_checker drops jsonschema's IRI format checks: safe only while no
+    notebook schema asks for them."""
+    import json
+    from pathlib import Path
+
+    schemas = sorted(Path(nbformat.__file__).parent.glob("v*/*.schema.json"))
+    assert schemas
+    formats = set().union(*(_string_formats(json.loads(p.read_text(encoding="utf-8"))) for p in schemas))
+    assert not formats & {"iri", "iri-reference"}
+
+
+def test_skipping_the_iri_checker_keeps_notebook_validation(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from gnsanalysis.publish import runner; runner.skip_slow_iri_checker(); "
+            "import nbformat; nb = nbformat.v4.new_notebook(); nbformat.validate(nb); "
+            "nb.cells.append({'cell_type': 'nonsense'}); "
+            "bad = False\ntry:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    bad = True\n"
+            "print(sys.modules['rfc3987_syntax'] is None, bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True"]

@@ -13,10 +13,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import signal
 import sys
 from pathlib import Path
 
 from gnsanalysis.errors import GnsError
+
+# What a Ctrl-C prints (gnsanalysis/__init__.py prints the same line during the start-up imports).
+INTERRUPTED = "gns: avbrutet (Ctrl-C)"
 
 # Modules that add commands (each has ``register(subparsers)``).
 COMMAND_MODULES = [
@@ -150,9 +154,29 @@ def _os_error_message(exc: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:  # run as a command: `gns rr parse X | head` ends quietly, like other tools
-        import signal
+    command = argv is None
+    # as a command, Ctrl-C outside the command itself is quiet (the handler gnsanalysis/__init__.py
+    # installed at start-up); while the command runs it raises KeyboardInterrupt, so that its own
+    # clean-up runs (a build stops its workers) and ends here as one line, exit 130
+    quiet = signal.getsignal(signal.SIGINT) if command else None
+    command = command and quiet is not None  # None: a handler not set from Python; leave it be
+    try:
+        if command:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        return _run(argv)
+    except KeyboardInterrupt:
+        if command:
+            signal.signal(signal.SIGINT, quiet)
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+    finally:
+        if command:
+            signal.signal(signal.SIGINT, quiet)
 
+
+def _run(argv: list[str] | None) -> int:
+    """Parse and run one command; errors become a Swedish line and an exit code."""
+    if argv is None:  # run as a command: `gns rr parse X | head` ends quietly, like other tools
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         parser = build_parser()
@@ -170,9 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     except PermissionError as exc:
         print(f"gns: saknar behörighet att läsa eller skriva {exc.filename}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("gns: avbrutet", file=sys.stderr)
-        return 130
     except OSError as exc:
         if exc.errno is None:  # not a system error: a bug, handled below
             return _unexpected(exc, argv)

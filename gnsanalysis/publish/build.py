@@ -143,6 +143,9 @@ def _worker_init(parent_pid: int) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from gnsanalysis.publish import kernels
+
+    kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
 def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:

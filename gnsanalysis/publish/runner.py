@@ -17,13 +17,16 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ConfigError, ParameterError, ReportError
 from gnsanalysis.io import atomic_write, load_resource
+from gnsanalysis.publish import kernels
 from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
 from gnsanalysis.schemas import ReportsFile, check_resource, validate
@@ -43,6 +46,20 @@ class ReportResult:
     title: str
     data_date: str = ""   # the main input's date, as the footer prints it
     example: bool = False  # the report carries the example-data banner
+
+
+def skip_slow_iri_checker() -> None:
+    """Call before importing papermill, nbformat or nbconvert (they import jsonschema).
+
+    jsonschema, when ``rfc3987_syntax`` is installed (nbformat's ``format-nongpl`` extra),
+    compiles some 35 Earley parsers for the IRI formats at import: 2.3 s of CPU in every
+    process that reads a notebook (python-jsonschema/jsonschema#1428). No notebook schema uses
+    those formats (tests/test_runner.py checks), so the module is marked as absent and
+    jsonschema skips those two format checks. Nothing else changes; a process that imported
+    jsonschema already is left alone.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def registry() -> dict:
@@ -82,6 +99,7 @@ def notebook_path(name: str) -> Path:
 
 def declared_parameters(name: str) -> dict:
     """Names, annotated types and defaults of the notebook's parameters cell."""
+    skip_slow_iri_checker()
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
@@ -207,6 +225,7 @@ def stamp_hash(html: str) -> tuple[str, str]:
 
 def export_html(nb, title: str) -> str:
     """Executed notebook → board HTML (no code, no parameter cells, no stderr, offline)."""
+    skip_slow_iri_checker()
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
@@ -290,6 +309,55 @@ def _failed_cell(exc, nb_path: Path | None = None) -> str:
 _DATA_DATE_RE = re.compile(r'<data class="gns-data-date" value="([^"]*)">')
 
 
+@contextmanager
+def _kernel_environment(processed_dir: Path | None):
+    """The environment the kernel inherits (Agg backend, project root, processed folder)."""
+    env_backup = {k: os.environ.get(k) for k in ("MPLBACKEND", "GNS_PROCESSED_DIR")}
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
+    if processed_dir is not None:
+        os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
+    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
+        os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
+    try:
+        yield
+    finally:
+        for key, value in env_backup.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path: Path, nb_out: Path):
+    """Run the notebook with papermill; a failing cell keeps the executed notebook (ReportError)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    # a build worker forks its kernels from a warm zygote (publish.kernels); else a plain kernel
+    km_class = kernels.manager_class()
+    try:
+        return papermill.execute_notebook(
+            str(notebook_path(name)), tmp_nb, parameters=resolved, kernel_name=kernel_name,
+            progress_bar=False, cwd=str(paths.PROJECT_ROOT), record_timing=False,
+            request_save_on_cell_execute=False,
+            # the kernel's own log (an English warning about TCP on every start) is noise for
+            # the economist; failures still surface as cell errors or a dead kernel
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **({"kernel_manager_class": km_class} if km_class is not None else {}))
+    except PapermillExecutionError as exc:
+        kept = Path(tmp_nb)
+        if kept.exists():
+            atomic_write(nb_out, kept.read_bytes())
+        error = ReportError(
+            f"Rapporten {name!r} ({html_path.stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
+            f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
+            + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
+               else "Ingen rapportfil skrevs."))
+        error.exit_code = _cell_exit_code(exc)
+        raise error from None
+
+
 def run_report(name: str, params: dict | None = None, *, reports_dir: Path | None = None,
                kernel_name: str = "python3", processed_dir: Path | None = None) -> ReportResult:
     """Build one report; returns where it was written. Raises GnsError subclasses on failure.
@@ -297,9 +365,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     ``processed_dir`` sends the parsed tables the notebook writes elsewhere than
     ``data/processed/`` (``gns verify`` rebuilds into a temporary folder and changes nothing).
     """
+    skip_slow_iri_checker()
     import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     from gnsanalysis.publish.lock import check_reports_dir
 
@@ -315,44 +382,15 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     build_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_nb = tempfile.mkstemp(prefix=f"{stem}.", suffix=".ipynb", dir=build_dir)
     os.close(fd)
-    env_backup = {k: os.environ.get(k) for k in ("MPLBACKEND", "GNS_PROCESSED_DIR")}
-    os.environ["MPLBACKEND"] = "Agg"
-    os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
-    if processed_dir is not None:
-        os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
-    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
-        os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
     try:
-        try:
-            nb = papermill.execute_notebook(
-                str(notebook_path(name)), tmp_nb, parameters=resolved, kernel_name=kernel_name,
-                progress_bar=False, cwd=str(paths.PROJECT_ROOT), record_timing=False,
-                request_save_on_cell_execute=False,
-                # the kernel's own log (an English warning about TCP on every start) is noise for
-                # the economist; failures still surface as cell errors or a dead kernel
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        except PapermillExecutionError as exc:
-            kept = Path(tmp_nb)
-            if kept.exists():
-                atomic_write(nb_out, kept.read_bytes())
-            error = ReportError(
-                f"Rapporten {name!r} ({stem}) misslyckades i {_failed_cell(exc, notebook_path(name))}. "
-                f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
-                + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
-                   else "Ingen rapportfil skrevs."))
-            error.exit_code = _cell_exit_code(exc)
-            raise error from None
+        with _kernel_environment(processed_dir):
+            nb = _execute(name, resolved, tmp_nb, kernel_name, html_path, nb_out)
         html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
         assert_no_personal_data(html, f"{name} ({stem})")
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
         atomic_write(html_path, html.encode("utf-8"))
     finally:
         Path(tmp_nb).unlink(missing_ok=True)
-        for key, value in env_backup.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     m = _DATA_DATE_RE.search(html)
     return ReportResult(name, resolved, html_path, nb_out, digest, title,
                         data_date=m.group(1) if m else "", example='class="gns-banner"' in html)
