@@ -3,14 +3,13 @@
 RR: a generated export (the ledger-style CSV of :mod:`bench.rr_ingest`, blocks of rows whose
 subtotals add up) just under ``gnsanalysis.rr.read.MAX_RR_BYTES``, through ``gns rr check`` and
 ``gns rr parse`` (output to /dev/null). Matrix: the example stakeholder matrix with its body
-rows repeated up to ``--matrix-bytes`` (``gns matrix parse|check`` have no size limit of their
-own in this version: the figure is for that size). Baseline in the same run: the peak of
+rows repeated to just under ``gnsanalysis.parties.stakeholders.MAX_MATRIX_BYTES``. Baseline in the same run: the peak of
 ``gns --version`` (interpreter and CLI start-up). Peak RSS comes from ``os.wait4``
 (``ru_maxrss``, the largest resident set of the process; the input files are written by a
 child process, and this process imports nothing large, so that it stays small: a child's
 peak starts from its parent's at the fork).
 
-Usage: .venv/bin/python -m bench.memory [--rr-share 0.98] [--matrix-bytes 16000000]
+Usage: .venv/bin/python -m bench.memory [--share 0.98]
 """
 
 from __future__ import annotations
@@ -73,28 +72,28 @@ def _mb(n: float) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     argv = argv if argv is not None else []
-    if argv[:1] == ["--write"]:  # the child that writes the inputs (and knows the RR limit)
+    if argv[:1] == ["--write"]:  # the child that writes the inputs (and knows the limits)
+        from gnsanalysis.parties.stakeholders import MAX_MATRIX_BYTES
         from gnsanalysis.rr.read import MAX_RR_BYTES
 
         rr_file(Path(argv[1]), int(MAX_RR_BYTES * float(argv[3])))
-        matrix_file(Path(argv[2]), int(argv[4]))
-        print(MAX_RR_BYTES)
+        matrix_file(Path(argv[2]), int(MAX_MATRIX_BYTES * float(argv[3])))
+        print(MAX_RR_BYTES, MAX_MATRIX_BYTES)
         return
     parser = argparse.ArgumentParser(prog="python -m bench.memory")
-    parser.add_argument("--rr-share", type=float, default=0.98, help="RR file size as a share of the limit")
-    parser.add_argument("--matrix-bytes", type=int, default=16_000_000)
+    parser.add_argument("--share", type=float, default=0.98, help="file sizes as a share of their limits")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         rr, mx = Path(tmp) / "rr-export.csv", Path(tmp) / "matrix.txt"
-        limit = int(subprocess.run([sys.executable, "-m", "bench.memory", "--write", str(rr), str(mx),
-                                    str(args.rr_share), str(args.matrix_bytes)],
-                                   check=True, capture_output=True, text=True).stdout)
+        limit, mx_limit = map(int, subprocess.run([sys.executable, "-m", "bench.memory", "--write", str(rr), str(mx),
+                                                   str(args.share)],
+                                                  check=True, capture_output=True, text=True).stdout.split())
         rr_size, mx_size = rr.stat().st_size, mx.stat().st_size
         cases = [("gns --version (start-up baseline)", ["--version"], 0),
                  (f"gns rr check, {_mb(rr_size)} RR export (limit {_mb(limit)})",
                   ["rr", "check", str(rr)], rr_size),
                  (f"gns rr parse, {_mb(rr_size)} RR export", ["rr", "parse", str(rr)], rr_size),
-                 (f"gns matrix check, {_mb(mx_size)} matrix (no size limit)", ["matrix", "check", str(mx)], mx_size),
+                 (f"gns matrix check, {_mb(mx_size)} matrix (limit {_mb(mx_limit)})", ["matrix", "check", str(mx)], mx_size),
                  (f"gns matrix parse, {_mb(mx_size)} matrix", ["matrix", "parse", str(mx)], mx_size)]
         print(f"cores: {os.cpu_count()}; peak RSS per command (os.wait4)")
         for label, cmd, size in cases:

@@ -64,6 +64,11 @@ CASES = [
     Case("p-personnummer", ["report", "dso-alternativ", "-p", "handlaggare", "Anna 19121212 1212"], 2,
          "personnummer '19121212 1212'"),
     Case("p-unknown", ["report", "arsbokslut", "-p", "perioden", "2018-12"], 2, "har ingen parameter 'perioden'"),
+    # input size: refused unread, with the limit and how to raise it
+    Case("matrix-too-large", ["matrix", "check", "{file}"], 2, "större än gränsen för intressentmatriser (4 000 000 byte)",
+         b"Part i n\xc3\xa4mnden\tS\xc3\xb6ker plats\n" + b"Krokoms kommun\tx\n" * 300_000),
+    Case("matrix-dev-zero", ["matrix", "parse", "/dev/zero", "--max-bytes", "1000"], 2, "högst 1 000 byte"),
+    Case("rr-dev-zero", ["rr", "check", "/dev/zero"], 2, "större än gränsen för RR-filer"),
     # usage errors
     Case("unknown-args", ["rr", "check", "a.txt", "b.txt", "--snabbt"], 2, "okända argument: b.txt --snabbt"),
     Case("unknown-command", ["bygg"], 2, "ogiltigt val: 'bygg'"),

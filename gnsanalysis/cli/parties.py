@@ -14,6 +14,9 @@ from gnsanalysis.errors import ParameterError
 # every other command build this parser too and must not pay for them.
 
 
+MAX_BYTES_HELP = "största filstorlek som läses, i byte (standard 4 000 000)"
+
+
 def register(sub) -> None:
     matrix = sub.add_parser("matrix", help="läs och kontrollera intressentmatriser")
     m_sub = matrix.add_subparsers(dest="matrix_command", metavar="KOMMANDO")
@@ -25,6 +28,7 @@ def register(sub) -> None:
     parse.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
                        help="tvinga indataformat (annars från filändelsen)")
     parse.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
+    parse.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
     parse.set_defaults(func=cmd_matrix_parse)
 
     check = m_sub.add_parser("check", help="jämför matrisen med partsregistret")
@@ -32,6 +36,7 @@ def register(sub) -> None:
     check.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
                        help="tvinga indataformat (annars från filändelsen)")
     check.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
+    check.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
     check.set_defaults(func=cmd_matrix_check)
 
     alloc = sub.add_parser(
@@ -55,9 +60,10 @@ def register(sub) -> None:
 
 
 def _read(args):
-    from gnsanalysis.parties.stakeholders import parse_matrix
+    from gnsanalysis.parties.stakeholders import MAX_MATRIX_BYTES, parse_matrix
 
-    return parse_matrix(args.file, format=args.input_format, sheet=args.sheet)
+    return parse_matrix(args.file, format=args.input_format, sheet=args.sheet,
+                        max_bytes=args.max_bytes or MAX_MATRIX_BYTES)
 
 
 def cmd_matrix_parse(args) -> int:

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.io import read_limited
 from gnsanalysis.parties.registry import Party, Registry, load_registry, normalize_name
 from gnsanalysis.swedish.format import or_list
 
@@ -44,6 +45,9 @@ HEADER_ROLES = {
     "comment": ("kommentarer", "kommentar"),
 }
 EXPECTED_HEADER = "Part i nämnden, Söker plats, Erbjuder plats, Kommentarer"
+# A real matrix has a row per party and actor (a few kB); larger files are refused unread
+# (``gns matrix … --max-bytes`` raises the limit). Peak memory at the limit: docs/benchmarks.md.
+MAX_MATRIX_BYTES = 4_000_000
 
 
 # ---------------------------------------------------------------------------------------
@@ -344,16 +348,16 @@ def parse_matrix(
     format: str | None = None,
     sheet: str | None = None,
     registry: Registry | None = None,
+    max_bytes: int = MAX_MATRIX_BYTES,
 ) -> Matrix:
     """Read the matrix from a file; ``format`` is ``tsv``, ``csv`` or ``xlsx`` (default: from
-    the extension, ``.txt``/``.tsv`` tab-separated)."""
+    the extension, ``.txt``/``.tsv`` tab-separated). A file larger than ``max_bytes`` is
+    refused without being read."""
     path = Path(path)
     registry = registry or load_registry()
     fmt = (format or path.suffix.lstrip(".")).casefold()
-    if fmt in ("xlsx", "xlsm"):
-        return _parse_xlsx(path, sheet, registry)
-    data = path.read_bytes()
-    if data[:2] == b"PK" and fmt not in ("xlsx", "xlsm"):
+    data = read_limited(path, max_bytes, what="intressentmatriser", option="--max-bytes")
+    if fmt in ("xlsx", "xlsm") or data[:2] == b"PK":
         return _parse_xlsx(path, sheet, registry)
     text = _decode(data, path.name)
     delimiter = "\t" if fmt in ("txt", "tsv", "tab") else None
