@@ -52,21 +52,42 @@ def test_footer_names_the_saved_scenario_file(tmp_path, monkeypatch):
     # a report with other values does not claim the file (a variable left from an earlier run)
     other = _params(state) | {"allocation_key": "usage"}
     assert "dyr-el.yaml" not in str(html.footer(other))
-    # gns verify rebuilds without the variable: the file is found among the saved scenarios
+    # without the runner naming a file, no file is claimed (not even a matching saved scenario)
     monkeypatch.delenv("GNS_PARAMETERS_FILE")
     monkeypatch.setattr(paths, "PARAMETERS_DIR", tmp_path)
-    assert digest in str(html.footer(_params(state)))
+    assert "Parameterfil" not in str(html.footer(_params(state)))
 
 
-def test_load_parameters_file_records_the_file(tmp_path, monkeypatch):
+def test_the_parameter_file_reaches_only_the_kernel(tmp_path, monkeypatch):
+    """Reading a parameter file changes nothing in the process; the runner gives the file to
+    the kernel's environment for the one report and restores its own afterwards."""
     import os
 
-    from gnsanalysis.publish.runner import load_parameters_file
+    from gnsanalysis.publish import runner
 
-    monkeypatch.setenv("GNS_PARAMETERS_FILE", "")  # restored after the test
+    monkeypatch.setenv("GNS_PARAMETERS_FILE", "/tidigare/fil.yaml")  # restored after the test
     path = st.save_scenario("A", "", st.selection_state({}, TWO, "usage"), folder=tmp_path)
-    load_parameters_file(path)
-    assert os.environ["GNS_PARAMETERS_FILE"] == str(path.resolve())
+    runner.load_parameters_file(path)
+    assert os.environ["GNS_PARAMETERS_FILE"] == "/tidigare/fil.yaml"
+    with runner._kernel_environment(None, path):
+        assert os.environ["GNS_PARAMETERS_FILE"] == str(path.resolve())
+    assert os.environ["GNS_PARAMETERS_FILE"] == "/tidigare/fil.yaml"
+    with runner._kernel_environment(None):
+        assert "GNS_PARAMETERS_FILE" not in os.environ  # a report without -f names no file
+
+
+def test_build_info_records_the_parameter_file_for_verify(tmp_path, monkeypatch):
+    from gnsanalysis.publish import build, runner
+
+    inside = paths.PROJECT_ROOT / "parametrar" / "a.yaml"
+    html_text = runner._embed_build_info("<head></head>", "it-serverdrift", {"n_draws": 1}, inside)
+    info = runner.read_build_info(html_text)
+    assert info["parameters_file"] == "parametrar/a.yaml"
+    assert build._recorded_parameters_file(info) == inside
+    outside = tmp_path / "b.yaml"
+    info = runner.read_build_info(runner._embed_build_info("<head></head>", "it-serverdrift", {}, outside))
+    assert build._recorded_parameters_file(info) == outside.resolve()
+    assert build._recorded_parameters_file({"report": "x", "parameters": {}}) is None
 
 
 @pytest.mark.parametrize("code, name", [

@@ -55,6 +55,28 @@ def test_changed_state_replays_and_changes_the_report(tmp_path):
     assert "2\u00a0000 simuleringar" in html
 
 
+def test_a_named_scenario_anywhere_is_named_in_the_footer_and_verifies(tmp_path):
+    """gns report -f FILE names the file with its SHA-256, and gns verify rebuilds the report
+    from the file the report records, wherever it lies (not by searching parametrar/)."""
+    import hashlib
+
+    from gnsanalysis.publish import build
+    from gnsanalysis.scenarios import state as st
+
+    chosen = st.check_selection(st.selection_state({"electricity_price": 1.6},
+                                                   ["Krokoms kommun", "Bergs kommun", "Ragunda kommun"], "equal"))
+    path = st.save_scenario("Dyr el i tre kommuner", "prov", chosen | {"n_draws": 1000}, folder=tmp_path / "mina")
+    params = runner.load_parameters_file(path)
+    result = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "r", parameters_file=path)
+    html = result.html_path.read_text(encoding="utf-8")
+    assert path.name in html and hashlib.sha256(path.read_bytes()).hexdigest() in html
+    ok, message = build.verify_report(result.html_path)
+    assert ok, message
+    # the same values without the file: the footer names no file, so the report differs
+    bare = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "bare")
+    assert "Parameterfil" not in bare.html_path.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("params,message", [
     ({"coalition": ["Krokom", "Atlantis"]}, "Atlantis"),
     ({"assumptions": {"elpris": 1}}, "elpris"),

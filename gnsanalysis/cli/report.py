@@ -51,7 +51,7 @@ def cmd_report(args) -> int:
 
     # under the build lock, so that the manifest and the index always agree with the reports
     with build_lock(paths.REPORTS_DIR):
-        result = run_report(args.name, params)
+        result = run_report(args.name, params, parameters_file=args.parameters_file)
         record_report(result, paths.REPORTS_DIR)
     print(f"Skrev {result.html_path}")
     return 0

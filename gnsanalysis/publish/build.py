@@ -357,6 +357,14 @@ def write_index(reports_dir: Path | None = None) -> Path:
 
 # --------------------------------------------------------------------------- verify
 
+def _recorded_parameters_file(info: dict) -> Path | None:
+    """The parameter file a report says it was built from (relative to the project root)."""
+    recorded = info.get("parameters_file")
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    return paths.PROJECT_ROOT / recorded  # an absolute path stays absolute
+
+
 def verify_report(path: Path) -> tuple[bool, str]:
     """Does the file match a rebuild from the current data and code? Writes nothing outside a
     temporary folder; says only what is known."""
@@ -400,7 +408,8 @@ def verify_report(path: Path) -> tuple[bool, str]:
         (tmp / "processed").mkdir()
         try:
             result = run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
-                                processed_dir=tmp / "processed")
+                                processed_dir=tmp / "processed",
+                                parameters_file=_recorded_parameters_file(info))
         except GnsError as exc:
             return False, (f"{path.name}: AVVIKER. Rapporten kan inte byggas om från nuvarande data och kod: "
                            f"{exc} " + " ".join(notes)).strip()

@@ -201,10 +201,7 @@ def load_parameters_file(path: Path) -> dict:
     if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
         from gnsanalysis.scenarios.state import check_parameters_file
 
-        named = "scenario" in data
         data = check_parameters_file(data, path)
-        if named:  # the board report's footer names the file (render.html.footer)
-            os.environ["GNS_PARAMETERS_FILE"] = str(path.resolve())
     return data
 
 
@@ -263,12 +260,18 @@ def _strip_css_comments(html: str) -> str:
                          html)
 
 
-def _embed_build_info(html: str, name: str, params: dict) -> str:
-    """Record which report and parameters produced the file (read back by ``gns verify``)."""
+def _embed_build_info(html: str, name: str, params: dict, parameters_file: Path | None = None) -> str:
+    """Record which report, parameters and parameter file produced the file (read back by
+    ``gns verify``); the file as a path relative to the project root when it lies inside it."""
     import html as _html
     import json
 
-    info = _html.escape(json.dumps({"report": name, "parameters": params}, ensure_ascii=False, sort_keys=True))
+    record: dict = {"report": name, "parameters": params}
+    if parameters_file is not None:
+        where = Path(parameters_file).resolve()
+        root = paths.PROJECT_ROOT.resolve()
+        record["parameters_file"] = str(where.relative_to(root) if where.is_relative_to(root) else where)
+    info = _html.escape(json.dumps(record, ensure_ascii=False, sort_keys=True))
     return html.replace("<head>", f'<head>\n<meta name="gns-report" content="{info}">', 1)
 
 
@@ -310,15 +313,20 @@ _DATA_DATE_RE = re.compile(r'<data class="gns-data-date" value="([^"]*)">')
 
 
 @contextmanager
-def _kernel_environment(processed_dir: Path | None):
-    """The environment the kernel inherits (Agg backend, project root, processed folder)."""
-    env_backup = {k: os.environ.get(k) for k in ("MPLBACKEND", "GNS_PROCESSED_DIR")}
+def _kernel_environment(processed_dir: Path | None, parameters_file: Path | None = None):
+    """The environment the kernel inherits (Agg backend, project root, processed folder, the
+    parameter file the footer names); the process's own environment is restored afterwards."""
+    env_backup = {k: os.environ.get(k)
+                  for k in ("MPLBACKEND", "GNS_PROJECT_ROOT", "GNS_PROCESSED_DIR", "GNS_PARAMETERS_FILE")}
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
     if processed_dir is not None:
         os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
     elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
         os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
+    os.environ.pop("GNS_PARAMETERS_FILE", None)
+    if parameters_file is not None:
+        os.environ["GNS_PARAMETERS_FILE"] = str(Path(parameters_file).resolve())
     try:
         yield
     finally:
@@ -359,11 +367,14 @@ def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path
 
 
 def run_report(name: str, params: dict | None = None, *, reports_dir: Path | None = None,
-               kernel_name: str = "python3", processed_dir: Path | None = None) -> ReportResult:
+               kernel_name: str = "python3", processed_dir: Path | None = None,
+               parameters_file: Path | None = None) -> ReportResult:
     """Build one report; returns where it was written. Raises GnsError subclasses on failure.
 
     ``processed_dir`` sends the parsed tables the notebook writes elsewhere than
     ``data/processed/`` (``gns verify`` rebuilds into a temporary folder and changes nothing).
+    ``parameters_file`` is the file ``params`` came from (``gns report -f``): a scenario saved
+    by the explorer is named with its SHA-256 in the footer, and ``gns verify`` reads it again.
     """
     skip_slow_iri_checker()
     import nbformat
@@ -383,9 +394,9 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     fd, tmp_nb = tempfile.mkstemp(prefix=f"{stem}.", suffix=".ipynb", dir=build_dir)
     os.close(fd)
     try:
-        with _kernel_environment(processed_dir):
+        with _kernel_environment(processed_dir, parameters_file):
             nb = _execute(name, resolved, tmp_nb, kernel_name, html_path, nb_out)
-        html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved))
+        html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved, parameters_file))
         assert_no_personal_data(html, f"{name} ({stem})")
         atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
         atomic_write(html_path, html.encode("utf-8"))

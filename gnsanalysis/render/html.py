@@ -209,12 +209,11 @@ def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
 
 
 def _parameter_file(parameters: dict):
-    """The parameter file the report was built from, with its SHA-256, if one matches.
+    """The parameter file the report was built from, with its SHA-256, if the runner named one.
 
-    Only scenarios saved by the explorer (with a ``scenario`` name block) are named.
-    ``gns report -f FILE`` names the file in ``GNS_PARAMETERS_FILE``; without it (``gns verify``
-    rebuilding a report) the saved scenarios in ``parametrar/`` are searched for one whose
-    values are exactly the report's, so that a rebuild prints the same footer.
+    ``gns report -f FILE`` (and ``gns verify`` rebuilding such a report) gives the kernel the
+    file in ``GNS_PARAMETERS_FILE``. Only scenarios saved by the explorer (with a ``scenario``
+    block) whose values are the report's are named; a file that no longer matches is not.
     """
     import hashlib
     from pathlib import Path
@@ -222,21 +221,18 @@ def _parameter_file(parameters: dict):
     import yaml
 
     named = os.environ.get("GNS_PARAMETERS_FILE")
-    if named:
-        candidates = [Path(named)]
-    else:
-        folder = paths.PARAMETERS_DIR
-        candidates = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    for path in candidates:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except Exception:  # noqa: BLE001, S112 - an unreadable file cannot be named as the source
-            continue
-        if not isinstance(data, dict) or "scenario" not in data:  # only the explorer's named scenarios
-            continue
-        values = {k: v for k, v in data.items() if k != "scenario"}
-        if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
-            return path, hashlib.sha256(path.read_bytes()).hexdigest()
+    if not named:
+        return None
+    path = Path(named)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):  # an unreadable file cannot be named as the source
+        return None
+    if not isinstance(data, dict) or "scenario" not in data:  # only the explorer's named scenarios
+        return None
+    values = {k: v for k, v in data.items() if k != "scenario"}
+    if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
+        return path, hashlib.sha256(path.read_bytes()).hexdigest()
     return None
 
 
