@@ -201,11 +201,7 @@ def _kill_pool(pool) -> None:
 def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: str | None = None,
               runs: list | None = None, force: bool = False, pdf: bool = False) -> int:
     """Build every report the data supports and the index; 0 all built, 1 some failed."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     from gnsanalysis.inputs import inventory as scan
-    from gnsanalysis.publish.runner import notebook_path, output_stem
 
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     check_reports_dir(reports_dir)
@@ -215,79 +211,12 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
     else:
         todo = [r if isinstance(r, Run) else Run(r[0], dict(r[1]), _reads(r[0], dict(r[1]), inv)) for r in runs]
     extra = {"status": status} if status else {}
-    failures = []
     with build_lock(reports_dir):
         _clean_build_dir(reports_dir)
         records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
-        pending = []
-        for run in todo:
-            inputs = _input_hashes(run.inputs)
-            code = manifest.code_version(notebook_path(run.name))
-            fp = manifest.fingerprint(run.name, {**run.params, **extra}, inputs, code)
-            try:
-                stem = output_stem(run.name, run.params)
-            except (KeyError, IndexError, ValueError):
-                stem = None
-            rec = records.get(f"{stem}.html") if stem else None
-            if rec and rec.get("fingerprint") == fp and not force:
-                print(f"  oförändrad, hoppar över  {run.label} → {stem}.html", flush=True)
-                continue
-            pending.append((run, inputs, code, fp))
-        jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
-        if pending:
-            print(f"Bygger {fmt.count_noun(len(pending), 'rapport', 'rapporter')} med {jobs} "
-                  f"samtidiga processer.", flush=True)
-        else:
-            print("Alla rapporter är oförändrade; inget att bygga.", flush=True)
-        pool = None
-        try:
-            if pending:
-                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_worker_init, initargs=(os.getpid(),))
-                futures = {}
-                for item in pending:
-                    run = item[0]
-                    print(f"  startar  {run.label}", flush=True)
-                    futures[pool.submit(_run_one, run.name, run.params, str(reports_dir), extra)] = item
-                for done, future in enumerate(as_completed(futures), start=1):
-                    run, inputs, code, fp = futures[future]
-                    try:
-                        res = future.result()
-                    except GnsError as exc:
-                        failures.append((run.label, str(exc)))
-                        print(f"  [{done}/{len(pending)}] FEL     {run.label}: {exc}", flush=True)
-                        continue
-                    except Exception as exc:  # a worker that died (killed, out of memory)
-                        failures.append((run.label, f"byggprocessen avbröts ({type(exc).__name__})"))
-                        print(f"  [{done}/{len(pending)}] FEL     {run.label}: byggprocessen avbröts", flush=True)
-                        continue
-                    records[Path(res["html"]).name] = _record(run, res, inputs, code, fp)
-                    manifest.save(reports_dir, records)
-                    print(f"  [{done}/{len(pending)}] klar    {run.label} → {Path(res['html']).name} "
-                          f"({fmt.number(res['seconds'], 1)} s)", flush=True)
-                pool.shutdown(wait=True)
-                pool = None
-        except KeyboardInterrupt:
-            if pool is not None:
-                _kill_pool(pool)
-                pool = None
-            _clean_build_dir(reports_dir)
-            raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
-                                   "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
-        finally:
-            if pool is not None:
-                _kill_pool(pool)
-        records = manifest.on_disk(reports_dir, records)
-        manifest.save(reports_dir, records)
-        write_index(reports_dir)
-        pack = None
-        if pdf:
-            from gnsanalysis.publish.pdf import chromium_path, write_pdfs
-
-            chromium_path()  # a clear message before anything is printed
-            records, pack = write_pdfs(reports_dir, records)
-            manifest.save(reports_dir, records)
-        _clean_build_dir(reports_dir)
+        pending = _pending(todo, records, extra, force)
+        failures = _run_pending(pending, jobs, reports_dir, extra, records)
+        pack = _finish(reports_dir, records, pdf)
     print(f"Skrev {reports_dir / 'index.html'}")
     if pack is not None:
         print(f"Skrev nämndpaketet {pack}")
@@ -298,6 +227,108 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
             print(f"  {label}: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]:
+    """The runs whose record differs from what they would be built from now, as
+    ``(run, input hashes, code version, fingerprint)``; the others are reported as skipped."""
+    from gnsanalysis.publish.runner import notebook_path, output_stem
+
+    pending = []
+    for run in todo:
+        inputs = _input_hashes(run.inputs)
+        code = manifest.code_version(notebook_path(run.name))
+        fp = manifest.fingerprint(run.name, {**run.params, **extra}, inputs, code)
+        try:
+            stem = output_stem(run.name, run.params)
+        except (KeyError, IndexError, ValueError):
+            stem = None
+        rec = records.get(f"{stem}.html") if stem else None
+        if rec and rec.get("fingerprint") == fp and not force:
+            print(f"  oförändrad, hoppar över  {run.label} → {stem}.html", flush=True)
+            continue
+        pending.append((run, inputs, code, fp))
+    return pending
+
+
+def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extra: dict,
+                 records: dict) -> list[tuple[str, str]]:
+    """Build the pending runs in a pool of workers; each finished report's record is saved at
+    once. Returns the failures as ``(label, message)``; Ctrl-C stops the pool and raises
+    :class:`BuildInterrupted`."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    if not pending:
+        print("Alla rapporter är oförändrade; inget att bygga.", flush=True)
+        return []
+    print(f"Bygger {fmt.count_noun(len(pending), 'rapport', 'rapporter')} med {jobs} "
+          f"samtidiga processer.", flush=True)
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
+        failures = _collect(pool, pending, reports_dir, extra, records)
+        pool.shutdown(wait=True)
+        pool = None
+        return failures
+    except KeyboardInterrupt:
+        if pool is not None:
+            _kill_pool(pool)
+            pool = None
+        _clean_build_dir(reports_dir)
+        raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
+                               "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
+    finally:
+        if pool is not None:
+            _kill_pool(pool)
+
+
+def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records: dict) -> list[tuple[str, str]]:
+    """Submit every pending run and take the results as they finish (progress lines)."""
+    from concurrent.futures import as_completed
+
+    failures = []
+    futures = {}
+    for item in pending:
+        run = item[0]
+        print(f"  startar  {run.label}", flush=True)
+        futures[pool.submit(_run_one, run.name, run.params, str(reports_dir), extra)] = item
+    for done, future in enumerate(as_completed(futures), start=1):
+        run, inputs, code, fp = futures[future]
+        try:
+            res = future.result()
+        except GnsError as exc:
+            failures.append((run.label, str(exc)))
+            print(f"  [{done}/{len(pending)}] FEL     {run.label}: {exc}", flush=True)
+            continue
+        except Exception as exc:  # a worker that died (killed, out of memory)
+            failures.append((run.label, f"byggprocessen avbröts ({type(exc).__name__})"))
+            print(f"  [{done}/{len(pending)}] FEL     {run.label}: byggprocessen avbröts", flush=True)
+            continue
+        records[Path(res["html"]).name] = _record(run, res, inputs, code, fp)
+        manifest.save(reports_dir, records)
+        print(f"  [{done}/{len(pending)}] klar    {run.label} → {Path(res['html']).name} "
+              f"({fmt.number(res['seconds'], 1)} s)", flush=True)
+    return failures
+
+
+def _finish(reports_dir: Path, records: dict, pdf: bool):
+    """The manifest of what is on disk, the index written last, the PDFs and the board pack
+    when asked for; returns the pack's path (or ``None``)."""
+    records = manifest.on_disk(reports_dir, records)
+    manifest.save(reports_dir, records)
+    write_index(reports_dir)
+    pack = None
+    if pdf:
+        from gnsanalysis.publish.pdf import chromium_path, write_pdfs
+
+        chromium_path()  # a clear message before anything is printed
+        records, pack = write_pdfs(reports_dir, records)
+        manifest.save(reports_dir, records)
+    _clean_build_dir(reports_dir)
+    return pack
 
 
 def record_report(result, reports_dir: Path | None = None) -> None:
