@@ -152,45 +152,61 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
 
 def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
     """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    from gnsanalysis.rr.hierarchy import RuleArrays, part_sums
-
-    frame = table.frame
-    amount_cols = _amount_columns(table, layout)
+    labels = table.frame["label"].to_numpy(dtype=object)
     out: list[Finding] = []
-    labels = frame["label"].to_numpy(dtype=object)
     if rules is None:
-        listed = []  # (pos, part positions, rule)
-        index = None
-        for rule in layout.get("totals", []):
-            if "pos" in rule and "part_pos" in rule:
-                listed.append((rule["pos"], list(rule["part_pos"]), rule))
-                continue
-            if index is None:
-                index = _index(table)
-            if normalise_label(rule["row"]) not in index:
-                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
-                                   f"summaraden {rule['row']!r} saknas i tabellen, så summan av "
-                                   + fmt.join_list([repr(p) for p in rule["parts"]])
-                                   + " kan inte kontrolleras"))
-                continue
-            missing = [p for p in rule["parts"] if normalise_label(p) not in index]
-            if missing:
-                out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
-                                   f"{'raden' if len(missing) == 1 else 'raderna'} "
-                                   f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
-                                   f"men behövs för kontrollen av {rule['row']!r}"))
-                continue
-            listed.append((index[normalise_label(rule["row"])],
-                           [index[normalise_label(p)] for p in rule["parts"]], rule))
-        rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
+        rules, listed, out = _layout_rules(table, layout)
 
         def text(r: int) -> str:
             return "summan av " + ", ".join(repr(x) for x in listed[r][2]["parts"])
     else:
         def text(r: int) -> str:
             return "summan av " + ", ".join(repr(labels[p]) for p in rules.parts_of(r))
+    amount_cols = _amount_columns(table, layout)
     if not len(rules) or not amount_cols:
         return out
+    return out + _sum_findings(table, rules, amount_cols, text)
+
+
+def _layout_rules(table: RRTable, layout: dict):
+    """The layout's summing rules as RuleArrays over the table's rows, the rules they came from,
+    and a finding for each rule whose rows the table lacks."""
+    from gnsanalysis.rr.hierarchy import RuleArrays
+
+    out: list[Finding] = []
+    listed = []  # (pos, part positions, rule)
+    index = None
+    for rule in layout.get("totals", []):
+        if "pos" in rule and "part_pos" in rule:
+            listed.append((rule["pos"], list(rule["part_pos"]), rule))
+            continue
+        if index is None:
+            index = _index(table)
+        if normalise_label(rule["row"]) not in index:
+            out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                               f"summaraden {rule['row']!r} saknas i tabellen, så summan av "
+                               + fmt.join_list([repr(p) for p in rule["parts"]])
+                               + " kan inte kontrolleras"))
+            continue
+        missing = [p for p in rule["parts"] if normalise_label(p) not in index]
+        if missing:
+            out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
+                               f"{'raden' if len(missing) == 1 else 'raderna'} "
+                               f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
+                               f"men behövs för kontrollen av {rule['row']!r}"))
+            continue
+        listed.append((index[normalise_label(rule["row"])],
+                       [index[normalise_label(p)] for p in rule["parts"]], rule))
+    rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
+    return rules, listed, out
+
+
+def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
+    """Each printed sum outside the range its printed parts allow (within their rounding)."""
+    from gnsanalysis.rr.hierarchy import part_sums
+
+    frame = table.frame
+    labels = frame["label"].to_numpy(dtype=object)
     pos, flat = rules.pos, rules.parts
     rid = np.repeat(np.arange(len(rules)), rules.sizes)
     lines = frame["line"].to_numpy()
@@ -216,7 +232,7 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
                                           None if np.isnan(printed[r]) else float(p[r]), lo, hi,
                                           text(int(r)), d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
-    return out + [f for _, f in found]
+    return [f for _, f in found]
 
 
 def _check_columns(table: RRTable, layout: dict) -> list[Finding]:

@@ -413,60 +413,51 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     not hide the rule), and no other pair fits as well. ``D`` holds the printed decimals per
     row and column, or per column only (shape ``(columns,)``) when a column has one precision.
     """
-    out = []
+    targets = [t for t in amount_idx if _DIFF_NAME.search(names[t])]
+    if not targets:
+        return []
     V = np.asfortranarray(V)  # whole columns are read below
-    D = np.asarray(D)
-    per_column = D.ndim == 1
-    scale = 10.0 ** -D.astype(float)
-    nan, present = {}, {}
-
-    def isnan(j):
-        if j not in nan:
-            nan[j] = np.isnan(V[:, j])
-        return nan[j]
-
-    def notnan(j):
-        if j not in present:
-            present[j] = ~isnan(j)
-        return present[j]
-
-    for t in amount_idx:
-        if not _DIFF_NAME.search(names[t]):
-            continue
+    scale = 10.0 ** -np.asarray(D).astype(float)
+    present = {j: ~np.isnan(V[:, j]) for j in amount_idx}
+    sources = [j for j in amount_idx if not _DIFF_NAME.search(names[j])]
+    out = []
+    for t in targets:
+        t_ok = present[t] & (V[:, t] != 0)
         fits = []
-        tv = V[:, t]
-        t_ok = notnan(t) & (tv != 0)
-        for a in amount_idx:
-            for b in amount_idx:
-                if len({a, b, t}) < 3 or _DIFF_NAME.search(names[a]) or _DIFF_NAME.search(names[b]):
+        for a in sources:
+            for b in sources:
+                if len({a, b, t}) < 3:
                     continue
-                av, bv = V[:, a], V[:, b]
-                mask = t_ok & notnan(a)
-                mask &= notnan(b)
-                n_mask = int(np.count_nonzero(mask))
-                if n_mask < 2:
-                    continue
-                if per_column:
-                    tol = 0.5 * (scale[t] + scale[a] + scale[b]) + 1e-9
-                else:
-                    tol = 0.5 * (scale[:, t] + scale[:, a] + scale[:, b]) + 1e-9
-
-                def fit(rows):
-                    tol_r = tol if per_column else tol[rows]
-                    return np.count_nonzero((np.abs(tv[rows] - (av[rows] - bv[rows])) <= tol_r) & mask[rows])
-
-                if len(tv) > 4 * _SAMPLE:  # a pair that fails most of a sample cannot reach 2/3
-                    head = slice(0, _SAMPLE)
-                    bound = int(fit(head)) + n_mask - int(mask[head].sum())
-                    if bound < 2 or bound * 3 < 2 * n_mask:
-                        continue
-                n_ok = int(fit(slice(None)))
-                if n_ok >= 2 and n_ok * 3 >= 2 * n_mask:
+                n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
+                if n_ok is not None:
                     fits.append((n_ok, a, b))
         fits.sort(reverse=True)
         if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
             out.append((t, fits[0][1], fits[0][2]))
     return out
+
+
+def _pair_fits(V: np.ndarray, scale: np.ndarray, cols: tuple[int, int, int], mask: np.ndarray) -> int | None:
+    """The number of rows where column t = a − b within the rounding of the three printed
+    figures, when that is at least two rows and two thirds of the rows in ``mask``; else None."""
+    t, a, b = cols
+    n_mask = int(np.count_nonzero(mask))
+    if n_mask < 2:
+        return None
+    tv, av, bv = V[:, t], V[:, a], V[:, b]
+    # per column (shape (columns,)) or per row and column: one tolerance per row either way
+    tol = np.broadcast_to(0.5 * (scale[..., t] + scale[..., a] + scale[..., b]) + 1e-9, tv.shape)
+
+    def fit(rows) -> int:
+        return int(np.count_nonzero((np.abs(tv[rows] - (av[rows] - bv[rows])) <= tol[rows]) & mask[rows]))
+
+    if len(tv) > 4 * _SAMPLE:  # a pair that fails most of a sample cannot reach 2/3
+        head = slice(0, _SAMPLE)
+        bound = fit(head) + n_mask - int(mask[head].sum())
+        if bound < 2 or bound * 3 < 2 * n_mask:
+            return None
+    n_ok = fit(slice(None))
+    return n_ok if n_ok >= 2 and n_ok * 3 >= 2 * n_mask else None
 
 
 def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None) -> list[dict]:
