@@ -728,15 +728,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             return cells_of(int(i))
         return [c[int(i)].as_py() for c in columns[:nfields[i]]]
 
-    # labels repeat (one block per nämnd and month): trim and measure each distinct label once
-    enc = pc.dictionary_encode(columns[lead])
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    raw_u = enc.dictionary.to_pylist()
-    uniques = np.empty(len(raw_u), dtype=object)
-    uniques[:] = [u.strip(trim) for u in raw_u]
-    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
-    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
-    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
+    codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
 
     def label_at(i: int) -> str:
         return uniques[codes[int(i)]]
@@ -750,7 +742,50 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
-    m = len(value_pos)
+    where = (decimal, source, lines, sheet)
+    V, D, has_value, any_empty = _value_figures(text, nonempty, value_pos, parsed, where, clean)
+    for i in np.flatnonzero(any_empty & has_value):
+        _refuse_lost_cell(label_at(i), lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
+                            source, sheet)
+    notes = _note_texts(text, note_pos, nonempty, clean, n) if note_pos else None
+    # rows the engine must read: unclean cells, or values without a label
+    slow = (~clean | (label_empty & has_value)) & ~blank
+    keep = ~blank
+    rows_in, header_rows = _rows_in(np.flatnonzero(slow | (label_empty & ~blank)), row_cells, parsed,
+                                    positions, width, lead, levels, lines)
+    # repeated header rows that read cleanly (all cells are words) are skipped too
+    keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
+    keep &= ~header_rows
+    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
+    _drop_label_only_rows(keep, has_value, slow, codes, uniques, nfields, lead, len(positions), lines, source, sheet)
+    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
+            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
+            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+
+
+def _label_codes(column, trim: str, n: int):
+    """Labels repeat (one block per nämnd and month): each distinct label trimmed and measured
+    once. Returns the codes per row, the distinct labels, the indent per row and which rows
+    have no label."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(column)
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    raw_u = enc.dictionary.to_pylist()
+    uniques = np.empty(len(raw_u), dtype=object)
+    uniques[:] = [u.strip(trim) for u in raw_u]
+    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
+    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
+    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
+    return codes, uniques, levels, label_empty
+
+
+def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parsed: Parsed, where: tuple,
+                   clean: np.ndarray):
+    """The figures of the value columns (values, printed decimals), which rows have a value and
+    which lack one; a row whose cells are not empty, a dash or one figure is marked not clean."""
+    decimal, source, lines, sheet = where
+    n, m = nonempty.shape[0], len(value_pos)
     V = np.full((n, m), np.nan, order="F")
     D = np.zeros((n, m), dtype=np.int64, order="F")
     has_value = np.zeros(n, dtype=bool)
@@ -762,38 +797,47 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
         any_empty |= is_blank
         clean &= ok | is_blank | is_dash
         has_value |= ok | is_dash
-    # a label that runs into a figure while a cell is missing: the separator was lost
-    for i in np.flatnonzero(any_empty & has_value):
-        if _GLUED_END.search(label_at(i)):
-            raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
-                             "mellan etikett och tal verkar ha fallit bort.",
-                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                             found="\t".join(row_cells(i))[:80],
-                             expected=f"{width - lead} celler (etikett + värden)",
-                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
-    notes = None  # no note column: no notes
-    if note_pos:
-        notes = np.full(n, "", dtype=object)
-        note_cols = [text[p].to_pylist() for p in note_pos]
-        for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
-            parts = []
-            for col in note_cols:
-                if not _NOTE_CELL.match(col[i]):
-                    clean[i] = False
-                t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
-                t = re.sub(r"\s*,\s*", ", ", t)
-                if t and t not in parts:
-                    parts.append(t)
-            notes[i] = ", ".join(parts)
-    # rows the engine must read: unclean cells, or values without a label
-    slow = (~clean | (label_empty & has_value)) & ~blank
-    keep = ~blank
+    return V, D, has_value, any_empty
+
+
+def _refuse_lost_cell(label: str, row_text, line: int, cells: int, source, sheet) -> None:
+    """A label that runs into a figure while a cell is missing: the separator was lost."""
+    if _GLUED_END.search(label):
+        raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
+                         "mellan etikett och tal verkar ha fallit bort.",
+                         location=Location(file=source, line=line, sheet=sheet),
+                         found=row_text()[:80],
+                         expected=f"{cells} celler (etikett + värden)",
+                         hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+
+
+def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np.ndarray, n: int) -> np.ndarray:
+    """The note references per row (``"2, 4"``); a note cell that is not one marks the row not clean."""
+    notes = np.full(n, "", dtype=object)
+    note_cols = [text[p].to_pylist() for p in note_pos]
+    for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
+        parts = []
+        for col in note_cols:
+            if not _NOTE_CELL.match(col[i]):
+                clean[i] = False
+            t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
+            t = re.sub(r"\s*,\s*", ", ", t)
+            if t and t not in parts:
+                parts.append(t)
+        notes[i] = ", ".join(parts)
+    return notes
+
+
+def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], width: int, lead: int,
+             levels: np.ndarray, lines: np.ndarray) -> tuple[dict[int, RowIn], np.ndarray]:
+    """The rows the engine reads one by one, and which rows are a header repeated after a page
+    break (every value cell a header word)."""
     rows_in: dict[int, RowIn] = {}
-    header_rows = np.zeros(n, dtype=bool)
+    header_rows = np.zeros(len(lines), dtype=bool)
     header_words = {_norm(w) for t in parsed.header.texts for w in [t, *t.split()]} | {
         _norm(c) for c in parsed.header.value_columns} | {_norm(w) for c in parsed.header.value_columns
                                                          for w in c.split()}
-    for i in np.flatnonzero(slow | (label_empty & ~blank)):
+    for i in rows:
         orig = row_cells(i)
         cells = orig + [""] * (width - len(orig))
         label = cells[lead].strip()
@@ -803,32 +847,31 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
             continue
         segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
         rows_in[i] = RowIn(int(lines[i]), label, segs, "\t".join(cells).strip(), int(levels[i]))
-    # repeated header rows that read cleanly (all cells are words) are skipped too
-    keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
-    keep &= ~header_rows
-    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
-    # label-only rows that are noise (page numbers, banners); a label glued to a figure
-    # ("Intäkter0") is a row whose cell separators were lost
+    return rows_in, header_rows
+
+
+def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, codes: np.ndarray,
+                          uniques: np.ndarray, nfields: np.ndarray, lead: int, n_positions: int,
+                          lines: np.ndarray, source, sheet) -> None:
+    """Label-only rows that are noise (page numbers, banners) and those after the last row with
+    values (notes, sources, signatures) are dropped; a lone label glued to a figure
+    ("Intäkter0") is a row whose cell separators were lost."""
     only = np.flatnonzero(keep & ~has_value & ~slow)
     if len(only):
         noisy = {c: is_noise(uniques[c]) for c in np.unique(codes[only])}
         noise = only[[noisy[c] for c in codes[only]]]
         for i in only[nfields[only] - lead <= 1]:
-            if not noisy[codes[i]] and _GLUED_END.search(label_at(i)):
+            if not noisy[codes[i]] and _GLUED_END.search(uniques[codes[i]]):
                 raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
                                  "cellgränserna verkar ha fallit bort.",
                                  location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                                 found=label_at(i)[:80],
-                                 expected=f"{len(positions) + 1} celler (etikett + värden)",
+                                 found=uniques[codes[i]][:80],
+                                 expected=f"{n_positions + 1} celler (etikett + värden)",
                                  hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
         keep[noise] = False
-    # drop label-only rows after the last row with values (notes, sources, signatures)
     valued = np.flatnonzero(keep & (has_value | slow))
     if len(valued):
         keep[valued[-1] + 1:] = False
-    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
-            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
 
 
 def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines,
