@@ -434,8 +434,8 @@ def verify_report(path: Path) -> tuple[bool, str]:
             notes.append("Filen har samma SHA-256 som byggmanifestet registrerade när den byggdes.")
         else:
             notes.append("Filen har inte den SHA-256 som byggmanifestet registrerade när den byggdes.")
-    with tempfile.TemporaryDirectory(prefix="gns-verify-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="gns-verify-") as folder:
+        tmp = Path(folder)
         (tmp / "processed").mkdir()
         try:
             result = run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",

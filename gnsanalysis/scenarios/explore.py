@@ -18,6 +18,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,7 +38,7 @@ STATE_KEYS = {
     "assumptions": "Ändrade antaganden (namn: värde eller {low, mode, high})",
     "include_outage_risk": "Räkna med förväntad avbrottskostnad i summorna (ja/nej)",
 }
-DEFAULT_STATE = {
+DEFAULT_STATE: dict[str, Any] = {  # values checked by validate_state (they come from files people write)
     "coalition": None, "allocation_key": "usage", "hosts": {}, "n_draws": 20000,
     "seed": 20190208, "assumptions": {}, "include_outage_risk": True,
 }

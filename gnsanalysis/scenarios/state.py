@@ -65,7 +65,9 @@ class Control:
 
     @property
     def decimals(self) -> int:
-        return max(0, -self.step.as_tuple().exponent)
+        """Decimals shown and stored: those of the step (``0,01`` → 2)."""
+        exponent = self.step.as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
 
     def show(self, value) -> str:
         """The value in Swedish format at the control's precision (``1,41``, ``72 000``)."""

@@ -325,8 +325,8 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         parts.append(html.flag_list("Betalar mer än ensam i nuläget:", list(flagged["message"])))
     sh = rep.result.get("shapley")
     if sh is not None and scenario == "S1":
-        shown = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
-        sframe = pd.DataFrame({"Part": sh["short"], "Shapley-värde": [float(v) for v in shown],
+        shapley_kr = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
+        sframe = pd.DataFrame({"Part": sh["short"], "Shapley-värde": [float(v) for v in shapley_kr],
                                "Billigast på egen hand": sh["standalone"] / 1000, "Besparing": sh["saving"] / 1000})
         parts.append(html.heading("Shapley-fördelning som rättviseriktmärke", 3))
         parts.append(html.paragraphs([
@@ -335,7 +335,7 @@ def party_view(rep: ItReport, scenario: str = "S1"):
             "Här är ”billigast på egen hand” det billigaste en part kan ordna ensam: nuläget eller, om det är "
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
-            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shown)))} tkr."]))
+            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]))
         parts.append(html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
                                 formats=html.number_formats(["Shapley-värde", "Billigast på egen hand", "Besparing"])))
     return html.join(*parts)
