@@ -104,6 +104,7 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `gns` argument parser with every command module's subcommands."""
     parser = _Parser(prog="gns", description="Rapporter och analyser för GNS.")
     parser.add_argument("--version", action=_VersionAction, help="visa programmets version och avsluta")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon")
@@ -154,6 +155,7 @@ def _os_error_message(exc: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one `gns` command; the exit code (0 ok, 1 findings or a failed report, 2 bad input)."""
     command = argv is None
     # as a command, Ctrl-C outside the command itself is quiet (the handler gnsanalysis/__init__.py
     # installed at start-up); while the command runs it raises KeyboardInterrupt, so that its own

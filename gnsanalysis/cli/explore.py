@@ -13,6 +13,7 @@ NOTEBOOK = "it-serverdrift-utforska.ipynb"
 
 
 def register(sub) -> None:
+    """Add `gns explore` to the parser."""
     p = sub.add_parser("explore", help="öppna utforskaren för IT-serverdrift i webbläsaren (Voilà)")
     p.add_argument("--port", type=int, default=0,
                    help="port på 127.0.0.1 (standard: en ledig port väljs)")
@@ -24,12 +25,14 @@ def register(sub) -> None:
 
 
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for the explorer."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list[str]:
+    """The Voilà command line that serves the explorer notebook on ``port`` (no code shown)."""
     return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
             "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
             # the JupyterLab jupytext extension has no host in Voilà (a console error on every load)
@@ -38,6 +41,7 @@ def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list
 
 
 def cmd_explore(args) -> int:
+    """Serve the explorer until Ctrl-C; prints the URL."""
     from gnsanalysis import paths
 
     notebook = paths.NOTEBOOKS_DIR / NOTEBOOK

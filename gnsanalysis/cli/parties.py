@@ -18,6 +18,7 @@ MAX_BYTES_HELP = "största filstorlek som läses, i byte (standard 4 000 000)"
 
 
 def register(sub) -> None:
+    """Add `gns matrix parse|check` and `gns allocate` to the parser."""
     matrix = sub.add_parser("matrix", help="läs och kontrollera intressentmatriser")
     m_sub = matrix.add_subparsers(dest="matrix_command", metavar="KOMMANDO")
     m_sub.required = True
@@ -67,6 +68,7 @@ def _read(args):
 
 
 def cmd_matrix_parse(args) -> int:
+    """`gns matrix parse`: the matrix as CSV (spreadsheet-safe) or JSON on stdout."""
     matrix = _read(args)
     frame = matrix.to_frame()
     if args.format == "json":
@@ -79,6 +81,7 @@ def cmd_matrix_parse(args) -> int:
 
 
 def cmd_matrix_check(args) -> int:
+    """`gns matrix check`: the matrix against the party registry; 1 when there are errors."""
     from gnsanalysis.parties.stakeholders import check_matrix
     from gnsanalysis.swedish import format as fmt
 
@@ -147,6 +150,7 @@ def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None
 
 
 def cmd_allocate(args) -> int:
+    """`gns allocate`: the total split by the key, parts summing exactly, as CSV."""
     from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 
     unit = "öre" if args.ore else "kr"

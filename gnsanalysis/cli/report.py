@@ -9,6 +9,7 @@ from gnsanalysis.errors import ParameterError
 
 
 def register(sub) -> None:
+    """Add `gns report`, `gns build`, `gns inputs` and `gns verify` to the parser."""
     report = sub.add_parser("report", help="bygg en rapport")
     report.add_argument("name", help="rapportens namn, t.ex. arsbokslut")
     report.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
@@ -36,6 +37,7 @@ def register(sub) -> None:
 
 
 def cmd_report(args) -> int:
+    """`gns report`: build one report from parameters (-p) and/or a parameter file (-f)."""
     from gnsanalysis.publish.runner import load_parameters_file, run_report
 
     params = {}
@@ -58,12 +60,14 @@ def cmd_report(args) -> int:
 
 
 def cmd_build(args) -> int:
+    """`gns build`: every report the data supports, skipping the unchanged ones."""
     from gnsanalysis.publish.build import build_all
 
     return build_all(jobs=args.jobs, status=args.status, force=args.force, pdf=args.pdf)
 
 
 def cmd_verify(args) -> int:
+    """`gns verify`: does each file match a rebuild from the current data and code?"""
     from gnsanalysis.publish.build import verify_report
 
     code = 0

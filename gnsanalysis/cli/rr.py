@@ -23,6 +23,7 @@ def _add_input_options(parser) -> None:
 
 
 def register(sub) -> None:
+    """Add `gns rr parse|check` to the parser."""
     rr = sub.add_parser("rr", help="läs och kontrollera RR-tabeller")
     rr_sub = rr.add_subparsers(dest="rr_command", metavar="KOMMANDO")
     rr_sub.required = True
@@ -48,6 +49,7 @@ def _read(args):
 
 
 def cmd_parse(args) -> int:
+    """`gns rr parse`: the table in tidy form (CSV or JSON) on stdout."""
     from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
 
     table = _read(args)
@@ -62,6 +64,7 @@ def cmd_parse(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """`gns rr check`: rounding-aware consistency checks; 1 when a figure is wrong."""
     from gnsanalysis.rr.checks import check_report, sort_findings
     from gnsanalysis.swedish.format import count_noun
 

@@ -20,6 +20,7 @@ MNKR = 1_000_000
 
 @dataclass
 class View:
+    """What the explorer shows for one state: the chosen scenario and its results."""
     state: dict
     scenario: str
     result: dict
@@ -29,11 +30,13 @@ class View:
 
     @property
     def feasible(self) -> list[str]:
+        """The scenarios the state allows, in order."""
         cmp = self.result["compare"]
         return list(cmp[cmp["feasible"]]["scenario"])
 
     @property
     def title(self) -> str:
+        """The chosen scenario's Swedish title."""
         cmp = self.result["compare"].set_index("scenario")
         return str(cmp.loc[self.scenario, "title"]) if self.scenario in cmp.index else self.scenario
 
@@ -66,6 +69,7 @@ def compute(state: dict, scenario: str = "S1", *, n_draws: int = st.EXPLORE_DRAW
 
 
 def mnkr(value, signed: bool = False) -> str:
+    """A kronor amount in mnkr, Swedish format (``-7,2 mnkr``)."""
     return f"{fmt.number(value / MNKR, 1, signed=signed)} mnkr"
 
 

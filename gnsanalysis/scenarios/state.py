@@ -52,6 +52,7 @@ class InputError(ParameterError):
 
 @dataclass(frozen=True)
 class Control:
+    """One number field of the explorer: label, unit, source, range and step."""
     name: str
     label: str
     unit: str
@@ -75,14 +76,17 @@ class Control:
 
     @property
     def range_text(self) -> str:
+        """The allowed range in Swedish (``0,50–3,00``)."""
         return f"{self.show(self.low)}–{self.show(self.high)} {self.unit}"
 
     @property
     def full_label(self) -> str:
+        """The label with its unit."""
         return f"{self.label} ({self.unit})"
 
     @property
     def source_text(self) -> str:
+        """Where the value comes from (or that it is a guess)."""
         return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
 
 
@@ -215,6 +219,7 @@ def slug(name: str) -> str:
 
 
 def scenario_path(name: str, folder: Path | None = None) -> Path:
+    """The file a named scenario is saved in under ``parametrar/`` (name made file-safe)."""
     s = slug(name)
     if not s:
         raise ParameterError("Ge scenariot ett namn (bokstäver eller siffror), t.ex. ”Dyr el”.")
@@ -246,6 +251,7 @@ def save_scenario(name: str, description: str, state: Mapping, *, folder: Path |
 
 
 class ScenarioExists(ParameterError):
+    """A scenario with that name is saved already (overwrite not chosen)."""
     def __init__(self, path: Path):
         self.path = path
         super().__init__(f"Det finns redan ett scenario i {display_path(path)}. Välj ”Skriv över” "
@@ -254,6 +260,7 @@ class ScenarioExists(ParameterError):
 
 @dataclass
 class Saved:
+    """A scenario read back from ``parametrar/``."""
     name: str
     description: str
     path: Path
