@@ -47,12 +47,14 @@ class BuildInterrupted(GnsError):
 
 @dataclass
 class Run:
+    """One report to build: its registry name, parameters and the raw inputs it reads."""
     name: str
     params: dict
     inputs: list = field(default_factory=list)  # Dataset objects this report may read
 
     @property
     def label(self) -> str:
+        """The report and its parameters as the progress lines show them."""
         return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
 
 
@@ -112,6 +114,7 @@ def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run
 
 
 def default_runs() -> list[tuple[str, dict]]:
+    """The runs `gns build` makes from the current data (report name, parameters)."""
     return [(r.name, r.params) for r in plan()]
 
 
@@ -369,6 +372,7 @@ def _index_entries(reports_dir: Path) -> list[dict]:
 
 
 def render_index(reports_dir: Path | None = None) -> str:
+    """The index page from the build manifest and the reports on disk (Jinja2 template)."""
     import jinja2
 
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)

@@ -74,10 +74,12 @@ def _kernel_paths_env() -> dict:
 
 
 def running() -> bool:
+    """True when this process's zygote is alive."""
     return _zygote is not None and _zygote.poll() is None
 
 
 def zygote_pid() -> int | None:
+    """The zygote's process id, or None."""
     return _zygote.pid if running() and _zygote is not None else None
 
 
@@ -124,6 +126,7 @@ class ForeignProcess:
             self._fd = None
 
     def poll(self) -> int | None:
+        """The kernel's exit code, or None while it runs."""
         if self._fd is not None:
             import select
 
@@ -139,6 +142,7 @@ class ForeignProcess:
         return None
 
     def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end; its exit code."""
         import time
 
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -149,13 +153,16 @@ class ForeignProcess:
         return 0
 
     def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the kernel."""
         if self.poll() is None:
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
+        """Kill the kernel (SIGKILL)."""
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
+        """Ask the kernel to end (SIGTERM)."""
         self.send_signal(signal.SIGTERM)
 
 

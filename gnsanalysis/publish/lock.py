@@ -22,6 +22,7 @@ POLL_SECONDS = 0.5
 
 
 def pid_alive(pid: int) -> bool:
+    """True when a process with this id exists."""
     if pid <= 0:
         return False
     try:

@@ -24,6 +24,7 @@ _CODE_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".css", ".json", ".tpl"}
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -44,12 +45,14 @@ def package_version() -> str:
 
 
 def code_version(notebook: Path) -> str:
+    """The code a report is built with: one hash of the package version and the notebook."""
     h = hashlib.sha256(package_version().encode("ascii"))
     h.update(Path(notebook).read_bytes())
     return h.hexdigest()
 
 
 def fingerprint(report: str, parameters: dict, inputs: dict[str, str], code: str) -> str:
+    """One hash of everything a report is built from; unchanged means skip."""
     doc = {"report": report, "parameters": parameters, "inputs": inputs, "code": code}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -67,6 +70,7 @@ def load(reports_dir: Path) -> dict:
 
 
 def save(reports_dir: Path, records: dict) -> None:
+    """Write the manifest atomically (records sorted by file name)."""
     doc = {"version": VERSION, "reports": dict(sorted(records.items()))}
     atomic_write(Path(reports_dir) / MANIFEST_NAME,
                  (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))

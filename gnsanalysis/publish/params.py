@@ -63,6 +63,7 @@ def check_text(name: str, value, *, personal: bool = True) -> None:
 
 
 def status(value: str, name: str = "status") -> str:
+    """``utkast`` or ``fastställd``."""
     if value not in ("utkast", "fastställd"):
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}; tillåtna värden är "
                              "'utkast' och 'fastställd'.")
@@ -70,6 +71,7 @@ def status(value: str, name: str = "status") -> str:
 
 
 def iso_date_or_empty(value: str, name: str = "datum") -> str:
+    """An ISO date ``ÅÅÅÅ-MM-DD`` or empty."""
     if value == "":
         return value
     try:
@@ -98,6 +100,7 @@ def data_file(value: str, name: str = "fil") -> str:
 
 
 def non_negative(value, name: str = "värde"):
+    """A number zero or greater."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara ett tal som är noll "
                              "eller större.")

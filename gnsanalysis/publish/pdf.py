@@ -34,6 +34,7 @@ MARGIN = {"top": "20mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 
 
 def chromium_path() -> str:
+    """Debian's chromium, or a Swedish error saying how to install it."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
@@ -46,6 +47,7 @@ class Printer:
     """One headless Chromium for a whole build (``with Printer() as p: p.print(...)``)."""
 
     def __enter__(self):
+        """Start headless chromium."""
         from playwright.sync_api import sync_playwright
 
         exe = chromium_path()
@@ -58,6 +60,7 @@ class Printer:
         return self
 
     def __exit__(self, *exc):
+        """Close the browser."""
         self._browser.close()
         self._pw.stop()
 

@@ -125,11 +125,13 @@ def find_personal_data(text: str) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class PersonalDataHit:
+    """One piece of personal data found: its kind, the text and where."""
     kind: str
     text: str
     section: str
 
     def __str__(self) -> str:
+        """The finding as the error message lists it."""
         return f"{self.kind} {self.text!r} i avsnittet {self.section!r}"
 
 
@@ -168,6 +170,7 @@ class _TextCollector(HTMLParser):
 
 
 def scan_html(html: str) -> list[PersonalDataHit]:
+    """Every phone number, e-mail address and personnummer in the report's visible text."""
     parser = _TextCollector()
     parser.feed(html)
     parser.close()
@@ -179,6 +182,7 @@ def scan_html(html: str) -> list[PersonalDataHit]:
 
 
 def assert_no_personal_data(html: str, report: str) -> None:
+    """Raise UnsafeContentError (the build stops) when the report would publish personal data."""
     hits = scan_html(html)
     if hits:
         listed = "; ".join(str(h) for h in hits[:5])

@@ -38,6 +38,7 @@ REMOVED_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 @dataclass
 class ReportResult:
+    """Where a built report was written, with its resolved parameters and content hash."""
     name: str
     parameters: dict
     html_path: Path
@@ -87,6 +88,7 @@ def load_registry() -> dict[str, dict]:
 
 
 def report_spec(name: str) -> dict:
+    """The registry entry of report ``name`` (ParameterError naming the known reports)."""
     reports = registry()
     if name not in reports:
         raise ParameterError(f"Okänd rapport {name!r}. Rapporter som finns: {', '.join(sorted(reports))}.")
@@ -94,6 +96,7 @@ def report_spec(name: str) -> dict:
 
 
 def notebook_path(name: str) -> Path:
+    """The notebook that builds report ``name``."""
     return paths.NOTEBOOKS_DIR / report_spec(name)["notebook"]
 
 
@@ -158,6 +161,7 @@ def _fields(params: dict) -> dict:
 
 
 def output_stem(name: str, params: dict) -> str:
+    """The report's file name without extension, from the registry's ``output`` pattern."""
     return report_spec(name)["output"].format(**_fields(params))
 
 
@@ -214,6 +218,7 @@ def content_hash(html: str) -> str:
 
 
 def stamp_hash(html: str) -> tuple[str, str]:
+    """The report with its content hash stamped into the footer slot; (html, hash)."""
     digest = content_hash(html)
     return HASH_RE.sub(f'<span class="gns-content-hash">{digest}</span>', html), digest
 
@@ -276,6 +281,7 @@ def _embed_build_info(html: str, name: str, params: dict, parameters_file: Path 
 
 
 def read_build_info(html: str) -> dict | None:
+    """The report name, parameters and parameter file embedded in a built report."""
     import html as _html
     import json
 

@@ -30,6 +30,7 @@ MNKR = 1_000_000
 
 
 def mnkr(value, signed: bool = False) -> str:
+    """A kronor amount in mnkr, Swedish format."""
     return f"{fmt.number(value / MNKR, 1, signed=signed)} mnkr"
 
 
@@ -56,6 +57,7 @@ def inputs_it() -> list:
 
 
 def inputs_dso() -> list:
+    """The DSO report's inputs for the footer."""
     return [
         _input(paths.RESOURCES_DIR / "claims.yaml", "siffror ur handlingarna", CLAIMS_TITLE),
         _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
@@ -66,22 +68,27 @@ def inputs_dso() -> list:
 
 @dataclass
 class ItReport:
+    """The IT report's results for one parameter set (what every view reads)."""
     result: dict
 
     @property
     def compare(self) -> pd.DataFrame:
+        """Scenario comparison table."""
         return self.result["compare"]
 
     @property
     def results(self) -> dict:
+        """Priced results per scenario."""
         return self.compare.attrs["results"]
 
     @property
     def coalition(self) -> list[str]:
+        """The parties compared."""
         return list(self.compare.attrs["coalition"])
 
     @property
     def assumptions(self) -> Assumptions:
+        """The assumptions with the report's overrides."""
         return self.result["assumptions"]
 
 
@@ -118,6 +125,7 @@ def left_out(rep: ItReport) -> str:
 
 
 def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk) -> ItReport:
+    """Compute everything the IT report shows for these parameters."""
     state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
              "n_draws": n_draws, "seed": seed, "assumptions": assumptions or {},
              "include_outage_risk": include_outage_risk}
@@ -125,6 +133,7 @@ def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, includ
 
 
 def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare):
+    """The report's front matter (title, status, body, date)."""
     parts = example_parts(rep.assumptions)
     return html.report_front(
         "IT-serverdrift – jämförelse av scenarier", status=status, namnd=namnd,
@@ -137,6 +146,7 @@ def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare):
 
 
 def it_summary(rep: ItReport) -> list[str]:
+    """The summary sentences, computed from the results."""
     cmp = rep.compare
     feasible = cmp[cmp["feasible"]]
     s0 = cmp.set_index("scenario").loc["S0"]
@@ -181,6 +191,7 @@ def it_summary(rep: ItReport) -> list[str]:
 
 
 def scenario_table(rep: ItReport):
+    """The scenarios side by side (five-year cost, feasibility)."""
     cmp = rep.compare
     frame = pd.DataFrame({
         "Scenario": cmp["title"],
@@ -192,6 +203,7 @@ def scenario_table(rep: ItReport):
 
 
 def cost_table(rep: ItReport):
+    """Five-year cost per scenario in tkr."""
     cmp = rep.compare
     frame = pd.DataFrame({
         "Scenario": cmp["title"],
@@ -210,6 +222,7 @@ def cost_table(rep: ItReport):
 
 
 def cost_chart(rep: ItReport):
+    """The cost chart with its alt text."""
     cmp = rep.compare[rep.compare["feasible"]]
     labels = list(cmp["title"])
     alt = ("Liggande stapeldiagram över kostnad under fem år per scenario, uppdelad på budgetkostnad och "
@@ -223,6 +236,7 @@ def cost_chart(rep: ItReport):
 
 
 def yearly_table(rep: ItReport, scenario: str = "S1"):
+    """Cost per year for one scenario."""
     res = rep.results.get(scenario)
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
@@ -245,6 +259,7 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
 
 
 def uncertainty_view(rep: ItReport):
+    """The P10–P90 band from the Monte Carlo run."""
     s = rep.result["mc_summary"]
     frame = pd.DataFrame({
         "Scenario": s["title"], "P10": s["p10"] / MNKR, "P50": s["p50"] / MNKR, "P90": s["p90"] / MNKR,
@@ -267,6 +282,7 @@ def uncertainty_view(rep: ItReport):
 
 
 def tornado_view(rep: ItReport, top: int = 10):
+    """The tornado: the assumptions that move the result most."""
     t = rep.result.get("tornado")
     if t is None:
         return html.note("S1 är inte genomförbart; ingen känslighetsanalys.")
@@ -287,6 +303,7 @@ def tornado_view(rep: ItReport, top: int = 10):
 
 
 def rules_view(rep: ItReport):
+    """The discovery rules: where S1 wins or loses."""
     rules = rep.result.get("rules")
     if rules is None or rules.empty:
         return html.paragraphs(["Inga enkla regler hittades."])
@@ -297,6 +314,7 @@ def rules_view(rep: ItReport):
 
 
 def party_view(rep: ItReport, scenario: str = "S1"):
+    """Cost per party for the chosen keys, columns adding up exactly."""
     per = rep.result["party_costs"].get(scenario)
     if per is None:
         return html.note(f"{scenario} är inte genomförbart; ingen fördelning per part.")
@@ -342,6 +360,7 @@ def party_view(rep: ItReport, scenario: str = "S1"):
 
 
 def distance_view(rep: ItReport):
+    """Distances between the candidate sites."""
     d = rep.result["distances"]
     frame = pd.DataFrame({"Plats A": d["label_a"], "Plats B": d["label_b"], "Avstånd km": d["distance_km"],
                           "Kommentar": d["comment"]})
@@ -353,6 +372,7 @@ def distance_view(rep: ItReport):
 
 
 def assumptions_view(rep: ItReport):
+    """The assumptions table, guesses marked."""
     t = rep.result["parameters"]
     frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
                           "Enhet": t["unit"], "Källa": ["uppskattning utan källa" if g else "källa finns" for g in t["guess"]]})
@@ -365,6 +385,7 @@ def assumptions_view(rep: ItReport):
 # --------------------------------------------------------------------------- DSO
 
 def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
+    """The DSO report's front matter."""
     return html.report_front("Gemensamt dataskyddsombud – jämförelse av alternativ", status=status, namnd=namnd,
                              diarienummer=diarienummer, datum=datum, handlaggare=handlaggare,
                              period="kostnad per år (2019 års priser enligt underlaget)",
@@ -372,10 +393,12 @@ def dso_front(*, status, namnd, diarienummer, datum, handlaggare):
 
 
 def load_dso(participants):
+    """The DSO options for these participants."""
     return dso_options(participants or None)
 
 
 def dso_summary(res) -> list[str]:
+    """The DSO summary sentences."""
     o = res.options.set_index("option")
     out = [f"Underlaget (GNS/11/2018) beskriver fyra sätt att möta parternas behov inom dataskydd. Nämnden har "
            f"beslutat om kompetensutveckling med en budgetram på {fmt.kr(o.loc['competence', 'per_year'])} för 2019."]
@@ -396,6 +419,7 @@ def dso_summary(res) -> list[str]:
 
 
 def dso_options_table(res):
+    """The DSO options side by side."""
     o = res.options
     per_party = [fmt.number(lo) if lo == hi else f"{fmt.number(lo)}–{fmt.number(hi)}"
                  for lo, hi in zip(o["per_party_min"], o["per_party_max"])]
@@ -410,6 +434,7 @@ def dso_options_table(res):
 
 
 def dso_chart(res):
+    """The DSO cost chart."""
     o = res.options
     alt = ("Liggande stapeldiagram över kostnad per år för alternativen: "
            + "; ".join(f"{r.label}: {fmt.kr(r.per_year)}" for r in o.itertuples()) + ".")
@@ -419,6 +444,7 @@ def dso_chart(res):
 
 
 def dso_covers(res):
+    """What each DSO option covers."""
     parts = []
     for r in res.options.itertuples():
         parts.append(html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3))
@@ -427,6 +453,7 @@ def dso_covers(res):
 
 
 def dso_party_table(res):
+    """Cost per participant for each DSO option."""
     p = res.per_party
     f = res.figures
     labels = {"employment": "Anställning", "hourbank_kommun": f"Timbank {f.hours_kommun_month} h per kommun",
@@ -444,6 +471,7 @@ def dso_party_table(res):
 
 
 def dso_claims_view(res):
+    """The stated figures of the DSO documents, recomputed."""
     c = res.claims
     frame = pd.DataFrame({"Vad": c["title"], "Angivet": c["stated"], "Beräknat": c["computed"],
                           "Bedömning": c["status"]})
