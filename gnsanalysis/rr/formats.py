@@ -110,6 +110,7 @@ def _squash(text: str) -> str:
 # --------------------------------------------------------------------------- detection
 
 def normalise_format(fmt: str | None) -> str | None:
+    """The canonical format name for ``fmt`` (aliases allowed); a ParameterError for an unknown one."""
     if fmt is None:
         return None
     key = str(fmt).strip().lower()
@@ -128,17 +129,17 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
     if not lines:
         return "text"
     n = len(lines)
-    tabbed = sum(1 for l in lines if "\t" in l.strip("\n"))
+    tabbed = sum(1 for ln in lines if "\t" in ln.strip("\n"))
     if tabbed >= max(2, n // 3):
         return "text"
     if _csv_delimiter(lines):
         return "csv"
-    multi = sum(1 for l in lines if re.search(r"\S {2,}\S", l))
+    multi = sum(1 for ln in lines if re.search(r"\S {2,}\S", ln))
     if multi >= max(2, n // 4):
         return "spaced"
     all_lines = text.split("\n")
-    blanks = sum(1 for l in all_lines if not l.strip())
-    single = sum(1 for l in lines if _one_cell(l))
+    blanks = sum(1 for ln in all_lines if not ln.strip())
+    single = sum(1 for ln in lines if _one_cell(ln))
     if n >= 6 and single >= 0.85 * n and (blanks >= 0.5 * n or single >= 0.95 * n):
         return "cells"
     return "pdf"
@@ -158,10 +159,10 @@ def head_lines(text: str, n: int) -> list[str]:
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
     for limit in (k + 50, 20 * k):
-        found = [l for l in head_lines(text, limit) if l.strip()][:k]
+        found = [ln for ln in head_lines(text, limit) if ln.strip()][:k]
         if len(found) == k:
             return found
-    return [l for l in text.split("\n") if l.strip()][:k]
+    return [ln for ln in text.split("\n") if ln.strip()][:k]
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
@@ -188,11 +189,11 @@ def _find_csv_delimiter(lines: list[str]) -> str | None:
     """
     for delim in (";", ","):
         rows = []
-        for l in lines:
+        for line in lines:
             try:
-                rows.append(next(csv.reader([l], delimiter=delim)))
+                rows.append(next(csv.reader([line], delimiter=delim)))
             except (csv.Error, StopIteration):
-                rows.append([l])
+                rows.append([line])
         start = next((i for i, r in enumerate(rows) if len(r) >= 2), None)
         if start is None:
             continue
@@ -217,6 +218,7 @@ def _find_csv_delimiter(lines: list[str]) -> str | None:
 # --------------------------------------------------------------------------- units
 
 def find_unit(texts: list[str]) -> str | None:
+    """The unit (``tkr``, ``mnkr``, ``mkr``, ``kr``) a header text names, or None."""
     units = _cfg().get("header_words", {}).get("units", {})
     for text in texts:
         low = _norm(text)
@@ -293,6 +295,7 @@ def _noise_res() -> list[re.Pattern]:
 
 
 def is_noise(line: str) -> bool:
+    """True for page numbers, banners and other lines that are no part of the table."""
     s = line.strip()
     return any(r.search(s) for r in _noise_res())
 
@@ -300,10 +303,12 @@ def is_noise(line: str) -> bool:
 # --------------------------------------------------------------------------- grid formats
 
 def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
+    """Tab-separated text as numbered rows of cells."""
     return [(i, line.split("\t")) for i, line in enumerate(text.split("\n"), 1)]
 
 
 def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """CSV text as numbered rows of cells (line numbers as the file counts them)."""
     out = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -557,7 +562,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     groups_words = set(_cfg().get("header_words", {}).get("groups", []))
     names = [[] for _ in range(width)]
     group_of = [0] * width
-    for r, (line, cells) in enumerate(rows):
+    for r, (_line, cells) in enumerate(rows):
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
         last = r == len(rows) - 1
         fill = ""
@@ -1199,7 +1204,7 @@ def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, l
 def _first_row(info, source) -> int:
     """Index of the first data row: label + figures on one line, or a label line followed by a
     figures line (captions and headers whose figures are years are not rows)."""
-    for k, (ln, raw, label, segs) in enumerate(info):
+    for k, (_ln, raw, label, segs) in enumerate(info):
         if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
             continue
         if label and segs and not _is_prose(label, raw) and not _years_only(segs):
@@ -1367,6 +1372,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
 
 def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
                        cells: bool = False) -> list[Reading]:
+    """Every reading a row's segments allow under the header's slots (notes, values)."""
     d = direct_reading(row.segments, slots, decimal)
     if d is not None and len(row.segments) == len(slots):
         return [d]

@@ -61,6 +61,7 @@ class Reading:
     values: tuple[str | None, ...]
 
     def render(self) -> str:
+        """The reading as the refusal message lists it (``not 1 | 352,8 | 371,4``)."""
         parts = [f"not {n}" for n in self.notes if n]
         parts += ["–" if v is None else v for v in self.values]
         return " | ".join(parts)
@@ -75,6 +76,7 @@ def is_numeric_token(tok: str, decimal: str = ",") -> bool:
 
 
 def tokens_of(segment: str) -> list[str]:
+    """The number and word tokens of a segment (``47 %`` joined to ``47%``)."""
     toks = [t for t in _SPLIT_RE.split(segment.strip()) if t]
     out: list[str] = []
     for t in toks:  # "47 %" -> "47%"
@@ -240,7 +242,7 @@ class _Walk:
 
 
 class TooManyReadings(Exception):
-    pass
+    """A row allows more readings than the search may try."""
 
 
 def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -> Reading | None:
@@ -435,6 +437,7 @@ def _raise_many(p: Pending, source) -> None:
 
 
 def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
+    """Refuse a row that no reading fits, listing the readings tried."""
     if cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")
@@ -449,6 +452,7 @@ def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
 
 
 def raise_too_many(line: int, label: str, raw: str, source) -> None:
+    """Refuse a row with too many readings to settle."""
     raise AmbiguousParseError(
         "Raden kan läsas på för många sätt för att avgöras.",
         location=Location(file=source, line=line, row=label or None), found=raw[:120],

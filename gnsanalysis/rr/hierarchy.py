@@ -74,12 +74,15 @@ class RuleArrays:
 
     @property
     def sizes(self) -> np.ndarray:
+        """Number of parts of each rule."""
         return np.diff(self.offsets)
 
     def parts_of(self, i: int) -> np.ndarray:
+        """The part positions of rule ``i``."""
         return self.parts[self.offsets[i]:self.offsets[i + 1]]
 
     def take(self, order) -> "RuleArrays":
+        """The rules in ``order``."""
         order = np.asarray(order, dtype=np.int64)
         sizes = self.sizes[order]
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -96,6 +99,7 @@ class RuleArrays:
 
     @staticmethod
     def concat(items: list["RuleArrays"]) -> "RuleArrays":
+        """The rules of ``items`` one after another."""
         items = [r for r in items if len(r)]
         if not items:
             return RuleArrays([], [], [0], [])

@@ -422,7 +422,7 @@ def _declared_layout(meta: dict, path: Path) -> dict | None:
             if layout["id"] == spec:
                 return layout
         raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
-                          f"rr_layouts.yaml. Giltiga: {', '.join(l['id'] for l in layouts())}.")
+                          f"rr_layouts.yaml. Giltiga: {', '.join(layout['id'] for layout in layouts())}.")
     if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
         out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
         for k in ("amount_columns", "percent_columns", "final_row", "name"):

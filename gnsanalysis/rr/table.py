@@ -45,6 +45,7 @@ class RRTable:
 
     @property
     def source_name(self) -> str:
+        """The input's file name (for messages), or ``<indata>``."""
         return Path(self.source).name if self.source else "<indata>"
 
     def row(self, label: str) -> pd.Series:
@@ -56,6 +57,7 @@ class RRTable:
         return hits.iloc[0]
 
     def value(self, label: str, column: str) -> float:
+        """The figure in row ``label``, column ``column``."""
         return float(self.row(label)[column])
 
 
@@ -74,6 +76,7 @@ def normalise_label(label: str) -> str:
 # --------------------------------------------------------------------------- layouts
 
 def layouts() -> list[dict]:
+    """The known layouts of ``rr_layouts.yaml``."""
     return load_resource("rr_layouts.yaml").get("layouts", [])
 
 
