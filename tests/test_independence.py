@@ -22,7 +22,7 @@ from conftest import (
 from gnsanalysis import paths
 from gnsanalysis.reports import interim
 
-TIE_TEST = "tests/test_interim.py::test_2018_08_ties_to_the_delarsrapport_prose_and_the_year_end"
+TIE_TEST = "tests/reports/test_interim.py::test_2018_08_ties_to_the_delarsrapport_prose_and_the_year_end"
 
 
 def _drop_real_export(root):

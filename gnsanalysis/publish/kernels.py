@@ -9,7 +9,7 @@ and waits; for each report it forks a child
 that takes the kernel's environment, working folder and argument list and runs ipykernel exactly
 as ``python -m ipykernel_launcher`` would. The child starts with a clean namespace and the
 modules as a fresh import leaves them; nothing of one report's kernel reaches another's
-(tests/test_runner.py checks that a report built this way is byte-identical to one built with a
+(tests/publish/test_runner.py checks that a report built this way is byte-identical to one built with a
 plain kernel).
 
 Lifetimes: the zygote dies with its worker and each kernel with the zygote

@@ -55,7 +55,7 @@ def skip_slow_iri_checker() -> None:
     jsonschema, when ``rfc3987_syntax`` is installed (nbformat's ``format-nongpl`` extra),
     compiles some 35 Earley parsers for the IRI formats at import: 2.3 s of CPU in every
     process that reads a notebook (python-jsonschema/jsonschema#1428). No notebook schema uses
-    those formats (tests/test_runner.py checks), so the module is marked as absent and
+    those formats (tests/publish/test_runner.py checks), so the module is marked as absent and
     jsonschema skips those two format checks. Nothing else changes; a process that imported
     jsonschema already is left alone.
     """

@@ -46,12 +46,12 @@ def _decode(data: bytes, source: str | Path | None):
 
 def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
     """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
-    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr import grid as G
 
     if delimiter == "\t":
-        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
+        parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
     else:
-        parsed = F.parse_grid(F.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
+        parsed = G.parse_grid(G.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
     return build_table(parsed, source)
 
 
@@ -134,7 +134,7 @@ def _stop_note(parsed) -> list[str]:
 
 def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
     """Rows read cell by cell are filled in; rows with readings to choose from are returned."""
-    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr import text as T
     from gnsanalysis.rr.grouping import Pending
 
     slots = parsed.header.slots
@@ -145,7 +145,7 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
             raise ParseError("Raden saknar etikett.",
                              location=Location(file=source, line=row.line, sheet=parsed.sheet),
                              found=row.raw[:80], expected="en radetikett i första kolumnen")
-        cands = F.candidate_readings(row, slots, parsed.decimal, source, cells=grid)
+        cands = T.candidate_readings(row, slots, parsed.decimal, source, cells=grid)
         if not cands:
             _too_few(row, slots, source, parsed)
         labels[pos] = row.label
@@ -350,14 +350,14 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
 def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
     sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
-    from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr import grid as G
 
-    names = [sheet] if sheet is not None else F.xlsx_sheet_names(path)
+    names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
     first_error = None
     for name in names:
-        grid, used, notes = F.read_xlsx_grid(path, name)
+        grid, used, notes = G.read_xlsx_grid(path, name)
         try:
-            parsed = F.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+            parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
         except ParseError as exc:
             if sheet is not None or "rubrikrad" not in exc.message:
                 raise
@@ -375,24 +375,26 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
 def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
                    utf8: bytes | None = None) -> RRTable:
     from gnsanalysis.rr import formats as F
+    from gnsanalysis.rr import grid as G
+    from gnsanalysis.rr import text as T
 
     if fmt == "text":
-        parsed = F.parse_grid(F.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+        parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
     elif fmt == "csv":
         lines = F.first_lines(text) if head is None else head
-        delim = F._csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
+        delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = F.parse_csv(text, delimiter=delim, decimal=decimal, source=path, utf8=utf8)
+            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path, utf8=utf8)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = F.parse_csv(text, delimiter=delim, decimal=",", source=path, utf8=utf8)
+            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path, utf8=utf8)
     elif fmt == "xlsx":
         raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
                          expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
     else:
-        parsed = F.parse_free_text(text, fmt=fmt, decimal=",", source=path)
+        parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
     return build_table(parsed, path, declared)
 
 

@@ -19,7 +19,7 @@ from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import parse_rr_text, read_rr
 from gnsanalysis.swedish import format as fmt
 
-RAW = Path(__file__).parent / "fixtures" / "raw"  # a copy of data/raw, never the live one
+RAW = Path(__file__).parents[1] / "fixtures" / "raw"  # a copy of data/raw, never the live one
 
 
 # --------------------------------------------------------------------------- periods

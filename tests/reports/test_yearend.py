@@ -12,7 +12,7 @@ from gnsanalysis.reports import yearend
 
 NB = "\u00a0"
 M = "\u2212"
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 RAW = FIXTURES / "raw"
 
 
@@ -171,7 +171,7 @@ def test_gns_report_on_a_renamed_row_exits_2_with_the_swedish_message(tmp_path):
     import sys
 
     project = tmp_path / "project"
-    shutil.copytree(Path(__file__).parents[1] / "notebooks", project / "notebooks")
+    shutil.copytree(Path(__file__).parents[2] / "notebooks", project / "notebooks")
     (project / "data" / "raw").mkdir(parents=True)
     _variant(project / "data" / "raw", "\nAvskrivningar\t", "\nAvskrivning\t")
     done = subprocess.run([sys.executable, "-m", "gnsanalysis.cli", "report", "arsbokslut", "-p", "period", "2018-12"],

@@ -24,7 +24,7 @@ import pytest
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.read import read_rr
 
-CORPUS = Path(__file__).parent / "fixtures" / "rr"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
 CASES = sorted(p.name.removesuffix(".expected.json") for p in CORPUS.glob("*.expected.json"))
 
 # Tables whose layout the reader does not settle yet: it refuses them (never a wrong figure).

@@ -25,7 +25,7 @@ import pytest
 from gnsanalysis import paths
 from gnsanalysis.scenarios import notebook_save
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAME = "it-serverdrift-utforska"
 CONFIG = ROOT / "jupyter-config"
 

@@ -118,7 +118,7 @@ def test_explorer_save_path_stays_in_the_project(bad):
 
 # --------------------------------------------------------------------------- who is not compared, and why
 
-FIXTURES = Path(__file__).parent / "fixtures" / "raw"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "raw"
 
 
 def _matrix(tmp_path, extra: str = ""):

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 # the explorer's server (a throw-away project, stopped by its process id) is the browser test's
-from tests.test_explore_browser import project, server  # noqa: F401
+from tests.scenarios.test_explore_browser import project, server  # noqa: F401
 
 pytestmark = pytest.mark.notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

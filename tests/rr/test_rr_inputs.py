@@ -20,7 +20,7 @@ from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import read_rr
 from gnsanalysis.rr.table import spreadsheet_safe, to_tidy_csv
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "gns-rr-2018-12.txt"
+SEED = Path(__file__).resolve().parents[2] / "data" / "raw" / "gns-rr-2018-12.txt"
 MINUS = ["-", "\u2013", "\u2212", "\u2013 ", "\u2212 "]
 GAPS = [" ", "\u00a0", "\u202f"]
 

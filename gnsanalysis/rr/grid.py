@@ -1,0 +1,636 @@
+"""Grid RR inputs (tab text, CSV, XLSX): every cell is one value, read column by column."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.rr.formats import (
+    DASHES,
+    GLUED_END,
+    Header,
+    Parsed,
+    RowIn,
+    cfg,
+    dataish_cells,
+    find_unit,
+    head_lines,
+    headerish_cells,
+    is_noise,
+    norm,
+)
+from gnsanalysis.rr.grouping import (
+    SPACE_CHARS,
+    Slot,
+)
+
+# --------------------------------------------------------------------------- grid formats
+
+def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
+    """Tab-separated text as numbered rows of cells."""
+    return [(i, line.split("\t")) for i, line in enumerate(text.split("\n"), 1)]
+
+
+def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """CSV text as numbered rows of cells (line numbers as the file counts them)."""
+    out = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            out.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise ParseError("CSV-filen kan inte läsas.", location=Location(line=reader.line_num),
+                         found=str(exc), expected=f"CSV med {delimiter!r} som avgränsare") from exc
+    return out
+
+
+def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | None = None) -> Parsed:
+    """CSV: the header found in the first lines, then the whole body read in one pass by
+    Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
+
+    Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
+    and line breaks; rows with more or fewer cells than the first) are read row by row by the
+    csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
+    caller has them (the file as read), so that a large body is not encoded again.
+    """
+    head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
+    top, first = _find_grid_header(head, decimal, source)
+    if '"' in text or first >= len(head):
+        body = None
+    else:
+        body = _csv_body(text if utf8 is None else utf8, head, first, delimiter, text)
+    if body is None:
+        return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
+    return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
+
+
+def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
+    """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
+    ``head[first]`` on, or None when a row does not have the first row's number of cells.
+    ``raw`` is ``text`` or its UTF-8 bytes."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    first_line, width = head[first][0], len(head[first][1])
+    newline = "\n" if isinstance(raw, str) else b"\n"
+    start = 0
+    for _ in range(first_line - 1):
+        start = raw.index(newline, start) + 1
+    data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
+    names = [str(j) for j in range(width)]
+    try:  # a row with another number of cells raises ArrowInvalid
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    if len(data) and data[-1] != 10:
+        ends = np.append(ends, len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
+    if len(lines) != table.num_rows:
+        return None
+    columns = [table.column(j).combine_chunks() for j in range(width)]
+    split: list[list[str]] = []
+
+    def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
+        if not split:
+            split.append(text.split("\n"))
+        return split[0][int(lines[i]) - 1].split(delimiter)
+
+    return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
+
+
+def xl_cell(v) -> str:
+    """A spreadsheet value as printed text with decimal comma (numbers kept exactly)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if np.isnan(v) or np.isinf(v):
+            return ""
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        # the shortest decimal that reads back as this float (what Excel shows), in full
+        text = format(Decimal(repr(v)), "f")
+        return text.replace(".", ",")
+    if hasattr(v, "isoformat"):
+        return v.isoformat()[:10] if hasattr(v, "hour") and not (v.hour or v.minute) else v.isoformat()
+    return str(v)
+
+
+# formulas without saved values are looked for in workbooks up to this size (a second read)
+_FORMULA_SCAN_BYTES = 5_000_000
+
+
+def xlsx_sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, in order."""
+    wb = _open_workbook(path, True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path, data_only: bool):
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, read_only=True, data_only=data_only)
+    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, TypeError,
+            AttributeError, IndexError, EOFError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ParseError("Filen kan inte läsas som Excel-arbetsbok.", location=Location(file=path),
+                         found=type(exc).__name__, expected="en .xlsx-fil",
+                         hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.") from exc
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element in its XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as fh:
+                    data = fh.read()
+                if b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data:
+                    return True
+    return False
+
+
+def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
+    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
+    ``sheet``, else the first sheet with any content. The notes name the sheet when the
+    workbook has several, and the cells that hold a formula without a saved value."""
+    import zipfile
+
+    open_book = functools.partial(_open_workbook, path)
+
+    def cells(ws, convert) -> list:
+        try:
+            return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
+                zipfile.BadZipFile) as exc:
+            raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
+                             found=type(exc).__name__, expected="ett läsbart kalkylblad",
+                             hint="Öppna filen i Excel och spara den på nytt.") from exc
+
+    wb = open_book(True)
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
+                             found=", ".join(names), expected="ett av arbetsbokens blad",
+                             hint="Ange ett av bladen ovan med --sheet.")
+        rows, used = None, None
+        for ws in wb.worksheets:
+            if sheet is not None and ws.title != sheet:
+                continue
+            rows = cells(ws, xl_cell)
+            if sheet is not None or any(any(c.strip() for c in r) for _, r in rows):
+                used = ws.title
+                break
+        if used is None:
+            raise ParseError("Arbetsboken är tom.", location=Location(file=path),
+                             expected="ett blad med en RR-tabell")
+    finally:
+        wb.close()
+    notes = []
+    if len(names) > 1:
+        notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
+                     "välj ett annat med --sheet.")
+    if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
+        wb = open_book(False)
+        try:
+            formulas = cells(wb[used], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+        finally:
+            wb.close()
+        lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
+                for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
+        if lost:
+            raise ParseError(
+                f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
+                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=used),
+                expected="celler med värden", found="formler utan beräknat värde",
+                hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
+    return rows, used, notes
+
+
+def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
+    """(index of first header row, index of first data row) in ``grid``."""
+    limit = min(len(grid), 400)
+    for d in range(limit):
+        cells = grid[d][1]
+        if not dataish_cells(_strip_lead(cells), decimal):
+            continue
+        h = d - 1
+        skipped = 0  # blank rows, and section headings (a label and no figures) under the header
+        while h >= 0 and skipped < 6 and (
+                not any(c.strip() for c in grid[h][1])
+                or not any(c.strip() for c in _strip_lead(grid[h][1])[1:])):
+            skipped += any(c.strip() for c in grid[h][1])
+            h -= 1
+        if h < 0 or not headerish_cells(_strip_lead(grid[h][1]), decimal):
+            continue
+        # a header continuation row has an empty label cell (or a unit); a labelled row under
+        # a header row is a data row with something wrong in it ("Intäkter | k0")
+        lead_d = len(cells) - len(_strip_lead(cells))
+        label_h = grid[h][1][lead_d].strip() if h > 0 and len(grid[h][1]) > lead_d else ""
+        above = h - 1
+        if label_h and not find_unit([label_h]) and above >= 0 \
+                and any(c.strip() for c in grid[above][1]) \
+                and headerish_cells(_strip_lead(grid[above][1]), decimal):
+            d, h = h, above
+        top = h
+        while top - 1 >= 0 and h - top < 3:
+            cells_up = grid[top - 1][1]
+            if not any(c.strip() for c in cells_up):
+                break
+            nonempty = [c for c in cells_up[1:] if c.strip()]
+            if not nonempty or not headerish_cells(cells_up, decimal):
+                break
+            top -= 1
+        return top, h + 1
+    raise ParseError(
+        "Hittar ingen rubrikrad.", location=Location(file=source, sheet=sheet),
+        expected="en rad med kolumnrubriker (t.ex. 'RR | Ack utfall | Ack budget …' eller "
+                 "'Not | Utfall 2019 | Utfall 2018') följd av rader med etikett och tal",
+        hint="Ta med tabellens rubrikrad, eller ange formatet med --input-format.")
+
+
+def _strip_lead(cells: list[str]) -> list[str]:
+    i = 0
+    while i < len(cells) - 1 and not cells[i].strip():
+        i += 1
+    return cells[i:]
+
+
+def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tuple[Header, int]:
+    """Column names per position from the header rows; returns (header, label position)."""
+    rows = [grid[i] for i in range(top, first) if any(c.strip() for c in grid[i][1])]
+    lead = min(len(c) - len(_strip_lead(c)) for _, c in rows + [grid[first]])
+    width = max(len(c) for _, c in rows)
+    groups_words = set(cfg().get("header_words", {}).get("groups", []))
+    names = [[] for _ in range(width)]
+    group_of = [0] * width
+    for r, (_line, cells) in enumerate(rows):
+        cells = [c.strip() for c in cells] + [""] * (width - len(cells))
+        last = r == len(rows) - 1
+        fill = ""
+        gid = 0
+        for j in range(lead + 1, width):
+            c = cells[j]
+            if not last:  # merged or spanning cells: carry to the right
+                if c:
+                    fill = c
+                    if norm(c) in groups_words:
+                        gid += 1
+                c = fill
+                if fill and norm(fill) in groups_words:
+                    group_of[j] = gid
+            if c:
+                names[j].append(c)
+    label_header = " ".join(c for _, cells in rows for c in cells[lead:lead + 1] if c.strip())
+    slots, value_columns = [], []
+    for j in range(lead + 1, width):
+        if not names[j]:
+            slots.append(None)
+            continue
+        name = " ".join(names[j])
+        own = names[j][-1]
+        if norm(own).split(" ")[0] in ("not", "noter", "not."):
+            slots.append(Slot("note", None, group_of[j]))
+        else:
+            value_columns.append(name)
+            slots.append(Slot("value", name, group_of[j]))
+    check_value_columns(value_columns, source, rows[-1][0], sheet)
+    texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
+    header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
+                    label_header=label_header, unit=find_unit(texts))
+    return header, lead
+
+
+def check_value_columns(value_columns, source, line, sheet=None) -> None:
+    """Refuse a header without value columns or with a repeated column name."""
+    loc = Location(file=source, line=line, sheet=sheet)
+    if not value_columns:
+        raise ParseError("Rubrikraden har inga värdekolumner.", location=loc,
+                         expected="minst en kolumnrubrik efter etikettkolumnen")
+    if len(set(map(norm, value_columns))) != len(value_columns):
+        raise ParseError("Rubrikraden har dubbla kolumnnamn.", location=loc, found=value_columns,
+                         expected="unika kolumnrubriker",
+                         hint="Ge kolumnerna unika namn (t.ex. 'Kommun Utfall 2019', "
+                              "'Koncern Utfall 2019').")
+
+
+def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None,
+               body=None, found: tuple[int, int] | None = None) -> Parsed:
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX).
+
+    ``body`` (lines, frame, fields per row) replaces ``grid[first:]`` when the caller read the
+    body itself (large CSV files through pandas).
+    """
+    top, first = found or _find_grid_header(grid, decimal, source, sheet)
+    header, lead = _grid_header(grid, top, first, decimal, source, sheet)
+    preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
+    preamble = [p for p in preamble if p]
+    positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
+    slots = [s for s in header.slots if s is not None]
+    header.slots = slots
+    body = grid[first:] if body is None else body
+    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
+    parsed.fast = _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    return parsed
+
+
+_NOTE_CELL = re.compile(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$")
+_MINUS_CLASS = "[-\u2212\u2013]"
+_GAP_CLASS = "[ \u00a0\u202f]"
+# most significant digits a figure may have: a float holds 15 exactly
+MAX_DIGITS = 15
+
+
+def _cell_number_re(decimal: str) -> str:
+    """A whole cell that is one printed figure (RE2 syntax, for Arrow): optional minus glyph
+    (``-``, ``–``, ``−``, also detached by one space), digits grouped by thousands with a space,
+    no-break space or thin space, or not grouped at all, optional decimals."""
+    d = re.escape(decimal)
+    return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
+
+
+def _bools(a) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _ints(a) -> np.ndarray:
+    return np.asarray(a.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _column_figures(s, decimal: str, source, lines, column: str, sheet):
+    """One value column (Arrow strings) read in bulk: (values, decimals, cell is a figure, cell
+    is a dash).
+
+    Arrow's string-to-float cast gives the float nearest the printed decimal (as ``float()``
+    and :func:`gnsanalysis.swedish.numbers.parse_number` do); a figure with more significant
+    digits than a float holds exactly is refused.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
+    is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
+        _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
+    vals = np.full(len(s), np.nan)
+    decs = np.zeros(len(s), dtype=np.int64)
+    if ok.any():
+        conv = s if ok.all() else s.filter(pa.array(ok))
+        chars = bytes(conv.buffers()[2] or b"")  # the cells' characters, one after the other
+        for glyph, plain in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"):
+            if glyph.encode("utf-8") in chars:  # a byte search; a pass without the glyph is wasted
+                conv = pc.replace_substring(conv, glyph, plain)
+        pos = _ints(pc.find_substring(conv, decimal))
+        if decimal != "." and (pos >= 0).any():
+            conv = pc.replace_substring(conv, decimal, ".")
+        length = _ints(pc.binary_length(conv))  # the cells are ASCII now
+        for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
+            if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
+                i = int(np.flatnonzero(ok)[k])
+                raise ParseError(
+                    "Talet har fler siffror än som kan läsas exakt.",
+                    location=Location(file=source, line=int(lines[i]), column=column, sheet=sheet),
+                    found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                    hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+        vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
+        decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
+    return vals, decs, ok, is_dash
+
+
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, object]:
+    """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
+    written or None)."""
+    import pyarrow as pa
+
+    if isinstance(body, tuple):  # read in bulk already (CSV)
+        return body
+    lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
+    nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
+    w = int(nfields.max()) if len(nfields) else 0
+    columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
+                        type=pa.string()) for j in range(w)]
+    return lines, columns, nfields, None
+
+
+def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
+    """Read the body of a grid (one value per cell) column by column with pandas' string
+    operations; rows that need a closer look become :class:`RowIn` for the grouping engine.
+
+    A row is read in bulk when each value cell is empty, a dash or one figure
+    (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
+    are not plain figures, cells run together, values without a label) are read one by one.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines, columns, nfields, cells_of = _as_columns(body)
+    n = len(lines)
+    width = max(positions) + 1 if positions else lead + 1
+    columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
+    trim = SPACE_CHARS + "\t"
+    text = {j: pc.utf8_trim(c, trim) for j, c in enumerate(columns) if j != lead}
+
+    def row_cells(i: int) -> list[str]:
+        if cells_of is not None:
+            return cells_of(int(i))
+        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
+
+    codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
+
+    def label_at(i: int) -> str:
+        return uniques[codes[int(i)]]
+
+    nonempty = np.zeros((n, len(columns)), dtype=bool)
+    for j, s in text.items():
+        nonempty[:, j] = _bools(pc.not_equal(s, ""))
+    nonempty[:, lead] = ~label_empty
+    blank = ~nonempty.any(axis=1)
+    # cells beyond the header, or a row cut short (fewer cells than the header): not clean
+    clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
+    value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
+    note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
+    where = (decimal, source, lines, sheet)
+    V, D, has_value, any_empty = _value_figures(text, nonempty, value_pos, parsed, where, clean)
+    for i in np.flatnonzero(any_empty & has_value):
+        _refuse_lost_cell(label_at(i), lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
+                            source, sheet)
+    notes = _note_texts(text, note_pos, nonempty, clean, n) if note_pos else None
+    # rows the engine must read: unclean cells, or values without a label
+    slow = (~clean | (label_empty & has_value)) & ~blank
+    keep = ~blank
+    rows_in, header_rows = _rows_in(np.flatnonzero(slow | (label_empty & ~blank)), row_cells, parsed,
+                                    positions, width, lead, levels, lines)
+    # repeated header rows that read cleanly (all cells are words) are skipped too
+    keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
+    keep &= ~header_rows
+    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
+    _drop_label_only_rows(keep, has_value, slow, codes, uniques, nfields, lead, len(positions), lines, source, sheet)
+    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
+            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
+            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+
+
+def _label_codes(column, trim: str, n: int):
+    """Labels repeat (one block per nämnd and month): each distinct label trimmed and measured
+    once. Returns the codes per row, the distinct labels, the indent per row and which rows
+    have no label."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(column)
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    raw_u = enc.dictionary.to_pylist()
+    uniques = np.empty(len(raw_u), dtype=object)
+    uniques[:] = [u.strip(trim) for u in raw_u]
+    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
+    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
+    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
+    return codes, uniques, levels, label_empty
+
+
+def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parsed: Parsed, where: tuple,
+                   clean: np.ndarray):
+    """The figures of the value columns (values, printed decimals), which rows have a value and
+    which lack one; a row whose cells are not empty, a dash or one figure is marked not clean."""
+    decimal, source, lines, sheet = where
+    n, m = nonempty.shape[0], len(value_pos)
+    V = np.full((n, m), np.nan, order="F")
+    D = np.zeros((n, m), dtype=np.int64, order="F")
+    has_value = np.zeros(n, dtype=bool)
+    any_empty = np.zeros(n, dtype=bool)
+    for k, p in enumerate(value_pos):
+        is_blank = ~nonempty[:, p]
+        V[:, k], D[:, k], ok, is_dash = _column_figures(text[p], decimal, source, lines,
+                                                        parsed.header.value_columns[k], sheet)
+        any_empty |= is_blank
+        clean &= ok | is_blank | is_dash
+        has_value |= ok | is_dash
+    return V, D, has_value, any_empty
+
+
+def _refuse_lost_cell(label: str, row_text, line: int, cells: int, source, sheet) -> None:
+    """A label that runs into a figure while a cell is missing: the separator was lost."""
+    if GLUED_END.search(label):
+        raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
+                         "mellan etikett och tal verkar ha fallit bort.",
+                         location=Location(file=source, line=line, sheet=sheet),
+                         found=row_text()[:80],
+                         expected=f"{cells} celler (etikett + värden)",
+                         hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+
+
+def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np.ndarray, n: int) -> np.ndarray:
+    """The note references per row (``"2, 4"``); a note cell that is not one marks the row not clean."""
+    notes = np.full(n, "", dtype=object)
+    note_cols = [text[p].to_pylist() for p in note_pos]
+    for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
+        parts = []
+        for col in note_cols:
+            if not _NOTE_CELL.match(col[i]):
+                clean[i] = False
+            t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
+            t = re.sub(r"\s*,\s*", ", ", t)
+            if t and t not in parts:
+                parts.append(t)
+        notes[i] = ", ".join(parts)
+    return notes
+
+
+def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], width: int, lead: int,
+             levels: np.ndarray, lines: np.ndarray) -> tuple[dict[int, RowIn], np.ndarray]:
+    """The rows the engine reads one by one, and which rows are a header repeated after a page
+    break (every value cell a header word)."""
+    rows_in: dict[int, RowIn] = {}
+    header_rows = np.zeros(len(lines), dtype=bool)
+    header_words = {norm(w) for t in parsed.header.texts for w in [t, *t.split()]} | {
+        norm(c) for c in parsed.header.value_columns} | {norm(w) for c in parsed.header.value_columns
+                                                         for w in c.split()}
+    for i in rows:
+        orig = row_cells(i)
+        cells = orig + [""] * (width - len(orig))
+        label = cells[lead].strip()
+        vals = [c.strip() for c in cells[lead + 1:] if c.strip()]
+        if vals and all(norm(v) in header_words for v in vals):
+            header_rows[i] = True  # a header repeated after a page break
+            continue
+        segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
+        rows_in[i] = RowIn(int(lines[i]), label, segs, "\t".join(cells).strip(), int(levels[i]))
+    return rows_in, header_rows
+
+
+def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, codes: np.ndarray,
+                          uniques: np.ndarray, nfields: np.ndarray, lead: int, n_positions: int,
+                          lines: np.ndarray, source, sheet) -> None:
+    """Label-only rows that are noise (page numbers, banners) and those after the last row with
+    values (notes, sources, signatures) are dropped; a lone label glued to a figure
+    ("Intäkter0") is a row whose cell separators were lost."""
+    only = np.flatnonzero(keep & ~has_value & ~slow)
+    if len(only):
+        noisy = {c: is_noise(uniques[c]) for c in np.unique(codes[only])}
+        noise = only[[noisy[c] for c in codes[only]]]
+        for i in only[nfields[only] - lead <= 1]:
+            if not noisy[codes[i]] and GLUED_END.search(uniques[codes[i]]):
+                raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
+                                 "cellgränserna verkar ha fallit bort.",
+                                 location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                                 found=uniques[codes[i]][:80],
+                                 expected=f"{n_positions + 1} celler (etikett + värden)",
+                                 hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+        keep[noise] = False
+    valued = np.flatnonzero(keep & (has_value | slow))
+    if len(valued):
+        keep[valued[-1] + 1:] = False
+
+
+def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines,
+                      source, sheet) -> None:
+    """"Label on one row, values on the next" (grid form): an empty-label row with values takes
+    the label of a directly preceding label-only row; values with no label above stop."""
+    merged: set[int] = set()
+    for i in sorted(rows_in):
+        if not (label_empty[i] and keep[i]):
+            continue
+        j = i - 1
+        while j >= 0 and blank[j]:
+            j -= 1
+        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
+            rows_in[i].label = label_at(j)
+            rows_in[i].level = int(levels[j])
+            keep[j] = False
+            merged.add(j)
+        else:
+            raise ParseError("Raden har tal men ingen etikett.",
+                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
+                             found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
+                             hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
+
+

@@ -1,0 +1,514 @@
+"""Free-text RR inputs (spaced text, PDF text, one cell per line): rows read token by token."""
+
+from __future__ import annotations
+
+import re
+
+from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.rr.formats import (
+    DASHES,
+    HARD_RE,
+    PROSE_END,
+    Header,
+    Parsed,
+    RowIn,
+    cfg,
+    find_unit,
+    is_noise,
+    is_unit_token,
+    is_year,
+    norm,
+    parses,
+    squash,
+)
+from gnsanalysis.rr.grid import check_value_columns
+from gnsanalysis.rr.grouping import (
+    Reading,
+    Slot,
+    TooManyReadings,
+    direct_reading,
+    is_numeric_token,
+    raise_too_many,
+    readings,
+    tokens_of,
+)
+
+# --------------------------------------------------------------------------- free text
+
+def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
+    """Label and the hard-separated numeric segments of one text line."""
+    body = line.rstrip()
+    if fmt == "pdf":
+        hard = [re.sub(r"\s+", " ", body.strip())]
+    else:
+        hard = [c for c in HARD_RE.split(body.strip())]
+    # the numeric tail: trailing tokens that are all numeric (hard cells kept)
+    cells_tokens = [tokens_of(c) for c in hard]
+    segs: list[str] = []
+    label_tokens: list[str] = []
+    for ci in range(len(hard) - 1, -1, -1):
+        toks = cells_tokens[ci]
+        k = len(toks)
+        while k > 0 and (is_numeric_token(toks[k - 1], decimal)
+                         or (re.match(r"^not\.?$", toks[k - 1], re.I) and k < len(toks))):
+            k -= 1
+        if k == len(toks) and toks:
+            label_tokens = [t for c in cells_tokens[:ci + 1] for t in c]
+            break
+        if toks[k:]:
+            segs.insert(0, " ".join(toks[k:]))
+        if k > 0:
+            label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
+            break
+    if not hard or (not segs and not label_tokens):
+        return "", []
+    # a label cannot end with a bare minus glyph or a note-list element
+    return " ".join(label_tokens), segs
+
+
+def _phrases(text: str) -> tuple[str, list[str], list[str]]:
+    """Split one header line into (label header, column phrases, group words)."""
+    words = cfg().get("header_words", {})
+    heads, mods = set(words.get("heads", [])), set(words.get("modifiers", []))
+    notes, groups = set(words.get("notes", [])), set(words.get("groups", []))
+    toks = [t for t in text.split() if not is_unit_token(t)]
+    found_groups = [t for t in toks if norm(t).strip(".,:") in groups]
+    if found_groups and len(found_groups) == len(toks):
+        return "", [], found_groups
+    out: list[list[str]] = []
+    label: list[str] = []
+    cur: list[str] | None = None
+    cur_head = cur_year = False
+
+    def kind(t: str) -> str:
+        low = t.casefold().strip(".,:()")
+        parts = re.split(r"[-/]", low)
+        if low in notes:
+            return "note"
+        if is_year(t.strip("()")):
+            return "year"
+        if low == "%" or low.endswith("%"):
+            return "pct"
+        if low in mods:
+            return "mod"
+        if low in heads or any(p in heads for p in parts if p):
+            return "head"
+        return "word"
+
+    for t in toks:
+        k = kind(t)
+        if k == "note":
+            out.append([t])
+            cur, cur_head, cur_year = None, False, False
+            continue
+        if cur is None:
+            if k in ("head", "mod", "year", "pct"):
+                cur = [t]
+                out.append(cur)
+                cur_head, cur_year = k == "head", k == "year"
+            else:
+                label.append(t)
+            continue
+        if k in ("head", "mod") and cur_head:
+            cur = [t]
+            out.append(cur)
+            cur_head, cur_year = k == "head", False
+        elif k == "year" and cur_year:
+            cur = [t]
+            out.append(cur)
+            cur_head, cur_year = False, True
+        else:
+            cur.append(t)
+            cur_head |= k == "head"
+            cur_year |= k == "year"
+    return " ".join(label), [" ".join(p) for p in out], found_groups
+
+
+def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
+    squashed = squash(text)
+    for layout in cfg().get("layouts", []):
+        cols = layout.get("header_columns")
+        if not cols:
+            continue
+        target = "".join(squash(c) for c in cols)
+        if squashed.endswith(target):
+            n_label = len(squashed) - len(target)
+            label = _label_prefix(text, n_label)
+            return label, list(cols)
+    return None
+
+
+def _label_prefix(text: str, n: int) -> str:
+    out, count = [], 0
+    for ch in text.strip():
+        if count >= n:
+            break
+        out.append(ch)
+        if not ch.isspace():
+            count += 1
+    return "".join(out).strip()
+
+
+def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
+    """:func:`_phrases` of a header line whose cells are hard-separated (tabs, wide gaps)."""
+    cells = [c for c in HARD_RE.split(t.strip()) if c.strip()]
+    lab, phrases, groups = "", [], []
+    for ci, c in enumerate(cells):
+        l2, p2, g2 = _phrases(c)
+        if g2 and not p2:
+            groups += g2
+            continue
+        if ci == 0:
+            lab = l2
+        elif not p2:
+            p2 = [c]  # a header cell without known words is one column
+        elif l2:
+            p2 = [f"{l2} {p2[0]}"] + p2[1:]
+        phrases += p2
+    return lab, phrases, groups
+
+
+def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str]], list[str], str]:
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
+    per_line, group_words, label_header = [], [], ""
+    for _, t in lines:
+        if fmt != "pdf" and HARD_RE.search(t.strip()):
+            lab, phrases, groups = _hard_cell_phrases(t)
+        else:
+            lab, phrases, groups = _phrases(t)
+        if groups and not phrases:
+            group_words += groups
+            continue
+        label_header = label_header or lab
+        if phrases:
+            per_line.append(phrases)
+    return per_line, group_words, label_header
+
+
+def _is_note_name(col: str) -> bool:
+    return norm(col).split(" ")[0].strip(".") in ("not", "noter")
+
+
+def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
+    """Column names from the header lines: equal counts are stacked ("Utfall" over "2019"), a
+    shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020"), and
+    single-phrase lines are one cell each (a flattened header; a year joins the cell above)."""
+    if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
+        cols: list[str] = []
+        for p in per_line:
+            if is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
+                    and not _is_note_name(cols[-1]):
+                cols[-1] += " " + p[0]
+            else:
+                cols.append(p[0])
+        return cols
+    cols = per_line[0]
+    for p in per_line[1:]:
+        if len(p) == len(cols):
+            cols = [f"{a} {b}" for a, b in zip(cols, p)]
+        elif len(p) < len(cols) and all(is_year(t) for t in p):
+            k = len(cols) - len(p)
+            cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
+        else:
+            raise ParseError(
+                "Rubrikraderna har olika antal kolumner.",
+                location=Location(file=source, line=line), found=[cols, p],
+                expected="lika många rubriker på varje rubrikrad",
+                hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+    return cols
+
+
+def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
+                   source) -> tuple[list[int], list[str]]:
+    """Group per column and column names (group + header text): the groups split at their Not
+    columns, after one shared Not column, or evenly. A shared Not column has group -1."""
+    gid, names = [0] * len(cols), list(cols)
+    if not group_words:
+        return gid, names
+    k = len(group_words)
+    if len(note_idx) == k and note_idx[0] == 0:
+        starts = note_idx
+    elif note_idx == [0] and (len(cols) - 1) % k == 0:  # one Not column shared by the groups
+        width = (len(cols) - 1) // k
+        starts = [0] + list(range(1 + width, len(cols), width))
+    elif len(cols) % k == 0:
+        starts = list(range(0, len(cols), len(cols) // k))
+    else:
+        raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
+                         location=Location(file=source, line=line), found=f"{group_words} över {cols}",
+                         expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
+    for g, s in enumerate(starts):
+        end = starts[g + 1] if g + 1 < len(starts) else len(cols)
+        for i in range(s, end):
+            gid[i] = g
+            names[i] = f"{group_words[g]} {cols[i]}"
+    if note_idx == [0] and k > 1:
+        gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
+    return gid, names
+
+
+def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
+    """Columns from one or more header lines of free text."""
+    texts = [t for _, t in lines]
+    unit = find_unit(texts)
+    last = lines[-1][0] if lines else None
+    known = _known_layout_columns(" ".join(texts)) or (_known_layout_columns(texts[-1]) if texts else None)
+    if known:
+        label, cols = known
+        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+    per_line, group_words, label_header = _header_lines(lines, fmt)
+    if not per_line:
+        raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
+                         location=Location(file=source, line=last), found=" / ".join(texts)[:120],
+                         expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
+                         hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
+    cols = _stack_lines(per_line, lines[-1][0], source)
+    note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
+    gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
+    slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
+             for i in range(len(cols))]
+    value_columns = [s.column for s in slots if s.role == "value"]
+    check_value_columns(value_columns, source, lines[-1][0])
+    return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
+
+
+def _is_headerish_text(line: str) -> bool:
+    """A header line: column words (Utfall, Budget, Not, Kommunen …) or only years."""
+    words = cfg().get("header_words", {})
+    vocab = set(words.get("heads", [])) | set(words.get("notes", [])) | set(words.get("groups", []))
+    toks = line.split()
+    if not toks or PROSE_END.search(line.strip()) and len(toks) > 6:
+        return False
+    if all(is_year(t) for t in toks) or all(is_unit_token(t) for t in toks):
+        return True
+    hits = 0
+    for t in toks:
+        low = t.casefold().strip(".,:()")
+        if low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p):
+            hits += 1
+        elif t.strip() not in DASHES and parses(t, ",") and not is_year(t):
+            return False
+    return hits > 0
+
+
+def _years_only(segs: list[str]) -> bool:
+    """Figures that are only years (and note words): a caption or header, not a data row."""
+    toks = [t for s in segs for t in s.split()]
+    return bool(toks) and all(is_year(t) or re.fullmatch(r"(?i)not\.?", t) for t in toks)
+
+
+_TWO_DECIMALS = re.compile(r"^[-\u2212\u2013]?\d+(?:,\d+){2,}$")
+_NOTE_LIST = re.compile(r"^\d{1,3}(?:,\d{1,3})+$")
+
+
+def _refuse_run_together(label: str, raw: str, line: int, source) -> None:
+    """A token with two decimal commas ("803,2771,5") is two cells run together: refused."""
+    for tok in label.split():
+        if _TWO_DECIMALS.match(tok) and not _NOTE_LIST.match(tok):
+            raise ParseError("Två celler har gått ihop till ett tal med två decimalkomman.",
+                             location=Location(file=source, line=line, row=label),
+                             found=tok, expected="ett tal per cell, åtskilda av mellanslag eller tabb",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+def _continues(label: str) -> bool:
+    """A label part that continues the label above: it starts in lower case (not 'varav')."""
+    first = label.split()[0]
+    return first[:1].islower() and first.casefold() != "varav"
+
+
+def _is_prose(label: str, line: str) -> bool:
+    """A sentence, not a row: many words (figures in the label are not words)."""
+    words = [w for w in label.split() if not is_numeric_token(w)]
+    return len(words) >= 9 or bool(PROSE_END.search(line.strip()) and len(words) >= 3)
+
+
+def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
+    """(line number, raw line, label, numeric segments) for every line of the text."""
+    info = []
+    for i, raw in enumerate(text.split("\n"), 1):
+        label, segs = _split_label(raw, fmt, decimal) if raw.strip() else ("", [])
+        info.append((i, raw, label, segs))
+    return info
+
+
+def _first_row(info, source) -> int:
+    """Index of the first data row: label + figures on one line, or a label line followed by a
+    figures line (captions and headers whose figures are years are not rows)."""
+    for k, (_ln, raw, label, segs) in enumerate(info):
+        if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
+            continue
+        if label and segs and not _is_prose(label, raw) and not _years_only(segs):
+            return k
+        if label and not segs and not _is_prose(label, raw):
+            nxt = k + 1
+            while nxt < len(info) and not info[nxt][1].strip():
+                nxt += 1
+            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not _years_only(info[nxt][3]):
+                return k
+    raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
+                     expected="en rubrikrad följd av rader med etikett och tal",
+                     hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
+                          "formatet med --input-format.")
+
+
+def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, str]], int]:
+    """The header lines directly above the first row (blank lines allowed between) and the
+    index of the last line above them (the preamble ends there)."""
+    hdr: list[tuple[int, str]] = []
+    k = first - 1
+    while k >= 0:
+        ln, raw, _, _ = info[k]
+        if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
+            k -= 1
+        elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+            hdr.insert(0, (ln, raw.strip()))
+            k -= 1
+        else:
+            break
+    if not hdr:
+        raise ParseError(
+            "Hittar ingen rubrikrad ovanför tabellens första rad.",
+            location=Location(file=source, line=info[first][0]),
+            expected="en rad med kolumnrubriker (t.ex. 'Not Utfall 2019 Utfall 2018')",
+            hint="Ta med rubrikraden vid kopieringen, eller exportera tabellen som CSV/Excel.")
+    return hdr, k
+
+
+def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool) -> None:
+    """Letters glued to digits where the label meets the figures ("varor2 929"): the cell
+    boundary is lost and every figure would shift."""
+    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+        return
+    what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
+            "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
+            "cellgränsen mellan etikett och tal saknas.")
+    raise ParseError(what, location=Location(file=source, line=line, row=label), found=raw.strip()[:80],
+                     expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
+                     hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+class _Rows:
+    """Logical rows assembled line by line: wrapped labels, figures on the next line(s)."""
+
+    def __init__(self, fmt: str, decimal: str, source):
+        self.fmt, self.decimal, self.source = fmt, decimal, source
+        self.rows: list[RowIn] = []
+        self.pending: RowIn | None = None  # a label whose figures may follow
+        self.row_end = 0  # the line on which the last row's figures stand
+
+    def flush(self) -> None:
+        if self.pending is not None and self.pending.segments:
+            self.rows.append(self.pending)
+        self.pending = None
+
+    def labelled(self, ln: int, raw: str, label: str, segs: list[str], indent: int) -> None:
+        if _is_prose(label, raw) or _is_headerish_text(raw):
+            self.flush()  # prose, or a header repeated after a page break
+            return
+        _refuse_run_together(label, raw, ln, self.source)
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=True)
+        p = self.pending
+        if p is not None and not p.segments and _continues(label):
+            # a label wrapped over two lines, the figures on the second
+            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level))
+        else:
+            self.flush()
+            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+        self.pending, self.row_end = None, ln
+
+    def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
+        if _is_prose(label, raw):
+            self.flush()
+            return
+        if self.pending is None and self.rows and self.row_end == ln - 1 and _continues(label):
+            self.rows[-1].label += " " + label  # the end of a label wrapped under its figures
+            self.rows[-1].raw += " / " + raw.strip()
+            return
+        self.flush()
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=False)
+        self.pending = RowIn(ln, label, [], raw.strip(), indent)
+
+    def figures_only(self, ln: int, raw: str, segs: list[str]) -> None:
+        where = Location(file=self.source, line=ln)
+        if self.fmt == "cells" and not all(parses(seg.strip(), self.decimal) for seg in segs):
+            raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                             location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
+                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+        if self.pending is not None:
+            self.pending.segments += segs
+            self.pending.raw += " / " + raw.strip()
+            self.row_end = ln
+        elif all(is_year(t) for s in segs for t in s.split()):
+            return  # a year line of a repeated header
+        elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
+            return  # a lone page number between rows
+        else:
+            raise ParseError("Raden har tal men ingen etikett.", location=where, found=raw.strip()[:80],
+                             expected="en radetikett före talen (eller på raden ovanför)",
+                             hint="Kontrollera att etiketten kom med vid kopieringen.")
+
+
+def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line: int) -> int | None:
+    """The line of a last row that no reading fills, when it is the last line of the text: the
+    excerpt ends mid-row (that row is left out and the table says where it stopped)."""
+    if len(rows) < 2 or rows[-1].line != last_line or "/" in rows[-1].raw:
+        return None
+    if re.search(r"\d{5}", " ".join(rows[-1].segments)):
+        return None  # digits run together ("198999362"): refused as any other row
+    try:
+        if readings(rows[-1].segments, slots, decimal):
+            return None
+    except TooManyReadings:
+        return None
+    return rows.pop().line
+
+
+def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
+    """Header, preamble and logical rows of text whose cells are separated by whitespace."""
+    info = _line_info(text, fmt, decimal)
+    first = _first_row(info, source)
+    hdr, k = _header_above(info, first, fmt, source)
+    header = _text_header(hdr, fmt, source)
+    preamble = [info[j][1].strip() for j in range(0, k + 1) if info[j][1].strip()]
+    if header.unit is None:
+        header.unit = find_unit(preamble[-3:] + preamble)
+    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
+    build = _Rows(fmt, decimal, source)
+    for ln, raw, label, segs in info[first:]:
+        if not raw.strip() or is_noise(raw):
+            continue
+        indent = len(raw) - len(raw.lstrip(" \u00a0"))
+        if label and segs:
+            build.labelled(ln, raw, label, segs, indent)
+        elif label:
+            build.label_only(ln, raw, label, indent)
+        else:
+            build.figures_only(ln, raw, segs)
+    build.flush()
+    rows = build.rows
+    last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
+    parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
+    if not rows:
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
+    levels = sorted({r.level for r in rows})
+    for r in rows:
+        r.level = levels.index(r.level)
+    parsed.rows = rows
+    return parsed
+
+
+def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
+                       cells: bool = False) -> list[Reading]:
+    """Every reading a row's segments allow under the header's slots (notes, values)."""
+    d = direct_reading(row.segments, slots, decimal)
+    if d is not None and len(row.segments) == len(slots):
+        return [d]
+    try:
+        return readings(row.segments, slots, decimal, cells=cells)
+    except TooManyReadings:
+        raise_too_many(row.line, row.label, row.raw, source)
+        raise  # pragma: no cover
