@@ -104,7 +104,7 @@ def _page_parties(page) -> dict[str, float]:
 
 
 def _report_parties(html: str, key_label: str) -> dict[str, float]:
-    from tests.test_explore_state import _Cells
+    from tests.scenarios.test_explore_state import _Cells
 
     start = html.index("nuvärde per part över fem år")
     table = html[html.rfind("<table", 0, start):html.index("</table>", start)]
