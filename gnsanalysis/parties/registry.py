@@ -29,13 +29,6 @@ from gnsanalysis.swedish.format import or_list
 
 REGISTRY_FILE = "parties.yaml"
 
-#: Per-party quantities that can serve as allocation keys (YAML key -> Swedish label).
-QUANTITY_LABELS = {
-    "population": "befolkning",
-    "budget_turnover": "budgetomslutning",
-    "pupils": "elever i grundskolan",
-}
-
 
 @dataclass(frozen=True)
 class Quantity:

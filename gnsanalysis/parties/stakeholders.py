@@ -23,7 +23,7 @@ import html
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -396,10 +396,6 @@ class Finding:
     def __str__(self) -> str:
         where = str(Location(file=self.source, line=self.line))
         return f"{where}: {SEVERITY_LABELS[self.severity]}: {self.message}"
-
-    def as_dict(self) -> dict:
-        """The finding as a plain dictionary of its fields."""
-        return asdict(self)
 
 
 def check_matrix(matrix: Matrix, registry: Registry | None = None) -> list[Finding]:
