@@ -64,11 +64,6 @@ def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -
     return an.value(table, label, an.required_column(table, role))
 
 
-def count_text(n: int, singular: str, plural: str) -> str:
-    """``n`` with the singular or plural noun, Swedish style (e.g. ``2 objekt``)."""
-    return fmt.count_noun(n, singular, plural)
-
-
 def _respektive(items: list[str]) -> str:
     """``0 %``, ``0 % respektive 33 %``, ``a, b respektive c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
@@ -423,7 +418,7 @@ def object_sentences(it: Interim) -> list[str]:
            + f"; hela nämnden {fmt.number(frame.iloc[-1]['Avvikelse'], signed=True)} {u}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{count_text(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
+                   f"{fmt.count_noun(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
                    "avrundning, se Kontroll av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
@@ -557,7 +552,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {count_text(checks, 'avvikelse', 'avvikelser')} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {fmt.count_noun(checks, 'avvikelse', 'avvikelser')} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
@@ -821,7 +816,7 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.number(econ)} {u}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
                    [f"{fmt.number(c.difference, signed=True)} {u} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {'alla' if len(flagged) == len(comps) else count_text(len(flagged), 'skillnad', 'skillnader')} "
+               + (f"; {'alla' if len(flagged) == len(comps) else fmt.count_noun(len(flagged), 'skillnad', 'skillnader')} "
                   f"över flaggränsen {fmt.number(flag_threshold)} {u}." if flagged else
                   f", alla inom flaggränsen {fmt.number(flag_threshold)} {u}."))
     if flagged:
@@ -902,7 +897,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
                      f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
                      f"{report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {count_text(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
+            text += (f" Obs! Kontrollen fann {fmt.count_noun(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
                      f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
@@ -950,7 +945,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
                    f"reserveringen hade resultatet varit {ca}{fmt.number(adjusted)} {u}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {count_text(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
+        out.append(f"Obs! Kontrollen fann {fmt.count_noun(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
                    f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
