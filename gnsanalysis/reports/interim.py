@@ -17,7 +17,6 @@ Terms in the report: *lagd årsprognos* is the table's own forecast (column ``Å
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -129,10 +128,8 @@ def period_text(period: str) -> str:
 
 def deadline(period: str) -> dt.date:
     """Last day of the second month after the period (RKR R17: within two months)."""
-    y, m = int(period[:4]), months_covered(period)
-    m2 = m + 2
-    y2, m2 = y + (m2 - 1) // 12, (m2 - 1) % 12 + 1
-    return dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+    end = pd.Timestamp(int(period[:4]), months_covered(period), 1) + pd.offsets.MonthEnd(3)
+    return end.date()
 
 
 def deadline_text(period: str) -> str:
@@ -211,16 +208,12 @@ class Interim:
     @property
     def inputs(self) -> list[Dataset]:
         """Every dataset the report uses, each once, in the order the report uses them."""
-        found = [self.whole.dataset] + [p.dataset for p in self.objects]
-        for part in (self.previous_interim, self.prev_full, self.year_end):
+        parts = [self.whole, *self.objects, self.previous_interim, self.prev_full, self.year_end]
+        first: dict = {}
+        for part in parts:
             if part is not None:
-                found.append(part.dataset)
-        out, seen = [], set()
-        for d in found:
-            if d.path not in seen:
-                seen.add(d.path)
-                out.append(d)
-        return out
+                first.setdefault(part.dataset.path, part.dataset)
+        return list(first.values())
 
     @property
     def example_inputs(self) -> list[Dataset]:
@@ -249,9 +242,9 @@ def _status(d: Dataset) -> str:
     return "exempeldata" if d.is_example else "verkliga data"
 
 
-def _mix_note(d: Dataset, whole: Dataset, use: str) -> str:
-    return (f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte "
-            f"{use}, så att verkliga och konstruerade siffror inte blandas.")
+def _mix_note(d: Dataset, whole: Dataset, use: str = "") -> str:
+    return (f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte"
+            f"{' ' + use if use else ''}, så att verkliga och konstruerade siffror inte blandas.")
 
 
 def load(period: str, raw_dir=None) -> Interim:
@@ -269,9 +262,7 @@ def load(period: str, raw_dir=None) -> Interim:
     objects = []
     for d in object_datasets("rr", period, raw_dir):
         if d.is_example != whole.dataset.is_example:
-            notes.append(f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är "
-                         f"{_status(whole.dataset)}; den används inte, så att verkliga och konstruerade "
-                         "siffror inte blandas.")
+            notes.append(_mix_note(d, whole.dataset))
             continue
         objects.append(_part(d, period))
     object_findings = check_objects(whole.table, [p.table for p in objects]) if objects else []
