@@ -384,16 +384,16 @@ def object_frame(it: Interim) -> pd.DataFrame:
     rows = []
     for part in it.objects + [it.whole]:
         t, res = part.table, an.final_row(part.table)
-        rows.append({
-            "Objekt": part.label,
-            "Budget hittills": _v(t, res, BUDGET),
-            "Utfall hittills": _v(t, res, OUTCOME),
-            "Avvikelse": _v(t, res, DEV),
-            "Årsbudget": _v(t, res, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan,
-            "Lagd årsprognos": _v(t, res, ECON) if has_role(t, ECON) else np.nan,
-            "Prognos mot årsbudget": _v(t, res, ECON_DIFF) if has_role(t, ECON_DIFF) else np.nan,
-        })
+        row = {"Objekt": part.label}
+        for name, role in _OBJECT_COLUMNS:
+            row[name] = _v(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+_REQUIRED = (BUDGET, OUTCOME, DEV)
+_OBJECT_COLUMNS = (("Budget hittills", BUDGET), ("Utfall hittills", OUTCOME), ("Avvikelse", DEV),
+                   ("Årsbudget", YEAR_BUDGET), ("Lagd årsprognos", ECON), ("Prognos mot årsbudget", ECON_DIFF))
 
 
 def object_sentences(it: Interim) -> list[str]:
