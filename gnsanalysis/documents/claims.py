@@ -231,9 +231,7 @@ def check_claim(claim: Claim) -> ClaimResult:
     return ClaimResult(claim, computed, _status(claim, computed), interps, split)
 
 
-# ---------------------------------------------------------------------------------------
-# loading
-# ---------------------------------------------------------------------------------------
+# -------------------- loading
 def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
     """A :class:`Claim` from one entry of ``claims.yaml`` (validated by :mod:`gnsanalysis.schemas`)."""
     return _claim(validate(ClaimModel, raw, f"{CLAIMS_FILE}{where}"), raw)

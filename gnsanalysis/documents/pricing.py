@@ -73,9 +73,7 @@ class PriceList:
         if close:
             names = list(dict.fromkeys(self._index[c].name for c in close))
             hint = f" Menade du {or_list(names)}?"
-        raise ParameterError(
-            f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}."
-        )
+        raise ParameterError(f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}.")
 
 
 def _decimal(value, what: str) -> Decimal:
@@ -145,9 +143,7 @@ def price_hours(hours: Mapping[str, object], pricelist: PriceList | None = None)
     for name, h in hours.items():
         r = pricelist.resolve(name)
         if r.id in seen:
-            raise ParameterError(
-                f"Resursen {r.name} anges två gånger ({seen[r.id]!r} och {name!r})."
-            )
+            raise ParameterError(f"Resursen {r.name} anges två gånger ({seen[r.id]!r} och {name!r}).")
         seen[r.id] = name
         rows.append({"resurs": r.name, "timmar": _decimal(h, f"Antalet timmar för {r.name}"),
                      "timkostnad": r.rate, "belopp": price(name, h, pricelist)})

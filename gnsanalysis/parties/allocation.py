@@ -68,9 +68,7 @@ KEY_ALIASES = {
 Number = int | Fraction | Decimal | str | float
 
 
-# ---------------------------------------------------------------------------------------
-# exact numbers
-# ---------------------------------------------------------------------------------------
+# -------------------- exact numbers
 def to_fraction(value: Number, *, what: str = "värdet") -> Fraction:
     """An exact Fraction from int, Fraction, Decimal, float (via its repr) or text.
 
@@ -100,9 +98,7 @@ def _too_long(digits: int) -> str:
 
 def _units(total: Number, unit: str) -> int:
     if unit not in UNITS:
-        raise ParameterError(
-            f"Okänd enhet {unit!r}. Förväntade 'kr' eller 'öre'."
-        )
+        raise ParameterError(f"Okänd enhet {unit!r}. Förväntade 'kr' eller 'öre'.")
     if isinstance(total, str) and len(total) > 4 * MAX_TOTAL_DIGITS:
         raise ParameterError(_too_long(len(total)))
     exact = to_fraction(total, what="Totalen") * UNITS[unit]
@@ -110,15 +106,11 @@ def _units(total: Number, unit: str) -> int:
         raise ParameterError(_too_long(int(exact.numerator.bit_length() / 3.32)))
     if exact.denominator != 1:
         hint = " Åtgärd: fördela i öre (flaggan --ore i gns allocate)." if unit == "kr" else ""
-        raise ParameterError(
-            f"Totalen {total!r} är inte ett helt antal {unit}.{hint}"
-        )
+        raise ParameterError(f"Totalen {total!r} är inte ett helt antal {unit}.{hint}")
     return exact.numerator
 
 
-# ---------------------------------------------------------------------------------------
-# the core method: gnsanalysis.swedish.rounding.largest_remainder
-# ---------------------------------------------------------------------------------------
+# -------------------- the core method: gnsanalysis.swedish.rounding.largest_remainder
 def allocate(total: Number, weights: Mapping[str, Number], *, unit: str = "kr") -> dict[str, int]:
     """Split ``total`` kronor by ``weights``; whole kronor (``unit="kr"``) or whole öre.
 
@@ -137,16 +129,12 @@ def allocate(total: Number, weights: Mapping[str, Number], *, unit: str = "kr") 
     exact = [to_fraction(weights[k], what=f"Vikten för {k}") for k in labels]
     for label, w in zip(labels, exact, strict=True):
         if w < 0:
-            raise ParameterError(
-                f"Vikten för {label} är negativ ({weights[label]!r}); vikter måste vara ≥ 0."
-            )
+            raise ParameterError(f"Vikten för {label} är negativ ({weights[label]!r}); vikter måste vara ≥ 0.")
     shares = largest_remainder(_units(total, unit), exact)
     return dict(zip(labels, shares, strict=True))
 
 
-# ---------------------------------------------------------------------------------------
-# keys
-# ---------------------------------------------------------------------------------------
+# -------------------- keys
 @dataclass(frozen=True)
 class Key:
     """An allocation key: one or more bases with weights summing to 1."""
@@ -228,9 +216,7 @@ def parse_key(spec: str | Key | Mapping[str, Number]) -> Key:
     return Key(tuple((b, w) for b, w in items if w != 0))
 
 
-# ---------------------------------------------------------------------------------------
-# by key, over the registry
-# ---------------------------------------------------------------------------------------
+# -------------------- by key, over the registry
 def _select(parties: Iterable[str | Party] | None, registry: Registry) -> list[Party]:
     if parties is None:
         return list(registry.parties)

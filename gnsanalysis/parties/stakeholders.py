@@ -50,9 +50,7 @@ EXPECTED_HEADER = "Part i nämnden, Söker plats, Erbjuder plats, Kommentarer"
 MAX_MATRIX_BYTES = 4_000_000
 
 
-# ---------------------------------------------------------------------------------------
-# HTML to plain text
-# ---------------------------------------------------------------------------------------
+# -------------------- HTML to plain text
 class _TextExtractor(HTMLParser):
     _BLOCK = {"br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "ul", "ol"}
     _SKIP = {"script", "style"}
@@ -97,9 +95,7 @@ def plain_text(text: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# ---------------------------------------------------------------------------------------
-# data
-# ---------------------------------------------------------------------------------------
+# -------------------- data
 @dataclass(frozen=True)
 class MatrixRow:
     """One answer in the matrix."""
@@ -144,9 +140,7 @@ class Matrix:
         return self.to_frame().to_dict(orient="records")
 
 
-# ---------------------------------------------------------------------------------------
-# parsing
-# ---------------------------------------------------------------------------------------
+# -------------------- parsing
 def _decode(data: bytes, source: str | None) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
@@ -371,9 +365,7 @@ def parse_matrix(
     return parse_matrix_text(text, source=path.name, delimiter=delimiter, registry=registry)
 
 
-# ---------------------------------------------------------------------------------------
-# checks against the registry
-# ---------------------------------------------------------------------------------------
+# -------------------- checks against the registry
 SEVERITY_LABELS = {"error": "fel", "info": "information"}
 
 
