@@ -66,10 +66,6 @@ class _TextExtractor(HTMLParser):
         elif tag in self._BLOCK:
             self.parts.append(" ")
 
-    def handle_startendtag(self, tag, attrs):
-        if tag in self._BLOCK:
-            self.parts.append(" ")
-
     def handle_endtag(self, tag):
         if tag in self._SKIP:
             self._skipping = max(0, self._skipping - 1)
