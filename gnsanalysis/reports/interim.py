@@ -384,7 +384,7 @@ def object_frame(it: Interim) -> pd.DataFrame:
     rows = []
     for part in it.objects + [it.whole]:
         t, res = part.table, an.final_row(part.table)
-        row = {"Objekt": part.label}
+        row: dict[str, object] = {"Objekt": part.label}
         for name, role in _OBJECT_COLUMNS:
             row[name] = _v(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
         rows.append(row)
