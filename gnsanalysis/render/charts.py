@@ -36,7 +36,6 @@ plt.rcParams.update({
 
 
 DPI = 110
-PREVIEW_DPI = 72  # the explorer's live charts: fewer pixels to draw and compress while dragging
 _PREVIEW = [False]  # set inside ``preview()``
 
 
@@ -44,9 +43,9 @@ _PREVIEW = [False]  # set inside ``preview()``
 def preview() -> Iterator[None]:
     """Charts drawn in this block are for a live view (the explorer while it is used).
 
-    The same chart functions draw the same figure; the PNG is rendered at ``PREVIEW_DPI`` and
-    compressed with zlib's fastest level (less time). The board report's charts are drawn
-    outside this block and stay byte-identical.
+    The same chart functions draw the same figure at the same size; only the PNG is compressed
+    with zlib's fastest level (the same pixels, a larger file, less time). The board report's
+    charts are drawn outside this block and stay byte-identical.
     """
     before = _PREVIEW[0]
     _PREVIEW[0] = True
@@ -58,8 +57,8 @@ def preview() -> Iterator[None]:
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fast = {"dpi": PREVIEW_DPI, "pil_kwargs": {"compress_level": 1}} if _PREVIEW[0] else {"dpi": DPI}
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None}, **fast)
+    fast = {"pil_kwargs": {"compress_level": 1}} if _PREVIEW[0] else {}
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, **fast)
     plt.close(fig)
     return buf.getvalue()
 

@@ -1,8 +1,8 @@
 """The explorer's fast redraw: preview PNGs, charts reused when their data is unchanged, shared results.
 
 Each fast path is checked against the plain version: the board report's charts (drawn outside
-``charts.preview()``) are byte-identical before and after a preview, and a preview chart is
-the board chart's picture at ``charts.PREVIEW_DPI``.
+``charts.preview()``) are byte-identical before and after a preview, and a preview chart has
+exactly the board chart's pixels.
 """
 
 from __future__ import annotations
@@ -43,14 +43,12 @@ def test_board_chart_bytes_unchanged_by_a_preview():
     assert str(live) != before
 
 
-def test_preview_is_the_same_picture_at_a_lower_resolution():
+def test_preview_is_the_same_picture_compressed_faster():
     board = _image(_draw())
     with charts.preview():
         live = _image(_draw())
-    scale = charts.PREVIEW_DPI / charts.DPI
-    assert abs(live.size[0] - board.size[0] * scale) <= 2 and abs(live.size[1] - board.size[1] * scale) <= 2
-    small = board.convert("RGBA").resize(live.size)
-    assert np.abs(np.asarray(live.convert("RGBA"), float) - np.asarray(small, float)).mean() < 12
+    assert live.size == board.size
+    assert np.array_equal(np.asarray(live.convert("RGBA")), np.asarray(board.convert("RGBA")))
 
 
 def test_preview_ends_after_an_error():
