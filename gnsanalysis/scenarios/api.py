@@ -128,11 +128,6 @@ def resolve_sites(hosts, assumptions: Assumptions) -> list[Site]:
     return out
 
 
-def _mask(coalition: Sequence[Party], ctx: Context) -> np.ndarray:
-    codes = {p.code for p in coalition}
-    return np.array([c in codes for c in ctx.codes], dtype=float)
-
-
 def halls_for(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
     """The halls of S1/S2 for the chosen sites: host party index, or external."""
     return tuple(
@@ -248,12 +243,11 @@ class ScenarioResult:
 
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
-    if metric == "budget":
-        return tuple(c for c in COMPONENTS if c != "outage_risk")
-    if metric == "risk":
-        return ("outage_risk",)
-    if metric == "cost":
-        return COMPONENTS if ctx.include_risk else tuple(c for c in COMPONENTS if c != "outage_risk")
+    """The cost components summed by ``metric`` (``cost`` includes the risk only when the model does)."""
+    budget = tuple(c for c in COMPONENTS if c != "outage_risk")
+    if metric in ("budget", "risk", "cost"):
+        return {"budget": budget, "risk": ("outage_risk",),
+                "cost": COMPONENTS if ctx.include_risk else budget}[metric]
     raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
 
 
@@ -402,11 +396,6 @@ def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, floa
     return {p.name: servers[p.code] for p in parties}
 
 
-def _round_kr(x: float | np.ndarray) -> int:
-    """Whole kronor, halves away from zero (the project's one rounding rule)."""
-    return round_half_up_int(x)
-
-
 PARTY_LABELS = {
     "scenario": "Scenario", "code": "Kod", "party": "Part", "short": "Part", "key": "Nyckel",
     "key_label": "Fördelningsnyckel", "direct": "Egna kostnader", "joint_share": "Andel av gemensamma",
@@ -440,7 +429,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     alone_direct = alone.party_direct(metric)
     idx = {c: i for i, c in enumerate(ctx.codes)}
     usage = _usage(assumptions, parties)
-    joint_kr = _round_kr(joint)
+    joint_kr = round_half_up_int(joint)
     rows = []
     example = assumptions.demand_example
     for key in keys:
@@ -449,9 +438,9 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
         example = example or bool(df.attrs.get("example"))
         for _, row in df.iterrows():
             i = idx[row["code"]]
-            d = _round_kr(direct[i])
+            d = round_half_up_int(direct[i])
             total = d + int(row["share"])
-            sa = _round_kr(alone_direct[i])
+            sa = round_half_up_int(alone_direct[i])
             rows.append({
                 "scenario": res.scenario, "code": row["code"], "party": row["party"],
                 "short": row["short"], "key": df.attrs["key"], "key_label": df.attrs["key_label"],

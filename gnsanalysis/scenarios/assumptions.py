@@ -161,53 +161,11 @@ class Assumptions:
         df.attrs["labels"] = PARAMETER_TABLE_LABELS
         return df
 
-    def demand_table(self) -> pd.DataFrame:
-        """Per-party example demand: code, party, short, servers, rooms, racks, s0_mode."""
-        spr = float(self.settings.get("servers_per_rack", 12))
-        df = pd.DataFrame(
-            [
-                {
-                    "code": d.party.code, "party": d.party.name, "short": d.party.short,
-                    "servers": d.servers, "rooms": d.rooms, "racks": d.servers / spr,
-                    "s0_mode": d.s0_mode,
-                }
-                for d in self.demand
-            ]
-        )
-        df.attrs.update(example=self.demand_example, source=self.demand_source,
-                        labels=DEMAND_LABELS)
-        return df
-
-    def site_table(self) -> pd.DataFrame:
-        """One row per candidate site: id, label, host, location and capacity."""
-        df = pd.DataFrame(
-            [
-                {
-                    "site": s.id, "label": s.label, "host": s.host.name, "external": s.external,
-                    "town": s.town, "lat": s.lat, "lon": s.lon,
-                    "capacity_racks": s.capacity_racks,
-                    "coordinates_source": s.coordinates_source,
-                }
-                for s in self.sites.values()
-            ]
-        )
-        df.attrs["labels"] = SITE_LABELS
-        return df
-
 
 PARAMETER_TABLE_LABELS = {
     "name": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg",
     "mode": "Troligast", "high": "Hög", "guess": "Uppskattning utan källa", "main": "Reglage",
     "source": "Källa", "note": "Kommentar",
-}
-DEMAND_LABELS = {
-    "code": "Kod", "party": "Part", "short": "Part", "servers": "Servrar (exempel)",
-    "rooms": "Serverrum (exempel)", "racks": "Rack (beräknat)", "s0_mode": "Drift i dag",
-}
-SITE_LABELS = {
-    "site": "Plats-id", "label": "Plats", "host": "Värd", "external": "Extern värd",
-    "town": "Ort", "lat": "Latitud", "lon": "Longitud", "capacity_racks": "Kapacitet (rack, exempel)",
-    "coordinates_source": "Koordinater",
 }
 
 

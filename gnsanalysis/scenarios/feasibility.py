@@ -27,8 +27,6 @@ from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
 from gnsanalysis.scenarios.assumptions import Assumptions, Site
 from gnsanalysis.swedish.format import join_list, number
 
-MATRIX_FILE = "intressentanalys-2019.txt"
-
 
 @dataclass
 class Feasibility:
