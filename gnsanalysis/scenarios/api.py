@@ -1,15 +1,5 @@
-"""Evaluate scenarios for coalitions, compare them, split them per party.
-
-Public functions (all return plain Python objects or pandas DataFrames with English
-snake_case column ids; ``df.attrs["labels"]`` maps them to Swedish display labels):
-
-* :func:`evaluate` -> :class:`ScenarioResult` (one scenario, one coalition, scalar or array
-  parameters; infeasible combinations come back with ``feasible=False`` and a Swedish
-  explanation).
-* :func:`compare_scenarios` -> DataFrame, one row per scenario.
-* :func:`party_costs` -> DataFrame, one row per party and allocation key.
-* :func:`standalone_check` -> DataFrame flagging parties that pay more than alone in S0.
-* :func:`shapley` -> DataFrame with the exact Shapley split.
+"""Evaluate scenarios for coalitions, compare them, split them per party (frames with English
+column ids; ``df.attrs["labels"]`` maps them to Swedish labels; infeasible results carry ``feasible=False``).
 """
 
 from __future__ import annotations
@@ -82,8 +72,7 @@ def context(assumptions: Assumptions) -> Context:
 
 
 def resolve_params(assumptions: Assumptions, params: Mapping | None) -> dict:
-    """Base (most likely) values updated with ``params`` (numbers or arrays); unknown names
-    raise ParameterError."""
+    """Base (most likely) values updated with ``params``; unknown names raise ParameterError."""
     out: dict[str, float | np.ndarray] = dict(assumptions.base_params())
     for name, value in (params or {}).items():
         if name not in out:
