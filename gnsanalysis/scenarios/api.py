@@ -25,11 +25,12 @@ from gnsanalysis.scenarios.model import (
     Context,
     Hall,
     compute,
+    discount,
     joint_cash,
     party_cash,
     totals,
 )
-from gnsanalysis.swedish.format import join_list
+from gnsanalysis.swedish.format import join_list, kr
 from gnsanalysis.swedish.rounding import round_half_up_int
 
 from . import feasibility as feas
@@ -186,8 +187,7 @@ class ScenarioResult:
         return self.direct, self.joint, self.cash, self.ctx
 
     def yearly(self) -> pd.DataFrame:
-        """Accounting cost per component (rows) and year (columns ``y1``..``yT``, ``total``)
-        for the coalition, plus rows ``total``, ``cash_flow`` and ``discounted``; scalars only."""
+        """Accounting cost per component and year (``y1``..``yT``, ``total``), with total and cash-flow rows."""
         direct, joint, _cash, ctx = self._computed()
         T = ctx.horizon
         rows = {}
@@ -215,20 +215,16 @@ class ScenarioResult:
         """Direct (own) cost per party (..., P) under ``metric``."""
         direct, _joint, cash, ctx = self._computed()
         if metric == "npv":
-            from gnsanalysis.scenarios.model import discount
             return discount(party_cash(direct, cash, ctx),
                             np.asarray(self.params["discount_rate"], float)[..., None])
-        comps = metric_components(metric, ctx)
-        return np.asarray(sum(direct[c] for c in comps)).sum(axis=-1)
+        return np.asarray(sum(direct[c] for c in metric_components(metric, ctx))).sum(axis=-1)
 
     def joint_total(self, metric: str = "npv") -> np.ndarray:
         """Shared (joint) cost (...) under ``metric``."""
         _direct, joint, cash, ctx = self._computed()
         if metric == "npv":
-            from gnsanalysis.scenarios.model import discount
             return discount(joint_cash(joint, cash, ctx), self.params["discount_rate"])
-        comps = metric_components(metric, ctx)
-        return np.asarray(sum(joint[c] for c in comps)).sum(axis=-1)
+        return np.asarray(sum(joint[c] for c in metric_components(metric, ctx))).sum(axis=-1)
 
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
@@ -445,9 +441,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
 def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None, *,
                      keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                      assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Rows of :func:`party_costs` where a party pays more in the joint scenario than alone
-    in S0 (the stand-alone test; such a split is outside the core), with a Swedish sentence
-    in ``message``."""
+    """Rows of :func:`party_costs` where a party pays more than alone in S0, with a Swedish ``message``."""
     df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
                      assumptions=assumptions)
     return pays_more_rows(df)
@@ -455,8 +449,6 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
 
 def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The rows of a :func:`party_costs` frame where a party pays more than alone, with a message."""
-    from gnsanalysis.swedish.format import kr
-
     flagged = df[df["pays_more"]].copy()
     flagged["message"] = [
         f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
