@@ -213,18 +213,22 @@ class ScenarioResult:
 
     def party_direct(self, metric: str = "npv") -> np.ndarray:
         """Direct (own) cost per party (..., P) under ``metric``."""
-        direct, _joint, cash, ctx = self._computed()
-        if metric == "npv":
-            return discount(party_cash(direct, cash, ctx),
-                            np.asarray(self.params["discount_rate"], float)[..., None])
-        return np.asarray(sum(direct[c] for c in metric_components(metric, ctx))).sum(axis=-1)
+        return metric_parts(*self._computed(), self.params["discount_rate"], metric)[0]
 
     def joint_total(self, metric: str = "npv") -> np.ndarray:
         """Shared (joint) cost (...) under ``metric``."""
-        _direct, joint, cash, ctx = self._computed()
-        if metric == "npv":
-            return discount(joint_cash(joint, cash, ctx), self.params["discount_rate"])
-        return np.asarray(sum(joint[c] for c in metric_components(metric, ctx))).sum(axis=-1)
+        return metric_parts(*self._computed(), self.params["discount_rate"], metric)[1]
+
+
+def metric_parts(direct: dict, joint: dict, cash: dict, ctx: Context, rate,
+                 metric: str = "npv") -> tuple[np.ndarray, np.ndarray]:
+    """Per-party direct (..., P) and joint (...) parts of ``metric`` for computed cost arrays."""
+    if metric == "npv":
+        rate = np.asarray(rate, float)
+        return discount(party_cash(direct, cash, ctx), rate[..., None]), discount(joint_cash(joint, cash, ctx), rate)
+    comps = metric_components(metric, ctx)
+    return (np.asarray(sum(direct[c] for c in comps)).sum(axis=-1),
+            np.asarray(sum(joint[c] for c in comps)).sum(axis=-1))
 
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:

@@ -250,7 +250,7 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
 # ---------------------------------------------------------------------------------------
 def sample(assumptions: Assumptions, n: int, seed: int | None = None,
            distribution: str | None = None) -> dict[str, np.ndarray]:
-    """``n`` independent draws per parameter (PERT with λ = 4, or triangular) in file order from one seeded generator."""
+    """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
     if n < 1:
         raise ParameterError(f"Antalet dragningar måste vara minst 1, inte {n}.")
     distribution = distribution or assumptions.settings.get("distribution", "pert")
