@@ -15,7 +15,7 @@ from scipy.optimize import brentq
 
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.scenarios.api import METRIC_LABELS, evaluate, resolve_coalition
-from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.montecarlo import metric_batch
 from gnsanalysis.swedish.format import join_list, number
 
@@ -68,12 +68,7 @@ class _Difference:
 def tornado(scenario: str = "S1", versus: str | None = "S0", coalition=None, *,
             metric: str = "npv", hosts=None, overrides: Mapping | None = None,
             assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Each uncertain parameter at its low and high value, the others at their most likely.
-
-    Columns: parameter, label, unit, low, base, high, value_low, value_high, swing (|high −
-    low|), guess. Sorted by swing, largest first. ``attrs``: ``base_value`` (the difference at
-    the most likely values), ``description`` (Swedish) and ``labels``.
-    """
+    """Each uncertain parameter at its low and high value, the others at their most likely; largest swing first."""
     assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
     varied = [p for p in assumptions.parameters.values() if not p.fixed]
@@ -121,8 +116,6 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
     base_value = float(diff(dict(diff.base)))
     for name in parameters:
         if name not in assumptions.parameters:
-            from gnsanalysis.scenarios.assumptions import unknown_parameter_message
-
             raise ParameterError(unknown_parameter_message(name, assumptions.parameters))
         p = assumptions.parameters[name]
         width = (p.high - p.low) or abs(p.mode) or 1.0
@@ -137,11 +130,8 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             # the crossing nearest the most likely value
             i = cells[np.argmin(np.abs(grid[cells] - p.mode))]
             a, b = grid[i], grid[i + 1]
-            fa, fb = vals[i], vals[i + 1]
-            if fa == 0:
-                value = float(a)
-            elif fb == 0:
-                value = float(b)
+            if vals[i] == 0 or vals[i + 1] == 0:
+                value = float(a if vals[i] == 0 else b)
             else:
                 value = float(brentq(lambda x, name=name: float(diff.vary(name, [x])[0]), a, b,
                                      xtol=1e-9 * max(1.0, abs(b))))
@@ -185,12 +175,7 @@ def _break_even_message(p, value, within, base_value, diff) -> str:
 
 
 def guess_dependence(tornado_df: pd.DataFrame, assumptions: Assumptions | None = None) -> dict:
-    """How much of a comparison's sensitivity comes from guessed parameters.
-
-    Uses the tornado swings (sum of squared swings as a variance-like measure). Returns
-    ``share`` (0–1), ``top_guesses`` (labels of the largest guessed drivers) and ``text``, a
-    Swedish sentence saying which conclusion rests mostly on guesses.
-    """
+    """Share of the tornado's squared swings from guessed parameters, top guesses and a Swedish sentence."""
     sq = tornado_df["swing"].to_numpy(dtype=float) ** 2
     total = float(sq.sum())
     guess = tornado_df["guess"].to_numpy(dtype=bool)
