@@ -348,11 +348,9 @@ def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: M
                       scenarios: Sequence[str] = SCENARIO_CODES,
                       assumptions: Assumptions | None = None,
                       allow_unoffered_hosts: bool = False) -> pd.DataFrame:
-    """One row per scenario for the coalition: feasibility, explanation, 5-year cost, budget,
-    risk, NPV and the differences against S0 (negative = cheaper than today).
+    """One row per scenario: feasibility, 5-year cost, budget, risk, NPV and differences against S0.
 
-    ``hosts`` maps scenario -> site id(s), e.g. ``{"S1": "krokom", "S2": ["krokom", "berg"]}``.
-    ``df.attrs["results"]`` holds the :class:`ScenarioResult` objects by scenario code.
+    ``hosts`` maps scenario -> site id(s); ``df.attrs["results"]`` holds the :class:`ScenarioResult` objects.
     """
     assumptions = assumptions or load_assumptions()
     results = {
@@ -396,14 +394,7 @@ PARTY_LABELS = {
 def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                 keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                 assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Each coalition member's cost of a scenario under each allocation key.
-
-    A party pays its own (direct) costs plus its share of the joint costs (hall, power in the
-    hall, hall staff, migration, procurement), split with :func:`gnsanalysis.parties.allocation.allocate_by_key`
-    in whole kronor so that the shares sum exactly to the joint total. ``usage`` = servers.
-    Columns: scenario, code, party, short, key, key_label, direct, joint_share, total,
-    standalone (the party alone in S0), difference (total − standalone), pays_more.
-    """
+    """Each member's direct cost plus its whole-krona share of the joint cost, per allocation key (``usage`` = servers)."""
     assumptions = assumptions or load_assumptions()
     res = scenario if isinstance(scenario, ScenarioResult) else evaluate(
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
@@ -538,12 +529,7 @@ SHAPLEY_LABELS = {
 
 def shapley(scenario: str, coalition=None, params=None, *, metric: str = "npv", hosts=None,
             assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Shapley split of the coalition's cost of ``scenario`` (exact, all 2^n subsets).
-
-    The values sum to the grand coalition's cost c(N) (efficiency); equal players get equal
-    values (symmetry). Columns: code, party, short, shapley, standalone, saving. ``attrs``:
-    ``grand_cost`` and ``labels``.
-    """
+    """Exact Shapley split of the coalition's cost of ``scenario`` over all 2^n subsets (sums to c(N))."""
     assumptions = assumptions or load_assumptions()
     players, _ = resolve_coalition(coalition, assumptions)
     if not players:

@@ -97,13 +97,10 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
                parameters: Sequence[str] | None = None, top: int = 5, metric: str = "npv",
                hosts=None, overrides: Mapping | None = None, widen: float = 3.0,
                assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """The value of each parameter (others at most likely) at which ``scenario`` costs the
-    same as ``versus`` (scipy.optimize.brentq).
+    """Each parameter's value (others at most likely) where ``scenario`` costs as much as ``versus``.
 
-    ``parameters`` defaults to the ``top`` continuous parameters of the tornado. The search
-    covers the range widened by ``widen`` times its width on each side (not below 0); when
-    there is no sign change, ``break_even`` is NaN and ``message`` says so. Columns:
-    parameter, label, unit, base, break_even, low, high, within_range, guess, message.
+    Defaults to the tornado's ``top`` continuous parameters; the range is widened by ``widen`` widths each side
+    (not below 0); NaN when there is no sign change.
     """
     assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
