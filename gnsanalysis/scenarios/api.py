@@ -394,7 +394,7 @@ PARTY_LABELS = {
 def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                 keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                 assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Each member's direct cost plus its whole-krona share of the joint cost, per allocation key (``usage`` = servers)."""
+    """Each member's direct cost plus its whole-krona share of the joint cost, per key (``usage`` = servers)."""
     assumptions = assumptions or load_assumptions()
     res = scenario if isinstance(scenario, ScenarioResult) else evaluate(
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
