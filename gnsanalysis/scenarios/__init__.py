@@ -4,8 +4,8 @@ Public surface (DataFrames have English snake_case columns; ``df.attrs["labels"]
 Swedish display labels; ``attrs`` also carry Swedish sentences such as ``text``):
 
 Assumptions
-    load_assumptions() -> Assumptions; .table(), .demand_table(), .site_table(),
-    .base_params(), .with_overrides(mapping); sample(assumptions, n, seed); guess_summary().
+    load_assumptions() -> Assumptions; .table(), .base_params(), .with_overrides(mapping);
+    sample(assumptions, n, seed); guess_summary().
 Scenarios
     evaluate(scenario, coalition=None, params=None, *, hosts=None) -> ScenarioResult
     compare_scenarios(coalition=None, params=None, *, hosts=None) -> DataFrame

@@ -1,15 +1,5 @@
-"""Evaluate scenarios for coalitions, compare them, split them per party.
-
-Public functions (all return plain Python objects or pandas DataFrames with English
-snake_case column ids; ``df.attrs["labels"]`` maps them to Swedish display labels):
-
-* :func:`evaluate` -> :class:`ScenarioResult` (one scenario, one coalition, scalar or array
-  parameters; infeasible combinations come back with ``feasible=False`` and a Swedish
-  explanation).
-* :func:`compare_scenarios` -> DataFrame, one row per scenario.
-* :func:`party_costs` -> DataFrame, one row per party and allocation key.
-* :func:`standalone_check` -> DataFrame flagging parties that pay more than alone in S0.
-* :func:`shapley` -> DataFrame with the exact Shapley split.
+"""Evaluate scenarios for coalitions, compare them, split them per party (frames with English
+column ids; ``df.attrs["labels"]`` maps them to Swedish labels; infeasible results carry ``feasible=False``).
 """
 
 from __future__ import annotations
@@ -35,11 +25,12 @@ from gnsanalysis.scenarios.model import (
     Context,
     Hall,
     compute,
+    discount,
     joint_cash,
     party_cash,
     totals,
 )
-from gnsanalysis.swedish.format import join_list
+from gnsanalysis.swedish.format import join_list, kr
 from gnsanalysis.swedish.rounding import round_half_up_int
 
 from . import feasibility as feas
@@ -82,8 +73,7 @@ def context(assumptions: Assumptions) -> Context:
 
 
 def resolve_params(assumptions: Assumptions, params: Mapping | None) -> dict:
-    """Base (most likely) values updated with ``params`` (numbers or arrays); unknown names
-    raise ParameterError."""
+    """Base (most likely) values updated with ``params``; unknown names raise ParameterError."""
     out: dict[str, float | np.ndarray] = dict(assumptions.base_params())
     for name, value in (params or {}).items():
         if name not in out:
@@ -126,11 +116,6 @@ def resolve_sites(hosts, assumptions: Assumptions) -> list[Site]:
             )
         out.append(match[0])
     return out
-
-
-def _mask(coalition: Sequence[Party], ctx: Context) -> np.ndarray:
-    codes = {p.code for p in coalition}
-    return np.array([c in codes for c in ctx.codes], dtype=float)
 
 
 def halls_for(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
@@ -202,8 +187,7 @@ class ScenarioResult:
         return self.direct, self.joint, self.cash, self.ctx
 
     def yearly(self) -> pd.DataFrame:
-        """Accounting cost per component (rows) and year (columns ``y1``..``yT``, ``total``)
-        for the coalition, plus rows ``total``, ``cash_flow`` and ``discounted``; scalars only."""
+        """Accounting cost per component and year (``y1``..``yT``, ``total``), with total and cash-flow rows."""
         direct, joint, _cash, ctx = self._computed()
         T = ctx.horizon
         rows = {}
@@ -229,31 +213,30 @@ class ScenarioResult:
 
     def party_direct(self, metric: str = "npv") -> np.ndarray:
         """Direct (own) cost per party (..., P) under ``metric``."""
-        direct, _joint, cash, ctx = self._computed()
-        if metric == "npv":
-            from gnsanalysis.scenarios.model import discount
-            return discount(party_cash(direct, cash, ctx),
-                            np.asarray(self.params["discount_rate"], float)[..., None])
-        comps = metric_components(metric, ctx)
-        return np.asarray(sum(direct[c] for c in comps)).sum(axis=-1)
+        return metric_parts(*self._computed(), self.params["discount_rate"], metric)[0]
 
     def joint_total(self, metric: str = "npv") -> np.ndarray:
         """Shared (joint) cost (...) under ``metric``."""
-        _direct, joint, cash, ctx = self._computed()
-        if metric == "npv":
-            from gnsanalysis.scenarios.model import discount
-            return discount(joint_cash(joint, cash, ctx), self.params["discount_rate"])
-        comps = metric_components(metric, ctx)
-        return np.asarray(sum(joint[c] for c in comps)).sum(axis=-1)
+        return metric_parts(*self._computed(), self.params["discount_rate"], metric)[1]
+
+
+def metric_parts(direct: dict, joint: dict, cash: dict, ctx: Context, rate,
+                 metric: str = "npv") -> tuple[np.ndarray, np.ndarray]:
+    """Per-party direct (..., P) and joint (...) parts of ``metric`` for computed cost arrays."""
+    if metric == "npv":
+        rate = np.asarray(rate, float)
+        return discount(party_cash(direct, cash, ctx), rate[..., None]), discount(joint_cash(joint, cash, ctx), rate)
+    comps = metric_components(metric, ctx)
+    return (np.asarray(sum(direct[c] for c in comps)).sum(axis=-1),
+            np.asarray(sum(joint[c] for c in comps)).sum(axis=-1))
 
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
-    if metric == "budget":
-        return tuple(c for c in COMPONENTS if c != "outage_risk")
-    if metric == "risk":
-        return ("outage_risk",)
-    if metric == "cost":
-        return COMPONENTS if ctx.include_risk else tuple(c for c in COMPONENTS if c != "outage_risk")
+    """The cost components summed by ``metric`` (``cost`` includes the risk only when the model does)."""
+    budget = tuple(c for c in COMPONENTS if c != "outage_risk")
+    if metric in ("budget", "risk", "cost"):
+        return {"budget": budget, "risk": ("outage_risk",),
+                "cost": COMPONENTS if ctx.include_risk else budget}[metric]
     raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
 
 
@@ -365,11 +348,9 @@ def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: M
                       scenarios: Sequence[str] = SCENARIO_CODES,
                       assumptions: Assumptions | None = None,
                       allow_unoffered_hosts: bool = False) -> pd.DataFrame:
-    """One row per scenario for the coalition: feasibility, explanation, 5-year cost, budget,
-    risk, NPV and the differences against S0 (negative = cheaper than today).
+    """One row per scenario: feasibility, 5-year cost, budget, risk, NPV and differences against S0.
 
-    ``hosts`` maps scenario -> site id(s), e.g. ``{"S1": "krokom", "S2": ["krokom", "berg"]}``.
-    ``df.attrs["results"]`` holds the :class:`ScenarioResult` objects by scenario code.
+    ``hosts`` maps scenario -> site id(s); ``df.attrs["results"]`` holds the :class:`ScenarioResult` objects.
     """
     assumptions = assumptions or load_assumptions()
     results = {
@@ -402,11 +383,6 @@ def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, floa
     return {p.name: servers[p.code] for p in parties}
 
 
-def _round_kr(x: float | np.ndarray) -> int:
-    """Whole kronor, halves away from zero (the project's one rounding rule)."""
-    return round_half_up_int(x)
-
-
 PARTY_LABELS = {
     "scenario": "Scenario", "code": "Kod", "party": "Part", "short": "Part", "key": "Nyckel",
     "key_label": "Fördelningsnyckel", "direct": "Egna kostnader", "joint_share": "Andel av gemensamma",
@@ -418,14 +394,7 @@ PARTY_LABELS = {
 def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                 keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                 assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Each coalition member's cost of a scenario under each allocation key.
-
-    A party pays its own (direct) costs plus its share of the joint costs (hall, power in the
-    hall, hall staff, migration, procurement), split with :func:`gnsanalysis.parties.allocation.allocate_by_key`
-    in whole kronor so that the shares sum exactly to the joint total. ``usage`` = servers.
-    Columns: scenario, code, party, short, key, key_label, direct, joint_share, total,
-    standalone (the party alone in S0), difference (total − standalone), pays_more.
-    """
+    """Each member's direct cost plus its whole-krona share of the joint cost, per key (``usage`` = servers)."""
     assumptions = assumptions or load_assumptions()
     res = scenario if isinstance(scenario, ScenarioResult) else evaluate(
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
@@ -440,7 +409,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     alone_direct = alone.party_direct(metric)
     idx = {c: i for i, c in enumerate(ctx.codes)}
     usage = _usage(assumptions, parties)
-    joint_kr = _round_kr(joint)
+    joint_kr = round_half_up_int(joint)
     rows = []
     example = assumptions.demand_example
     for key in keys:
@@ -449,9 +418,9 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
         example = example or bool(df.attrs.get("example"))
         for _, row in df.iterrows():
             i = idx[row["code"]]
-            d = _round_kr(direct[i])
+            d = round_half_up_int(direct[i])
             total = d + int(row["share"])
-            sa = _round_kr(alone_direct[i])
+            sa = round_half_up_int(alone_direct[i])
             rows.append({
                 "scenario": res.scenario, "code": row["code"], "party": row["party"],
                 "short": row["short"], "key": df.attrs["key"], "key_label": df.attrs["key_label"],
@@ -467,9 +436,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
 def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None, *,
                      keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                      assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Rows of :func:`party_costs` where a party pays more in the joint scenario than alone
-    in S0 (the stand-alone test; such a split is outside the core), with a Swedish sentence
-    in ``message``."""
+    """Rows of :func:`party_costs` where a party pays more than alone in S0, with a Swedish ``message``."""
     df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
                      assumptions=assumptions)
     return pays_more_rows(df)
@@ -477,8 +444,6 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
 
 def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The rows of a :func:`party_costs` frame where a party pays more than alone, with a message."""
-    from gnsanalysis.swedish.format import kr
-
     flagged = df[df["pays_more"]].copy()
     flagged["message"] = [
         f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
@@ -564,12 +529,7 @@ SHAPLEY_LABELS = {
 
 def shapley(scenario: str, coalition=None, params=None, *, metric: str = "npv", hosts=None,
             assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Shapley split of the coalition's cost of ``scenario`` (exact, all 2^n subsets).
-
-    The values sum to the grand coalition's cost c(N) (efficiency); equal players get equal
-    values (symmetry). Columns: code, party, short, shapley, standalone, saving. ``attrs``:
-    ``grand_cost`` and ``labels``.
-    """
+    """Exact Shapley split of the coalition's cost of ``scenario`` over all 2^n subsets (sums to c(N))."""
     assumptions = assumptions or load_assumptions()
     players, _ = resolve_coalition(coalition, assumptions)
     if not players:

@@ -9,7 +9,7 @@ same model function accepts both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -149,49 +149,9 @@ class Assumptions:
 
     def table(self) -> pd.DataFrame:
         """One row per parameter: name, label, unit, low, mode, high, guess, source, note."""
-        rows = [
-            {
-                "name": p.name, "label": p.label, "unit": p.unit, "low": p.low, "mode": p.mode,
-                "high": p.high, "guess": p.guess, "main": p.main, "source": p.source,
-                "note": p.note or "",
-            }
-            for p in self.parameters.values()
-        ]
-        df = pd.DataFrame(rows)
+        df = pd.DataFrame([asdict(p) for p in self.parameters.values()])[list(PARAMETER_TABLE_LABELS)]
+        df["note"] = [n or "" for n in df["note"]]
         df.attrs["labels"] = PARAMETER_TABLE_LABELS
-        return df
-
-    def demand_table(self) -> pd.DataFrame:
-        """Per-party example demand: code, party, short, servers, rooms, racks, s0_mode."""
-        spr = float(self.settings.get("servers_per_rack", 12))
-        df = pd.DataFrame(
-            [
-                {
-                    "code": d.party.code, "party": d.party.name, "short": d.party.short,
-                    "servers": d.servers, "rooms": d.rooms, "racks": d.servers / spr,
-                    "s0_mode": d.s0_mode,
-                }
-                for d in self.demand
-            ]
-        )
-        df.attrs.update(example=self.demand_example, source=self.demand_source,
-                        labels=DEMAND_LABELS)
-        return df
-
-    def site_table(self) -> pd.DataFrame:
-        """One row per candidate site: id, label, host, location and capacity."""
-        df = pd.DataFrame(
-            [
-                {
-                    "site": s.id, "label": s.label, "host": s.host.name, "external": s.external,
-                    "town": s.town, "lat": s.lat, "lon": s.lon,
-                    "capacity_racks": s.capacity_racks,
-                    "coordinates_source": s.coordinates_source,
-                }
-                for s in self.sites.values()
-            ]
-        )
-        df.attrs["labels"] = SITE_LABELS
         return df
 
 
@@ -199,15 +159,6 @@ PARAMETER_TABLE_LABELS = {
     "name": "Parameter", "label": "Antagande", "unit": "Enhet", "low": "Låg",
     "mode": "Troligast", "high": "Hög", "guess": "Uppskattning utan källa", "main": "Reglage",
     "source": "Källa", "note": "Kommentar",
-}
-DEMAND_LABELS = {
-    "code": "Kod", "party": "Part", "short": "Part", "servers": "Servrar (exempel)",
-    "rooms": "Serverrum (exempel)", "racks": "Rack (beräknat)", "s0_mode": "Drift i dag",
-}
-SITE_LABELS = {
-    "site": "Plats-id", "label": "Plats", "host": "Värd", "external": "Extern värd",
-    "town": "Ort", "lat": "Latitud", "lon": "Longitud", "capacity_racks": "Kapacitet (rack, exempel)",
-    "coordinates_source": "Koordinater",
 }
 
 
@@ -243,9 +194,7 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
     where = f"Antagandefilen {Path(source).name}: "
     params: dict[str, Parameter] = {}
     for name, raw in model.parameters.items():
-        p = Parameter(name=str(name), label=raw.label, unit=raw.unit, low=raw.low, mode=raw.mode,
-                      high=raw.high, source=raw.source, guess=raw.guess, main=raw.main,
-                      integer=raw.integer, note=raw.note)
+        p = Parameter(name=str(name), **raw.model_dump())
         try:
             p.check()
         except ParameterError as exc:
@@ -269,13 +218,8 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
     sites = {}
     for site in model.sites:
         host = registry.resolve(site.host)
-        sites[site.id] = Site(
-            id=site.id, label=site.label, host=host,
-            external=(not host.party) if site.external is None else site.external, town=site.town,
-            lat=site.lat, lon=site.lon, capacity_racks=site.capacity_racks,
-            coordinates_source=site.coordinates_source, capacity_example=site.capacity_example,
-            note=site.note,
-        )
+        external = (not host.party) if site.external is None else site.external
+        sites[site.id] = Site(**site.model_dump() | {"host": host, "external": external})
     return Assumptions(
         parameters=params, settings=model.settings.model_dump(exclude_unset=True), demand=demand,
         demand_source=demand_block.source, demand_example=demand_block.example, sites=sites,
@@ -306,19 +250,12 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
 # ---------------------------------------------------------------------------------------
 def sample(assumptions: Assumptions, n: int, seed: int | None = None,
            distribution: str | None = None) -> dict[str, np.ndarray]:
-    """``n`` joint draws of every parameter (independent), reproducible with ``seed``.
-
-    PERT (Beta with λ = 4) by default, or triangular. Fixed parameters (low == high) are
-    constant arrays. Parameters are drawn in file order from one generator, so the same seed
-    and the same file give the same draws.
-    """
+    """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
     if n < 1:
         raise ParameterError(f"Antalet dragningar måste vara minst 1, inte {n}.")
     distribution = distribution or assumptions.settings.get("distribution", "pert")
     if distribution not in ("pert", "triangular"):
-        raise ParameterError(
-            f"Okänd fördelning {distribution!r}; välj 'pert' eller 'triangular'."
-        )
+        raise ParameterError(f"Okänd fördelning {distribution!r}; välj 'pert' eller 'triangular'.")
     if seed is None:
         seed = int(assumptions.settings.get("default_seed", 0))
     rng = np.random.default_rng(seed)

@@ -37,11 +37,6 @@ class Node:
     right: Node | None = None
     children: list = field(default_factory=list)
 
-    @property
-    def is_leaf(self) -> bool:
-        """True when the node has no children."""
-        return self.left is None
-
 
 def _gini(pos: np.ndarray, total: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):

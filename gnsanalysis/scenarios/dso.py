@@ -196,14 +196,10 @@ def _participants(participants, registry, f: DsoFigures) -> tuple[list[Party], l
 
 def dso_options(participants=None, *, key: str = "equal",
                 hours_per_fte: float = PRODUCTIVE_HOURS_PER_FTE, registry=None) -> DsoResult:
-    """Cost per year in total and per party for the four DSO options.
+    """Cost per year in total and per party (whole kronor summing to each total) for the four DSO options.
 
-    ``participants``: party names (default: the parties that seek or offer space in the IT
-    stakeholder matrix, see module doc); ``key``: how the employment cost and the Region's hour
-    bank are split (default equal, "solidariskt" as in the document). The hour bank per kommun
-    is per kommun (the Region is not offered one); the competence budget is for all the
-    committee's parties and split in equal parts (the nämnd's own funds). Amounts per party are
-    whole kronor that sum exactly to the option's total.
+    ``key`` splits the employment and the Region's hour bank (default equal, "solidariskt"); the hour bank per
+    kommun is per kommun; the competence budget is split equally over all the committee's parties.
     """
     registry = registry or load_registry()
     f = dso_figures()

@@ -27,8 +27,6 @@ from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
 from gnsanalysis.scenarios.assumptions import Assumptions, Site
 from gnsanalysis.swedish.format import join_list, number
 
-MATRIX_FILE = "intressentanalys-2019.txt"
-
 
 @dataclass
 class Feasibility:
@@ -72,32 +70,32 @@ class Stance:
         return self.seeks or self.offers
 
 
+NO_STANCE = Stance(False, False, "", False)
+
+
 def stances(matrix: Matrix | None = None) -> dict[str, Stance]:
     """Stance per registry code (parties and actors found in the matrix)."""
     matrix = matrix or load_matrix()
-    out: dict[str, Stance] = {}
-    for row in matrix.rows:
-        if row.entry is not None:
-            out[row.entry.code] = Stance(row.seeks, row.offers, row.comment, True)
-    return out
+    return {row.entry.code: Stance(row.seeks, row.offers, row.comment, True)
+            for row in matrix.rows if row.entry is not None}
 
 
 def stance_of(code: str, matrix: Matrix | None = None) -> Stance:
     """The stance of registry ``code`` (neither seeking nor offering when not in the matrix)."""
-    return stances(matrix).get(code, Stance(False, False, "", False))
+    return stances(matrix).get(code, NO_STANCE)
 
 
 def default_coalition(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Party]:
     """Parties that seek or offer space in the matrix, in registry order."""
     st = stances(matrix)
-    return [d.party for d in assumptions.demand if st.get(d.party.code, Stance(False, False, "", False)).positive]
+    return [d.party for d in assumptions.demand if st.get(d.party.code, NO_STANCE).positive]
 
 
 def offered_sites(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Site]:
     """Sites whose host offers space in the matrix."""
     st = stances(matrix)
     return [s for s in assumptions.sites.values()
-            if st.get(s.host.code, Stance(False, False, "", False)).offers]
+            if st.get(s.host.code, NO_STANCE).offers]
 
 
 def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> list[str]:
@@ -118,9 +116,7 @@ def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> li
 
 
 def left_out_sentence(coalition: list[Party], parties: list[Party], matrix: Matrix | None = None) -> str:
-    """Which of the committee's ``parties`` are not in ``coalition`` and why, from the matrix:
-    they seek and offer no site there, they are missing from the matrix altogether, or (when
-    the coalition was chosen) they were not chosen."""
+    """Which of the committee's ``parties`` are not in ``coalition`` and why (from the matrix, or not chosen)."""
     st = stances(matrix)
     codes = {p.code for p in coalition}
     out = [p for p in parties if p.code not in codes]

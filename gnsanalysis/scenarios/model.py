@@ -433,22 +433,20 @@ def _accumulate(arrays, shape) -> np.ndarray:
     return out
 
 
-def party_cash(direct: dict, cash: dict, ctx: Context) -> np.ndarray:
-    """Direct cash flows per party (..., P, T): accounting minus depreciation plus capex,
-    minus residual value in the last year."""
+def _cash_flows(parts: dict, cash: dict, ctx: Context, asset: str) -> np.ndarray:
+    """Accounting costs without ``{asset}_depreciation``, plus ``{asset}_capex``, less the residual value at the end."""
     comps = BUDGET_COMPONENTS + (("outage_risk",) if ctx.include_risk else ())
-    shape = cash["hardware_capex"].shape
-    flows = _accumulate([direct[c] for c in comps if c != "hardware_depreciation"]
-                        + [cash["hardware_capex"]], shape)
-    flows[..., -1] -= cash["hardware_residual"]
+    capex = cash[f"{asset}_capex"]
+    flows = _accumulate([parts[c] for c in comps if c != f"{asset}_depreciation"] + [capex], capex.shape)
+    flows[..., -1] -= cash[f"{asset}_residual"]
     return flows
+
+
+def party_cash(direct: dict, cash: dict, ctx: Context) -> np.ndarray:
+    """Direct cash flows per party (..., P, T): accounting minus depreciation plus capex, less residual value."""
+    return _cash_flows(direct, cash, ctx, "hardware")
 
 
 def joint_cash(joint: dict, cash: dict, ctx: Context) -> np.ndarray:
     """Yearly cash flows of the joint costs, including facility investment less residual value."""
-    comps = BUDGET_COMPONENTS + (("outage_risk",) if ctx.include_risk else ())
-    shape = cash["facility_capex"].shape
-    flows = _accumulate([joint[c] for c in comps if c != "facility_depreciation"]
-                        + [cash["facility_capex"]], shape)
-    flows[..., -1] -= cash["facility_residual"]
-    return flows
+    return _cash_flows(joint, cash, ctx, "facility")

@@ -25,12 +25,13 @@ from gnsanalysis.scenarios.api import (
     ScenarioResult,
     evaluate,
     halls_for,
+    metric_parts,
     resolve_coalition,
     resolve_params,
     resolve_sites,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
-from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute, discount, joint_cash, party_cash
+from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute
 
 SUMMARY_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "p10": "P10", "p50": "P50 (median)",
@@ -41,22 +42,11 @@ SUMMARY_LABELS = {
 
 
 def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
-    """Coalition metric (n,), per-party direct part (n, P) and joint part (n,) for a batch
-    of parameter arrays (or scalars: then the leading axis is absent)."""
+    """Coalition metric (n,), per-party direct part (n, P) and joint part (n,) for a batch of parameters."""
     ctx = result.ctx
     assert ctx is not None  # evaluate() gives every result a context
-    d, j, c = compute(result.scenario, params, ctx, np.ones(ctx.n_parties),
-                      halls_for(result.sites, ctx))
-    if metric == "npv":
-        rate = np.asarray(params["discount_rate"], float)
-        direct = discount(party_cash(d, c, ctx), rate[..., None])
-        joint = discount(joint_cash(j, c, ctx), rate)
-    else:
-        from gnsanalysis.scenarios.api import metric_components
-
-        comps = metric_components(metric, ctx)
-        direct = np.asarray(sum(d[k] for k in comps)).sum(axis=-1)
-        joint = np.asarray(sum(j[k] for k in comps)).sum(axis=-1)
+    d, j, c = compute(result.scenario, params, ctx, np.ones(ctx.n_parties), halls_for(result.sites, ctx))
+    direct, joint = metric_parts(d, j, c, ctx, params["discount_rate"], metric)
     return direct.sum(axis=-1) + joint, direct, joint
 
 

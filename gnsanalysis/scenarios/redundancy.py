@@ -33,12 +33,7 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 
 def site_distances(assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """One row per pair of candidate sites: distance and its relation to the references.
-
-    Columns: site_a, site_b, label_a, label_b, distance_km, share_of_recommended (distance /
-    recommended km), under_minimum (bool), comment (Swedish). ``attrs``: ``references``
-    (list of dicts with km, label, source), ``text`` (Swedish caveat), ``labels``.
-    """
+    """One row per pair of candidate sites: distance, its relation to the references and a Swedish comment."""
     assumptions = assumptions or load_assumptions()
     refs = {r["id"]: r for r in assumptions.distance_references}
     recommended = float(refs.get("bsi_recommended", {}).get("km", 200))
@@ -61,8 +56,7 @@ def site_distances(assumptions: Assumptions | None = None) -> pd.DataFrame:
             "distance_km": d, "share_of_recommended": d / recommended,
             "under_minimum": d < minimum, "comment": comment,
         })
-    df = pd.DataFrame(rows).sort_values("distance_km", ascending=False, kind="stable")
-    df = df.reset_index(drop=True)
+    df = pd.DataFrame(rows).sort_values("distance_km", ascending=False, kind="stable").reset_index(drop=True)
     df.attrs.update(
         labels=DISTANCE_LABELS,
         references=list(assumptions.distance_references),

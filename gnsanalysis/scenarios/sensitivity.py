@@ -15,7 +15,7 @@ from scipy.optimize import brentq
 
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.scenarios.api import METRIC_LABELS, evaluate, resolve_coalition
-from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.montecarlo import metric_batch
 from gnsanalysis.swedish.format import join_list, number
 
@@ -68,12 +68,7 @@ class _Difference:
 def tornado(scenario: str = "S1", versus: str | None = "S0", coalition=None, *,
             metric: str = "npv", hosts=None, overrides: Mapping | None = None,
             assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Each uncertain parameter at its low and high value, the others at their most likely.
-
-    Columns: parameter, label, unit, low, base, high, value_low, value_high, swing (|high −
-    low|), guess. Sorted by swing, largest first. ``attrs``: ``base_value`` (the difference at
-    the most likely values), ``description`` (Swedish) and ``labels``.
-    """
+    """Each uncertain parameter at its low and high value, the others at their most likely; largest swing first."""
     assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
     varied = [p for p in assumptions.parameters.values() if not p.fixed]
@@ -102,13 +97,10 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
                parameters: Sequence[str] | None = None, top: int = 5, metric: str = "npv",
                hosts=None, overrides: Mapping | None = None, widen: float = 3.0,
                assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """The value of each parameter (others at most likely) at which ``scenario`` costs the
-    same as ``versus`` (scipy.optimize.brentq).
+    """Each parameter's value (others at most likely) where ``scenario`` costs as much as ``versus``.
 
-    ``parameters`` defaults to the ``top`` continuous parameters of the tornado. The search
-    covers the range widened by ``widen`` times its width on each side (not below 0); when
-    there is no sign change, ``break_even`` is NaN and ``message`` says so. Columns:
-    parameter, label, unit, base, break_even, low, high, within_range, guess, message.
+    Defaults to the tornado's ``top`` continuous parameters; the range is widened by ``widen`` widths each side
+    (not below 0); NaN when there is no sign change.
     """
     assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
@@ -121,8 +113,6 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
     base_value = float(diff(dict(diff.base)))
     for name in parameters:
         if name not in assumptions.parameters:
-            from gnsanalysis.scenarios.assumptions import unknown_parameter_message
-
             raise ParameterError(unknown_parameter_message(name, assumptions.parameters))
         p = assumptions.parameters[name]
         width = (p.high - p.low) or abs(p.mode) or 1.0
@@ -137,11 +127,8 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             # the crossing nearest the most likely value
             i = cells[np.argmin(np.abs(grid[cells] - p.mode))]
             a, b = grid[i], grid[i + 1]
-            fa, fb = vals[i], vals[i + 1]
-            if fa == 0:
-                value = float(a)
-            elif fb == 0:
-                value = float(b)
+            if vals[i] == 0 or vals[i + 1] == 0:
+                value = float(a if vals[i] == 0 else b)
             else:
                 value = float(brentq(lambda x, name=name: float(diff.vary(name, [x])[0]), a, b,
                                      xtol=1e-9 * max(1.0, abs(b))))
@@ -185,12 +172,7 @@ def _break_even_message(p, value, within, base_value, diff) -> str:
 
 
 def guess_dependence(tornado_df: pd.DataFrame, assumptions: Assumptions | None = None) -> dict:
-    """How much of a comparison's sensitivity comes from guessed parameters.
-
-    Uses the tornado swings (sum of squared swings as a variance-like measure). Returns
-    ``share`` (0–1), ``top_guesses`` (labels of the largest guessed drivers) and ``text``, a
-    Swedish sentence saying which conclusion rests mostly on guesses.
-    """
+    """Share of the tornado's squared swings from guessed parameters, top guesses and a Swedish sentence."""
     sq = tornado_df["swing"].to_numpy(dtype=float) ** 2
     total = float(sq.sum())
     guess = tornado_df["guess"].to_numpy(dtype=bool)

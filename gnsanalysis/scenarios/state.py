@@ -1,21 +1,6 @@
-"""The explorer's state: controls, Swedish number input, named scenario files, comparisons.
-
-Everything the e-strategist's app does that is not drawing lives here, so it is tested
-without a browser:
-
-* :func:`controls` — the explorer's number controls, declared once in
-  ``resources/it_assumptions.yaml`` (the parameters marked ``main``): label, unit, source,
-  allowed range and the step values are stored at.
-* :func:`parse_input` — ``1,5``, ``1 200``, ``1 200,5`` and ``1.5`` to a value rounded to the
-  control's step; anything else, or a value outside the range, raises :class:`InputError` with a
-  Swedish message naming the allowed range.
-* :func:`save_scenario` / :func:`load_scenario` / :func:`list_scenarios` — named scenarios (with
-  a short description) as YAML files under ``parametrar/`` at the project root, whatever the
-  current folder; saving refuses an empty or invalid selection and never overwrites without
-  ``overwrite=True``.
-* :func:`replay_command` — the ``gns report`` command that works pasted in the project root.
-* :func:`party_rows` — per-party figures in tkr rounded exactly as the board report rounds them.
-* :func:`compare_saved` — two or more saved scenarios side by side.
+"""The explorer's state, tested without a browser: number controls (the ``main`` parameters of
+``resources/it_assumptions.yaml``), Swedish number input, named scenario files under ``parametrar/``,
+the replay command, per-party figures rounded as the board report rounds them, and comparisons.
 """
 
 from __future__ import annotations
@@ -122,7 +107,6 @@ def round_to_step(value, step: Decimal) -> Decimal:
     return ((d / step).to_integral_value(rounding="ROUND_HALF_UP") * step).normalize() + 0
 
 
-
 def parse_input(text, control: Control):
     """A typed value → number rounded to the control's step, or :class:`InputError`."""
     raw = str(text).strip()
@@ -183,12 +167,7 @@ def check_selection(state: Mapping) -> dict:
 
 
 def check_parameters_file(data: dict, path: Path) -> dict:
-    """A parameter file for ``gns report``: the explorer's name block removed, the selection checked.
-
-    Called by :func:`gnsanalysis.publish.runner.load_parameters_file` for files that carry a
-    ``scenario`` block or a ``coalition``, so that an empty or invalid selection stops with exit
-    2 instead of building the default report.
-    """
+    """A parameter file for ``gns report`` without the explorer's name block; a bad selection raises (exit 2)."""
     data = dict(data)
     meta = data.pop(SCENARIO_KEY, None)
     if meta is not None and not isinstance(meta, Mapping):
@@ -226,10 +205,6 @@ def scenario_path(name: str, folder: Path | None = None) -> Path:
     return (folder or scenario_dir()) / f"{s}.yaml"
 
 
-def _plain(value):
-    return plain_values(value)
-
-
 def save_scenario(name: str, description: str, state: Mapping, *, folder: Path | None = None,
                   overwrite: bool = False) -> Path:
     """Write a named scenario; ``FileExistsError``-like ParameterError unless ``overwrite``."""
@@ -245,7 +220,7 @@ def save_scenario(name: str, description: str, state: Mapping, *, folder: Path |
     text = ("# Scenario för rapporten IT-serverdrift, sparat från utforskaren (gns explore).\n"
             "# Återskapa rapporten i projektmappen:\n"
             f"#   {replay_command(path)}\n")
-    text += yaml.safe_dump(_plain(body), allow_unicode=True, sort_keys=False)
+    text += yaml.safe_dump(plain_values(body), allow_unicode=True, sort_keys=False)
     atomic_write(path, text.encode("utf-8"))
     return path
 
@@ -301,12 +276,7 @@ def list_scenarios(folder: Path | None = None) -> list[Saved]:
 # --------------------------------------------------------------------------- figures
 
 def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, float]]:
-    """(party short name, total tkr, alone in S0 tkr) for one key, rounded like the report.
-
-    The board report's table (:func:`gnsanalysis.scenarios.views.party_view`) rounds each
-    column to whole tkr with :func:`round_preserving_sum` so that the column adds up; this does
-    the same on the same numbers, so the explorer and the report agree to the krona.
-    """
+    """(party short name, total tkr, alone in S0 tkr) for one key, sum-preserving as in ``views.party_view``."""
     per = result["party_costs"].get(scenario)
     if per is None:
         return []
@@ -355,8 +325,7 @@ def compare_saved(saved: Sequence[Saved], scenario: str = "S1"):
 
     if len(saved) < 2:
         raise ParameterError("Välj minst två sparade scenarier att jämföra.")
-    figures, parties = {}, {}
-    titles = {}
+    figures, parties, titles = {}, {}, {}
     for s in saved:
         res = explore(s.state, full=False)
         for r in res["compare"].itertuples():
