@@ -215,7 +215,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
             s, n = rules.sums[col]
         else:
             parts = values[flat] if len(flat) else np.zeros(0)
-            s, n = part_sums(parts, rid, len(rules), rules.sizes.astype(float))
+            s, n = part_sums(parts, rid, len(rules))
         low_true, high_true = s - n * half, s + n * half
         printed = values[pos]
         p = np.nan_to_num(printed)
