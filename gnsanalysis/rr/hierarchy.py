@@ -250,7 +250,7 @@ def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArra
     keep = np.ones(len(r), dtype=bool)
     added, seq, sub = [], [], []
     for c in cand:
-        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(c).tolist(), "subtotal")
+        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(int(c)).tolist(), "subtotal")
         keep[c] = False
         for k, rule in enumerate(out):
             added.append(rule)
@@ -344,12 +344,10 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     frame = table.frame
     names = list(table.value_columns)
     amount = [c for c in names if "%" not in c]
-    V = None
-    if names:  # column-major, one contiguous array per column
-        V = np.empty((len(frame), len(names)), order="F")
-        for j, c in enumerate(names):
-            V[:, j] = frame[c].to_numpy(dtype=float)
-    empty = np.isnan(V).all(axis=1) if V is not None else None
+    V = np.empty((len(frame), len(names)), order="F")  # column-major, one contiguous array per column
+    for j, c in enumerate(names):
+        V[:, j] = frame[c].to_numpy(dtype=float)
+    empty = np.isnan(V).all(axis=1) if names else None
     rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
                         codes=_kind_codes(frame["kind"]))
     if amount and len(frame):
