@@ -147,18 +147,16 @@ def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
     return rules
 
 
-def rule_arrays(kinds, levels=None, empty=None, *, codes=None) -> RuleArrays:
+def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
     """:func:`positional_rules` as arrays: subtotals and totals by row, then parents by row.
 
     A row without figures right after a total and followed by an ordinary row is a heading
     that starts a new block (the rules are built from an empty state from there).
     """
-    if codes is None:
-        kinds = np.asarray(kinds, dtype=object)
-        codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-        for name, code in _KIND_CODES.items():
-            codes[kinds == name] = code
-    codes = np.array(codes, dtype=np.int64)
+    kinds = np.asarray(kinds, dtype=object)
+    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
+    for name, code in _KIND_CODES.items():
+        codes[kinds == name] = code
     n = len(codes)
     levels = np.zeros(n, dtype=np.int64) if levels is None or len(levels) != n else np.asarray(levels)
     empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
@@ -330,15 +328,6 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def _kind_codes(column) -> np.ndarray:
-    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column."""
-    kinds = column.to_numpy(dtype=object)
-    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-    for name, code in _KIND_CODES.items():
-        codes[kinds == name] = code
-    return codes
-
-
 def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     """The inferred summing rules as arrays, and the rest of the inferred layout."""
     frame = table.frame
@@ -348,8 +337,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     for j, c in enumerate(names):
         V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if names else None
-    rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
-                        codes=_kind_codes(frame["kind"]))
+    rules = rule_arrays(frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None, empty)
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
