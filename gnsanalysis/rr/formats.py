@@ -23,15 +23,9 @@ import csv
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.io import load_resource
-from gnsanalysis.rr.grouping import (
-    Slot,
-    is_numeric_token,
-    tokens_of,
-)
+from gnsanalysis.rr.grouping import Slot, is_numeric_token, tokens_of
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 FORMATS = ("text", "spaced", "pdf", "cells", "csv", "xlsx")
@@ -106,8 +100,7 @@ def normalise_format(fmt: str | None) -> str | None:
     """The canonical format name for ``fmt`` (aliases allowed); a ParameterError for an unknown one."""
     if fmt is None:
         return None
-    key = str(fmt).strip().lower()
-    key = FORMAT_ALIASES.get(key, key)
+    key = FORMAT_ALIASES.get(str(fmt).strip().lower(), str(fmt).strip().lower())
     if key not in FORMATS:
         raise ParameterError(f"Okänt indataformat {fmt!r}. Giltiga format: {', '.join(FORMATS)}.")
     return key
@@ -139,8 +132,7 @@ def detect_format(data: bytes, text: str | None, lines: list[str] | None = None)
 
 
 def head_lines(text: str, n: int) -> list[str]:
-    """The first ``n`` lines of ``text`` (all of them when it has fewer), without copying the
-    rest of a large text as ``text.split("\\n", n)`` does."""
+    """The first ``n`` lines of ``text`` without splitting all of a large text."""
     end = 0
     for _ in range(n):
         end = text.find("\n", end) + 1
@@ -169,11 +161,6 @@ def _one_cell(line: str) -> bool:
 
 
 def csv_delimiter(lines: list[str]) -> str | None:
-    """``;`` or ``,`` when the lines are CSV rows, else None (see :func:`_find_csv_delimiter`)."""
-    return _find_csv_delimiter(lines)
-
-
-def _find_csv_delimiter(lines: list[str]) -> str | None:
     """``;`` or ``,`` when the lines are CSV rows, else None.
 
     Comma CSV needs more evidence than a comma count, since decimal commas and labels like
@@ -213,13 +200,8 @@ def _find_csv_delimiter(lines: list[str]) -> str | None:
 def find_unit(texts: list[str]) -> str | None:
     """The unit (``tkr``, ``mnkr``, ``mkr``, ``kr``) a header text names, or None."""
     units = cfg().get("header_words", {}).get("units", {})
-    for text in texts:
-        low = norm(text)
-        for unit, words in units.items():
-            for w in sorted(words, key=len, reverse=True):
-                if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", low):
-                    return unit
-    return None
+    return next((unit for text in texts for unit, words in units.items()
+                 if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", norm(text)) for w in words)), None)
 
 
 def is_unit_token(tok: str) -> bool:
@@ -230,14 +212,6 @@ def is_unit_token(tok: str) -> bool:
 
 
 # --------------------------------------------------------------------------- cells
-
-def _clean(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and np.isnan(cell):
-        return ""
-    return str(cell)
-
 
 def is_year(cell: str) -> bool:
     """Whether a cell is a year or a year-month heading."""
@@ -282,19 +256,9 @@ def dataish_cells(cells: list[str], decimal: str) -> bool:
                               or re.match(r"^[-\u2212\u2013+]?\s?\d", c.strip())) for c in cells[1:])
 
 
-_NOISE_CACHE: dict[tuple, list[re.Pattern]] = {}
-
-
-def _noise_res() -> list[re.Pattern]:
-    key = tuple(cfg().get("noise", []))
-    if key not in _NOISE_CACHE:
-        _NOISE_CACHE[key] = [re.compile(p, re.IGNORECASE) for p in key]
-    return _NOISE_CACHE[key]
-
-
 def is_noise(line: str) -> bool:
     """True for page numbers, banners and other lines that are no part of the table."""
     s = line.strip()
-    return any(r.search(s) for r in _noise_res())
+    return any(re.search(p, s, re.IGNORECASE) for p in cfg().get("noise", []))
 
 

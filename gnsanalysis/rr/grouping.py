@@ -89,61 +89,58 @@ def tokens_of(segment: str) -> list[str]:
 
 # Items: ("num", text) | ("dash", None) | ("note", text) | ("blank", None)
 
+def _numbers_from(tokens: tuple[str, ...], i: int, num_re: re.Pattern):
+    """Each number starting at token ``i`` (groups of three digits may follow), with the next index."""
+    m = num_re.match(tokens[i])
+    if not m or (len(m["digits"]) > 1 and m["digits"][0] == "0"):
+        return
+    text = tokens[i]
+    yield text, i + 1
+    if m["frac"] or m["pct"] or len(m["digits"]) > 3:
+        return
+    for j in range(i + 1, len(tokens)):
+        c = num_re.match(tokens[j])
+        if not c or c["sign"] or len(c["digits"]) != 3:
+            return
+        text += " " + tokens[j]
+        yield text, j + 1
+        if c["frac"] or c["pct"]:
+            return
+
+
+def _notes_from(tokens: tuple[str, ...], i: int):
+    """Each note cell starting at token ``i`` ("7", "3,6", "2, 4, 15"; after "Not"), with the next index."""
+    n = len(tokens)
+    while _NOT_WORD_RE.match(tokens[i]):
+        if i + 1 >= n:
+            return
+        i += 1
+    t = tokens[i]
+    if _NOTE_RE.match(t) or _NOTES_JOINED_RE.match(t):
+        yield t, i + 1
+    elif _NOTE_LIST_RE.match(t):
+        parts, j = [t[:-1]], i + 1
+        while j < n and _NOTE_LIST_RE.match(tokens[j]):
+            parts.append(tokens[j][:-1])
+            j += 1
+        if j < n and _NOTE_RE.match(tokens[j]):
+            parts.append(tokens[j])
+            yield ", ".join(parts), j + 1
+
+
 def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple, int]]:
     """Every item (number, dash, note) that can start at token ``i``, with the next index."""
     num_re = _NUM_RE[decimal]
-    n = len(tokens)
-
-    def numbers_from(i: int):
-        m = num_re.match(tokens[i])
-        if not m:
-            return
-        digits = m["digits"]
-        if len(digits) > 1 and digits[0] == "0":
-            return
-        text = tokens[i]
-        yield text, i + 1
-        if m["frac"] or m["pct"] or len(digits) > 3:
-            return
-        j = i + 1
-        while j < n:
-            c = num_re.match(tokens[j])
-            if not c or c["sign"] or len(c["digits"]) != 3:
-                return
-            text += " " + tokens[j]
-            j += 1
-            yield text, j
-            if c["frac"] or c["pct"]:
-                return
-
-    def notes_from(i: int):
-        t = tokens[i]
-        if _NOT_WORD_RE.match(t):
-            if i + 1 < n:
-                yield from notes_from(i + 1)
-            return
-        if _NOTE_RE.match(t) or _NOTES_JOINED_RE.match(t):  # "7", "3,6"
-            yield t, i + 1
-        elif _NOTE_LIST_RE.match(t):
-            parts, j = [t[:-1]], i + 1
-            while j < n and _NOTE_LIST_RE.match(tokens[j]):
-                parts.append(tokens[j][:-1])
-                j += 1
-            if j < n and _NOTE_RE.match(tokens[j]):
-                parts.append(tokens[j])
-                yield ", ".join(parts), j + 1
-
     options: list[tuple[tuple, int]] = []
     t = tokens[i]
     if _SIGN_RE.match(t):
         options.append((("dash", None), i + 1))
-        if i + 1 < n:
-            nxt = num_re.match(tokens[i + 1])
-            if nxt and not nxt["sign"]:  # "– 1 099": a minus sign followed by a space
-                options += [(("num", f"{t}{txt}"), j) for txt, j in numbers_from(i + 1)]
+        nxt = num_re.match(tokens[i + 1]) if i + 1 < len(tokens) else None
+        if nxt and not nxt["sign"]:  # "– 1 099": a minus sign followed by a space
+            options += [(("num", f"{t}{txt}"), j) for txt, j in _numbers_from(tokens, i + 1, num_re)]
     else:
-        options += [(("num", txt), j) for txt, j in numbers_from(i)]
-    options += [(("note", txt), j) for txt, j in notes_from(i)]
+        options += [(("num", txt), j) for txt, j in _numbers_from(tokens, i, num_re)]
+    options += [(("note", txt), j) for txt, j in _notes_from(tokens, i)]
     return options
 
 

@@ -65,9 +65,6 @@ class RuleArrays:
         self.offsets = np.asarray(offsets, dtype=np.int64)
         self.parts = np.asarray(parts, dtype=np.int64)
         self.sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # column -> (sum, count) of parts
-        # the same rules by block shape, when known: (segment starts, segment length,
-        # [(rule position, part positions) relative to the segment start]); see rule_arrays
-        self.shapes: list[tuple[np.ndarray, int, list[tuple[int, list[int]]]]] | None = None
 
     def __len__(self) -> int:
         return len(self.pos)
@@ -111,12 +108,10 @@ class RuleArrays:
                           np.concatenate(offsets), np.concatenate([r.parts for r in items]))
 
 
-def _segment_rules(codes, levels) -> list[tuple[int, list[int], int]]:
-    """The sequential rule builder for one segment that starts from an empty state.
+def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
+    """(position, part positions, kind code) of every rule in row order, parents last.
 
     ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
-    Returns (position in the segment, part positions, kind code) in the order the rules are
-    found, parents last (as :func:`positional_rules` lists them).
     """
     rules: list[tuple[int, list[int], int]] = []
     block: list[int] = []  # top-level items since the last subtotal/total
@@ -152,116 +147,30 @@ def _segment_rules(codes, levels) -> list[tuple[int, list[int], int]]:
     return rules
 
 
-def rule_arrays(kinds, levels=None, empty=None, *, codes=None) -> RuleArrays:
-    """:func:`positional_rules` as arrays, built once per distinct block shape.
+def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
+    """:func:`positional_rules` as arrays: subtotals and totals by row, then parents by row.
 
-    Headings that start a new block cut the table into segments that are built independently;
-    segments with the same kinds and indentation (one per nämnd and month in an export) get
-    the same rules, shifted to their rows, so each distinct shape is built once.
+    A row without figures right after a total and followed by an ordinary row is a heading
+    that starts a new block (the rules are built from an empty state from there).
     """
-    if codes is None:
-        kinds = np.asarray(kinds, dtype=object) if not isinstance(kinds, np.ndarray) else kinds
-        codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-        for name, code in _KIND_CODES.items():
-            codes[kinds == name] = code
-    codes = np.array(codes, dtype=np.int64)
+    kinds = np.asarray(kinds, dtype=object)
+    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
+    for name, code in _KIND_CODES.items():
+        codes[kinds == name] = code
     n = len(codes)
-    if levels is None or len(levels) != n:
-        levels = np.zeros(n, dtype=np.int64)
-    levels = np.asarray(levels, dtype=np.int64)
-    if empty is None or len(empty) != n:
-        empty = np.zeros(n, dtype=bool)
-    empty = np.asarray(empty, dtype=bool)
-    if not n:
-        return RuleArrays([], [], [0], [])
-    reset = np.zeros(n, dtype=bool)
+    levels = np.zeros(n, dtype=np.int64) if levels is None or len(levels) != n else np.asarray(levels)
+    empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
     if n > 2:
-        reset[1:-1] = (empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL)
-                       & (codes[2:] != _TOTAL))
-    codes[reset] = _RESET
-    starts = np.concatenate([[0], np.flatnonzero(reset)])  # reset[0] is never set
-    lengths = np.diff(np.concatenate([starts, [n]]))
-    sub_tot, parents, shapes = [], [], []
-    for batch in _same_shape_batches(codes, levels, starts, lengths):
-        length = int(lengths[batch[0]])
-        s0 = int(starts[batch[0]])
-        rel = _segment_rules(codes[s0:s0 + length].tolist(), levels[s0:s0 + length].tolist())
-        if not rel:
-            continue
-        base = starts[np.asarray(batch)][:, None]
-        shapes.append((base[:, 0], length, [(r[0], r[1]) for r in rel]))
-        for kind_sel, out in ((lambda k: k != 2, sub_tot), (lambda k: k == 2, parents)):
-            chosen = [r for r in rel if kind_sel(r[2])]
-            if not chosen:
-                continue
-            rel_pos = np.array([r[0] for r in chosen], dtype=np.int64)
-            rel_parts = np.array([p for r in chosen for p in r[1]], dtype=np.int64)
-            sizes = np.array([len(r[1]) for r in chosen], dtype=np.int64)
-            m = len(base)
-            pos = (base + rel_pos).reshape(-1)
-            parts = (base + rel_parts).reshape(-1)
-            all_sizes = np.tile(sizes, m)
-            offsets = np.concatenate([[0], np.cumsum(all_sizes)])
-            out.append(RuleArrays(pos, np.tile([r[2] for r in chosen], m), offsets, parts))
-    out = []
-    for pieces in (sub_tot, parents):
-        out.append(_by_pos(RuleArrays.concat(sorted(pieces, key=lambda r: int(r.pos[0])))))
-    result = RuleArrays.concat(out)
-    result.shapes = shapes
-    return result
+        codes[1:-1][empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL) & (codes[2:] != _TOTAL)] = _RESET
+    rules = _sequential_rules(codes.tolist(), levels.tolist())
+    return RuleArrays.from_list([(p, parts, _RULE_KINDS[k]) for p, parts, k in rules])
 
 
 def _by_pos(r: RuleArrays) -> RuleArrays:
     """The rules sorted by row, stable (the same rules when they already are)."""
     if len(r) < 2 or bool(np.all(r.pos[1:] >= r.pos[:-1])):
         return r
-    out = r.take(np.argsort(r.pos, kind="stable"))
-    out.shapes = r.shapes
-    return out
-
-
-def _same_shape_batches(codes, levels, starts, lengths) -> list[np.ndarray]:
-    """Segments (indices into ``starts``) grouped by shape: the same codes and levels.
-
-    An export repeats one block shape from its second segment to its second last: those are
-    compared as rows of one matrix. Otherwise segments are grouped by a hash of (code, level)
-    per row and then compared exactly.
-    """
-    k = len(starts)
-    if k >= 3 and bool(np.all(lengths[1:-1] == lengths[1])):
-        length = int(lengths[1])
-        span = slice(int(starts[1]), int(starts[1]) + (k - 2) * length)
-        c2, l2 = codes[span].reshape(-1, length), levels[span].reshape(-1, length)
-        if bool((c2 == c2[0]).all()) and bool((l2 == l2[0]).all()):
-            return [np.array([0]), np.arange(1, k - 1), np.array([k - 1])]
-    n = len(codes)
-    key = (codes + 5 * (levels - levels.min() if n else levels) + 1).astype(np.uint64)
-    seg = np.repeat(np.arange(k), lengths)
-    offset = np.arange(n) - starts[seg]
-    with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(int(lengths.max()), 0x9E3779B97F4A7C15, dtype=np.uint64))
-        h = np.add.reduceat(key * powers[offset], starts) if k else np.zeros(0, np.uint64)
-    order = np.lexsort((h, lengths))
-    hs, ls = h[order], lengths[order]
-    cuts = np.concatenate([[0], np.flatnonzero((hs[1:] != hs[:-1]) | (ls[1:] != ls[:-1])) + 1, [len(order)]])
-    batches = []
-    for i, j in zip(cuts[:-1], cuts[1:]):
-        group = order[i:j]
-        length = int(lengths[group[0]])
-        if len(group) > 1 and bool(np.all(np.diff(starts[group]) == length)):
-            # segments one after another: compare them as rows of a matrix (views, no gather)
-            first = int(starts[group[0]])
-            span = slice(first, first + len(group) * length)
-            c2, l2 = codes[span].reshape(-1, length), levels[span].reshape(-1, length)
-            eq = (c2 == c2[0]) & (l2 == l2[0])
-            same = np.ones(len(group), dtype=bool) if bool(eq.all()) else eq.all(axis=1)
-        else:
-            rows = starts[group][:, None] + np.arange(length)
-            ref = rows[0]
-            same = np.all((codes[rows] == codes[ref]) & (levels[rows] == levels[ref]), axis=1)
-        # a hash collision (not the same rows) is built segment by segment
-        batches += [group[same]] + [np.array([m]) for m in group[~same]]
-    return [b for b in batches if len(b)]
+    return r.take(np.argsort(r.pos, kind="stable"))
 
 
 def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
@@ -295,70 +204,10 @@ def _reread_block(values, halves, pos, parts, kind):
     return [(pos, parts, kind)]
 
 
-def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int, sizes: np.ndarray):
-    """Sum (NaN as 0) and count of printed parts per rule, the same figures as
-    ``np.bincount(rid, weights=np.nan_to_num(parts))`` and the count of non-NaN parts."""
-    if np.isinf(parts).any():
-        s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=n_rules)
-        n = np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=n_rules)
-        return s, n
-    missing = np.isnan(parts)
-    if not missing.any():
-        return np.bincount(rid, weights=parts, minlength=n_rules), sizes.copy()
-    s = np.bincount(rid, weights=np.where(missing, 0.0, parts), minlength=n_rules)
-    return s, sizes - np.bincount(rid[missing], minlength=n_rules)
-
-
-def _shape_sums(XT: np.ndarray, r: RuleArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Sum (NaN as 0) and count of printed parts per column and rule, shape (columns, rules):
-    the same figures as :func:`part_sums` column by column. ``XT``: values, (columns, rows).
-
-    Blocks of the same shape (one per nämnd and month) are read as a 3-D array (columns ×
-    blocks × rows of the shape), and a rule's parts are added for all blocks and columns at
-    once, one part after another in the order listed, to a sum that starts at 0 (what
-    ``np.bincount`` does). A sum that is not finite (a part without a figure, or an infinite
-    one), and rules of shapes that few blocks share, are taken with :func:`part_sums`.
-    """
-    m, n_rules = XT.shape[0], len(r)
-    S = np.zeros((m, n_rules))
-    covered = np.zeros(n_rules, dtype=bool)
-    pos, sizes = r.pos, r.sizes
-    usable = r.shapes is not None and (n_rules < 2 or bool(np.all(pos[1:] > pos[:-1])))
-    if usable and n_rules:
-        rule_at = np.zeros(int(pos[-1]) + 1, dtype=np.int64)  # rule index by row (pos is unique)
-        rule_at[pos] = np.arange(n_rules)
-    for starts, length, rel in (r.shapes or []) if usable else []:
-        nb = len(starts)
-        if nb < 16 or not rel:
-            continue
-        rel_pos = np.array([rp for rp, _ in rel], dtype=np.int64)
-        where = starts[:, None] + rel_pos  # (blocks, rules of the shape)
-        idx = rule_at[np.minimum(where, len(rule_at) - 1)]
-        if not (np.all(pos[idx] == where)
-                and np.all(sizes[idx] == np.array([len(parts) for _, parts in rel]))):
-            continue  # pragma: no cover - the shapes describe the rules they were built with
-        if bool(np.all(np.diff(starts) == length)):
-            block = XT[:, starts[0]:starts[0] + nb * length].reshape(m, nb, length)
-        else:
-            block = XT[:, starts[:, None] + np.arange(length)]
-        sums = np.zeros((m, nb, len(rel)))
-        for k, (_, parts) in enumerate(rel):
-            s = np.zeros((m, nb))
-            for p in parts:
-                s += block[:, :, p]
-            sums[:, :, k] = s
-        S[:, idx] = sums
-        covered[idx] = True
-    N = np.repeat(sizes.astype(float)[None, :], m, axis=0)
-    rest = ~covered
-    for j in range(m):
-        todo = np.flatnonzero(rest | ~np.isfinite(S[j]))
-        if not len(todo):
-            continue
-        sub = r if len(todo) == n_rules else r.take(todo)
-        rid = np.repeat(np.arange(len(sub)), sub.sizes)
-        S[j, todo], N[j, todo] = part_sums(XT[j][sub.parts], rid, len(sub), sub.sizes.astype(float))
-    return S, N
+def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int):
+    """Sum (NaN as 0) and count of printed parts per rule (``rid``: the rule of each part)."""
+    s = np.bincount(rid, weights=np.nan_to_num(parts), minlength=n_rules)
+    return s, np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=n_rules)
 
 
 def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
@@ -372,7 +221,10 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
     if not values.shape[1]:
         return np.ones(len(r), dtype=bool)
     XT = np.ascontiguousarray(np.asarray(values, dtype=float).T)  # no copy when column-major
-    S, N = _shape_sums(XT, r)
+    rid = np.repeat(np.arange(len(r)), r.sizes)
+    S, N = np.zeros((XT.shape[0], len(r))), np.zeros((XT.shape[0], len(r)))
+    for j in range(XT.shape[0]):
+        S[j], N[j] = part_sums(XT[j][r.parts], rid, len(r))
     if names is not None:
         for j in range(XT.shape[0]):
             r.sums[names[j]] = (S[j], N[j])
@@ -396,7 +248,7 @@ def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArra
     keep = np.ones(len(r), dtype=bool)
     added, seq, sub = [], [], []
     for c in cand:
-        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(c).tolist(), "subtotal")
+        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(int(c)).tolist(), "subtotal")
         keep[c] = False
         for k, rule in enumerate(out):
             added.append(rule)
@@ -476,28 +328,16 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def _kind_codes(column) -> np.ndarray:
-    """_ITEM, _SUBTOTAL, _TOTAL or _OTHER per row of the frame's ``kind`` column."""
-    kinds = column.to_numpy(dtype=object)
-    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-    for name, code in _KIND_CODES.items():
-        codes[kinds == name] = code
-    return codes
-
-
 def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     """The inferred summing rules as arrays, and the rest of the inferred layout."""
     frame = table.frame
     names = list(table.value_columns)
     amount = [c for c in names if "%" not in c]
-    V = None
-    if names:  # column-major, one contiguous array per column
-        V = np.empty((len(frame), len(names)), order="F")
-        for j, c in enumerate(names):
-            V[:, j] = frame[c].to_numpy(dtype=float)
-    empty = np.isnan(V).all(axis=1) if V is not None else None
-    rules = rule_arrays(None, getattr(table, "levels", None) or None, empty,
-                        codes=_kind_codes(frame["kind"]))
+    V = np.empty((len(frame), len(names)), order="F")  # column-major, one contiguous array per column
+    for j, c in enumerate(names):
+        V[:, j] = frame[c].to_numpy(dtype=float)
+    empty = np.isnan(V).all(axis=1) if names else None
+    rules = rule_arrays(frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None, empty)
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])

@@ -267,7 +267,7 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
-    value_columns = [s.column for s in slots if s.role == "value"]
+    value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, lines[-1][0])
     return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
 
