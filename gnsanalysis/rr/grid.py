@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,10 +80,9 @@ def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
     import pyarrow.csv as pacsv
 
     first_line, width = head[first][0], len(head[first][1])
-    newline = "\n" if isinstance(raw, str) else b"\n"
     start = 0
     for _ in range(first_line - 1):
-        start = raw.index(newline, start) + 1
+        start = (raw.index("\n", start) if isinstance(raw, str) else raw.index(b"\n", start)) + 1
     data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
     names = [str(j) for j in range(width)]
     try:  # a row with another number of cells raises ArrowInvalid
@@ -202,7 +202,8 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
             raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
-        rows, used = None, None
+        rows: list[tuple[int, list[str]]] = []
+        used: str | None = None
         for ws in wb.worksheets:
             if sheet is not None and ws.title != sheet:
                 continue
@@ -215,7 +216,7 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
                              expected="ett blad med en RR-tabell")
     finally:
         wb.close()
-    notes = []
+    notes: list[str] = []
     if len(names) > 1:
         notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
                      "välj ett annat med --sheet.")
@@ -291,7 +292,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     lead = min(len(c) - len(_strip_lead(c)) for _, c in rows + [grid[first]])
     width = max(len(c) for _, c in rows)
     groups_words = set(cfg().get("header_words", {}).get("groups", []))
-    names = [[] for _ in range(width)]
+    names: list[list[str]] = [[] for _ in range(width)]
     group_of = [0] * width
     for r, (_line, cells) in enumerate(rows):
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
@@ -311,7 +312,8 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
             if c:
                 names[j].append(c)
     label_header = " ".join(c for _, cells in rows for c in cells[lead:lead + 1] if c.strip())
-    slots, value_columns = [], []
+    slots: list = []  # a Slot per position, None where the header names nothing
+    value_columns: list[str] = []
     for j in range(lead + 1, width):
         if not names[j]:
             slots.append(None)
@@ -427,7 +429,7 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     return vals, decs, ok, is_dash
 
 
-def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, object]:
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, Callable[[int], list[str]] | None]:
     """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
     written or None)."""
     import pyarrow as pa
@@ -467,7 +469,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 
     codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
 
-    def label_at(i: int) -> str:
+    def label_at(i: int | np.integer) -> str:
         return uniques[codes[int(i)]]
 
     nonempty = np.zeros((n, len(columns)), dtype=bool)

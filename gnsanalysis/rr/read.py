@@ -70,7 +70,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     header = parsed.header
     value_columns = header.value_columns
     m = len(value_columns)
-    codes = uniques = None
+    codes: np.ndarray | None = None
+    uniques = np.empty(0, dtype=object)
     if parsed.fast is not None:
         f = parsed.fast
         idx = np.flatnonzero(f["keep"])
@@ -293,8 +294,8 @@ def _check_complete(table: RRTable, layout: dict | None, declared: bool = False)
     A layout matched on the columns only counts when the table's rows are the layout's rows
     (:func:`is_layout_table`); another table with the same columns ends where it ends.
     """
-    final = (layout or {}).get("final_row")
-    if not final or not (declared or is_layout_table(table, layout)):
+    final = layout.get("final_row") if layout else None
+    if not layout or not final or not (declared or is_layout_table(table, layout)):
         return
     last = table.frame.iloc[-1]
     if normalise_label(last["label"]) != normalise_label(final):
