@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gnsanalysis.errors import Location, ParseError
+from gnsanalysis import io as gio
+from gnsanalysis.errors import ConfigError, Location, ParseError
+from gnsanalysis.rr import formats as F
+from gnsanalysis.rr import grid as G
+from gnsanalysis.rr import text as T
+from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, raise_no_reading, resolve
+from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
 from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, is_no_value, parse_number  # noqa: F401
 
@@ -36,7 +42,6 @@ def decode_text(data: bytes, source: str | Path | None = None) -> str:
 
 
 def _decode(data: bytes, source: str | Path | None):
-    from gnsanalysis import io as gio
 
     if not data or data.isspace():
         raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
@@ -46,7 +51,6 @@ def _decode(data: bytes, source: str | Path | None):
 
 def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
     """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
-    from gnsanalysis.rr import grid as G
 
     if delimiter == "\t":
         parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
@@ -57,7 +61,6 @@ def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str
 
 def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None = None) -> RRTable:
     """Parse decoded text in any text format (detected unless ``fmt`` is given)."""
-    from gnsanalysis.rr import formats as F
 
     fmt = F.normalise_format(fmt) or F.detect_format(text.encode("utf-8", "replace"), text)
     return _parse_decoded(text, source, fmt, None)
@@ -65,12 +68,12 @@ def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None =
 
 def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
-    from gnsanalysis.rr import formats as F
 
     header = parsed.header
     value_columns = header.value_columns
     m = len(value_columns)
-    codes = uniques = None
+    codes: np.ndarray | None = None
+    uniques = np.empty(0, dtype=object)
     if parsed.fast is not None:
         f = parsed.fast
         idx = np.flatnonzero(f["keep"])
@@ -134,8 +137,6 @@ def _stop_note(parsed) -> list[str]:
 
 def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
     """Rows read cell by cell are filled in; rows with readings to choose from are returned."""
-    from gnsanalysis.rr import text as T
-    from gnsanalysis.rr.grouping import Pending
 
     slots = parsed.header.slots
     grid = parsed.fmt in ("text", "csv", "xlsx")
@@ -160,7 +161,6 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
 
 def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes) -> None:
     """The reading of each pending row chosen from the table's arithmetic, filled in."""
-    from gnsanalysis.rr.grouping import resolve
 
     value_columns = parsed.header.value_columns
     colmap = {normalise_label(c): j for j, c in enumerate(value_columns)}
@@ -191,7 +191,6 @@ def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
 
 
 def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
-    from gnsanalysis.rr.grouping import MAX_DIGITS, cell_arrays
 
     for text in reading.values:
         if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
@@ -210,7 +209,6 @@ def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
 
 
 def _too_few(row, slots, source, parsed) -> None:
-    from gnsanalysis.rr.grouping import Pending, raise_no_reading
 
     n_values = sum(1 for s in slots if s.role == "value")
     p = Pending(0, row.line, row.label, row.raw, [])
@@ -245,8 +243,6 @@ def _roles(kinds) -> list[str]:
 
 def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decimal):
     """Row-local column rules, the layout's sum rules and amount columns for the evidence step."""
-    from gnsanalysis.rr.grouping import cell_arrays
-    from gnsanalysis.rr.hierarchy import difference_pairs
 
     col_rules, sum_rules = [], []
     if layout:
@@ -293,8 +289,8 @@ def _check_complete(table: RRTable, layout: dict | None, declared: bool = False)
     A layout matched on the columns only counts when the table's rows are the layout's rows
     (:func:`is_layout_table`); another table with the same columns ends where it ends.
     """
-    final = (layout or {}).get("final_row")
-    if not final or not (declared or is_layout_table(table, layout)):
+    final = layout.get("final_row") if layout else None
+    if not layout or not final or not (declared or is_layout_table(table, layout)):
         return
     last = table.frame.iloc[-1]
     if normalise_label(last["label"]) != normalise_label(final):
@@ -316,12 +312,10 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
     beside the file may give ``unit`` (used when the table does not print one) and ``layout``
     (a layout id from ``rr_layouts.yaml`` or an inline layout with ``totals`` and ``columns``).
     """
-    from gnsanalysis.io import read_limited
-    from gnsanalysis.rr import formats as F
 
     path = Path(path)
     fmt = F.normalise_format(fmt)
-    data = read_limited(path, max_bytes, what="RR-filer", option="--max-bytes")
+    data = gio.read_limited(path, max_bytes, what="RR-filer", option="--max-bytes")
     meta = _sidecar(path)
     declared = _declared_layout(meta, path)
     zipped = data[:4] == b"PK\x03\x04"
@@ -350,7 +344,6 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
 def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
     sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
-    from gnsanalysis.rr import grid as G
 
     names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
     first_error = None
@@ -374,9 +367,6 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
 
 def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
                    utf8: bytes | None = None) -> RRTable:
-    from gnsanalysis.rr import formats as F
-    from gnsanalysis.rr import grid as G
-    from gnsanalysis.rr import text as T
 
     if fmt == "text":
         parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
@@ -404,12 +394,11 @@ def _sidecar(path: Path) -> dict:
     Read with the one YAML loader, so a broken sidecar is a Swedish ConfigError (exit 2),
     exactly as when the build reads it, never silently ignored.
     """
-    from gnsanalysis.io import load_yaml
 
     meta_path = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.yaml")
     if not meta_path.is_file():
         return {}
-    meta, _ = load_yaml(meta_path, what="Metadatafilen")
+    meta, _ = gio.load_yaml(meta_path, what="Metadatafilen")
     return meta if isinstance(meta, dict) else {}
 
 
@@ -417,7 +406,6 @@ def _declared_layout(meta: dict, path: Path) -> dict | None:
     spec = meta.get("layout")
     if spec is None:
         return None
-    from gnsanalysis.errors import ConfigError
 
     if isinstance(spec, str):
         for layout in layouts():
