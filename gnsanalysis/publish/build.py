@@ -138,14 +138,9 @@ def _result_record(result) -> dict:
 
 def _worker_init(parent_pid: int) -> None:
     """Die with the build; ignore the terminal's Ctrl-C (the build stops us itself)."""
-    try:
-        import ctypes
+    from gnsanalysis.publish import kernels
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+    kernels.die_with_parent()
     if os.getppid() != parent_pid:  # the build died before prctl took effect
         os._exit(1)
     try:
@@ -153,8 +148,6 @@ def _worker_init(parent_pid: int) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from gnsanalysis.publish import kernels
-
     kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
