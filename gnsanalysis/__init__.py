@@ -34,9 +34,7 @@ if _started_as_command():
 
 
 def __getattr__(name: str) -> str:
-    """``__version__``, looked up when first asked for: ``importlib.metadata`` costs every
-    ``gns`` command (``--help`` included) tens of milliseconds, and only ``--version`` and the
-    report footer need it."""
+    """``__version__``, looked up when first asked for (``importlib.metadata`` would slow every command)."""
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 

@@ -1,14 +1,7 @@
 """CSV cells that a spreadsheet shows as text, never runs as a formula (CSV injection).
 
-Excel and LibreOffice Calc treat a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in
-some versions, a tab or carriage return) as a formula: a label such as
-``=HYPERLINK("http://…","klicka")`` or ``-2+3+cmd|' /C calc'!A0`` would run when the file is
-opened. Following the OWASP recommendation, such a cell is written with a leading ``'`` unless
-it is a plain number (``-88``, ``+13``, ``-0,5``, ``-1e5``), which is kept as it is so that the
-figures stay numbers.
-
-Use :func:`safe_cell` for single values, :func:`safe_row` with :mod:`csv` writers and
-:func:`safe_frame` before :meth:`pandas.DataFrame.to_csv` (it also protects the header).
+Following OWASP, a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading ``'`` unless it is a plain number (``-88``, ``-0,5``), which stays a number.
 """
 
 from __future__ import annotations
@@ -43,10 +36,7 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
 
 
 def safe_frame(frame):
-    """A copy of a pandas DataFrame whose text cells and column names pass :func:`safe_cell`.
-
-    Numeric columns are left alone (they are numbers, not text).
-    """
+    """A copy of a pandas DataFrame whose text cells and column names pass :func:`safe_cell`."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):

@@ -28,32 +28,19 @@ class Location:
     sheet: str | None = None
 
     def __str__(self) -> str:
-        parts = []
-        if self.file is not None:
-            parts.append(f"fil {Path(self.file).name}")
-        if self.sheet is not None:
-            parts.append(f"blad {self.sheet!r}")
-        if self.line is not None:
-            parts.append(f"rad {self.line}")
-        if self.row is not None:
-            parts.append(f"post {self.row!r}")
-        if self.column is not None:
-            parts.append(f"kolumn {self.column!r}")
+        file = None if self.file is None else Path(self.file).name
+        parts = [f"fil {file}", f"blad {self.sheet!r}", f"rad {self.line}", f"post {self.row!r}",
+                 f"kolumn {self.column!r}"]
+        parts = [p for p, v in zip(parts, (file, self.sheet, self.line, self.row, self.column), strict=True)
+                 if v is not None]
         return ", ".join(parts) if parts else "okänd plats"
 
 
 class ParseError(GnsError):
     """An input file cannot be read as the expected table."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        location: Location | None = None,
-        found: object = None,
-        expected: str | None = None,
-        hint: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, *, location: Location | None = None, found: object = None,
+                 expected: str | None = None, hint: str | None = None) -> None:
         self.message = message
         self.location = location or Location()
         self.found = found

@@ -1,23 +1,10 @@
 """Finding raw inputs in ``data/raw/``: metadata read from the file, a sidecar only adds to it.
 
-Every file in the raw folder is looked at (README files and ``*.meta.yaml`` sidecars aside).
-What the file itself says is read from it: for an RR table the ``Period YYYY-MM`` line, the
-body line (``Förv.nämnd 28 RR-kod 11-80``), the kind from its header (a layout in
-``resources/rr_layouts.yaml`` matches the columns) and the unit from the header or the layout;
-for a stakeholder matrix the kind from its header (``Part i nämnden``). A sidecar
-``<name>.meta.yaml`` is optional: it adds what a file cannot say (``data_status: example``,
-``object``, ``document_figures``, ``source_document``, ``received`` …) and may override, but
-never contradict, what the file says: a sidecar period 2020-12 for a file whose first line is
-``Period 2019-12`` is a problem of that file, refused before any kernel starts.
-
-A file with a problem (unreadable, contradicting metadata, no period, unknown kind, a path
-leaving the folder) is kept in the inventory with its problems, so that ``gns inputs`` can show
-it and only the reports that would read it stop; :func:`datasets` returns the usable files only.
-
-Tables for one object (ansvar/objekt, e.g. Serverdrift Åre obj. 6663) carry ``object:`` in
-their metadata (``{id: "6663", name: "Serverdrift Åre"}`` or just the id); a table without it
-is the whole committee. :func:`find_dataset` returns the whole committee unless an object id
-is asked for; :func:`object_datasets` returns every object table of a period.
+The file says its period (``Period YYYY-MM``), body line, kind and unit (by the layouts in
+``resources/rr_layouts.yaml``); an optional ``<name>.meta.yaml`` adds what it cannot say and may
+never contradict it. A file with a problem stays in the inventory with its problems, so only the
+reports that would read it stop. A table with ``object:`` covers one ansvar/objekt, else the
+whole committee.
 """
 
 from __future__ import annotations
@@ -119,11 +106,7 @@ class Dataset:
 # --------------------------------------------------------------------------- sidecars
 
 def load_meta(meta_path: Path) -> dict:
-    """A sidecar's keys as plain data, validated by :class:`gnsanalysis.schemas.SidecarFile`.
-
-    Read with the one YAML loader (UTF-8 with a cp1252 fallback; aliases and binary refused);
-    a sidecar that was not UTF-8 gets an ``_encoding_note`` for later messages.
-    """
+    """A sidecar's keys as plain data (validated); a cp1252 one gets an ``_encoding_note``."""
     meta_path = Path(meta_path)
     data, decoded = load_yaml(meta_path, what="Metadatafilen")
     meta = validate(SidecarFile, data, meta_path).as_meta()
@@ -154,10 +137,7 @@ def _cells(line: str) -> list[str]:
 
 
 def read_file_metadata(path: Path) -> dict:
-    """What a text input says about itself: kind, period, body line, unit, layout.
-
-    Raises :class:`GnsError` when the file cannot be read as text.
-    """
+    """What a text input says about itself: kind, period, body line, unit, layout (GnsError if not text)."""
     with open(path, "rb") as fh:
         data = fh.read(SNIFF_BYTES)
     if data[:4] == b"PK\x03\x04":
@@ -280,9 +260,7 @@ def _signature(raw_dir: Path) -> tuple:
 
 
 def inventory(raw_dir: Path | None = None) -> list[Dataset]:
-    """Every input file in the raw folder, with its metadata and problems, sorted by name.
-
-    Cached while no file in the folder changes (reports look inputs up many times)."""
+    """Every input file in the raw folder with its metadata and problems, by name (cached while unchanged)."""
     raw_dir = Path(raw_dir or paths.RAW_DIR)
     if not raw_dir.is_dir():
         raise ConfigError(f"Datamappen {raw_dir} finns inte eller är ingen mapp. Åtgärd: skapa mappen "
@@ -345,8 +323,6 @@ def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir
             continue
         if period is not None and d.periods_claimed and period not in d.periods_claimed:
             continue
-        if period is not None and not d.periods_claimed and kinds:
-            pass  # a table of this kind without a period could be this one
         if d.object_id is not None and object_id is not None and d.object_id != object_id:
             continue
         if not kinds and not d.periods_claimed:
@@ -357,11 +333,9 @@ def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir
 
 def find_dataset(kind: str, period: str | None, raw_dir: Path | None = None, *, object: str | None = None
                  ) -> Dataset:
-    """The input of this kind for this period; a real file wins over an example file.
+    """The input of this kind, period (None: none) and object (None: whole committee); real beats example.
 
-    Without ``object`` this is the table for the whole committee (metadata without ``object:``);
-    with an object id it is that object's table. ``period=None`` for inputs without a period
-    (the stakeholder matrix). A file with a problem that could fill the role stops here.
+    A file with a problem that could fill the role stops here.
     """
     want = None if object is None else str(object)
     every = datasets(kind, raw_dir)
@@ -395,8 +369,7 @@ def stakeholder_matrix(raw_dir: Path | None = None) -> Dataset:
 
 
 def object_datasets(kind: str, period: str, raw_dir: Path | None = None) -> list[Dataset]:
-    """Every object table of this kind and period (one per object id, real before example),
-    sorted by object id as the metadata spells it."""
+    """Every object table of this kind and period (one per object id, real before example), by id."""
     ids = sorted({d.object_id for d in datasets(kind, raw_dir)
                   if d.period == period and d.object_id is not None})
     return [find_dataset(kind, period, raw_dir, object=i) for i in ids]
@@ -408,8 +381,7 @@ def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
 
 
 def load_rr(dataset: Dataset, period: str | None = None):
-    """Parse an RR input; the unit falls back to the metadata, and the table's own
-    ``Period YYYY-MM`` line must agree with the metadata's period."""
+    """Parse an RR input; the unit falls back to the metadata, whose period the table must agree with."""
     from gnsanalysis.rr.read import read_rr  # lazy: pandas only when a table is parsed (`gns inputs` stays fast)
 
     period = period or dataset.period

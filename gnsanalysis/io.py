@@ -1,14 +1,4 @@
-"""Reading and writing files: one text decoder, one YAML loader, atomic writes.
-
-* :func:`decode_text` turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM
-  (Excel's "Unicode text"), else Windows-1252; binary input is refused with a Swedish message.
-* :func:`load_yaml` reads a YAML file the user wrote (metadata sidecars, parameter files):
-  size-limited, decoded as above, aliases refused (no "billion laughs"), errors as
-  :class:`~gnsanalysis.errors.ConfigError` naming the file and line.
-* :func:`load_resource` reads a YAML file shipped in ``gnsanalysis/resources`` (cached).
-* :func:`atomic_write` replaces an output only when the new content is complete, and never
-  writes inside ``data/raw/``.
-"""
+"""Reading and writing files: one text decoder, one YAML loader, atomic writes (never in ``data/raw/``)."""
 
 from __future__ import annotations
 
@@ -49,7 +39,7 @@ class Decoded:
 
 
 def decode_text(data: bytes, source: str | Path | None = None, *, what: str = "en textfil") -> Decoded:
-    """Decode ``data`` (see the module docstring); line breaks become ``\\n``."""
+    """UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252; binary refused; line breaks ``\\n``."""
     loc = Location(file=source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -106,10 +96,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def _load_without_aliases(text: str) -> Any:
-    """The YAML data, aliases refused before anything is built. With libyaml the events are
-    scanned for an alias first (aliases are not expanded while scanning), then the text is
-    loaded by libyaml's safe loader: both in C, several times faster than the pure-Python
-    loader, which `gns rr check` notices (a sidecar is read on every run)."""
+    """The YAML data, aliases refused before anything is built (with libyaml: events scanned first, in C)."""
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is None:  # PyYAML without libyaml
         return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
@@ -134,11 +121,7 @@ def parse_yaml(text: str, source: str | Path, *, what: str = "YAML-filen") -> An
 
 
 def load_yaml(path: str | Path, *, what: str = "YAML-filen", limit: int = MAX_YAML_BYTES) -> tuple[Any, Decoded]:
-    """Read and parse a YAML file a person wrote; returns ``(data, decoded)``.
-
-    ``decoded.guessed`` tells the caller that the file was not UTF-8 (read as Windows-1252),
-    so that a later message can mention it.
-    """
+    """Read a YAML file a person wrote (size-limited, no aliases); ``(data, decoded)``."""
     path = Path(path)
     try:
         data = read_limited(path, limit, what=what)
@@ -175,11 +158,7 @@ def load_resource(name: str) -> Any:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target.
-
-    The previous file stays in place if anything fails (disk full, no permission); the error
-    names the path in Swedish.
-    """
+    """Write to a temporary file in the same folder, then rename over the target (old file kept on failure)."""
     path = Path(path)
     raw = paths.RAW_DIR.resolve()
     target = path.resolve()
@@ -199,11 +178,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise WriteError(path, os_error_reason(exc)) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteError(path, os_error_reason(exc)) from exc
         raise
 
 

@@ -1,12 +1,7 @@
 """The one schema layer: pydantic models for the project's YAML files, and Swedish errors.
 
-Every model is frozen and refuses unknown keys (a misspelt key is an error, not silently
-ignored). :func:`validate` turns a pydantic ``ValidationError`` into the project's message form
-(file, key path, what was found, what was expected, the fix) as a :class:`ConfigError`
-(exit 2). The loaders in ``parties/``, ``documents/`` build their domain objects from the
-validated models; the models say what a file may contain.
-
-Organised by file kind: shared field types first, then one section per file.
+Every model is frozen and refuses unknown keys. :func:`validate` turns a ``ValidationError`` into
+the project's message form (file, key, found, expected, fix) as a :class:`ConfigError` (exit 2).
 """
 
 from __future__ import annotations
@@ -23,9 +18,7 @@ from gnsanalysis.errors import ConfigError
 from gnsanalysis.io import load_resource
 from gnsanalysis.swedish.numbers import parse_fraction
 
-# ---------------------------------------------------------------------------------------
-# shared: base model, field types, the Swedish error renderer
-# ---------------------------------------------------------------------------------------
+# ---------- shared: base model, field types, the Swedish error renderer
 
 
 class Model(BaseModel):
@@ -139,9 +132,7 @@ def validate(model: type[M], data: Any, source: str | Path) -> M:
         raise ConfigError(validation_message(exc, source)) from None
 
 
-# ---------------------------------------------------------------------------------------
-# resources/parties.yaml: the party registry
-# ---------------------------------------------------------------------------------------
+# ---------- resources/parties.yaml: the party registry
 
 
 class QuantityModel(Model):
@@ -196,9 +187,7 @@ class PartiesFile(Model):
     actors: tuple[PartyModel, ...] = ()
 
 
-# ---------------------------------------------------------------------------------------
-# resources/claims.yaml: figures a document states, with their inputs
-# ---------------------------------------------------------------------------------------
+# ---------- resources/claims.yaml: figures a document states, with their inputs
 
 Operation = Literal["product", "sum", "difference", "quotient", "share"]
 
@@ -249,9 +238,7 @@ class ClaimsFile(Model):
     claims: tuple[ClaimModel, ...] = ()
 
 
-# ---------------------------------------------------------------------------------------
-# resources/pricelist.yaml: the common price list for resource time
-# ---------------------------------------------------------------------------------------
+# ---------- resources/pricelist.yaml: the common price list for resource time
 
 
 class ResourceModel(Model):
@@ -278,9 +265,7 @@ class PriceListFile(Model):
     unpriced: tuple[UnpricedModel, ...] = ()
 
 
-# ---------------------------------------------------------------------------------------
-# resources/it_assumptions.yaml: the IT-serverdrift model
-# ---------------------------------------------------------------------------------------
+# ---------- resources/it_assumptions.yaml: the IT-serverdrift model
 
 
 class ParameterModel(Model):
@@ -366,9 +351,7 @@ class AssumptionsFile(Model):
     msb_note: Text = ""
 
 
-# ---------------------------------------------------------------------------------------
-# data/raw/*.meta.yaml: the optional metadata sidecar beside a raw input
-# ---------------------------------------------------------------------------------------
+# ---------- data/raw/*.meta.yaml: the optional metadata sidecar beside a raw input
 
 def _period(value: Any) -> str:
     text = _text(value)
@@ -398,10 +381,8 @@ def _object(value: Any) -> Any:
 class SidecarFile(Model):
     """``<input>.meta.yaml``: adds what a file cannot say about itself (docs/inputs.md).
 
-    What the file says (period line, body line, header) is read from the file; a sidecar that
-    contradicts it is reported by :mod:`gnsanalysis.inputs`. ``document_figures`` holds
-    figures the document states in prose, each report reads the ones it knows; ``layout`` is an
-    RR layout id or a layout of its own, checked by :mod:`gnsanalysis.rr.read`.
+    ``document_figures``: figures the document states in prose; ``layout``: an RR layout id or one
+    of its own (checked by :mod:`gnsanalysis.rr.read`).
     """
 
     file: NonEmptyText | None = None
@@ -429,9 +410,7 @@ class SidecarFile(Model):
         return self.model_dump(exclude_unset=True, exclude_none=True)
 
 
-# ---------------------------------------------------------------------------------------
-# resources/reports.yaml: the report registry
-# ---------------------------------------------------------------------------------------
+# ---------- resources/reports.yaml: the report registry
 
 
 class RequirementModel(Model):
@@ -471,9 +450,7 @@ class ReportsFile(Model):
     reports: dict[str, ReportSpecModel] = Field(min_length=1)
 
 
-# ---------------------------------------------------------------------------------------
-# resources/rr_layouts.yaml: known RR table layouts, row kinds, header words, noise lines
-# ---------------------------------------------------------------------------------------
+# ---------- resources/rr_layouts.yaml: known RR table layouts, row kinds, header words, noise lines
 
 
 def _regex(value: Any) -> str:
@@ -560,9 +537,7 @@ class RRLayoutsFile(Model):
     noise: tuple[Regex, ...] = ()
 
 
-# ---------------------------------------------------------------------------------------
-# packaged resources by name
-# ---------------------------------------------------------------------------------------
+# ---------- packaged resources by name
 
 #: The model of each YAML file in ``gnsanalysis/resources`` (tests validate every one).
 RESOURCE_MODELS: dict[str, type[Model]] = {
@@ -578,9 +553,8 @@ RESOURCE_MODELS: dict[str, type[Model]] = {
 def check_resource(name: str) -> Model:
     """The packaged resource ``name`` validated by its model (a ConfigError naming the key).
 
-    The RR reader reads ``rr_layouts.yaml`` as plain data and does not import this layer
-    (pydantic would double the start-up of ``gns rr check``); the report runner checks the
-    file with this function before a kernel starts, and the tests check every resource.
+    The RR reader reads ``rr_layouts.yaml`` as plain data (pydantic would double the start-up of
+    ``gns rr check``); the report runner checks it with this function before a kernel starts.
     """
     return validate(RESOURCE_MODELS[name], load_resource(name), name)
 

@@ -1,11 +1,7 @@
-"""The ``gns`` command.
+"""The ``gns`` command: wires the command modules' ``register(subparsers)`` together.
 
-Each command group lives in its own module with a ``register(subparsers)`` function that adds
-its sub-commands and sets ``func`` on them; this module only wires them together and turns
-errors into a Swedish message and an exit code (0 ok, 1 findings or failed report, 2 bad
-input), never a traceback. Usage errors are in Swedish too (exit 2). An exception nobody
-expected is a bug: its traceback goes to a log file (:data:`ERROR_LOG_NAME` in ``reports/``,
-else in the temporary folder) and the user gets one Swedish line saying where, exit 1.
+Errors become one Swedish line and an exit code (0 ok, 1 findings or failed report, 2 bad input);
+an unexpected exception's traceback goes to :data:`ERROR_LOG_NAME`, the user gets where (exit 1).
 """
 
 from __future__ import annotations
@@ -90,8 +86,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _VersionAction(argparse.Action):
-    """``--version``: the version is looked up only when asked for (``importlib.metadata`` would
-    otherwise cost every command, ``--help`` included)."""
+    """``--version``, looked up only when asked for (``importlib.metadata`` would slow every command)."""
 
     def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)

@@ -23,22 +23,17 @@ def register(sub) -> None:
     m_sub = matrix.add_subparsers(dest="matrix_command", metavar="KOMMANDO")
     m_sub.required = True
 
-    parse = m_sub.add_parser("parse", help="skriv ut matrisen som CSV eller JSON")
-    parse.add_argument("file", type=Path, help="matrisfil (.txt/.tsv, .csv eller .xlsx)")
-    parse.add_argument("--format", choices=["csv", "json"], default="csv", help="utdataformat")
-    parse.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
-                       help="tvinga indataformat (annars från filändelsen)")
-    parse.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
-    parse.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
-    parse.set_defaults(func=cmd_matrix_parse)
-
-    check = m_sub.add_parser("check", help="jämför matrisen med partsregistret")
-    check.add_argument("file", type=Path, help="matrisfil (.txt/.tsv, .csv eller .xlsx)")
-    check.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
-                       help="tvinga indataformat (annars från filändelsen)")
-    check.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
-    check.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
-    check.set_defaults(func=cmd_matrix_check)
+    for name, help_text, func in [("parse", "skriv ut matrisen som CSV eller JSON", cmd_matrix_parse),
+                                  ("check", "jämför matrisen med partsregistret", cmd_matrix_check)]:
+        cmd = m_sub.add_parser(name, help=help_text)
+        cmd.add_argument("file", type=Path, help="matrisfil (.txt/.tsv, .csv eller .xlsx)")
+        if name == "parse":
+            cmd.add_argument("--format", choices=["csv", "json"], default="csv", help="utdataformat")
+        cmd.add_argument("--input-format", choices=["tsv", "csv", "xlsx"], default=None,
+                         help="tvinga indataformat (annars från filändelsen)")
+        cmd.add_argument("--sheet", default=None, help="blad i en Excel-fil (annars det första)")
+        cmd.add_argument("--max-bytes", type=int, default=None, metavar="BYTE", help=MAX_BYTES_HELP)
+        cmd.set_defaults(func=func)
 
     alloc = sub.add_parser(
         "allocate",
@@ -113,11 +108,7 @@ def _split_names(text: str | None) -> list[str] | None:
 
 
 def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None:
-    """``PART=MÄNGD,…`` as a mapping; a party given twice, or not among ``--parties``, is refused.
-
-    (A dict alone would keep the last of two values and the allocation would ignore parties it
-    does not distribute to: both silently change the result.)
-    """
+    """``PART=MÄNGD,…`` as a mapping; a party given twice, or not among ``--parties``, is refused."""
     from gnsanalysis.parties.registry import load_registry
 
     if text is None:

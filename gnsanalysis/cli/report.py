@@ -84,8 +84,7 @@ _SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltnin
 
 
 def cmd_inputs(args) -> int:
-    """Every file in data/raw/ with its metadata (read from the file or declared in its
-    sidecar), the reports it feeds and its problems; exit 1 when a file has a problem."""
+    """`gns inputs`: each file in data/raw/, its metadata, reports and problems (exit 1 on a problem)."""
     from gnsanalysis import paths
     from gnsanalysis.inputs import KIND_NAMES, inventory
     from gnsanalysis.publish.build import plan

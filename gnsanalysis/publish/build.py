@@ -1,18 +1,9 @@
 """``gns build`` (what ``make reports`` runs), ``gns verify`` and the report index.
 
-What to build comes from the data: ``resources/reports.yaml`` names report kinds (``build_for``:
-a year-end report per December table, an interim report per April and June–August table) and
-the inventory of ``data/raw/`` (:mod:`gnsanalysis.inputs`) gives the periods. Each report runs
-in its own worker process (each with its own kernel). The manifest (``reports/.manifest.json``,
-:mod:`gnsanalysis.publish.manifest`) records what each report was built from; a report whose
-record is unchanged and whose file is intact is skipped. A bad input stops only the reports
-that read it. The index is rendered last, from the manifest, and lists only reports on disk.
-
-Crash safety: the lock records its owner and is taken over when the owner is gone
-(:mod:`gnsanalysis.publish.lock`); workers die with the build (``PR_SET_PDEATHSIG``) and run in
-their own process group, so Ctrl-C reaches only the build, which stops them before saying so;
-temporary files in ``reports/.build/`` are removed at the next start; every output is written
-atomically.
+``reports.yaml`` (``build_for``) and the inventory of ``data/raw/`` give the runs; each runs in its
+own worker process. The manifest records what each report was built from; an unchanged, intact
+report is skipped, a bad input stops only the reports that read it, and the index is rendered last.
+Workers die with the build (``PR_SET_PDEATHSIG``) in their own process group; outputs are atomic.
 """
 
 from __future__ import annotations
@@ -58,6 +49,10 @@ class Run:
         return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
 
 
+def _kinds(dataset) -> set:
+    return {dataset.kind, dataset.read.get("kind"), dataset.declared.get("kind")} - {None}
+
+
 def _reads(name: str, params: dict, inventory: list) -> list:
     """The raw files a report may read (a superset: used for the manifest and `gns inputs`)."""
     from gnsanalysis.publish.runner import report_spec
@@ -68,8 +63,7 @@ def _reads(name: str, params: dict, inventory: list) -> list:
         kind = need["kind"]
         period = params.get(need.get("period_parameter", ""), None)
         for d in inventory:
-            kinds = {d.kind, d.read.get("kind"), d.declared.get("kind")} - {None}
-            if kind not in kinds:
+            if kind not in _kinds(d):
                 continue
             if period is None:
                 out.append(d)
@@ -99,8 +93,7 @@ def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run
             months = {int(m) for m in target.get("months", [])}
             found = set()
             for d in inv:
-                kinds = {d.kind, d.read.get("kind"), d.declared.get("kind")} - {None}
-                if target["kind"] not in kinds or d.object_id is not None:
+                if target["kind"] not in _kinds(d) or d.object_id is not None:
                     continue
                 for p in d.periods_claimed:
                     if int(p[5:]) in months:
@@ -127,18 +120,27 @@ def _input_hashes(datasets: list) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def _sources(run: Run, params: dict) -> tuple[dict, str, str]:
+    from gnsanalysis.publish.runner import notebook_path
+
+    inputs = _input_hashes(run.inputs)
+    code = manifest.code_version(notebook_path(run.name))
+    return inputs, code, manifest.fingerprint(run.name, params, inputs, code)
+
+
+def _result_record(result) -> dict:
+    return {"name": result.name, "parameters": result.parameters, "html": str(result.html_path),
+            "title": result.title, "hash": result.content_hash, "data_date": result.data_date,
+            "example": result.example}
+
+
 # --------------------------------------------------------------------------- workers
 
 def _worker_init(parent_pid: int) -> None:
     """Die with the build; ignore the terminal's Ctrl-C (the build stops us itself)."""
-    try:
-        import ctypes
+    from gnsanalysis.publish import kernels
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+    kernels.die_with_parent()
     if os.getppid() != parent_pid:  # the build died before prctl took effect
         os._exit(1)
     try:
@@ -146,8 +148,6 @@ def _worker_init(parent_pid: int) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from gnsanalysis.publish import kernels
-
     kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
@@ -159,9 +159,7 @@ def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = Non
     merged = {**params, **{k: v for k, v in (extra or {}).items() if k in declared}}
     started = time.perf_counter()
     result = run_report(name, merged, reports_dir=Path(reports_dir))
-    return {"name": name, "parameters": result.parameters, "html": str(result.html_path),
-            "title": result.title, "seconds": time.perf_counter() - started,
-            "hash": result.content_hash, "data_date": result.data_date, "example": result.example}
+    return {**_result_record(result), "seconds": time.perf_counter() - started}
 
 
 def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
@@ -233,15 +231,12 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
 
 
 def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]:
-    """The runs whose record differs from what they would be built from now, as
-    ``(run, input hashes, code version, fingerprint)``; the others are reported as skipped."""
-    from gnsanalysis.publish.runner import notebook_path, output_stem
+    """The runs to build as ``(run, input hashes, code version, fingerprint)``; the others are skipped."""
+    from gnsanalysis.publish.runner import output_stem
 
     pending = []
     for run in todo:
-        inputs = _input_hashes(run.inputs)
-        code = manifest.code_version(notebook_path(run.name))
-        fp = manifest.fingerprint(run.name, {**run.params, **extra}, inputs, code)
+        inputs, code, fp = _sources(run, {**run.params, **extra})
         try:
             stem = output_stem(run.name, run.params)
         except (KeyError, IndexError, ValueError):
@@ -256,9 +251,7 @@ def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]
 
 def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extra: dict,
                  records: dict) -> list[tuple[str, str]]:
-    """Build the pending runs in a pool of workers; each finished report's record is saved at
-    once. Returns the failures as ``(label, message)``; Ctrl-C stops the pool and raises
-    :class:`BuildInterrupted`."""
+    """Build the runs in a worker pool; the failures as ``(label, message)``; Ctrl-C: BuildInterrupted."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -318,8 +311,7 @@ def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records
 
 
 def _finish(reports_dir: Path, records: dict, pdf: bool):
-    """The manifest of what is on disk, the index written last, the PDFs and the board pack
-    when asked for; returns the pack's path (or ``None``)."""
+    """Save the manifest, write the index, and the PDFs and board pack if asked; the pack's path."""
     records = manifest.on_disk(reports_dir, records)
     manifest.save(reports_dir, records)
     write_index(reports_dir)
@@ -335,22 +327,16 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
 
 
 def record_report(result, reports_dir: Path | None = None) -> None:
-    """After a single ``gns report``: add its record to the manifest and rewrite the index
-    (the caller holds the build lock)."""
+    """After one ``gns report`` (under the build lock): record it in the manifest, rewrite the index."""
     from gnsanalysis.inputs import inventory as scan
-    from gnsanalysis.publish.runner import notebook_path
 
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"}, [])
     run.inputs = _reads(run.name, result.parameters, scan())
-    inputs = _input_hashes(run.inputs)
-    code = manifest.code_version(notebook_path(run.name))
-    # a report with non-default parameters is never taken for the default build's output
-    fp = manifest.fingerprint(run.name, dict(result.parameters), inputs, code) + "-report"
-    res = {"parameters": result.parameters, "html": str(result.html_path), "title": result.title,
-           "hash": result.content_hash, "data_date": result.data_date, "example": result.example}
+    inputs, code, fp = _sources(run, dict(result.parameters))
     records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
-    records[result.html_path.name] = _record(run, res, inputs, code, fp)
+    # a report with non-default parameters is never taken for the default build's output
+    records[result.html_path.name] = _record(run, _result_record(result), inputs, code, fp + "-report")
     manifest.save(reports_dir, records)
     write_index(reports_dir)
 
@@ -401,8 +387,7 @@ def _recorded_parameters_file(info: dict) -> Path | None:
 
 
 def verify_report(path: Path) -> tuple[bool, str]:
-    """Does the file match a rebuild from the current data and code? Writes nothing outside a
-    temporary folder; says only what is known."""
+    """Does the file match a rebuild from the current data and code? Writes only in a temporary folder."""
     from gnsanalysis.publish.runner import HASH_RE, content_hash, read_build_info, run_report
 
     path = Path(path)

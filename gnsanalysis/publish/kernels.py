@@ -1,20 +1,10 @@
-"""Warm kernels for ``gns build``: each report still gets a fresh kernel process of its own,
-forked from a "zygote" that has already done the imports every report kernel does.
+"""Warm kernels for ``gns build``: each report gets a fresh kernel process of its own, forked
+from a "zygote" that has already done the imports every report kernel does (:data:`PRELOAD`).
 
-A plain kernel is a new interpreter that imports ipykernel, numpy, pandas, matplotlib and the
-gnsanalysis modules before the notebook's first cell does any work: 1.5–2.5 s of CPU per report.
-The zygote (``python -m gnsanalysis.publish.kernels``, one per build worker, started when the
-worker starts so that its imports overlap the worker's own) imports them once (:data:`PRELOAD`)
-and waits; for each report it forks a child
-that takes the kernel's environment, working folder and argument list and runs ipykernel exactly
-as ``python -m ipykernel_launcher`` would. The child starts with a clean namespace and the
-modules as a fresh import leaves them; nothing of one report's kernel reaches another's
-(tests/publish/test_runner.py checks that a report built this way is byte-identical to one built with a
-plain kernel).
-
-Lifetimes: the zygote dies with its worker and each kernel with the zygote
-(``PR_SET_PDEATHSIG``); a kernel is in a session of its own, as jupyter_client starts kernels.
-Only ``gns build`` workers use this (:func:`start`); everything else starts plain kernels.
+The zygote (``python -m gnsanalysis.publish.kernels``, one per build worker) saves 1.5–2.5 s of
+CPU per report; its child runs ipykernel exactly as ``python -m ipykernel_launcher`` would, with a
+clean namespace (tests/publish/test_runner.py checks the report is byte-identical to a plain
+kernel's). The zygote dies with its worker and each kernel with the zygote (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -41,7 +31,8 @@ PR_SET_PDEATHSIG = 1
 _zygote: subprocess.Popen | None = None
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Have the kernel send this process SIGKILL when its parent dies (Linux ``prctl``)."""
     try:
         import ctypes
 
@@ -60,7 +51,7 @@ def start() -> None:
         env.update(_kernel_paths_env())
         _zygote = subprocess.Popen([sys.executable, "-m", "gnsanalysis.publish.kernels"], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
-                                   preexec_fn=_die_with_parent)
+                                   preexec_fn=die_with_parent)
 
 
 def _kernel_paths_env() -> dict:
@@ -210,7 +201,7 @@ def _become_kernel(request: dict, zygote_pid: int) -> None:
     code = 1
     try:
         os.setsid()
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != zygote_pid:
             os._exit(1)
         # the signal dispositions of a fresh interpreter (serve() changed these two)
@@ -250,7 +241,7 @@ def _resolved(value: str | None) -> str | None:
 
 def serve() -> None:
     """The zygote: import, then fork one kernel per request line on stdin (pid on stdout)."""
-    _die_with_parent()
+    die_with_parent()
     import importlib
 
     for name in PRELOAD:

@@ -75,10 +75,7 @@ def build_lock(reports_dir: Path, *, wait_message: bool = True):
             same = _same_file(fd, path)
             if same and owner and not pid_alive(owner):
                 # the owner is gone; whoever still holds the lock inherited it: start afresh
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass
+                path.unlink(missing_ok=True)
                 os.close(fd)
                 print(f"Tar över byggläset från en avbruten byggnad (process {owner} finns inte längre).",
                       file=sys.stderr, flush=True)

@@ -25,11 +25,8 @@ _CODE_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".css", ".json", ".tpl"}
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of the file's bytes (hex)."""
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @cache

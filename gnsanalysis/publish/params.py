@@ -1,8 +1,6 @@
-"""Report parameter validation: what papermill does not do.
+"""Report parameter validation (papermill only warns on unknown names and guesses types).
 
-papermill only warns on unknown names and guesses types from how a CLI value looks, so the
-runner checks every parameter against the notebook's own parameters cell (names and
-annotations) and then runs the validators named in ``resources/reports.yaml``.
+Types come from the notebook's parameters cell; the validators are named in ``resources/reports.yaml``.
 """
 
 from __future__ import annotations
@@ -22,11 +20,7 @@ MAX_N_DRAWS = 100_000
 
 
 def check_text(name: str, value, *, personal: bool = True) -> None:
-    """Bounded length and no personal data, through lists and mappings too.
-
-    Raises :class:`ParameterError` naming the parameter; run on every value given on the
-    command line or in a parameter file, before any other check.
-    """
+    """Bounded length and no personal data, through lists and mappings too (ParameterError if not)."""
     from gnsanalysis.publish.privacy import find_personal_data
 
     stack = [value]
@@ -119,10 +113,9 @@ VALIDATORS = {
 
 
 def coerce(name: str, value, type_name: str):
-    """Convert a CLI/YAML value to the type the parameters cell declares.
+    """Convert a CLI/YAML value to the declared type, checked by :func:`check_text` before and after.
 
-    The value is checked with :func:`check_text`: its length before it is converted, and the
-    converted value for personal data (so ``-p seed 1212121212`` is a number, not a personnummer).
+    Personal data is looked for after conversion (so ``-p seed 1212121212`` is a number).
     """
     check_text(name, value, personal=False)
     converted = _coerce(name, value, type_name)
@@ -155,11 +148,9 @@ def _coerce(name: str, value, type_name: str):
         swedish = {"int": "ett heltal", "float": "ett tal", "bool": "sant/falskt (true/false)"}
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara "
                              f"{swedish.get(type_name, type_name)}.") from None
-    if type_name in ("list", "dict"):
-        if not isinstance(value, (list, dict)):
-            raise ParameterError(f"Parametern {name!r} ska vara en {'lista' if type_name == 'list' else 'mappning'} "
-                                 "(ange den i en YAML-fil med -f).")
-        return value
+    if type_name in ("list", "dict") and not isinstance(value, (list, dict)):
+        raise ParameterError(f"Parametern {name!r} ska vara en {'lista' if type_name == 'list' else 'mappning'} "
+                             "(ange den i en YAML-fil med -f).")
     return value
 
 

@@ -12,6 +12,7 @@ reports are).
 from __future__ import annotations
 
 import html as _html
+import io
 import shutil
 from pathlib import Path
 
@@ -84,44 +85,40 @@ class Printer:
         return Path(pdf_path)
 
 
-def _with_metadata(data: bytes, *, title: str, status: str) -> bytes:
-    import io
-
-    from pypdf import PdfReader, PdfWriter
+def _swedish_bytes(writer, metadata: dict) -> bytes:
+    """The PDF with ``metadata`` and ``/Lang sv``, as bytes."""
     from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.add_metadata({"/Title": title, "/Author": AUTHOR,
-                         "/Subject": f"Status: {status}" if status else title})
+    writer.add_metadata(metadata)
     writer._root_object[NameObject("/Lang")] = TextStringObject("sv")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
+def _with_metadata(data: bytes, *, title: str, status: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    return _swedish_bytes(writer, {"/Title": title, "/Author": AUTHOR,
+                                    "/Subject": f"Status: {status}" if status else title})
+
+
 def board_pack(parts: list[tuple[Path, str]], out: Path, *, title: str) -> Path:
     """Merge ``[(pdf, bookmark title), …]`` (index first) into one PDF with a bookmark each."""
-    import io
-
     from pypdf import PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
     for path, name in parts:
         writer.append(str(path), outline_item=name)
-    writer.add_metadata({"/Title": title, "/Author": AUTHOR})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("sv")
-    buf = io.BytesIO()
-    writer.write(buf)
-    atomic_write(Path(out), buf.getvalue())
+    atomic_write(Path(out), _swedish_bytes(writer, {"/Title": title, "/Author": AUTHOR}))
     return Path(out)
 
 
 def write_pdfs(reports_dir: Path, records: dict) -> tuple[dict, Path | None]:
-    """A PDF beside every board report (reprinted only when its HTML changed) and the board pack.
+    """A PDF beside every board report (reprinted when its HTML changed) and the board pack.
 
-    Returns the records with ``pdf`` and ``pdf_from`` (the HTML's SHA-256 it was printed from)
-    and the pack's path.
+    Returns the records with ``pdf`` and ``pdf_from`` (the HTML's SHA-256) and the pack's path.
     """
     reports_dir = Path(reports_dir)
     board = {name: rec for name, rec in sorted(records.items()) if rec.get("board", True)}

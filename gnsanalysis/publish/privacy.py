@@ -100,10 +100,8 @@ def _phone_spans(text: str) -> list[tuple[int, int, str]]:
                     nxt = m.group("rest")[i + 1:i + 2]
                     if 8 <= count <= 10 and nxt in (" ", "\u00a0"):
                         best = m.start("rest") + i + 1
-            if best is None:
-                continue
-            found = text[m.start():best]
-            spans.append((m.start(), best, found))
+            if best is not None:
+                spans.append((m.start(), best, text[m.start():best]))
         elif digits >= 8:
             spans.append((m.start(), m.end(), found))
     return spans
@@ -111,9 +109,7 @@ def _phone_spans(text: str) -> list[tuple[int, int, str]]:
 
 def find_personal_data(text: str) -> list[tuple[str, str]]:
     """``(kind, text)`` for each e-mail address, phone number and personnummer in ``text``."""
-    hits: list[tuple[int, str, str]] = []
-    for m in EMAIL_RE.finditer(text):
-        hits.append((m.start(), "e-postadress", m.group(0)))
+    hits = [(m.start(), "e-postadress", m.group(0)) for m in EMAIL_RE.finditer(text)]
     pnr = _personnummer_spans(text)
     hits += [(start, "personnummer", found) for start, _, found in pnr]
     for start, end, found in _phone_spans(text):
@@ -174,11 +170,8 @@ def scan_html(html: str) -> list[PersonalDataHit]:
     parser = _TextCollector()
     parser.feed(html)
     parser.close()
-    hits: list[PersonalDataHit] = []
-    for section, text in parser.chunks:
-        for kind, found in find_personal_data(text):
-            hits.append(PersonalDataHit(kind, found, section))
-    return hits
+    return [PersonalDataHit(kind, found, section)
+            for section, text in parser.chunks for kind, found in find_personal_data(text)]
 
 
 def assert_no_personal_data(html: str, report: str) -> None:

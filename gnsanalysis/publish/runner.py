@@ -11,9 +11,13 @@ beside the report for inspection and raises :class:`ReportError` naming the cell
 
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import hashlib
+import html as _html
+import importlib
+import json
 import logging
 import os
 import re
@@ -23,10 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gnsanalysis import paths
+from gnsanalysis import errors, paths
 from gnsanalysis.errors import ConfigError, ParameterError, ReportError
-from gnsanalysis.io import atomic_write, load_resource
+from gnsanalysis.inputs import find_dataset
+from gnsanalysis.io import atomic_write, load_resource, load_yaml
 from gnsanalysis.publish import kernels
+from gnsanalysis.publish.lock import check_reports_dir
 from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
 from gnsanalysis.schemas import ReportsFile, check_resource, validate
@@ -50,28 +56,18 @@ class ReportResult:
 
 
 def skip_slow_iri_checker() -> None:
-    """Call before importing papermill, nbformat or nbconvert (they import jsonschema).
+    """Call before importing papermill, nbformat or nbconvert: mark ``rfc3987_syntax`` absent.
 
-    jsonschema, when ``rfc3987_syntax`` is installed (nbformat's ``format-nongpl`` extra),
-    compiles some 35 Earley parsers for the IRI formats at import: 2.3 s of CPU in every
-    process that reads a notebook (python-jsonschema/jsonschema#1428). No notebook schema uses
-    those formats (tests/publish/test_runner.py checks), so the module is marked as absent and
-    jsonschema skips those two format checks. Nothing else changes; a process that imported
-    jsonschema already is left alone.
+    With it, jsonschema compiles IRI-format parsers at import (2.3 s CPU, python-jsonschema/
+    jsonschema#1428); no notebook schema uses those formats (tests/publish/test_runner.py checks).
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def registry() -> dict:
-    """The report registry ``resources/reports.yaml``, validated (see :func:`load_registry`)."""
-    return load_registry()
-
-
 @functools.cache
-def load_registry() -> dict[str, dict]:
-    """Each report's spec as plain data (the keys the file sets), checked by
-    :class:`gnsanalysis.schemas.ReportsFile` and against the validators that exist."""
+def registry() -> dict[str, dict]:
+    """Each report's spec in ``reports.yaml`` as plain data, checked by its schema and validator names."""
     specs = {name: spec.model_dump(exclude_unset=True)
              for name, spec in validate(ReportsFile, load_resource("reports.yaml"), "reports.yaml").reports.items()}
     for name, spec in specs.items():
@@ -85,6 +81,9 @@ def load_registry() -> dict[str, dict]:
                               f"förväntade en av {', '.join(sorted(VALIDATORS) + sorted(STATE_VALIDATORS))}. "
                               "Åtgärd: rätta namnet eller lägg till kontrollen i gnsanalysis/publish/params.py.")
     return specs
+
+
+load_registry = registry
 
 
 def report_spec(name: str) -> dict:
@@ -133,7 +132,6 @@ def resolve_parameters(name: str, params: dict) -> dict:
     for need in spec.get("requires", []):
         # the input must exist, be unambiguous and agree with its metadata before a kernel is
         # started: a missing, doubled or contradicted export is bad input (exit 2)
-        from gnsanalysis.inputs import find_dataset
 
         period = resolved[need["period_parameter"]] if need.get("period_parameter") else None
         find_dataset(need["kind"], period)
@@ -143,8 +141,6 @@ def resolve_parameters(name: str, params: dict) -> dict:
 
 
 def _literal(text: str):
-    import ast
-
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -169,24 +165,13 @@ def report_title(name: str, params: dict) -> str:
     """The HTML <title>: ``title_function`` ("module:function", called with the period) or ``title``."""
     spec = report_spec(name)
     if spec.get("title_function"):
-        import importlib
-
         module, func = spec["title_function"].split(":")
         return getattr(importlib.import_module(module), func)(params["period"])
     return spec["title"].format(**_fields(params))
 
 
 def load_parameters_file(path: Path) -> dict:
-    """Parameters from a YAML file (e.g. saved from the interactive widgets).
-
-    Read with :func:`gnsanalysis.io.load_yaml`: size-limited, UTF-8 with a Windows-1252
-    fallback, binary and YAML aliases refused; every problem is a ConfigError/ParameterError.
-    """
-    import sys
-
-    from gnsanalysis.errors import ConfigError
-    from gnsanalysis.io import load_yaml
-
+    """Parameters from a YAML file (read by :func:`gnsanalysis.io.load_yaml`); problems are GnsErrors."""
     path = Path(path)
     try:
         data, decoded = load_yaml(path, what="Parameterfilen")
@@ -268,9 +253,6 @@ def _strip_css_comments(html: str) -> str:
 def _embed_build_info(html: str, name: str, params: dict, parameters_file: Path | None = None) -> str:
     """Record which report, parameters and parameter file produced the file (read back by
     ``gns verify``); the file as a path relative to the project root when it lies inside it."""
-    import html as _html
-    import json
-
     record: dict = {"report": name, "parameters": params}
     if parameters_file is not None:
         where = Path(parameters_file).resolve()
@@ -282,19 +264,14 @@ def _embed_build_info(html: str, name: str, params: dict, parameters_file: Path 
 
 def read_build_info(html: str) -> dict | None:
     """The report name, parameters and parameter file embedded in a built report."""
-    import html as _html
-    import json
-
     m = re.search(r'<meta name="gns-report" content="([^"]*)">', html)
     return json.loads(_html.unescape(m.group(1))) if m else None
 
 
-def _cell_exit_code(exc) -> int:
-    """The exit code of the project's own error raised in a cell (2: bad input), else 1."""
-    from gnsanalysis import errors
-
+def _own_error(exc) -> type[errors.GnsError] | None:
+    """The project's error class a cell raised, if it was one of them."""
     cls = getattr(errors, str(getattr(exc, "ename", "")), None)
-    return cls.exit_code if isinstance(cls, type) and issubclass(cls, errors.GnsError) else ReportError.exit_code
+    return cls if isinstance(cls, type) and issubclass(cls, errors.GnsError) else None
 
 
 def _failed_cell(exc, nb_path: Path | None = None) -> str:
@@ -307,9 +284,7 @@ def _failed_cell(exc, nb_path: Path | None = None) -> str:
     source = (getattr(exc, "source", "") or "").strip().splitlines()
     first = source[0] if source else ""
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    from gnsanalysis import errors
-
-    if isinstance(getattr(errors, str(ename), None), type) and issubclass(getattr(errors, ename), errors.GnsError):
+    if _own_error(exc) is not None:
         return f"cell {index} ({first!r}): {evalue}"  # our own Swedish message says it all
     where = f" i {nb_path.relative_to(paths.PROJECT_ROOT)}" if nb_path and nb_path.is_relative_to(paths.PROJECT_ROOT) else ""
     return f"cell {index}{where} ({first!r}): {ename}: {evalue}"
@@ -368,7 +343,8 @@ def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path
             f"Den körda notebooken finns kvar för felsökning: {nb_out}. "
             + (f"Den tidigare rapporten {html_path.name} är orörd." if html_path.exists()
                else "Ingen rapportfil skrevs."))
-        error.exit_code = _cell_exit_code(exc)
+        own = _own_error(exc)
+        error.exit_code = own.exit_code if own is not None else ReportError.exit_code
         raise error from None
 
 
@@ -384,8 +360,6 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     """
     skip_slow_iri_checker()
     import nbformat
-
-    from gnsanalysis.publish.lock import check_reports_dir
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)

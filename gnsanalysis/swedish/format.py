@@ -109,11 +109,6 @@ def rounding_text(unit: str | None, decimals: int = 0) -> str:
 
 
 def count_noun(n: int, singular: str, plural: str) -> str:
-    """``1 avvikelse``, ``3 avvikelser``.
-
-    A count is a whole number, grouped here as :func:`number` groups it (no-break space, U+2212
-    minus; the tests compare the two) without loading Babel's locale data, which `gns rr check`
-    would otherwise load only to say how many rows it read.
-    """
+    """``1 avvikelse``, ``3 avvikelser`` (grouped as :func:`number` groups, without loading Babel)."""
     grouped = f"{abs(int(n)):,}".replace(",", NBSP)
     return f"{MINUS if n < 0 else ''}{grouped} {singular if n == 1 else plural}"

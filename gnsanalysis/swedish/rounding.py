@@ -1,22 +1,8 @@
-"""The project's one set of rounding rules, exact for any size of number.
+"""The project's one set of rounding rules, in exact arithmetic (a float is taken as its repr).
 
-Three rules, all in exact arithmetic (``int``, ``Fraction``, ``Decimal``; a float is taken
-as its shortest repr, i.e. as it is printed):
-
-* :func:`round_half_up` — to a unit of ``10**-decimals``, halves away from zero like a Swedish
-  accountant (``2,5 → 3``, ``−2,5 → −3``), never banker's rounding;
-* :func:`round_preserving_sum` — round each value so that the rounded parts add up to the
-  rounded (half-up) sum of the exact values;
-* :func:`largest_remainder` — split a whole number of units by exact weights (Hamilton).
-
-Both sum-preserving rules share :func:`_apportion`: everyone first gets the floor of their
-exact amount, the units left over go one each to the largest remainders, and among equal
-remainders to the earlier position (deterministic). A negative total in
-:func:`largest_remainder` is split as its absolute value and negated, so its tie-break is
-symmetric; :func:`round_preserving_sum` floors towards minus infinity (its documented and
-tested behaviour, which the report tables rely on).
-
-No machine integers are involved anywhere: a total of hundreds of digits is split exactly.
+:func:`round_half_up` (halves away from zero, ``−2,5 → −3``), :func:`round_preserving_sum` (parts
+add up to the rounded sum) and :func:`largest_remainder` (Hamilton); the last two share
+:func:`_apportion`: floors first, leftover units to the largest remainders, ties to the earlier.
 """
 
 from __future__ import annotations
