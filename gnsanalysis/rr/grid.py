@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.rr.formats import (
@@ -76,8 +78,7 @@ def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
     """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
     ``head[first]`` on, or None when a row does not have the first row's number of cells.
     ``raw`` is ``text`` or its UTF-8 bytes."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it (pandas loads pyarrow, not its csv module)
 
     first_line, width = head[first][0], len(head[first][1])
     start = 0
@@ -381,8 +382,6 @@ def _cell_number_re(decimal: str) -> str:
 
 
 def _bools(a) -> np.ndarray:
-    import pyarrow.compute as pc
-
     return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -394,8 +393,6 @@ def plain_figures(cells, decimal: str):
     """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
     float cast, in one pass over their UTF-8 bytes: minus glyphs to ``-``, the decimal mark to
     ``.``, gap glyphs dropped (as ``str.replace`` per glyph does; tested against it)."""
-    import pyarrow as pa
-
     n = len(cells)
     offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset:cells.offset + n + 1]
     data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].copy()
@@ -416,9 +413,6 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
     and :func:`gnsanalysis.swedish.numbers.parse_number` do); a figure with more significant
     digits than a float holds exactly is refused.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
     is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
         _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
@@ -445,8 +439,6 @@ def _column_figures(s, decimal: str, source, lines, column: str, sheet):
 def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, Callable[[int], list[str]] | None]:
     """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
     written or None)."""
-    import pyarrow as pa
-
     if isinstance(body, tuple):  # read in bulk already (CSV)
         return body
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
@@ -465,9 +457,6 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
     are not plain figures, cells run together, values without a label) are read one by one.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     lines, columns, nfields, cells_of = _as_columns(body)
     n = len(lines)
     width = max(positions) + 1 if positions else lead + 1
@@ -519,8 +508,6 @@ def _label_codes(column, trim: str, n: int):
     """Labels repeat (one block per nämnd and month): each distinct label trimmed and measured
     once. Returns the codes per row, the distinct labels, the indent per row and which rows
     have no label."""
-    import pyarrow.compute as pc
-
     enc = pc.dictionary_encode(column)
     codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     raw_u = enc.dictionary.to_pylist()
