@@ -27,11 +27,6 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
 
-def _exact(value: Any) -> Fraction:
-    """An exact number from YAML (see :func:`gnsanalysis.swedish.numbers.parse_fraction`)."""
-    return parse_fraction(value)
-
-
 def _text(value: Any) -> str:
     """Text, also from a YAML scalar that YAML read as a number or a date (``2023``)."""
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
@@ -46,17 +41,17 @@ def _real(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         raise ValueError("inte ett tal")
     if isinstance(value, str):
-        return float(_exact(value))
+        return float(parse_fraction(value))
     return value
 
 
 #: A finite float (the IT model computes in floats); Swedish text is accepted.
 Real = Annotated[float, BeforeValidator(_real), Field(allow_inf_nan=False)]
 #: An exact number (``Fraction``); written in YAML as a number or as text.
-ExactNumber = Annotated[Fraction, BeforeValidator(_exact)]
+ExactNumber = Annotated[Fraction, BeforeValidator(parse_fraction)]
 #: A text scalar; YAML numbers and dates are kept as they were written.
 Text = Annotated[str, BeforeValidator(_text)]
-NonEmptyText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+NonEmptyText = Annotated[Text, Field(min_length=1)]
 
 _EXPECTED = {
     "missing": "ett värde (nyckeln saknas)",
@@ -551,11 +546,7 @@ RESOURCE_MODELS: dict[str, type[Model]] = {
 
 
 def check_resource(name: str) -> Model:
-    """The packaged resource ``name`` validated by its model (a ConfigError naming the key).
-
-    The RR reader reads ``rr_layouts.yaml`` as plain data (pydantic would double the start-up of
-    ``gns rr check``); the report runner checks it with this function before a kernel starts.
-    """
+    """The packaged resource ``name`` validated by its model (the RR reader skips this: start-up time)."""
     return validate(RESOURCE_MODELS[name], load_resource(name), name)
 
 
