@@ -78,20 +78,14 @@ class Dataset:
     @property
     def object_id(self) -> str | None:
         """The object (ansvar/objekt) this table covers; None for the whole committee."""
-        obj = self.meta.get("object")
-        if obj is None or obj == "":
-            return None
-        if isinstance(obj, dict):
-            return str(obj.get("id"))
-        return str(obj)
+        obj = self.meta.get("object")  # always {id, name?}: the sidecar schema normalises it
+        return str(obj["id"]) if obj else None
 
     @property
     def object_name(self) -> str | None:
         """The object's name (its id when it has none); ``None`` for the whole committee."""
         obj = self.meta.get("object")
-        if isinstance(obj, dict):
-            return str(obj.get("name") or obj.get("id"))
-        return None if obj in (None, "") else str(obj)
+        return str(obj.get("name") or obj["id"]) if obj else None
 
     @property
     def sha256(self) -> str:
@@ -167,11 +161,9 @@ def read_file_metadata(path: Path) -> dict:
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                unit = layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
                 m = _UNIT_RE.search(line)
-                if m:
-                    found["unit"] = m.group(1).lower()
-                elif unit:
+                unit = m.group(1).lower() if m else layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
+                if unit:
                     found["unit"] = unit
                 break
         if "kind" in found:
@@ -281,7 +273,6 @@ def _scan(raw_dir: Path) -> list[Dataset]:
     orphans = []
     by_name = {p.name: p for p in files}
     for side in sorted(sidecars):
-        target = None
         try:
             data, _ = load_yaml(side, what="Metadatafilen")
             target = str(data.get("file")) if isinstance(data, dict) and data.get("file") else None
@@ -333,10 +324,7 @@ def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir
 
 def find_dataset(kind: str, period: str | None, raw_dir: Path | None = None, *, object: str | None = None
                  ) -> Dataset:
-    """The input of this kind, period (None: none) and object (None: whole committee); real beats example.
-
-    A file with a problem that could fill the role stops here.
-    """
+    """The input of this kind, period (None: none) and object (None: whole committee); real beats example."""
     want = None if object is None else str(object)
     every = datasets(kind, raw_dir)
     candidates = [d for d in every if (period is None or d.period == period) and d.object_id == want]
