@@ -138,10 +138,8 @@ class Matrix:
 
 # -------------------- parsing
 def _decode(data: bytes, source: str | None) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a BOM is dropped
     except UnicodeDecodeError:
         pass
     try:
@@ -157,21 +155,14 @@ def _decode(data: bytes, source: str | None) -> str:
 
 
 def _header_roles(header: list[str], source: str | None, line: int, sheet=None) -> list[str | None]:
-    roles: list[str | None] = []
-    for cell in header:
-        norm = normalize_name(plain_text(cell))
-        role = None
-        for name, words in HEADER_ROLES.items():
-            if norm and any(norm == w or norm.startswith(w) for w in words):
-                role = name
-                break
-        roles.append(role)
+    norms = [normalize_name(plain_text(cell)) for cell in header]
+    roles = [next((role for role, words in HEADER_ROLES.items() if n and n.startswith(words)), None) for n in norms]
     missing = [r for r in ("party", "seeks", "offers") if r not in roles]
     if missing or len([r for r in roles if r]) != len({r for r in roles if r}):
         raise ParseError(
             "Rubrikraden känns inte igen som en intressentmatris.",
             location=Location(file=source, line=line, sheet=sheet),
-            found=[c for c in header],
+            found=list(header),
             expected=f"kolumnerna {EXPECTED_HEADER}",
             hint="Kontrollera att första icke-tomma raden är rubrikraden.",
         )
@@ -200,16 +191,15 @@ def _mark(value, source, line, column, sheet=None) -> bool:
 def _matrix_row(number: int, cells: list, roles: list[str | None], header: list[str], *,
                 source: str | None, registry: Registry, sheet: str | None) -> MatrixRow:
     """One body row of the matrix, its cells read by the roles of the header's columns."""
-    if len(cells) > len(roles):
-        extra = [c for c in cells[len(roles):] if str(c).strip()]
-        if extra:
-            raise ParseError(
-                "Raden har fler ifyllda kolumner än rubrikraden.",
-                location=Location(file=source, line=number, sheet=sheet),
-                found=extra,
-                expected=f"högst {len(roles)} kolumner ({EXPECTED_HEADER})",
-                hint="Ta bort extra tabbar eller semikolon i kommentaren, eller citera den.",
-            )
+    extra = [c for c in cells[len(roles):] if str(c).strip()]
+    if extra:
+        raise ParseError(
+            "Raden har fler ifyllda kolumner än rubrikraden.",
+            location=Location(file=source, line=number, sheet=sheet),
+            found=extra,
+            expected=f"högst {len(roles)} kolumner ({EXPECTED_HEADER})",
+            hint="Ta bort extra tabbar eller semikolon i kommentaren, eller citera den.",
+        )
     values: dict[str, object] = {}
     for i, role in enumerate(roles):
         if role is None:
