@@ -70,11 +70,7 @@ Number = int | Fraction | Decimal | str | float
 
 # -------------------- exact numbers
 def to_fraction(value: Number, *, what: str = "värdet") -> Fraction:
-    """An exact Fraction from int, Fraction, Decimal, float (via its repr) or text.
-
-    Text may be Swedish (``"914 400"``, ``"140 039,33"``, ``"−88"``), plain (``"914400.5"``) or a
-    fraction (``"1/3"``).
-    """
+    """An exact Fraction from a number (a float via its repr) or text: ``"914 400"``, ``"914400.5"``, ``"1/3"``."""
     try:
         return parse_fraction(value)
     except ValueError as exc:
@@ -161,6 +157,13 @@ class Key:
         return [b for b, _ in self.components]
 
 
+#: An allocation key as :func:`parse_key` reads it.
+KeySpec = str | Key | Mapping[str, Number]
+#: The parties to share among (``None``: every party of the registry) and per-party usage.
+Parties = Iterable[str | Party] | None
+Usage = Mapping[str, Number] | None
+
+
 def _frac_text(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
@@ -177,7 +180,7 @@ def _basis(name: str) -> str:
     return basis
 
 
-def parse_key(spec: str | Key | Mapping[str, Number]) -> Key:
+def parse_key(spec: KeySpec) -> Key:
     """A :class:`Key` from ``"population"``, ``"1/3 equal + 2/3 population"``,
     ``"30% lika + 70% befolkning"`` or a mapping ``{"equal": 0.3, "population": 0.7}``."""
     if isinstance(spec, Key):
@@ -217,7 +220,7 @@ def parse_key(spec: str | Key | Mapping[str, Number]) -> Key:
 
 
 # -------------------- by key, over the registry
-def _select(parties: Iterable[str | Party] | None, registry: Registry) -> list[Party]:
+def _select(parties: Parties, registry: Registry) -> list[Party]:
     if parties is None:
         return list(registry.parties)
     names = [p.name if isinstance(p, Party) else p for p in parties]
@@ -228,9 +231,8 @@ def _select(parties: Iterable[str | Party] | None, registry: Registry) -> list[P
     return sorted(chosen, key=registry.order)
 
 
-def _basis_values(
-    basis: str, chosen: list[Party], registry: Registry, usage: Mapping[str, Number] | None
-) -> tuple[list[Fraction], list[str], bool]:
+def _basis_values(basis: str, chosen: list[Party], registry: Registry, usage: Usage
+                  ) -> tuple[list[Fraction], list[str], bool]:
     """Values of one basis for the chosen parties, plus notes on sources and the example flag."""
     notes: list[str] = []
     if basis == "equal":
@@ -276,13 +278,8 @@ def _basis_values(
     return values, notes, example
 
 
-def key_weights(
-    key: str | Key | Mapping[str, Number],
-    parties: Iterable[str | Party] | None = None,
-    registry: Registry | None = None,
-    *,
-    usage: Mapping[str, Number] | None = None,
-) -> tuple[list[Party], list[Fraction], dict]:
+def key_weights(key: KeySpec, parties: Parties = None, registry: Registry | None = None, *, usage: Usage = None
+                ) -> tuple[list[Party], list[Fraction], dict]:
     """Exact weights (summing to 1) of the chosen parties under ``key``, and metadata."""
     registry = registry or load_registry()
     key = parse_key(key)
@@ -322,22 +319,15 @@ def _int_column(values: list[int]) -> pd.api.extensions.ExtensionArray:
     return pd.array(values, dtype=object)
 
 
-def allocate_by_key(
-    total: Number,
-    key: str | Key | Mapping[str, Number],
-    parties: Iterable[str | Party] | None = None,
-    registry: Registry | None = None,
-    *,
-    unit: str = "kr",
-    usage: Mapping[str, Number] | None = None,
-) -> pd.DataFrame:
+def allocate_by_key(total: Number, key: KeySpec, parties: Parties = None, registry: Registry | None = None, *,
+                    unit: str = "kr", usage: Usage = None) -> pd.DataFrame:
     """What each party pays of ``total`` under ``key``, one row per party in registry order.
 
     Columns: ``code``, ``party`` (registry name), ``short``, ``weight`` (exact Fraction, sums
     to 1), ``quota`` (exact Fraction in ``unit``), ``share`` (int, sums exactly to the total in
-    ``unit``; int64, or Python ints when a share does not fit in 64 bits). ``df.attrs`` holds ``total``, ``unit``, ``key``, ``key_label``, ``example``
-    (True when any value used is example data: label the output "Exempeldata") and ``notes``
-    (sources and caveats, Swedish).
+    ``unit``; int64, or Python ints when a share does not fit in 64 bits). ``df.attrs`` holds ``total``,
+    ``unit``, ``key``, ``key_label``, ``example`` (True when any value used is example data: label the
+    output "Exempeldata") and ``notes`` (sources and caveats, Swedish).
     """
     registry = registry or load_registry()
     total_units = _units(total, unit)
@@ -357,15 +347,8 @@ def allocate_by_key(
     return df
 
 
-def compare_keys(
-    total: Number,
-    keys: Sequence[str | Key | Mapping[str, Number]],
-    parties: Iterable[str | Party] | None = None,
-    registry: Registry | None = None,
-    *,
-    unit: str = "kr",
-    usage: Mapping[str, Number] | None = None,
-) -> pd.DataFrame:
+def compare_keys(total: Number, keys: Sequence[KeySpec], parties: Parties = None, registry: Registry | None = None,
+                 *, unit: str = "kr", usage: Usage = None) -> pd.DataFrame:
     """What each party pays under each key, and the change against the first key.
 
     One row per party (index: registry name); one column per key (its Swedish label) with the
@@ -397,16 +380,8 @@ def compare_keys(
     return out
 
 
-def key_change(
-    total: Number,
-    old: str | Key | Mapping[str, Number],
-    new: str | Key | Mapping[str, Number],
-    parties: Iterable[str | Party] | None = None,
-    registry: Registry | None = None,
-    *,
-    unit: str = "kr",
-    usage: Mapping[str, Number] | None = None,
-) -> pd.DataFrame:
+def key_change(total: Number, old: KeySpec, new: KeySpec, parties: Parties = None, registry: Registry | None = None,
+               *, unit: str = "kr", usage: Usage = None) -> pd.DataFrame:
     """Who gains and who loses when the key changes from ``old`` to ``new``.
 
     Columns: ``party``, ``före`` (share under old), ``efter`` (share under new),
