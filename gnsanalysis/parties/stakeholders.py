@@ -131,10 +131,6 @@ class Matrix:
             }
         )
 
-    def records(self) -> list[dict]:
-        """The matrix as a list of row dictionaries (the columns of :meth:`to_frame`)."""
-        return self.to_frame().to_dict(orient="records")
-
 
 # -------------------- parsing
 def _decode(data: bytes, source: str | None) -> str:
