@@ -58,7 +58,6 @@ _EXPECTED = {
     "extra_forbidden": "ingen sådan nyckel",
     "string_type": "en text",
     "string_too_short": "en text som inte är tom",
-    "too_short": "ett värde som inte är tomt",
     "bool_type": "true eller false",
     "bool_parsing": "true eller false",
     "int_type": "ett heltal",
@@ -68,8 +67,6 @@ _EXPECTED = {
     "dict_type": "en tabell (nyckel: värde)",
     "model_type": "en tabell (nyckel: värde)",
     "model_attributes_type": "en tabell (nyckel: värde)",
-    "literal_error": "ett av de tillåtna värdena",
-    "value_error": "ett giltigt värde",
 }
 
 _FIX = {
@@ -108,7 +105,7 @@ def validation_message(exc: ValidationError, source: str | Path) -> str:
         elif kind == "value_error":
             reason = str(error.get("ctx", {}).get("error", "")) or error["msg"]
             expected = f"ett giltigt värde ({reason})"
-        if kind == "too_short":
+        elif kind == "too_short":
             expected = "en text som inte är tom" if isinstance(error.get("input"), str) else "minst ett element"
         fix = _FIX.get(kind, "rätta värdet")
         lines.append(f"{name}, nyckel {_key_path(error['loc'])}: fann {_found(error)}, "
