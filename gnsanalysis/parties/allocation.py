@@ -121,13 +121,11 @@ def allocate(total: Number, weights: Mapping[str, Number], *, unit: str = "kr") 
     """
     if not weights:
         raise ParameterError("Fördelningen saknar parter: ange minst en part med vikt.")
-    labels = list(weights)
-    exact = [to_fraction(weights[k], what=f"Vikten för {k}") for k in labels]
-    for label, w in zip(labels, exact, strict=True):
+    exact = {k: to_fraction(w, what=f"Vikten för {k}") for k, w in weights.items()}
+    for label, w in exact.items():
         if w < 0:
             raise ParameterError(f"Vikten för {label} är negativ ({weights[label]!r}); vikter måste vara ≥ 0.")
-    shares = largest_remainder(_units(total, unit), exact)
-    return dict(zip(labels, shares, strict=True))
+    return dict(zip(exact, largest_remainder(_units(total, unit), list(exact.values())), strict=True))
 
 
 # -------------------- keys
@@ -369,14 +367,9 @@ def compare_keys(total: Number, keys: Sequence[KeySpec], parties: Parties = None
         out[label] = frame["share"].to_numpy()
     for label in labels[1:]:
         out[f"förändring: {label}"] = out[label] - out[labels[0]]
-    out.attrs.update(
-        total=to_fraction(total),
-        unit=unit,
-        keys=labels,
-        baseline=labels[0],
-        example=any(f.attrs["example"] for f in frames),
-        notes=list(dict.fromkeys(n for f in frames for n in f.attrs["notes"])),
-    )
+    out.attrs.update(total=to_fraction(total), unit=unit, keys=labels, baseline=labels[0],
+                     example=any(f.attrs["example"] for f in frames),
+                     notes=list(dict.fromkeys(n for f in frames for n in f.attrs["notes"])))
     return out
 
 
@@ -397,10 +390,7 @@ def key_change(total: Number, old: KeySpec, new: KeySpec, parties: Parties = Non
             "före": cmp[before].to_numpy(),
             "efter": cmp[after].to_numpy(),
             "förändring": change.to_numpy(),
-            "utfall": [
-                "betalar mer" if c > 0 else "betalar mindre" if c < 0 else "oförändrat"
-                for c in change
-            ],
+            "utfall": ["betalar mer" if c > 0 else "betalar mindre" if c < 0 else "oförändrat" for c in change],
         }
     )
     out.attrs.update(cmp.attrs)
