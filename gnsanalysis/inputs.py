@@ -101,7 +101,6 @@ class Dataset:
 
 def load_meta(meta_path: Path) -> dict:
     """A sidecar's keys as plain data (validated); a cp1252 one gets an ``_encoding_note``."""
-    meta_path = Path(meta_path)
     data, decoded = load_yaml(meta_path, what="Metadatafilen")
     meta = validate(SidecarFile, data, meta_path).as_meta()
     if decoded.guessed:
@@ -120,10 +119,6 @@ def safe_raw_path(name: str | Path, base: Path | None = None) -> Path:
 
 
 # --------------------------------------------------------------------------- reading the file
-
-def _layouts() -> list[dict]:
-    return load_resource("rr_layouts.yaml").get("layouts", [])
-
 
 def _cells(line: str) -> list[str]:
     parts = line.split("\t") if "\t" in line else re.split(r"\s{2,}|;", line)
@@ -157,7 +152,7 @@ def read_file_metadata(path: Path) -> dict:
         if _norm(line).startswith(_norm(_MATRIX_HEADER)):
             found.update(kind="stakeholder_matrix", header_line=number)
             break
-        for layout in _layouts():
+        for layout in load_resource("rr_layouts.yaml").get("layouts", []):
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
