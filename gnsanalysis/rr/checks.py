@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gnsanalysis.rr.printed import percent_range
 from gnsanalysis.rr.table import RRTable, find_layout, layouts, normalise_label
 from gnsanalysis.swedish import format as fmt
 
@@ -321,18 +322,12 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
 
 def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):
     """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
-    b_lo, b_hi = b - hb, b + hb
-    if b_lo <= 0 <= b_hi:
-        return None
     d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    key = tuple(normalise_label(c) for c in rule["of"])
-    if key in diff_cols:  # the printed difference narrows the numerator
-        d_col = diff_cols[key]
+    d_col = diff_cols.get(tuple(normalise_label(c) for c in rule["of"]))
+    if d_col is not None:  # the printed difference narrows the numerator
         d_printed = frame[d_col].to_numpy()[i]
-        if not np.isnan(d_printed):
-            hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+        hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+        # unless it is missing or itself inconsistent (reported by its own rule)
+        if not np.isnan(d_printed) and max(d_lo, d_printed - hd) <= min(d_hi, d_printed + hd):
             d_lo, d_hi = max(d_lo, d_printed - hd), min(d_hi, d_printed + hd)
-            if d_lo > d_hi:  # the difference itself is inconsistent; reported by its own rule
-                d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
-    return min(corners), max(corners)
+    return percent_range(d_lo, d_hi, b, hb)

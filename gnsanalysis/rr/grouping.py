@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
+from gnsanalysis.rr.printed import Domain, Undecided, percent_range, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -300,12 +300,8 @@ def _row_ok(vals, halves, col_rules) -> bool:
             if abs(vt - (va - vb)) > ht + ha + hb + 1e-9:
                 return False
         elif rule == "percent_change":
-            b_lo, b_hi = vb - hb, vb + hb
-            if b_lo <= 0 <= b_hi:
-                continue
-            d_lo, d_hi = va - vb - ha - hb, va - vb + ha + hb
-            corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
-            if not min(corners) - ht - 1e-9 <= vt <= max(corners) + ht + 1e-9:
+            bounds = percent_range(va - vb - ha - hb, va - vb + ha + hb, vb, hb)
+            if bounds is not None and not bounds[0] - ht - 1e-9 <= vt <= bounds[1] + ht + 1e-9:
                 return False
     return True
 

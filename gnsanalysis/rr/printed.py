@@ -62,6 +62,15 @@ def _member_arrays(pos: int, domains: dict[int, Domain], V: np.ndarray, H: np.nd
     return np.nan_to_num(V[pos])[None, :], H[pos][None, :]
 
 
+def percent_range(d_lo: float, d_hi: float, b: float, hb: float) -> tuple[float, float] | None:
+    """Range of 100·D/B for D in [d_lo, d_hi] and B within ``hb`` of ``b`` (None: B may be zero)."""
+    b_lo, b_hi = b - hb, b + hb
+    if b_lo <= 0 <= b_hi:
+        return None
+    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
+    return min(corners), max(corners)
+
+
 def _rule_table(rule, domains, V, H) -> np.ndarray | None:
     """Whether the rule holds, for every combination of its rows' readings (None: too many)."""
     members = [rule[0], *rule[1]]
@@ -127,17 +136,10 @@ def propagate(domains: dict[int, Domain], rules, V, H, strict: bool = False, sta
 
 
 def _holds(rule, choice: dict[int, int], domains, V, H) -> bool:
-    total, parts = rule
-    vals, halves = [], []
-    for pos in (total, *parts):
-        if pos in domains:
-            vals.append(np.nan_to_num(domains[pos].values[choice[pos]]))
-            halves.append(domains[pos].halves[choice[pos]])
-        else:
-            vals.append(np.nan_to_num(V[pos]))
-            halves.append(H[pos])
-    diff = vals[0] - np.sum(vals[1:], axis=0) if parts else vals[0]
-    return bool(np.all(np.abs(diff) <= np.sum(halves, axis=0) + 1e-9))
+    picked = [(v[choice.get(p, 0)], h[choice.get(p, 0)])
+              for p in (rule[0], *rule[1]) for v, h in [_member_arrays(p, domains, V, H)]]
+    diff = picked[0][0] - sum(v for v, _ in picked[1:])
+    return bool(np.all(np.abs(diff) <= sum(h for _, h in picked) + 1e-9))
 
 
 def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
@@ -145,7 +147,7 @@ def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
     order = sorted(p for p in domains if len(domains[p].alive) > 1)
     fixed = {p: 0 for p in domains if len(domains[p].alive) == 1}
     last = {}  # the rules checked once the row at this depth is chosen
-    placed = set(fixed) | set()
+    placed = set(fixed)
     for pos in order:
         placed.add(pos)
         last[pos] = [r for r in rules if pos in (r[0], *r[1])
