@@ -82,45 +82,30 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
 
     def kind(t: str) -> str:
         low = t.casefold().strip(".,:()")
-        parts = re.split(r"[-/]", low)
         if low in notes:
             return "note"
         if is_year(t.strip("()")):
             return "year"
-        if low == "%" or low.endswith("%"):
+        if low.endswith("%"):
             return "pct"
         if low in mods:
             return "mod"
-        if low in heads or any(p in heads for p in parts if p):
-            return "head"
-        return "word"
+        return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
 
     for t in toks:
         k = kind(t)
-        if k == "note":
-            out.append([t])
-            cur, cur_head, cur_year = None, False, False
-            continue
-        if cur is None:
-            if k in ("head", "mod", "year", "pct"):
-                cur = [t]
-                out.append(cur)
-                cur_head, cur_year = k == "head", k == "year"
-            else:
-                label.append(t)
-            continue
-        if k in ("head", "mod") and cur_head:
-            cur = [t]
+        if cur is None and k == "word":
+            label.append(t)
+        elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
+            cur = [t]  # a new phrase: a note, the first column word, a second head or year
             out.append(cur)
-            cur_head, cur_year = k == "head", False
-        elif k == "year" and cur_year:
-            cur = [t]
-            out.append(cur)
-            cur_head, cur_year = False, True
+            cur_head, cur_year = k == "head", k == "year"
         else:
             cur.append(t)
             cur_head |= k == "head"
             cur_year |= k == "year"
+        if k == "note":
+            cur = None
     return " ".join(label), [" ".join(p) for p in out], found_groups
 
 
