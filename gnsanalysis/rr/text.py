@@ -37,11 +37,7 @@ from gnsanalysis.rr.grouping import (
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
     """Label and the hard-separated numeric segments of one text line."""
-    body = line.rstrip()
-    if fmt == "pdf":
-        hard = [re.sub(r"\s+", " ", body.strip())]
-    else:
-        hard = [c for c in HARD_RE.split(body.strip())]
+    hard = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
     # the numeric tail: trailing tokens that are all numeric (hard cells kept)
     cells_tokens = [tokens_of(c) for c in hard]
     segs: list[str] = []
@@ -60,9 +56,8 @@ def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
         if k > 0:
             label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
             break
-    if not hard or (not segs and not label_tokens):
+    if not segs and not label_tokens:
         return "", []
-    # a label cannot end with a bare minus glyph or a note-list element
     return " ".join(label_tokens), segs
 
 
@@ -117,9 +112,7 @@ def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
             continue
         target = "".join(squash(c) for c in cols)
         if squashed.endswith(target):
-            n_label = len(squashed) - len(target)
-            label = _label_prefix(text, n_label)
-            return label, list(cols)
+            return _label_prefix(text, len(squashed) - len(target)), list(cols)
     return None
 
 
@@ -236,25 +229,25 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     """Columns from one or more header lines of free text."""
     texts = [t for _, t in lines]
     unit = find_unit(texts)
-    last = lines[-1][0] if lines else None
-    known = _known_layout_columns(" ".join(texts)) or (_known_layout_columns(texts[-1]) if texts else None)
+    last = lines[-1][0]
+    known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
     if known:
         label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+        return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
     per_line, group_words, label_header = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    cols = _stack_lines(per_line, lines[-1][0], source)
+    cols = _stack_lines(per_line, last, source)
     note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
-    gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
+    gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
-    check_value_columns(value_columns, source, lines[-1][0])
-    return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
+    check_value_columns(value_columns, source, last)
+    return Header(slots, value_columns, last, texts, label_header, unit)
 
 
 def _is_headerish_text(line: str) -> bool:
@@ -310,11 +303,8 @@ def _is_prose(label: str, line: str) -> bool:
 
 def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
     """(line number, raw line, label, numeric segments) for every line of the text."""
-    info = []
-    for i, raw in enumerate(text.split("\n"), 1):
-        label, segs = _split_label(raw, fmt, decimal) if raw.strip() else ("", [])
-        info.append((i, raw, label, segs))
-    return info
+    return [(i, raw, *(_split_label(raw, fmt, decimal) if raw.strip() else ("", [])))
+            for i, raw in enumerate(text.split("\n"), 1)]
 
 
 def _first_row(info, source) -> int:
@@ -490,7 +480,7 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
                        cells: bool = False) -> list[Reading]:
     """Every reading a row's segments allow under the header's slots (notes, values)."""
     d = direct_reading(row.segments, slots, decimal)
-    if d is not None and len(row.segments) == len(slots):
+    if d is not None:
         return [d]
     try:
         return readings(row.segments, slots, decimal, cells=cells)
