@@ -10,13 +10,15 @@ consistent.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from gnsanalysis.rr.hierarchy import RuleArrays, infer_rules, part_sums
 from gnsanalysis.rr.printed import percent_range
-from gnsanalysis.rr.table import RRTable, find_layout, layouts, normalise_label
+from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
 
 _EPS = 1e-9
@@ -98,12 +100,8 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
     layout = layout_for(table, layout)
     rules, notes = None, []
     if layout is not None and not explicit and layout.get("totals"):
-        from gnsanalysis.rr.table import layout_rows, missing_layout_rows
-
         missing = missing_layout_rows(table, layout)
         if missing:  # matched on the columns only: infer the rows' hierarchy instead
-            from gnsanalysis.rr.hierarchy import infer_rules
-
             rules, inferred = infer_rules(table)
             shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
             total = len(layout_rows(layout))
@@ -113,9 +111,7 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
                          f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
             if not layout.get("columns"):
                 layout = {**layout, "columns": inferred["columns"]}
-    if layout is None:
-        from gnsanalysis.rr.hierarchy import infer_rules  # generic layouts inferred from labels
-
+    if layout is None:  # generic layouts inferred from labels
         rules, layout = infer_rules(table)
     findings: list[Finding] = []
     findings += _check_totals(table, layout, rules)
@@ -168,8 +164,6 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
 
 def _layout_rules(table: RRTable, layout: dict):
     """(RuleArrays over the table's rows, the rules they came from, findings for rules lacking rows)."""
-    from gnsanalysis.rr.hierarchy import RuleArrays
-
     out: list[Finding] = []
     listed = []  # (pos, part positions, rule)
     index = None
@@ -200,8 +194,6 @@ def _layout_rules(table: RRTable, layout: dict):
 
 def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
     """Each printed sum outside the range its printed parts allow (within their rounding)."""
-    from gnsanalysis.rr.hierarchy import part_sums
-
     frame = table.frame
     labels = frame["label"].to_numpy(dtype=object)
     pos, flat = rules.pos, rules.parts
@@ -288,35 +280,26 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
     frame = table.frame
     if not (frame["kind"] == "part_of").any():
         return []
-    kinds = frame["kind"].to_numpy()
     out: list[Finding] = []
     cols = _amount_columns(table, layout)
     lines = frame["line"].to_numpy()
     labels = frame["label"].to_numpy()
     i = 0
-    while i < len(kinds):
-        if kinds[i] != "part_of":
-            i += 1
+    for is_part, run in itertools.groupby(frame["kind"].to_numpy() == "part_of"):
+        parent, i = i - 1, i + len(list(run))
+        if not is_part or parent < 0:
             continue
-        j = i
-        while j < len(kinds) and kinds[j] == "part_of":
-            j += 1
-        parent = i - 1
-        if parent >= 0:
-            for col in cols:
-                d = table.decimals.get(col, 0)
-                half = 0.5 * 10.0 ** -d
-                pv = frame[col].iat[parent]
-                parts = frame[col].to_numpy(dtype=float)[i:j]
-                parts = parts[~np.isnan(parts)]
-                if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
-                    continue
-                if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
-                    out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col,
-                                       float(pv), None, None,
-                                       "delposterna ('varav …') under raden är tillsammans större "
-                                       "än raden själv", d))
-        i = j
+        for col in cols:
+            half = 0.5 * 10.0 ** -table.decimals.get(col, 0)
+            pv = frame[col].iat[parent]
+            parts = frame[col].to_numpy(dtype=float)[parent + 1:i]
+            parts = parts[~np.isnan(parts)]
+            if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
+                continue
+            if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
+                out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col, float(pv), None,
+                                   None, "delposterna ('varav …') under raden är tillsammans större "
+                                   "än raden själv", table.decimals.get(col, 0)))
     return out
 
 
