@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 
@@ -356,13 +357,11 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for p in pending:
         p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
     # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
-    for p in pending:
-        if col_rules:
-            keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
-                                                       col_rules)]
-            if not keep:
-                raise_no_reading(p, p.candidates, source)
-            p.candidates = keep
+    for p in pending if col_rules else []:
+        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
+        if not keep:
+            raise_no_reading(p, p.candidates, source)
+        p.candidates = keep
     # 2. printed precision of the same column in the rows that are read one way
     _keep_printed_precision(pending, arrays, V, D)
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
@@ -406,7 +405,6 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
         if exc.kind == "limit":
             raise_too_many(p.line, p.label, p.raw, source)
         _raise_many(p, source)
-        raise  # pragma: no cover
     for pos, k in chosen.items():
         reading = open_rows[pos].candidates[k]
         done[pos] = reading
@@ -419,7 +417,7 @@ def _show(cands: list[Reading], limit: int = 6) -> str:
     return "; ".join(shown) + more
 
 
-def _raise_many(p: Pending, source) -> None:
+def _raise_many(p: Pending, source) -> NoReturn:
     raise AmbiguousParseError(
         f"Siffrorna på raden kan delas upp i kolumner på {len(p.candidates)} sätt som alla stämmer "
         f"med rubrikraden och tabellens summor: {_show(p.candidates)}.",
@@ -429,7 +427,7 @@ def _raise_many(p: Pending, source) -> None:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
+def raise_no_reading(p: Pending, cands: list[Reading], source) -> NoReturn:
     """Refuse a row that no reading fits, listing the readings tried."""
     if cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
@@ -444,7 +442,7 @@ def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
              "som CSV/Excel eller med tabb mellan cellerna.")
 
 
-def raise_too_many(line: int, label: str, raw: str, source) -> None:
+def raise_too_many(line: int, label: str, raw: str, source) -> NoReturn:
     """Refuse a row with too many readings to settle."""
     raise AmbiguousParseError(
         "Raden kan läsas på för många sätt för att avgöras.",

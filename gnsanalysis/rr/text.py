@@ -486,4 +486,3 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
         return readings(row.segments, slots, decimal, cells=cells)
     except TooManyReadings:
         raise_too_many(row.line, row.label, row.raw, source)
-        raise  # pragma: no cover
