@@ -166,13 +166,11 @@ def _layout_rules(table: RRTable, layout: dict):
     """(RuleArrays over the table's rows, the rules they came from, findings for rules lacking rows)."""
     out: list[Finding] = []
     listed = []  # (pos, part positions, rule)
-    index = None
+    index = _index(table)
     for rule in layout.get("totals", []):
         if "pos" in rule and "part_pos" in rule:
             listed.append((rule["pos"], list(rule["part_pos"]), rule))
             continue
-        if index is None:
-            index = _index(table)
         if normalise_label(rule["row"]) not in index:
             out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
                                f"summaraden {rule['row']!r} saknas i tabellen, så summan av "

@@ -48,7 +48,7 @@ class Domain:
 
 
 class Undecided(Exception):
-    """The table's arithmetic leaves no reading (``rows`` empty domains) or several."""
+    """The table's arithmetic leaves no reading (``kind`` none), several (many) or is too big (limit)."""
 
     def __init__(self, kind: str, pos: int, alive: list[int]):
         super().__init__(kind)
@@ -172,14 +172,10 @@ def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
                 walk(depth + 1, choice)
         choice.pop(pos, None)
 
-    if order:
-        walk(0, dict(fixed))
-        if not found:
-            raise Undecided("none", order[0], domains[order[0]].alive.tolist())
-        if len(found) > 1:
-            raise Undecided("many", order[0], domains[order[0]].alive.tolist())
-        return {p: int(domains[p].alive[k]) for p, k in found[0].items()}
-    return {p: int(domains[p].alive[0]) for p in domains}
+    walk(0, dict(fixed))  # with no open row, the one choice is the fixed rows
+    if len(found) != 1:
+        raise Undecided("many" if found else "none", order[0], domains[order[0]].alive.tolist())
+    return {p: int(domains[p].alive[k]) for p, k in found[0].items()}
 
 
 def settle(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
