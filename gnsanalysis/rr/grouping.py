@@ -175,11 +175,8 @@ class _Walk:
         self.segs, self.slots, self.decimal, self.cells = segs, slots, decimal, cells
         self.cache: dict[tuple[int, int], list] = {}
         self.found: dict[Reading, None] = {}
-        # tokens left from (segment, token) on: an upper bound for the items still to come
-        self.left, total = {}, 0
-        for si in range(len(segs) - 1, -1, -1):
-            total += max(1, len(segs[si]))
-            self.left[si] = total
+        # tokens left from segment si on: an upper bound for the items still to come
+        self.left = list(itertools.accumulate(max(1, len(s)) for s in reversed(segs)))[::-1]
         self.empty: frozenset = frozenset()
         self.need_after: list[int] = []
 
@@ -191,11 +188,9 @@ class _Walk:
 
     def run(self, empty: frozenset) -> None:
         """Every reading in which the value slots of the groups in ``empty`` stay empty."""
-        slots, n = self.slots, len(self.slots)
-        self.empty, self.need_after = empty, [0] * (n + 1)
-        for k in range(n - 1, -1, -1):
-            self.need_after[k] = self.need_after[k + 1] + (
-                1 if slots[k].role == "value" and slots[k].group not in empty else 0)
+        need = [int(s.role == "value" and s.group not in empty) for s in self.slots]
+        self.empty = empty
+        self.need_after = list(itertools.accumulate(reversed(need), initial=0))[::-1]  # value slots from k on
         self.go(0, 0, 0, (), ())
 
     def _done(self, k: int, notes: tuple, values: tuple) -> None:
