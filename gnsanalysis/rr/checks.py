@@ -69,16 +69,11 @@ def layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
     """The layout that applies to ``table``: the one given, the table's own, or one matched on its columns."""
     if isinstance(layout, dict):
         return layout
-    if isinstance(layout, str):
-        for candidate in layouts():
-            if candidate["id"] == layout:
-                return candidate
-        raise KeyError(layout)
-    if getattr(table, "declared_layout", None):
+    if layout is None and table.declared_layout:
         return table.declared_layout
-    if table.layout_id:
-        return layout_for(table, table.layout_id)
-    return find_layout(table.value_columns)
+    if layout is None and not table.layout_id:
+        return find_layout(table.value_columns)
+    return {c["id"]: c for c in layouts()}[table.layout_id if layout is None else layout]  # KeyError: unknown id
 
 
 def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
@@ -96,7 +91,7 @@ def check_table(table: RRTable, layout: dict | str | None = None) -> list[Findin
 
 def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list[Finding], list[str]]:
     """(findings, notes): :func:`check_table` and, in Swedish, why a column-matched layout was not used."""
-    explicit = layout is not None or bool(getattr(table, "declared_layout", None))
+    explicit = layout is not None or bool(table.declared_layout)
     layout = layout_for(table, layout)
     rules, notes = None, []
     if layout is not None and not explicit and layout.get("totals"):
