@@ -77,14 +77,11 @@ def layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
 
 
 def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
-    """All findings for a table (empty list when consistent up to rounding).
+    """All findings for a table (empty list when consistent up to rounding), tolerances by printed precision.
 
-    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or
-    declared beside the data), else inferred from the labels, indentation and the table's own
-    arithmetic (:func:`gnsanalysis.rr.hierarchy.infer_layout`). A layout matched on the columns
-    whose rows the table does not have is not forced onto it: the sums are then checked with
-    the inferred hierarchy (see :func:`check_report` for the note saying so). Tolerances
-    follow the printed precision of each column.
+    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or declared
+    beside the data), else inferred (:func:`gnsanalysis.rr.hierarchy.infer_layout`); a column-matched
+    layout whose rows the table lacks gives way to the inferred one (:func:`check_report` notes it).
     """
     return check_report(table, layout)[0]
 

@@ -214,12 +214,10 @@ def _extend(b: Branch, pos: int, V, H) -> list[Branch]:
 
 
 def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branch]:
-    """Every structure under which the summing rows hold (shift-reduce over the rows).
+    """Every structure under which the summing rows hold (shift-reduce, step 2 of the module docstring).
 
-    ``roles``: per row ``item``, ``sum`` (a subtotal or total by its label) or ``skip`` (a
-    ``varav`` row, part of the row above and of no sum). A summing row adds up the last k rows
-    not yet summed (items, or sums standing for their parts); k is whatever the arithmetic
-    allows. Undecided("none") names the first summing row no structure fits.
+    ``roles``: per row ``item``, ``sum`` (by its label) or ``skip`` (a ``varav`` row, of no sum).
+    Undecided("none") names the first summing row no structure fits.
     """
     branches = [Branch([], [], dict(domains))]
     for pos, role in enumerate(roles):
@@ -237,11 +235,7 @@ def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branc
 
 
 def settle_structure(roles: list[str], domains: dict[int, Domain], V, H) -> dict[int, int]:
-    """The open rows' readings when the sums are inferred from the arithmetic as well.
-
-    Each structure is settled on its own; structures that give the same figures agree (zeros
-    can be summed more than one way). Different figures under different structures: refused.
-    """
+    """The open rows' readings with the sums inferred too: each structure settled, all giving the same figures."""
     solutions: list[dict[int, int]] = []
     first_error: Undecided | None = None
     for b in structures(roles, domains, V, H):
