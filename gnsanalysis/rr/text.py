@@ -150,10 +150,7 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str
     """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
     per_line, group_words, label_header = [], [], ""
     for _, t in lines:
-        if fmt != "pdf" and HARD_RE.search(t.strip()):
-            lab, phrases, groups = _hard_cell_phrases(t)
-        else:
-            lab, phrases, groups = _phrases(t)
+        lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
         if groups and not phrases:
             group_words += groups
             continue
@@ -182,17 +179,14 @@ def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
         return cols
     cols = per_line[0]
     for p in per_line[1:]:
-        if len(p) == len(cols):
-            cols = [f"{a} {b}" for a, b in zip(cols, p)]
-        elif len(p) < len(cols) and all(is_year(t) for t in p):
-            k = len(cols) - len(p)
-            cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
-        else:
+        k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
+        if k < 0 or (k > 0 and not all(is_year(t) for t in p)):
             raise ParseError(
                 "Rubrikraderna har olika antal kolumner.",
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+        cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
     return cols
 
 
