@@ -18,6 +18,7 @@ Nothing is chosen by likelihood: when more than one reading survives, or none do
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -172,19 +173,13 @@ class _Walk:
     """The depth-first walk behind :func:`readings`: tokens to slots, left to right."""
 
     def __init__(self, segs: list[tuple[str, ...]], slots: list[Slot], decimal: str, cells: bool):
-        self.segs, self.slots, self.decimal, self.cells = segs, slots, decimal, cells
-        self.cache: dict[tuple[int, int], list] = {}
+        self.segs, self.slots, self.cells = segs, slots, cells
+        self.options = functools.cache(lambda si, ti: _items_at(segs[si], ti, decimal))  # items at a token
         self.found: dict[Reading, None] = {}
         # tokens left from segment si on: an upper bound for the items still to come
         self.left = list(itertools.accumulate(max(1, len(s)) for s in reversed(segs)))[::-1]
         self.empty: frozenset = frozenset()
         self.need_after: list[int] = []
-
-    def options(self, si: int, ti: int):
-        key = (si, ti)
-        if key not in self.cache:
-            self.cache[key] = _items_at(self.segs[si], ti, self.decimal)
-        return self.cache[key]
 
     def run(self, empty: frozenset) -> None:
         """Every reading in which the value slots of the groups in ``empty`` stay empty."""
