@@ -10,12 +10,15 @@ consistent.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.rr.table import RRTable, find_layout, layouts, normalise_label
+from gnsanalysis.rr.hierarchy import RuleArrays, infer_rules, part_sums
+from gnsanalysis.rr.printed import percent_range
+from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
 
 _EPS = 1e-9
@@ -66,43 +69,31 @@ def layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
     """The layout that applies to ``table``: the one given, the table's own, or one matched on its columns."""
     if isinstance(layout, dict):
         return layout
-    if isinstance(layout, str):
-        for candidate in layouts():
-            if candidate["id"] == layout:
-                return candidate
-        raise KeyError(layout)
-    if getattr(table, "declared_layout", None):
+    if layout is None and table.declared_layout:
         return table.declared_layout
-    if table.layout_id:
-        return layout_for(table, table.layout_id)
-    return find_layout(table.value_columns)
+    if layout is None and not table.layout_id:
+        return find_layout(table.value_columns)
+    return {c["id"]: c for c in layouts()}[table.layout_id if layout is None else layout]  # KeyError: unknown id
 
 
 def check_table(table: RRTable, layout: dict | str | None = None) -> list[Finding]:
-    """All findings for a table (empty list when consistent up to rounding).
+    """All findings for a table (empty list when consistent up to rounding), tolerances by printed precision.
 
-    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or
-    declared beside the data), else inferred from the labels, indentation and the table's own
-    arithmetic (:func:`gnsanalysis.rr.hierarchy.infer_layout`). A layout matched on the columns
-    whose rows the table does not have is not forced onto it: the sums are then checked with
-    the inferred hierarchy (see :func:`check_report` for the note saying so). Tolerances
-    follow the printed precision of each column.
+    The hierarchy is the declared layout (``config/rr_layouts.yaml`` matched on the columns, or declared
+    beside the data), else inferred (:func:`gnsanalysis.rr.hierarchy.infer_layout`); a column-matched
+    layout whose rows the table lacks gives way to the inferred one (:func:`check_report` notes it).
     """
     return check_report(table, layout)[0]
 
 
 def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list[Finding], list[str]]:
     """(findings, notes): :func:`check_table` and, in Swedish, why a column-matched layout was not used."""
-    explicit = layout is not None or bool(getattr(table, "declared_layout", None))
+    explicit = layout is not None or bool(table.declared_layout)
     layout = layout_for(table, layout)
     rules, notes = None, []
     if layout is not None and not explicit and layout.get("totals"):
-        from gnsanalysis.rr.table import layout_rows, missing_layout_rows
-
         missing = missing_layout_rows(table, layout)
         if missing:  # matched on the columns only: infer the rows' hierarchy instead
-            from gnsanalysis.rr.hierarchy import infer_rules
-
             rules, inferred = infer_rules(table)
             shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
             total = len(layout_rows(layout))
@@ -112,9 +103,7 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
                          f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
             if not layout.get("columns"):
                 layout = {**layout, "columns": inferred["columns"]}
-    if layout is None:
-        from gnsanalysis.rr.hierarchy import infer_rules  # generic layouts inferred from labels
-
+    if layout is None:  # generic layouts inferred from labels
         rules, layout = infer_rules(table)
     findings: list[Finding] = []
     findings += _check_totals(table, layout, rules)
@@ -167,17 +156,13 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
 
 def _layout_rules(table: RRTable, layout: dict):
     """(RuleArrays over the table's rows, the rules they came from, findings for rules lacking rows)."""
-    from gnsanalysis.rr.hierarchy import RuleArrays
-
     out: list[Finding] = []
     listed = []  # (pos, part positions, rule)
-    index = None
+    index = _index(table)
     for rule in layout.get("totals", []):
         if "pos" in rule and "part_pos" in rule:
             listed.append((rule["pos"], list(rule["part_pos"]), rule))
             continue
-        if index is None:
-            index = _index(table)
         if normalise_label(rule["row"]) not in index:
             out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
                                f"summaraden {rule['row']!r} saknas i tabellen, så summan av "
@@ -199,8 +184,6 @@ def _layout_rules(table: RRTable, layout: dict):
 
 def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
     """Each printed sum outside the range its printed parts allow (within their rounding)."""
-    from gnsanalysis.rr.hierarchy import part_sums
-
     frame = table.frame
     labels = frame["label"].to_numpy(dtype=object)
     pos, flat = rules.pos, rules.parts
@@ -287,52 +270,37 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
     frame = table.frame
     if not (frame["kind"] == "part_of").any():
         return []
-    kinds = frame["kind"].to_numpy()
     out: list[Finding] = []
     cols = _amount_columns(table, layout)
     lines = frame["line"].to_numpy()
     labels = frame["label"].to_numpy()
     i = 0
-    while i < len(kinds):
-        if kinds[i] != "part_of":
-            i += 1
+    for is_part, run in itertools.groupby(frame["kind"].to_numpy() == "part_of"):
+        parent, i = i - 1, i + len(list(run))
+        if not is_part or parent < 0:
             continue
-        j = i
-        while j < len(kinds) and kinds[j] == "part_of":
-            j += 1
-        parent = i - 1
-        if parent >= 0:
-            for col in cols:
-                d = table.decimals.get(col, 0)
-                half = 0.5 * 10.0 ** -d
-                pv = frame[col].iat[parent]
-                parts = frame[col].to_numpy(dtype=float)[i:j]
-                parts = parts[~np.isnan(parts)]
-                if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
-                    continue
-                if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
-                    out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col,
-                                       float(pv), None, None,
-                                       "delposterna ('varav …') under raden är tillsammans större "
-                                       "än raden själv", d))
-        i = j
+        for col in cols:
+            half = 0.5 * 10.0 ** -table.decimals.get(col, 0)
+            pv = frame[col].iat[parent]
+            parts = frame[col].to_numpy(dtype=float)[parent + 1:i]
+            parts = parts[~np.isnan(parts)]
+            if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
+                continue
+            if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
+                out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col, float(pv), None,
+                                   None, "delposterna ('varav …') under raden är tillsammans större "
+                                   "än raden själv", table.decimals.get(col, 0)))
     return out
 
 
 def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):
     """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
-    b_lo, b_hi = b - hb, b + hb
-    if b_lo <= 0 <= b_hi:
-        return None
     d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    key = tuple(normalise_label(c) for c in rule["of"])
-    if key in diff_cols:  # the printed difference narrows the numerator
-        d_col = diff_cols[key]
+    d_col = diff_cols.get(tuple(normalise_label(c) for c in rule["of"]))
+    if d_col is not None:  # the printed difference narrows the numerator
         d_printed = frame[d_col].to_numpy()[i]
-        if not np.isnan(d_printed):
-            hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+        hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
+        # unless it is missing or itself inconsistent (reported by its own rule)
+        if not np.isnan(d_printed) and max(d_lo, d_printed - hd) <= min(d_hi, d_printed + hd):
             d_lo, d_hi = max(d_lo, d_printed - hd), min(d_hi, d_printed + hd)
-            if d_lo > d_hi:  # the difference itself is inconsistent; reported by its own rule
-                d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
-    return min(corners), max(corners)
+    return percent_range(d_lo, d_hi, b, hb)

@@ -18,14 +18,16 @@ Nothing is chosen by likelihood: when more than one reading survives, or none do
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
+from gnsanalysis.rr.printed import Domain, Undecided, percent_range, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -171,30 +173,19 @@ class _Walk:
     """The depth-first walk behind :func:`readings`: tokens to slots, left to right."""
 
     def __init__(self, segs: list[tuple[str, ...]], slots: list[Slot], decimal: str, cells: bool):
-        self.segs, self.slots, self.decimal, self.cells = segs, slots, decimal, cells
-        self.cache: dict[tuple[int, int], list] = {}
+        self.segs, self.slots, self.cells = segs, slots, cells
+        self.options = functools.cache(lambda si, ti: _items_at(segs[si], ti, decimal))  # items at a token
         self.found: dict[Reading, None] = {}
-        # tokens left from (segment, token) on: an upper bound for the items still to come
-        self.left, total = {}, 0
-        for si in range(len(segs) - 1, -1, -1):
-            total += max(1, len(segs[si]))
-            self.left[si] = total
+        # tokens left from segment si on: an upper bound for the items still to come
+        self.left = list(itertools.accumulate(max(1, len(s)) for s in reversed(segs)))[::-1]
         self.empty: frozenset = frozenset()
         self.need_after: list[int] = []
 
-    def options(self, si: int, ti: int):
-        key = (si, ti)
-        if key not in self.cache:
-            self.cache[key] = _items_at(self.segs[si], ti, self.decimal)
-        return self.cache[key]
-
     def run(self, empty: frozenset) -> None:
         """Every reading in which the value slots of the groups in ``empty`` stay empty."""
-        slots, n = self.slots, len(self.slots)
-        self.empty, self.need_after = empty, [0] * (n + 1)
-        for k in range(n - 1, -1, -1):
-            self.need_after[k] = self.need_after[k + 1] + (
-                1 if slots[k].role == "value" and slots[k].group not in empty else 0)
+        need = [int(s.role == "value" and s.group not in empty) for s in self.slots]
+        self.empty = empty
+        self.need_after = list(itertools.accumulate(reversed(need), initial=0))[::-1]  # value slots from k on
         self.go(0, 0, 0, (), ())
 
     def _done(self, k: int, notes: tuple, values: tuple) -> None:
@@ -300,12 +291,8 @@ def _row_ok(vals, halves, col_rules) -> bool:
             if abs(vt - (va - vb)) > ht + ha + hb + 1e-9:
                 return False
         elif rule == "percent_change":
-            b_lo, b_hi = vb - hb, vb + hb
-            if b_lo <= 0 <= b_hi:
-                continue
-            d_lo, d_hi = va - vb - ha - hb, va - vb + ha + hb
-            corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
-            if not min(corners) - ht - 1e-9 <= vt <= max(corners) + ht + 1e-9:
+            bounds = percent_range(va - vb - ha - hb, va - vb + ha + hb, vb, hb)
+            if bounds is not None and not bounds[0] - ht - 1e-9 <= vt <= bounds[1] + ht + 1e-9:
                 return False
     return True
 
@@ -360,13 +347,11 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for p in pending:
         p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
     # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
-    for p in pending:
-        if col_rules:
-            keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2],
-                                                       col_rules)]
-            if not keep:
-                raise_no_reading(p, p.candidates, source)
-            p.candidates = keep
+    for p in pending if col_rules else []:
+        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
+        if not keep:
+            raise_no_reading(p, p.candidates, source)
+        p.candidates = keep
     # 2. printed precision of the same column in the rows that are read one way
     _keep_printed_precision(pending, arrays, V, D)
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
@@ -410,7 +395,6 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
         if exc.kind == "limit":
             raise_too_many(p.line, p.label, p.raw, source)
         _raise_many(p, source)
-        raise  # pragma: no cover
     for pos, k in chosen.items():
         reading = open_rows[pos].candidates[k]
         done[pos] = reading
@@ -423,7 +407,7 @@ def _show(cands: list[Reading], limit: int = 6) -> str:
     return "; ".join(shown) + more
 
 
-def _raise_many(p: Pending, source) -> None:
+def _raise_many(p: Pending, source) -> NoReturn:
     raise AmbiguousParseError(
         f"Siffrorna på raden kan delas upp i kolumner på {len(p.candidates)} sätt som alla stämmer "
         f"med rubrikraden och tabellens summor: {_show(p.candidates)}.",
@@ -433,7 +417,7 @@ def _raise_many(p: Pending, source) -> None:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
+def raise_no_reading(p: Pending, cands: list[Reading], source) -> NoReturn:
     """Refuse a row that no reading fits, listing the readings tried."""
     if cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
@@ -448,7 +432,7 @@ def raise_no_reading(p: Pending, cands: list[Reading], source) -> None:
              "som CSV/Excel eller med tabb mellan cellerna.")
 
 
-def raise_too_many(line: int, label: str, raw: str, source) -> None:
+def raise_too_many(line: int, label: str, raw: str, source) -> NoReturn:
     """Refuse a row with too many readings to settle."""
     raise AmbiguousParseError(
         "Raden kan läsas på för många sätt för att avgöras.",

@@ -48,7 +48,7 @@ class Domain:
 
 
 class Undecided(Exception):
-    """The table's arithmetic leaves no reading (``rows`` empty domains) or several."""
+    """The table's arithmetic leaves no reading (``kind`` none), several (many) or is too big (limit)."""
 
     def __init__(self, kind: str, pos: int, alive: list[int]):
         super().__init__(kind)
@@ -60,6 +60,15 @@ def _member_arrays(pos: int, domains: dict[int, Domain], V: np.ndarray, H: np.nd
         d = domains[pos]
         return np.nan_to_num(d.values), d.halves
     return np.nan_to_num(V[pos])[None, :], H[pos][None, :]
+
+
+def percent_range(d_lo: float, d_hi: float, b: float, hb: float) -> tuple[float, float] | None:
+    """Range of 100·D/B for D in [d_lo, d_hi] and B within ``hb`` of ``b`` (None: B may be zero)."""
+    b_lo, b_hi = b - hb, b + hb
+    if b_lo <= 0 <= b_hi:
+        return None
+    corners = [100.0 * d / den for d in (d_lo, d_hi) for den in (b_lo, b_hi)]
+    return min(corners), max(corners)
 
 
 def _rule_table(rule, domains, V, H) -> np.ndarray | None:
@@ -127,17 +136,10 @@ def propagate(domains: dict[int, Domain], rules, V, H, strict: bool = False, sta
 
 
 def _holds(rule, choice: dict[int, int], domains, V, H) -> bool:
-    total, parts = rule
-    vals, halves = [], []
-    for pos in (total, *parts):
-        if pos in domains:
-            vals.append(np.nan_to_num(domains[pos].values[choice[pos]]))
-            halves.append(domains[pos].halves[choice[pos]])
-        else:
-            vals.append(np.nan_to_num(V[pos]))
-            halves.append(H[pos])
-    diff = vals[0] - np.sum(vals[1:], axis=0) if parts else vals[0]
-    return bool(np.all(np.abs(diff) <= np.sum(halves, axis=0) + 1e-9))
+    picked = [(v[choice.get(p, 0)], h[choice.get(p, 0)])
+              for p in (rule[0], *rule[1]) for v, h in [_member_arrays(p, domains, V, H)]]
+    diff = picked[0][0] - sum(v for v, _ in picked[1:])
+    return bool(np.all(np.abs(diff) <= sum(h for _, h in picked) + 1e-9))
 
 
 def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
@@ -145,7 +147,7 @@ def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
     order = sorted(p for p in domains if len(domains[p].alive) > 1)
     fixed = {p: 0 for p in domains if len(domains[p].alive) == 1}
     last = {}  # the rules checked once the row at this depth is chosen
-    placed = set(fixed) | set()
+    placed = set(fixed)
     for pos in order:
         placed.add(pos)
         last[pos] = [r for r in rules if pos in (r[0], *r[1])
@@ -170,14 +172,10 @@ def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
                 walk(depth + 1, choice)
         choice.pop(pos, None)
 
-    if order:
-        walk(0, dict(fixed))
-        if not found:
-            raise Undecided("none", order[0], domains[order[0]].alive.tolist())
-        if len(found) > 1:
-            raise Undecided("many", order[0], domains[order[0]].alive.tolist())
-        return {p: int(domains[p].alive[k]) for p, k in found[0].items()}
-    return {p: int(domains[p].alive[0]) for p in domains}
+    walk(0, dict(fixed))  # with no open row, the one choice is the fixed rows
+    if len(found) != 1:
+        raise Undecided("many" if found else "none", order[0], domains[order[0]].alive.tolist())
+    return {p: int(domains[p].alive[k]) for p, k in found[0].items()}
 
 
 def settle(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
@@ -216,12 +214,10 @@ def _extend(b: Branch, pos: int, V, H) -> list[Branch]:
 
 
 def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branch]:
-    """Every structure under which the summing rows hold (shift-reduce over the rows).
+    """Every structure under which the summing rows hold (shift-reduce, step 2 of the module docstring).
 
-    ``roles``: per row ``item``, ``sum`` (a subtotal or total by its label) or ``skip`` (a
-    ``varav`` row, part of the row above and of no sum). A summing row adds up the last k rows
-    not yet summed (items, or sums standing for their parts); k is whatever the arithmetic
-    allows. Undecided("none") names the first summing row no structure fits.
+    ``roles``: per row ``item``, ``sum`` (by its label) or ``skip`` (a ``varav`` row, of no sum).
+    Undecided("none") names the first summing row no structure fits.
     """
     branches = [Branch([], [], dict(domains))]
     for pos, role in enumerate(roles):
@@ -239,11 +235,7 @@ def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branc
 
 
 def settle_structure(roles: list[str], domains: dict[int, Domain], V, H) -> dict[int, int]:
-    """The open rows' readings when the sums are inferred from the arithmetic as well.
-
-    Each structure is settled on its own; structures that give the same figures agree (zeros
-    can be summed more than one way). Different figures under different structures: refused.
-    """
+    """The open rows' readings with the sums inferred too: each structure settled, all giving the same figures."""
     solutions: list[dict[int, int]] = []
     first_error: Undecided | None = None
     for b in structures(roles, domains, V, H):

@@ -37,11 +37,7 @@ from gnsanalysis.rr.grouping import (
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
     """Label and the hard-separated numeric segments of one text line."""
-    body = line.rstrip()
-    if fmt == "pdf":
-        hard = [re.sub(r"\s+", " ", body.strip())]
-    else:
-        hard = [c for c in HARD_RE.split(body.strip())]
+    hard = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
     # the numeric tail: trailing tokens that are all numeric (hard cells kept)
     cells_tokens = [tokens_of(c) for c in hard]
     segs: list[str] = []
@@ -60,9 +56,8 @@ def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
         if k > 0:
             label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
             break
-    if not hard or (not segs and not label_tokens):
+    if not segs and not label_tokens:
         return "", []
-    # a label cannot end with a bare minus glyph or a note-list element
     return " ".join(label_tokens), segs
 
 
@@ -82,45 +77,30 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
 
     def kind(t: str) -> str:
         low = t.casefold().strip(".,:()")
-        parts = re.split(r"[-/]", low)
         if low in notes:
             return "note"
         if is_year(t.strip("()")):
             return "year"
-        if low == "%" or low.endswith("%"):
+        if low.endswith("%"):
             return "pct"
         if low in mods:
             return "mod"
-        if low in heads or any(p in heads for p in parts if p):
-            return "head"
-        return "word"
+        return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
 
     for t in toks:
         k = kind(t)
-        if k == "note":
-            out.append([t])
-            cur, cur_head, cur_year = None, False, False
-            continue
-        if cur is None:
-            if k in ("head", "mod", "year", "pct"):
-                cur = [t]
-                out.append(cur)
-                cur_head, cur_year = k == "head", k == "year"
-            else:
-                label.append(t)
-            continue
-        if k in ("head", "mod") and cur_head:
-            cur = [t]
+        if cur is None and k == "word":
+            label.append(t)
+        elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
+            cur = [t]  # a new phrase: a note, the first column word, a second head or year
             out.append(cur)
-            cur_head, cur_year = k == "head", False
-        elif k == "year" and cur_year:
-            cur = [t]
-            out.append(cur)
-            cur_head, cur_year = False, True
+            cur_head, cur_year = k == "head", k == "year"
         else:
             cur.append(t)
             cur_head |= k == "head"
             cur_year |= k == "year"
+        if k == "note":
+            cur = None
     return " ".join(label), [" ".join(p) for p in out], found_groups
 
 
@@ -132,9 +112,7 @@ def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
             continue
         target = "".join(squash(c) for c in cols)
         if squashed.endswith(target):
-            n_label = len(squashed) - len(target)
-            label = _label_prefix(text, n_label)
-            return label, list(cols)
+            return _label_prefix(text, len(squashed) - len(target)), list(cols)
     return None
 
 
@@ -172,10 +150,7 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str
     """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
     per_line, group_words, label_header = [], [], ""
     for _, t in lines:
-        if fmt != "pdf" and HARD_RE.search(t.strip()):
-            lab, phrases, groups = _hard_cell_phrases(t)
-        else:
-            lab, phrases, groups = _phrases(t)
+        lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
         if groups and not phrases:
             group_words += groups
             continue
@@ -204,17 +179,14 @@ def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
         return cols
     cols = per_line[0]
     for p in per_line[1:]:
-        if len(p) == len(cols):
-            cols = [f"{a} {b}" for a, b in zip(cols, p)]
-        elif len(p) < len(cols) and all(is_year(t) for t in p):
-            k = len(cols) - len(p)
-            cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
-        else:
+        k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
+        if k < 0 or (k > 0 and not all(is_year(t) for t in p)):
             raise ParseError(
                 "Rubrikraderna har olika antal kolumner.",
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+        cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
     return cols
 
 
@@ -251,25 +223,25 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     """Columns from one or more header lines of free text."""
     texts = [t for _, t in lines]
     unit = find_unit(texts)
-    last = lines[-1][0] if lines else None
-    known = _known_layout_columns(" ".join(texts)) or (_known_layout_columns(texts[-1]) if texts else None)
+    last = lines[-1][0]
+    known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
     if known:
         label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, lines[-1][0], texts, label, unit)
+        return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
     per_line, group_words, label_header = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    cols = _stack_lines(per_line, lines[-1][0], source)
+    cols = _stack_lines(per_line, last, source)
     note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
-    gid, names = _group_columns(cols, note_idx, group_words, lines[-1][0], source)
+    gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
-    check_value_columns(value_columns, source, lines[-1][0])
-    return Header(slots, value_columns, lines[-1][0], texts, label_header, unit)
+    check_value_columns(value_columns, source, last)
+    return Header(slots, value_columns, last, texts, label_header, unit)
 
 
 def _is_headerish_text(line: str) -> bool:
@@ -325,11 +297,8 @@ def _is_prose(label: str, line: str) -> bool:
 
 def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
     """(line number, raw line, label, numeric segments) for every line of the text."""
-    info = []
-    for i, raw in enumerate(text.split("\n"), 1):
-        label, segs = _split_label(raw, fmt, decimal) if raw.strip() else ("", [])
-        info.append((i, raw, label, segs))
-    return info
+    return [(i, raw, *(_split_label(raw, fmt, decimal) if raw.strip() else ("", [])))
+            for i, raw in enumerate(text.split("\n"), 1)]
 
 
 def _first_row(info, source) -> int:
@@ -505,10 +474,9 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
                        cells: bool = False) -> list[Reading]:
     """Every reading a row's segments allow under the header's slots (notes, values)."""
     d = direct_reading(row.segments, slots, decimal)
-    if d is not None and len(row.segments) == len(slots):
+    if d is not None:
         return [d]
     try:
         return readings(row.segments, slots, decimal, cells=cells)
     except TooManyReadings:
         raise_too_many(row.line, row.label, row.raw, source)
-        raise  # pragma: no cover
