@@ -20,6 +20,7 @@ from gnsanalysis.reports.interim import (
     assumptions,
     block_frame,
     capitalise,
+    count_deviations,
     deadline_text,
     deviation_frame,
     document_checks,
@@ -245,15 +246,14 @@ def checks_view(it: Interim):
                   f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
         parts.append(html.paragraphs([text]))
     else:
-        parts.append(html.note(f"Kontrollen fann {fmt.count_noun(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
-                               "förklaras av avrundning:", flag=True))
+        parts.append(html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+                               flag=True))
         parts.append(html.bullet_list([str(f) for f in findings]))
     for part, use in reference_parts(it):
         name = capitalise(an.table_title(part.dataset))
         if part.findings:
-            parts.append(html.note(f"{name}, som används {use}, har "
-                                   f"{fmt.count_noun(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
-                                   "av avrundning:", flag=True))
+            parts.append(html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
+                                   "kan förklaras av avrundning:", flag=True))
             parts.append(html.bullet_list([str(f) for f in part.findings]))
         else:
             parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
