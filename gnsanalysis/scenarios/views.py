@@ -241,21 +241,18 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
     y = res.yearly()
-    rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
-    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
-    parts = [r for r in rows if r != "total"]
+    parts = [r for r in y.index if r not in ("cash_flow", "discounted", "total") and y.loc[r].abs().sum() > 0]
+    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") for r in parts] + ["Summa"]})
     years = [c for c in y.columns if c.startswith("y")]
     cells = {c: [float(fmt.round_half_up(y.loc[r, c] / 1000)) for r in parts] for c in years}
     for c in years:
         frame["År " + c[1:]] = cells[c] + [sum(cells[c])]
     row_totals = [sum(cells[c][i] for c in years) for i in range(len(parts))]
     frame["Totalt"] = row_totals + [sum(row_totals)]
-    classes = ["total" if r == "total" else "" for r in rows]
-    cols = list(frame.columns[1:])
     return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
                                      "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
                                      "kolumnen Totalt är summor av de avrundade beloppen.",
-                      formats=html.number_formats(cols), row_classes=classes)
+                      formats=html.number_formats(frame.columns[1:]), row_classes=[""] * len(parts) + ["total"])
 
 
 def uncertainty_view(rep: ItReport):
@@ -269,9 +266,9 @@ def uncertainty_view(rep: ItReport):
     fm = html.number_formats(["P10", "P50", "P90"], 1)
     fm.update({c: (lambda v: "–" if v != v else fmt.percent(v)) for c in ("Billigare än nuläget", "Billigast")})
     mc = rep.result["montecarlo"]
-    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 och "
-                                      "P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev billigare.",
-                       formats=fm)
+    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 "
+                                      "och P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev "
+                                      "billigare.", formats=fm)
     alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
            + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
                        f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
@@ -375,8 +372,10 @@ def assumptions_view(rep: ItReport):
     """The assumptions table, guesses marked."""
     t = rep.result["parameters"]
     frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
-                          "Enhet": t["unit"], "Källa": ["uppskattning utan källa" if g else "källa finns" for g in t["guess"]]})
-    fm = {c: (lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2)) for c in ("Låg", "Troligast", "Hög")}
+                          "Enhet": t["unit"], "Källa": t["guess"].map({True: "uppskattning utan källa",
+                                                                        False: "källa finns"})})
+    fm = dict.fromkeys(("Låg", "Troligast", "Hög"),
+                       lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
     return html.join(html.paragraphs([guesses_sentence(rep.assumptions)]),
                      html.table(frame, caption="Antaganden med intervall (låg, troligast, hög) och om de har källa",
                                 formats=fm))
