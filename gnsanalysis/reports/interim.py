@@ -219,11 +219,8 @@ class Interim:
     def inputs(self) -> list[Dataset]:
         """Every dataset the report uses, each once, in the order the report uses them."""
         parts = [self.whole, *self.objects, self.previous_interim, self.prev_full, self.year_end]
-        first: dict = {}
-        for part in parts:
-            if part is not None:
-                first.setdefault(part.dataset.path, part.dataset)
-        return list(first.values())
+        # a path keeps its first place; a table used twice is the same Part, so its dataset too
+        return list({p.dataset.path: p.dataset for p in parts if p is not None}.values())
 
     @property
     def example_inputs(self) -> list[Dataset]:
@@ -366,13 +363,9 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
         for col in amount:
             d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
             half = 0.5 * 10.0 ** -d
-            parts = []
-            for o in objects:
-                if col not in o.value_columns:
-                    continue
-                hits = o.frame[o.frame["label"].map(normalise_label) == key]
-                if not hits.empty and not np.isnan(hits.iloc[0][col]):
-                    parts.append(float(hits.iloc[0][col]))
+            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col]
+                    for o in objects if col in o.value_columns]
+            parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
             total = sum(parts)
             low, high = total - len(parts) * half, total + len(parts) * half
             printed = row[col]
@@ -638,7 +631,7 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     rows = []
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
     pairs.append(("Resultat, hela nämnden", prev.table, it.table, an.final_row(it.table)))
-    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev, it)}
+    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev)}
     for part in it.objects:
         po = prev_objects.get(part.dataset.object_id)
         if po is not None:
@@ -653,13 +646,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _objects_of(prev: Part, it: Interim) -> list[Part]:
-    out = []
+def _objects_of(prev: Part) -> list[Part]:
     period = an.period_of(prev.dataset)
-    for d in object_datasets("rr", period, prev.dataset.path.parent):
-        if d.is_example == prev.dataset.is_example:
-            out.append(_part(d, period))
-    return out
+    return [_part(d, period) for d in object_datasets("rr", period, prev.dataset.path.parent)
+            if d.is_example == prev.dataset.is_example]
 
 
 def previous_interim_sentences(it: Interim) -> list[str]:
@@ -838,13 +828,9 @@ def uneven_rows(it: Interim) -> list[tuple[str, float]]:
     rows = forecast_input(it)
     if "prev_full" not in rows.columns:
         return []
-    out = []
-    for r in rows.itertuples():
-        share = fc.uneven_share(r.prev_to_date, r.prev_full, it.months) if not (
-            math.isnan(r.prev_to_date) or math.isnan(r.prev_full)) else None
-        if share is not None:
-            out.append((r.Post, share))
-    return out
+    shares = [(r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples()
+              if not (math.isnan(r.prev_to_date) or math.isnan(r.prev_full))]
+    return [(post, share) for post, share in shares if share is not None]
 
 
 def forecast_detail_sentences(it: Interim) -> list[str]:
@@ -954,7 +940,4 @@ def hindsight_sentences(it: Interim) -> list[str]:
 
 def all_findings(it: Interim) -> list[Finding]:
     """Every check finding: the whole table's, each object's and the cross-table ones."""
-    out = list(it.whole.findings)
-    for p in it.objects:
-        out += p.findings
-    return out + list(it.object_findings)
+    return [*it.whole.findings, *(f for p in it.objects for f in p.findings), *it.object_findings]

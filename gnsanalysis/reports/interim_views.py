@@ -123,10 +123,9 @@ def objects_view(it: Interim):
     """The per-object section: sentences and, when there are objects, the object table."""
     parts = [html.paragraphs(object_sentences(it))]
     if it.objects:
-        parts.append(_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). Hittills = "
-                            f"januari–{fmt.month_name(it.months)}.", signed={"Avvikelse", "Prognos mot årsbudget"},
-                            total=True))
-        parts.append(chart_objects(it))
+        parts += [_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). Hittills = "
+                         f"januari–{fmt.month_name(it.months)}.", signed={"Avvikelse", "Prognos mot årsbudget"},
+                         total=True), chart_objects(it)]
     return html.join(*parts)
 
 
@@ -195,9 +194,7 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         caption += " Säsongsmetoden saknar underlag (–)."
     elif (frame["Säsongsregel"] == "resterande").any():
         caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts.append(_table(shown, caption, total=True))
-    parts.append(chart_forecast(it, frame))
-    parts.append(html.paragraphs(sentences[1:]))
+    parts += [_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
     comps = forecast_comparisons(it, flag_threshold)
     if comps:
         limit = f"{fmt.number(flag_threshold)} {it.unit}"
@@ -207,10 +204,8 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         parts.append(_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
                                 f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
                             ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
-    parts.append(html.paragraphs(forecast_detail_sentences(it)))
-    parts.append(html.heading("Metodernas antaganden", 3))
-    parts.append(html.bullet_list(assumptions()))
-    return html.join(*parts)
+    return html.join(*parts, html.paragraphs(forecast_detail_sentences(it)), html.heading("Metodernas antaganden", 3),
+                     html.bullet_list(assumptions()))
 
 
 def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
@@ -246,15 +241,14 @@ def checks_view(it: Interim):
                   f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
         parts.append(html.paragraphs([text]))
     else:
-        parts.append(html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
-                               flag=True))
-        parts.append(html.bullet_list([str(f) for f in findings]))
+        parts += [html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+                            flag=True), html.bullet_list([str(f) for f in findings])]
     for part, use in reference_parts(it):
         name = capitalise(an.table_title(part.dataset))
         if part.findings:
-            parts.append(html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
-                                   "kan förklaras av avrundning:", flag=True))
-            parts.append(html.bullet_list([str(f) for f in part.findings]))
+            parts += [html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
+                                "kan förklaras av avrundning:", flag=True),
+                      html.bullet_list([str(f) for f in part.findings])]
         else:
             parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
                                           "bortsett från avrundningsdifferenser."]))

@@ -343,16 +343,15 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         shapley_kr = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
         sframe = pd.DataFrame({"Part": sh["short"], "Shapley-värde": [float(v) for v in shapley_kr],
                                "Billigast på egen hand": sh["standalone"] / 1000, "Besparing": sh["saving"] / 1000})
-        parts.append(html.heading("Shapley-fördelning som rättviseriktmärke", 3))
-        parts.append(html.paragraphs([
+        parts += [html.heading("Shapley-fördelning som rättviseriktmärke", 3), html.paragraphs([
             "Shapley-värdet ger varje part dess genomsnittliga tillskott till kostnaden över alla ordningar parterna "
             "kan ansluta i. Det är en referens för en rättvis fördelning.",
             "Här är ”billigast på egen hand” det billigaste en part kan ordna ensam: nuläget eller, om det är "
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
-            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]))
-        parts.append(html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
-                                formats=html.number_formats(["Shapley-värde", "Billigast på egen hand", "Besparing"])))
+            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]),
+            html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
+                       formats=html.number_formats(sframe.columns[1:]))]
     return html.join(*parts)
 
 
@@ -446,8 +445,8 @@ def dso_covers(res):
     """What each DSO option covers."""
     parts = []
     for r in res.options.itertuples():
-        parts.append(html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3))
-        parts.append(html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"]))
+        parts += [html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3),
+                  html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"])]
     return html.join(*parts)
 
 
