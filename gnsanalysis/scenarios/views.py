@@ -46,11 +46,10 @@ def inputs_it() -> list:
     """The files the IT report rests on, for the provenance footer (files with SHA-256; each
     source named by its title, not its path)."""
     meta = load_assumptions().meta
-    title = ", ".join(str(x) for x in (meta.get("title"), f"version {meta['version']}" if meta.get("version")
-                                       else None, meta.get("date")) if x)
-    # exactly the matrix the model reads (load_matrix uses the same lookup)
-    matrix = [stakeholder_matrix()]
-    return matrix + [
+    version = f"version {meta['version']}" if meta.get("version") else None
+    title = ", ".join(str(x) for x in (meta.get("title"), version, meta.get("date")) if x)
+    return [
+        stakeholder_matrix(),  # exactly the matrix the model reads (load_matrix uses the same lookup)
         _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden", title),
         _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
     ]
@@ -193,32 +192,23 @@ def it_summary(rep: ItReport) -> list[str]:
 def scenario_table(rep: ItReport):
     """The scenarios side by side (five-year cost, feasibility)."""
     cmp = rep.compare
-    frame = pd.DataFrame({
-        "Scenario": cmp["title"],
-        "Beskrivning": cmp["label"],
-        "Genomförbart": ["ja" if f else "nej" for f in cmp["feasible"]],
-        "Förklaring": [e or "" for e in cmp["explanation"]],
-    })
+    frame = pd.DataFrame({"Scenario": cmp["title"], "Beskrivning": cmp["label"],
+                          "Genomförbart": ["ja" if f else "nej" for f in cmp["feasible"]],
+                          "Förklaring": [e or "" for e in cmp["explanation"]]})
     return html.table(frame, caption="Scenarierna och om de går att genomföra med valda parter och platser")
 
 
 def cost_table(rep: ItReport):
     """Five-year cost per scenario in tkr."""
     cmp = rep.compare
-    frame = pd.DataFrame({
-        "Scenario": cmp["title"],
-        "Budget 5 år": cmp["budget"] / MNKR,
-        "Avbrottsrisk 5 år": cmp["risk"] / MNKR,
-        "Summa 5 år": cmp["cost"] / MNKR,
-        "Nuvärde": cmp["npv"] / MNKR,
-        "Nuvärde mot nuläget": cmp["npv_vs_s0"] / MNKR,
-    })
-    frame.loc[~cmp["feasible"].to_numpy(), frame.columns[1:]] = np.nan
-    cols = list(frame.columns[1:])
+    names = {"Budget 5 år": "budget", "Avbrottsrisk 5 år": "risk", "Summa 5 år": "cost", "Nuvärde": "npv",
+             "Nuvärde mot nuläget": "npv_vs_s0"}
+    frame = pd.DataFrame({"Scenario": cmp["title"], **{name: cmp[c] / MNKR for name, c in names.items()}})
+    frame.loc[~cmp["feasible"].to_numpy(), list(names)] = np.nan
     return html.table(frame, caption="Kostnad över fem år per scenario (mnkr). Budget = kostnader som "
                                      "belastar parternas budget; avbrottsrisk = förväntad avbrottskostnad; "
                                      "negativ skillnad = billigare än nuläget.",
-                      formats=html.number_formats(cols, 1, signed={"Nuvärde mot nuläget"}))
+                      formats=html.number_formats(names, 1, signed={"Nuvärde mot nuläget"}))
 
 
 def cost_chart(rep: ItReport):
