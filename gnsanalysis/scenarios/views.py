@@ -248,11 +248,8 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
 def uncertainty_view(rep: ItReport):
     """The P10–P90 band from the Monte Carlo run."""
     s = rep.result["mc_summary"]
-    frame = pd.DataFrame({
-        "Scenario": s["title"], "P10": s["p10"] / MNKR, "P50": s["p50"] / MNKR, "P90": s["p90"] / MNKR,
-        "Billigare än nuläget": [np.nan if np.isnan(v) else v * 100 for v in s["prob_beats_s0"]],
-        "Billigast": s["prob_cheapest"] * 100,
-    })
+    frame = pd.DataFrame({"Scenario": s["title"], **{p.upper(): s[p] / MNKR for p in ("p10", "p50", "p90")},
+                          "Billigare än nuläget": s["prob_beats_s0"] * 100, "Billigast": s["prob_cheapest"] * 100})
     fm = html.number_formats(["P10", "P50", "P90"], 1)
     fm.update({c: (lambda v: "–" if v != v else fmt.percent(v)) for c in ("Billigare än nuläget", "Billigast")})
     mc = rep.result["montecarlo"]
