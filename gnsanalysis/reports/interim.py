@@ -346,18 +346,16 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     whole_cols = {normalise_label(c) for c in whole.value_columns}
     amount = _amount_columns(whole)
     for o in objects:
-        for label, line in zip(o.frame["label"], o.frame["line"]):
-            if normalise_label(label) not in whole_rows:
-                out.append(Finding(o.source_name, int(line), label, None, None, None, None,
-                                   f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}"))
-        for c in amount:
-            if normalise_label(c) not in {normalise_label(x) for x in o.value_columns}:
-                out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}"))
-        for c in o.value_columns:
-            if normalise_label(c) not in whole_cols:
-                out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}"))
+        o_cols = {normalise_label(x) for x in o.value_columns}
+        out += [Finding(o.source_name, int(line), label, None, None, None, None,
+                        f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}")
+                for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in whole_rows]
+        out += [Finding(o.source_name, None, c, None, None, None, None,
+                        f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}")
+                for c in amount if normalise_label(c) not in o_cols]
+        out += [Finding(o.source_name, None, c, None, None, None, None,
+                        f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}")
+                for c in o.value_columns if normalise_label(c) not in whole_cols]
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount:
