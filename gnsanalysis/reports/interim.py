@@ -801,11 +801,11 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
         return out
     comps = forecast_comparisons(it, flag_threshold)
     flagged = [c for c in comps if c.flagged]
+    how_many = "alla" if len(flagged) == len(comps) else fmt.count_noun(len(flagged), "skillnad", "skillnader")
     out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {amount(econ, u)}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
                    [f"{amount(c.difference, u, True)} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {'alla' if len(flagged) == len(comps) else fmt.count_noun(len(flagged), 'skillnad', 'skillnader')} "
-                  f"över flaggränsen {amount(flag_threshold, u)}." if flagged else
+               + (f"; {how_many} över flaggränsen {amount(flag_threshold, u)}." if flagged else
                   f", alla inom flaggränsen {amount(flag_threshold, u)}."))
     if flagged:
         top = forecast_outliers(it).head(3)
@@ -872,8 +872,8 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         d, col = it.prev_full.dataset, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
-        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
-                f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen "
+                f"{quote(an.column(it.table, PREV))} i {an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
         source = f"{an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}"
         if col == OUTCOME:
             text += f"ur årsbokslutet {y0} ({source})."
