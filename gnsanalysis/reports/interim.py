@@ -747,21 +747,13 @@ def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFram
     the nearest method), material ones only (:func:`material` with ``share``), largest first."""
     frame = forecast_display(it)
     cols = [fc.LABELS[m] for m in fc.COMPUTED]
-    rows = fc.item_rows(frame) if not frame.empty else frame
-    out = []
-    for _, r in rows.iterrows():
-        vals = [r[c] for c in cols if not math.isnan(r[c])]
-        econ = r[fc.LABELS[fc.ECONOMIST]]
-        if not vals or math.isnan(econ):
-            continue
-        lo, hi = min(vals), max(vals)
-        dist = econ - hi if econ > hi else econ - lo if econ < lo else 0.0
-        out.append({"Post": r["Post"], "Lagd": econ, "Lägst": lo, "Högst": hi, "Utanför": dist})
-    if not out:
-        return pd.DataFrame(columns=["Post", "Lagd", "Lägst", "Högst", "Utanför"])
-    df = pd.DataFrame(out).set_index("Post", drop=False)
-    keep = material(df["Utanför"], it.unit, share=share).index
-    return df.loc[keep].reset_index(drop=True)
+    rows = fc.item_rows(frame) if not frame.empty else pd.DataFrame(columns=["Post", fc.LABELS[fc.ECONOMIST], *cols])
+    econ, methods = rows[fc.LABELS[fc.ECONOMIST]].astype(float), rows[cols].astype(float)
+    lo, hi = methods.min(axis=1), methods.max(axis=1)
+    df = pd.DataFrame({"Post": rows["Post"], "Lagd": econ, "Lägst": lo, "Högst": hi,
+                       "Utanför": (econ - hi).clip(lower=0) + (econ - lo).clip(upper=0)}).dropna()
+    df = df.set_index("Post", drop=False)
+    return df.loc[material(df["Utanför"], it.unit, share=share).index].reset_index(drop=True)
 
 
 def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
