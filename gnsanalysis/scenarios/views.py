@@ -465,16 +465,12 @@ def dso_claims_view(res):
                      html.bullet_list(list(c["message"])))
 
 
-def key_name(spec) -> str:
-    """The Swedish name of an allocation key, as the explorer's menu shows it (``usage`` →
-    ``användning (servrar)``; a mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
-    names = allocation_keys()
-    return names[spec] if isinstance(spec, str) and spec in names else parse_key(spec).label
-
-
 def footer_values(allocation_key) -> dict[str, str]:
-    """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``)."""
-    return {"allocation_key": key_name(allocation_key)}
+    """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``): the
+    allocation key by its name in the explorer's menu (``usage`` → ``användning (servrar)``; a
+    mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
+    names, key = allocation_keys(), allocation_key
+    return {"allocation_key": names[key] if isinstance(key, str) and key in names else parse_key(key).label}
 
 
 def parameter_labels() -> dict[str, str]:
