@@ -265,13 +265,9 @@ def load(period: str, raw_dir=None) -> Interim:
     whole = _part(find_dataset("rr", period, raw_dir), period)
     an.role_columns(whole.table)  # a column or row the report reads that is missing: an error now
     an.check_rows(whole.table)
-    notes: list[str] = []
-    objects = []
-    for d in object_datasets("rr", period, raw_dir):
-        if d.is_example != whole.dataset.is_example:
-            notes.append(_mix_note(d, whole.dataset))
-            continue
-        objects.append(_part(d, period))
+    found = object_datasets("rr", period, raw_dir)
+    notes = [_mix_note(d, whole.dataset) for d in found if d.is_example != whole.dataset.is_example]
+    objects = [_part(d, period) for d in found if d.is_example == whole.dataset.is_example]
     object_findings = check_objects(whole.table, [p.table for p in objects]) if objects else []
 
     y, m = int(period[:4]), months_covered(period)
@@ -308,8 +304,7 @@ def load(period: str, raw_dir=None) -> Interim:
 
 
 def reference_parts(it: Interim) -> list[tuple[Part, str]]:
-    """The tables the report only refers to (not its own tables), each once, with what they are
-    used for."""
+    """The tables the report only refers to (not its own tables), each once, with what each is for."""
     out: list[tuple[Part, str]] = []
     if it.prev_full is not None:
         out.append((it.prev_full, f"för säsongsprofilen (helåret {it.year - 1})"))
@@ -575,8 +570,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
 
 
 def _change(t: RRTable, label: str) -> float:
-    """Outcome against the same period last year: the printed difference column when the table
-    has one, else outcome − previous year."""
+    """Outcome against last year's period: the printed difference column if any, else outcome − previous."""
     if has_role(t, PREV_DIFF):
         return _v(t, label, PREV_DIFF)
     return _v(t, label, OUTCOME) - _v(t, label, PREV)

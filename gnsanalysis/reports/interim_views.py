@@ -132,7 +132,6 @@ def objects_view(it: Interim):
 def document_view(it: Interim):
     """Figures the report's text states, against the tables (an h3 under the deviations; empty
     when the metadata has none)."""
-
     doc = document_checks(it)
     if not doc:
         return html.join()
@@ -222,7 +221,6 @@ def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
 
 def hindsight_view(it: Interim):
     """An h3 under Helårsprognos; left out when there is no year-end table yet."""
-
     sentences = hindsight_sentences(it)
     if not sentences:
         return html.join()

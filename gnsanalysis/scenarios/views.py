@@ -304,18 +304,16 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         return html.note(f"{scenario} är inte genomförbart; ingen fördelning per part.")
     keys = list(dict.fromkeys(per["key_label"]))
     base = per[per["key_label"] == keys[0]][["short", "direct", "standalone"]].reset_index(drop=True)
-    columns = {"Ensam i nuläget": base["standalone"], "Egna kostnader": base["direct"]}
-    for k in keys:
-        columns[f"Summa, {k}"] = per[per["key_label"] == k]["total"].to_numpy()
+    columns = {"Ensam i nuläget": base["standalone"], "Egna kostnader": base["direct"],
+               **{f"Summa, {k}": per[per["key_label"] == k]["total"].to_numpy() for k in keys}}
     frame = pd.DataFrame({"Part": list(base["short"]) + ["Summa"]})
     for name, values in columns.items():
         shown = [float(v) for v in fmt.round_preserving_sum([v / 1000 for v in values])]
         frame[name] = shown + [sum(shown)]
-    cols = list(frame.columns[1:])
     table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
                                       "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
                                       "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
-                       formats=html.number_formats(cols), row_classes=[""] * len(base) + ["total"])
+                       formats=html.number_formats(columns), row_classes=[""] * len(base) + ["total"])
     flagged = rep.result["standalone"]
     flagged = flagged[flagged["scenario"] == scenario] if not flagged.empty else flagged
     sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
