@@ -624,10 +624,8 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
     pairs.append(("Resultat, hela nämnden", prev.table, it.table, an.final_row(it.table)))
     prev_objects = {p.dataset.object_id: p for p in _objects_of(prev)}
-    for part in it.objects:
-        po = prev_objects.get(part.dataset.object_id)
-        if po is not None:
-            pairs.append((f"Resultat, {part.label}", po.table, part.table, an.final_row(part.table)))
+    pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
+               an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
     for label, pt, nt, row in pairs:
         a = _v(pt, row, DEV, missing=np.nan)
         b = _v(nt, row, DEV)
