@@ -441,15 +441,13 @@ def dso_party_table(res):
     f = res.figures
     labels = {"employment": "Anställning", "hourbank_kommun": f"Timbank {f.hours_kommun_month} h per kommun",
               "hourbank_region": f"Timbank {f.hours_region_month} h via regionen", "competence": "Kompetens­utveckling"}
-    cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
     names = [name if short.startswith("Region") else short for name, short in zip(p["party"], p["short"])]
-    frame = pd.DataFrame({"Part": names, **{labels[c]: p[c] for c in cols}})
-    total = {"Part": "Summa", **{labels[c]: int(p[c].sum()) for c in cols}}
+    frame = pd.DataFrame({"Part": names, **{label: p[c] for c, label in labels.items()}})
+    total = {"Part": "Summa", **{label: int(p[c].sum()) for c, label in labels.items()}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    classes = [""] * len(p) + ["total"]
     return html.join(html.table(frame, caption="Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
                                                "och summerar exakt till alternativets kostnad.",
-                                formats=html.number_formats([labels[c] for c in cols]), row_classes=classes),
+                                formats=html.number_formats(labels.values()), row_classes=[""] * len(p) + ["total"]),
                      html.bullet_list(res.notes))
 
 
