@@ -68,6 +68,16 @@ def _respektive(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
 
 
+def amount(value, unit: str, signed: bool = False) -> str:
+    """``+23 tkr``: a figure in Swedish format with its unit."""
+    return f"{fmt.number(value, signed=signed)} {unit}"
+
+
+def count_deviations(n: int) -> str:
+    """``1 avvikelse``, ``3 avvikelser``."""
+    return fmt.count_noun(n, "avvikelse", "avvikelser")
+
+
 def capitalise(text: str) -> str:
     """First letter upper case: a table's title at the start of a sentence."""
     return text[:1].upper() + text[1:]
@@ -209,11 +219,8 @@ class Interim:
     def inputs(self) -> list[Dataset]:
         """Every dataset the report uses, each once, in the order the report uses them."""
         parts = [self.whole, *self.objects, self.previous_interim, self.prev_full, self.year_end]
-        first: dict = {}
-        for part in parts:
-            if part is not None:
-                first.setdefault(part.dataset.path, part.dataset)
-        return list(first.values())
+        # a path keeps its first place; a table used twice is the same Part, so its dataset too
+        return list({p.dataset.path: p.dataset for p in parts if p is not None}.values())
 
     @property
     def example_inputs(self) -> list[Dataset]:
@@ -258,13 +265,9 @@ def load(period: str, raw_dir=None) -> Interim:
     whole = _part(find_dataset("rr", period, raw_dir), period)
     an.role_columns(whole.table)  # a column or row the report reads that is missing: an error now
     an.check_rows(whole.table)
-    notes: list[str] = []
-    objects = []
-    for d in object_datasets("rr", period, raw_dir):
-        if d.is_example != whole.dataset.is_example:
-            notes.append(_mix_note(d, whole.dataset))
-            continue
-        objects.append(_part(d, period))
+    found = object_datasets("rr", period, raw_dir)
+    notes = [_mix_note(d, whole.dataset) for d in found if d.is_example != whole.dataset.is_example]
+    objects = [_part(d, period) for d in found if d.is_example == whole.dataset.is_example]
     object_findings = check_objects(whole.table, [p.table for p in objects]) if objects else []
 
     y, m = int(period[:4]), months_covered(period)
@@ -301,8 +304,7 @@ def load(period: str, raw_dir=None) -> Interim:
 
 
 def reference_parts(it: Interim) -> list[tuple[Part, str]]:
-    """The tables the report only refers to (not its own tables), each once, with what they are
-    used for."""
+    """The tables the report only refers to (not its own tables), each once, with what each is for."""
     out: list[tuple[Part, str]] = []
     if it.prev_full is not None:
         out.append((it.prev_full, f"för säsongsprofilen (helåret {it.year - 1})"))
@@ -339,30 +341,24 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     whole_cols = {normalise_label(c) for c in whole.value_columns}
     amount = _amount_columns(whole)
     for o in objects:
-        for label, line in zip(o.frame["label"], o.frame["line"]):
-            if normalise_label(label) not in whole_rows:
-                out.append(Finding(o.source_name, int(line), label, None, None, None, None,
-                                   f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}"))
-        for c in amount:
-            if normalise_label(c) not in {normalise_label(x) for x in o.value_columns}:
-                out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}"))
-        for c in o.value_columns:
-            if normalise_label(c) not in whole_cols:
-                out.append(Finding(o.source_name, None, c, None, None, None, None,
-                                   f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}"))
+        o_cols = {normalise_label(x) for x in o.value_columns}
+        out += [Finding(o.source_name, int(line), label, None, None, None, None,
+                        f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}")
+                for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in whole_rows]
+        out += [Finding(o.source_name, None, c, None, None, None, None,
+                        f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}")
+                for c in amount if normalise_label(c) not in o_cols]
+        out += [Finding(o.source_name, None, c, None, None, None, None,
+                        f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}")
+                for c in o.value_columns if normalise_label(c) not in whole_cols]
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount:
             d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
             half = 0.5 * 10.0 ** -d
-            parts = []
-            for o in objects:
-                if col not in o.value_columns:
-                    continue
-                hits = o.frame[o.frame["label"].map(normalise_label) == key]
-                if not hits.empty and not np.isnan(hits.iloc[0][col]):
-                    parts.append(float(hits.iloc[0][col]))
+            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col]
+                    for o in objects if col in o.value_columns]
+            parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
             total = sum(parts)
             low, high = total - len(parts) * half, total + len(parts) * half
             printed = row[col]
@@ -405,12 +401,12 @@ def object_sentences(it: Interim) -> list[str]:
     frame = object_frame(it)
     objs = frame.iloc[:-1]
     out = ["Avvikelsen mot budget hittills fördelar sig på "
-           + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in objs.itertuples()])
-           + f"; hela nämnden {fmt.number(frame.iloc[-1]['Avvikelse'], signed=True)} {u}."]
+           + fmt.join_list([f"{r.Objekt} {amount(r.Avvikelse, u, True)}" for r in objs.itertuples()])
+           + f"; hela nämnden {amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{fmt.count_noun(len(it.object_findings), 'avvikelse', 'avvikelser')} som inte kan förklaras av "
-                   "avrundning, se Kontroll av tabellerna.")
+                   f"{count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
+                   "av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
                    "bortsett från avrundningsdifferenser.")
@@ -420,8 +416,7 @@ def object_sentences(it: Interim) -> list[str]:
         if movers:
             rest = "; övriga objekt prognostiseras enligt budget" if len(movers) < len(objs) else ""
             out.append("Den lagda årsprognosen avviker från årsbudgeten med "
-                       + fmt.join_list([f"{fmt.number(v, signed=True)} {u} för {name}" for name, v in movers])
-                       + rest + ".")
+                       + fmt.join_list([f"{amount(v, u, True)} för {name}" for name, v in movers]) + rest + ".")
         else:
             out.append("Den lagda årsprognosen följer årsbudgeten för alla objekt.")
     return out
@@ -436,19 +431,19 @@ def document_checks(it: Interim) -> list[str]:
     if f.get("result_vs_budget"):
         stated = float(f["result_vs_budget"]["value"])
         got = _v(it.table, res, DEV)
-        out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.number(stated, signed=True)} {u}",
-                          stated, got, f"tabellen ger {fmt.number(got, signed=True)} {u}"))
+        out.append(_agree(f"Rapportens text anger utfallet mot budget till {amount(stated, u, True)}",
+                          stated, got, f"tabellen ger {amount(got, u, True)}"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
     for o in f.get("objects") or []:
         part = by_id.get(str(o["id"]))
         stated = float(o["deviation"])
         if part is None:
-            out.append(f"Rapportens text anger {o['name']} till {fmt.number(stated, signed=True)} {u}, men "
+            out.append(f"Rapportens text anger {o['name']} till {amount(stated, u, True)}, men "
                        "det finns ingen objekttabell att jämföra med.")
             continue
         got = _v(part.table, an.final_row(part.table), DEV)
-        out.append(_agree(f"Texten anger {part.label} till {fmt.number(stated, signed=True)} {u}", stated, got,
-                          f"objekttabellen ger {fmt.number(got, signed=True)} {u}"))
+        out.append(_agree(f"Texten anger {part.label} till {amount(stated, u, True)}", stated, got,
+                          f"objekttabellen ger {amount(got, u, True)}"))
     fvb = f.get("forecast_vs_budget")
     if fvb:
         stated = float(fvb["value"])
@@ -456,8 +451,8 @@ def document_checks(it: Interim) -> list[str]:
         if part is not None and has_role(part.table, ECON_DIFF):
             got = _v(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
-                              f"{fmt.number(stated, signed=True)} {u} mot budget", stated, got,
-                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.number(got, signed=True)} {u}"))
+                              f"{amount(stated, u, True)} mot budget", stated, got,
+                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {amount(got, u, True)}"))
     return out
 
 
@@ -504,10 +499,10 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
     kept = kept.head(2)
     if kept.empty:
         return ""
-    text = "främst " + fmt.join_list([f"{name} med {fmt.number(v, signed=True)} {unit}" for name, v in kept.items()])
+    text = "främst " + fmt.join_list([f"{name} med {amount(v, unit, True)}" for name, v in kept.items()])
     rest = total - float(kept.sum())
     if total and np.sign(rest) == -np.sign(total) and abs(rest) >= _minimum(unit):
-        text += f", delvis uppvägt av övriga {others} ({fmt.number(rest, signed=True)} {unit})"
+        text += f", delvis uppvägt av övriga {others} ({amount(rest, unit, True)})"
     return text
 
 
@@ -538,12 +533,12 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     dev = _v(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
-    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.number(dev, signed=True)} {u}"
+    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {amount(dev, u, True)}"
                + (f", {why}" if why else "") + ".")
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {fmt.count_noun(checks, 'avvikelse', 'avvikelser')} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {count_deviations(checks)} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
@@ -560,7 +555,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
     if math.isnan(econ):
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
-                f"{fmt.number(max(_computed_results(frame).values()))} {u}."]
+                f"{amount(max(_computed_results(frame).values()), u)}."]
     if has_role(t, ECON_DIFF):
         diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
         values, others = _deviation_drivers(it, ECON_DIFF)
@@ -568,15 +563,14 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
         diff, how = econ - budget, "beräknat "
         values, others = pd.Series(dtype=float), ""
     why = _drivers_text(values, diff, u, others)
-    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.number(econ)} {u}, "
-            f"{how}{fmt.number(diff, signed=True)} {u} mot årsbudgeten ({fmt.number(budget)} {u})"
+    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {amount(econ, u)}, "
+            f"{how}{amount(diff, u, True)} mot årsbudgeten ({amount(budget, u)})"
             + (f", {why}" if why else "") + ".",
             comparison_sentence(it, flag_threshold)]
 
 
 def _change(t: RRTable, label: str) -> float:
-    """Outcome against the same period last year: the printed difference column when the table
-    has one, else outcome − previous year."""
+    """Outcome against last year's period: the printed difference column if any, else outcome − previous."""
     if has_role(t, PREV_DIFF):
         return _v(t, label, PREV_DIFF)
     return _v(t, label, OUTCOME) - _v(t, label, PREV)
@@ -602,8 +596,8 @@ def previous_year_sentences(it: Interim) -> list[str]:
     changes = changes[changes["value"].abs() >= 0.5]
     changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.number(_v(t, res, OUTCOME))} {u} mot "
-           f"{fmt.number(_v(t, res, PREV))} {u} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {amount(_v(t, res, OUTCOME), u)} mot "
+           f"{amount(_v(t, res, PREV), u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -629,11 +623,9 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     rows = []
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
     pairs.append(("Resultat, hela nämnden", prev.table, it.table, an.final_row(it.table)))
-    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev, it)}
-    for part in it.objects:
-        po = prev_objects.get(part.dataset.object_id)
-        if po is not None:
-            pairs.append((f"Resultat, {part.label}", po.table, part.table, an.final_row(part.table)))
+    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev)}
+    pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
+               an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
     for label, pt, nt, row in pairs:
         a = _v(pt, row, DEV, missing=np.nan)
         b = _v(nt, row, DEV)
@@ -644,13 +636,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _objects_of(prev: Part, it: Interim) -> list[Part]:
-    out = []
+def _objects_of(prev: Part) -> list[Part]:
     period = an.period_of(prev.dataset)
-    for d in object_datasets("rr", period, prev.dataset.path.parent):
-        if d.is_example == prev.dataset.is_example:
-            out.append(_part(d, period))
-    return out
+    return [_part(d, period) for d in object_datasets("rr", period, prev.dataset.path.parent)
+            if d.is_example == prev.dataset.is_example]
 
 
 def previous_interim_sentences(it: Interim) -> list[str]:
@@ -670,17 +659,17 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
     cols = list(frame.columns)
     out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
-           f"{fmt.number(res[cols[1]], signed=True)} {u} till {fmt.number(res[cols[2]], signed=True)} {u} "
-           f"(beräknad förändring {fmt.number(res['Förändring'], signed=True)} {u})."]
+           f"{amount(res[cols[1]], u, True)} till {amount(res[cols[2]], u, True)} "
+           f"(beräknad förändring {amount(res['Förändring'], u, True)})."]
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
-        out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.number(res[cols[4]])} {u} till "
-                   f"{fmt.number(res[cols[5]])} {u}.")
+        out.append(f"Den lagda årsprognosen för resultatet har ändrats från {amount(res[cols[4]], u)} till "
+                   f"{amount(res[cols[5]], u)}.")
     blocks = frame.iloc[:len(an.steps_to_result(it.table))]
     blocks = blocks[blocks["Förändring"].abs() >= 0.5]
     if not blocks.empty:
         top = blocks.loc[blocks["Förändring"].abs().sort_values(ascending=False, kind="stable").index].head(2)
         out.append("Avvikelsen har förändrats mest för " + fmt.join_list(
-            [f"{r.Post} ({fmt.number(r.Förändring, signed=True)} {u})" for r in top.itertuples()]) + ".")
+            [f"{r.Post} ({amount(r.Förändring, u, True)})" for r in top.itertuples()]) + ".")
     return out
 
 
@@ -741,7 +730,7 @@ def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparis
 
 
 def _range(lo: float, hi: float, u: str) -> str:
-    return f"{fmt.number(lo)} {u}" if lo == hi else f"mellan {fmt.number(lo)} och {fmt.number(hi)} {u}"
+    return amount(lo, u) if lo == hi else f"mellan {fmt.number(lo)} och {amount(hi, u)}"
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -750,21 +739,13 @@ def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFram
     the nearest method), material ones only (:func:`material` with ``share``), largest first."""
     frame = forecast_display(it)
     cols = [fc.LABELS[m] for m in fc.COMPUTED]
-    rows = fc.item_rows(frame) if not frame.empty else frame
-    out = []
-    for _, r in rows.iterrows():
-        vals = [r[c] for c in cols if not math.isnan(r[c])]
-        econ = r[fc.LABELS[fc.ECONOMIST]]
-        if not vals or math.isnan(econ):
-            continue
-        lo, hi = min(vals), max(vals)
-        dist = econ - hi if econ > hi else econ - lo if econ < lo else 0.0
-        out.append({"Post": r["Post"], "Lagd": econ, "Lägst": lo, "Högst": hi, "Utanför": dist})
-    if not out:
-        return pd.DataFrame(columns=["Post", "Lagd", "Lägst", "Högst", "Utanför"])
-    df = pd.DataFrame(out).set_index("Post", drop=False)
-    keep = material(df["Utanför"], it.unit, share=share).index
-    return df.loc[keep].reset_index(drop=True)
+    rows = fc.item_rows(frame) if not frame.empty else pd.DataFrame(columns=["Post", fc.LABELS[fc.ECONOMIST], *cols])
+    econ, methods = rows[fc.LABELS[fc.ECONOMIST]].astype(float), rows[cols].astype(float)
+    lo, hi = methods.min(axis=1), methods.max(axis=1)
+    df = pd.DataFrame({"Post": rows["Post"], "Lagd": econ, "Lägst": lo, "Högst": hi,
+                       "Utanför": (econ - hi).clip(lower=0) + (econ - lo).clip(upper=0)}).dropna()
+    df = df.set_index("Post", drop=False)
+    return df.loc[material(df["Utanför"], it.unit, share=share).index].reset_index(drop=True)
 
 
 def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
@@ -774,7 +755,7 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
     if not comps:
         return ""
     flagged = [c for c in comps if c.flagged]
-    limit = f"{fmt.number(flag_threshold)} {u}"
+    limit = amount(flag_threshold, u)
     if not flagged:
         return f"Den lagda årsprognosen ligger inom {limit} från samtliga beräknade metoder."
     which = "samtliga" if len(flagged) == len(comps) else f"{len(flagged)} av {len(comps)}"
@@ -782,7 +763,7 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
     top = forecast_outliers(it, SUMMARY_SHARE).head(2)
     if not top.empty:
         text += ", främst för " + fmt.join_list(
-            [f"{r.Post} ({fmt.number(r.Lagd)} {u}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
+            [f"{r.Post} ({amount(r.Lagd, u)}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
              for r in top.itertuples()])
     return text + "."
 
@@ -796,25 +777,25 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = frame.iloc[-1]
     computed = _computed_results(frame)
     out = [f"För resultatet {it.year} ger " + fmt.join_list(
-        [f"{fc.LABELS[m].lower()} {fmt.number(v)} {u}" for m, v in computed.items()])
-        + f", mot årsbudgeten {fmt.number(res['Årsbudget'])} {u}."]
+        [f"{fc.LABELS[m].lower()} {amount(v, u)}" for m, v in computed.items()])
+        + f", mot årsbudgeten {amount(res['Årsbudget'], u)}."]
     econ = res[fc.LABELS[fc.ECONOMIST]]
     if math.isnan(econ):
         out.append("Underlaget har ingen lagd årsprognos (kolumnen Årsprogn) att jämföra med.")
         return out
     comps = forecast_comparisons(it, flag_threshold)
     flagged = [c for c in comps if c.flagged]
-    out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.number(econ)} {u}. Skillnaden mot metoderna "
+    how_many = "alla" if len(flagged) == len(comps) else fmt.count_noun(len(flagged), "skillnad", "skillnader")
+    out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {amount(econ, u)}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
-                   [f"{fmt.number(c.difference, signed=True)} {u} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {'alla' if len(flagged) == len(comps) else fmt.count_noun(len(flagged), 'skillnad', 'skillnader')} "
-                  f"över flaggränsen {fmt.number(flag_threshold)} {u}." if flagged else
-                  f", alla inom flaggränsen {fmt.number(flag_threshold)} {u}."))
+                   [f"{amount(c.difference, u, True)} mot {fc.LABELS[c.method].lower()}" for c in comps])
+               + (f"; {how_many} över flaggränsen {amount(flag_threshold, u)}." if flagged else
+                  f", alla inom flaggränsen {amount(flag_threshold, u)}."))
     if flagged:
         top = forecast_outliers(it).head(3)
         if not top.empty:
             out.append("Per post ligger den lagda årsprognosen längst från metoderna för " + fmt.join_list(
-                [f"{r.Post} ({fmt.number(r.Lagd)} {u}; metoderna {_range(r.Lägst, r.Högst, u)})"
+                [f"{r.Post} ({amount(r.Lagd, u)}; metoderna {_range(r.Lägst, r.Högst, u)})"
                  for r in top.itertuples()])
                 + ". Underlaget förklarar inte skillnaden; den lagda årsprognosen kan räkna med sådant som "
                   "ännu inte syns i bokföringen eller budgeten.")
@@ -829,13 +810,9 @@ def uneven_rows(it: Interim) -> list[tuple[str, float]]:
     rows = forecast_input(it)
     if "prev_full" not in rows.columns:
         return []
-    out = []
-    for r in rows.itertuples():
-        share = fc.uneven_share(r.prev_to_date, r.prev_full, it.months) if not (
-            math.isnan(r.prev_to_date) or math.isnan(r.prev_full)) else None
-        if share is not None:
-            out.append((r.Post, share))
-    return out
+    shares = [(r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples()
+              if not (math.isnan(r.prev_to_date) or math.isnan(r.prev_full))]
+    return [(post, share) for post, share in shares if share is not None]
 
 
 def forecast_detail_sentences(it: Interim) -> list[str]:
@@ -854,9 +831,9 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         by_post = frame.set_index("Post")
         run, posts = fc.LABELS[fc.RUN_RATE], [post for post, _ in uneven]
         shares = [fmt.percent(100 * share) for _, share in uneven]
-        out.append(f"Samma takt som hittills ger {fmt.number(res[run])} {u} för resultatet men är missvisande för "
-                   + fmt.join_list([f"{post} ({fmt.number(by_post.loc[post, run])} {u} mot årsbudgeten "
-                                    f"{fmt.number(by_post.loc[post, 'Årsbudget'])} {u})" for post in posts])
+        out.append(f"Samma takt som hittills ger {amount(res[run], u)} för resultatet men är missvisande för "
+                   + fmt.join_list([f"{post} ({amount(by_post.loc[post, run], u)} mot årsbudgeten "
+                                    f"{amount(by_post.loc[post, 'Årsbudget'], u)})" for post in posts])
                    + f": föregående år var {_respektive(shares)} av "
                      f"helårsbeloppet bokfört i januari–{month}, mot {fmt.percent(100 * m / 12)} vid jämn "
                      "fördelning över året. "
@@ -868,8 +845,8 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
     if len(cols) > 1 and spread.max() >= 0.5:
         r = rows.loc[spread.idxmax()]
         lo_m, hi_m = r[cols].astype(float).idxmin(), r[cols].astype(float).idxmax()
-        out.append(f"De beräknade metoderna skiljer sig mest för {r['Post']}: från {fmt.number(r[lo_m])} {u} "
-                   f"({lo_m.lower()}) till {fmt.number(r[hi_m])} {u} ({hi_m.lower()}).")
+        out.append(f"De beräknade metoderna skiljer sig mest för {r['Post']}: från {amount(r[lo_m], u)} "
+                   f"({lo_m.lower()}) till {amount(r[hi_m], u)} ({hi_m.lower()}).")
     fallback = [r.Post for r in rows.itertuples() if r.Säsongsregel == "resterande"]
     if fallback and rows[fc.LABELS[fc.SEASONAL]].notna().all():
         out.append(f"För {fmt.join_list(fallback)} gick föregående års andel inte att använda (beloppet var noll, "
@@ -879,16 +856,16 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         d, col = it.prev_full.dataset, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
-        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen {quote(an.column(it.table, PREV))} i "
-                f"{an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
+        text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen "
+                f"{quote(an.column(it.table, PREV))} i {an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
+        source = f"{an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}"
         if col == OUTCOME:
-            text += f"ur årsbokslutet {y0} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))})."
+            text += f"ur årsbokslutet {y0} ({source})."
         else:
-            text += (f"ur årsbokslutet {it.year} ({an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}), eftersom något årsbokslut för "
-                     f"{y0} inte finns i underlaget; siffrorna för {y0} var kända redan när "
-                     f"{report_kind(it.period)}en skrevs.")
+            text += (f"ur årsbokslutet {it.year} ({source}), eftersom något årsbokslut för {y0} inte finns i "
+                     f"underlaget; siffrorna för {y0} var kända redan när {report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {fmt.count_noun(len(it.prev_full.findings), 'avvikelse', 'avvikelser')} i "
+            text += (f" Obs! Kontrollen fann {count_deviations(len(it.prev_full.findings))} i "
                      f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
@@ -918,11 +895,11 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return "den lagda årsprognosen" if name == fc.LABELS[fc.ECONOMIST] else name.lower()
 
     def deviations(against: float) -> str:
-        return fmt.join_list([f"{named(name)} {fmt.number(v - against, signed=True)} {u}" for name, v in comps])
+        return fmt.join_list([f"{named(name)} {amount(v - against, u, True)}" for name, v in comps])
 
     best = min(comps, key=lambda c: abs(c[1] - actual))
     out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
-           f"{fmt.number(actual)} {u}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
+           f"{amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{deviations(actual)}. Närmast kom {named(best[0])}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
     if reserved and reserved.get("value") is not None:
@@ -933,10 +910,10 @@ def hindsight_sentences(it: Interim) -> list[str]:
         quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
                    f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
-                   f"reserveringen hade resultatet varit {ca}{fmt.number(adjusted)} {u}; räknat mot det blir "
+                   f"reserveringen hade resultatet varit {ca}{amount(adjusted, u)}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {fmt.count_noun(len(it.year_end.findings), 'avvikelse', 'avvikelser')} i "
+        out.append(f"Obs! Kontrollen fann {count_deviations(len(it.year_end.findings))} i "
                    f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
@@ -945,7 +922,4 @@ def hindsight_sentences(it: Interim) -> list[str]:
 
 def all_findings(it: Interim) -> list[Finding]:
     """Every check finding: the whole table's, each object's and the cross-table ones."""
-    out = list(it.whole.findings)
-    for p in it.objects:
-        out += p.findings
-    return out + list(it.object_findings)
+    return [*it.whole.findings, *(f for p in it.objects for f in p.findings), *it.object_findings]

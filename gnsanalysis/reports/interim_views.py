@@ -20,6 +20,7 @@ from gnsanalysis.reports.interim import (
     assumptions,
     block_frame,
     capitalise,
+    count_deviations,
     deadline_text,
     deviation_frame,
     document_checks,
@@ -75,6 +76,14 @@ def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggar
         is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
 
 
+def _table(frame: pd.DataFrame, caption: str, cols=None, signed=(), total: bool = False):
+    """A table with Swedish numbers in ``cols`` (default: all but the first column); ``total``
+    marks the last row as the sum row."""
+    cols = list(frame.columns[1:]) if cols is None else cols
+    return html.table(frame, caption=caption, formats=html.number_formats(cols, signed=signed),
+                      row_classes=[""] * (len(frame) - 1) + ["total"] if total else None)
+
+
 def summary_view(it: Interim, flag_threshold: float = 50):
     """The summary sentences as paragraphs."""
     return html.paragraphs(summary(it, flag_threshold))
@@ -107,31 +116,22 @@ def deviation_view(it: Interim):
     if (dev["Post"] == fc.ROUNDING).any():
         caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
                     "raderna.")
-    return html.join(html.paragraphs(sentences),
-                     html.table(dev, caption=caption,
-                                formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}),
-                                row_classes=[""] * (len(dev) - 1) + ["total"]))
+    return html.join(html.paragraphs(sentences), _table(dev, caption, signed={"Avvikelse"}, total=True))
 
 
 def objects_view(it: Interim):
     """The per-object section: sentences and, when there are objects, the object table."""
     parts = [html.paragraphs(object_sentences(it))]
     if it.objects:
-        frame = object_frame(it)
-        cols = [c for c in frame.columns if c != "Objekt"]
-        classes = [""] * (len(frame) - 1) + ["total"]
-        parts.append(html.table(frame, caption=f"Resultat per objekt och för hela nämnden ({it.unit}). "
-                                               "Hittills = januari–" + fmt.month_name(it.months) + ".",
-                                formats=html.number_formats(cols, signed={"Avvikelse", "Prognos mot årsbudget"}),
-                                row_classes=classes))
-        parts.append(chart_objects(it))
+        parts += [_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). Hittills = "
+                         f"januari–{fmt.month_name(it.months)}.", signed={"Avvikelse", "Prognos mot årsbudget"},
+                         total=True), chart_objects(it)]
     return html.join(*parts)
 
 
 def document_view(it: Interim):
     """Figures the report's text states, against the tables (an h3 under the deviations; empty
     when the metadata has none)."""
-
     doc = document_checks(it)
     if not doc:
         return html.join()
@@ -153,16 +153,12 @@ def previous_year_view(it: Interim):
     """The comparison with last year's same period: sentences and, when present, the table."""
     parts = [html.paragraphs(previous_year_sentences(it))]
     if has_role(it.table, PREV):
-        frame = previous_year_frame(it)
-        cols = [c for c in frame.columns if c != "Post"]
         change = (f"Förändring är tabellens tryckta kolumn {quote(an.column(it.table, PREV_DIFF))} ({it.year} − "
                   f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
                   "alla belopp är avrundade." if has_role(it.table, PREV_DIFF)
                   else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
-        parts.append(html.table(frame, caption=f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                                               f"{it.year} ({it.unit}). {change}",
-                                formats=html.number_formats(cols, signed={"Förändring"}),
-                                row_classes=[""] * (len(frame) - 1) + ["total"]))
+        parts.append(_table(previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
+                            f"{it.year} ({it.unit}). {change}", signed={"Förändring"}, total=True))
     return html.join(*parts)
 
 
@@ -172,12 +168,10 @@ def previous_interim_view(it: Interim):
     frame = previous_interim_frame(it)
     prev = it.previous_interim
     if prev is not None and not frame.empty:  # the frame is empty without a previous report
-        cols = [c for c in frame.columns if c != "Post"]
-        parts.append(html.table(frame, caption=f"Avvikelse mot budget och lagd årsprognos: "
-                                               f"{report_name(an.period_of(prev.dataset)).lower()} och "
-                                               f"{report_name(it.period).lower()} ({it.unit})",
-                                formats=html.number_formats(cols, signed={c for c in cols if "Avvikelse" in c
-                                                                          or c == "Förändring"})))
+        parts.append(_table(frame, f"Avvikelse mot budget och lagd årsprognos: "
+                                   f"{report_name(an.period_of(prev.dataset)).lower()} och "
+                                   f"{report_name(it.period).lower()} ({it.unit})",
+                            signed={c for c in frame.columns if "Avvikelse" in c or c == "Förändring"}))
     return html.join(*parts)
 
 
@@ -190,7 +184,6 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         return html.join(*parts)
     shown = frame.drop(columns=["Säsongsregel"])
     shown["Post"] = [p + (" ¹" if r == "resterande" else "") for p, r in zip(frame["Post"], frame["Säsongsregel"])]
-    cols = [c for c in shown.columns if c != "Post"]
     caption = (f"Helårsprognos {it.year} per post med fyra metoder ({it.unit}). Beloppen är avrundade så att "
                "posterna i varje kolumn tillsammans ger resultatraden.")
     if (shown["Post"] == fc.ROUNDING).any():
@@ -200,25 +193,18 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         caption += " Säsongsmetoden saknar underlag (–)."
     elif (frame["Säsongsregel"] == "resterande").any():
         caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts.append(html.table(shown, caption=caption, formats=html.number_formats(cols),
-                            row_classes=[""] * (len(shown) - 1) + ["total"]))
-    parts.append(chart_forecast(it, frame))
-    parts.append(html.paragraphs(sentences[1:]))
+    parts += [_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
     comps = forecast_comparisons(it, flag_threshold)
     if comps:
         limit = f"{fmt.number(flag_threshold)} {it.unit}"
         cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
                             "Lagd årsprognos": c.economist, "Skillnad": c.difference,
                             "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
-        parts.append(html.table(cf, caption=f"Den lagda årsprognosen för resultatet jämförd med de beräknade "
-                                            f"metoderna ({it.unit}). Skillnad = lagd årsprognos − beräknat; "
-                                            f"flaggränsen är {limit}.",
-                                formats=html.number_formats(["Beräknat resultat", "Lagd årsprognos", "Skillnad"],
-                                                            signed={"Skillnad"})))
-    parts.append(html.paragraphs(forecast_detail_sentences(it)))
-    parts.append(html.heading("Metodernas antaganden", 3))
-    parts.append(html.bullet_list(assumptions()))
-    return html.join(*parts)
+        parts.append(_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
+                                f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
+                            ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
+    return html.join(*parts, html.paragraphs(forecast_detail_sentences(it)), html.heading("Metodernas antaganden", 3),
+                     html.bullet_list(assumptions()))
 
 
 def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
@@ -235,7 +221,6 @@ def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
 
 def hindsight_view(it: Interim):
     """An h3 under Helårsprognos; left out when there is no year-end table yet."""
-
     sentences = hindsight_sentences(it)
     if not sentences:
         return html.join()
@@ -254,16 +239,14 @@ def checks_view(it: Interim):
                   f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
         parts.append(html.paragraphs([text]))
     else:
-        parts.append(html.note(f"Kontrollen fann {fmt.count_noun(len(findings), 'avvikelse', 'avvikelser')} som inte kan "
-                               "förklaras av avrundning:", flag=True))
-        parts.append(html.bullet_list([str(f) for f in findings]))
+        parts += [html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+                            flag=True), html.bullet_list([str(f) for f in findings])]
     for part, use in reference_parts(it):
         name = capitalise(an.table_title(part.dataset))
         if part.findings:
-            parts.append(html.note(f"{name}, som används {use}, har "
-                                   f"{fmt.count_noun(len(part.findings), 'avvikelse', 'avvikelser')} som inte kan förklaras "
-                                   "av avrundning:", flag=True))
-            parts.append(html.bullet_list([str(f) for f in part.findings]))
+            parts += [html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
+                                "kan förklaras av avrundning:", flag=True),
+                      html.bullet_list([str(f) for f in part.findings])]
         else:
             parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
                                           "bortsett från avrundningsdifferenser."]))

@@ -46,11 +46,10 @@ def inputs_it() -> list:
     """The files the IT report rests on, for the provenance footer (files with SHA-256; each
     source named by its title, not its path)."""
     meta = load_assumptions().meta
-    title = ", ".join(str(x) for x in (meta.get("title"), f"version {meta['version']}" if meta.get("version")
-                                       else None, meta.get("date")) if x)
-    # exactly the matrix the model reads (load_matrix uses the same lookup)
-    matrix = [stakeholder_matrix()]
-    return matrix + [
+    version = f"version {meta['version']}" if meta.get("version") else None
+    title = ", ".join(str(x) for x in (meta.get("title"), version, meta.get("date")) if x)
+    return [
+        stakeholder_matrix(),  # exactly the matrix the model reads (load_matrix uses the same lookup)
         _input(paths.RESOURCES_DIR / "it_assumptions.yaml", "antaganden, till stor del exempelantaganden", title),
         _input(paths.RESOURCES_DIR / "parties.yaml", "partsregister", REGISTRY_TITLE),
     ]
@@ -193,32 +192,23 @@ def it_summary(rep: ItReport) -> list[str]:
 def scenario_table(rep: ItReport):
     """The scenarios side by side (five-year cost, feasibility)."""
     cmp = rep.compare
-    frame = pd.DataFrame({
-        "Scenario": cmp["title"],
-        "Beskrivning": cmp["label"],
-        "Genomförbart": ["ja" if f else "nej" for f in cmp["feasible"]],
-        "Förklaring": [e or "" for e in cmp["explanation"]],
-    })
+    frame = pd.DataFrame({"Scenario": cmp["title"], "Beskrivning": cmp["label"],
+                          "Genomförbart": ["ja" if f else "nej" for f in cmp["feasible"]],
+                          "Förklaring": [e or "" for e in cmp["explanation"]]})
     return html.table(frame, caption="Scenarierna och om de går att genomföra med valda parter och platser")
 
 
 def cost_table(rep: ItReport):
     """Five-year cost per scenario in tkr."""
     cmp = rep.compare
-    frame = pd.DataFrame({
-        "Scenario": cmp["title"],
-        "Budget 5 år": cmp["budget"] / MNKR,
-        "Avbrottsrisk 5 år": cmp["risk"] / MNKR,
-        "Summa 5 år": cmp["cost"] / MNKR,
-        "Nuvärde": cmp["npv"] / MNKR,
-        "Nuvärde mot nuläget": cmp["npv_vs_s0"] / MNKR,
-    })
-    frame.loc[~cmp["feasible"].to_numpy(), frame.columns[1:]] = np.nan
-    cols = list(frame.columns[1:])
+    names = {"Budget 5 år": "budget", "Avbrottsrisk 5 år": "risk", "Summa 5 år": "cost", "Nuvärde": "npv",
+             "Nuvärde mot nuläget": "npv_vs_s0"}
+    frame = pd.DataFrame({"Scenario": cmp["title"], **{name: cmp[c] / MNKR for name, c in names.items()}})
+    frame.loc[~cmp["feasible"].to_numpy(), list(names)] = np.nan
     return html.table(frame, caption="Kostnad över fem år per scenario (mnkr). Budget = kostnader som "
                                      "belastar parternas budget; avbrottsrisk = förväntad avbrottskostnad; "
                                      "negativ skillnad = billigare än nuläget.",
-                      formats=html.number_formats(cols, 1, signed={"Nuvärde mot nuläget"}))
+                      formats=html.number_formats(names, 1, signed={"Nuvärde mot nuläget"}))
 
 
 def cost_chart(rep: ItReport):
@@ -241,37 +231,31 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     if res is None or not res.feasible:
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
     y = res.yearly()
-    rows = [r for r in y.index if r not in ("cash_flow", "discounted") and (r == "total" or y.loc[r].abs().sum() > 0)]
-    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") if r != "total" else "Summa" for r in rows]})
-    parts = [r for r in rows if r != "total"]
+    parts = [r for r in y.index if r not in ("cash_flow", "discounted", "total") and y.loc[r].abs().sum() > 0]
+    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") for r in parts] + ["Summa"]})
     years = [c for c in y.columns if c.startswith("y")]
     cells = {c: [float(fmt.round_half_up(y.loc[r, c] / 1000)) for r in parts] for c in years}
     for c in years:
         frame["År " + c[1:]] = cells[c] + [sum(cells[c])]
     row_totals = [sum(cells[c][i] for c in years) for i in range(len(parts))]
     frame["Totalt"] = row_totals + [sum(row_totals)]
-    classes = ["total" if r == "total" else "" for r in rows]
-    cols = list(frame.columns[1:])
     return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
                                      "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
                                      "kolumnen Totalt är summor av de avrundade beloppen.",
-                      formats=html.number_formats(cols), row_classes=classes)
+                      formats=html.number_formats(frame.columns[1:]), row_classes=[""] * len(parts) + ["total"])
 
 
 def uncertainty_view(rep: ItReport):
     """The P10–P90 band from the Monte Carlo run."""
     s = rep.result["mc_summary"]
-    frame = pd.DataFrame({
-        "Scenario": s["title"], "P10": s["p10"] / MNKR, "P50": s["p50"] / MNKR, "P90": s["p90"] / MNKR,
-        "Billigare än nuläget": [np.nan if np.isnan(v) else v * 100 for v in s["prob_beats_s0"]],
-        "Billigast": s["prob_cheapest"] * 100,
-    })
+    frame = pd.DataFrame({"Scenario": s["title"], **{p.upper(): s[p] / MNKR for p in ("p10", "p50", "p90")},
+                          "Billigare än nuläget": s["prob_beats_s0"] * 100, "Billigast": s["prob_cheapest"] * 100})
     fm = html.number_formats(["P10", "P50", "P90"], 1)
     fm.update({c: (lambda v: "–" if v != v else fmt.percent(v)) for c in ("Billigare än nuläget", "Billigast")})
     mc = rep.result["montecarlo"]
-    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 och "
-                                      "P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev billigare.",
-                       formats=fm)
+    table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 "
+                                      "och P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev "
+                                      "billigare.", formats=fm)
     alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
            + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
                        f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
@@ -320,18 +304,16 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         return html.note(f"{scenario} är inte genomförbart; ingen fördelning per part.")
     keys = list(dict.fromkeys(per["key_label"]))
     base = per[per["key_label"] == keys[0]][["short", "direct", "standalone"]].reset_index(drop=True)
-    columns = {"Ensam i nuläget": base["standalone"], "Egna kostnader": base["direct"]}
-    for k in keys:
-        columns[f"Summa, {k}"] = per[per["key_label"] == k]["total"].to_numpy()
+    columns = {"Ensam i nuläget": base["standalone"], "Egna kostnader": base["direct"],
+               **{f"Summa, {k}": per[per["key_label"] == k]["total"].to_numpy() for k in keys}}
     frame = pd.DataFrame({"Part": list(base["short"]) + ["Summa"]})
     for name, values in columns.items():
         shown = [float(v) for v in fmt.round_preserving_sum([v / 1000 for v in values])]
         frame[name] = shown + [sum(shown)]
-    cols = list(frame.columns[1:])
     table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
                                       "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
                                       "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
-                       formats=html.number_formats(cols), row_classes=[""] * len(base) + ["total"])
+                       formats=html.number_formats(columns), row_classes=[""] * len(base) + ["total"])
     flagged = rep.result["standalone"]
     flagged = flagged[flagged["scenario"] == scenario] if not flagged.empty else flagged
     sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
@@ -346,16 +328,15 @@ def party_view(rep: ItReport, scenario: str = "S1"):
         shapley_kr = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
         sframe = pd.DataFrame({"Part": sh["short"], "Shapley-värde": [float(v) for v in shapley_kr],
                                "Billigast på egen hand": sh["standalone"] / 1000, "Besparing": sh["saving"] / 1000})
-        parts.append(html.heading("Shapley-fördelning som rättviseriktmärke", 3))
-        parts.append(html.paragraphs([
+        parts += [html.heading("Shapley-fördelning som rättviseriktmärke", 3), html.paragraphs([
             "Shapley-värdet ger varje part dess genomsnittliga tillskott till kostnaden över alla ordningar parterna "
             "kan ansluta i. Det är en referens för en rättvis fördelning.",
             "Här är ”billigast på egen hand” det billigaste en part kan ordna ensam: nuläget eller, om det är "
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
-            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]))
-        parts.append(html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
-                                formats=html.number_formats(["Shapley-värde", "Billigast på egen hand", "Besparing"])))
+            f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]),
+            html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
+                       formats=html.number_formats(sframe.columns[1:]))]
     return html.join(*parts)
 
 
@@ -375,8 +356,10 @@ def assumptions_view(rep: ItReport):
     """The assumptions table, guesses marked."""
     t = rep.result["parameters"]
     frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
-                          "Enhet": t["unit"], "Källa": ["uppskattning utan källa" if g else "källa finns" for g in t["guess"]]})
-    fm = {c: (lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2)) for c in ("Låg", "Troligast", "Hög")}
+                          "Enhet": t["unit"], "Källa": t["guess"].map({True: "uppskattning utan källa",
+                                                                        False: "källa finns"})})
+    fm = dict.fromkeys(("Låg", "Troligast", "Hög"),
+                       lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
     return html.join(html.paragraphs([guesses_sentence(rep.assumptions)]),
                      html.table(frame, caption="Antaganden med intervall (låg, troligast, hög) och om de har källa",
                                 formats=fm))
@@ -447,8 +430,8 @@ def dso_covers(res):
     """What each DSO option covers."""
     parts = []
     for r in res.options.itertuples():
-        parts.append(html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3))
-        parts.append(html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"]))
+        parts += [html.heading(r.label + (" (beslutat)" if r.decided and "beslut" not in r.label else ""), 3),
+                  html.paragraphs([f"Underlag: {r.basis}", f"Täcker: {r.covers}", f"Täcker inte: {r.not_covered}"])]
     return html.join(*parts)
 
 
@@ -458,15 +441,13 @@ def dso_party_table(res):
     f = res.figures
     labels = {"employment": "Anställning", "hourbank_kommun": f"Timbank {f.hours_kommun_month} h per kommun",
               "hourbank_region": f"Timbank {f.hours_region_month} h via regionen", "competence": "Kompetens­utveckling"}
-    cols = ["employment", "hourbank_kommun", "hourbank_region", "competence"]
     names = [name if short.startswith("Region") else short for name, short in zip(p["party"], p["short"])]
-    frame = pd.DataFrame({"Part": names, **{labels[c]: p[c] for c in cols}})
-    total = {"Part": "Summa", **{labels[c]: int(p[c].sum()) for c in cols}}
+    frame = pd.DataFrame({"Part": names, **{label: p[c] for c, label in labels.items()}})
+    total = {"Part": "Summa", **{label: int(p[c].sum()) for c, label in labels.items()}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    classes = [""] * len(p) + ["total"]
     return html.join(html.table(frame, caption="Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
                                                "och summerar exakt till alternativets kostnad.",
-                                formats=html.number_formats([labels[c] for c in cols]), row_classes=classes),
+                                formats=html.number_formats(labels.values()), row_classes=[""] * len(p) + ["total"]),
                      html.bullet_list(res.notes))
 
 
@@ -480,16 +461,12 @@ def dso_claims_view(res):
                      html.bullet_list(list(c["message"])))
 
 
-def key_name(spec) -> str:
-    """The Swedish name of an allocation key, as the explorer's menu shows it (``usage`` →
-    ``användning (servrar)``; a mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
-    names = allocation_keys()
-    return names[spec] if isinstance(spec, str) and spec in names else parse_key(spec).label
-
-
 def footer_values(allocation_key) -> dict[str, str]:
-    """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``)."""
-    return {"allocation_key": key_name(allocation_key)}
+    """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``): the
+    allocation key by its name in the explorer's menu (``usage`` → ``användning (servrar)``; a
+    mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
+    names, key = allocation_keys(), allocation_key
+    return {"allocation_key": names[key] if isinstance(key, str) and key in names else parse_key(key).label}
 
 
 def parameter_labels() -> dict[str, str]:
