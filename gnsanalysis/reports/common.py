@@ -225,7 +225,7 @@ def drivers(table: RRTable, column: str, *, rows: list[str] | None = None, n: in
 
 def describe_drivers(frame: pd.DataFrame, unit: str = "tkr") -> str:
     """``Tjänster,material,varor (+1 169 tkr) och Med diagnostik … (−1 099 tkr)``."""
-    parts = [f"{display_label(r.label)} ({fmt.number(r.value, signed=True)} {unit})"
+    parts = [f"{display_label(r.label)} ({fmt.amount(r.value, unit, True)})"
              for r in frame.itertuples()]
     return fmt.join_list(parts)
 
@@ -285,7 +285,7 @@ def budget_outcome_chart(dev: pd.DataFrame, *, when: str, unit: str):
                        for r in dev.itertuples()) + ".")
     if dev["Avvikelse"].abs().max() > 0:
         biggest = dev.loc[dev["Avvikelse"].abs().idxmax()]
-        alt += f" Störst skillnad har {biggest['Post']} ({fmt.number(biggest['Avvikelse'], signed=True)} {unit})."
+        alt += f" Störst skillnad har {biggest['Post']} ({fmt.amount(biggest['Avvikelse'], unit, True)})."
     else:
         alt += " Utfallet är lika med budget på alla poster."
     return charts.budget_vs_outcome(list(dev["Post"]), list(dev["Budget"]), list(dev["Utfall"]), alt=alt,

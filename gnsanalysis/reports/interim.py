@@ -68,11 +68,6 @@ def _respektive(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
 
 
-def amount(value, unit: str, signed: bool = False) -> str:
-    """``+23 tkr``: a figure in Swedish format with its unit."""
-    return f"{fmt.number(value, signed=signed)} {unit}"
-
-
 def count_deviations(n: int) -> str:
     """``1 avvikelse``, ``3 avvikelser``."""
     return fmt.count_noun(n, "avvikelse", "avvikelser")
@@ -339,7 +334,7 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     out: list[Finding] = []
     whole_rows = {normalise_label(row) for row in whole.frame["label"]}
     whole_cols = {normalise_label(c) for c in whole.value_columns}
-    amount = _amount_columns(whole)
+    amount_cols = _amount_columns(whole)
     for o in objects:
         o_cols = {normalise_label(x) for x in o.value_columns}
         out += [Finding(o.source_name, int(line), label, None, None, None, None,
@@ -347,13 +342,13 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
                 for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in whole_rows]
         out += [Finding(o.source_name, None, c, None, None, None, None,
                         f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}")
-                for c in amount if normalise_label(c) not in o_cols]
+                for c in amount_cols if normalise_label(c) not in o_cols]
         out += [Finding(o.source_name, None, c, None, None, None, None,
                         f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}")
                 for c in o.value_columns if normalise_label(c) not in whole_cols]
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
-        for col in amount:
+        for col in amount_cols:
             d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
             half = 0.5 * 10.0 ** -d
             hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col]
@@ -401,8 +396,8 @@ def object_sentences(it: Interim) -> list[str]:
     frame = object_frame(it)
     objs = frame.iloc[:-1]
     out = ["Avvikelsen mot budget hittills fördelar sig på "
-           + fmt.join_list([f"{r.Objekt} {amount(r.Avvikelse, u, True)}" for r in objs.itertuples()])
-           + f"; hela nämnden {amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
+           + fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, u, True)}" for r in objs.itertuples()])
+           + f"; hela nämnden {fmt.amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
                    f"{count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
@@ -416,7 +411,7 @@ def object_sentences(it: Interim) -> list[str]:
         if movers:
             rest = "; övriga objekt prognostiseras enligt budget" if len(movers) < len(objs) else ""
             out.append("Den lagda årsprognosen avviker från årsbudgeten med "
-                       + fmt.join_list([f"{amount(v, u, True)} för {name}" for name, v in movers]) + rest + ".")
+                       + fmt.join_list([f"{fmt.amount(v, u, True)} för {name}" for name, v in movers]) + rest + ".")
         else:
             out.append("Den lagda årsprognosen följer årsbudgeten för alla objekt.")
     return out
@@ -431,19 +426,19 @@ def document_checks(it: Interim) -> list[str]:
     if f.get("result_vs_budget"):
         stated = float(f["result_vs_budget"]["value"])
         got = _v(it.table, res, DEV)
-        out.append(_agree(f"Rapportens text anger utfallet mot budget till {amount(stated, u, True)}",
-                          stated, got, f"tabellen ger {amount(got, u, True)}"))
+        out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.amount(stated, u, True)}",
+                          stated, got, f"tabellen ger {fmt.amount(got, u, True)}"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
     for o in f.get("objects") or []:
         part = by_id.get(str(o["id"]))
         stated = float(o["deviation"])
         if part is None:
-            out.append(f"Rapportens text anger {o['name']} till {amount(stated, u, True)}, men "
+            out.append(f"Rapportens text anger {o['name']} till {fmt.amount(stated, u, True)}, men "
                        "det finns ingen objekttabell att jämföra med.")
             continue
         got = _v(part.table, an.final_row(part.table), DEV)
-        out.append(_agree(f"Texten anger {part.label} till {amount(stated, u, True)}", stated, got,
-                          f"objekttabellen ger {amount(got, u, True)}"))
+        out.append(_agree(f"Texten anger {part.label} till {fmt.amount(stated, u, True)}", stated, got,
+                          f"objekttabellen ger {fmt.amount(got, u, True)}"))
     fvb = f.get("forecast_vs_budget")
     if fvb:
         stated = float(fvb["value"])
@@ -451,8 +446,8 @@ def document_checks(it: Interim) -> list[str]:
         if part is not None and has_role(part.table, ECON_DIFF):
             got = _v(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
-                              f"{amount(stated, u, True)} mot budget", stated, got,
-                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {amount(got, u, True)}"))
+                              f"{fmt.amount(stated, u, True)} mot budget", stated, got,
+                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.amount(got, u, True)}"))
     return out
 
 
@@ -499,10 +494,10 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
     kept = kept.head(2)
     if kept.empty:
         return ""
-    text = "främst " + fmt.join_list([f"{name} med {amount(v, unit, True)}" for name, v in kept.items()])
+    text = "främst " + fmt.join_list([f"{name} med {fmt.amount(v, unit, True)}" for name, v in kept.items()])
     rest = total - float(kept.sum())
     if total and np.sign(rest) == -np.sign(total) and abs(rest) >= _minimum(unit):
-        text += f", delvis uppvägt av övriga {others} ({amount(rest, unit, True)})"
+        text += f", delvis uppvägt av övriga {others} ({fmt.amount(rest, unit, True)})"
     return text
 
 
@@ -533,7 +528,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     dev = _v(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
-    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {amount(dev, u, True)}"
+    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
                + (f", {why}" if why else "") + ".")
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
@@ -555,7 +550,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
     if math.isnan(econ):
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
-                f"{amount(max(_computed_results(frame).values()), u)}."]
+                f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
     if has_role(t, ECON_DIFF):
         diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
         values, others = _deviation_drivers(it, ECON_DIFF)
@@ -563,8 +558,8 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
         diff, how = econ - budget, "beräknat "
         values, others = pd.Series(dtype=float), ""
     why = _drivers_text(values, diff, u, others)
-    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {amount(econ, u)}, "
-            f"{how}{amount(diff, u, True)} mot årsbudgeten ({amount(budget, u)})"
+    return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.amount(econ, u)}, "
+            f"{how}{fmt.amount(diff, u, True)} mot årsbudgeten ({fmt.amount(budget, u)})"
             + (f", {why}" if why else "") + ".",
             comparison_sentence(it, flag_threshold)]
 
@@ -596,8 +591,8 @@ def previous_year_sentences(it: Interim) -> list[str]:
     changes = changes[changes["value"].abs() >= 0.5]
     changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {amount(_v(t, res, OUTCOME), u)} mot "
-           f"{amount(_v(t, res, PREV), u)} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(_v(t, res, OUTCOME), u)} mot "
+           f"{fmt.amount(_v(t, res, PREV), u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -659,17 +654,17 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     res = frame[frame["Post"] == "Resultat, hela nämnden"].iloc[0]
     cols = list(frame.columns)
     out = [f"Jämfört med {pname} har avvikelsen mot budget för hela nämnden gått från "
-           f"{amount(res[cols[1]], u, True)} till {amount(res[cols[2]], u, True)} "
-           f"(beräknad förändring {amount(res['Förändring'], u, True)})."]
+           f"{fmt.amount(res[cols[1]], u, True)} till {fmt.amount(res[cols[2]], u, True)} "
+           f"(beräknad förändring {fmt.amount(res['Förändring'], u, True)})."]
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
-        out.append(f"Den lagda årsprognosen för resultatet har ändrats från {amount(res[cols[4]], u)} till "
-                   f"{amount(res[cols[5]], u)}.")
+        out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.amount(res[cols[4]], u)} till "
+                   f"{fmt.amount(res[cols[5]], u)}.")
     blocks = frame.iloc[:len(an.steps_to_result(it.table))]
     blocks = blocks[blocks["Förändring"].abs() >= 0.5]
     if not blocks.empty:
         top = blocks.loc[blocks["Förändring"].abs().sort_values(ascending=False, kind="stable").index].head(2)
         out.append("Avvikelsen har förändrats mest för " + fmt.join_list(
-            [f"{r.Post} ({amount(r.Förändring, u, True)})" for r in top.itertuples()]) + ".")
+            [f"{r.Post} ({fmt.amount(r.Förändring, u, True)})" for r in top.itertuples()]) + ".")
     return out
 
 
@@ -730,7 +725,7 @@ def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparis
 
 
 def _range(lo: float, hi: float, u: str) -> str:
-    return amount(lo, u) if lo == hi else f"mellan {fmt.number(lo)} och {amount(hi, u)}"
+    return fmt.amount(lo, u) if lo == hi else f"mellan {fmt.number(lo)} och {fmt.amount(hi, u)}"
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -755,7 +750,7 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
     if not comps:
         return ""
     flagged = [c for c in comps if c.flagged]
-    limit = amount(flag_threshold, u)
+    limit = fmt.amount(flag_threshold, u)
     if not flagged:
         return f"Den lagda årsprognosen ligger inom {limit} från samtliga beräknade metoder."
     which = "samtliga" if len(flagged) == len(comps) else f"{len(flagged)} av {len(comps)}"
@@ -763,7 +758,7 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
     top = forecast_outliers(it, SUMMARY_SHARE).head(2)
     if not top.empty:
         text += ", främst för " + fmt.join_list(
-            [f"{r.Post} ({amount(r.Lagd, u)}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
+            [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
              for r in top.itertuples()])
     return text + "."
 
@@ -777,8 +772,8 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = frame.iloc[-1]
     computed = _computed_results(frame)
     out = [f"För resultatet {it.year} ger " + fmt.join_list(
-        [f"{fc.LABELS[m].lower()} {amount(v, u)}" for m, v in computed.items()])
-        + f", mot årsbudgeten {amount(res['Årsbudget'], u)}."]
+        [f"{fc.LABELS[m].lower()} {fmt.amount(v, u)}" for m, v in computed.items()])
+        + f", mot årsbudgeten {fmt.amount(res['Årsbudget'], u)}."]
     econ = res[fc.LABELS[fc.ECONOMIST]]
     if math.isnan(econ):
         out.append("Underlaget har ingen lagd årsprognos (kolumnen Årsprogn) att jämföra med.")
@@ -786,16 +781,16 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     comps = forecast_comparisons(it, flag_threshold)
     flagged = [c for c in comps if c.flagged]
     how_many = "alla" if len(flagged) == len(comps) else fmt.count_noun(len(flagged), "skillnad", "skillnader")
-    out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {amount(econ, u)}. Skillnaden mot metoderna "
+    out.append(f"Den lagda årsprognosen (kolumnen Årsprogn) är {fmt.amount(econ, u)}. Skillnaden mot metoderna "
                "(lagd årsprognos − beräknat) är " + fmt.join_list(
-                   [f"{amount(c.difference, u, True)} mot {fc.LABELS[c.method].lower()}" for c in comps])
-               + (f"; {how_many} över flaggränsen {amount(flag_threshold, u)}." if flagged else
-                  f", alla inom flaggränsen {amount(flag_threshold, u)}."))
+                   [f"{fmt.amount(c.difference, u, True)} mot {fc.LABELS[c.method].lower()}" for c in comps])
+               + (f"; {how_many} över flaggränsen {fmt.amount(flag_threshold, u)}." if flagged else
+                  f", alla inom flaggränsen {fmt.amount(flag_threshold, u)}."))
     if flagged:
         top = forecast_outliers(it).head(3)
         if not top.empty:
             out.append("Per post ligger den lagda årsprognosen längst från metoderna för " + fmt.join_list(
-                [f"{r.Post} ({amount(r.Lagd, u)}; metoderna {_range(r.Lägst, r.Högst, u)})"
+                [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna {_range(r.Lägst, r.Högst, u)})"
                  for r in top.itertuples()])
                 + ". Underlaget förklarar inte skillnaden; den lagda årsprognosen kan räkna med sådant som "
                   "ännu inte syns i bokföringen eller budgeten.")
@@ -831,9 +826,9 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         by_post = frame.set_index("Post")
         run, posts = fc.LABELS[fc.RUN_RATE], [post for post, _ in uneven]
         shares = [fmt.percent(100 * share) for _, share in uneven]
-        out.append(f"Samma takt som hittills ger {amount(res[run], u)} för resultatet men är missvisande för "
-                   + fmt.join_list([f"{post} ({amount(by_post.loc[post, run], u)} mot årsbudgeten "
-                                    f"{amount(by_post.loc[post, 'Årsbudget'], u)})" for post in posts])
+        out.append(f"Samma takt som hittills ger {fmt.amount(res[run], u)} för resultatet men är missvisande för "
+                   + fmt.join_list([f"{post} ({fmt.amount(by_post.loc[post, run], u)} mot årsbudgeten "
+                                    f"{fmt.amount(by_post.loc[post, 'Årsbudget'], u)})" for post in posts])
                    + f": föregående år var {_respektive(shares)} av "
                      f"helårsbeloppet bokfört i januari–{month}, mot {fmt.percent(100 * m / 12)} vid jämn "
                      "fördelning över året. "
@@ -845,8 +840,8 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
     if len(cols) > 1 and spread.max() >= 0.5:
         r = rows.loc[spread.idxmax()]
         lo_m, hi_m = r[cols].astype(float).idxmin(), r[cols].astype(float).idxmax()
-        out.append(f"De beräknade metoderna skiljer sig mest för {r['Post']}: från {amount(r[lo_m], u)} "
-                   f"({lo_m.lower()}) till {amount(r[hi_m], u)} ({hi_m.lower()}).")
+        out.append(f"De beräknade metoderna skiljer sig mest för {r['Post']}: från {fmt.amount(r[lo_m], u)} "
+                   f"({lo_m.lower()}) till {fmt.amount(r[hi_m], u)} ({hi_m.lower()}).")
     fallback = [r.Post for r in rows.itertuples() if r.Säsongsregel == "resterande"]
     if fallback and rows[fc.LABELS[fc.SEASONAL]].notna().all():
         out.append(f"För {fmt.join_list(fallback)} gick föregående års andel inte att använda (beloppet var noll, "
@@ -895,11 +890,11 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return "den lagda årsprognosen" if name == fc.LABELS[fc.ECONOMIST] else name.lower()
 
     def deviations(against: float) -> str:
-        return fmt.join_list([f"{named(name)} {amount(v - against, u, True)}" for name, v in comps])
+        return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps])
 
     best = min(comps, key=lambda c: abs(c[1] - actual))
     out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
-           f"{amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
+           f"{fmt.amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{deviations(actual)}. Närmast kom {named(best[0])}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
     if reserved and reserved.get("value") is not None:
@@ -910,7 +905,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
         quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
                    f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
-                   f"reserveringen hade resultatet varit {ca}{amount(adjusted, u)}; räknat mot det blir "
+                   f"reserveringen hade resultatet varit {ca}{fmt.amount(adjusted, u)}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
         out.append(f"Obs! Kontrollen fann {count_deviations(len(it.year_end.findings))} i "

@@ -118,10 +118,10 @@ def _result_sentence(ye: YearEnd) -> str:
     u, res = ye.unit, an.final_row(ye.table)
     r_out, r_bud, r_dev = (ye.value(res, c) for c in (OUTCOME, BUDGET, DEV))
     sentence = (f"Årets resultat {ye.year} blev {fmt.number(r_out)} {u} mot en budget på {fmt.number(r_bud)} {u}. "
-                f"Utfallet mot budget är {fmt.number(r_dev, signed=True)} {u}")
+                f"Utfallet mot budget är {fmt.amount(r_dev, u, True)}")
     if abs((r_out - r_bud) - r_dev) > 1e-9:
         sentence += (f" enligt tabellens differenskolumn; {fmt.number(r_out)} − ({fmt.number(r_bud)}) ger "
-                     f"{fmt.number(r_out - r_bud, signed=True)} {u} eftersom beloppen är avrundade till hela {u}")
+                     f"{fmt.amount(r_out - r_bud, u, True)} eftersom beloppen är avrundade till hela {u}")
     return sentence + "."
 
 
@@ -200,14 +200,14 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     table_dev = ye.value(an.final_row(ye.table), DEV)
     u = ye.unit
     sentences = ["Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
-                 + fmt.join_list([f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)} {u}" for r in frame.itertuples()])
+                 + fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, u, True)}" for r in frame.itertuples()])
                  + "."]
     if abs(total - table_dev) < 0.5:
-        sentences.append(f"Objektens summa, {fmt.number(total, signed=True)} {u}, stämmer med tabellens avvikelse "
-                         f"för resultatet ({fmt.number(table_dev, signed=True)} {u}).")
+        sentences.append(f"Objektens summa, {fmt.amount(total, u, True)}, stämmer med tabellens avvikelse "
+                         f"för resultatet ({fmt.amount(table_dev, u, True)}).")
     else:
-        sentences.append(f"Obs! Objektens summa, {fmt.number(total, signed=True)} {u}, stämmer inte med tabellens "
-                         f"avvikelse för resultatet ({fmt.number(table_dev, signed=True)} {u}).")
+        sentences.append(f"Obs! Objektens summa, {fmt.amount(total, u, True)}, stämmer inte med tabellens "
+                         f"avvikelse för resultatet ({fmt.amount(table_dev, u, True)}).")
     return frame, sentences
 
 

@@ -51,6 +51,11 @@ def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "â€
     return text
 
 
+def amount(value, unit: str, signed: bool = False) -> str:
+    """``+23 tkr``: a figure in Swedish format with its unit."""
+    return f"{number(value, signed=signed)} {unit}"
+
+
 def tkr(value, decimals: int = 0, *, signed: bool = False) -> str:
     """``1 169 tkr``."""
     return f"{number(value, decimals, signed=signed)}{NBSP}tkr"

@@ -44,6 +44,17 @@ def test_units():
     assert fmt.tkr(13, signed=True) == f"+13{NB}tkr"
 
 
+
+@pytest.mark.parametrize("value,unit,signed,expected", [
+    (23, "tkr", True, "+23 tkr"),  # the unit follows after a plain space, as the report sentences print it
+    (-1743.2, "mnkr", False, f"{M}1{NB}743 mnkr"),
+    (0, "kr", True, "±0 kr"),
+    (float("nan"), "tkr", True, "– tkr"),
+])
+def test_amount(value, unit, signed, expected):
+    assert fmt.amount(value, unit, signed) == expected
+
+
 @pytest.mark.parametrize("value,expected", [
     ("2019-01-31", "31 januari 2019"),
     ("2018-08-31", "31 augusti 2018"),
