@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from gnsanalysis.errors import ConfigError
 from gnsanalysis.io import load_resource
-from gnsanalysis.swedish.numbers import parse_fraction
+from gnsanalysis.swedish.numbers import decimals_of, parse_fraction
 
 # ---------- shared: base model, field types, the Swedish error renderer
 
@@ -195,11 +195,20 @@ class ClaimInputModel(Model):
     unit: Text | None = None
 
 
+def _stated_table(value: Any) -> Any:
+    """As :func:`_value_table`; ``decimals`` defaults to the decimals printed in the value's text."""
+    table = _value_table(value)
+    if table.get("decimals") is None:
+        raw = table.get("value")
+        table = {**table, "decimals": decimals_of(raw) if isinstance(raw, str) else 0}
+    return table
+
+
 class StatedModel(Model):
     value: ExactNumber
     unit: Text | None = None
     label: Text = ""
-    decimals: int | None = Field(default=None, ge=0)
+    decimals: int = Field(default=0, ge=0)
     approximate: bool = False
     tolerance: ExactNumber | None = None
 
@@ -216,7 +225,7 @@ class ClaimModel(Model):
     title: Text | None = None
     operation: Operation
     inputs: tuple[Annotated[ClaimInputModel, BeforeValidator(_value_table)], ...] = Field(min_length=1)
-    stated: Annotated[StatedModel, BeforeValidator(_value_table)]
+    stated: Annotated[StatedModel, BeforeValidator(_stated_table)]
     quote: Text = ""
     source: Text = ""
     also_stated: Text | None = None
