@@ -33,7 +33,7 @@ from typing import get_args
 
 from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
-from gnsanalysis.schemas import ClaimInputModel, ClaimModel, ClaimsFile, InterpretationModel, Operation, validate
+from gnsanalysis.schemas import ClaimModel, ClaimsFile, InterpretationModel, Operation, validate
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.rounding import largest_remainder, round_half_up
 
@@ -49,12 +49,20 @@ OPERATION_SIGNS = {"product": " × ", "sum": " + ", "difference": " − ", "quot
 
 
 @dataclass(frozen=True)
+class ClaimInput:
+    """One input of a claim: an exact value with its label and unit."""
+    value: Fraction
+    label: str = ""
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     """A figure a document states, with the operation and inputs that should produce it."""
     id: str
     title: str
     operation: str
-    inputs: tuple[ClaimInputModel, ...]
+    inputs: tuple[ClaimInput, ...]
     stated: Fraction
     unit: str | None = None
     stated_label: str = ""
@@ -214,7 +222,8 @@ def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
 
 def _claim(model: ClaimModel) -> Claim:
     s = model.stated
-    return Claim(id=model.id, title=model.title or model.id, operation=model.operation, inputs=model.inputs,
+    return Claim(id=model.id, title=model.title or model.id, operation=model.operation,
+                 inputs=tuple(ClaimInput(i.value, i.label, i.unit) for i in model.inputs),
                  stated=s.value, unit=s.unit, stated_label=s.label, decimals=s.decimals, approximate=s.approximate,
                  tolerance=s.tolerance, quote=model.quote, source=model.source, note=model.note,
                  result_label=model.result_label, interpretations=model.interpretations)
