@@ -53,31 +53,26 @@ def _kinds(dataset) -> set:
     return {dataset.kind, dataset.read.get("kind"), dataset.declared.get("kind")} - {None}
 
 
+def _covers(need: dict, period, dataset) -> bool:
+    """Whether ``dataset`` may be what a report reads for ``need`` in ``period`` (None: any)."""
+    if need["kind"] not in _kinds(dataset):
+        return False
+    claimed = dataset.periods_claimed
+    if period is None:
+        return True
+    if need.get("reads") == "year_and_previous":
+        # interim reports compare with earlier reports of the year and the year-ends
+        year = int(str(period)[:4])
+        return any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
+    return str(period) in claimed
+
+
 def _reads(name: str, params: dict, inventory: list) -> list:
     """The raw files a report may read (a superset: used for the manifest and `gns inputs`)."""
     from gnsanalysis.publish.runner import report_spec
 
-    spec = report_spec(name)
-    out = []
-    for need in spec.get("requires", []):
-        kind = need["kind"]
-        period = params.get(need.get("period_parameter", ""), None)
-        for d in inventory:
-            if kind not in _kinds(d):
-                continue
-            if period is None:
-                out.append(d)
-                continue
-            claimed = d.periods_claimed
-            year = int(str(period)[:4])
-            if need.get("reads") == "year_and_previous":
-                # interim reports compare with earlier reports of the year and the year-ends
-                ok = any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
-            else:
-                ok = str(period) in claimed
-            if ok:
-                out.append(d)
-    return out
+    return [d for need in report_spec(name).get("requires", []) for d in inventory
+            if _covers(need, params.get(need.get("period_parameter", "")), d)]
 
 
 def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run]:
@@ -90,19 +85,12 @@ def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run
     for name, spec in registry().items():
         target = spec.get("build_for")
         if target:
-            months = {int(m) for m in target.get("months", [])}
-            found = set()
-            for d in inv:
-                if target["kind"] not in _kinds(d) or d.object_id is not None:
-                    continue
-                for p in d.periods_claimed:
-                    if int(p[5:]) in months:
-                        found.add(p)
-            param_sets = [{target.get("parameter", "period"): p} for p in sorted(found)]
+            found = {p for d in inv if target["kind"] in _kinds(d) and d.object_id is None
+                     for p in d.periods_claimed if int(p[5:]) in target["months"]}
+            param_sets = [{target["parameter"]: p} for p in sorted(found)]
         else:
             param_sets = [dict(p) for p in spec.get("default_runs", [{}])]
-        for params in param_sets:
-            runs.append(Run(name, params, _reads(name, params, inv)))
+        runs += [Run(name, params, _reads(name, params, inv)) for params in param_sets]
     return runs
 
 
@@ -171,7 +159,7 @@ def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
             "html_sha256": manifest.file_sha256(Path(res["html"])), "content_hash": res["hash"],
             "title": res["title"], "period": str(p.get("period", "")), "status": str(p.get("status", "")),
             "data_date": res.get("data_date", ""), "example": bool(res.get("example")),
-            "board": registry().get(run.name, {}).get("board", True) is not False}
+            "board": registry()[run.name].get("board", True)}
 
 
 def _clean_build_dir(reports_dir: Path) -> None:

@@ -14,6 +14,9 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+from gnsanalysis import paths
 
 # what a report kernel imports anyway: ipykernel, the libraries, and the gnsanalysis modules the
 # board notebooks import. Of gnsanalysis only paths.py reads the environment at import
@@ -48,18 +51,18 @@ def start() -> None:
         # the kernels run with MPLBACKEND=Agg (publish.runner): so does the zygote's matplotlib
         # import; and, as jupyter_client starts kernels, without debugpy's frozen-modules warning
         env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        env.update(_kernel_paths_env())
+        env.update(paths_env())
         _zygote = subprocess.Popen([sys.executable, "-m", "gnsanalysis.publish.kernels"], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
                                    preexec_fn=die_with_parent)
 
 
-def _kernel_paths_env() -> dict:
-    """GNS_PROJECT_ROOT/GNS_PROCESSED_DIR as publish.runner sets them for a build's kernels."""
-    from gnsanalysis import paths
-
+def paths_env(processed_dir: Path | None = None) -> dict:
+    """GNS_PROJECT_ROOT and GNS_PROCESSED_DIR as a report's kernel gets them (publish.runner)."""
     env = {"GNS_PROJECT_ROOT": str(paths.PROJECT_ROOT)}
-    if paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
+    if processed_dir is not None:
+        env["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
+    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
         env["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
     return env
 

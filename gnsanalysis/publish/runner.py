@@ -83,9 +83,6 @@ def registry() -> dict[str, dict]:
     return specs
 
 
-load_registry = registry
-
-
 def report_spec(name: str) -> dict:
     """The registry entry of report ``name`` (ParameterError naming the known reports)."""
     reports = registry()
@@ -132,7 +129,6 @@ def resolve_parameters(name: str, params: dict) -> dict:
     for need in spec.get("requires", []):
         # the input must exist, be unambiguous and agree with its metadata before a kernel is
         # started: a missing, doubled or contradicted export is bad input (exit 2)
-
         period = resolved[need["period_parameter"]] if need.get("period_parameter") else None
         find_dataset(need["kind"], period)
     if spec.get("state_validator"):
@@ -223,17 +219,13 @@ def export_html(nb, title: str) -> str:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    c = Config()
-    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
-    c.TagRemovePreprocessor.enabled = True
-    c.HTMLExporter.exclude_input = True
-    c.HTMLExporter.exclude_input_prompt = True
-    c.HTMLExporter.exclude_output_prompt = True
-    c.HTMLExporter.language_code = "sv"
-    c.HTMLExporter.require_js_url = ""
-    c.HTMLExporter.mathjax_url = ""
-    # markdown headings get no "¶" self-link (screen readers read it aloud; the board needs none)
-    c.HTMLExporter.exclude_anchor_links = True
+    c = Config({
+        "TagRemovePreprocessor": {"remove_cell_tags": set(REMOVED_TAGS), "enabled": True},
+        # exclude_anchor_links: markdown headings get no "¶" self-link (screen readers read it aloud)
+        "HTMLExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True,
+                         "language_code": "sv", "require_js_url": "", "mathjax_url": "",
+                         "exclude_anchor_links": True},
+    })
     exporter = HTMLExporter(config=c, template_name="gns",
                             extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
@@ -295,27 +287,18 @@ _DATA_DATE_RE = re.compile(r'<data class="gns-data-date" value="([^"]*)">')
 
 @contextmanager
 def _kernel_environment(processed_dir: Path | None, parameters_file: Path | None = None):
-    """The environment the kernel inherits (Agg backend, project root, processed folder, the
-    parameter file the footer names); the process's own environment is restored afterwards."""
-    env_backup = {k: os.environ.get(k)
-                  for k in ("MPLBACKEND", "GNS_PROJECT_ROOT", "GNS_PROCESSED_DIR", "GNS_PARAMETERS_FILE")}
-    os.environ["MPLBACKEND"] = "Agg"
-    os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
-    if processed_dir is not None:
-        os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
-    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
-        os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
+    """The environment the kernel inherits (Agg backend, project paths, the parameter file the
+    footer names); the process's own environment is restored afterwards."""
+    saved = dict(os.environ)
     os.environ.pop("GNS_PARAMETERS_FILE", None)
+    os.environ.update(MPLBACKEND="Agg", **kernels.paths_env(processed_dir))
     if parameters_file is not None:
         os.environ["GNS_PARAMETERS_FILE"] = str(Path(parameters_file).resolve())
     try:
         yield
     finally:
-        for key, value in env_backup.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path: Path, nb_out: Path):
