@@ -140,7 +140,7 @@ class Key:
         """Swedish label, e.g. ``befolkning`` or ``1/3 lika delar + 2/3 befolkning``."""
         if len(self.components) == 1:
             return KEY_BASES[self.components[0][0]][1]
-        return " + ".join(f"{_frac_text(w)} {KEY_BASES[b][1]}" for b, w in self.components)
+        return " + ".join(f"{w} {KEY_BASES[b][1]}" for b, w in self.components)
 
     @property
     def code(self) -> str:
@@ -160,10 +160,6 @@ KeySpec = str | Key | Mapping[str, Number]
 #: The parties to share among (``None``: every party of the registry) and per-party usage.
 Parties = Iterable[str | Party] | None
 Usage = Mapping[str, Number] | None
-
-
-def _frac_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def _basis(name: str) -> str:
@@ -211,7 +207,7 @@ def parse_key(spec: KeySpec) -> Key:
     weight_sum = sum((w for _, w in items), Fraction(0))
     if weight_sum != 1:
         raise ParameterError(
-            f"Vikterna i fördelningsnyckeln {spec!r} summerar till {_frac_text(weight_sum)}, "
+            f"Vikterna i fördelningsnyckeln {spec!r} summerar till {weight_sum}, "
             "inte 1. Åtgärd: justera vikterna så att de blir 1 (t.ex. 1/3 + 2/3)."
         )
     return Key(tuple((b, w) for b, w in items if w != 0))

@@ -150,12 +150,8 @@ class Registry:
         key = normalize_name(name)
         best: dict[str, float] = {}
         for label, entry in self._index.items():
-            score = difflib.SequenceMatcher(None, key, label).ratio()
-            if score > best.get(entry.name, 0.0):
-                best[entry.name] = score
-        if not best:
-            return []
-        top = max(best.values())
+            best[entry.name] = max(best.get(entry.name, 0.0), difflib.SequenceMatcher(None, key, label).ratio())
+        top = max(best.values(), default=0.0)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:n]
 
@@ -193,8 +189,7 @@ class Registry:
 
 @cache
 def _default_registry() -> Registry:
-    data = load_resource(REGISTRY_FILE)
-    return Registry.from_mapping(data, source=REGISTRY_FILE)
+    return Registry.from_mapping(load_resource(REGISTRY_FILE), source=REGISTRY_FILE)
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
