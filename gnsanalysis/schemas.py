@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from gnsanalysis.errors import ConfigError
 from gnsanalysis.io import load_resource
@@ -128,13 +128,16 @@ def validate(model: type[M], data: Any, source: str | Path) -> M:
 
 
 class QuantityModel(Model):
-    """One sourced per-party figure: ``{value, unit, source, date|year, example, derived}``."""
+    """One sourced per-party figure; ``date`` (also written ``year``) is the date or year it refers to.
+
+    ``example``: an invented example value (outputs say "Exempeldata"); ``derived``: computed from
+    other figures (e.g. the county total).
+    """
 
     value: ExactNumber
     unit: Text | None = None
     source: Text | None = None
-    date: Text | None = None
-    year: Text | None = None
+    date: Text | None = Field(default=None, validation_alias=AliasChoices("date", "year"))
     example: bool = False
     derived: bool = False
 

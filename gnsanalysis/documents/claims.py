@@ -1,24 +1,9 @@
-"""Source claims: figures a document states together with the inputs they come from.
+"""Source claims (``resources/claims.yaml``): figures a document states, with their inputs, recomputed.
 
-A claim records the stated figure, its inputs, the operation (product, sum, difference,
-quotient, share), the quote and the source (``gnsanalysis/resources/claims.yaml``).
-:func:`check_claims` recomputes every claim in exact arithmetic and returns a
-:class:`ClaimResult` per claim with a status:
-
-``ok``
-    the stated figure equals the computed one exactly;
-``rounding``
-    they differ, but the computed figure rounded half-up to the printed precision (the number
-    of decimals the document prints) equals the stated one;
-``approximate``
-    the document marks the figure as approximate ("ca.") and the gap is within the tolerance
-    recorded with the claim; the gap is always shown;
-``disagreement``
-    anything else. Reports show the stated figure, the computed one and the gap; the stated
-    figure is never silently replaced.
-
-Alternative readings (``interpretations``) are recomputed too and reported, e.g. that
-"457 200 kr per part" equals half the earlier *total*.
+:func:`check_claims` recomputes every claim in exact arithmetic; the status is ``ok`` (equal),
+``rounding`` (equal after half-up rounding to the printed decimals), ``approximate`` ("ca." and
+within the recorded tolerance) or ``disagreement``. The stated figure is never silently replaced;
+alternative readings (``interpretations``) are recomputed and reported too.
 """
 
 from __future__ import annotations

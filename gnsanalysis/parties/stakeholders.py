@@ -1,19 +1,8 @@
 """The stakeholder matrix (intressentanalys): who seeks space, who offers it, who hesitates.
 
-Input forms (same four columns "Part i nämnden | Söker plats | Erbjuder plats | Kommentarer"):
-
-* tab-separated text as in the committee documents (``.txt``/``.tsv``),
-* CSV with ``;`` or ``,`` (``.csv``), decoded by :func:`gnsanalysis.io.decode_text`,
-* XLSX (first sheet unless ``sheet=`` is given), read with openpyxl.
-
-Marks ``x``, ``X``, ``ja``, ``✓`` (and ``✔``) mean True, an empty cell False; anything else is a
-:class:`~gnsanalysis.errors.ParseError` naming file, line, column, what was found and what was
-expected. Comments stay text; HTML fragments in them are reduced to plain text with the
-standard library's ``html.parser`` (``"<i>efter</i>"`` → ``"efter"``), so raw HTML from an
-input never reaches a report. Names are resolved through the party registry.
-
-:func:`check_matrix` compares the matrix with the registry and returns :class:`Finding` objects
-(unknown names, duplicates, missing parties: errors; listed non-party actors: information).
+Read from tab-separated text, CSV or XLSX (:func:`parse_matrix`), names resolved through the party
+registry, comments reduced to plain text (:func:`plain_text`: raw HTML from an input never reaches
+a report); :func:`check_matrix` compares the matrix with the registry.
 """
 
 from __future__ import annotations
