@@ -76,6 +76,11 @@ class Dataset:
         return {str(p) for p in (self.read.get("period"), self.declared.get("period"), self.period) if p}
 
     @property
+    def kinds_claimed(self) -> set[str]:
+        """Every kind this file is said to be (by itself or its sidecar)."""
+        return {str(k) for k in (self.read.get("kind"), self.declared.get("kind")) if k}
+
+    @property
     def object_id(self) -> str | None:
         """The object (ansvar/objekt) this table covers; None for the whole committee."""
         obj = self.meta.get("object")  # always {id, name?}: the sidecar schema normalises it
@@ -199,7 +204,6 @@ def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
     except OSError as exc:
         problems.append(f"{name} kan inte läsas ({exc.strerror or exc}).")
     meta = {k: v for k, v in read.items() if k in ("kind", "period", "unit", "forvaltning", "layout")}
-    meta["file"] = name
     meta.setdefault("data_status", "real")
     side = meta_path.name if meta_path else f"{path.stem}.meta.yaml"
     for key in ("period", "kind"):
@@ -302,7 +306,7 @@ def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir
     for d in inventory(raw_dir):
         if d.ok:
             continue
-        kinds = {d.read.get("kind"), d.declared.get("kind")} - {None}
+        kinds = d.kinds_claimed
         if kinds and kind not in kinds:
             continue
         if not kinds and d.path.name.endswith(".meta.yaml"):

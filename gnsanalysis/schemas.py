@@ -445,7 +445,7 @@ class ReportSpecModel(Model):
     validators: dict[str, NonEmptyText] = {}
     state_validator: NonEmptyText | None = None
     build_for: BuildForModel | None = None
-    default_runs: tuple[dict[str, Any], ...] = ()
+    default_runs: tuple[dict[str, Any], ...] = ({},)  # without build_for: one run with the defaults
 
 
 class ReportsFile(Model):

@@ -8,6 +8,8 @@ Workers die with the build (``PR_SET_PDEATHSIG``) in their own process group; ou
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -15,14 +17,18 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
+from gnsanalysis.inputs import inventory as scan
 from gnsanalysis.io import atomic_write
-from gnsanalysis.publish import manifest
+from gnsanalysis.publish import kernels, manifest, runner
 from gnsanalysis.publish.lock import build_lock, check_reports_dir
+from gnsanalysis.publish.pdf import chromium_path, write_pdfs
+from gnsanalysis.schemas import RequirementModel
 from gnsanalysis.swedish import format as fmt
 
 BUILD_DIR = ".build"
@@ -49,18 +55,14 @@ class Run:
         return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
 
 
-def _kinds(dataset) -> set:
-    return {dataset.kind, dataset.read.get("kind"), dataset.declared.get("kind")} - {None}
-
-
-def _covers(need: dict, period, dataset) -> bool:
+def _covers(need: RequirementModel, period, dataset) -> bool:
     """Whether ``dataset`` may be what a report reads for ``need`` in ``period`` (None: any)."""
-    if need["kind"] not in _kinds(dataset):
+    if need.kind not in dataset.kinds_claimed:
         return False
     claimed = dataset.periods_claimed
     if period is None:
         return True
-    if need.get("reads") == "year_and_previous":
+    if need.reads == "year_and_previous":
         # interim reports compare with earlier reports of the year and the year-ends
         year = int(str(period)[:4])
         return any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
@@ -69,27 +71,22 @@ def _covers(need: dict, period, dataset) -> bool:
 
 def _reads(name: str, params: dict, inventory: list) -> list:
     """The raw files a report may read (a superset: used for the manifest and `gns inputs`)."""
-    from gnsanalysis.publish.runner import report_spec
-
-    return [d for need in report_spec(name).get("requires", []) for d in inventory
-            if _covers(need, params.get(need.get("period_parameter", "")), d)]
+    return [d for need in runner.report_spec(name).requires for d in inventory
+            if _covers(need, params.get(need.period_parameter or ""), d)]
 
 
 def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run]:
     """Every report the data supports (registry order, then period)."""
-    from gnsanalysis.inputs import inventory as scan
-    from gnsanalysis.publish.runner import registry
-
     inv = inventory if inventory is not None else scan(raw_dir)
     runs = []
-    for name, spec in registry().items():
-        target = spec.get("build_for")
+    for name, spec in runner.registry().items():
+        target = spec.build_for
         if target:
-            found = {p for d in inv if target["kind"] in _kinds(d) and d.object_id is None
-                     for p in d.periods_claimed if int(p[5:]) in target["months"]}
-            param_sets = [{target["parameter"]: p} for p in sorted(found)]
+            found = {p for d in inv if target.kind in d.kinds_claimed and d.object_id is None
+                     for p in d.periods_claimed if int(p[5:]) in target.months}
+            param_sets = [{target.parameter: p} for p in sorted(found)]
         else:
-            param_sets = [dict(p) for p in spec.get("default_runs", [{}])]
+            param_sets = [dict(p) for p in spec.default_runs]
         runs += [Run(name, params, _reads(name, params, inv)) for params in param_sets]
     return runs
 
@@ -109,10 +106,8 @@ def _input_hashes(datasets: list) -> dict[str, str]:
 
 
 def _sources(run: Run, params: dict) -> tuple[dict, str, str]:
-    from gnsanalysis.publish.runner import notebook_path
-
     inputs = _input_hashes(run.inputs)
-    code = manifest.code_version(notebook_path(run.name))
+    code = manifest.code_version(runner.notebook_path(run.name))
     return inputs, code, manifest.fingerprint(run.name, params, inputs, code)
 
 
@@ -126,46 +121,36 @@ def _result_record(result) -> dict:
 
 def _worker_init(parent_pid: int) -> None:
     """Die with the build; ignore the terminal's Ctrl-C (the build stops us itself)."""
-    from gnsanalysis.publish import kernels
-
     kernels.die_with_parent()
     if os.getppid() != parent_pid:  # the build died before prctl took effect
         os._exit(1)
-    try:
+    with contextlib.suppress(OSError):
         os.setpgrp()
-    except OSError:
-        pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
 def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:
-    from gnsanalysis.publish.runner import declared_parameters, run_report
-
     # build-wide settings (e.g. status) apply to the reports that declare them
-    declared = declared_parameters(name)
+    declared = runner.declared_parameters(name)
     merged = {**params, **{k: v for k, v in (extra or {}).items() if k in declared}}
     started = time.perf_counter()
-    result = run_report(name, merged, reports_dir=Path(reports_dir))
+    result = runner.run_report(name, merged, reports_dir=Path(reports_dir))
     return {**_result_record(result), "seconds": time.perf_counter() - started}
 
 
 def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
-    from gnsanalysis.publish.runner import registry
-
     p = res["parameters"]
     return {"report": run.name, "parameters": run.params, "resolved_parameters": p,
             "inputs": inputs, "code": code, "fingerprint": fp,
             "html_sha256": manifest.file_sha256(Path(res["html"])), "content_hash": res["hash"],
             "title": res["title"], "period": str(p.get("period", "")), "status": str(p.get("status", "")),
             "data_date": res.get("data_date", ""), "example": bool(res.get("example")),
-            "board": registry()[run.name].get("board", True)}
+            "board": runner.registry()[run.name].board}
 
 
 def _clean_build_dir(reports_dir: Path) -> None:
-    build_dir = reports_dir / BUILD_DIR
-    if build_dir.is_dir():
-        shutil.rmtree(build_dir, ignore_errors=True)
+    shutil.rmtree(reports_dir / BUILD_DIR, ignore_errors=True)
     for tmp in reports_dir.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
 
@@ -176,22 +161,16 @@ def _kill_pool(pool) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             proc.kill()
-        except (ProcessLookupError, OSError, AttributeError):
-            pass
     pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: str | None = None,
               runs: list | None = None, force: bool = False, pdf: bool = False) -> int:
     """Build every report the data supports and the index; 0 all built, 1 some failed."""
-    from gnsanalysis.inputs import inventory as scan
-
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     check_reports_dir(reports_dir)
     inv = scan()
@@ -220,13 +199,11 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
 
 def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]:
     """The runs to build as ``(run, input hashes, code version, fingerprint)``; the others are skipped."""
-    from gnsanalysis.publish.runner import output_stem
-
     pending = []
     for run in todo:
         inputs, code, fp = _sources(run, {**run.params, **extra})
         try:
-            stem = output_stem(run.name, run.params)
+            stem = runner.output_stem(run.name, run.params)
         except (KeyError, IndexError, ValueError):
             stem = None
         rec = records.get(f"{stem}.html") if stem else None
@@ -240,9 +217,6 @@ def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]
 def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extra: dict,
                  records: dict) -> list[tuple[str, str]]:
     """Build the runs in a worker pool; the failures as ``(label, message)``; Ctrl-C: BuildInterrupted."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     if not pending:
         print("Alla rapporter är oförändrade; inget att bygga.", flush=True)
@@ -271,8 +245,6 @@ def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extr
 
 def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records: dict) -> list[tuple[str, str]]:
     """Submit every pending run and take the results as they finish (progress lines)."""
-    from concurrent.futures import as_completed
-
     failures = []
     futures = {}
     for item in pending:
@@ -305,8 +277,6 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
     write_index(reports_dir)
     pack = None
     if pdf:
-        from gnsanalysis.publish.pdf import chromium_path, write_pdfs
-
         chromium_path()  # a clear message before anything is printed
         records, pack = write_pdfs(reports_dir, records)
         manifest.save(reports_dir, records)
@@ -316,8 +286,6 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
 
 def record_report(result, reports_dir: Path | None = None) -> None:
     """After one ``gns report`` (under the build lock): record it in the manifest, rewrite the index."""
-    from gnsanalysis.inputs import inventory as scan
-
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"}, [])
     run.inputs = _reads(run.name, result.parameters, scan())
@@ -376,8 +344,6 @@ def _recorded_parameters_file(info: dict) -> Path | None:
 
 def verify_report(path: Path) -> tuple[bool, str]:
     """Does the file match a rebuild from the current data and code? Writes only in a temporary folder."""
-    from gnsanalysis.publish.runner import HASH_RE, content_hash, read_build_info, run_report
-
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"Filen {path} finns inte (eller är ingen fil).")
@@ -391,31 +357,30 @@ def verify_report(path: Path) -> tuple[bool, str]:
                           f"i {path.parent.name}/.")
         return False, (f"{path.name}: AVVIKER. Förteckningen stämmer inte med byggmanifestet och rapporterna "
                        f"i {path.parent.name}/; kör gns build.")
-    m = HASH_RE.search(text)
+    m = runner.HASH_RE.search(text)
     try:
-        info = read_build_info(text)
+        info = runner.read_build_info(text)
     except (ValueError, TypeError):
         info = None
     if not m or not isinstance(info, dict) or not isinstance(info.get("report"), str) \
             or not isinstance(info.get("parameters"), dict):
         return False, f"{path.name}: saknar läsbar innehållshash eller bygginformation; är det en gns-rapport?"
     printed = m.group(1)
-    actual = content_hash(text)
+    actual = runner.content_hash(text)
     notes = []
     if actual != printed:
         notes.append(f"ÄNDRAD efter bygget: innehållet stämmer inte med hashen i sidfoten "
                      f"({printed[:12]}…).")
     rec = manifest.load(path.parent).get(path.name)
     if rec and rec.get("html_sha256"):
-        if manifest.file_sha256(path) == rec["html_sha256"]:
-            notes.append("Filen har samma SHA-256 som byggmanifestet registrerade när den byggdes.")
-        else:
-            notes.append("Filen har inte den SHA-256 som byggmanifestet registrerade när den byggdes.")
+        same = manifest.file_sha256(path) == rec["html_sha256"]
+        notes.append(f"Filen har {'samma' if same else 'inte den'} SHA-256 som byggmanifestet registrerade "
+                     "när den byggdes.")
     with tempfile.TemporaryDirectory(prefix="gns-verify-") as folder:
         tmp = Path(folder)
         (tmp / "processed").mkdir()
         try:
-            result = run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
+            result = runner.run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
                                 processed_dir=tmp / "processed",
                                 parameters_file=_recorded_parameters_file(info))
         except GnsError as exc:
