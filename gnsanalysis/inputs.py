@@ -153,22 +153,16 @@ def read_file_metadata(path: Path) -> dict:
         if "forvaltning" not in found and _BODY_RE.search(line) and len(_cells(line)) <= 2:
             found["forvaltning"] = " ".join(line.split())
             continue
-        cells = {_norm(c) for c in _cells(line)}
         if _norm(line).startswith(_norm(_MATRIX_HEADER)):
-            found.update(kind="stakeholder_matrix", header_line=number)
-            break
+            return {**found, "kind": "stakeholder_matrix", "header_line": number}
+        cells = {_norm(c) for c in _cells(line)}
+        m = _UNIT_RE.search(line)
         for layout in load_resource("rr_layouts.yaml").get("layouts", []):
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                m = _UNIT_RE.search(line)
                 unit = m.group(1).lower() if m else layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
-                if unit:
-                    found["unit"] = unit
-                break
-        if "kind" in found:
-            break
-        m = _UNIT_RE.search(line)
+                return {**found, "unit": unit} if unit else found
         if m and "unit" not in found and len(line) < 80:
             found["unit"] = m.group(1).lower()
     return found

@@ -111,12 +111,6 @@ def _sources(run: Run, params: dict) -> tuple[dict, str, str]:
     return inputs, code, manifest.fingerprint(run.name, params, inputs, code)
 
 
-def _result_record(result) -> dict:
-    return {"name": result.name, "parameters": result.parameters, "html": str(result.html_path),
-            "title": result.title, "hash": result.content_hash, "data_date": result.data_date,
-            "example": result.example}
-
-
 # --------------------------------------------------------------------------- workers
 
 def _worker_init(parent_pid: int) -> None:
@@ -130,23 +124,22 @@ def _worker_init(parent_pid: int) -> None:
     kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
-def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:
+def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None
+             ) -> tuple[runner.ReportResult, float]:
     # build-wide settings (e.g. status) apply to the reports that declare them
     declared = runner.declared_parameters(name)
     merged = {**params, **{k: v for k, v in (extra or {}).items() if k in declared}}
     started = time.perf_counter()
-    result = runner.run_report(name, merged, reports_dir=Path(reports_dir))
-    return {**_result_record(result), "seconds": time.perf_counter() - started}
+    return runner.run_report(name, merged, reports_dir=Path(reports_dir)), time.perf_counter() - started
 
 
-def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
-    p = res["parameters"]
+def _record(run: Run, result: runner.ReportResult, inputs: dict, code: str, fp: str) -> dict:
+    p = result.parameters
     return {"report": run.name, "parameters": run.params, "resolved_parameters": p,
             "inputs": inputs, "code": code, "fingerprint": fp,
-            "html_sha256": manifest.file_sha256(Path(res["html"])), "content_hash": res["hash"],
-            "title": res["title"], "period": str(p.get("period", "")), "status": str(p.get("status", "")),
-            "data_date": res.get("data_date", ""), "example": bool(res.get("example")),
-            "board": runner.registry()[run.name].board}
+            "html_sha256": manifest.file_sha256(result.html_path), "content_hash": result.content_hash,
+            "title": result.title, "period": str(p.get("period", "")), "status": str(p.get("status", "")),
+            "data_date": result.data_date, "example": result.example, "board": runner.registry()[run.name].board}
 
 
 def _clean_build_dir(reports_dir: Path) -> None:
@@ -254,7 +247,7 @@ def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records
     for done, future in enumerate(as_completed(futures), start=1):
         run, inputs, code, fp = futures[future]
         try:
-            res = future.result()
+            result, seconds = future.result()
         except GnsError as exc:
             failures.append((run.label, str(exc)))
             print(f"  [{done}/{len(pending)}] FEL     {run.label}: {exc}", flush=True)
@@ -263,10 +256,10 @@ def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records
             failures.append((run.label, f"byggprocessen avbröts ({type(exc).__name__})"))
             print(f"  [{done}/{len(pending)}] FEL     {run.label}: byggprocessen avbröts", flush=True)
             continue
-        records[Path(res["html"]).name] = _record(run, res, inputs, code, fp)
+        records[result.html_path.name] = _record(run, result, inputs, code, fp)
         manifest.save(reports_dir, records)
-        print(f"  [{done}/{len(pending)}] klar    {run.label} → {Path(res['html']).name} "
-              f"({fmt.number(res['seconds'], 1)} s)", flush=True)
+        print(f"  [{done}/{len(pending)}] klar    {run.label} → {result.html_path.name} "
+              f"({fmt.number(seconds, 1)} s)", flush=True)
     return failures
 
 
@@ -284,15 +277,15 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
     return pack
 
 
-def record_report(result, reports_dir: Path | None = None) -> None:
+def record_report(result: runner.ReportResult, reports_dir: Path | None = None) -> None:
     """After one ``gns report`` (under the build lock): record it in the manifest, rewrite the index."""
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
-    run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"}, [])
-    run.inputs = _reads(run.name, result.parameters, scan())
+    run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"},
+              _reads(result.name, result.parameters, scan()))
     inputs, code, fp = _sources(run, dict(result.parameters))
     records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
     # a report with non-default parameters is never taken for the default build's output
-    records[result.html_path.name] = _record(run, _result_record(result), inputs, code, fp + "-report")
+    records[result.html_path.name] = _record(run, result, inputs, code, fp + "-report")
     manifest.save(reports_dir, records)
     write_index(reports_dir)
 

@@ -56,7 +56,7 @@ def check_reports_dir(reports_dir: Path) -> None:
 
 
 @contextmanager
-def build_lock(reports_dir: Path, *, wait_message: bool = True):
+def build_lock(reports_dir: Path):
     """Hold the build lock of ``reports_dir`` for the duration of the block."""
     reports_dir = Path(reports_dir)
     check_reports_dir(reports_dir)
@@ -81,7 +81,7 @@ def build_lock(reports_dir: Path, *, wait_message: bool = True):
                       file=sys.stderr, flush=True)
                 continue
             os.close(fd)
-            if wait_message and not told:
+            if not told:
                 print(f"Väntar på en annan pågående rapportbyggnad (process {owner or 'okänd'}) …",
                       file=sys.stderr, flush=True)
                 told = True

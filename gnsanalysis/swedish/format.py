@@ -37,9 +37,7 @@ def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "�
     """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``."""
     if is_missing(value):
         return missing
-    rounded = round_half_up(value, decimals)
-    if rounded == 0:
-        rounded = abs(rounded)
+    rounded = round_half_up(value, decimals)  # a negative zero compares equal to 0, so prints "0"
     from babel.numbers import format_decimal  # imported when used: keeps small `gns` commands fast
 
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
