@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from zipfile import BadZipFile
 
 import pandas as pd
 
@@ -255,16 +256,12 @@ def parse_matrix_text(
 
 
 def _parse_xlsx(path: Path, sheet: str | None, registry: Registry) -> Matrix:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # imported when a workbook is read: keeps small `gns` commands fast
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:  # the bytes were read already
         raise ParseError(
             "Filen kan inte läsas som Excel-arbetsbok.",
             location=Location(file=path),
