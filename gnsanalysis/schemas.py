@@ -128,11 +128,8 @@ def validate(model: type[M], data: Any, source: str | Path) -> M:
 
 
 class QuantityModel(Model):
-    """One sourced per-party figure; ``date`` (also written ``year``) is the date or year it refers to.
-
-    ``example``: an invented example value (outputs say "Exempeldata"); ``derived``: computed from
-    other figures (e.g. the county total).
-    """
+    """One sourced per-party figure; ``date`` (also written ``year``): when it applies; ``example``: invented
+    (outputs say "Exempeldata"); ``derived``: computed from other figures (e.g. the county total)."""
 
     value: ExactNumber
     unit: Text | None = None

@@ -97,12 +97,9 @@ def default_runs() -> list[tuple[str, dict]]:
 
 
 def _input_hashes(datasets: list) -> dict[str, str]:
-    out = {}
-    for d in datasets:
-        for p in (d.path, d.sidecar):
-            if p is not None and p.is_file():
-                out[p.name] = manifest.file_sha256(p)
-    return dict(sorted(out.items()))
+    hashes = {p.name: manifest.file_sha256(p) for d in datasets for p in (d.path, d.sidecar)
+              if p is not None and p.is_file()}
+    return dict(sorted(hashes.items()))
 
 
 def _sources(run: Run, params: dict) -> tuple[dict, str, str]:
@@ -294,16 +291,12 @@ def record_report(result: runner.ReportResult, reports_dir: Path | None = None) 
 
 def _index_entries(reports_dir: Path) -> list[dict]:
     records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
-    entries = []
-    for name, rec in sorted(records.items()):
-        if not rec.get("board", True):
-            continue  # interactive tools are not board reports
-        entries.append({
-            "file": name, "title": rec.get("title") or name, "period": rec.get("period", ""),
-            "data_date": fmt.date(rec["data_date"]) if rec.get("data_date") else "ej angivet",
-            "status": str(rec.get("status", "")).capitalize(),
-            "data": "Exempeldata" if rec.get("example") else "Verkliga data"})
-    return entries
+    return [{"file": name, "title": rec.get("title") or name, "period": rec.get("period", ""),
+             "data_date": fmt.date(rec["data_date"]) if rec.get("data_date") else "ej angivet",
+             "status": str(rec.get("status", "")).capitalize(),
+             "data": "Exempeldata" if rec.get("example") else "Verkliga data"}
+            for name, rec in sorted(records.items())
+            if rec.get("board", True)]  # interactive tools are not board reports
 
 
 def render_index(reports_dir: Path | None = None) -> str:

@@ -9,11 +9,16 @@ kernel's). The zygote dies with its worker and each kernel with the zygote (``PR
 
 from __future__ import annotations
 
+import atexit
+import importlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 from gnsanalysis import paths
@@ -122,8 +127,6 @@ class ForeignProcess:
     def poll(self) -> int | None:
         """The kernel's exit code, or None while it runs."""
         if self._fd is not None:
-            import select
-
             if not select.select([self._fd], [], [], 0)[0]:
                 return None
             os.close(self._fd)
@@ -135,14 +138,9 @@ class ForeignProcess:
             return 0
         return None
 
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the kernel to end; its exit code."""
-        import time
-
-        deadline = None if timeout is None else time.monotonic() + timeout
+    def wait(self) -> int:
+        """Wait for the kernel to end (jupyter_client calls this once poll() says it has); its exit code."""
         while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
             time.sleep(0.02)
         return 0
 
@@ -164,8 +162,6 @@ def manager_class():
     """The kernel manager class for papermill: forking when this process has a zygote, else None."""
     if not running():
         return None
-    import uuid
-
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
@@ -229,8 +225,6 @@ def _become_kernel(request: dict, zygote_pid: int) -> None:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         try:
-            import atexit
-
             atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -245,8 +239,6 @@ def _resolved(value: str | None) -> str | None:
 def serve() -> None:
     """The zygote: import, then fork one kernel per request line on stdin (pid on stdout)."""
     die_with_parent()
-    import importlib
-
     for name in PRELOAD:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically

@@ -71,16 +71,14 @@ def build_lock(reports_dir: Path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            owner = _owner(path)
-            same = _same_file(fd, path)
+            owner, same = _owner(path), _same_file(fd, path)
+            os.close(fd)
             if same and owner and not pid_alive(owner):
                 # the owner is gone; whoever still holds the lock inherited it: start afresh
                 path.unlink(missing_ok=True)
-                os.close(fd)
                 print(f"Tar över byggläset från en avbruten byggnad (process {owner} finns inte längre).",
                       file=sys.stderr, flush=True)
                 continue
-            os.close(fd)
             if not told:
                 print(f"Väntar på en annan pågående rapportbyggnad (process {owner or 'okänd'}) …",
                       file=sys.stderr, flush=True)
