@@ -119,11 +119,7 @@ class Registry:
         return self._index.get(normalize_name(name))
 
     def close_matches(self, name: str, n: int = 3) -> list[str]:
-        """Canonical names of the entries whose names look most like ``name``.
-
-        Each entry is scored by its best-matching label (difflib ratio); entries scoring at
-        least 0.6 and within 0.1 of the best score are returned, best first.
-        """
+        """Canonical names of the entries whose best label looks like ``name`` (difflib ratio), best first."""
         key = normalize_name(name)
         best: dict[str, float] = {}
         for label, entry in self._index.items():
