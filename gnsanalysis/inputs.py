@@ -76,6 +76,11 @@ class Dataset:
         return {str(p) for p in (self.read.get("period"), self.declared.get("period"), self.period) if p}
 
     @property
+    def kinds_claimed(self) -> set[str]:
+        """Every kind this file is said to be (by itself or its sidecar)."""
+        return {str(k) for k in (self.read.get("kind"), self.declared.get("kind")) if k}
+
+    @property
     def object_id(self) -> str | None:
         """The object (ansvar/objekt) this table covers; None for the whole committee."""
         obj = self.meta.get("object")  # always {id, name?}: the sidecar schema normalises it
@@ -148,22 +153,16 @@ def read_file_metadata(path: Path) -> dict:
         if "forvaltning" not in found and _BODY_RE.search(line) and len(_cells(line)) <= 2:
             found["forvaltning"] = " ".join(line.split())
             continue
-        cells = {_norm(c) for c in _cells(line)}
         if _norm(line).startswith(_norm(_MATRIX_HEADER)):
-            found.update(kind="stakeholder_matrix", header_line=number)
-            break
+            return {**found, "kind": "stakeholder_matrix", "header_line": number}
+        cells = {_norm(c) for c in _cells(line)}
+        m = _UNIT_RE.search(line)
         for layout in load_resource("rr_layouts.yaml").get("layouts", []):
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                m = _UNIT_RE.search(line)
                 unit = m.group(1).lower() if m else layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
-                if unit:
-                    found["unit"] = unit
-                break
-        if "kind" in found:
-            break
-        m = _UNIT_RE.search(line)
+                return {**found, "unit": unit} if unit else found
         if m and "unit" not in found and len(line) < 80:
             found["unit"] = m.group(1).lower()
     return found
@@ -199,7 +198,6 @@ def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
     except OSError as exc:
         problems.append(f"{name} kan inte läsas ({exc.strerror or exc}).")
     meta = {k: v for k, v in read.items() if k in ("kind", "period", "unit", "forvaltning", "layout")}
-    meta["file"] = name
     meta.setdefault("data_status", "real")
     side = meta_path.name if meta_path else f"{path.stem}.meta.yaml"
     for key in ("period", "kind"):
@@ -302,7 +300,7 @@ def _role_problems(kind: str, period: str | None, object_id: str | None, raw_dir
     for d in inventory(raw_dir):
         if d.ok:
             continue
-        kinds = {d.read.get("kind"), d.declared.get("kind")} - {None}
+        kinds = d.kinds_claimed
         if kinds and kind not in kinds:
             continue
         if not kinds and d.path.name.endswith(".meta.yaml"):

@@ -12,11 +12,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from gnsanalysis.errors import ConfigError
 from gnsanalysis.io import load_resource
-from gnsanalysis.swedish.numbers import parse_fraction
+from gnsanalysis.swedish.numbers import decimals_of, parse_fraction
 
 # ---------- shared: base model, field types, the Swedish error renderer
 
@@ -128,13 +128,13 @@ def validate(model: type[M], data: Any, source: str | Path) -> M:
 
 
 class QuantityModel(Model):
-    """One sourced per-party figure: ``{value, unit, source, date|year, example, derived}``."""
+    """One sourced per-party figure; ``date`` (also written ``year``): when it applies; ``example``: invented
+    (outputs say "Exempeldata"); ``derived``: computed from other figures (e.g. the county total)."""
 
     value: ExactNumber
     unit: Text | None = None
     source: Text | None = None
-    date: Text | None = None
-    year: Text | None = None
+    date: Text | None = Field(default=None, validation_alias=AliasChoices("date", "year"))
     example: bool = False
     derived: bool = False
 
@@ -195,11 +195,20 @@ class ClaimInputModel(Model):
     unit: Text | None = None
 
 
+def _stated_table(value: Any) -> Any:
+    """As :func:`_value_table`; ``decimals`` defaults to the decimals printed in the value's text."""
+    table = _value_table(value)
+    if table.get("decimals") is None:
+        raw = table.get("value")
+        table = {**table, "decimals": decimals_of(raw) if isinstance(raw, str) else 0}
+    return table
+
+
 class StatedModel(Model):
     value: ExactNumber
     unit: Text | None = None
     label: Text = ""
-    decimals: int | None = Field(default=None, ge=0)
+    decimals: int = Field(default=0, ge=0)
     approximate: bool = False
     tolerance: ExactNumber | None = None
 
@@ -216,7 +225,7 @@ class ClaimModel(Model):
     title: Text | None = None
     operation: Operation
     inputs: tuple[Annotated[ClaimInputModel, BeforeValidator(_value_table)], ...] = Field(min_length=1)
-    stated: Annotated[StatedModel, BeforeValidator(_value_table)]
+    stated: Annotated[StatedModel, BeforeValidator(_stated_table)]
     quote: Text = ""
     source: Text = ""
     also_stated: Text | None = None
@@ -433,7 +442,7 @@ class ReportSpecModel(Model):
     validators: dict[str, NonEmptyText] = {}
     state_validator: NonEmptyText | None = None
     build_for: BuildForModel | None = None
-    default_runs: tuple[dict[str, Any], ...] = ()
+    default_runs: tuple[dict[str, Any], ...] = ({},)  # without build_for: one run with the defaults
 
 
 class ReportsFile(Model):

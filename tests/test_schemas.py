@@ -106,11 +106,11 @@ def test_sidecar_errors_name_the_key(data, message):
 
 def test_report_registry_validates_and_names_only_existing_checks():
     from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS
-    from gnsanalysis.publish.runner import declared_parameters, load_registry
+    from gnsanalysis.publish.runner import declared_parameters, registry
 
-    registry = schemas.validate(schemas.ReportsFile, load_resource("reports.yaml"), "reports.yaml")
-    assert set(load_registry()) == set(registry.reports)
-    for name, spec in registry.reports.items():
+    validated = schemas.validate(schemas.ReportsFile, load_resource("reports.yaml"), "reports.yaml")
+    assert set(registry()) == set(validated.reports)
+    for name, spec in validated.reports.items():
         declared = declared_parameters(name)
         # a validator for a parameter the notebook does not declare is stale
         assert set(spec.validators) <= set(declared), (name, set(spec.validators) - set(declared))

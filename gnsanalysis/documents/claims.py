@@ -1,39 +1,25 @@
-"""Source claims: figures a document states together with the inputs they come from.
+"""Source claims (``resources/claims.yaml``): figures a document states, with their inputs, recomputed.
 
-A claim records the stated figure, its inputs, the operation (product, sum, difference,
-quotient, share), the quote and the source (``gnsanalysis/resources/claims.yaml``).
-:func:`check_claims` recomputes every claim in exact arithmetic and returns a
-:class:`ClaimResult` per claim with a status:
-
-``ok``
-    the stated figure equals the computed one exactly;
-``rounding``
-    they differ, but the computed figure rounded half-up to the printed precision (the number
-    of decimals the document prints) equals the stated one;
-``approximate``
-    the document marks the figure as approximate ("ca.") and the gap is within the tolerance
-    recorded with the claim; the gap is always shown;
-``disagreement``
-    anything else. Reports show the stated figure, the computed one and the gap; the stated
-    figure is never silently replaced.
-
-Alternative readings (``interpretations``) are recomputed too and reported, e.g. that
-"457 200 kr per part" equals half the earlier *total*.
+:func:`check_claims` recomputes every claim in exact arithmetic; the status is ``ok`` (equal),
+``rounding`` (equal after half-up rounding to the printed decimals), ``approximate`` ("ca." and
+within the recorded tolerance) or ``disagreement``. The stated figure is never silently replaced;
+alternative readings (``interpretations``) are recomputed and reported too.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import get_args
 
 from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
-from gnsanalysis.schemas import ClaimModel, ClaimsFile, Operation, validate
+from gnsanalysis.schemas import ClaimModel, ClaimsFile, InterpretationModel, Operation, validate
 from gnsanalysis.swedish import format as fmt
-from gnsanalysis.swedish.numbers import decimals_of
 from gnsanalysis.swedish.rounding import largest_remainder, round_half_up
 
 CLAIMS_FILE = "claims.yaml"
@@ -49,19 +35,10 @@ OPERATION_SIGNS = {"product": " × ", "sum": " + ", "difference": " − ", "quot
 
 @dataclass(frozen=True)
 class ClaimInput:
-    """One input of a claim: an exact value with its label, unit and the text as written."""
+    """One input of a claim: an exact value with its label and unit."""
     value: Fraction
     label: str = ""
     unit: str | None = None
-    text: str | None = None  # as written in the claims file
-
-
-@dataclass(frozen=True)
-class Interpretation:
-    """An alternative reading of a claim: another operation or other inputs that might give the stated figure."""
-    label: str
-    operation: str
-    inputs: tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)
@@ -81,7 +58,7 @@ class Claim:
     source: str = ""
     note: str | None = None
     result_label: str | None = None
-    interpretations: tuple[Interpretation, ...] = ()
+    interpretations: tuple[InterpretationModel, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,9 +67,9 @@ class ClaimResult:
     claim: Claim
     computed: Fraction
     status: str  # ok | rounding | approximate | disagreement
-    interpretations: tuple[tuple[Interpretation, Fraction], ...] = ()
+    interpretations: tuple[tuple[InterpretationModel, Fraction], ...] = ()
     split: tuple[int, ...] | None = None  # share: exact split in whole units
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def stated(self) -> Fraction:
@@ -149,10 +126,7 @@ class ClaimResult:
         c = self.claim
         lines = []
         if self.split is not None:
-            counts: dict[int, int] = {}
-            for s in self.split:
-                counts[s] = counts.get(s, 0) + 1
-            parts = " + ".join(f"{n} × {_amount(v, c.unit)}" for v, n in sorted(counts.items()))
+            parts = " + ".join(f"{n} × {_amount(v, c.unit)}" for v, n in sorted(Counter(self.split).items()))
             lines.append(f"Exakt fördelning i hela {c.unit or 'enheter'}: {parts} = "
                          f"{_amount(sum(self.split), c.unit)}.")
         for interp, value in self.interpretations:
@@ -186,23 +160,17 @@ def compute(operation: str, inputs: Sequence[Fraction]) -> Fraction:
         raise ConfigError(f"Okänd operation {operation!r}; kända: {', '.join(OPERATIONS)}.")
     if not inputs:
         raise ConfigError(f"Operationen {operation!r} saknar indata.")
-    if operation == "product":
-        out = Fraction(1)
-        for v in inputs:
-            out *= v
-        return out
+    if operation in ("quotient", "share") and (len(inputs) < 2 or inputs[-1] == 0):
+        raise ConfigError(f"Operationen {operation!r} kräver minst två indata och en nämnare ≠ 0.")
+    if operation == "quotient" and len(inputs) != 2:
+        raise ConfigError("Operationen 'quotient' tar exakt två indata.")
     if operation == "sum":
         return sum(inputs, Fraction(0))
     if operation == "difference":
         return inputs[0] - sum(inputs[1:], Fraction(0))
-    if len(inputs) < 2 or inputs[-1] == 0:
-        raise ConfigError(f"Operationen {operation!r} kräver minst två indata och en nämnare ≠ 0.")
-    if operation == "quotient":
-        if len(inputs) != 2:
-            raise ConfigError("Operationen 'quotient' tar exakt två indata.")
-        return inputs[0] / inputs[1]
-    numerator = compute("product", inputs[:-1])  # share
-    return numerator / inputs[-1]
+    if operation == "product":
+        return math.prod(inputs, start=Fraction(1))
+    return math.prod(inputs[:-1], start=Fraction(1)) / inputs[-1]  # quotient and share
 
 
 def _status(claim: Claim, computed: Fraction) -> str:
@@ -234,34 +202,16 @@ def check_claim(claim: Claim) -> ClaimResult:
 # -------------------- loading
 def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
     """A :class:`Claim` from one entry of ``claims.yaml`` (validated by :mod:`gnsanalysis.schemas`)."""
-    return _claim(validate(ClaimModel, raw, f"{CLAIMS_FILE}{where}"), raw)
+    return _claim(validate(ClaimModel, raw, f"{CLAIMS_FILE}{where}"))
 
 
-def _claim(model: ClaimModel, raw: Mapping) -> Claim:
-    raw_inputs = raw.get("inputs") or []
-    texts = [str(item["value"] if isinstance(item, Mapping) else item) for item in raw_inputs]
-    stated_raw = raw["stated"]["value"] if isinstance(raw["stated"], Mapping) else raw["stated"]
-    stated = model.stated
-    decimals = stated.decimals
-    if decimals is None:
-        decimals = decimals_of(stated_raw) if isinstance(stated_raw, str) else 0
-    return Claim(
-        id=model.id,
-        title=model.title or model.id,
-        operation=model.operation,
-        inputs=tuple(ClaimInput(i.value, i.label, i.unit, text) for i, text in zip(model.inputs, texts, strict=True)),
-        stated=stated.value,
-        unit=stated.unit,
-        stated_label=stated.label,
-        decimals=decimals,
-        approximate=stated.approximate,
-        tolerance=stated.tolerance,
-        quote=model.quote,
-        source=model.source,
-        note=model.note,
-        result_label=model.result_label,
-        interpretations=tuple(Interpretation(i.label, i.operation, i.inputs) for i in model.interpretations),
-    )
+def _claim(model: ClaimModel) -> Claim:
+    s = model.stated
+    return Claim(id=model.id, title=model.title or model.id, operation=model.operation,
+                 inputs=tuple(ClaimInput(i.value, i.label, i.unit) for i in model.inputs),
+                 stated=s.value, unit=s.unit, stated_label=s.label, decimals=s.decimals, approximate=s.approximate,
+                 tolerance=s.tolerance, quote=model.quote, source=model.source, note=model.note,
+                 result_label=model.result_label, interpretations=model.interpretations)
 
 
 def load_claims(path: str | Path | None = None) -> list[Claim]:
@@ -271,8 +221,7 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     else:
         data, _decoded = load_yaml(path, what="Påståendefilen")
         source = str(path)
-    model = validate(ClaimsFile, data, source)
-    claims = [_claim(m, raw) for m, raw in zip(model.claims, data.get("claims") or [], strict=True)]
+    claims = [_claim(m) for m in validate(ClaimsFile, data, source).claims]
     ids = [c.id for c in claims]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -10,7 +10,6 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import normalize_name
 from gnsanalysis.schemas import PriceListFile, validate
 from gnsanalysis.swedish.format import kr, or_list
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.swedish.numbers import parse_fraction
+from gnsanalysis.swedish.rounding import to_decimal
 
 PRICELIST_FILE = "pricelist.yaml"
 
@@ -76,38 +76,26 @@ class PriceList:
         raise ParameterError(f"Okänd resurs {name!r}.{hint} Kända resurser: {self.known()}.")
 
 
-def _decimal(value, what: str) -> Decimal:
-    if isinstance(value, bool):
-        raise ParameterError(f"{what} {value!r} är inte ett tal.")
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+def _hours(resource: Resource, value) -> Decimal:
+    """Hours of ``resource`` as an exact Decimal, from a number or Swedish text (``"2,5"``)."""
+    what = f"Antalet timmar för {resource.name}"
     try:
-        parsed = parse_number(str(value))
-    except NumberFormatError:
-        try:
-            parsed = parse_number(str(value), decimal=".")
-        except NumberFormatError as exc:
-            raise ParameterError(f"{what} {value!r} är inte ett tal.") from exc
-    if parsed is None:
-        raise ParameterError(f"{what} saknar värde.")
-    return parsed
+        exact = parse_fraction(value)
+    except ValueError:
+        exact = None
+    if exact is None or to_decimal(exact) != exact:  # a third of an hour is no exact decimal
+        raise ParameterError(f"{what} {value!r} är inte ett tal.")
+    if exact < 0:
+        raise ParameterError(f"{what} är negativt ({value!r}).")
+    return to_decimal(exact)
 
 
 def _from_mapping(data: Mapping, source: str) -> PriceList:
     model = validate(PriceListFile, data, source)
-    resources = [Resource(r.id or r.name, r.name, _rate(r.rate), r.variants) for r in model.resources]
+    resources = [Resource(r.id or r.name, r.name, to_decimal(r.rate), r.variants) for r in model.resources]
     unpriced = [name for u in model.unpriced for name in (u.name, *u.variants)]
     return PriceList(resources, source=model.source or source, decided=model.decided or None,
                      unit=model.unit, unpriced=tuple(unpriced), reference=model.reference)
-
-
-def _rate(value: Fraction) -> Decimal:
-    """The hourly rate as an exact Decimal (a price list prints its rates in kronor and öre)."""
-    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 @cache
@@ -125,12 +113,8 @@ def load_pricelist(path: str | Path | None = None) -> PriceList:
 
 def price(resource: str, hours, pricelist: PriceList | None = None) -> Decimal:
     """Cost in kronor of ``hours`` of ``resource`` (exact)."""
-    pricelist = pricelist or load_pricelist()
-    r = pricelist.resolve(resource)
-    h = _decimal(hours, f"Antalet timmar för {r.name}")
-    if h < 0:
-        raise ParameterError(f"Antalet timmar för {r.name} är negativt ({hours!r}).")
-    return r.rate * h
+    r = (pricelist or load_pricelist()).resolve(resource)
+    return r.rate * _hours(r, hours)
 
 
 def price_hours(hours: Mapping[str, object], pricelist: PriceList | None = None) -> pd.DataFrame:
@@ -145,8 +129,8 @@ def price_hours(hours: Mapping[str, object], pricelist: PriceList | None = None)
         if r.id in seen:
             raise ParameterError(f"Resursen {r.name} anges två gånger ({seen[r.id]!r} och {name!r}).")
         seen[r.id] = name
-        rows.append({"resurs": r.name, "timmar": _decimal(h, f"Antalet timmar för {r.name}"),
-                     "timkostnad": r.rate, "belopp": price(name, h, pricelist)})
+        timmar = _hours(r, h)
+        rows.append({"resurs": r.name, "timmar": timmar, "timkostnad": r.rate, "belopp": r.rate * timmar})
     df = pd.DataFrame(rows, columns=["resurs", "timmar", "timkostnad", "belopp"])
     df.attrs["total"] = sum((r["belopp"] for r in rows), Decimal(0))
     df.attrs["source"] = pricelist.source

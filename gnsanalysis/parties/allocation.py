@@ -1,28 +1,13 @@
 """Splitting money between parties so that the parts sum exactly to the total.
 
-Every decision of the nämnd ends in "who pays what". This module turns a total and an
-allocation key into whole kronor (or whole öre) per party.
+Method: largest remainder (Hamilton, :func:`gnsanalysis.swedish.rounding.largest_remainder`) in exact
+rational arithmetic: floors of the exact quotas, the units left over to the largest remainders, ties
+to the party first in the order of ``weights`` (for :func:`allocate_by_key`: registry order). The
+parts always sum to the total, each is within one unit of its exact quota, a weight of 0 pays 0, the
+same input gives the same output; a negative total is split as its absolute value and negated.
 
-Method: largest remainder (Hamilton), in exact rational arithmetic (``fractions.Fraction``;
-no floats anywhere in the computation):
-
-1. each party's exact quota is ``total × weight / sum(weights)``;
-2. each party first gets its quota rounded down to a whole unit;
-3. the units left over (fewer than the number of parties) go one each to the parties with
-   the largest remainders.
-
-Tie-break (documented and deterministic): larger remainder first; among equal remainders the
-party that comes first in the order of ``weights`` (for :func:`allocate_by_key`: registry
-order, i.e. SCB kommunkod order with the region last). Consequences: the parts always sum to
-the total, every part is within one unit of its exact quota, a party with weight 0 pays 0, and
-the same input always gives the same output. A negative total (a refund or a deficit to share)
-is split as its absolute value and negated, so the tie-break is symmetric.
-
-Keys (:data:`KEY_BASES`): ``equal`` (lika delar), ``population`` (befolkning),
-``budget`` (budgetomslutning), ``pupils`` (elever) and ``usage`` (any per-party quantity the
-caller passes: use, benefit, servers, hours). Mixes combine them with weights summing to 1,
-e.g. ``"1/3 equal + 2/3 population"`` (the IKT Nordhordland model) or
-``{"equal": Fraction(3, 10), "population": Fraction(7, 10)}``. In a mix each component is first
+Keys (:data:`KEY_BASES`, spellings in :data:`KEY_ALIASES`) mix with weights summing to 1, e.g.
+``"1/3 equal + 2/3 population"`` (the IKT Nordhordland model); in a mix each component is first
 normalised over the chosen parties, then weighted.
 """
 
@@ -140,7 +125,7 @@ class Key:
         """Swedish label, e.g. ``befolkning`` or ``1/3 lika delar + 2/3 befolkning``."""
         if len(self.components) == 1:
             return KEY_BASES[self.components[0][0]][1]
-        return " + ".join(f"{_frac_text(w)} {KEY_BASES[b][1]}" for b, w in self.components)
+        return " + ".join(f"{w} {KEY_BASES[b][1]}" for b, w in self.components)
 
     @property
     def code(self) -> str:
@@ -160,10 +145,6 @@ KeySpec = str | Key | Mapping[str, Number]
 #: The parties to share among (``None``: every party of the registry) and per-party usage.
 Parties = Iterable[str | Party] | None
 Usage = Mapping[str, Number] | None
-
-
-def _frac_text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
 def _basis(name: str) -> str:
@@ -211,7 +192,7 @@ def parse_key(spec: KeySpec) -> Key:
     weight_sum = sum((w for _, w in items), Fraction(0))
     if weight_sum != 1:
         raise ParameterError(
-            f"Vikterna i fördelningsnyckeln {spec!r} summerar till {_frac_text(weight_sum)}, "
+            f"Vikterna i fördelningsnyckeln {spec!r} summerar till {weight_sum}, "
             "inte 1. Åtgärd: justera vikterna så att de blir 1 (t.ex. 1/3 + 2/3)."
         )
     return Key(tuple((b, w) for b, w in items if w != 0))

@@ -1,13 +1,8 @@
-"""The party registry: who the nine parties of GNS are and what the documents call them.
+"""The party registry (``resources/parties.yaml``): the nine parties of GNS and what documents call them.
 
-The registry is data (``gnsanalysis/resources/parties.yaml``). Names are resolved
-case-insensitively with whitespace collapsed, through the canonical name, the short name, the
-code and every listed variant. Actors that appear in GNS documents but are not parties (e.g.
-Jämtlands Räddningstjänstförbund) are in the registry with ``party=False`` so that a matrix
-listing them can be recognised and reported as information instead of as an unknown name.
-
-Registry order (``Registry.parties``) is the order of the YAML file: SCB kommunkod order, the
-region last. It is the order of every table and the final tie-break of
+Actors that are not parties (e.g. Jämtlands Räddningstjänstförbund) are listed with ``party=False``,
+so a matrix naming them is reported as information, not as an unknown name. Registry order is the
+file's (SCB kommunkod order, the region last): the order of every table and the final tie-break of
 :mod:`gnsanalysis.parties.allocation`.
 """
 
@@ -18,28 +13,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
 from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
-from gnsanalysis.schemas import PartiesFile, PartyModel, validate
+from gnsanalysis.schemas import PartiesFile, PartyModel, QuantityModel, validate
 from gnsanalysis.swedish.format import or_list
 
 REGISTRY_FILE = "parties.yaml"
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """One sourced per-party figure (population, budget turnover, pupils, ...)."""
-
-    value: Fraction
-    unit: str | None = None
-    source: str | None = None
-    date: str | None = None  # ISO date or year the figure refers to
-    example: bool = False  # True: invented example value, outputs must say "Exempeldata"
-    derived: bool = False  # True: computed from other figures (e.g. the county total)
 
 
 @dataclass(frozen=True)
@@ -52,10 +34,10 @@ class Party:
     kind: str
     party: bool = True
     variants: tuple[str, ...] = field(default=(), compare=False)
-    quantities: Mapping[str, Quantity] = field(default_factory=dict, compare=False)
+    quantities: Mapping[str, QuantityModel] = field(default_factory=dict, compare=False)
     note: str | None = field(default=None, compare=False)
 
-    def quantity(self, key: str) -> Quantity | None:
+    def quantity(self, key: str) -> QuantityModel | None:
         """The party's quantity called ``key`` (e.g. ``population``), or ``None`` when the registry has none."""
         return self.quantities.get(key)
 
@@ -72,14 +54,9 @@ def normalize_name(text: str) -> str:
 
 
 def _party(raw: PartyModel, default_party: bool) -> Party:
-    quantities = {
-        key: Quantity(value=q.value, unit=q.unit, source=q.source, date=q.date or q.year,
-                      example=q.example, derived=q.derived)
-        for key, q in raw.quantities().items()
-    }
     return Party(code=raw.code, name=raw.name, short=raw.short or raw.name, kind=raw.kind,
                  party=default_party if raw.party is None else raw.party, variants=raw.variants,
-                 quantities=quantities, note=raw.note)
+                 quantities=raw.quantities(), note=raw.note)
 
 
 class Registry:
@@ -142,20 +119,12 @@ class Registry:
         return self._index.get(normalize_name(name))
 
     def close_matches(self, name: str, n: int = 3) -> list[str]:
-        """Canonical names of the entries whose names look most like ``name``.
-
-        Each entry is scored by its best-matching label (difflib ratio); entries scoring at
-        least 0.6 and within 0.1 of the best score are returned, best first.
-        """
+        """Canonical names of the entries whose best label looks like ``name`` (difflib ratio), best first."""
         key = normalize_name(name)
         best: dict[str, float] = {}
         for label, entry in self._index.items():
-            score = difflib.SequenceMatcher(None, key, label).ratio()
-            if score > best.get(entry.name, 0.0):
-                best[entry.name] = score
-        if not best:
-            return []
-        top = max(best.values())
+            best[entry.name] = max(best.get(entry.name, 0.0), difflib.SequenceMatcher(None, key, label).ratio())
+        top = max(best.values(), default=0.0)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
         return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:n]
 
@@ -193,8 +162,7 @@ class Registry:
 
 @cache
 def _default_registry() -> Registry:
-    data = load_resource(REGISTRY_FILE)
-    return Registry.from_mapping(data, source=REGISTRY_FILE)
+    return Registry.from_mapping(load_resource(REGISTRY_FILE), source=REGISTRY_FILE)
 
 
 def load_registry(path: str | Path | None = None) -> Registry:

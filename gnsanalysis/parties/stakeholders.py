@@ -1,19 +1,8 @@
 """The stakeholder matrix (intressentanalys): who seeks space, who offers it, who hesitates.
 
-Input forms (same four columns "Part i nämnden | Söker plats | Erbjuder plats | Kommentarer"):
-
-* tab-separated text as in the committee documents (``.txt``/``.tsv``),
-* CSV with ``;`` or ``,`` (``.csv``), UTF-8 with or without BOM, or cp1252,
-* XLSX (first sheet unless ``sheet=`` is given), read with openpyxl.
-
-Marks ``x``, ``X``, ``ja``, ``✓`` (and ``✔``) mean True, an empty cell False; anything else is a
-:class:`~gnsanalysis.errors.ParseError` naming file, line, column, what was found and what was
-expected. Comments stay text; HTML fragments in them are reduced to plain text with the
-standard library's ``html.parser`` (``"<i>efter</i>"`` → ``"efter"``), so raw HTML from an
-input never reaches a report. Names are resolved through the party registry.
-
-:func:`check_matrix` compares the matrix with the registry and returns :class:`Finding` objects
-(unknown names, duplicates, missing parties: errors; listed non-party actors: information).
+Read from tab-separated text, CSV or XLSX (:func:`parse_matrix`), names resolved through the party
+registry, comments reduced to plain text (:func:`plain_text`: raw HTML from an input never reaches
+a report); :func:`check_matrix` compares the matrix with the registry.
 """
 
 from __future__ import annotations
@@ -26,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from zipfile import BadZipFile
 
 import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
-from gnsanalysis.io import read_limited
+from gnsanalysis.io import decode_text, read_limited
 from gnsanalysis.parties.registry import Party, Registry, load_registry, normalize_name
 from gnsanalysis.swedish.format import or_list
 
@@ -133,23 +123,6 @@ class Matrix:
 
 
 # -------------------- parsing
-def _decode(data: bytes, source: str | None) -> str:
-    try:
-        return data.decode("utf-8-sig")  # a BOM is dropped
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            "Filen är varken UTF-8 eller Windows-1252 (cp1252).",
-            location=Location(file=source),
-            found=data[max(0, exc.start - 10) : exc.end + 10],
-            expected="en textfil i UTF-8 eller cp1252",
-            hint="Spara filen som CSV UTF-8 i Excel.",
-        ) from exc
-
-
 def _header_roles(header: list[str], source: str | None, line: int, sheet=None) -> list[str | None]:
     norms = [normalize_name(plain_text(cell)) for cell in header]
     roles = [next((role for role, words in HEADER_ROLES.items() if n and n.startswith(words)), None) for n in norms]
@@ -283,16 +256,12 @@ def parse_matrix_text(
 
 
 def _parse_xlsx(path: Path, sheet: str | None, registry: Registry) -> Matrix:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # imported when a workbook is read: keeps small `gns` commands fast
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:  # the bytes were read already
         raise ParseError(
             "Filen kan inte läsas som Excel-arbetsbok.",
             location=Location(file=path),
@@ -335,8 +304,6 @@ def parse_matrix(
     data = read_limited(path, max_bytes, what="intressentmatriser", option="--max-bytes")
     if fmt in ("xlsx", "xlsm") or data[:2] == b"PK":
         return _parse_xlsx(path, sheet, registry)
-    text = _decode(data, path.name)
-    delimiter = "\t" if fmt in ("txt", "tsv", "tab") else None
     if fmt not in ("txt", "tsv", "tab", "csv", ""):
         raise ParseError(
             "Okänt filformat för intressentmatrisen.",
@@ -344,7 +311,9 @@ def parse_matrix(
             found=path.suffix or fmt,
             expected=".txt/.tsv (tabbavgränsad), .csv eller .xlsx",
         )
-    return parse_matrix_text(text, source=path.name, delimiter=delimiter, registry=registry)
+    text = decode_text(data, path.name, what="en intressentmatris i textform").text
+    return parse_matrix_text(text, source=path.name, delimiter="\t" if fmt in ("txt", "tsv", "tab") else None,
+                             registry=registry)
 
 
 # -------------------- checks against the registry

@@ -8,6 +8,8 @@ Workers die with the build (``PR_SET_PDEATHSIG``) in their own process group; ou
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -15,14 +17,18 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
+from gnsanalysis.inputs import inventory as scan
 from gnsanalysis.io import atomic_write
-from gnsanalysis.publish import manifest
+from gnsanalysis.publish import kernels, manifest, runner
 from gnsanalysis.publish.lock import build_lock, check_reports_dir
+from gnsanalysis.publish.pdf import chromium_path, write_pdfs
+from gnsanalysis.schemas import RequirementModel
 from gnsanalysis.swedish import format as fmt
 
 BUILD_DIR = ".build"
@@ -49,60 +55,39 @@ class Run:
         return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
 
 
-def _kinds(dataset) -> set:
-    return {dataset.kind, dataset.read.get("kind"), dataset.declared.get("kind")} - {None}
+def _covers(need: RequirementModel, period, dataset) -> bool:
+    """Whether ``dataset`` may be what a report reads for ``need`` in ``period`` (None: any)."""
+    if need.kind not in dataset.kinds_claimed:
+        return False
+    claimed = dataset.periods_claimed
+    if period is None:
+        return True
+    if need.reads == "year_and_previous":
+        # interim reports compare with earlier reports of the year and the year-ends
+        year = int(str(period)[:4])
+        return any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
+    return str(period) in claimed
 
 
 def _reads(name: str, params: dict, inventory: list) -> list:
     """The raw files a report may read (a superset: used for the manifest and `gns inputs`)."""
-    from gnsanalysis.publish.runner import report_spec
-
-    spec = report_spec(name)
-    out = []
-    for need in spec.get("requires", []):
-        kind = need["kind"]
-        period = params.get(need.get("period_parameter", ""), None)
-        for d in inventory:
-            if kind not in _kinds(d):
-                continue
-            if period is None:
-                out.append(d)
-                continue
-            claimed = d.periods_claimed
-            year = int(str(period)[:4])
-            if need.get("reads") == "year_and_previous":
-                # interim reports compare with earlier reports of the year and the year-ends
-                ok = any(p[:4] == str(year) or p == f"{year - 1}-12" for p in claimed)
-            else:
-                ok = str(period) in claimed
-            if ok:
-                out.append(d)
-    return out
+    return [d for need in runner.report_spec(name).requires for d in inventory
+            if _covers(need, params.get(need.period_parameter or ""), d)]
 
 
 def plan(raw_dir: Path | None = None, inventory: list | None = None) -> list[Run]:
     """Every report the data supports (registry order, then period)."""
-    from gnsanalysis.inputs import inventory as scan
-    from gnsanalysis.publish.runner import registry
-
     inv = inventory if inventory is not None else scan(raw_dir)
     runs = []
-    for name, spec in registry().items():
-        target = spec.get("build_for")
+    for name, spec in runner.registry().items():
+        target = spec.build_for
         if target:
-            months = {int(m) for m in target.get("months", [])}
-            found = set()
-            for d in inv:
-                if target["kind"] not in _kinds(d) or d.object_id is not None:
-                    continue
-                for p in d.periods_claimed:
-                    if int(p[5:]) in months:
-                        found.add(p)
-            param_sets = [{target.get("parameter", "period"): p} for p in sorted(found)]
+            found = {p for d in inv if target.kind in d.kinds_claimed and d.object_id is None
+                     for p in d.periods_claimed if int(p[5:]) in target.months}
+            param_sets = [{target.parameter: p} for p in sorted(found)]
         else:
-            param_sets = [dict(p) for p in spec.get("default_runs", [{}])]
-        for params in param_sets:
-            runs.append(Run(name, params, _reads(name, params, inv)))
+            param_sets = [dict(p) for p in spec.default_runs]
+        runs += [Run(name, params, _reads(name, params, inv)) for params in param_sets]
     return runs
 
 
@@ -112,72 +97,50 @@ def default_runs() -> list[tuple[str, dict]]:
 
 
 def _input_hashes(datasets: list) -> dict[str, str]:
-    out = {}
-    for d in datasets:
-        for p in (d.path, d.sidecar):
-            if p is not None and p.is_file():
-                out[p.name] = manifest.file_sha256(p)
-    return dict(sorted(out.items()))
+    hashes = {p.name: manifest.file_sha256(p) for d in datasets for p in (d.path, d.sidecar)
+              if p is not None and p.is_file()}
+    return dict(sorted(hashes.items()))
 
 
 def _sources(run: Run, params: dict) -> tuple[dict, str, str]:
-    from gnsanalysis.publish.runner import notebook_path
-
     inputs = _input_hashes(run.inputs)
-    code = manifest.code_version(notebook_path(run.name))
+    code = manifest.code_version(runner.notebook_path(run.name))
     return inputs, code, manifest.fingerprint(run.name, params, inputs, code)
-
-
-def _result_record(result) -> dict:
-    return {"name": result.name, "parameters": result.parameters, "html": str(result.html_path),
-            "title": result.title, "hash": result.content_hash, "data_date": result.data_date,
-            "example": result.example}
 
 
 # --------------------------------------------------------------------------- workers
 
 def _worker_init(parent_pid: int) -> None:
     """Die with the build; ignore the terminal's Ctrl-C (the build stops us itself)."""
-    from gnsanalysis.publish import kernels
-
     kernels.die_with_parent()
     if os.getppid() != parent_pid:  # the build died before prctl took effect
         os._exit(1)
-    try:
+    with contextlib.suppress(OSError):
         os.setpgrp()
-    except OSError:
-        pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     kernels.start()  # its imports overlap ours; the first report's kernel is forked from it
 
 
-def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None) -> dict:
-    from gnsanalysis.publish.runner import declared_parameters, run_report
-
+def _run_one(name: str, params: dict, reports_dir: str, extra: dict | None = None
+             ) -> tuple[runner.ReportResult, float]:
     # build-wide settings (e.g. status) apply to the reports that declare them
-    declared = declared_parameters(name)
+    declared = runner.declared_parameters(name)
     merged = {**params, **{k: v for k, v in (extra or {}).items() if k in declared}}
     started = time.perf_counter()
-    result = run_report(name, merged, reports_dir=Path(reports_dir))
-    return {**_result_record(result), "seconds": time.perf_counter() - started}
+    return runner.run_report(name, merged, reports_dir=Path(reports_dir)), time.perf_counter() - started
 
 
-def _record(run: Run, res: dict, inputs: dict, code: str, fp: str) -> dict:
-    from gnsanalysis.publish.runner import registry
-
-    p = res["parameters"]
+def _record(run: Run, result: runner.ReportResult, inputs: dict, code: str, fp: str) -> dict:
+    p = result.parameters
     return {"report": run.name, "parameters": run.params, "resolved_parameters": p,
             "inputs": inputs, "code": code, "fingerprint": fp,
-            "html_sha256": manifest.file_sha256(Path(res["html"])), "content_hash": res["hash"],
-            "title": res["title"], "period": str(p.get("period", "")), "status": str(p.get("status", "")),
-            "data_date": res.get("data_date", ""), "example": bool(res.get("example")),
-            "board": registry().get(run.name, {}).get("board", True) is not False}
+            "html_sha256": manifest.file_sha256(result.html_path), "content_hash": result.content_hash,
+            "title": result.title, "period": str(p.get("period", "")), "status": str(p.get("status", "")),
+            "data_date": result.data_date, "example": result.example, "board": runner.registry()[run.name].board}
 
 
 def _clean_build_dir(reports_dir: Path) -> None:
-    build_dir = reports_dir / BUILD_DIR
-    if build_dir.is_dir():
-        shutil.rmtree(build_dir, ignore_errors=True)
+    shutil.rmtree(reports_dir / BUILD_DIR, ignore_errors=True)
     for tmp in reports_dir.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
 
@@ -188,22 +151,16 @@ def _kill_pool(pool) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             proc.kill()
-        except (ProcessLookupError, OSError, AttributeError):
-            pass
     pool.shutdown(wait=False, cancel_futures=True)
 
 
 def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: str | None = None,
               runs: list | None = None, force: bool = False, pdf: bool = False) -> int:
     """Build every report the data supports and the index; 0 all built, 1 some failed."""
-    from gnsanalysis.inputs import inventory as scan
-
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     check_reports_dir(reports_dir)
     inv = scan()
@@ -232,13 +189,11 @@ def build_all(jobs: int | None = None, reports_dir: Path | None = None, status: 
 
 def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]:
     """The runs to build as ``(run, input hashes, code version, fingerprint)``; the others are skipped."""
-    from gnsanalysis.publish.runner import output_stem
-
     pending = []
     for run in todo:
         inputs, code, fp = _sources(run, {**run.params, **extra})
         try:
-            stem = output_stem(run.name, run.params)
+            stem = runner.output_stem(run.name, run.params)
         except (KeyError, IndexError, ValueError):
             stem = None
         rec = records.get(f"{stem}.html") if stem else None
@@ -252,9 +207,6 @@ def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]
 def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extra: dict,
                  records: dict) -> list[tuple[str, str]]:
     """Build the runs in a worker pool; the failures as ``(label, message)``; Ctrl-C: BuildInterrupted."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     if not pending:
         print("Alla rapporter är oförändrade; inget att bygga.", flush=True)
@@ -283,8 +235,6 @@ def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extr
 
 def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records: dict) -> list[tuple[str, str]]:
     """Submit every pending run and take the results as they finish (progress lines)."""
-    from concurrent.futures import as_completed
-
     failures = []
     futures = {}
     for item in pending:
@@ -294,7 +244,7 @@ def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records
     for done, future in enumerate(as_completed(futures), start=1):
         run, inputs, code, fp = futures[future]
         try:
-            res = future.result()
+            result, seconds = future.result()
         except GnsError as exc:
             failures.append((run.label, str(exc)))
             print(f"  [{done}/{len(pending)}] FEL     {run.label}: {exc}", flush=True)
@@ -303,10 +253,10 @@ def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records
             failures.append((run.label, f"byggprocessen avbröts ({type(exc).__name__})"))
             print(f"  [{done}/{len(pending)}] FEL     {run.label}: byggprocessen avbröts", flush=True)
             continue
-        records[Path(res["html"]).name] = _record(run, res, inputs, code, fp)
+        records[result.html_path.name] = _record(run, result, inputs, code, fp)
         manifest.save(reports_dir, records)
-        print(f"  [{done}/{len(pending)}] klar    {run.label} → {Path(res['html']).name} "
-              f"({fmt.number(res['seconds'], 1)} s)", flush=True)
+        print(f"  [{done}/{len(pending)}] klar    {run.label} → {result.html_path.name} "
+              f"({fmt.number(seconds, 1)} s)", flush=True)
     return failures
 
 
@@ -317,8 +267,6 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
     write_index(reports_dir)
     pack = None
     if pdf:
-        from gnsanalysis.publish.pdf import chromium_path, write_pdfs
-
         chromium_path()  # a clear message before anything is printed
         records, pack = write_pdfs(reports_dir, records)
         manifest.save(reports_dir, records)
@@ -326,17 +274,15 @@ def _finish(reports_dir: Path, records: dict, pdf: bool):
     return pack
 
 
-def record_report(result, reports_dir: Path | None = None) -> None:
+def record_report(result: runner.ReportResult, reports_dir: Path | None = None) -> None:
     """After one ``gns report`` (under the build lock): record it in the manifest, rewrite the index."""
-    from gnsanalysis.inputs import inventory as scan
-
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
-    run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"}, [])
-    run.inputs = _reads(run.name, result.parameters, scan())
+    run = Run(result.name, {k: v for k, v in result.parameters.items() if k == "period"},
+              _reads(result.name, result.parameters, scan()))
     inputs, code, fp = _sources(run, dict(result.parameters))
     records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
     # a report with non-default parameters is never taken for the default build's output
-    records[result.html_path.name] = _record(run, _result_record(result), inputs, code, fp + "-report")
+    records[result.html_path.name] = _record(run, result, inputs, code, fp + "-report")
     manifest.save(reports_dir, records)
     write_index(reports_dir)
 
@@ -345,16 +291,12 @@ def record_report(result, reports_dir: Path | None = None) -> None:
 
 def _index_entries(reports_dir: Path) -> list[dict]:
     records = manifest.on_disk(reports_dir, manifest.load(reports_dir))
-    entries = []
-    for name, rec in sorted(records.items()):
-        if not rec.get("board", True):
-            continue  # interactive tools are not board reports
-        entries.append({
-            "file": name, "title": rec.get("title") or name, "period": rec.get("period", ""),
-            "data_date": fmt.date(rec["data_date"]) if rec.get("data_date") else "ej angivet",
-            "status": str(rec.get("status", "")).capitalize(),
-            "data": "Exempeldata" if rec.get("example") else "Verkliga data"})
-    return entries
+    return [{"file": name, "title": rec.get("title") or name, "period": rec.get("period", ""),
+             "data_date": fmt.date(rec["data_date"]) if rec.get("data_date") else "ej angivet",
+             "status": str(rec.get("status", "")).capitalize(),
+             "data": "Exempeldata" if rec.get("example") else "Verkliga data"}
+            for name, rec in sorted(records.items())
+            if rec.get("board", True)]  # interactive tools are not board reports
 
 
 def render_index(reports_dir: Path | None = None) -> str:
@@ -388,8 +330,6 @@ def _recorded_parameters_file(info: dict) -> Path | None:
 
 def verify_report(path: Path) -> tuple[bool, str]:
     """Does the file match a rebuild from the current data and code? Writes only in a temporary folder."""
-    from gnsanalysis.publish.runner import HASH_RE, content_hash, read_build_info, run_report
-
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"Filen {path} finns inte (eller är ingen fil).")
@@ -403,31 +343,30 @@ def verify_report(path: Path) -> tuple[bool, str]:
                           f"i {path.parent.name}/.")
         return False, (f"{path.name}: AVVIKER. Förteckningen stämmer inte med byggmanifestet och rapporterna "
                        f"i {path.parent.name}/; kör gns build.")
-    m = HASH_RE.search(text)
+    m = runner.HASH_RE.search(text)
     try:
-        info = read_build_info(text)
+        info = runner.read_build_info(text)
     except (ValueError, TypeError):
         info = None
     if not m or not isinstance(info, dict) or not isinstance(info.get("report"), str) \
             or not isinstance(info.get("parameters"), dict):
         return False, f"{path.name}: saknar läsbar innehållshash eller bygginformation; är det en gns-rapport?"
     printed = m.group(1)
-    actual = content_hash(text)
+    actual = runner.content_hash(text)
     notes = []
     if actual != printed:
         notes.append(f"ÄNDRAD efter bygget: innehållet stämmer inte med hashen i sidfoten "
                      f"({printed[:12]}…).")
     rec = manifest.load(path.parent).get(path.name)
     if rec and rec.get("html_sha256"):
-        if manifest.file_sha256(path) == rec["html_sha256"]:
-            notes.append("Filen har samma SHA-256 som byggmanifestet registrerade när den byggdes.")
-        else:
-            notes.append("Filen har inte den SHA-256 som byggmanifestet registrerade när den byggdes.")
+        same = manifest.file_sha256(path) == rec["html_sha256"]
+        notes.append(f"Filen har {'samma' if same else 'inte den'} SHA-256 som byggmanifestet registrerade "
+                     "när den byggdes.")
     with tempfile.TemporaryDirectory(prefix="gns-verify-") as folder:
         tmp = Path(folder)
         (tmp / "processed").mkdir()
         try:
-            result = run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
+            result = runner.run_report(info["report"], info["parameters"], reports_dir=tmp / "reports",
                                 processed_dir=tmp / "processed",
                                 parameters_file=_recorded_parameters_file(info))
         except GnsError as exc:

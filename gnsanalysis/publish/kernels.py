@@ -9,11 +9,19 @@ kernel's). The zygote dies with its worker and each kernel with the zygote (``PR
 
 from __future__ import annotations
 
+import atexit
+import importlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
+import uuid
+from pathlib import Path
+
+from gnsanalysis import paths
 
 # what a report kernel imports anyway: ipykernel, the libraries, and the gnsanalysis modules the
 # board notebooks import. Of gnsanalysis only paths.py reads the environment at import
@@ -48,18 +56,18 @@ def start() -> None:
         # the kernels run with MPLBACKEND=Agg (publish.runner): so does the zygote's matplotlib
         # import; and, as jupyter_client starts kernels, without debugpy's frozen-modules warning
         env = {**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        env.update(_kernel_paths_env())
+        env.update(paths_env())
         _zygote = subprocess.Popen([sys.executable, "-m", "gnsanalysis.publish.kernels"], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
                                    preexec_fn=die_with_parent)
 
 
-def _kernel_paths_env() -> dict:
-    """GNS_PROJECT_ROOT/GNS_PROCESSED_DIR as publish.runner sets them for a build's kernels."""
-    from gnsanalysis import paths
-
+def paths_env(processed_dir: Path | None = None) -> dict:
+    """GNS_PROJECT_ROOT and GNS_PROCESSED_DIR as a report's kernel gets them (publish.runner)."""
     env = {"GNS_PROJECT_ROOT": str(paths.PROJECT_ROOT)}
-    if paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
+    if processed_dir is not None:
+        env["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
+    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
         env["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
     return env
 
@@ -119,8 +127,6 @@ class ForeignProcess:
     def poll(self) -> int | None:
         """The kernel's exit code, or None while it runs."""
         if self._fd is not None:
-            import select
-
             if not select.select([self._fd], [], [], 0)[0]:
                 return None
             os.close(self._fd)
@@ -132,14 +138,9 @@ class ForeignProcess:
             return 0
         return None
 
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the kernel to end; its exit code."""
-        import time
-
-        deadline = None if timeout is None else time.monotonic() + timeout
+    def wait(self) -> int:
+        """Wait for the kernel to end (jupyter_client calls this once poll() says it has); its exit code."""
         while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
             time.sleep(0.02)
         return 0
 
@@ -161,8 +162,6 @@ def manager_class():
     """The kernel manager class for papermill: forking when this process has a zygote, else None."""
     if not running():
         return None
-    import uuid
-
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import LocalProvisioner
 
@@ -226,8 +225,6 @@ def _become_kernel(request: dict, zygote_pid: int) -> None:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
         try:
-            import atexit
-
             atexit._run_exitfuncs()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -242,8 +239,6 @@ def _resolved(value: str | None) -> str | None:
 def serve() -> None:
     """The zygote: import, then fork one kernel per request line on stdin (pid on stdout)."""
     die_with_parent()
-    import importlib
-
     for name in PRELOAD:
         importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically

@@ -56,7 +56,7 @@ def check_reports_dir(reports_dir: Path) -> None:
 
 
 @contextmanager
-def build_lock(reports_dir: Path, *, wait_message: bool = True):
+def build_lock(reports_dir: Path):
     """Hold the build lock of ``reports_dir`` for the duration of the block."""
     reports_dir = Path(reports_dir)
     check_reports_dir(reports_dir)
@@ -71,17 +71,15 @@ def build_lock(reports_dir: Path, *, wait_message: bool = True):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            owner = _owner(path)
-            same = _same_file(fd, path)
+            owner, same = _owner(path), _same_file(fd, path)
+            os.close(fd)
             if same and owner and not pid_alive(owner):
                 # the owner is gone; whoever still holds the lock inherited it: start afresh
                 path.unlink(missing_ok=True)
-                os.close(fd)
                 print(f"Tar över byggläset från en avbruten byggnad (process {owner} finns inte längre).",
                       file=sys.stderr, flush=True)
                 continue
-            os.close(fd)
-            if wait_message and not told:
+            if not told:
                 print(f"Väntar på en annan pågående rapportbyggnad (process {owner or 'okänd'}) …",
                       file=sys.stderr, flush=True)
                 told = True

@@ -1,10 +1,6 @@
-"""The build manifest ``reports/.manifest.json``: what each report was built from.
+"""The build manifest ``reports/.manifest.json``: what each report was built from (inputs, code, output hashes).
 
-Per report (keyed by its output file name) it records the report and parameters, the input
-files with their SHA-256, the code version (a hash of the gnsanalysis package sources, its
-resources and templates, and the report's notebook), the output's SHA-256 and content hash,
-and what the index shows (title, period, status, data date, example flag). ``gns build`` skips
-a report whose recorded fingerprint is unchanged and whose file on disk still has the recorded
+``gns build`` skips a report whose fingerprint is unchanged and whose file still has the recorded
 hash; ``gns verify`` compares a file with the recorded hash.
 """
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.inputs import safe_raw_path
+from gnsanalysis.parties.registry import load_registry
+from gnsanalysis.publish.privacy import find_personal_data
 from gnsanalysis.reports.periods import count_text as _count
 from gnsanalysis.reports.periods import interim_period, period, shown, yearend_period
 
@@ -17,12 +21,11 @@ MAX_TEXT_LENGTH = 500
 # Monte Carlo draws in the IT report: 20 000 by default; 100 000 takes about 15 s and 0.7 GB,
 # more is refused before the kernel starts.
 MAX_N_DRAWS = 100_000
+BOOL_WORDS = {"true": True, "ja": True, "1": True, "yes": True, "false": False, "nej": False, "0": False, "no": False}
 
 
 def check_text(name: str, value, *, personal: bool = True) -> None:
     """Bounded length and no personal data, through lists and mappings too (ParameterError if not)."""
-    from gnsanalysis.publish.privacy import find_personal_data
-
     stack = [value]
     seen = 0
     while stack:
@@ -78,9 +81,6 @@ def iso_date_or_empty(value: str, name: str = "datum") -> str:
 
 def data_file(value: str, name: str = "fil") -> str:
     """A file name inside the project's data folders (no escaping with ``..`` or absolute paths)."""
-    from gnsanalysis import paths
-    from gnsanalysis.inputs import safe_raw_path
-
     if value == "":
         return value
     for base in (paths.RAW_DIR, paths.PROCESSED_DIR):
@@ -136,15 +136,8 @@ def _coerce(name: str, value, type_name: str):
         if type_name == "float":
             return float(str(value).replace(",", ".").replace("\u2212", "-"))
         if type_name == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("true", "ja", "1", "yes"):
-                return True
-            if text in ("false", "nej", "0", "no"):
-                return False
-            raise ValueError
-    except ValueError:
+            return value if isinstance(value, bool) else BOOL_WORDS[str(value).strip().lower()]
+    except (ValueError, KeyError):
         swedish = {"int": "ett heltal", "float": "ett tal", "bool": "sant/falskt (true/false)"}
         raise ParameterError(f"Parametern {name!r} har värdet {shown(value)}, men ska vara "
                              f"{swedish.get(type_name, type_name)}.") from None
@@ -173,8 +166,6 @@ def it_serverdrift_state(params: dict) -> dict:
 
 def dso_state(params: dict) -> dict:
     """The DSO report's participants must be parties in the registry."""
-    from gnsanalysis.parties.registry import load_registry
-
     participants = params.get("participants") or []
     if participants:
         load_registry().resolve_many(list(participants), parties_only=True)

@@ -1,12 +1,7 @@
-"""PDF for the diarium: every board report printed from its HTML by headless Chromium.
+"""PDF for the diarium: every board report printed from its HTML by headless Chromium (Playwright).
 
-Playwright drives the system Chromium (the one the browser tests use). Each page is A4 with
-print CSS added at print time (table header rows repeat, rows and figures are not split), a
-header with the report's title and status and a footer "Sida N av M". The PDF is tagged (for
-screen readers) with an outline from the headings, and carries title, author, subject and
-``/Lang sv``. The board pack ``namndpaket-<period>.pdf`` is the index followed by every report,
-merged with pypdf (with one bookmark per report; the pack itself is not tagged, the single
-reports are).
+Single reports are tagged A4 PDFs with ``/Lang sv``; the board pack ``namndpaket-<period>.pdf`` is the
+index followed by every report, merged with pypdf (one bookmark per report; the pack is not tagged).
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """The one report runner: used by the CLI (``gns report``, ``gns build``), the Makefile and the tests.
 
-Steps: look the report up in ``resources/reports.yaml``; check the parameters against the
-notebook's parameters cell (unknown names and wrongly formed values stop here with a Swedish
-message: papermill itself only warns and guesses types); execute with papermill in-process;
-export with nbconvert (no code, no parameter cells, no stderr, no CDN scripts); stamp the
-content hash into the footer; and write the HTML and the executed notebook atomically, so a
-report is replaced only when its build completed. A failing cell keeps the executed notebook
-beside the report for inspection and raises :class:`ReportError` naming the cell.
+Parameters are checked against the notebook's parameters cell before papermill runs (papermill
+itself only warns and guesses types); the HTML and the executed notebook are written atomically,
+so a report is replaced only when its build completed.
 """
 
 from __future__ import annotations
@@ -35,7 +31,7 @@ from gnsanalysis.publish import kernels
 from gnsanalysis.publish.lock import check_reports_dir
 from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
 from gnsanalysis.publish.privacy import assert_no_personal_data
-from gnsanalysis.schemas import ReportsFile, check_resource, validate
+from gnsanalysis.schemas import ReportsFile, ReportSpecModel, check_resource, validate
 
 HASH_PLACEHOLDER = "@@GNS-CONTENT-HASH@@"
 HASH_RE = re.compile(r'<span class="gns-content-hash">([0-9a-f]{64}|' + HASH_PLACEHOLDER + r")</span>")
@@ -66,16 +62,13 @@ def skip_slow_iri_checker() -> None:
 
 
 @functools.cache
-def registry() -> dict[str, dict]:
-    """Each report's spec in ``reports.yaml`` as plain data, checked by its schema and validator names."""
-    specs = {name: spec.model_dump(exclude_unset=True)
-             for name, spec in validate(ReportsFile, load_resource("reports.yaml"), "reports.yaml").reports.items()}
+def registry() -> dict[str, ReportSpecModel]:
+    """Each report's spec in ``reports.yaml``, checked by its schema and validator names."""
+    specs = validate(ReportsFile, load_resource("reports.yaml"), "reports.yaml").reports
     for name, spec in specs.items():
-        named = list(spec.get("validators", {}).values())
-        unknown = [v for v in named if v not in VALIDATORS]
-        state = spec.get("state_validator")
-        if state and state not in STATE_VALIDATORS:
-            unknown.append(state)
+        unknown = [v for v in spec.validators.values() if v not in VALIDATORS]
+        if spec.state_validator and spec.state_validator not in STATE_VALIDATORS:
+            unknown.append(spec.state_validator)
         if unknown:
             raise ConfigError(f"reports.yaml, rapport {name}: okänd kontroll {', '.join(map(repr, unknown))}; "
                               f"förväntade en av {', '.join(sorted(VALIDATORS) + sorted(STATE_VALIDATORS))}. "
@@ -83,10 +76,7 @@ def registry() -> dict[str, dict]:
     return specs
 
 
-load_registry = registry
-
-
-def report_spec(name: str) -> dict:
+def report_spec(name: str) -> ReportSpecModel:
     """The registry entry of report ``name`` (ParameterError naming the known reports)."""
     reports = registry()
     if name not in reports:
@@ -96,7 +86,7 @@ def report_spec(name: str) -> dict:
 
 def notebook_path(name: str) -> Path:
     """The notebook that builds report ``name``."""
-    return paths.NOTEBOOKS_DIR / report_spec(name)["notebook"]
+    return paths.NOTEBOOKS_DIR / report_spec(name).notebook
 
 
 def declared_parameters(name: str) -> dict:
@@ -123,21 +113,16 @@ def resolve_parameters(name: str, params: dict) -> dict:
             value = coerce(pname, params[pname], info.get("inferred_type_name") or "str")
         else:
             value = _literal(info["default"])
-        validator = spec.get("validators", {}).get(pname)
-        if validator:
-            value = VALIDATORS[validator](value, pname)
+        if pname in spec.validators:
+            value = VALIDATORS[spec.validators[pname]](value, pname)
         resolved[pname] = value
-    if any(need["kind"] == "rr" for need in spec.get("requires", [])):
+    if any(need.kind == "rr" for need in spec.requires):
         check_resource("rr_layouts.yaml")  # an edited layouts file stops here, not in the kernel
-    for need in spec.get("requires", []):
+    for need in spec.requires:
         # the input must exist, be unambiguous and agree with its metadata before a kernel is
         # started: a missing, doubled or contradicted export is bad input (exit 2)
-
-        period = resolved[need["period_parameter"]] if need.get("period_parameter") else None
-        find_dataset(need["kind"], period)
-    if spec.get("state_validator"):
-        resolved = STATE_VALIDATORS[spec["state_validator"]](resolved)
-    return resolved
+        find_dataset(need.kind, resolved[need.period_parameter] if need.period_parameter else None)
+    return STATE_VALIDATORS[spec.state_validator](resolved) if spec.state_validator else resolved
 
 
 def _literal(text: str):
@@ -158,16 +143,16 @@ def _fields(params: dict) -> dict:
 
 def output_stem(name: str, params: dict) -> str:
     """The report's file name without extension, from the registry's ``output`` pattern."""
-    return report_spec(name)["output"].format(**_fields(params))
+    return report_spec(name).output.format(**_fields(params))
 
 
 def report_title(name: str, params: dict) -> str:
     """The HTML <title>: ``title_function`` ("module:function", called with the period) or ``title``."""
     spec = report_spec(name)
-    if spec.get("title_function"):
-        module, func = spec["title_function"].split(":")
+    if spec.title_function:
+        module, func = spec.title_function.split(":")
         return getattr(importlib.import_module(module), func)(params["period"])
-    return spec["title"].format(**_fields(params))
+    return spec.title.format(**_fields(params))
 
 
 def load_parameters_file(path: Path) -> dict:
@@ -223,17 +208,13 @@ def export_html(nb, title: str) -> str:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    c = Config()
-    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
-    c.TagRemovePreprocessor.enabled = True
-    c.HTMLExporter.exclude_input = True
-    c.HTMLExporter.exclude_input_prompt = True
-    c.HTMLExporter.exclude_output_prompt = True
-    c.HTMLExporter.language_code = "sv"
-    c.HTMLExporter.require_js_url = ""
-    c.HTMLExporter.mathjax_url = ""
-    # markdown headings get no "¶" self-link (screen readers read it aloud; the board needs none)
-    c.HTMLExporter.exclude_anchor_links = True
+    c = Config({
+        "TagRemovePreprocessor": {"remove_cell_tags": set(REMOVED_TAGS), "enabled": True},
+        # exclude_anchor_links: markdown headings get no "¶" self-link (screen readers read it aloud)
+        "HTMLExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True,
+                         "language_code": "sv", "require_js_url": "", "mathjax_url": "",
+                         "exclude_anchor_links": True},
+    })
     exporter = HTMLExporter(config=c, template_name="gns",
                             extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
@@ -295,27 +276,18 @@ _DATA_DATE_RE = re.compile(r'<data class="gns-data-date" value="([^"]*)">')
 
 @contextmanager
 def _kernel_environment(processed_dir: Path | None, parameters_file: Path | None = None):
-    """The environment the kernel inherits (Agg backend, project root, processed folder, the
-    parameter file the footer names); the process's own environment is restored afterwards."""
-    env_backup = {k: os.environ.get(k)
-                  for k in ("MPLBACKEND", "GNS_PROJECT_ROOT", "GNS_PROCESSED_DIR", "GNS_PARAMETERS_FILE")}
-    os.environ["MPLBACKEND"] = "Agg"
-    os.environ["GNS_PROJECT_ROOT"] = str(paths.PROJECT_ROOT)
-    if processed_dir is not None:
-        os.environ["GNS_PROCESSED_DIR"] = str(Path(processed_dir).resolve())
-    elif paths.PROCESSED_DIR != paths.DATA_DIR / "processed":
-        os.environ["GNS_PROCESSED_DIR"] = str(paths.PROCESSED_DIR)
+    """The environment the kernel inherits (Agg backend, project paths, the parameter file the
+    footer names); the process's own environment is restored afterwards."""
+    saved = dict(os.environ)
     os.environ.pop("GNS_PARAMETERS_FILE", None)
+    os.environ.update(MPLBACKEND="Agg", **kernels.paths_env(processed_dir))
     if parameters_file is not None:
         os.environ["GNS_PARAMETERS_FILE"] = str(Path(parameters_file).resolve())
     try:
         yield
     finally:
-        for key, value in env_backup.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path: Path, nb_out: Path):

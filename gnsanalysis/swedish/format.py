@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 # the rounding rules live in one module; re-exported here because report code reads them as fmt.*
 from gnsanalysis.swedish.rounding import round_half_up, round_preserving_sum
@@ -37,9 +38,7 @@ def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "�
     """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``."""
     if is_missing(value):
         return missing
-    rounded = round_half_up(value, decimals)
-    if rounded == 0:
-        rounded = abs(rounded)
+    rounded = round_half_up(value, decimals)  # a negative zero compares equal to 0, so prints "0"
     from babel.numbers import format_decimal  # imported when used: keeps small `gns` commands fast
 
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -87,18 +86,16 @@ def month_name(month: int) -> str:
     return get_month_names("wide", context="format", locale=LOCALE)[month]
 
 
-def join_list(items) -> str:
-    """``a, b och c`` (CLDR's Swedish list pattern)."""
+def join_list(items, style: Literal["standard", "or"] = "standard") -> str:
+    """``a, b och c`` (CLDR's Swedish list pattern; ``style="or"``: ``a, b eller c``)."""
     from babel.lists import format_list  # imported when used: keeps small `gns` commands fast
 
-    return format_list(list(items), style="standard", locale=LOCALE)
+    return format_list(list(items), style=style, locale=LOCALE)
 
 
 def or_list(items) -> str:
     """``a, b eller c`` (CLDR's Swedish pattern for alternatives)."""
-    from babel.lists import format_list  # imported when used: keeps small `gns` commands fast
-
-    return format_list(list(items), style="or", locale=LOCALE)
+    return join_list(items, "or")
 
 
 _UNIT_KRONOR = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}

@@ -57,9 +57,7 @@ def parse_number(text: str | None, *, decimal: str = ",") -> Decimal | None:
         raise NumberFormatError(
             f"{text!r} är inte ett tal (väntat t.ex. '1 169', '-88', '– 1 099' eller '914,4')"
         )
-    digits = re.sub(rf"[{GROUP_SPACES},]", "", match["int"]) if decimal == "." else re.sub(
-        _SP, "", match["int"]
-    )
+    digits = re.sub(rf"[{GROUP_SPACES},]" if decimal == "." else _SP, "", match["int"])
     value = Decimal(digits + ("." + match["frac"] if match["frac"] else ""))
     sign = (match["sign"] or "").strip(GROUP_SPACES)
     if sign and sign in MINUS_GLYPHS:

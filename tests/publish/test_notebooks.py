@@ -57,7 +57,7 @@ def test_parameters_cell_is_annotated_literals_with_comments(path, caplog):
 
 def test_every_registered_report_has_its_notebook():
     for name, spec in runner.registry().items():
-        assert (paths.NOTEBOOKS_DIR / spec["notebook"]).is_file(), name
+        assert (paths.NOTEBOOKS_DIR / spec.notebook).is_file(), name
 
 
 def test_explorer_starts_from_the_board_reports_defaults():

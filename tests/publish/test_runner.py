@@ -7,6 +7,7 @@ import pytest
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError, ReportError
 from gnsanalysis.publish import runner
+from gnsanalysis.schemas import ReportSpecModel
 
 
 @pytest.mark.parametrize("params,message", [
@@ -55,7 +56,7 @@ def broken_report(tmp_path, monkeypatch):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (tmp_path / "broken.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
-    reg = {"broken": {"notebook": "broken.ipynb", "title": "Trasig", "output": "broken-{year}"}}
+    reg = {"broken": ReportSpecModel(notebook="broken.ipynb", title="Trasig", output="broken-{year}")}
     monkeypatch.setattr(runner, "registry", lambda: reg)
     return tmp_path
 
