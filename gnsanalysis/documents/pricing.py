@@ -79,12 +79,16 @@ class PriceList:
 def _hours(resource: Resource, value) -> Decimal:
     """Hours of ``resource`` as an exact Decimal, from a number or Swedish text (``"2,5"``)."""
     what = f"Antalet timmar för {resource.name}"
+    if value is None or not str(value).strip():
+        raise ParameterError(f"{what} saknar värde.")
     try:
         exact = parse_fraction(value)
     except ValueError:
         exact = None
-    if exact is None or to_decimal(exact) != exact:  # a third of an hour is no exact decimal
+    if exact is None:
         raise ParameterError(f"{what} {value!r} är inte ett tal.")
+    if to_decimal(exact) != exact:  # a third of an hour is no exact decimal
+        raise ParameterError(f"{what} {value!r} är inget exakt antal timmar; skriv det som ett decimaltal.")
     if exact < 0:
         raise ParameterError(f"{what} är negativt ({value!r}).")
     return to_decimal(exact)

@@ -209,3 +209,13 @@ def test_price_errors():
         price("jurist", -1)
     with pytest.raises(ParameterError, match="två gånger"):
         price_hours({"ekonom": 1, "Ekonomi": 2})
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [("", "Ekonomi/personalstöd saknar värde"), (None, "saknar värde"), ("abc", "'abc' är inte ett tal"),
+     ("1/3", "'1/3' är inget exakt antal timmar; skriv det som ett decimaltal")],
+)
+def test_price_hours_refused(hours, message):
+    with pytest.raises(ParameterError, match=message):
+        price("ekonom", hours)
