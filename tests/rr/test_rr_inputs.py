@@ -75,6 +75,18 @@ def test_numbers_that_cannot_be_read_exactly_stop_with_exit_2(tmp_path, capsys, 
     assert "rad 3" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, sep):
+    """The value columns are read together; the error still names the cell's own line and column."""
+    path = tmp_path / ("c.csv" if sep == ";" else "c.txt")
+    rows = [["RR", "Ack utfall", "Ack budget", "Årsbudget"], ["A", "1", "1", "1"], ["B", "2", "2", "2"],
+            ["Summa", "3", "1" * 16, "3"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="fler siffror") as info:
+        read_rr(path)
+    assert (info.value.location.line, info.value.location.column) == (4, "Ack budget")
+
+
 def test_a_file_over_the_size_limit_is_refused_with_how_to_raise_it(tmp_path, capsys):
     assert main(["rr", "check", str(SEED), "--max-bytes", "100"]) == 2
     err = capsys.readouterr().err
