@@ -5,10 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -25,8 +24,7 @@ _CONTROL = frozenset(chr(c) for c in range(32) if c not in (9, 10, 12, 13)) | {"
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if chr(b) not in _CONTROL)
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):  # a NamedTuple is made in a sixth of a frozen dataclass's time at import
     """Text decoded from bytes, with the encoding that was used."""
 
     text: str
