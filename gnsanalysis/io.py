@@ -50,7 +50,7 @@ def decode_text(data: bytes, source: str | Path | None = None, *, what: str = "e
                          expected=what, hint="Spara eller exportera filen som text (UTF-8).")
     else:
         try:
-            text, encoding = data.decode("utf-8-sig"), "utf-8"
+            text, encoding = data.decode("utf-8"), "utf-8"  # a BOM is stripped below
         except UnicodeDecodeError:
             text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
     text = text.lstrip("\ufeff")
