@@ -371,6 +371,9 @@ _MINUS_CLASS = "[-\u2212\u2013]"
 _GAP_CLASS = "[ \u00a0\u202f]"
 # most significant digits a figure may have: a float holds 15 exactly
 MAX_DIGITS = 15
+# value cells converted at a time: plain_figures' temporaries take about 12 bytes per byte of the
+# cells, so a large export is converted in slices (about a column of the 100 000-row benchmark)
+_SLICE_CELLS = 100_000
 
 
 def _cell_number_re(decimal: str) -> str:
@@ -528,13 +531,21 @@ def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parse
     decimal, source, lines, sheet = where
     n, m = nonempty.shape[0], len(value_pos)
 
-    def located(i: int) -> Location:  # cell i of the value columns, one column after the other
-        k, r = divmod(int(i), n)
+    def located(i: int, start: int = 0) -> Location:  # cell start + i of the value columns, column after column
+        k, r = divmod(start + int(i), n)
         return Location(file=source, line=int(lines[r]), column=parsed.header.value_columns[k], sheet=sheet)
 
-    cells = pa.concat_arrays([text[p] for p in value_pos])  # all at once: see _grid_rows
-    # (n, m) views, each column contiguous
-    V, D, ok, is_dash = (a.reshape(m, n).T for a in _cell_figures(cells, decimal, located))
+    # the value columns one after the other, converted in slices of at most _SLICE_CELLS cells:
+    # few Arrow calls for a small table (see _grid_rows), bounded temporaries for a large one
+    cells = pa.chunked_array([text[p] for p in value_pos], type=pa.string())  # not copied
+    out = (np.full(n * m, np.nan), np.zeros(n * m, dtype=np.int64), np.zeros(n * m, dtype=bool),
+           np.zeros(n * m, dtype=bool))
+    for start in range(0, n * m, _SLICE_CELLS):
+        part = _cell_figures(cells.slice(start, _SLICE_CELLS).combine_chunks(), decimal,
+                             functools.partial(located, start=start))
+        for whole, piece in zip(out, part):
+            whole[start:start + len(piece)] = piece
+    V, D, ok, is_dash = (a.reshape(m, n).T for a in out)  # (n, m) views, each column contiguous
     is_blank = ~nonempty[:, value_pos]
     clean &= (ok | is_blank | is_dash).all(axis=1)
     return V, D, (ok | is_dash).any(axis=1), is_blank.any(axis=1)

@@ -76,8 +76,12 @@ def test_numbers_that_cannot_be_read_exactly_stop_with_exit_2(tmp_path, capsys, 
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
-def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, sep):
-    """The value columns are read together; the error still names the cell's own line and column."""
+@pytest.mark.parametrize("slice_cells", [100_000, 5, 1])
+def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, monkeypatch, sep, slice_cells):
+    """The value columns are read together, in slices; the error names the cell's own line and column."""
+    from gnsanalysis.rr import grid
+
+    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
     path = tmp_path / ("c.csv" if sep == ";" else "c.txt")
     rows = [["RR", "Ack utfall", "Ack budget", "Årsbudget"], ["A", "1", "1", "1"], ["B", "2", "2", "2"],
             ["Summa", "3", "1" * 16, "3"]]
@@ -85,6 +89,18 @@ def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path,
     with pytest.raises(ParseError, match="fler siffror") as info:
         read_rr(path)
     assert (info.value.location.line, info.value.location.column) == (4, "Ack budget")
+
+
+@pytest.mark.parametrize("slice_cells", [7, 1])
+def test_value_cells_read_in_slices_read_as_all_at_once(tmp_path, monkeypatch, slice_cells):
+    from gnsanalysis.rr import grid
+
+    path = tmp_path / "t.csv"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
+    whole = [read_rr(SEED), read_rr(path)]
+    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
+    for table, sliced in zip(whole, [read_rr(SEED), read_rr(path)]):
+        assert sliced.frame.equals(table.frame) and sliced.decimals == table.decimals
 
 
 def test_a_file_over_the_size_limit_is_refused_with_how_to_raise_it(tmp_path, capsys):
