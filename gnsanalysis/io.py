@@ -98,7 +98,8 @@ def _load_without_aliases(text: str) -> Any:
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is None:  # PyYAML without libyaml
         return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    for event in yaml.parse(text, Loader=c_loader):
+    # an alias is written *name: without a "*" the text has none, and the scan is skipped
+    for event in yaml.parse(text, Loader=c_loader) if "*" in text else ():
         if isinstance(event, yaml.AliasEvent):
             at = event.start_mark  # libyaml's mark, as PyYAML's own
             mark = yaml.error.Mark("<yaml>", 0, at.line, at.column, None, 0) if at else None
