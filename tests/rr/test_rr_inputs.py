@@ -264,3 +264,14 @@ def test_plain_figures_equals_replacing_each_glyph():
     arr = pa.array(cells, type=pa.string())
     assert plain_figures(arr, ",").to_pylist() == [plain(c) for c in cells]
     assert plain_figures(arr.slice(7, 50), ",").to_pylist() == [plain(c) for c in cells[7:57]]
+
+
+def test_normalise_label_collapses_what_the_regular_expression_whitespace_matches():
+    import re
+
+    from gnsanalysis.rr.table import normalise_label
+
+    spaces = "".join(chr(c) for c in range(0x3001) if re.fullmatch(r"\s", chr(c)))
+    for text in [f"{spaces}Ack.{spaces}utfall{spaces}", "Summa  Intäkter", "ÅRETS\u00a0RESULTAT.", "a\x1cb"]:
+        plain = re.sub(r"\s+", " ", re.sub(r"(?<=\w)\.(?=\s|$)", "", text)).strip().casefold()
+        assert normalise_label(text) == plain
