@@ -1,7 +1,8 @@
 """Whole-process RR benchmarks: ``gns rr parse`` / ``gns rr check`` as a user runs them, each as
 a ratio to a pandas baseline run as its own process in the same run.
 
-Run: ``.venv/bin/python -m bench.rr_process`` (or ``python -m bench rr_process``).
+Run: ``.venv/bin/python -m bench.rr_process [ROWS [REPEATS]]`` (or ``python -m bench rr_process``);
+more repeats than the default 5 on a busy machine.
 
 1. ``gns rr parse`` of a 100 000-row CSV in the committee's number format (``;``, whole tkr,
    thousands separated by a space or a no-break space, minus written ``-``, ``–`` or ``−``, a
@@ -154,4 +155,4 @@ def main(n_rows: int = ROWS, repeats: int = REPEATS) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else ROWS)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else ROWS, int(sys.argv[2]) if len(sys.argv) > 2 else REPEATS)

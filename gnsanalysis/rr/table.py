@@ -67,7 +67,7 @@ _ROLE_PUNCTUATION = re.compile(r"(?<=\w)\.(?=\s|$)")
 def normalise_label(label: str) -> str:
     """A label or column name as a key: case, runs of whitespace and abbreviation points
     ("Ack. utfall" is "Ack utfall") do not count."""
-    return re.sub(r"\s+", " ", _ROLE_PUNCTUATION.sub("", str(label))).strip().casefold()
+    return " ".join(_ROLE_PUNCTUATION.sub("", str(label)).split()).casefold()  # split(): the whitespace of \s
 
 
 # --------------------------------------------------------------------------- decoding

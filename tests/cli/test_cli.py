@@ -89,6 +89,54 @@ def test_help_is_swedish(capsys):
     assert "show this help" not in out and "options:" not in out
 
 
+def test_command_modules_add_the_commands_listed_for_them():
+    import argparse
+    import importlib
+
+    from gnsanalysis.cli import COMMAND_MODULES, build_parser
+
+    for name, commands in COMMAND_MODULES.items():
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(name).register(sub)
+        assert list(sub.choices) == commands, name
+    top = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(top.choices) == [c for commands in COMMAND_MODULES.values() for c in commands]
+    top = next(a for a in build_parser("matrix")._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(top.choices) == ["matrix", "allocate"]
+
+
+def _outcome(parser, argv, capsys):
+    """What parsing ``argv`` gives: the parsed values or the exit code, and the text printed."""
+    try:
+        result = vars(parser.parse_args(argv))
+    except SystemExit as exc:
+        result = {"exit": exc.code}
+    out = capsys.readouterr()
+    return result, out.out, out.err
+
+
+@pytest.mark.parametrize("argv", [
+    ["rr", "-h"], ["rr", "check", "-h"], ["rr", "parse", "--help"], ["rr"], ["rr", "bogus"],
+    ["rr", "check", "a.txt", "--max-bytes", "x"], ["rr", "parse", "a.txt", "--format", "json"],
+    ["report", "-h"], ["report", "arsbokslut", "-f"], ["build", "-j", "2"], ["inputs"],
+    ["verify", "-h"], ["matrix", "check", "-h"], ["matrix", "parse", "m.txt"], ["allocate", "--help"],
+    ["allocate", "--total", "1"], ["explore", "-h"],
+])
+def test_the_parser_of_one_command_parses_as_the_whole_parser(argv, capsys):
+    """`gns CMD …` builds only CMD's module's parser: same values, help, usage and errors."""
+    from gnsanalysis.cli import build_parser
+
+    assert _outcome(build_parser(argv[0]), argv, capsys) == _outcome(build_parser(), argv, capsys)
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ["rr", "report", "build", "inputs", "verify", "matrix", "allocate", "explore"]:
+        assert f"    {command} " in out
+
+
 def test_version_is_printed_on_stdout():
     from gnsanalysis import __version__
 

@@ -75,6 +75,34 @@ def test_numbers_that_cannot_be_read_exactly_stop_with_exit_2(tmp_path, capsys, 
     assert "rad 3" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+@pytest.mark.parametrize("slice_cells", [100_000, 5, 1])
+def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, monkeypatch, sep, slice_cells):
+    """The value columns are read together, in slices; the error names the cell's own line and column."""
+    from gnsanalysis.rr import grid
+
+    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
+    path = tmp_path / ("c.csv" if sep == ";" else "c.txt")
+    rows = [["RR", "Ack utfall", "Ack budget", "Årsbudget"], ["A", "1", "1", "1"], ["B", "2", "2", "2"],
+            ["Summa", "3", "1" * 16, "3"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="fler siffror") as info:
+        read_rr(path)
+    assert (info.value.location.line, info.value.location.column) == (4, "Ack budget")
+
+
+@pytest.mark.parametrize("slice_cells", [7, 1])
+def test_value_cells_read_in_slices_read_as_all_at_once(tmp_path, monkeypatch, slice_cells):
+    from gnsanalysis.rr import grid
+
+    path = tmp_path / "t.csv"
+    path.write_text(SEED.read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
+    whole = [read_rr(SEED), read_rr(path)]
+    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
+    for table, sliced in zip(whole, [read_rr(SEED), read_rr(path)]):
+        assert sliced.frame.equals(table.frame) and sliced.decimals == table.decimals
+
+
 def test_a_file_over_the_size_limit_is_refused_with_how_to_raise_it(tmp_path, capsys):
     assert main(["rr", "check", str(SEED), "--max-bytes", "100"]) == 2
     err = capsys.readouterr().err
@@ -236,3 +264,14 @@ def test_plain_figures_equals_replacing_each_glyph():
     arr = pa.array(cells, type=pa.string())
     assert plain_figures(arr, ",").to_pylist() == [plain(c) for c in cells]
     assert plain_figures(arr.slice(7, 50), ",").to_pylist() == [plain(c) for c in cells[7:57]]
+
+
+def test_normalise_label_collapses_what_the_regular_expression_whitespace_matches():
+    import re
+
+    from gnsanalysis.rr.table import normalise_label
+
+    spaces = "".join(chr(c) for c in range(0x3001) if re.fullmatch(r"\s", chr(c)))
+    for text in [f"{spaces}Ack.{spaces}utfall{spaces}", "Summa  Intäkter", "ÅRETS\u00a0RESULTAT.", "a\x1cb"]:
+        plain = re.sub(r"\s+", " ", re.sub(r"(?<=\w)\.(?=\s|$)", "", text)).strip().casefold()
+        assert normalise_label(text) == plain
