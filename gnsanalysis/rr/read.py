@@ -19,7 +19,7 @@ from gnsanalysis.errors import ConfigError, Location, ParseError
 from gnsanalysis.rr import formats as F
 from gnsanalysis.rr import grid as G
 from gnsanalysis.rr import text as T
-from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, raise_no_reading, resolve
+from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
 from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, is_no_value, parse_number  # noqa: F401
@@ -155,7 +155,8 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
             _fill(V, D, notes, pos, cands[0], parsed.decimal,
                   Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
         else:  # read by grouping: checked against the evidence even when only one reading fits
-            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+            spots = figure_tokens(row.figure_line, row.segments) if row.figure_line else None
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands, spots))
     return pending
 
 
@@ -168,7 +169,8 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
                                                        pending, parsed.decimal)
     roles = None if layout else _roles(kinds)
     chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
-                     amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
+                     amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles,
+                     columns=(parsed.header.slots, parsed.header.spans))
     where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
     for pos, reading in chosen.items():
         _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])

@@ -146,9 +146,10 @@ def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
     return lab, phrases, groups
 
 
-def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str]], list[str], str]:
-    """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
-    per_line, group_words, label_header = [], [], ""
+def _header_lines(lines: list[tuple[int, str]], fmt: str):
+    """Column phrases per header line, the group words (Kommunen, Koncernen), the label header
+    and the character span of each phrase in its line (None where a phrase is not found)."""
+    per_line, group_words, label_header, spans = [], [], "", []
     for _, t in lines:
         lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
         if groups and not phrases:
@@ -157,7 +158,25 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str
         label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
-    return per_line, group_words, label_header
+            spans.append(_locate(t, phrases))
+    return per_line, group_words, label_header, spans
+
+
+def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
+    """The character span of each phrase in the line, found word by word from the left."""
+    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+    out, i = [], 0
+    for phrase in phrases:
+        found = []
+        for word in phrase.split():
+            while i < len(toks) and toks[i][2] != word:
+                i += 1
+            if i == len(toks):
+                return None
+            found.append(toks[i])
+            i += 1
+        out.append((found[0][0], found[-1][1]))
+    return out
 
 
 def _is_note_name(col: str) -> bool:
@@ -220,15 +239,15 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
 
 
 def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
-    """Columns from one or more header lines of free text."""
-    texts = [t for _, t in lines]
+    """Columns from one or more header lines of free text (lines as printed, for the spans)."""
+    texts = [t.strip() for _, t in lines]
     unit = find_unit(texts)
     last = lines[-1][0]
     known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
     if known:
         label, cols = known
         return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
-    per_line, group_words, label_header = _header_lines(lines, fmt)
+    per_line, group_words, label_header, located = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
@@ -241,7 +260,22 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, label_header, unit)
+    spans = _column_spans(per_line, located, len(cols)) if fmt == "spaced" else None
+    return Header(slots, value_columns, last, texts, label_header, unit, spans)
+
+
+def _column_spans(per_line, located, n: int) -> list[tuple[int, int]] | None:
+    """The span of each column's heading in the lowest header line that names it (a shorter
+    line stands under the right-most columns); None for a flattened header."""
+    if len(per_line) > 1 and all(len(p) == 1 for p in per_line):
+        return None
+    spans = []
+    for i in range(n):
+        span = next((loc[i - n + len(loc)] for loc in reversed(located) if loc and i >= n - len(loc)), None)
+        if span is None:
+            return None
+        spans.append(span)
+    return spans
 
 
 def _is_headerish_text(line: str) -> bool:
@@ -331,7 +365,7 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
         if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
             k -= 1
         elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
-            hdr.insert(0, (ln, raw.strip()))
+            hdr.insert(0, (ln, raw.rstrip()))
             k -= 1
         else:
             break
@@ -380,10 +414,10 @@ class _Rows:
         p = self.pending
         if p is not None and not p.segments and _continues(label):
             # a label wrapped over two lines, the figures on the second
-            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level))
+            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level, raw))
         else:
             self.flush()
-            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent, raw))
         self.pending, self.row_end = None, ln
 
     def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
@@ -405,6 +439,7 @@ class _Rows:
                              location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
                              hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
         if self.pending is not None:
+            self.pending.figure_line = "" if self.pending.segments else raw  # positions: one line only
             self.pending.segments += segs
             self.pending.raw += " / " + raw.strip()
             self.row_end = ln
