@@ -101,7 +101,10 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             cur_year |= k == "year"
         if k == "note":
             cur = None
-    return " ".join(label), [" ".join(p) for p in out], found_groups
+    phrases = [" ".join(p) for p in out]
+    if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
+        return " ".join(t for t in label if t not in found_groups), phrases, found_groups
+    return " ".join(label), phrases, []
 
 
 def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
@@ -152,8 +155,8 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str):
     per_line, group_words, label_header, spans = [], [], "", []
     for _, t in lines:
         lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
+        group_words += groups
         if groups and not phrases:
-            group_words += groups
             continue
         label_header = label_header or lab
         if phrases:
@@ -183,10 +186,12 @@ def _is_note_name(col: str) -> bool:
     return norm(col).split(" ")[0].strip(".") in ("not", "noter")
 
 
-def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
-    """Column names from the header lines: equal counts are stacked ("Utfall" over "2019"), a
-    shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020"), and
-    single-phrase lines are one cell each (a flattened header; a year joins the cell above)."""
+def _stack_lines(per_line: list[list[str]], located: list, line: int, source) -> tuple[list[str], list | None]:
+    """Column names and heading spans from the header lines: equal counts are stacked ("Utfall"
+    over "2019"), a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021
+    2020"), Not columns above the groups' years come first in their groups ("Not Kommunen
+    Koncernen" / "2019 2018 2019 2018"), and single-phrase lines are one cell each (a flattened
+    header; a year joins the cell above). A column's span is that of its lowest heading."""
     if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
         cols: list[str] = []
         for p in per_line:
@@ -195,18 +200,24 @@ def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
-        return cols
-    cols = per_line[0]
-    for p in per_line[1:]:
+        return cols, None
+    located = [loc or [None] * len(p) for p, loc in zip(per_line, located)]
+    cols, spans = per_line[0], located[0]
+    for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
+        if k < 0 and all(_is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
+            w = len(p) // len(cols)
+            cols = [c for g, n in enumerate(cols) for c in [n, *p[g * w:(g + 1) * w]]]
+            spans = [s for g, n in enumerate(spans) for s in [n, *loc[g * w:(g + 1) * w]]]
+            continue
         if k < 0 or (k > 0 and not all(is_year(t) for t in p)):
             raise ParseError(
                 "Rubrikraderna har olika antal kolumner.",
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-        cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
-    return cols
+        cols, spans = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)], spans[:k] + loc
+    return cols, None if None in spans else spans
 
 
 def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
@@ -253,29 +264,14 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    cols = _stack_lines(per_line, last, source)
+    cols, spans = _stack_lines(per_line, located, last, source)
     note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    spans = _column_spans(per_line, located, len(cols)) if fmt == "spaced" else None
-    return Header(slots, value_columns, last, texts, label_header, unit, spans)
-
-
-def _column_spans(per_line, located, n: int) -> list[tuple[int, int]] | None:
-    """The span of each column's heading in the lowest header line that names it (a shorter
-    line stands under the right-most columns); None for a flattened header."""
-    if len(per_line) > 1 and all(len(p) == 1 for p in per_line):
-        return None
-    spans = []
-    for i in range(n):
-        span = next((loc[i - n + len(loc)] for loc in reversed(located) if loc and i >= n - len(loc)), None)
-        if span is None:
-            return None
-        spans.append(span)
-    return spans
+    return Header(slots, value_columns, last, texts, label_header, unit, spans if fmt == "spaced" else None)
 
 
 def _is_headerish_text(line: str) -> bool:
