@@ -10,10 +10,16 @@ that the evidence allows:
    does not start with ``0`` unless it is ``0``; a decimal part ends the number);
 3. the table's own arithmetic, row by row (difference and percent columns) and across rows
    (subtotals and totals of the declared or inferred hierarchy), within rounding;
-4. the printed precision of the same column in rows that could be read only one way.
+4. the printed precision of the same column in rows that could be read only one way;
+5. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
+   positions in spaced text (each figure under its own heading, :func:`settle_by_columns`),
+   trusted only when every row read one way stands under its headings.
 
-Nothing is chosen by likelihood: when more than one reading survives, or none does,
-:class:`~gnsanalysis.errors.AmbiguousParseError` names the line and lists the readings.
+A row that reads one way is read as printed even when its arithmetic fails (the check then
+reports the figure), unless it reads so only with cells run together. Nothing is chosen by
+likelihood: when more than one reading survives, or none does,
+:class:`~gnsanalysis.errors.AmbiguousParseError` names the line and lists the readings (and
+says when the table's arithmetic holds under no reading, so that a figure may be wrong).
 """
 
 from __future__ import annotations
@@ -365,10 +371,16 @@ def _row_ok(vals, halves, col_rules) -> bool:
     return True
 
 
+def _grouped(reading: Reading) -> bool:
+    return any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in reading.values if v)
+
+
+def _ungrouped(reading: Reading) -> bool:
+    return any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in reading.values if v)
+
+
 def _mixed_grouping(reading: Reading) -> bool:
-    texts = [v for v in reading.values if v]
-    grouped = any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in texts)
-    return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
+    return _grouped(reading) and _ungrouped(reading)
 
 
 def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
@@ -392,6 +404,31 @@ def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np
             p.candidates = keep or p.candidates
 
 
+def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pending]:
+    """Steps 0 and 1 of :func:`resolve`; the rows whose own arithmetic holds under no reading.
+
+    0. One thousands style per row: a row that groups thousands with spaces seldom also prints
+       a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such readings
+       are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide).
+    1. Row-local arithmetic (difference / percent columns). A row that no reading fits is read
+       as printed when it reads one way in the table's thousands style (the check then reports
+       the broken difference: a figure is wrong); one that reads one way only with ungrouped
+       thousands in a grouped table has cells run together and is refused; one that reads
+       several ways is returned, for evidence that is not arithmetic.
+    """
+    for p in pending:
+        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
+    grouped = any(_grouped(p.candidates[0]) for p in pending if len(p.candidates) == 1)
+    broken = []
+    for p in pending if col_rules else []:
+        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
+        if not keep and len(p.candidates) == 1 and grouped and _ungrouped(p.candidates[0]):
+            raise_no_reading(p, p.candidates, source)
+        p.candidates = keep or p.candidates
+        broken += [] if keep else [p]
+    return broken
+
+
 def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
             amount_idx: list[int], decimal: str, source,
@@ -411,19 +448,17 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
         for c in p.candidates:
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
-    # 0. one thousands style per row: a row that groups thousands with spaces seldom also
-    #    prints a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such
-    #    readings are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide)
-    for p in pending:
-        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
-    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
-    for p in pending if col_rules else []:
-        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
-        if not keep:
-            raise_no_reading(p, p.candidates, source)
-        p.candidates = keep
+    broken = _row_evidence(pending, arrays, col_rules, source)
     # 2. printed precision of the same column in the rows that are read one way
     _keep_printed_precision(pending, arrays, V, D)
+    # 3. the column positions, for rows whose own arithmetic holds under no reading
+    still = {p.pos: p for p in broken if len(p.candidates) > 1}
+    placed = settle_by_columns(pending, still, columns) if still else {}
+    if placed is None:
+        p = next(iter(still.values()))
+        raise_no_reading(p, p.candidates, source, sums=True)
+    for pos, reading in placed.items():
+        still[pos].candidates = [reading]
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
     done: dict[int, Reading] = {}
     open_rows: dict[int, Pending] = {}
@@ -434,7 +469,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
         else:
             open_rows[p.pos] = p
-    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed)
+    # 4. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
     if open_rows:
         _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles, pending, columns)
     return done
@@ -514,9 +549,9 @@ def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = Fals
     hold under no reading of its rows, and the column positions do not settle the row)."""
     if cands and sums:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik: tabellens "
-               f"delsummor och summor går inte ihop under någon läsning av raderna, så en siffra i tabellen "
-               f"kan vara fel. Raden kan läsas på {len(cands)} sätt och kolumnernas lägen avgör inte "
-               f"vilket. Prövade läsningar: {_show(cands)}.")
+               f"differenskolumner, delsummor och summor går inte ihop under någon läsning av raderna, så en "
+               f"siffra i tabellen kan vara fel. Raden kan läsas på {len(cands)} sätt och kolumnernas lägen "
+               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.")
     elif cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")

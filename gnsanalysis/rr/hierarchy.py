@@ -173,15 +173,20 @@ def _by_pos(r: RuleArrays) -> RuleArrays:
     return r.take(np.argsort(r.pos, kind="stable"))
 
 
-def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
-    """Printed total equals the sum of printed parts within rounding, in every amount column."""
+def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
+    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
     t = values[total]
     p = values[parts]
     n = np.sum(~np.isnan(p), axis=0)
     s = np.nansum(p, axis=0)
     tv = np.nan_to_num(t)
     tol = halves * (n + (~np.isnan(t)).astype(int)) + 1e-9
-    return bool(np.all(np.abs(tv - s) <= tol))
+    return int(np.count_nonzero(np.abs(tv - s) > tol))
+
+
+def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
+    """Printed total equals the sum of printed parts within rounding, in every amount column."""
+    return not _misses(values, halves, total, parts)
 
 
 def _reread_block(values, halves, pos, parts, kind):
@@ -234,6 +239,35 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
         tol = halves[j] * (N[j] + (~np.isnan(t)).astype(float)) + 1e-9
         ok &= np.abs(np.nan_to_num(t) - S[j]) <= tol
     return ok
+
+
+def _shorter_runs(values, halves, r: RuleArrays) -> RuleArrays:
+    """Summing rows whose parts by label do not add up, re-read from the arithmetic.
+
+    "Summa kostnader" under "Intäkter" and the cost rows sums the cost rows only: when the parts
+    by label do not add up, and one shorter run of them (the rows right above the sum) misses
+    in fewer amount columns than every other run (a wrong figure in a part still shows), the
+    sum takes that run, and the rows left out count in the next sum that holds it
+    ("Nettokostnad" = intäkter + summa kostnader). Otherwise the rule stays.
+    """
+    bad = np.flatnonzero((r.kind != 2) & ~_fits_arrays(values, halves, r))
+    if not len(bad):
+        return r
+    rules = [(int(p), r.parts_of(i).tolist(), _RULE_KINDS[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
+    for i in bad:
+        pos, parts, kind = rules[i]
+        misses = [_misses(values, halves, pos, parts[-k:]) for k in range(1, len(parts) + 1)]
+        best = min(misses)
+        if misses[-1] == best or misses.count(best) > 1:
+            continue
+        k = misses.index(best) + 1
+        rules[i] = (pos, parts[-k:], kind)
+        holder = next((j for j in range(i + 1, len(rules)) if pos in rules[j][1]), None)
+        if holder is not None:
+            at = rules[holder][1].index(pos)
+            rules[holder] = (rules[holder][0], [*rules[holder][1][:at], *parts[:-k],
+                                                *rules[holder][1][at:]], rules[holder][2])
+    return RuleArrays.from_list(rules)
 
 
 def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
@@ -341,7 +375,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
-        rules = _arith_parents_arrays(values, halves, rules, amount)
+        rules = _arith_parents_arrays(values, halves, _shorter_runs(values, halves, rules), amount)
     else:
         rules = _by_pos(rules)
     rest = {"id": "inferred", "name": "härledd från radetiketterna",

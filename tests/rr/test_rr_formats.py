@@ -252,6 +252,23 @@ def test_column_positions_settle_what_no_sum_decides(tmp_path):
         read_rr(write(tmp_path, "shifted.txt", "\n".join(lines)))
 
 
+NAMND = (Path(__file__).parents[1] / "fixtures" / "rr" / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(
+    encoding="utf-8")
+
+
+def test_a_wrong_difference_is_read_as_printed_when_the_row_reads_one_way(tmp_path):
+    # Avvikelse is budget − utfall; in the Lokalkostnader row it is misprinted (-62 for -52):
+    # the row reads one way only, so it is read as printed and the check names the figure
+    table = read_rr(write(tmp_path, "n.txt", NAMND.replace("-6 098 -52", "-6 098 -62")))
+    assert table.row("Lokalkostnader")["Avvikelse"] == -62
+    found = {(f.row, f.column) for f in check_table(table)}
+    assert found == {("Lokalkostnader", "Avvikelse"), ("Summa kostnader", "Avvikelse")}
+    assert check_table(read_rr(write(tmp_path, "ok.txt", NAMND))) == []
+    # a row that reads several ways, none of them with its difference: refused, saying a figure may be wrong
+    with pytest.raises(AmbiguousParseError, match=r"rad 9, post 'Summa kostnader'.*kan vara fel.*3 sätt"):
+        read_rr(write(tmp_path, "n2.txt", NAMND.replace("-57 004 904", "-57 014 904")))
+
+
 def test_the_issue_example_one_269_522_300(tmp_path):
     # three value columns and a note column: four readings fit the count; the sum decides
     head = "Not Utfall 2019 Utfall 2018 Utfall 2017\n"
