@@ -28,6 +28,7 @@ import numpy as np
 from gnsanalysis.rr.table import RRTable
 
 _SAMPLE = 2048  # rows tried first when looking for a difference column
+MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
 _DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
 
 
@@ -108,18 +109,26 @@ class RuleArrays:
                           np.concatenate(offsets), np.concatenate([r.parts for r in items]))
 
 
-def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
+def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], int]]:
     """(position, part positions, kind code) of every rule in row order, parents last.
 
     ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
+    ``misses(pos, parts)``: the arithmetic (columns where a sum fails). With it, a summing row
+    whose parts by label do not add up takes the last k rows not yet summed when they add up
+    better (:func:`_best_run`: "Summa kostnader" under "Intäkter" sums the cost rows only, a
+    "Summa" over two "Summa" rows sums them), and a heading after a total ("Finansiella
+    poster") starts a block only when the next total does not add up better with the rows
+    above the heading. The rows a sum leaves out count in the next total.
     """
     rules: list[tuple[int, list[int], int]] = []
+    carried: list[int] = []  # what a heading's new block left behind, for the next total
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
     for pos, code in enumerate(codes):
         if code == _RESET:
+            carried = section if misses else []
             block, section, stack = [], [], []
             continue
         if code == _ITEM:
@@ -130,28 +139,40 @@ def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
             else:
                 block.append(pos)
             stack.append((levels[pos], pos))
-        elif code == _SUBTOTAL:
+        elif code in (_SUBTOTAL, _TOTAL):
             stack = []
-            if block:
-                rules.append((pos, list(block), 0))
-            section.append(pos)
-            block = []
-        elif code == _TOTAL:
-            stack = []
-            parts = section + block
+            units = section + block  # the rows not yet summed, in print order
+            parts, left = (block, section) if code == _SUBTOTAL else (units, [])
+            if code == _TOTAL and carried and misses(pos, carried + parts) < misses(pos, parts):
+                parts = carried + parts
+            k = _best_run(pos, units, parts, misses) if misses and units else None
+            if k:
+                parts, left = units[-k:], units[:-k]
             if parts:
-                rules.append((pos, parts, 1))
-            section, block = [pos], []
+                rules.append((pos, list(parts), code - 1))
+            section, block, carried = left + [pos], [], []
     for parent, kids in children.items():
         rules.append((parent, kids, 2))
     return rules
 
 
-def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
+def _best_run(pos: int, units: list[int], parts: list[int], misses) -> int | None:
+    """The k for which the last k unsummed rows add up to row ``pos`` better than its parts by
+    label do (in fewer amount columns missed than under any other k), else None."""
+    base = misses(pos, parts) if parts else len(units) + 1_000_000
+    if base == 0:
+        return None
+    runs = [misses(pos, units[-k:]) for k in range(1, min(len(units), MAX_PARTS) + 1)]
+    best = min(runs)
+    return runs.index(best) + 1 if best < base and runs.count(best) == 1 else None
+
+
+def rule_arrays(kinds, levels=None, empty=None, misses=None) -> RuleArrays:
     """:func:`positional_rules` as arrays: subtotals and totals by row, then parents by row.
 
     A row without figures right after a total and followed by an ordinary row is a heading
-    that starts a new block (the rules are built from an empty state from there).
+    that starts a new block (the rules are built from an empty state from there), unless
+    ``misses`` (the arithmetic, see :func:`_sequential_rules`) says the block goes on.
     """
     kinds = np.asarray(kinds, dtype=object)
     codes = np.full(len(kinds), _OTHER, dtype=np.int64)
@@ -162,7 +183,7 @@ def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
     empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
     if n > 2:
         codes[1:-1][empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL) & (codes[2:] != _TOTAL)] = _RESET
-    rules = _sequential_rules(codes.tolist(), levels.tolist())
+    rules = _sequential_rules(codes.tolist(), levels.tolist(), misses)
     return RuleArrays.from_list([(p, parts, _RULE_KINDS[k]) for p, parts, k in rules])
 
 
@@ -239,35 +260,6 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
         tol = halves[j] * (N[j] + (~np.isnan(t)).astype(float)) + 1e-9
         ok &= np.abs(np.nan_to_num(t) - S[j]) <= tol
     return ok
-
-
-def _shorter_runs(values, halves, r: RuleArrays) -> RuleArrays:
-    """Summing rows whose parts by label do not add up, re-read from the arithmetic.
-
-    "Summa kostnader" under "Intäkter" and the cost rows sums the cost rows only: when the parts
-    by label do not add up, and one shorter run of them (the rows right above the sum) misses
-    in fewer amount columns than every other run (a wrong figure in a part still shows), the
-    sum takes that run, and the rows left out count in the next sum that holds it
-    ("Nettokostnad" = intäkter + summa kostnader). Otherwise the rule stays.
-    """
-    bad = np.flatnonzero((r.kind != 2) & ~_fits_arrays(values, halves, r))
-    if not len(bad):
-        return r
-    rules = [(int(p), r.parts_of(i).tolist(), _RULE_KINDS[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
-    for i in bad:
-        pos, parts, kind = rules[i]
-        misses = [_misses(values, halves, pos, parts[-k:]) for k in range(1, len(parts) + 1)]
-        best = min(misses)
-        if misses[-1] == best or misses.count(best) > 1:
-            continue
-        k = misses.index(best) + 1
-        rules[i] = (pos, parts[-k:], kind)
-        holder = next((j for j in range(i + 1, len(rules)) if pos in rules[j][1]), None)
-        if holder is not None:
-            at = rules[holder][1].index(pos)
-            rules[holder] = (rules[holder][0], [*rules[holder][1][:at], *parts[:-k],
-                                                *rules[holder][1][at:]], rules[holder][2])
-    return RuleArrays.from_list(rules)
 
 
 def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
@@ -371,13 +363,16 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     for j, c in enumerate(names):
         V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if names else None
-    rules = rule_arrays(frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None, empty)
+    kinds, levels = frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
-        rules = _arith_parents_arrays(values, halves, _shorter_runs(values, halves, rules), amount)
+        rules = rule_arrays(kinds, levels, empty)
+        if not _fits_arrays(values, halves, rules).all():  # the parts by label do not all add up
+            rules = rule_arrays(kinds, levels, empty, lambda pos, parts: _misses(values, halves, pos, parts))
+        rules = _arith_parents_arrays(values, halves, rules, amount)
     else:
-        rules = _by_pos(rules)
+        rules = _by_pos(rule_arrays(kinds, levels, empty))
     rest = {"id": "inferred", "name": "härledd från radetiketterna",
             "columns": infer_columns(table, amount, V), "amount_columns": amount,
             "percent_columns": [c for c in names if "%" in c]}
