@@ -379,10 +379,6 @@ def _ungrouped(reading: Reading) -> bool:
     return any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in reading.values if v)
 
 
-def _mixed_grouping(reading: Reading) -> bool:
-    return _grouped(reading) and _ungrouped(reading)
-
-
 def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
     """Prefer the readings whose figures have the decimals the column prints elsewhere."""
     known = np.ones(len(V), dtype=bool)
@@ -417,7 +413,7 @@ def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pen
        several ways is returned, for evidence that is not arithmetic.
     """
     for p in pending:
-        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
+        p.candidates = [c for c in p.candidates if not (_grouped(c) and _ungrouped(c))] or p.candidates
     grouped = any(_grouped(p.candidates[0]) for p in pending if len(p.candidates) == 1)
     broken = []
     for p in pending if col_rules else []:

@@ -95,19 +95,6 @@ class RuleArrays:
         parts = [p for r in rules for p in r[1]]
         return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
 
-    @staticmethod
-    def concat(items: list["RuleArrays"]) -> "RuleArrays":
-        """The rules of ``items`` one after another."""
-        items = [r for r in items if len(r)]
-        if not items:
-            return RuleArrays([], [], [0], [])
-        offsets, base = [np.zeros(1, np.int64)], 0
-        for r in items:
-            offsets.append(r.offsets[1:] + base)
-            base += r.offsets[-1]
-        return RuleArrays(np.concatenate([r.pos for r in items]), np.concatenate([r.kind for r in items]),
-                          np.concatenate(offsets), np.concatenate([r.parts for r in items]))
-
 
 def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], int]]:
     """(position, part positions, kind code) of every rule in row order, parents last.
@@ -263,28 +250,17 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
 
 
 def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
-    """:func:`_arith_parents` for rules as arrays, sorted by row (stable) as infer_layout lists them."""
+    """Subtotals that do not add up as flat items re-read as parents and children
+    (:func:`_reread_block`), sorted by row (stable) as infer_layout lists them."""
     r = _by_pos(r)
-    cand = np.zeros(0, dtype=np.int64)
-    if len(r):
-        cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names))
-    if not len(cand):
+    bad = (r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names) if len(r) else []
+    if not np.any(bad):
         return r
-    r.sums = {}
-    keep = np.ones(len(r), dtype=bool)
-    added, seq, sub = [], [], []
-    for c in cand:
-        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(int(c)).tolist(), "subtotal")
-        keep[c] = False
-        for k, rule in enumerate(out):
-            added.append(rule)
-            seq.append(c)
-            sub.append(k)
-    kept = np.flatnonzero(keep)
-    both = RuleArrays.concat([r.take(kept), RuleArrays.from_list(added)])
-    idx = np.concatenate([kept, np.asarray(seq, dtype=np.int64)])
-    subs = np.concatenate([np.zeros(len(kept), dtype=np.int64), np.asarray(sub, dtype=np.int64)])
-    return both.take(np.lexsort((subs, idx, both.pos)))
+    rules: list[tuple[int, list[int], str]] = []
+    for i in range(len(r)):
+        rule = (int(r.pos[i]), r.parts_of(i).tolist(), _RULE_KINDS[int(r.kind[i])])
+        rules += _reread_block(values, halves, *rule) if bad[i] else [rule]
+    return RuleArrays.from_list(sorted(rules, key=lambda rule: rule[0]))
 
 
 def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx: list[int]):
