@@ -87,9 +87,13 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             return "mod"
         return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
 
+    glued = False  # after a lone dash between two heads ("Budget - utfall" is one column)
     for t in toks:
         k = kind(t)
-        if cur is None and k == "word":
+        if cur is not None and (t in DASHES or glued) and k != "note":
+            cur.append(t)
+            glued = t in DASHES
+        elif cur is None and k == "word":
             label.append(t)
         elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
             cur = [t]  # a new phrase: a note, the first column word, a second head or year
@@ -155,6 +159,8 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str):
     per_line, group_words, label_header, spans = [], [], "", []
     for _, t in lines:
         lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
+        if fmt == "cells" and len(phrases) > 1:
+            phrases = [" ".join(phrases)]  # one cell per line: a line is one column
         group_words += groups
         if groups and not phrases:
             continue

@@ -269,6 +269,14 @@ def test_a_wrong_difference_is_read_as_printed_when_the_row_reads_one_way(tmp_pa
         read_rr(write(tmp_path, "n2.txt", NAMND.replace("-57 004 904", "-57 014 904")))
 
 
+def test_a_dash_between_two_heads_is_one_column(tmp_path):
+    text = ("Tkr Budget 2023 Utfall 2023 Budget - utfall\nKommunstyrelsen -88 450 -86 912 -1 538\n"
+            "Socialnämnden -356 900 -352 104 -4 796\nSumma -445 350 -439 016 -6 334\n")
+    table = read_rr(write(tmp_path, "d.txt", text))
+    assert table.value_columns == ["Budget 2023", "Utfall 2023", "Budget - utfall"]
+    assert _values(table)[2] == [-445350, -439016, -6334] and check_table(table) == []
+
+
 def test_the_issue_example_one_269_522_300(tmp_path):
     # three value columns and a note column: four readings fit the count; the sum decides
     head = "Not Utfall 2019 Utfall 2018 Utfall 2017\n"
