@@ -379,6 +379,13 @@ def _ungrouped(reading: Reading) -> bool:
     return any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in reading.values if v)
 
 
+def _split_group(reading: Reading) -> bool:
+    """Two cells that could be one number: a whole number, then three unsigned digits ("-41 | 900")."""
+    v = reading.values
+    return any(a and b and re.fullmatch(rf"[{MINUS}+]?[\d ]+", a) and re.fullmatch(r"\d{3}(?:[,.]\d+)?%?", b)
+               for a, b in zip(v, v[1:]))
+
+
 def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
     """Prefer the readings whose figures have the decimals the column prints elsewhere."""
     known = np.ones(len(V), dtype=bool)
@@ -409,7 +416,8 @@ def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pen
     1. Row-local arithmetic (difference / percent columns). A row that no reading fits is read
        as printed when it reads one way in the table's thousands style (the check then reports
        the broken difference: a figure is wrong); one that reads one way only with ungrouped
-       thousands in a grouped table has cells run together and is refused; one that reads
+       thousands in a grouped table, or with a thousands group taken as a cell ("-41 | 900":
+       an excerpt cut mid-row), may have cells run together or missing and is refused; one that reads
        several ways is returned, for evidence that is not arithmetic.
     """
     for p in pending:
@@ -418,7 +426,8 @@ def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pen
     broken = []
     for p in pending if col_rules else []:
         keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
-        if not keep and len(p.candidates) == 1 and grouped and _ungrouped(p.candidates[0]):
+        only = p.candidates[0]
+        if not keep and len(p.candidates) == 1 and (grouped and _ungrouped(only) or _split_group(only)):
             raise_no_reading(p, p.candidates, source)
         p.candidates = keep or p.candidates
         broken += [] if keep else [p]

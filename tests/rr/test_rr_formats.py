@@ -252,8 +252,8 @@ def test_column_positions_settle_what_no_sum_decides(tmp_path):
         read_rr(write(tmp_path, "shifted.txt", "\n".join(lines)))
 
 
-NAMND = (Path(__file__).parents[1] / "fixtures" / "rr" / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(
-    encoding="utf-8")
+NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
+NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
 
 
 def test_a_wrong_difference_is_read_as_printed_when_the_row_reads_one_way(tmp_path):
@@ -264,6 +264,11 @@ def test_a_wrong_difference_is_read_as_printed_when_the_row_reads_one_way(tmp_pa
     found = {(f.row, f.column) for f in check_table(table)}
     assert found == {("Lokalkostnader", "Avvikelse"), ("Summa kostnader", "Avvikelse")}
     assert check_table(read_rr(write(tmp_path, "ok.txt", NAMND))) == []
+    # a row that reads one way only by taking a thousands group as a cell is refused (an excerpt cut mid-row)
+    drift = (NAMND_DIR / "38-driftredovisning-namnd-subrows-whole-tkr-pdf.txt").read_text(encoding="utf-8")
+    cut = "\n".join(drift.split("\n")[:14]) + "\nIndivid- och familjeomsorg -41 900 -44\n"
+    with pytest.raises(AmbiguousParseError, match=r"rad 15, post 'Individ- och familjeomsorg'.*-41 \| 900 \| -44"):
+        read_rr(write(tmp_path, "cut.txt", cut))
     # a row that reads several ways, none of them with its difference: refused, saying a figure may be wrong
     with pytest.raises(AmbiguousParseError, match=r"rad 9, post 'Summa kostnader'.*kan vara fel.*3 sätt"):
         read_rr(write(tmp_path, "n2.txt", NAMND.replace("-57 004 904", "-57 014 904")))
