@@ -4,7 +4,9 @@ Rules:
 
 * a ``subtotal`` row ("Summa …") sums the top-level ``item`` rows directly above it back to the
   previous subtotal or total; a ``total`` row sums the subtotals (and loose top-level items)
-  above it back to, and including, the previous total;
+  above it back to, and including, the previous total; when these parts do not add up, the
+  last rows not yet summed that add up better are taken instead (``Summa kostnader`` under
+  ``Intäkter``; a ``Summa`` over ``Summa`` rows), so a wrong figure still shows as one finding;
 * ``part_of`` rows ("varav …", "därav …") are never summed: they are parts of the row above
   and would be counted twice;
 * nämnd / verksamhet hierarchies: an item followed by more indented items is their parent
@@ -39,18 +41,6 @@ def _half(decimals: dict, col: str) -> float:
 _ITEM, _SUBTOTAL, _TOTAL, _OTHER, _RESET = 0, 1, 2, 3, 4
 _KIND_CODES = {"item": _ITEM, "subtotal": _SUBTOTAL, "total": _TOTAL}
 _RULE_KINDS = ("subtotal", "total", "parent")
-
-
-def positional_rules(kinds: list[str], levels: list[int] | None = None,
-                     empty: list[bool] | None = None) -> list[tuple[int, list[int], str]]:
-    """(row position, part positions, kind) for every summing row, from kinds and indentation.
-
-    ``empty`` marks rows without any figure: such a row right after a total and followed by
-    an ordinary row is a heading that starts a new block (one nämnd or period in an export),
-    so the next total does not carry the previous block's total.
-    """
-    r = rule_arrays(kinds, levels, empty)
-    return [(int(p), r.parts_of(i).tolist(), _RULE_KINDS[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
 
 
 class RuleArrays:
@@ -155,7 +145,8 @@ def _best_run(pos: int, units: list[int], parts: list[int], misses) -> int | Non
 
 
 def rule_arrays(kinds, levels=None, empty=None, misses=None) -> RuleArrays:
-    """:func:`positional_rules` as arrays: subtotals and totals by row, then parents by row.
+    """(row, parts, kind) rules for every summing row, from kinds and indentation, as arrays:
+    subtotals and totals by row, then parents by row.
 
     A row without figures right after a total and followed by an ordinary row is a heading
     that starts a new block (the rules are built from an empty state from there), unless
