@@ -142,8 +142,8 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
         if len(cands) == 1 and len(row.segments) == len(slots) and grid:
             _fill(V, D, notes, pos, cands[0], parsed.decimal,
                   Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
-        else:  # read by grouping: checked against the evidence even when only one reading fits
-            spots = figure_tokens(row.figure_line, row.segments) if row.figure_line else None
+        else:  # read by grouping: the evidence chooses, and checks a row that reads one way
+            spots = figure_tokens(row.figure_line, row.segments) if parsed.header.spans else None
             pending.append(Pending(pos, row.line, row.label, row.raw, cands, spots))
     return pending
 
