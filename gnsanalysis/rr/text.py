@@ -88,9 +88,13 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
         return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
 
     glued = False  # after a lone dash between two heads ("Budget - utfall" is one column)
-    for t in toks:
+    for i, t in enumerate(toks):
         k = kind(t)
-        if cur is not None and (t in DASHES or glued) and k != "note":
+        if t in found_groups and i + 1 < len(toks) and kind(toks[i + 1]) in ("year", "head", "mod"):
+            cur = [t]  # a group word inside a column name: "Kommunen 2023 Koncernen 2023"
+            out.append(cur)
+            cur_head = cur_year = glued = False
+        elif cur is not None and (t in DASHES or glued) and k != "note":
             cur.append(t)
             glued = t in DASHES
         elif cur is None and k == "word":
@@ -232,7 +236,7 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     columns, after one shared Not column, or evenly. A shared Not column has group -1."""
     gid, names = [0] * len(cols), list(cols)
     if not group_words:
-        return gid, names
+        return _inline_groups(cols, note_idx), names
     k = len(group_words)
     if len(note_idx) == k and note_idx[0] == 0:
         starts = note_idx
@@ -253,6 +257,20 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     if note_idx == [0] and k > 1:
         gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
     return gid, names
+
+
+def _inline_groups(cols: list[str], note_idx: list[int]) -> list[int]:
+    """Groups named inside the column names ("Kommunen 2023 … Koncernen 2023"), else one group.
+    A Not column belongs to the group after it when each group has one, else to none (-1)."""
+    vocab = set(cfg().get("header_words", {}).get("groups", []))
+    firsts = [norm(c).split(" ")[0].strip(".,:") for c in cols]
+    order = list(dict.fromkeys(f for i, f in enumerate(firsts) if i not in note_idx))
+    if len(order) < 2 or not all(f in vocab for f in order):
+        return [0] * len(cols)
+    gid = [order.index(f) if i not in note_idx else -1 for i, f in enumerate(firsts)]
+    if len(note_idx) == len(order):
+        gid = [gid[i + 1] if i in note_idx and i + 1 < len(cols) else g for i, g in enumerate(gid)]
+    return gid
 
 
 def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
