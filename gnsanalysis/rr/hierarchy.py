@@ -86,11 +86,11 @@ class RuleArrays:
         return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
 
 
-def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], int]]:
+def _sequential_rules(codes, levels, arith=None) -> list[tuple[int, list[int], int]]:
     """(position, part positions, kind code) of every rule in row order, parents last.
 
     ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
-    ``misses(pos, parts)``: the arithmetic (columns where a sum fails). With it, a summing row
+    ``arith``: (values, halves) of the amount columns. With it, a summing row
     whose parts by label do not add up takes the last k rows not yet summed when they add up
     better (:func:`_best_run`: "Summa kostnader" under "Intäkter" sums the cost rows only, a
     "Summa" over two "Summa" rows sums them), and a heading after a total ("Finansiella
@@ -99,13 +99,14 @@ def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], 
     """
     rules: list[tuple[int, list[int], int]] = []
     carried: list[int] = []  # what a heading's new block left behind, for the next total
+    values, halves = arith if arith else (np.zeros((0, 0)), np.zeros(0))
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
     for pos, code in enumerate(codes):
         if code == _RESET:
-            carried = section if misses else []
+            carried = section if arith else []
             block, section, stack = [], [], []
             continue
         if code == _ITEM:
@@ -120,9 +121,10 @@ def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], 
             stack = []
             units = section + block  # the rows not yet summed, in print order
             parts, left = (block, section) if code == _SUBTOTAL else (units, [])
-            if code == _TOTAL and carried and misses(pos, carried + parts) < misses(pos, parts):
+            if code == _TOTAL and carried and (_misses(values, halves, pos, carried + parts)
+                                               < _misses(values, halves, pos, parts)):
                 parts = carried + parts
-            k = _best_run(pos, units, parts, misses) if misses and units else None
+            k = _best_run(pos, units, parts, values, halves) if arith and units else None
             if k:
                 parts, left = units[-k:], units[:-k]
             if parts:
@@ -133,24 +135,27 @@ def _sequential_rules(codes, levels, misses=None) -> list[tuple[int, list[int], 
     return rules
 
 
-def _best_run(pos: int, units: list[int], parts: list[int], misses) -> int | None:
+def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> int | None:
     """The k for which the last k unsummed rows add up to row ``pos`` better than its parts by
     label do (in fewer amount columns missed than under any other k), else None."""
-    base = misses(pos, parts) if parts else len(units) + 1_000_000
+    base = _misses(values, halves, pos, parts) if parts else values.shape[1] + 1
     if base == 0:
         return None
-    runs = [misses(pos, units[-k:]) for k in range(1, min(len(units), MAX_PARTS) + 1)]
-    best = min(runs)
-    return runs.index(best) + 1 if best < base and runs.count(best) == 1 else None
+    last = values[units[::-1][:MAX_PARTS]]  # the rows not yet summed, nearest first
+    t = values[pos]
+    tol = halves * (np.cumsum(~np.isnan(last), axis=0) + (~np.isnan(t)).astype(int)) + 1e-9
+    runs = np.count_nonzero(np.abs(np.nan_to_num(t) - np.cumsum(np.nan_to_num(last), axis=0)) > tol, axis=1)
+    best = int(runs.min())
+    return int(runs.argmin()) + 1 if best < base and np.count_nonzero(runs == best) == 1 else None
 
 
-def rule_arrays(kinds, levels=None, empty=None, misses=None) -> RuleArrays:
+def rule_arrays(kinds, levels=None, empty=None, arith=None) -> RuleArrays:
     """(row, parts, kind) rules for every summing row, from kinds and indentation, as arrays:
     subtotals and totals by row, then parents by row.
 
     A row without figures right after a total and followed by an ordinary row is a heading
     that starts a new block (the rules are built from an empty state from there), unless
-    ``misses`` (the arithmetic, see :func:`_sequential_rules`) says the block goes on.
+    ``arith`` (the arithmetic, see :func:`_sequential_rules`) says the block goes on.
     """
     kinds = np.asarray(kinds, dtype=object)
     codes = np.full(len(kinds), _OTHER, dtype=np.int64)
@@ -161,7 +166,7 @@ def rule_arrays(kinds, levels=None, empty=None, misses=None) -> RuleArrays:
     empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
     if n > 2:
         codes[1:-1][empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL) & (codes[2:] != _TOTAL)] = _RESET
-    rules = _sequential_rules(codes.tolist(), levels.tolist(), misses)
+    rules = _sequential_rules(codes.tolist(), levels.tolist(), arith)
     return RuleArrays.from_list([(p, parts, _RULE_KINDS[k]) for p, parts, k in rules])
 
 
@@ -336,7 +341,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
         halves = np.array([_half(table.decimals, c) for c in amount])
         rules = rule_arrays(kinds, levels, empty)
         if not _fits_arrays(values, halves, rules).all():  # the parts by label do not all add up
-            rules = rule_arrays(kinds, levels, empty, lambda pos, parts: _misses(values, halves, pos, parts))
+            rules = rule_arrays(kinds, levels, empty, (values, halves))
         rules = _arith_parents_arrays(values, halves, rules, amount)
     else:
         rules = _by_pos(rule_arrays(kinds, levels, empty))

@@ -190,7 +190,8 @@ def test_rules_by_block_shape_equal_the_sequential_rules(seed):
         levels += [0] + [rng.choice([0, 0, 1, 2]) for _ in shape] + [0]
         empty += [True] + [rng.random() < 0.1 for _ in shape] + [False]
     r = rule_arrays(np.array(kinds, dtype=object), levels, empty)
-    got = [(int(p), r.parts_of(i).tolist(), ("subtotal", "total", "parent")[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
+    got = [(int(p), r.parts_of(i).tolist(), ("subtotal", "total", "parent")[k])
+           for i, (p, k) in enumerate(zip(r.pos, r.kind))]
     assert got == _sequential_rules(kinds, levels, empty)
 
 
