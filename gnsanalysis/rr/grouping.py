@@ -276,12 +276,7 @@ class Pending:
 
 def figure_tokens(line: str, segments: list[str]) -> list[tuple[int, int, str]] | None:
     """Where each token of the row's figures stands in its printed line (None if not found)."""
-    toks: list[tuple[int, int, str]] = []
-    for m in re.finditer(r"\S+", line):
-        if m.group() == "%" and toks:  # "47 %" is one token, as in tokens_of
-            toks[-1] = (toks[-1][0], m.end(), toks[-1][2] + "%")
-        else:
-            toks.append((m.start(), m.end(), m.group()))
+    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
     want = [t for seg in segments for t in tokens_of(seg)]
     got = toks[len(toks) - len(want):] if want and len(want) <= len(toks) else []
     return got if [t[2] for t in got] == want else None
