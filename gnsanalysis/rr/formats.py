@@ -51,6 +51,7 @@ class Header:
     texts: list[str] = field(default_factory=list)
     label_header: str = ""
     unit: str | None = None
+    spans: list[tuple[int, int]] | None = None  # character span of each slot's heading (spaced text)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class RowIn:
     segments: list[str]
     raw: str
     level: int = 0
+    figure_line: str = ""  # the physical line that holds all the row's figures, as printed
 
 
 @dataclass

@@ -10,10 +10,16 @@ that the evidence allows:
    does not start with ``0`` unless it is ``0``; a decimal part ends the number);
 3. the table's own arithmetic, row by row (difference and percent columns) and across rows
    (subtotals and totals of the declared or inferred hierarchy), within rounding;
-4. the printed precision of the same column in rows that could be read only one way.
+4. the printed precision of the same column in rows that could be read only one way;
+5. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
+   positions in spaced text (each figure under its own heading, :func:`settle_by_columns`),
+   trusted only when every row read one way stands under its headings.
 
-Nothing is chosen by likelihood: when more than one reading survives, or none does,
-:class:`~gnsanalysis.errors.AmbiguousParseError` names the line and lists the readings.
+A row that reads one way is read as printed even when its arithmetic fails (the check then
+reports the figure), unless it reads so only with cells run together. Nothing is chosen by
+likelihood: when more than one reading survives, or none does,
+:class:`~gnsanalysis.errors.AmbiguousParseError` names the line and lists the readings (and
+says when the table's arithmetic holds under no reading, so that a figure may be wrong).
 """
 
 from __future__ import annotations
@@ -265,6 +271,69 @@ class Pending:
     label: str
     raw: str
     candidates: list[Reading]
+    spots: list[tuple[int, int, str]] | None = None  # (start, end, text) of each figure token, as printed
+
+
+def figure_tokens(line: str, segments: list[str]) -> list[tuple[int, int, str]] | None:
+    """Where each token of the row's figures stands in its printed line (None if not found)."""
+    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+    want = [t for seg in segments for t in tokens_of(seg)]
+    got = toks[len(toks) - len(want):] if want and len(want) <= len(toks) else []
+    return got if [t[2] for t in got] == want else None
+
+
+def _under(spans: list[tuple[int, int]], k: int, start: int, end: int) -> bool:
+    """Whether column ``k``'s heading is (one of) the nearest to a cell printed at start..end."""
+    def key(span):
+        return max(span[0] - end, start - span[1], 0), max(start, span[0]) - min(end, span[1])
+    return key(spans[k]) == min(map(key, spans))
+
+
+def aligned(reading: Reading, slots: list[Slot], spans: list[tuple[int, int]], spots) -> bool:
+    """Whether every cell of the reading stands under its own column's heading.
+
+    The reading's cells are laid over the printed tokens left to right (a lone dash is a cell
+    or, in an empty group, no cell); each cell must be nearest to the heading of its slot."""
+    notes, values = iter(reading.notes), iter(reading.values)
+    cells = [(k, s.role, next(notes) if s.role == "note" else next(values)) for k, s in enumerate(slots)]
+
+    def fits(i: int, c: int) -> bool:
+        if c == len(cells):
+            return i == len(spots)
+        k, role, text = cells[c]
+        if not text:
+            return fits(i, c + 1) or (role == "value" and i < len(spots) and bool(_SIGN_RE.match(spots[i][2]))
+                                      and _under(spans, k, spots[i][0], spots[i][1]) and fits(i + 1, c + 1))
+        while role == "note" and i < len(spots) and _NOT_WORD_RE.match(spots[i][2]):
+            i += 1
+        target, j, joined = text.replace(" ", ""), i, ""
+        while j < len(spots) and len(joined) < len(target):
+            joined += spots[j][2]
+            j += 1
+        return joined == target and _under(spans, k, spots[i][0], spots[j - 1][1]) and fits(j, c + 1)
+
+    return fits(0, 0)
+
+
+def settle_by_columns(pending: list[Pending], open_rows: dict[int, Pending], columns) -> dict[int, Reading] | None:
+    """The open rows' readings from the column positions alone, or None.
+
+    ``columns`` is (slots, heading spans). The positions count as evidence only when every row
+    that reads one way (at least two) stands under its headings; each open row must then have
+    exactly one reading that does."""
+    slots, spans = columns or ([], None)
+    if not spans or len(spans) != len(slots):
+        return None
+    known = [p for p in pending if len(p.candidates) == 1 and p.spots]
+    if len(known) < 2 or not all(aligned(p.candidates[0], slots, spans, p.spots) for p in known):
+        return None
+    chosen = {}
+    for pos, p in open_rows.items():
+        fits = [c for c in p.candidates if p.spots and aligned(c, slots, spans, p.spots)]
+        if len(fits) != 1:
+            return None
+        chosen[pos] = fits[0]
+    return chosen
 
 
 def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]:
@@ -297,10 +366,19 @@ def _row_ok(vals, halves, col_rules) -> bool:
     return True
 
 
-def _mixed_grouping(reading: Reading) -> bool:
-    texts = [v for v in reading.values if v]
-    grouped = any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in texts)
-    return grouped and any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in texts)
+def _grouped(reading: Reading) -> bool:
+    return any(re.search(r"\d[ \u00a0\u202f]\d", v) for v in reading.values if v)
+
+
+def _ungrouped(reading: Reading) -> bool:
+    return any(re.match(rf"^[{MINUS}+]?\d{{4,}}", v) for v in reading.values if v)
+
+
+def _split_group(reading: Reading) -> bool:
+    """Two cells that could be one number: a whole number, then three unsigned digits ("-41 | 900")."""
+    v = reading.values
+    return any(a and b and re.fullmatch(rf"[{MINUS}+]?[\d ]+", a) and re.fullmatch(r"\d{3}(?:[,.]\d+)?%?", b)
+               for a, b in zip(v, v[1:]))
 
 
 def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
@@ -324,15 +402,44 @@ def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np
             p.candidates = keep or p.candidates
 
 
+def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pending]:
+    """Steps 0 and 1 of :func:`resolve`; the rows whose own arithmetic holds under no reading.
+
+    0. One thousands style per row: a row that groups thousands with spaces seldom also prints
+       a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such readings
+       are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide).
+    1. Row-local arithmetic (difference / percent columns). A row that no reading fits is read
+       as printed when it reads one way in the table's thousands style (the check then reports
+       the broken difference: a figure is wrong); one that reads one way only with ungrouped
+       thousands in a grouped table, or with a thousands group taken as a cell ("-41 | 900":
+       an excerpt cut mid-row), may have cells run together or missing and is refused; one that reads
+       several ways is returned, for evidence that is not arithmetic.
+    """
+    for p in pending:
+        p.candidates = [c for c in p.candidates if not (_grouped(c) and _ungrouped(c))] or p.candidates
+    grouped = any(_grouped(p.candidates[0]) for p in pending if len(p.candidates) == 1)
+    broken = []
+    for p in pending if col_rules else []:
+        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
+        only = p.candidates[0]
+        if not keep and len(p.candidates) == 1 and (grouped and _ungrouped(only) or _split_group(only)):
+            raise_no_reading(p, p.candidates, source)
+        p.candidates = keep or p.candidates
+        broken += [] if keep else [p]
+    return broken
+
+
 def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             col_rules: list[tuple[str, int, int, int]], sum_rules: list[tuple[int, list[int]]],
             amount_idx: list[int], decimal: str, source,
-            roles: list[str] | None = None) -> dict[int, Reading]:
+            roles: list[str] | None = None, columns=None) -> dict[int, Reading]:
     """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
 
     ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
     ``roles`` (item / sum / skip per row) lets the arithmetic say what each summing row adds
     up (:func:`gnsanalysis.rr.printed.settle_structure`) instead of ``sum_rules``.
+    ``columns`` (slots, heading spans) lets the column positions settle what the arithmetic
+    cannot (:func:`settle_by_columns`).
     """
     if not pending:
         return {}
@@ -341,19 +448,17 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
         for c in p.candidates:
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
-    # 0. one thousands style per row: a row that groups thousands with spaces seldom also
-    #    prints a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such
-    #    readings are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide)
-    for p in pending:
-        p.candidates = [c for c in p.candidates if not _mixed_grouping(c)] or p.candidates
-    # 1. row-local arithmetic (difference / percent columns), for every row read by grouping
-    for p in pending if col_rules else []:
-        keep = [c for c in p.candidates if _row_ok(arrays[(p.pos, c)][0], arrays[(p.pos, c)][2], col_rules)]
-        if not keep:
-            raise_no_reading(p, p.candidates, source)
-        p.candidates = keep
+    broken = _row_evidence(pending, arrays, col_rules, source)
     # 2. printed precision of the same column in the rows that are read one way
     _keep_printed_precision(pending, arrays, V, D)
+    # 3. the column positions, for rows whose own arithmetic holds under no reading
+    still = {p.pos: p for p in broken if len(p.candidates) > 1}
+    placed = settle_by_columns(pending, still, columns) if still else {}
+    if placed is None:
+        p = next(iter(still.values()))
+        raise_no_reading(p, p.candidates, source, sums=True)
+    for pos, reading in placed.items():
+        still[pos].candidates = [reading]
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
     done: dict[int, Reading] = {}
     open_rows: dict[int, Pending] = {}
@@ -364,41 +469,63 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
         else:
             open_rows[p.pos] = p
-    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed)
+    # 4. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
     if open_rows:
-        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles)
+        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles, pending, columns)
     return done
 
 
 def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
-                 source, roles=None) -> None:
-    """The readings of the open rows under the table's sum rules, or AmbiguousParseError."""
+                 source, roles=None, pending=(), columns=None) -> None:
+    """The readings of the open rows under the table's sum rules, or AmbiguousParseError.
+
+    When the arithmetic leaves no reading (a printed figure may be wrong) or several, the
+    column positions may settle the open rows (:func:`settle_by_columns`); with several, the
+    rows so placed must also be one of the readings under which the sums hold."""
     amount = np.array(amount_idx, dtype=np.int64)
-    domains = {pos: Domain(pos, np.array([arrays[(pos, c)][0] for c in p.candidates])[:, amount],
-                           np.array([arrays[(pos, c)][2] for c in p.candidates])[:, amount],
-                           np.arange(len(p.candidates)))
-               for pos, p in open_rows.items()}
     rules = [(t, tuple(parts)) for t, parts in sum_rules]
-    try:
+
+    def solve(pick) -> dict[int, int]:
+        domains = {pos: Domain(pos, np.array([arrays[(pos, c)][0] for c in cands])[:, amount],
+                               np.array([arrays[(pos, c)][2] for c in cands])[:, amount],
+                               np.array([p.candidates.index(c) for c in cands]))
+                   for pos, p in open_rows.items() for cands in [pick(p)]}
         if roles is None:
-            chosen = settle(domains, rules, V[:, amount], H[:, amount])
-        else:
-            chosen = settle_structure(roles, domains, V[:, amount], H[:, amount])
+            return settle(domains, rules, V[:, amount], H[:, amount])
+        return settle_structure(roles, domains, V[:, amount], H[:, amount])
+
+    try:
+        chosen = {pos: open_rows[pos].candidates[k] for pos, k in solve(lambda p: p.candidates).items()}
     except Undecided as exc:
-        # the open row at, else nearest above, the row where the arithmetic breaks
-        above = [q for q in open_rows if q <= exc.pos]
-        p = open_rows[max(above) if above else min(open_rows)]
-        cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
-        if exc.kind == "none":
-            raise_no_reading(p, cands, source)
-        p.candidates = cands
-        if exc.kind == "limit":
-            raise_too_many(p.line, p.label, p.raw, source)
-        _raise_many(p, source)
-    for pos, k in chosen.items():
-        reading = open_rows[pos].candidates[k]
+        placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
+        if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
+            _refuse(exc, open_rows, source)
+        chosen = placed
+    for pos, reading in chosen.items():
         done[pos] = reading
         V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+
+
+def _holds_under(solve, placed: dict[int, Reading]) -> bool:
+    """Whether the table's sums hold with the open rows read as ``placed``."""
+    try:
+        solve(lambda p: [placed[p.pos]])
+    except Undecided:
+        return False
+    return True
+
+
+def _refuse(exc: Undecided, open_rows: dict[int, Pending], source) -> NoReturn:
+    """The refusal for an open row: the one at, else nearest above, where the arithmetic breaks."""
+    above = [q for q in open_rows if q <= exc.pos]
+    p = open_rows[max(above) if above else min(open_rows)]
+    cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
+    if exc.kind == "none":
+        raise_no_reading(p, cands, source, sums=True)
+    p.candidates = cands
+    if exc.kind == "limit":
+        raise_too_many(p.line, p.label, p.raw, source)
+    _raise_many(p, source)
 
 
 def _show(cands: list[Reading], limit: int = 6) -> str:
@@ -417,9 +544,15 @@ def _raise_many(p: Pending, source) -> NoReturn:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def raise_no_reading(p: Pending, cands: list[Reading], source) -> NoReturn:
-    """Refuse a row that no reading fits, listing the readings tried."""
-    if cands:
+def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False) -> NoReturn:
+    """Refuse a row that no reading fits, listing the readings tried (``sums``: the table's sums
+    hold under no reading of its rows, and the column positions do not settle the row)."""
+    if cands and sums:
+        msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik: tabellens "
+               f"differenskolumner, delsummor och summor går inte ihop under någon läsning av raderna, så en "
+               f"siffra i tabellen kan vara fel. Raden kan läsas på {len(cands)} sätt och kolumnernas lägen "
+               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.")
+    elif cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")
     else:
@@ -428,8 +561,10 @@ def raise_no_reading(p: Pending, cands: list[Reading], source) -> NoReturn:
     raise AmbiguousParseError(
         msg, location=Location(file=source, line=p.line, row=p.label or None), found=p.raw[:120],
         expected="ett tal (eller '-') per kolumn i rubrikraden, tusental grupperade tre och tre",
-        hint="Kontrollera att inga cellgränser försvunnit vid kopieringen; exportera tabellen "
-             "som CSV/Excel eller med tabb mellan cellerna.")
+        hint=("Jämför tabellens siffror och summor med originalet; skriv sedan in raden med tabb eller ';' "
+              "mellan cellerna, så läses den utan gissning och 'gns rr check' visar vilken summa som inte "
+              "går ihop." if sums else "Kontrollera att inga cellgränser försvunnit vid kopieringen; "
+              "exportera tabellen som CSV/Excel eller med tabb mellan cellerna."))
 
 
 def raise_too_many(line: int, label: str, raw: str, source) -> NoReturn:

@@ -4,7 +4,9 @@ Rules:
 
 * a ``subtotal`` row ("Summa …") sums the top-level ``item`` rows directly above it back to the
   previous subtotal or total; a ``total`` row sums the subtotals (and loose top-level items)
-  above it back to, and including, the previous total;
+  above it back to, and including, the previous total; when these parts do not add up, the
+  last rows not yet summed that add up better are taken instead (``Summa kostnader`` under
+  ``Intäkter``; a ``Summa`` over ``Summa`` rows), so a wrong figure still shows as one finding;
 * ``part_of`` rows ("varav …", "därav …") are never summed: they are parts of the row above
   and would be counted twice;
 * nämnd / verksamhet hierarchies: an item followed by more indented items is their parent
@@ -28,6 +30,7 @@ import numpy as np
 from gnsanalysis.rr.table import RRTable
 
 _SAMPLE = 2048  # rows tried first when looking for a difference column
+MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
 _DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
 
 
@@ -38,18 +41,6 @@ def _half(decimals: dict, col: str) -> float:
 _ITEM, _SUBTOTAL, _TOTAL, _OTHER, _RESET = 0, 1, 2, 3, 4
 _KIND_CODES = {"item": _ITEM, "subtotal": _SUBTOTAL, "total": _TOTAL}
 _RULE_KINDS = ("subtotal", "total", "parent")
-
-
-def positional_rules(kinds: list[str], levels: list[int] | None = None,
-                     empty: list[bool] | None = None) -> list[tuple[int, list[int], str]]:
-    """(row position, part positions, kind) for every summing row, from kinds and indentation.
-
-    ``empty`` marks rows without any figure: such a row right after a total and followed by
-    an ordinary row is a heading that starts a new block (one nämnd or period in an export),
-    so the next total does not carry the previous block's total.
-    """
-    r = rule_arrays(kinds, levels, empty)
-    return [(int(p), r.parts_of(i).tolist(), _RULE_KINDS[k]) for i, (p, k) in enumerate(zip(r.pos, r.kind))]
 
 
 class RuleArrays:
@@ -94,32 +85,28 @@ class RuleArrays:
         parts = [p for r in rules for p in r[1]]
         return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
 
-    @staticmethod
-    def concat(items: list["RuleArrays"]) -> "RuleArrays":
-        """The rules of ``items`` one after another."""
-        items = [r for r in items if len(r)]
-        if not items:
-            return RuleArrays([], [], [0], [])
-        offsets, base = [np.zeros(1, np.int64)], 0
-        for r in items:
-            offsets.append(r.offsets[1:] + base)
-            base += r.offsets[-1]
-        return RuleArrays(np.concatenate([r.pos for r in items]), np.concatenate([r.kind for r in items]),
-                          np.concatenate(offsets), np.concatenate([r.parts for r in items]))
 
-
-def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
+def _sequential_rules(codes, levels, arith=None) -> list[tuple[int, list[int], int]]:
     """(position, part positions, kind code) of every rule in row order, parents last.
 
     ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
+    ``arith``: (values, halves) of the amount columns. With it, a summing row
+    whose parts by label do not add up takes the last k rows not yet summed when they add up
+    better (:func:`_best_run`: "Summa kostnader" under "Intäkter" sums the cost rows only, a
+    "Summa" over two "Summa" rows sums them), and a heading after a total ("Finansiella
+    poster") starts a block only when the next total does not add up better with the rows
+    above the heading. The rows a sum leaves out count in the next total.
     """
     rules: list[tuple[int, list[int], int]] = []
+    carried: list[int] = []  # what a heading's new block left behind, for the next total
+    values, halves = arith if arith else (np.zeros((0, 0)), np.zeros(0))
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
     for pos, code in enumerate(codes):
         if code == _RESET:
+            carried = section if arith else []
             block, section, stack = [], [], []
             continue
         if code == _ITEM:
@@ -130,28 +117,45 @@ def _sequential_rules(codes, levels) -> list[tuple[int, list[int], int]]:
             else:
                 block.append(pos)
             stack.append((levels[pos], pos))
-        elif code == _SUBTOTAL:
+        elif code in (_SUBTOTAL, _TOTAL):
             stack = []
-            if block:
-                rules.append((pos, list(block), 0))
-            section.append(pos)
-            block = []
-        elif code == _TOTAL:
-            stack = []
-            parts = section + block
+            units = section + block  # the rows not yet summed, in print order
+            parts, left = (block, section) if code == _SUBTOTAL else (units, [])
+            if code == _TOTAL and carried and (_misses(values, halves, pos, carried + parts)
+                                               < _misses(values, halves, pos, parts)):
+                parts = carried + parts
+            k = _best_run(pos, units, parts, values, halves) if arith and units else None
+            if k:
+                parts, left = units[-k:], units[:-k]
             if parts:
-                rules.append((pos, parts, 1))
-            section, block = [pos], []
+                rules.append((pos, list(parts), code - 1))
+            section, block, carried = left + [pos], [], []
     for parent, kids in children.items():
         rules.append((parent, kids, 2))
     return rules
 
 
-def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
-    """:func:`positional_rules` as arrays: subtotals and totals by row, then parents by row.
+def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> int | None:
+    """The k for which the last k unsummed rows add up to row ``pos`` better than its parts by
+    label do (in fewer amount columns missed than under any other k), else None."""
+    base = _misses(values, halves, pos, parts) if parts else values.shape[1] + 1
+    if base == 0:
+        return None
+    last = values[units[::-1][:MAX_PARTS]]  # the rows not yet summed, nearest first
+    t = values[pos]
+    tol = halves * (np.cumsum(~np.isnan(last), axis=0) + (~np.isnan(t)).astype(int)) + 1e-9
+    runs = np.count_nonzero(np.abs(np.nan_to_num(t) - np.cumsum(np.nan_to_num(last), axis=0)) > tol, axis=1)
+    best = int(runs.min())
+    return int(runs.argmin()) + 1 if best < base and np.count_nonzero(runs == best) == 1 else None
+
+
+def rule_arrays(kinds, levels=None, empty=None, arith=None) -> RuleArrays:
+    """(row, parts, kind) rules for every summing row, from kinds and indentation, as arrays:
+    subtotals and totals by row, then parents by row.
 
     A row without figures right after a total and followed by an ordinary row is a heading
-    that starts a new block (the rules are built from an empty state from there).
+    that starts a new block (the rules are built from an empty state from there), unless
+    ``arith`` (the arithmetic, see :func:`_sequential_rules`) says the block goes on.
     """
     kinds = np.asarray(kinds, dtype=object)
     codes = np.full(len(kinds), _OTHER, dtype=np.int64)
@@ -162,7 +166,7 @@ def rule_arrays(kinds, levels=None, empty=None) -> RuleArrays:
     empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
     if n > 2:
         codes[1:-1][empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL) & (codes[2:] != _TOTAL)] = _RESET
-    rules = _sequential_rules(codes.tolist(), levels.tolist())
+    rules = _sequential_rules(codes.tolist(), levels.tolist(), arith)
     return RuleArrays.from_list([(p, parts, _RULE_KINDS[k]) for p, parts, k in rules])
 
 
@@ -173,15 +177,20 @@ def _by_pos(r: RuleArrays) -> RuleArrays:
     return r.take(np.argsort(r.pos, kind="stable"))
 
 
-def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
-    """Printed total equals the sum of printed parts within rounding, in every amount column."""
+def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
+    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
     t = values[total]
     p = values[parts]
     n = np.sum(~np.isnan(p), axis=0)
     s = np.nansum(p, axis=0)
     tv = np.nan_to_num(t)
     tol = halves * (n + (~np.isnan(t)).astype(int)) + 1e-9
-    return bool(np.all(np.abs(tv - s) <= tol))
+    return int(np.count_nonzero(np.abs(tv - s) > tol))
+
+
+def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
+    """Printed total equals the sum of printed parts within rounding, in every amount column."""
+    return not _misses(values, halves, total, parts)
 
 
 def _reread_block(values, halves, pos, parts, kind):
@@ -237,28 +246,17 @@ def _fits_arrays(values, halves, r: RuleArrays, names=None) -> np.ndarray:
 
 
 def _arith_parents_arrays(values, halves, r: RuleArrays, names=None) -> RuleArrays:
-    """:func:`_arith_parents` for rules as arrays, sorted by row (stable) as infer_layout lists them."""
+    """Subtotals that do not add up as flat items re-read as parents and children
+    (:func:`_reread_block`), sorted by row (stable) as infer_layout lists them."""
     r = _by_pos(r)
-    cand = np.zeros(0, dtype=np.int64)
-    if len(r):
-        cand = np.flatnonzero((r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names))
-    if not len(cand):
+    bad = (r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r, names) if len(r) else []
+    if not np.any(bad):
         return r
-    r.sums = {}
-    keep = np.ones(len(r), dtype=bool)
-    added, seq, sub = [], [], []
-    for c in cand:
-        out = _reread_block(values, halves, int(r.pos[c]), r.parts_of(int(c)).tolist(), "subtotal")
-        keep[c] = False
-        for k, rule in enumerate(out):
-            added.append(rule)
-            seq.append(c)
-            sub.append(k)
-    kept = np.flatnonzero(keep)
-    both = RuleArrays.concat([r.take(kept), RuleArrays.from_list(added)])
-    idx = np.concatenate([kept, np.asarray(seq, dtype=np.int64)])
-    subs = np.concatenate([np.zeros(len(kept), dtype=np.int64), np.asarray(sub, dtype=np.int64)])
-    return both.take(np.lexsort((subs, idx, both.pos)))
+    rules: list[tuple[int, list[int], str]] = []
+    for i in range(len(r)):
+        rule = (int(r.pos[i]), r.parts_of(i).tolist(), _RULE_KINDS[int(r.kind[i])])
+        rules += _reread_block(values, halves, *rule) if bad[i] else [rule]
+    return RuleArrays.from_list(sorted(rules, key=lambda rule: rule[0]))
 
 
 def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx: list[int]):
@@ -337,13 +335,16 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     for j, c in enumerate(names):
         V[:, j] = frame[c].to_numpy(dtype=float)
     empty = np.isnan(V).all(axis=1) if names else None
-    rules = rule_arrays(frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None, empty)
+    kinds, levels = frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([_half(table.decimals, c) for c in amount])
+        rules = rule_arrays(kinds, levels, empty)
+        if not _fits_arrays(values, halves, rules).all():  # the parts by label do not all add up
+            rules = rule_arrays(kinds, levels, empty, (values, halves))
         rules = _arith_parents_arrays(values, halves, rules, amount)
     else:
-        rules = _by_pos(rules)
+        rules = _by_pos(rule_arrays(kinds, levels, empty))
     rest = {"id": "inferred", "name": "härledd från radetiketterna",
             "columns": infer_columns(table, amount, V), "amount_columns": amount,
             "percent_columns": [c for c in names if "%" in c]}

@@ -19,10 +19,10 @@ from gnsanalysis.errors import ConfigError, Location, ParseError
 from gnsanalysis.rr import formats as F
 from gnsanalysis.rr import grid as G
 from gnsanalysis.rr import text as T
-from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, raise_no_reading, resolve
+from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
-from gnsanalysis.swedish.numbers import NumberFormatError, decimals_of, is_no_value, parse_number  # noqa: F401
+from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
 
@@ -49,21 +49,9 @@ def _decode(data: bytes, source: str | Path | None):
     return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)")
 
 
-def parse_rr_text(text: str, source: str | Path | None = None, *, delimiter: str = "\t") -> RRTable:
+def parse_rr_text(text: str, source: str | Path | None = None) -> RRTable:
     """Parse the protocol form: preamble lines, a header row, then one tab-separated row per line."""
-
-    if delimiter == "\t":
-        parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=source)
-    else:
-        parsed = G.parse_grid(G.grid_from_csv(text, delimiter), fmt="csv", decimal=",", source=source)
-    return build_table(parsed, source)
-
-
-def parse_text(text: str, source: str | Path | None = None, *, fmt: str | None = None) -> RRTable:
-    """Parse decoded text in any text format (detected unless ``fmt`` is given)."""
-
-    fmt = F.normalise_format(fmt) or F.detect_format(text.encode("utf-8", "replace"), text)
-    return _parse_decoded(text, source, fmt, None)
+    return build_table(G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=source), source)
 
 
 def build_table(parsed, source, declared: dict | None = None) -> RRTable:
@@ -154,8 +142,9 @@ def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
         if len(cands) == 1 and len(row.segments) == len(slots) and grid:
             _fill(V, D, notes, pos, cands[0], parsed.decimal,
                   Location(file=source, line=row.line, row=row.label, sheet=parsed.sheet))
-        else:  # read by grouping: checked against the evidence even when only one reading fits
-            pending.append(Pending(pos, row.line, row.label, row.raw, cands))
+        else:  # read by grouping: the evidence chooses, and checks a row that reads one way
+            spots = figure_tokens(row.figure_line, row.segments) if parsed.header.spans else None
+            pending.append(Pending(pos, row.line, row.label, row.raw, cands, spots))
     return pending
 
 
@@ -168,7 +157,8 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
                                                        pending, parsed.decimal)
     roles = None if layout else _roles(kinds)
     chosen = resolve(pending, V, D, col_rules=col_rules, sum_rules=sum_rules,
-                     amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles)
+                     amount_idx=amount_idx, decimal=parsed.decimal, source=source, roles=roles,
+                     columns=(parsed.header.slots, parsed.header.spans))
     where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
     for pos, reading in chosen.items():
         _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])

@@ -87,9 +87,17 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             return "mod"
         return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
 
-    for t in toks:
+    glued = False  # after a lone dash between two heads ("Budget - utfall" is one column)
+    for i, t in enumerate(toks):
         k = kind(t)
-        if cur is None and k == "word":
+        if t in found_groups and i + 1 < len(toks) and kind(toks[i + 1]) in ("year", "head", "mod"):
+            cur = [t]  # a group word inside a column name: "Kommunen 2023 Koncernen 2023"
+            out.append(cur)
+            cur_head = cur_year = glued = False
+        elif cur is not None and (t in DASHES or glued) and k != "note":
+            cur.append(t)
+            glued = t in DASHES
+        elif cur is None and k == "word":
             label.append(t)
         elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
             cur = [t]  # a new phrase: a note, the first column word, a second head or year
@@ -101,7 +109,10 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             cur_year |= k == "year"
         if k == "note":
             cur = None
-    return " ".join(label), [" ".join(p) for p in out], found_groups
+    phrases = [" ".join(p) for p in out]
+    if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
+        return " ".join(t for t in label if t not in found_groups), phrases, found_groups
+    return " ".join(label), phrases, []
 
 
 def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
@@ -146,28 +157,51 @@ def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
     return lab, phrases, groups
 
 
-def _header_lines(lines: list[tuple[int, str]], fmt: str) -> tuple[list[list[str]], list[str], str]:
-    """Column phrases per header line, the group words (Kommunen, Koncernen) and the label header."""
-    per_line, group_words, label_header = [], [], ""
+def _header_lines(lines: list[tuple[int, str]], fmt: str):
+    """Column phrases per header line, the group words (Kommunen, Koncernen), the label header
+    and the character span of each phrase in its line (None where a phrase is not found)."""
+    per_line, group_words, label_header, spans = [], [], "", []
     for _, t in lines:
         lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
+        if fmt == "cells" and len(phrases) > 1:
+            phrases = [" ".join(phrases)]  # one cell per line: a line is one column
+        group_words += groups
         if groups and not phrases:
-            group_words += groups
             continue
         label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
-    return per_line, group_words, label_header
+            spans.append(_locate(t, phrases))
+    return per_line, group_words, label_header, spans
+
+
+def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
+    """The character span of each phrase in the line, found word by word from the left."""
+    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+    out, i = [], 0
+    for phrase in phrases:
+        found = []
+        for word in phrase.split():
+            while i < len(toks) and toks[i][2] != word:
+                i += 1
+            if i == len(toks):
+                return None
+            found.append(toks[i])
+            i += 1
+        out.append((found[0][0], found[-1][1]))
+    return out
 
 
 def _is_note_name(col: str) -> bool:
     return norm(col).split(" ")[0].strip(".") in ("not", "noter")
 
 
-def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
-    """Column names from the header lines: equal counts are stacked ("Utfall" over "2019"), a
-    shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021 2020"), and
-    single-phrase lines are one cell each (a flattened header; a year joins the cell above)."""
+def _stack_lines(per_line: list[list[str]], located: list, line: int, source) -> tuple[list[str], list | None]:
+    """Column names and heading spans from the header lines: equal counts are stacked ("Utfall"
+    over "2019"), a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021
+    2020"), Not columns above the groups' years come first in their groups ("Not Kommunen
+    Koncernen" / "2019 2018 2019 2018"), and single-phrase lines are one cell each (a flattened
+    header; a year joins the cell above). A column's span is that of its lowest heading."""
     if all(len(p) == 1 for p in per_line) and len(per_line) > 1:
         cols: list[str] = []
         for p in per_line:
@@ -176,18 +210,24 @@ def _stack_lines(per_line: list[list[str]], line: int, source) -> list[str]:
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
-        return cols
-    cols = per_line[0]
-    for p in per_line[1:]:
+        return cols, None
+    located = [loc or [None] * len(p) for p, loc in zip(per_line, located)]
+    cols, spans = per_line[0], located[0]
+    for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
+        if k < 0 and all(_is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
+            w = len(p) // len(cols)
+            cols = [c for g, n in enumerate(cols) for c in [n, *p[g * w:(g + 1) * w]]]
+            spans = [s for g, n in enumerate(spans) for s in [n, *loc[g * w:(g + 1) * w]]]
+            continue
         if k < 0 or (k > 0 and not all(is_year(t) for t in p)):
             raise ParseError(
                 "Rubrikraderna har olika antal kolumner.",
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-        cols = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)]
-    return cols
+        cols, spans = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)], spans[:k] + loc
+    return cols, None if None in spans else spans
 
 
 def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
@@ -196,7 +236,7 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     columns, after one shared Not column, or evenly. A shared Not column has group -1."""
     gid, names = [0] * len(cols), list(cols)
     if not group_words:
-        return gid, names
+        return _inline_groups(cols, note_idx), names
     k = len(group_words)
     if len(note_idx) == k and note_idx[0] == 0:
         starts = note_idx
@@ -219,29 +259,43 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     return gid, names
 
 
+def _inline_groups(cols: list[str], note_idx: list[int]) -> list[int]:
+    """Groups named inside the column names ("Kommunen 2023 … Koncernen 2023"), else one group.
+    A Not column belongs to the group after it when each group has one, else to none (-1)."""
+    vocab = set(cfg().get("header_words", {}).get("groups", []))
+    firsts = [norm(c).split(" ")[0].strip(".,:") for c in cols]
+    order = list(dict.fromkeys(f for i, f in enumerate(firsts) if i not in note_idx))
+    if len(order) < 2 or not all(f in vocab for f in order):
+        return [0] * len(cols)
+    gid = [order.index(f) if i not in note_idx else -1 for i, f in enumerate(firsts)]
+    if len(note_idx) == len(order):
+        gid = [gid[i + 1] if i in note_idx and i + 1 < len(cols) else g for i, g in enumerate(gid)]
+    return gid
+
+
 def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
-    """Columns from one or more header lines of free text."""
-    texts = [t for _, t in lines]
+    """Columns from one or more header lines of free text (lines as printed, for the spans)."""
+    texts = [t.strip() for _, t in lines]
     unit = find_unit(texts)
     last = lines[-1][0]
     known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
     if known:
         label, cols = known
         return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
-    per_line, group_words, label_header = _header_lines(lines, fmt)
+    per_line, group_words, label_header, located = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    cols = _stack_lines(per_line, last, source)
+    cols, spans = _stack_lines(per_line, located, last, source)
     note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, label_header, unit)
+    return Header(slots, value_columns, last, texts, label_header, unit, spans if fmt == "spaced" else None)
 
 
 def _is_headerish_text(line: str) -> bool:
@@ -331,7 +385,7 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
         if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
             k -= 1
         elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
-            hdr.insert(0, (ln, raw.strip()))
+            hdr.insert(0, (ln, raw.rstrip()))
             k -= 1
         else:
             break
@@ -380,10 +434,10 @@ class _Rows:
         p = self.pending
         if p is not None and not p.segments and _continues(label):
             # a label wrapped over two lines, the figures on the second
-            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level))
+            self.rows.append(RowIn(p.line, f"{p.label} {label}", segs, f"{p.raw} / {raw.strip()}", p.level, raw))
         else:
             self.flush()
-            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent))
+            self.rows.append(RowIn(ln, label, segs, raw.strip(), indent, raw))
         self.pending, self.row_end = None, ln
 
     def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
@@ -405,6 +459,7 @@ class _Rows:
                              location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
                              hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
         if self.pending is not None:
+            self.pending.figure_line = "" if self.pending.segments else raw  # positions: one line only
             self.pending.segments += segs
             self.pending.raw += " / " + raw.strip()
             self.row_end = ln

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.checks import check_report, check_table, sort_findings
-from gnsanalysis.rr.hierarchy import positional_rules, rule_arrays
+from gnsanalysis.rr.hierarchy import rule_arrays
 from gnsanalysis.rr.read import decode_text, read_rr
 
 GNS_HEADER = "RR;Ack utfall;Ack budget;Bud-Utf Diff"
@@ -189,9 +189,10 @@ def test_rules_by_block_shape_equal_the_sequential_rules(seed):
         kinds += ["item"] + shape + ["total"]
         levels += [0] + [rng.choice([0, 0, 1, 2]) for _ in shape] + [0]
         empty += [True] + [rng.random() < 0.1 for _ in shape] + [False]
-    assert positional_rules(kinds, levels, empty) == _sequential_rules(kinds, levels, empty)
     r = rule_arrays(np.array(kinds, dtype=object), levels, empty)
-    assert len(r) == len(_sequential_rules(kinds, levels, empty))
+    got = [(int(p), r.parts_of(i).tolist(), ("subtotal", "total", "parent")[k])
+           for i, (p, k) in enumerate(zip(r.pos, r.kind))]
+    assert got == _sequential_rules(kinds, levels, empty)
 
 
 @settings(max_examples=60, deadline=None)

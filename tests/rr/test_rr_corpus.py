@@ -6,7 +6,8 @@ Two checks per table:
 * ``test_corpus_never_gives_a_wrong_figure`` holds for every table: the reader either stops
   with a ParseError (exit 2 in the CLI) or every figure it returns is the printed one.
 * ``test_corpus_table_is_read_as_expected``: the table is read exactly (columns, labels, figures
-  with their printed decimals, unit), or refused when the corpus says so. Tables of layouts the
+  with their printed decimals, unit) and ``gns rr check`` finds nothing beyond rounding in it
+  (every corpus table adds up), or it is refused when the corpus says so. Tables of layouts the
   reader does not yet settle (issue 11, the general reading algorithm) are marked as strict
   expected failures, so that each one shows up as soon as it is read.
 """
@@ -22,6 +23,7 @@ import numpy as np
 import pytest
 
 from gnsanalysis.errors import ParseError
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import read_rr
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
@@ -123,6 +125,8 @@ def test_corpus_table_is_read_as_expected(name):
             assert _printed(rec[col], d) == want, (row["label"], col)
     if expected.get("stopped_at_line"):  # an excerpt ending mid-row says where it stopped
         assert any(f"rad {expected['stopped_at_line']};" in note for note in table.notes)
+    # every corpus table adds up within its rounding: the check must find nothing
+    assert [(f.row, f.column) for f in check_table(table)] == []
     if expected.get("unit"):
         assert table.unit is not None
         unit, want = table.unit.casefold(), expected["unit"].casefold()

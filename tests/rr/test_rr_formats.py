@@ -203,6 +203,85 @@ def test_note_versus_thousands_without_arithmetic_is_ambiguous(tmp_path):
         read_rr(write(tmp_path, "k.txt", text))
 
 
+KS_FEL = """Resultaträkning, mnkr
+                                            Kommunen            Koncernen
+                                      Not   2025     2024       2025     2024
+Verksamhetens intäkter                 1    412,6    398,1      655,2    630,4
+Verksamhetens kostnader                2   – 1 843,9 –1 771,0  –2 012,3 –1 931,8
+Avskrivningar                          3    –66,2    –58,4     –121,7   –115,2
+Verksamhetens nettokostnad                 –1 492,5 –1 431,3  –1 478,8 –1 416,6
+Skatteintäkter                         4  1 102,4  1 061,8    1 102,4  1 061,8
+Generella statsbidrag och utjämning    5    421,7    398,2      421,7    398,2
+Verksamhetens resultat                       31,6     28,7       45,3     43,4
+Finansiella intäkter                   6      6,1      5,2        4,8      4,1
+Finansiella kostnader                  7     –4,9     –4,4      –21,6    –19,7
+Resultat efter finansiella poster            32,8     29,5       28,5     27,8
+Skatt                                                              –2,1     –1,9
+Årets resultat                               32,8     29,5       26,4     25,9
+"""
+
+
+def _single_spaced(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def test_column_positions_settle_a_row_when_a_figure_is_wrong(tmp_path):
+    # Avskrivningar is misprinted (–66,2 for –61,2): no reading makes the sums hold, but the
+    # koncern-only Skatt row stands under the Koncernen headings, as every other row stands
+    # under its own; it is read from there and the check names the broken sum, not Skatt
+    table = read_rr(write(tmp_path, "ks.txt", KS_FEL))
+    assert np.isnan(table.row("Skatt")[table.value_columns].to_numpy(dtype=float)[:2]).all()
+    assert table.row("Skatt")["Koncernen 2025"] == -2.1 and table.row("Avskrivningar")["Kommunen 2025"] == -66.2
+    assert [(f.row, f.column) for f in check_table(table)] == [("Verksamhetens nettokostnad", "Kommunen 2025")]
+    # without column positions (PDF text, single spaces) nothing but the sums could decide: refused,
+    # saying that the sums hold under no reading
+    with pytest.raises(AmbiguousParseError, match=r"rad \d+.*går inte ihop under någon läsning.*kan vara fel"):
+        read_rr(write(tmp_path, "ks-pdf.txt", _single_spaced(KS_FEL)))
+
+
+def test_column_positions_settle_what_no_sum_decides(tmp_path):
+    fragment = "\n".join(KS_FEL.split("\n")[:5] + KS_FEL.split("\n")[13:14]) + "\n"
+    table = read_rr(write(tmp_path, "frag.txt", fragment))
+    assert table.row("Skatt")["Koncernen 2024"] == -1.9 and np.isnan(table.row("Skatt")["Kommunen 2024"])
+    with pytest.raises(AmbiguousParseError, match=r"rad \d+.*2 sätt"):
+        read_rr(write(tmp_path, "frag-pdf.txt", _single_spaced(fragment)))
+    # positions count only when the rows read one way stand under their headings
+    lines = fragment.split("\n")
+    lines[3] = lines[3].replace("   " * 3 + "1", "1", 1)  # a row read one way, not under its headings
+    with pytest.raises(AmbiguousParseError, match=r"rad 6, post 'Skatt'.*2 sätt"):
+        read_rr(write(tmp_path, "shifted.txt", "\n".join(lines)))
+
+
+NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
+NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
+
+
+def test_a_wrong_difference_is_read_as_printed_when_the_row_reads_one_way(tmp_path):
+    # Avvikelse is budget − utfall; in the Lokalkostnader row it is misprinted (-62 for -52):
+    # the row reads one way only, so it is read as printed and the check names the figure
+    table = read_rr(write(tmp_path, "n.txt", NAMND.replace("-6 098 -52", "-6 098 -62")))
+    assert table.row("Lokalkostnader")["Avvikelse"] == -62
+    found = {(f.row, f.column) for f in check_table(table)}
+    assert found == {("Lokalkostnader", "Avvikelse"), ("Summa kostnader", "Avvikelse")}
+    assert check_table(read_rr(write(tmp_path, "ok.txt", NAMND))) == []
+    # a row that reads one way only by taking a thousands group as a cell is refused (an excerpt cut mid-row)
+    drift = (NAMND_DIR / "38-driftredovisning-namnd-subrows-whole-tkr-pdf.txt").read_text(encoding="utf-8")
+    cut = "\n".join(drift.split("\n")[:14]) + "\nIndivid- och familjeomsorg -41 900 -44\n"
+    with pytest.raises(AmbiguousParseError, match=r"rad 15, post 'Individ- och familjeomsorg'.*-41 \| 900 \| -44"):
+        read_rr(write(tmp_path, "cut.txt", cut))
+    # a row that reads several ways, none of them with its difference: refused, saying a figure may be wrong
+    with pytest.raises(AmbiguousParseError, match=r"rad 9, post 'Summa kostnader'.*kan vara fel.*3 sätt"):
+        read_rr(write(tmp_path, "n2.txt", NAMND.replace("-57 004 904", "-57 014 904")))
+
+
+def test_a_dash_between_two_heads_is_one_column(tmp_path):
+    text = ("Tkr Budget 2023 Utfall 2023 Budget - utfall\nKommunstyrelsen -88 450 -86 912 -1 538\n"
+            "Socialnämnden -356 900 -352 104 -4 796\nSumma -445 350 -439 016 -6 334\n")
+    table = read_rr(write(tmp_path, "d.txt", text))
+    assert table.value_columns == ["Budget 2023", "Utfall 2023", "Budget - utfall"]
+    assert _values(table)[2] == [-445350, -439016, -6334] and check_table(table) == []
+
+
 def test_the_issue_example_one_269_522_300(tmp_path):
     # three value columns and a note column: four readings fit the count; the sum decides
     head = "Not Utfall 2019 Utfall 2018 Utfall 2017\n"
