@@ -125,6 +125,12 @@ def role_columns(table: RRTable) -> dict[str, str | None]:
     return {r: column(table, r) for r in COLUMN_ROLES}
 
 
+def object_label(object_id, name=None) -> str:
+    """An object in words: ``Serverdrift Åre (obj. 6663)``, or the name alone for an object without a number."""
+    name = name or object_id
+    return f"{name} (obj. {object_id})" if str(object_id).isdigit() else str(name)
+
+
 def table_title(dataset) -> str:
     """A table named in words for the report body (file names belong in the footer):
     ``nämndens resultaträkning per december 2018``, ``resultaträkningen för Serverdrift Åre
@@ -132,9 +138,12 @@ def table_title(dataset) -> str:
     when = f"per {fmt.month_name(int(dataset.period[5:]))} {dataset.period[:4]}"
     if dataset.object_id is None:
         return f"nämndens resultaträkning {when}"
-    name = dataset.object_name or dataset.object_id
-    label = f"{name} (obj. {dataset.object_id})" if str(dataset.object_id).isdigit() else name
-    return f"resultaträkningen för {label} {when}"
+    return f"resultaträkningen för {object_label(dataset.object_id, dataset.object_name)} {when}"
+
+
+def count_deviations(n: int) -> str:
+    """``1 avvikelse``, ``3 avvikelser``."""
+    return fmt.count_noun(n, "avvikelse", "avvikelser")
 
 
 def row(table: RRTable, role: str) -> str | None:
@@ -207,6 +216,38 @@ def value(table: RRTable, label: str, column: str) -> float:
                          hint="rätta namnet i filen så att det stämmer med layouten i "
                               "gnsanalysis/resources/rr_layouts.yaml.") from None
     return 0.0 if np.isnan(v) else v
+
+
+def has_role(table: RRTable, role: str) -> bool:
+    """Whether the table has a column for ``role`` (optional roles only)."""
+    return column(table, role, required=False) is not None
+
+
+def role_value(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
+    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
+    row the table lacks gives that value (an earlier table may lack a row)."""
+    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
+        return missing
+    return value(table, label, required_column(table, role))
+
+
+_DEVIATION_COLUMNS = {"Budget": "budget", "Utfall": "outcome", "Avvikelse": "deviation"}
+
+
+def deviation_frame(table: RRTable, result_label: str | None = None) -> pd.DataFrame:
+    """Budget, outcome and deviation per step to the result. With ``result_label`` the printed
+    result follows under that name, preceded by an ``Avrundning`` row when the printed steps do
+    not add up to it (rounding in the source table), so that every column adds up as shown."""
+    def figures(label: str) -> dict[str, float]:
+        return {c: role_value(table, label, r) for c, r in _DEVIATION_COLUMNS.items()}
+
+    frame = pd.DataFrame([{"Post": display_label(s), **figures(s)} for s in steps_to_result(table)])
+    if result_label is None:
+        return frame
+    total = figures(final_row(table))
+    gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
+    extra = [{"Post": "Avrundning", **gap}] if any(gap.values()) else []
+    return pd.concat([frame, pd.DataFrame([*extra, {"Post": result_label, **total}])], ignore_index=True)
 
 
 def drivers(table: RRTable, column: str, *, rows: list[str] | None = None, n: int = 3) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
+from gnsanalysis.reports.common import has_role, role_value
 from gnsanalysis.reports.periods import interim_period
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable, normalise_label
@@ -50,27 +51,9 @@ SUMMARY_SHARE = 0.25
 KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
 
 
-def has_role(table: RRTable, role: str) -> bool:
-    """Whether the table has a column for ``role`` (optional roles only)."""
-    return an.column(table, role, required=False) is not None
-
-
-def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
-    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
-    row the table lacks gives that value (an earlier table may lack a row)."""
-    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
-        return missing
-    return an.value(table, label, an.required_column(table, role))
-
-
 def _respektive(items: list[str]) -> str:
     """``0 %``, ``0 % respektive 33 %``, ``a, b respektive c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
-
-
-def count_deviations(n: int) -> str:
-    """``1 avvikelse``, ``3 avvikelser``."""
-    return fmt.count_noun(n, "avvikelse", "avvikelser")
 
 
 def capitalise(text: str) -> str:
@@ -159,10 +142,7 @@ class Part:
     def label(self) -> str:
         """The part in words: ``Hela nämnden`` or the object's name with its number."""
         d = self.dataset
-        if d.object_id is None:
-            return "Hela nämnden"
-        name = d.object_name or d.object_id
-        return f"{name} (obj. {d.object_id})" if str(d.object_id).isdigit() else name
+        return "Hela nämnden" if d.object_id is None else an.object_label(d.object_id, d.object_name)
 
 
 @dataclass
@@ -377,7 +357,7 @@ def object_frame(it: Interim) -> pd.DataFrame:
         t, res = part.table, an.final_row(part.table)
         row: dict[str, object] = {"Objekt": part.label}
         for name, role in _OBJECT_COLUMNS:
-            row[name] = _v(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
+            row[name] = role_value(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -400,7 +380,7 @@ def object_sentences(it: Interim) -> list[str]:
            + f"; hela nämnden {fmt.amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
+                   f"{an.count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
                    "av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
@@ -425,7 +405,7 @@ def document_checks(it: Interim) -> list[str]:
     res = an.final_row(it.table)
     if f.get("result_vs_budget"):
         stated = float(f["result_vs_budget"]["value"])
-        got = _v(it.table, res, DEV)
+        got = role_value(it.table, res, DEV)
         out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.amount(stated, u, True)}",
                           stated, got, f"tabellen ger {fmt.amount(got, u, True)}"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
@@ -436,7 +416,7 @@ def document_checks(it: Interim) -> list[str]:
             out.append(f"Rapportens text anger {o['name']} till {fmt.amount(stated, u, True)}, men "
                        "det finns ingen objekttabell att jämföra med.")
             continue
-        got = _v(part.table, an.final_row(part.table), DEV)
+        got = role_value(part.table, an.final_row(part.table), DEV)
         out.append(_agree(f"Texten anger {part.label} till {fmt.amount(stated, u, True)}", stated, got,
                           f"objekttabellen ger {fmt.amount(got, u, True)}"))
     fvb = f.get("forecast_vs_budget")
@@ -444,7 +424,7 @@ def document_checks(it: Interim) -> list[str]:
         stated = float(fvb["value"])
         part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
         if part is not None and has_role(part.table, ECON_DIFF):
-            got = _v(part.table, an.final_row(part.table), ECON_DIFF)
+            got = role_value(part.table, an.final_row(part.table), ECON_DIFF)
             out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
                               f"{fmt.amount(stated, u, True)} mot budget", stated, got,
                               f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.amount(got, u, True)}"))
@@ -459,29 +439,10 @@ def _agree(claim: str, stated: float, got: float, what: str) -> str:
 
 # --------------------------------------------------------------------------- deviations
 
-def block_frame(it: Interim) -> pd.DataFrame:
-    """Budget, outcome and deviation so far per block (the steps that add up to the result)."""
-    t = it.table
-    rows = [{"Post": an.display_label(lbl), "Budget": _v(t, lbl, BUDGET),
-             "Utfall": _v(t, lbl, OUTCOME), "Avvikelse": _v(t, lbl, DEV)}
-            for lbl in an.steps_to_result(t)]
-    return pd.DataFrame(rows)
-
-
 def deviation_frame(it: Interim) -> pd.DataFrame:
-    """:func:`block_frame` with the bottom line: a ``Resultat`` row with the table's printed result
-    (its printed deviation), preceded by an ``Avrundning`` row when the printed rows do not add up
-    to it, so that every column adds up as shown."""
-    t, res = it.table, an.final_row(it.table)
-    frame = block_frame(it)
-    total = {"Budget": _v(t, res, BUDGET), "Utfall": _v(t, res, OUTCOME),
-             "Avvikelse": _v(t, res, DEV)}
-    gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
-    extra = []
-    if any(gap.values()):
-        extra.append({"Post": fc.ROUNDING, **gap})
-    extra.append({"Post": "Resultat", **total})
-    return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    """Budget, outcome and deviation so far per block, then the printed ``Resultat`` (see
+    :func:`gnsanalysis.reports.common.deviation_frame`)."""
+    return an.deviation_frame(it.table, "Resultat")
 
 
 def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> str:
@@ -504,13 +465,13 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: _v(p.table, an.final_row(p.table), column) for p in it.objects
+        values = pd.Series({p.label: role_value(p.table, an.final_row(p.table), column) for p in it.objects
                             if has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
         steps = an.steps_to_result(t)
-        return pd.Series({an.display_label(s): _v(t, s, column) for s in steps}, dtype=float), "poster"
+        return pd.Series({an.display_label(s): role_value(t, s, column) for s in steps}, dtype=float), "poster"
     items = t.frame[t.frame["kind"] == "item"]
     col = an.column(t, column)
     return pd.Series({an.display_label(r["label"]): r[col] for _, r in items.iterrows()}, dtype=float), "poster"
@@ -525,7 +486,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = an.final_row(t)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = _v(t, res, DEV)
+    dev = role_value(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
@@ -533,7 +494,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {count_deviations(checks)} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {an.count_deviations(checks)} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
@@ -552,7 +513,7 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
                 f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
     if has_role(t, ECON_DIFF):
-        diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
+        diff, how = role_value(t, an.final_row(t), ECON_DIFF), ""
         values, others = _deviation_drivers(it, ECON_DIFF)
     else:
         diff, how = econ - budget, "beräknat "
@@ -567,8 +528,8 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
 def _change(t: RRTable, label: str) -> float:
     """Outcome against last year's period: the printed difference column if any, else outcome − previous."""
     if has_role(t, PREV_DIFF):
-        return _v(t, label, PREV_DIFF)
-    return _v(t, label, OUTCOME) - _v(t, label, PREV)
+        return role_value(t, label, PREV_DIFF)
+    return role_value(t, label, OUTCOME) - role_value(t, label, PREV)
 
 
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
@@ -591,8 +552,8 @@ def previous_year_sentences(it: Interim) -> list[str]:
     changes = changes[changes["value"].abs() >= 0.5]
     changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(_v(t, res, OUTCOME), u)} mot "
-           f"{fmt.amount(_v(t, res, PREV), u)} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(role_value(t, res, OUTCOME), u)} mot "
+           f"{fmt.amount(role_value(t, res, PREV), u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -603,8 +564,8 @@ def previous_year_frame(it: Interim) -> pd.DataFrame:
     """Outcome per step this year and last year for the same period, with the change."""
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
-    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": _v(t, s, PREV),
-                          f"Utfall {it.year}": _v(t, s, OUTCOME),
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": role_value(t, s, PREV),
+                          f"Utfall {it.year}": role_value(t, s, OUTCOME),
                           "Förändring": _change(t, s)} for s in steps])
 
 
@@ -622,10 +583,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
                an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
     for label, pt, nt, row in pairs:
-        a = _v(pt, row, DEV, missing=np.nan)
-        b = _v(nt, row, DEV)
-        pe = _v(pt, row, ECON) if has_role(pt, ECON) else np.nan
-        ne = _v(nt, row, ECON) if has_role(nt, ECON) else np.nan
+        a = role_value(pt, row, DEV, missing=np.nan)
+        b = role_value(nt, row, DEV)
+        pe = role_value(pt, row, ECON) if has_role(pt, ECON) else np.nan
+        ne = role_value(nt, row, ECON) if has_role(nt, ECON) else np.nan
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -676,17 +637,17 @@ def forecast_input(it: Interim) -> pd.DataFrame:
     steps = an.steps_to_result(t)
     rows = pd.DataFrame({
         "Post": [an.display_label(s) for s in steps],
-        "outcome": [_v(t, s, OUTCOME) for s in steps],
-        "budget_to_date": [_v(t, s, BUDGET) for s in steps],
-        "annual_budget": [_v(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
+        "outcome": [role_value(t, s, OUTCOME) for s in steps],
+        "budget_to_date": [role_value(t, s, BUDGET) for s in steps],
+        "annual_budget": [role_value(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
     })
     if has_role(t, ECON):
-        rows["economist"] = [_v(t, s, ECON) for s in steps]
+        rows["economist"] = [role_value(t, s, ECON) for s in steps]
     if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
-        rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
-        rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
+        rows["prev_to_date"] = [role_value(t, s, PREV) for s in steps]
+        rows["prev_full"] = [role_value(pt, s, col, missing=np.nan) for s in steps]
     return rows
 
 
@@ -697,10 +658,10 @@ def forecast_table(it: Interim) -> pd.DataFrame:
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
     t, res = it.table, an.final_row(it.table)
-    total = {"outcome": _v(t, res, OUTCOME), "budget_to_date": _v(t, res, BUDGET),
-             "annual_budget": _v(t, res, YEAR_BUDGET)}
+    total = {"outcome": role_value(t, res, OUTCOME), "budget_to_date": role_value(t, res, BUDGET),
+             "annual_budget": role_value(t, res, YEAR_BUDGET)}
     if has_role(t, ECON):
-        total["economist"] = _v(t, res, ECON)
+        total["economist"] = role_value(t, res, ECON)
     return fc.forecast_frame(rows, it.months, total=total)
 
 
@@ -860,7 +821,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
             text += (f"ur årsbokslutet {it.year} ({source}), eftersom något årsbokslut för {y0} inte finns i "
                      f"underlaget; siffrorna för {y0} var kända redan när {report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {count_deviations(len(it.prev_full.findings))} i "
+            text += (f" Obs! Kontrollen fann {an.count_deviations(len(it.prev_full.findings))} i "
                      f"{an.table_title(d)}, se Kontroll av tabellerna.")
         out.append(text)
     else:
@@ -882,7 +843,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
     if frame.empty:
         return []
     u = it.unit
-    actual = _v(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    actual = role_value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
     res = frame.iloc[-1]
     comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
 
@@ -908,7 +869,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
                    f"reserveringen hade resultatet varit {ca}{fmt.amount(adjusted, u)}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {count_deviations(len(it.year_end.findings))} i "
+        out.append(f"Obs! Kontrollen fann {an.count_deviations(len(it.year_end.findings))} i "
                    f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")

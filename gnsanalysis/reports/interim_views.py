@@ -18,9 +18,7 @@ from gnsanalysis.reports.interim import (
     Interim,
     all_findings,
     assumptions,
-    block_frame,
     capitalise,
-    count_deviations,
     deadline_text,
     deviation_frame,
     document_checks,
@@ -28,7 +26,6 @@ from gnsanalysis.reports.interim import (
     forecast_detail_sentences,
     forecast_display,
     forecast_sentences,
-    has_role,
     hindsight_sentences,
     object_frame,
     object_sentences,
@@ -101,7 +98,7 @@ def overview_table(it: Interim):
 
 def chart_budget_outcome(it: Interim):
     """Bar chart of budget and outcome per block for the period."""
-    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
+    return an.budget_outcome_chart(an.deviation_frame(it.table), when=f"januari–{fmt.month_name(it.months)} {it.year}",
                                    unit=it.unit)
 
 
@@ -152,10 +149,10 @@ def chart_objects(it: Interim):
 def previous_year_view(it: Interim):
     """The comparison with last year's same period: sentences and, when present, the table."""
     parts = [html.paragraphs(previous_year_sentences(it))]
-    if has_role(it.table, PREV):
+    if an.has_role(it.table, PREV):
         change = (f"Förändring är tabellens tryckta kolumn {quote(an.column(it.table, PREV_DIFF))} ({it.year} − "
                   f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
-                  "alla belopp är avrundade." if has_role(it.table, PREV_DIFF)
+                  "alla belopp är avrundade." if an.has_role(it.table, PREV_DIFF)
                   else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
         parts.append(_table(previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
                             f"{it.year} ({it.unit}). {change}", signed={"Förändring"}, total=True))
@@ -239,12 +236,12 @@ def checks_view(it: Interim):
                   f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
         parts.append(html.paragraphs([text]))
     else:
-        parts += [html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+        parts += [html.note(f"Kontrollen fann {an.count_deviations(len(findings))} som inte kan förklaras av avrundning:",
                             flag=True), html.bullet_list([str(f) for f in findings])]
     for part, use in reference_parts(it):
         name = capitalise(an.table_title(part.dataset))
         if part.findings:
-            parts += [html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
+            parts += [html.note(f"{name}, som används {use}, har {an.count_deviations(len(part.findings))} som inte "
                                 "kan förklaras av avrundning:", flag=True),
                       html.bullet_list([str(f) for f in part.findings])]
         else:

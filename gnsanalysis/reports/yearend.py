@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -58,7 +57,7 @@ class YearEnd:
 
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
-        return an.value(self.table, label, self.col(role))
+        return an.role_value(self.table, label, role)
 
     @property
     def title(self) -> str:
@@ -145,7 +144,7 @@ def _block_sentences(ye: YearEnd) -> list[str]:
 
 def _check_sentence(ye: YearEnd) -> str:
     if ye.findings:
-        return (f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
+        return (f"Kontrollen av tabellens summor fann {an.count_deviations(len(ye.findings))} "
                 "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
     return ("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
             "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
@@ -166,26 +165,9 @@ def _prev_year_note(ye: YearEnd) -> str:
 
 
 def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
-    """Deviation against budget per block (the steps that add up to the result).
-
-    With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
-    the printed blocks do not add up to the printed result (rounding in the source table).
-    """
-    rows: list[dict[str, Any]] = []
-    for label in an.steps_to_result(ye.table):
-        rows.append({"Post": an.display_label(label),
-                     "Budget": ye.value(label, BUDGET),
-                     "Utfall": ye.value(label, OUTCOME),
-                     "Avvikelse": ye.value(label, DEV)})
-    if with_result:
-        res = an.final_row(ye.table)
-        total: dict[str, Any] = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
-                 "Utfall": ye.value(res, OUTCOME), "Avvikelse": ye.value(res, DEV)}
-        gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
-        if any(gap.values()):
-            rows.append({"Post": "Avrundning", **gap})
-        rows.append(total)
-    return pd.DataFrame(rows)
+    """Deviation against budget per block; with ``with_result`` the printed result row follows
+    (see :func:`gnsanalysis.reports.common.deviation_frame`)."""
+    return an.deviation_frame(ye.table, an.display_label(an.final_row(ye.table)) if with_result else None)
 
 
 def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
@@ -194,8 +176,8 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     if not objects:
         return pd.DataFrame(columns=["Objekt", "Avvikelse"]), [
             "Underlaget anger ingen fördelning av avvikelsen per objekt."]
-    frame = pd.DataFrame([{"Objekt": f"{o['name']} (obj. {o['id']})" if str(o["id"]).isdigit() else o["name"],
-                           "Avvikelse": float(o["deviation"])} for o in objects])
+    frame = pd.DataFrame([{"Objekt": an.object_label(o["id"], o["name"]), "Avvikelse": float(o["deviation"])}
+                          for o in objects])
     total = float(frame["Avvikelse"].sum())
     table_dev = ye.value(an.final_row(ye.table), DEV)
     u = ye.unit
@@ -246,11 +228,6 @@ def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
                 + (", vilket förklaras av att beloppet är avrundat." if abs(gap) < 1 and reserved.get("approximate")
                    else "."))
     return pd.DataFrame(rows), sentences
-
-
-def findings_text(ye: YearEnd) -> list[str]:
-    """Every check finding as a Swedish sentence."""
-    return [str(f) for f in ye.findings]
 
 
 # --------------------------------------------------------------------------- views (HTML)
@@ -335,5 +312,5 @@ def checks_view(ye: YearEnd):
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "
             "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
             f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
-    return html.flag_list(f"Kontrollen fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} som inte kan "
-                          "förklaras av avrundning:", findings_text(ye))
+    return html.flag_list(f"Kontrollen fann {an.count_deviations(len(ye.findings))} som inte kan "
+                          "förklaras av avrundning:", [str(f) for f in ye.findings])
