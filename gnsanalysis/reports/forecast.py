@@ -1,20 +1,10 @@
 """Full-year forecasts (helårsprognos) for an interim period, several methods side by side.
 
-Each method is a small pure function of the figures of one row; :func:`forecast_frame` applies
-them to the rows of a table and adds the bottom line as the sum of the rows, so every method's
-result is the sum of its parts, or, when the bottom line follows the printed table total, the sum
-of its parts and an explicit "Avrundning" row. :func:`display_frame` rounds for display so that
-every shown column adds up to its shown total. The assumptions of each method are stated in
-Swedish in :data:`ASSUMPTIONS` and printed in the report next to the figures.
-
-- budget för resten av året: outcome so far + (annual budget − budget so far);
-- samma takt som hittills (run-rate): outcome so far × 12 / months;
-- säsongsprofil från föregående år: outcome so far ÷ the share of last year's full-year outcome
-  that had been booked by the same month; where that share cannot be used (last year's amount
-  is zero, of the other sign, or the share is tiny) the row falls back to outcome so far + what
-  last year booked in the remaining months;
-- lagd årsprognos: the table's own ``Årsprogn`` column (the forecast the economist has made),
-  compared with the computed ones.
+Each method is a small pure function of one row's figures (:func:`budget_rest`, :func:`run_rate`,
+:func:`seasonal`; the lagd årsprognos is the table's own ``Årsprogn`` column). :func:`forecast_frame`
+applies them to a table's rows and adds the bottom line; :func:`display_frame` rounds so that every
+shown column adds up to its shown total. Each method's assumption is stated in Swedish in
+:data:`ASSUMPTIONS` and printed in the report next to the figures.
 """
 
 from __future__ import annotations
@@ -148,30 +138,22 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         and rows["prev_to_date"].notna().all()
     if has_prev:
         s = [seasonal(o, p, f) for o, p, f in zip(rows["outcome"], rows["prev_to_date"], rows["prev_full"])]
-        out[LABELS[SEASONAL]] = [x.value for x in s]
-        out["Säsongsregel"] = [x.rule for x in s]
+        out[LABELS[SEASONAL]], out["Säsongsregel"] = [x.value for x in s], [x.rule for x in s]
     else:
-        out[LABELS[SEASONAL]] = float("nan")
-        out["Säsongsregel"] = ""
-    if "economist" in rows.columns:
-        out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy()
-    else:
-        out[LABELS[ECONOMIST]] = float("nan")
+        out[LABELS[SEASONAL]], out["Säsongsregel"] = float("nan"), ""
+    out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy() if "economist" in rows.columns else float("nan")
     columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
     sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
     bottom: dict[str, Any] = {"Post": RESULT, "Säsongsregel": "", **sums}
     if total is not None:
         o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
-        bottom["Årsbudget"] = a
-        bottom[LABELS[BUDGET_REST]] = budget_rest(o, b, a)
-        bottom[LABELS[RUN_RATE]] = run_rate(o, months)
+        bottom.update({"Årsbudget": a, LABELS[BUDGET_REST]: budget_rest(o, b, a), LABELS[RUN_RATE]: run_rate(o, months)})
         if "economist" in total:
             bottom[LABELS[ECONOMIST]] = total["economist"]
     gap = {c: round(bottom[c] - sums[c], 9) if not (math.isnan(bottom[c]) or math.isnan(sums[c])) else float("nan")
            for c in columns}
-    extra = []
-    if any(v for v in gap.values() if not math.isnan(v)):
-        extra.append({"Post": ROUNDING, "Säsongsregel": "", **{c: (0.0 if v == 0 else v) for c, v in gap.items()}})
+    has_gap = any(v for v in gap.values() if not math.isnan(v))
+    extra = [{"Post": ROUNDING, "Säsongsregel": "", **{c: v or 0.0 for c, v in gap.items()}}] if has_gap else []
     return pd.concat([out, pd.DataFrame(extra + [bottom])], ignore_index=True)
 
 
@@ -215,10 +197,5 @@ def compare_economist(economist: float, computed: dict[str, float], threshold: f
     """The economist's forecast against each computed method; flagged when |difference| > threshold."""
     if threshold < 0:
         raise ParameterError(f"Flaggränsen är {threshold!r} men får inte vara negativ.")
-    out = []
-    for method, value in computed.items():
-        if value is None or not math.isfinite(value) or not math.isfinite(economist):
-            continue
-        diff = economist - value
-        out.append(Comparison(method, value, economist, diff, abs(diff) > threshold))
-    return out
+    return [Comparison(m, v, economist, economist - v, abs(economist - v) > threshold)
+            for m, v in computed.items() if v is not None and math.isfinite(v) and math.isfinite(economist)]
