@@ -147,6 +147,16 @@ def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
                     "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(caption, head, join(*body))
 
 
+def number_table(frame: pd.DataFrame, caption: str, numbers: Iterable[str] | None = None, *,
+                 signed: Iterable[str] = (), row_classes: Sequence[str] | None = None, total: bool = False) -> Fragment:
+    """:func:`table` with Swedish numbers in ``numbers`` (default: every column but the first) and
+    a sign on the ``signed`` ones; ``total`` marks the last row as the sum row."""
+    numbers = list(frame.columns[1:]) if numbers is None else numbers
+    if total:
+        row_classes = [""] * (len(frame) - 1) + ["total"]
+    return table(frame, caption=caption, formats=number_formats(numbers, signed=signed), row_classes=row_classes)
+
+
 def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
     """An embedded PNG with a Swedish alt text that says what the chart shows."""
     if not alt or not alt.strip():

@@ -73,14 +73,6 @@ def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggar
         is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
 
 
-def _table(frame: pd.DataFrame, caption: str, cols=None, signed=(), total: bool = False):
-    """A table with Swedish numbers in ``cols`` (default: all but the first column); ``total``
-    marks the last row as the sum row."""
-    cols = list(frame.columns[1:]) if cols is None else cols
-    return html.table(frame, caption=caption, formats=html.number_formats(cols, signed=signed),
-                      row_classes=[""] * (len(frame) - 1) + ["total"] if total else None)
-
-
 def summary_view(it: Interim, flag_threshold: float = 50):
     """The summary sentences as paragraphs."""
     return html.paragraphs(summary(it, flag_threshold))
@@ -89,11 +81,9 @@ def summary_view(it: Interim, flag_threshold: float = 50):
 def overview_table(it: Interim):
     """The whole committee's result table as an HTML table."""
     frame, classes = overview(it)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
-                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
-                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
-                      row_classes=classes)
+    return html.number_table(frame, f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
+                             "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
+                             signed={"Avvikelse mot budget", "Förändring mot fg år"}, row_classes=classes)
 
 
 def chart_budget_outcome(it: Interim):
@@ -113,16 +103,16 @@ def deviation_view(it: Interim):
     if (dev["Post"] == fc.ROUNDING).any():
         caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
                     "raderna.")
-    return html.join(html.paragraphs(sentences), _table(dev, caption, signed={"Avvikelse"}, total=True))
+    return html.join(html.paragraphs(sentences), html.number_table(dev, caption, signed={"Avvikelse"}, total=True))
 
 
 def objects_view(it: Interim):
     """The per-object section: sentences and, when there are objects, the object table."""
     parts = [html.paragraphs(object_sentences(it))]
     if it.objects:
-        parts += [_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). Hittills = "
-                         f"januari–{fmt.month_name(it.months)}.", signed={"Avvikelse", "Prognos mot årsbudget"},
-                         total=True), chart_objects(it)]
+        parts += [html.number_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). "
+                                    f"Hittills = januari–{fmt.month_name(it.months)}.",
+                                    signed={"Avvikelse", "Prognos mot årsbudget"}, total=True), chart_objects(it)]
     return html.join(*parts)
 
 
@@ -154,8 +144,9 @@ def previous_year_view(it: Interim):
                   f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
                   "alla belopp är avrundade." if an.has_role(it.table, PREV_DIFF)
                   else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
-        parts.append(_table(previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                            f"{it.year} ({it.unit}). {change}", signed={"Förändring"}, total=True))
+        parts.append(html.number_table(previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, "
+                                       f"{it.year - 1} och {it.year} ({it.unit}). {change}", signed={"Förändring"},
+                                       total=True))
     return html.join(*parts)
 
 
@@ -165,10 +156,10 @@ def previous_interim_view(it: Interim):
     frame = previous_interim_frame(it)
     prev = it.previous_interim
     if prev is not None and not frame.empty:  # the frame is empty without a previous report
-        parts.append(_table(frame, f"Avvikelse mot budget och lagd årsprognos: "
-                                   f"{report_name(an.period_of(prev.dataset)).lower()} och "
-                                   f"{report_name(it.period).lower()} ({it.unit})",
-                            signed={c for c in frame.columns if "Avvikelse" in c or c == "Förändring"}))
+        parts.append(html.number_table(frame, f"Avvikelse mot budget och lagd årsprognos: "
+                                              f"{report_name(an.period_of(prev.dataset)).lower()} och "
+                                              f"{report_name(it.period).lower()} ({it.unit})",
+                                       signed={c for c in frame.columns if "Avvikelse" in c or c == "Förändring"}))
     return html.join(*parts)
 
 
@@ -190,16 +181,16 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         caption += " Säsongsmetoden saknar underlag (–)."
     elif (frame["Säsongsregel"] == "resterande").any():
         caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts += [_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
+    parts += [html.number_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
     comps = forecast_comparisons(it, flag_threshold)
     if comps:
         limit = f"{fmt.number(flag_threshold)} {it.unit}"
         cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
                             "Lagd årsprognos": c.economist, "Skillnad": c.difference,
                             "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
-        parts.append(_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
-                                f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
-                            ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
+        parts.append(html.number_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
+                                           f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
+                                       ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
     return html.join(*parts, html.paragraphs(forecast_detail_sentences(it)), html.heading("Metodernas antaganden", 3),
                      html.bullet_list(assumptions()))
 

@@ -247,13 +247,11 @@ def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str
 def overview_table(ye: YearEnd):
     """The result table as an HTML table."""
     frame, classes = overview(ye)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
-    return html.table(frame, caption=f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; "
-                                     "positivt tal är till nämndens fördel. Förändring % avser beloppets storlek "
-                                     "jämfört med föregående år, så för en kostnad betyder +52 % att kostnaden ökat "
-                                     "med 52 %; – betyder att föregående år var noll.",
-                      formats=html.number_formats(value_cols, signed=signed), row_classes=classes)
+    return html.number_table(frame, f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; positivt "
+                             "tal är till nämndens fördel. Förändring % avser beloppets storlek jämfört med "
+                             "föregående år, så för en kostnad betyder +52 % att kostnaden ökat med 52 %; – betyder "
+                             "att föregående år var noll.", signed={"Avvikelse mot budget", "Förändring", "Förändring %"},
+                             row_classes=classes)
 
 
 def chart_budget_outcome(ye: YearEnd):
@@ -278,19 +276,16 @@ def chart_waterfall(ye: YearEnd):
 def deviation_view(ye: YearEnd):
     """The budget deviation section: the deviation per item as an HTML table."""
     dev = deviation_table(ye, with_result=True)
-    classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
     if "Avrundning" in set(dev["Post"]):
         caption += (". Raden Avrundning visar skillnaden mellan tabellens tryckta resultat och summan av de "
                     "tryckta posterna.")
-    frames = [html.table(dev, caption=caption, row_classes=classes,
-                         formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}))]
     objects, sentences = object_deviations(ye)
-    frames.append(html.heading("Avvikelse per objekt", 3))
-    frames.append(html.paragraphs(sentences))
+    frames = [html.number_table(dev, caption, signed={"Avvikelse"}, total=True),
+              html.heading("Avvikelse per objekt", 3), html.paragraphs(sentences)]
     if not objects.empty:
-        frames.append(html.table(objects, caption=f"Avvikelse mot budget per objekt enligt årsbokslutets text ({ye.unit})",
-                                 formats=html.number_formats(["Avvikelse"], signed={"Avvikelse"})))
+        frames.append(html.number_table(objects, f"Avvikelse mot budget per objekt enligt årsbokslutets text ({ye.unit})",
+                                        signed={"Avvikelse"}))
     return html.join(*frames)
 
 
