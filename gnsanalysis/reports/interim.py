@@ -66,6 +66,12 @@ def quote(text) -> str:
     return f"\u201d{text}\u201d"
 
 
+def largest(frame: pd.DataFrame, column: str, n: int = 2) -> pd.DataFrame:
+    """The ``n`` rows with the largest |``column``| of at least half a unit, largest first."""
+    kept = frame[frame[column].abs() >= 0.5]
+    return kept.loc[kept[column].abs().sort_values(ascending=False, kind="stable").index].head(n)
+
+
 def material(values: pd.Series, unit: str = "tkr", *, minimum_tkr: float = MATERIAL_TKR,
              share: float = MATERIAL_SHARE) -> pd.Series:
     """The values worth naming to the board, largest first.
@@ -402,39 +408,27 @@ def object_sentences(it: Interim) -> list[str]:
 def document_checks(it: Interim) -> list[str]:
     """Figures the interim report states in prose (metadata), compared with the tables."""
     f, u, out = it.figures, it.unit, []
-    res = an.final_row(it.table)
+
+    def check(claim: str, stated: float, part: Part, role: str, source: str, after: str = "") -> str:
+        got = role_value(part.table, an.final_row(part.table), role)
+        claim, what = f"{claim} till {fmt.amount(stated, u, True)}{after}", f"{source} ger {fmt.amount(got, u, True)}"
+        return f"{claim}; {what}, vilket stämmer." if abs(stated - got) < 0.5 else f"Obs! {claim}, men {what}."
+
     if f.get("result_vs_budget"):
-        stated = float(f["result_vs_budget"]["value"])
-        got = role_value(it.table, res, DEV)
-        out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.amount(stated, u, True)}",
-                          stated, got, f"tabellen ger {fmt.amount(got, u, True)}"))
+        out.append(check("Rapportens text anger utfallet mot budget", float(f["result_vs_budget"]["value"]),
+                         it.whole, DEV, "tabellen"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
     for o in f.get("objects") or []:
         part = by_id.get(str(o["id"]))
-        stated = float(o["deviation"])
-        if part is None:
-            out.append(f"Rapportens text anger {o['name']} till {fmt.amount(stated, u, True)}, men "
-                       "det finns ingen objekttabell att jämföra med.")
-            continue
-        got = role_value(part.table, an.final_row(part.table), DEV)
-        out.append(_agree(f"Texten anger {part.label} till {fmt.amount(stated, u, True)}", stated, got,
-                          f"objekttabellen ger {fmt.amount(got, u, True)}"))
-    fvb = f.get("forecast_vs_budget")
-    if fvb:
-        stated = float(fvb["value"])
-        part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-        if part is not None and has_role(part.table, ECON_DIFF):
-            got = role_value(part.table, an.final_row(part.table), ECON_DIFF)
-            out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
-                              f"{fmt.amount(stated, u, True)} mot budget", stated, got,
-                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.amount(got, u, True)}"))
+        out.append(f"Rapportens text anger {o['name']} till {fmt.amount(float(o['deviation']), u, True)}, men det "
+                   "finns ingen objekttabell att jämföra med." if part is None else
+                   check(f"Texten anger {part.label}", float(o["deviation"]), part, DEV, "objekttabellen"))
+    fvb = f.get("forecast_vs_budget") or {}
+    part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
+    if fvb and part is not None and has_role(part.table, ECON_DIFF):
+        out.append(check(f"Texten anger den lagda årsprognosen för {part.label}", float(fvb["value"]), part,
+                         ECON_DIFF, f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))}", " mot budget"))
     return out
-
-
-def _agree(claim: str, stated: float, got: float, what: str) -> str:
-    if abs(stated - got) < 0.5:
-        return f"{claim}; {what}, vilket stämmer."
-    return f"Obs! {claim}, men {what}."
 
 
 # --------------------------------------------------------------------------- deviations
@@ -548,9 +542,7 @@ def previous_year_sentences(it: Interim) -> list[str]:
     if not has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
-    changes = pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]})
-    changes = changes[changes["value"].abs() >= 0.5]
-    changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+    changes = largest(pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]}), "value")
     res = an.final_row(t)
     out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(role_value(t, res, OUTCOME), u)} mot "
            f"{fmt.amount(role_value(t, res, PREV), u)} samma period {it.year - 1}."]
@@ -620,10 +612,8 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
         out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.amount(res[cols[4]], u)} till "
                    f"{fmt.amount(res[cols[5]], u)}.")
-    blocks = frame.iloc[:len(an.steps_to_result(it.table))]
-    blocks = blocks[blocks["Förändring"].abs() >= 0.5]
-    if not blocks.empty:
-        top = blocks.loc[blocks["Förändring"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+    top = largest(frame.iloc[:len(an.steps_to_result(it.table))], "Förändring")
+    if not top.empty:
         out.append("Avvikelsen har förändrats mest för " + fmt.join_list(
             [f"{r.Post} ({fmt.amount(r.Förändring, u, True)})" for r in top.itertuples()]) + ".")
     return out
@@ -685,8 +675,19 @@ def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparis
     return fc.compare_economist(frame.iloc[-1][fc.LABELS[fc.ECONOMIST]], _computed_results(frame), flag_threshold)
 
 
-def _range(lo: float, hi: float, u: str) -> str:
-    return fmt.amount(lo, u) if lo == hi else f"mellan {fmt.number(lo)} och {fmt.amount(hi, u)}"
+def _outliers_text(it: Interim, n: int, share: float = MATERIAL_SHARE, give: str = "") -> str:
+    """``Post (lagd årsprognos; metoderna[ ger] mellan … och …)`` for the ``n`` posts furthest from the methods."""
+    def between(lo: float, hi: float) -> str:
+        return fmt.amount(lo, it.unit) if lo == hi else f"mellan {fmt.number(lo)} och {fmt.amount(hi, it.unit)}"
+
+    return fmt.join_list([f"{r.Post} ({fmt.amount(r.Lagd, it.unit)}; metoderna{give} {between(r.Lägst, r.Högst)})"
+                          for r in forecast_outliers(it, share).head(n).itertuples()])
+
+
+def _findings_note(part: Part) -> str:
+    """``Obs! Kontrollen fann 2 avvikelser i …, se Kontroll av tabellerna.``"""
+    return (f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {an.table_title(part.dataset)}, "
+            "se Kontroll av tabellerna.")
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -716,12 +717,8 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
         return f"Den lagda årsprognosen ligger inom {limit} från samtliga beräknade metoder."
     which = "samtliga" if len(flagged) == len(comps) else f"{len(flagged)} av {len(comps)}"
     text = f"Den lagda årsprognosen skiljer sig mer än {limit} från {which} beräknade metoder"
-    top = forecast_outliers(it, SUMMARY_SHARE).head(2)
-    if not top.empty:
-        text += ", främst för " + fmt.join_list(
-            [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
-             for r in top.itertuples()])
-    return text + "."
+    top = _outliers_text(it, 2, SUMMARY_SHARE, " ger")
+    return text + (f", främst för {top}" if top else "") + "."
 
 
 def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
@@ -748,13 +745,11 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
                + (f"; {how_many} över flaggränsen {fmt.amount(flag_threshold, u)}." if flagged else
                   f", alla inom flaggränsen {fmt.amount(flag_threshold, u)}."))
     if flagged:
-        top = forecast_outliers(it).head(3)
-        if not top.empty:
-            out.append("Per post ligger den lagda årsprognosen längst från metoderna för " + fmt.join_list(
-                [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna {_range(r.Lägst, r.Högst, u)})"
-                 for r in top.itertuples()])
-                + ". Underlaget förklarar inte skillnaden; den lagda årsprognosen kan räkna med sådant som "
-                  "ännu inte syns i bokföringen eller budgeten.")
+        top = _outliers_text(it, 3)
+        if top:
+            out.append(f"Per post ligger den lagda årsprognosen längst från metoderna för {top}. Underlaget förklarar "
+                       "inte skillnaden; den lagda årsprognosen kan räkna med sådant som ännu inte syns i "
+                       "bokföringen eller budgeten.")
         else:
             out.append("Underlaget förklarar inte skillnaden.")
     return out
@@ -821,8 +816,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
             text += (f"ur årsbokslutet {it.year} ({source}), eftersom något årsbokslut för {y0} inte finns i "
                      f"underlaget; siffrorna för {y0} var kända redan när {report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {an.count_deviations(len(it.prev_full.findings))} i "
-                     f"{an.table_title(d)}, se Kontroll av tabellerna.")
+            text += " " + _findings_note(it.prev_full)
         out.append(text)
     else:
         out.append(f"Säsongsprofilen kan inte beräknas: det finns inget helårsutfall för {it.year - 1} i underlaget.")
@@ -869,8 +863,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
                    f"reserveringen hade resultatet varit {ca}{fmt.amount(adjusted, u)}; räknat mot det blir "
                    f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {an.count_deviations(len(it.year_end.findings))} i "
-                   f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
+        out.append(_findings_note(it.year_end))
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
     return out
