@@ -49,10 +49,8 @@ def layout_of(table: RRTable) -> dict:
 
 
 def check_rows(table: RRTable) -> None:
-    """The rows the report reads (the steps to the result and the bottom line) must be in the
-    table. A row renamed (``Avskrivning`` for the layout's ``Avskrivningar``) is an error naming
-    the rows and the fix, never a bare KeyError: the report would otherwise state figures from
-    rows that are not there."""
+    """The rows the report reads (the steps to the result and the bottom line) must be in the table;
+    a missing one is an error naming the rows and the fix, never a bare KeyError."""
     present = set(table.frame["label"].map(normalise_label))
     layout = layout_of(table)
     missing = [r for r in steps_to_result(table, checked=False) + [final_row(table)]
@@ -76,10 +74,8 @@ def _declared_roles(table: RRTable) -> dict:
 
 
 def column(table: RRTable, role: str, *, required: bool | None = None) -> str | None:
-    """The table's column that fills ``role`` (``outcome``, ``budget``, ``deviation``, ``previous``,
-    …; declared in rr_layouts.yaml), matched by :func:`role_key`. ``None`` when the table has no
-    such column and the role is optional; a required role that is missing is an error naming the
-    table, the columns it has and the fix (exit 2)."""
+    """The table's column that fills ``role`` (declared in rr_layouts.yaml, matched by :func:`role_key`);
+    ``None`` for a missing optional role, an error naming the table and the fix for a required one."""
     required = role in REQUIRED_COLUMNS if required is None else required
     declared = (_declared_roles(table).get("columns") or {}).get(role)
     if declared is not None:
@@ -99,8 +95,7 @@ def column(table: RRTable, role: str, *, required: bool | None = None) -> str | 
 
 
 def required_column(table: RRTable, role: str) -> str:
-    """The table's column for ``role``, which the caller needs: a missing one is the error of
-    :func:`column` naming the table, its columns and the fix (exit 2)."""
+    """The table's column for ``role``; a missing one is the error of :func:`column`."""
     found = column(table, role, required=True)
     assert found is not None  # column() raises rather than return None for a required role
     return found
@@ -180,12 +175,8 @@ def final_row(table: RRTable) -> str:
 
 
 def steps_to_result(table: RRTable, *, checked: bool = True) -> list[str]:
-    """Rows whose deviations add up to the result's: totals of totals are expanded.
-
-    For the GNS layout: Intäkter, Personalkostnader, Verksamhetsnära kostnader, Övriga
-    kostnader, Avskrivningar, Finansnetto. With ``checked`` a step the table lacks is an error
-    (see :func:`check_rows`).
-    """
+    """Rows whose deviations add up to the result's (totals of totals expanded); with ``checked`` a
+    step the table lacks is an error (see :func:`check_rows`)."""
     if checked:
         check_rows(table)
     rules = {normalise_label(r["row"]): r["parts"] for r in layout_of(table).get("totals", [])}
@@ -281,13 +272,8 @@ def offsetting(frame: pd.DataFrame, tolerance: float = 0.1) -> bool:
 
 def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str | None = None
                     ) -> tuple[tuple[str, float], list[tuple[str, float]], tuple[str, float]]:
-    """Budget result → deviation per block → outcome result, with an explicit rounding step.
-
-    ``step_col`` is a printed difference column (e.g. ``Bud-Utf Diff``); without one the steps
-    are computed as end − start per block. If the printed steps do not add up to the printed
-    end (rounding of printed figures), the gap is shown as its own step "Avrundning" so the
-    chart adds up exactly.
-    """
+    """Budget result → deviation per block (the printed ``step_col``, else end − start) → outcome
+    result, with the gap of rounded printed figures as its own step ``Avrundning``."""
     result = final_row(table)
     start = value(table, result, start_col)
     end = value(table, result, end_col)
@@ -302,14 +288,14 @@ def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str 
     return ("Resultat enligt budget", start), steps, ("Resultat, utfall", end)
 
 
-def rr_overview(table: RRTable, columns: Mapping[str | None, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of the RR with chosen columns renamed for the board, plus CSS classes per row.
-
-    A ``None`` key (an optional role the table lacks) is skipped like any absent column."""
+def rr_overview(table: RRTable, names: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of the RR with the columns of the roles in ``names`` renamed for the board (an optional
+    role the table lacks is left out), plus CSS classes per row."""
     frame = table.frame
     out = pd.DataFrame({"Post": frame["label"].map(str)})
-    for source, target in columns.items():
-        if source in frame.columns:
+    for role, target in names.items():
+        source = column(table, role)
+        if source is not None:
             out[target] = frame[source].to_numpy()
     classes = [k if k in ("subtotal", "total") else "" for k in frame["kind"]]
     return out, classes

@@ -76,12 +76,9 @@ class Seasonal:
 
 def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
              min_share: float = MIN_SHARE, max_share: float = MAX_SHARE) -> Seasonal:
-    """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year).
-
-    Falls back to outcome + (last year's full year − last year to date) when the share is not
-    usable: last year's full-year figure is zero, or the share is negative, below ``min_share``
-    or above ``max_share``.
-    """
+    """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year); where
+    that share is unusable (zero full year, share outside ``min_share``–``max_share``), outcome +
+    what last year booked in the remaining months."""
     if not all(map(math.isfinite, (outcome, prev_to_date, prev_full))):
         raise ValueError("seasonal() needs finite figures")
     if prev_full != 0:
@@ -113,21 +110,13 @@ RESULT = "Resultat"
 
 
 def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -> pd.DataFrame:
-    """Forecasts per row and a bottom line ``Resultat``.
+    """Exact forecasts per row (``Post``, ``Årsbudget``, one column per method in :data:`LABELS`, NaN
+    without input, and ``Säsongsregel``) and a bottom line ``Resultat``.
 
-    The bottom line is the sum of the rows; or, when ``total`` gives the printed bottom-line
-    figures (``outcome``, ``budget_to_date``, ``annual_budget``, optionally ``economist``), the
-    linear methods are applied to those, so that the bottom line agrees with the printed result.
-    The printed rows may then differ from the printed total by rounding in the source; that
-    difference is shown as its own row ``Avrundning`` (just before ``Resultat``, only when some
-    column has one), so that every column is exactly the sum of its rows. The seasonal method is
-    not linear and is always the sum of its rows (its ``Avrundning`` is zero).
-
-    ``rows`` has columns ``Post``, ``outcome``, ``budget_to_date``, ``annual_budget`` and
-    optionally ``prev_to_date``, ``prev_full`` (for the seasonal method) and ``economist``.
-    Returns ``Post``, ``Årsbudget``, one column per method (label from :data:`LABELS`; NaN when
-    the method has no input) and ``Säsongsregel`` (which seasonal rule each row used). Values are
-    exact (not rounded); round for display with :func:`display_frame`.
+    The bottom line is the sum of the rows; with ``total`` (the printed ``outcome``,
+    ``budget_to_date``, ``annual_budget``, optionally ``economist``) the linear methods are applied
+    to the printed result instead, and where the printed rows differ from it an ``Avrundning`` row
+    (just before ``Resultat``) keeps every column the exact sum of its rows.
     """
     _check_months(months)
     out = pd.DataFrame({"Post": rows["Post"].astype(str), "Årsbudget": rows["annual_budget"].astype(float)})
@@ -163,14 +152,8 @@ def item_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_frame(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
-    """A :func:`forecast_frame` rounded for display: in every column the shown rows (including
-    ``Avrundning``) add up exactly to the shown ``Resultat``.
-
-    The bottom line is rounded half-up; the rows are rounded with largest remainders
-    (:func:`gnsanalysis.swedish.format.round_preserving_sum`), so a row may be shown one unit away from its
-    own rounding. The rounding row, which stands for rounding in the source table, is kept
-    separate from that display rounding. Returns floats (NaN stays NaN).
-    """
+    """A :func:`forecast_frame` rounded for display (sum-preserving, so a row may be shown one unit
+    from its own rounding): in every column the shown rows add up exactly to the shown ``Resultat``."""
     out = frame.copy()
     parts = frame["Post"] != RESULT
     for col in ["Årsbudget"] + [LABELS[m] for m in METHODS]:

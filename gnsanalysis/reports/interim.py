@@ -529,11 +529,9 @@ def _change(t: RRTable, label: str) -> float:
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
     """The whole committee's result table for the report, with Swedish column names, and row classes."""
     m, y = fmt.month_name(it.months)[:3], it.year
-    c = an.role_columns(it.table)
-    return an.rr_overview(it.table, {
-        c[OUTCOME]: f"Utfall jan–{m} {y}", c[BUDGET]: f"Budget jan–{m} {y}", c[DEV]: "Avvikelse mot budget",
-        c[PREV]: f"Utfall jan–{m} {y - 1}", c[PREV_DIFF]: "Förändring mot fg år",
-    })
+    return an.rr_overview(it.table, {OUTCOME: f"Utfall jan–{m} {y}", BUDGET: f"Budget jan–{m} {y}",
+                                     DEV: "Avvikelse mot budget", PREV: f"Utfall jan–{m} {y - 1}",
+                                     PREV_DIFF: "Förändring mot fg år"})
 
 
 def previous_year_sentences(it: Interim) -> list[str]:

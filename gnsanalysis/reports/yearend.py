@@ -50,11 +50,6 @@ class YearEnd:
         """Role → the table's column (``None`` for an optional role the table lacks)."""
         return an.role_columns(self.table)
 
-    def col(self, role: str) -> str:
-        """The table's column for ``role``; a missing one is the error naming it (exit 2)."""
-        found = self.cols[role]
-        return found if found is not None else an.required_column(self.table, role)
-
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
         return an.role_value(self.table, label, role)
@@ -82,14 +77,12 @@ def load(period: str, raw_dir: Path | None = None) -> YearEnd:
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     """The result table for the report, with Swedish column names, and row classes."""
-    c = ye.cols
     frame, classes = an.rr_overview(ye.table, {
-        c[OUTCOME]: f"Utfall {ye.year}", c[BUDGET]: "Budget", c[DEV]: "Avvikelse mot budget",
-        c[PREV]: f"Utfall {ye.year - 1}", c[PREV_DIFF]: "Förändring", c[PREV_PCT]: "Förändring %",
-    })
-    if "Förändring %" in frame.columns and c[PREV] is not None:
+        OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget", PREV: f"Utfall {ye.year - 1}",
+        PREV_DIFF: "Förändring", PREV_PCT: "Förändring %"})
+    if "Förändring %" in frame.columns and ye.cols[PREV] is not None:
         # a change from zero has no percentage; the source prints 0, we print a dash
-        prev = ye.table.frame[c[PREV]].to_numpy()
+        prev = ye.table.frame[ye.cols[PREV]].to_numpy()
         frame.loc[prev == 0, "Förändring %"] = float("nan")
     return frame, classes
 
@@ -99,7 +92,7 @@ def summary(ye: YearEnd) -> list[str]:
     and difference columns); a figure the report computes is named as computed."""
     out = [_result_sentence(ye)]
     out += _block_sentences(ye)
-    top = an.drivers(ye.table, ye.col(DEV), n=2)
+    top = an.drivers(ye.table, an.required_column(ye.table, DEV), n=2)
     if not top.empty:
         sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, ye.unit)}"
         if an.offsetting(top):
@@ -263,7 +256,7 @@ def chart_waterfall(ye: YearEnd):
     """Waterfall chart from the budgeted result to the outcome, step by step."""
     from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
-    start, steps, end = an.waterfall_steps(ye.table, *(ye.col(r) for r in (BUDGET, OUTCOME, DEV)))
+    start, steps, end = an.waterfall_steps(ye.table, *(an.required_column(ye.table, r) for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
            f"{fmt.number(end[1])} {ye.unit}. Stegen är "
            + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
