@@ -201,10 +201,8 @@ def _param_label(name, labels: Mapping[str, str] | None = None) -> str:
 
 def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
     """A parameter value as a reader understands it (Swedish yes/no, decimal comma, dash for empty)."""
-    if value is True:
-        return "ja"
-    if value is False:
-        return "nej"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if value in ("", None, [], {}):
         return "–"
     if isinstance(value, float):

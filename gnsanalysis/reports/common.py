@@ -78,12 +78,9 @@ def column(table: RRTable, role: str, *, required: bool | None = None) -> str | 
     ``None`` for a missing optional role, an error naming the table and the fix for a required one."""
     required = role in REQUIRED_COLUMNS if required is None else required
     declared = (_declared_roles(table).get("columns") or {}).get(role)
-    if declared is not None:
-        for c in table.value_columns:
-            if role_key(c) == role_key(declared):
-                return c
-    if not required:
-        return None
+    found = next((c for c in table.value_columns if role_key(c) == role_key(declared)), None) if declared else None
+    if found is not None or not required:
+        return found
     raise ParseError(
         f"tabellen saknar kolumnen för {ROLE_NAMES.get(role, role)}"
         + (f" (”{declared}”)." if declared else "; ingen kolumn är angiven för den i rr_layouts.yaml."),
@@ -147,9 +144,9 @@ def row(table: RRTable, role: str) -> str | None:
     declared = ((layout_for(table, None) or {}).get("roles") or {}).get("rows", {}).get(role)
     if declared is None:
         return None
-    for label in table.frame["label"]:
-        if role_key(label) == role_key(declared):
-            return str(label)
+    found = next((str(label) for label in table.frame["label"] if role_key(label) == role_key(declared)), None)
+    if found is not None:
+        return found
     raise ParseError(
         f"tabellen saknar raden för {ROLE_NAMES.get(role, role)} (”{declared}”).",
         location=Location(file=table.source_name), found=", ".join(str(x) for x in table.frame["label"]),

@@ -39,6 +39,7 @@ from gnsanalysis.swedish import format as fmt
 OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
 PREV, PREV_DIFF = "previous", "previous_diff"
 ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
+_REQUIRED = (BUDGET, OUTCOME, DEV)
 INTERIM_MONTHS = (4, 6, 7, 8)
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
@@ -368,7 +369,6 @@ def object_frame(it: Interim) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_REQUIRED = (BUDGET, OUTCOME, DEV)
 _OBJECT_COLUMNS = (("Budget hittills", BUDGET), ("Utfall hittills", OUTCOME), ("Avvikelse", DEV),
                    ("Årsbudget", YEAR_BUDGET), ("Lagd årsprognos", ECON), ("Prognos mot årsbudget", ECON_DIFF))
 
@@ -619,18 +619,20 @@ def previous_interim_sentences(it: Interim) -> list[str]:
 
 # --------------------------------------------------------------------------- forecast
 
+_FORECAST_INPUTS = {"outcome": OUTCOME, "budget_to_date": BUDGET, "annual_budget": YEAR_BUDGET, "economist": ECON}
+
+
+def _forecast_figures(t: RRTable, label: str) -> dict[str, float]:
+    """The figures of one row that the forecasts read (NaN for an optional column the table lacks)."""
+    return {k: role_value(t, label, r) if r in _REQUIRED or has_role(t, r) else np.nan
+            for k, r in _FORECAST_INPUTS.items()}
+
+
 def forecast_input(it: Interim) -> pd.DataFrame:
     """Per-step outcome, budgets and (where present) the economist's and last year's figures for the forecasts."""
     t = it.table
     steps = an.steps_to_result(t)
-    rows = pd.DataFrame({
-        "Post": [an.display_label(s) for s in steps],
-        "outcome": [role_value(t, s, OUTCOME) for s in steps],
-        "budget_to_date": [role_value(t, s, BUDGET) for s in steps],
-        "annual_budget": [role_value(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
-    })
-    if has_role(t, ECON):
-        rows["economist"] = [role_value(t, s, ECON) for s in steps]
+    rows = pd.DataFrame([{"Post": an.display_label(s), **_forecast_figures(t, s)} for s in steps])
     if it.prev_full is not None and has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
@@ -645,12 +647,7 @@ def forecast_table(it: Interim) -> pd.DataFrame:
     rows = forecast_input(it)
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
-    t, res = it.table, an.final_row(it.table)
-    total = {"outcome": role_value(t, res, OUTCOME), "budget_to_date": role_value(t, res, BUDGET),
-             "annual_budget": role_value(t, res, YEAR_BUDGET)}
-    if has_role(t, ECON):
-        total["economist"] = role_value(t, res, ECON)
-    return fc.forecast_frame(rows, it.months, total=total)
+    return fc.forecast_frame(rows, it.months, total=_forecast_figures(it.table, an.final_row(it.table)))
 
 
 def forecast_display(it: Interim) -> pd.DataFrame:
@@ -842,24 +839,26 @@ def hindsight_sentences(it: Interim) -> list[str]:
     def named(name: str) -> str:
         return "den lagda årsprognosen" if name == fc.LABELS[fc.ECONOMIST] else name.lower()
 
-    def deviations(against: float) -> str:
-        return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps])
+    def deviations(against: float) -> tuple[str, str]:
+        """Each method's deviation from ``against``, and the closest method."""
+        best = min(comps, key=lambda c: abs(c[1] - against))
+        return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps]), named(best[0])
 
-    best = min(comps, key=lambda c: abs(c[1] - actual))
+    text, best = deviations(actual)
     out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
            f"{fmt.amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
-           f"{deviations(actual)}. Närmast kom {named(best[0])}."]
+           f"{text}. Närmast kom {best}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
     if reserved and reserved.get("value") is not None:
         r = float(reserved["value"])
         ca = "ca " if reserved.get("approximate") else ""
         adjusted = actual + r
-        best2 = min(comps, key=lambda c: abs(c[1] - adjusted))
+        text, best = deviations(adjusted)
         quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
                    f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
                    f"reserveringen hade resultatet varit {ca}{fmt.amount(adjusted, u)}; räknat mot det blir "
-                   f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
+                   f"avvikelserna {text}, och närmast kommer {best}.")
     if it.year_end.findings:
         out.append(_findings_note(it.year_end))
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "

@@ -122,12 +122,12 @@ def _block_sentences(ye: YearEnd) -> list[str]:
     ``costs`` roles (e.g. Summa Intäkter, Summa Kostnader) with their printed difference
     (positive = in the committee's favour). Without declared rows nothing is said."""
     out = []
-    for role, word, favourable in (("income", "Intäkterna", "mer"), ("costs", "Kostnaderna", "mindre")):
+    for role, word, favourable, unfavourable in (("income", "Intäkterna", "mer", "mindre"),
+                                                 ("costs", "Kostnaderna", "mindre", "mer")):
         label = an.row(ye.table, role)
         if label is None:
             continue
         o, b, d = (ye.value(label, c) for c in (OUTCOME, BUDGET, DEV))
-        unfavourable = "mindre" if favourable == "mer" else "mer"
         how = (f"{fmt.number(abs(d))} {ye.unit} {favourable if d > 0 else unfavourable} än budgeterat"
                if d else "lika mycket som budgeterat")
         out.append(f"{word} (raden {label}) blev {fmt.number(abs(o))} {ye.unit}, vilket är "
