@@ -336,23 +336,19 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount_cols:
-            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
-            half = 0.5 * 10.0 ** -d
-            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col]
-                    for o in objects if col in o.value_columns]
+            holders = [o for o in objects if col in o.value_columns]
+            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
+            half, q = 0.5 * 10.0 ** -d, 10.0 ** -d
+            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
             parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
-            total = sum(parts)
-            low, high = total - len(parts) * half, total + len(parts) * half
-            printed = row[col]
-            p = 0.0 if np.isnan(printed) else float(printed)
-            slack = half if not np.isnan(printed) else 0.0
-            tol = 1e-9 + slack * 1e-6
-            if not (low - slack - tol <= p <= high + slack + tol):
-                q = 10.0 ** -d
+            low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
+            printed = None if np.isnan(row[col]) else float(row[col])
+            slack = 0.0 if printed is None else half  # an empty cell stands for exactly 0
+            tol = slack + 1e-9 + slack * 1e-6
+            if not (low - tol <= (printed or 0.0) <= high + tol):
                 lo = round(math.ceil((low - half) / q - 1e-9) * q, d)
                 hi = round(math.floor((high + half) / q + 1e-9) * q, d)
-                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col,
-                                   None if np.isnan(printed) else p, lo, hi, rule, d))
+                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col, printed, lo, hi, rule, d))
     return out
 
 
