@@ -111,12 +111,16 @@ DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckl
 
 def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str = "", datum: str = "",
                  handlaggare: str = "", period: str = "", extra: dict[str, str] | None = None,
-                 is_example: bool = False, example_what: str = "Rapporten") -> Fragment:
+                 is_example: bool = False, example_what: str = "Rapporten", meta: Mapping | None = None) -> Fragment:
     """The report's first screen: title, the front-matter parameters, and the example banner.
 
-    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; every value is escaped.
+    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; an empty nämnd, diarienummer or datum falls back to the
+    input's metadata ``meta`` (``namnd``, ``diarienummer``, ``received``); every value is escaped.
     """
-    items = {"Nämnd": namnd or DEFAULT_NAMND, "Period": period, "Diarienummer": diarienummer,
+    meta = meta or {}
+    datum = datum or str(meta.get("received") or "")
+    items = {"Nämnd": namnd or meta.get("namnd") or DEFAULT_NAMND, "Period": period,
+             "Diarienummer": diarienummer or meta.get("diarienummer", ""),
              "Datum": fmt.date(datum) if datum else "", "Handläggare": handlaggare,
              "Status": status.capitalize() if status else ""}
     items.update(extra or {})

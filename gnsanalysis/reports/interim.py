@@ -637,20 +637,15 @@ def forecast_input(it: Interim) -> pd.DataFrame:
     return rows
 
 
-def forecast_table(it: Interim) -> pd.DataFrame:
-    """Exact forecasts per post (see :func:`gnsanalysis.reports.forecast.forecast_frame`); the bottom line
-    follows the printed result, with an ``Avrundning`` row when the printed rows differ from it."""
+def forecast_display(it: Interim) -> pd.DataFrame:
+    """The forecasts per post as shown (:func:`gnsanalysis.reports.forecast.forecast_frame` with the
+    printed result as bottom line, rounded by :func:`~gnsanalysis.reports.forecast.display_frame`);
+    empty without an annual budget. All figures in the prose about the forecast come from this frame."""
     rows = forecast_input(it)
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
-    return fc.forecast_frame(rows, it.months, total=_forecast_figures(it.table, an.final_row(it.table)))
-
-
-def forecast_display(it: Interim) -> pd.DataFrame:
-    """:func:`forecast_table` as shown: rounded so that every column adds up to its total. All
-    figures in the report's prose about the forecast come from this frame."""
-    frame = forecast_table(it)
-    return frame if frame.empty else fc.display_frame(frame, it.decimals)
+    frame = fc.forecast_frame(rows, it.months, total=_forecast_figures(it.table, an.final_row(it.table)))
+    return fc.display_frame(frame, it.decimals)
 
 
 def _computed_results(frame: pd.DataFrame) -> dict[str, float]:

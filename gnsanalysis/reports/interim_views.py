@@ -17,6 +17,8 @@ from gnsanalysis.swedish import format as fmt
 
 def example_what(it: im.Interim) -> str:
     """What the example banner names: the whole report, or the parts built on example data."""
+    if not it.is_example:
+        return "Rapporten"
     if it.whole.dataset.is_example:
         return im.report_name(it.period)
     return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
@@ -24,24 +26,21 @@ def example_what(it: im.Interim) -> str:
 
 def banner(it: im.Interim):
     """The example-data banner (empty when every input is real)."""
-    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
+    return html.example_banner(it.is_example, example_what(it))
 
 
 def front(it: im.Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    meta = it.whole.dataset.meta
     kind = ("Delårsrapport enligt RKR R17" if im.report_kind(it.period) == "delårsrapport"
             else "Tertialrapport (frivillig uppföljning per april)")
-    received = str(meta.get("received") or "")
     return html.report_front(
-        im.report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
-        handlaggare=handlaggare, period=f"{im.period_text(it.period)}, t.o.m. {it.period}",
+        im.report_name(it.period), status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+        handlaggare=handlaggare, meta=it.whole.dataset.meta, period=f"{im.period_text(it.period)}, t.o.m. {it.period}",
         extra={"Rapport": kind,
                "Lämnas senast": f"till fullmäktige och revisorerna {im.deadline_text(it.period)}",
                "Belopp": f"{an.unit_words(it.unit)} ({it.unit}); kostnader med minustecken; "
                          "avvikelse = utfall − budget"},
-        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
+        is_example=it.is_example, example_what=example_what(it))
 
 
 def summary_view(it: im.Interim, flag_threshold: float = 50):

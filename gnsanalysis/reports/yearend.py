@@ -227,12 +227,9 @@ def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
 
 def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    meta = ye.dataset.meta
     return html.report_front(
-        f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""),
-        datum=datum or str(meta.get("received", "") or ""), handlaggare=handlaggare,
-        period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
+        f"Årsbokslut {ye.year}", status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+        handlaggare=handlaggare, meta=ye.dataset.meta, period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
         extra={"Belopp": f"{an.unit_words(ye.unit)} ({ye.unit}); kostnader med minustecken"},
         is_example=ye.dataset.is_example, example_what=f"Årsbokslutet {ye.year}")
 
@@ -287,9 +284,8 @@ def carry_over_view(ye: YearEnd):
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
-        shown = frame.assign(tkr=[fmt.number(v, 0 if float(v).is_integer() else 1) for v in frame["tkr"]])
-        parts.append(html.table(shown, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
-                                formats={"tkr": str}))
+        parts.append(html.table(frame, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
+                                formats={"tkr": lambda v: fmt.number(v, 0 if float(v).is_integer() else 1)}))
     return html.join(*parts)
 
 
