@@ -96,14 +96,13 @@ def _finish(fig, ax, ys, labels, unit: str, *, alt: str, caption: str, zero_line
 
 
 def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,
-                      alt: str, caption: str, unit: str = "tkr",
-                      budget_label: str = "Budget", outcome_label: str = "Utfall") -> Fragment:
+                      alt: str, caption: str, unit: str = "tkr") -> Fragment:
     """Horizontal paired bars per row: budget (hatched grey) and outcome (solid blue)."""
     fig, ax, ys = _rows(len(labels), 0.55, 1.2)
     h = 0.38
     ax.barh([y + h / 2 for y in ys], budget, height=h, color="white", edgecolor=GREY, hatch="///",
-            label=budget_label)
-    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label=outcome_label)
+            label="Budget")
+    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label="Utfall")
     for y, o in zip(ys, outcome):
         _label(ax, o, y - h / 2, fmt.number(o), 4 if o >= 0 else -4)
     return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, legend={"loc": "lower right"},

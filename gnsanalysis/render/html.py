@@ -129,14 +129,12 @@ def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str 
     return join(front, example_banner(is_example, example_what))
 
 
-def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
-          formats: Mapping[str, Callable[[Any], str]] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
-    """An accessible table. ``formats`` maps column → callable(value) → str; other columns are text.
-
-    The first column (or ``label_column``) becomes the row header (``<th scope="row">``).
-    """
+def table(frame: pd.DataFrame, *, caption: str, formats: Mapping[str, Callable[[Any], str]] | None = None,
+          row_classes: Sequence[str] | None = None) -> Fragment:
+    """An accessible table whose first column is the row header; ``formats`` maps column → callable(value)
+    → str, other columns are text."""
     formats = formats or {}
-    label_column = label_column or frame.columns[0]
+    label_column = frame.columns[0]
     value_cols = [c for c in frame.columns if c != label_column]
     col = Fragment('<th scope="col" class="{}">{}</th>')
     head = join(col.format("text", esc(label_column)),

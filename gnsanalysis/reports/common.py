@@ -238,14 +238,9 @@ def deviation_frame(table: RRTable, result_label: str | None = None) -> pd.DataF
     return pd.concat([frame, pd.DataFrame([*extra, {"Post": result_label, **total}])], ignore_index=True)
 
 
-def drivers(table: RRTable, column: str, *, rows: list[str] | None = None, n: int = 3) -> pd.DataFrame:
-    """The ``n`` rows with the largest absolute value in ``column`` (default: the line items)."""
-    frame = table.frame
-    if rows is None:
-        frame = frame[frame["kind"] == "item"]
-    else:
-        keys = {normalise_label(r) for r in rows}
-        frame = frame[frame["label"].map(normalise_label).isin(keys)]
+def drivers(table: RRTable, column: str, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` line items with the largest absolute value in ``column``."""
+    frame = table.frame[table.frame["kind"] == "item"]
     out = frame[["label", column]].rename(columns={column: "value"}).dropna()
     out = out[out["value"] != 0]
     order = out["value"].abs().sort_values(ascending=False, kind="stable").index
@@ -267,18 +262,13 @@ def offsetting(frame: pd.DataFrame, tolerance: float = 0.1) -> bool:
     return a * b < 0 and abs(a + b) <= tolerance * max(abs(a), abs(b))
 
 
-def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str | None = None
+def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str
                     ) -> tuple[tuple[str, float], list[tuple[str, float]], tuple[str, float]]:
-    """Budget result → deviation per block (the printed ``step_col``, else end − start) → outcome
-    result, with the gap of rounded printed figures as its own step ``Avrundning``."""
+    """Budget result → deviation per block (the printed ``step_col``) → outcome result, with the gap
+    of rounded printed figures as its own step ``Avrundning``."""
     result = final_row(table)
-    start = value(table, result, start_col)
-    end = value(table, result, end_col)
-    steps = []
-    for label in steps_to_result(table):
-        step = (value(table, label, step_col) if step_col
-                else value(table, label, end_col) - value(table, label, start_col))
-        steps.append((display_label(label), step))
+    start, end = value(table, result, start_col), value(table, result, end_col)
+    steps = [(display_label(label), value(table, label, step_col)) for label in steps_to_result(table)]
     gap = round(end - start - sum(s for _, s in steps), 6)
     if gap:
         steps.append(("Avrundning", gap))

@@ -74,16 +74,15 @@ class Seasonal:
     rule: str  # "andel" (divided by the share) or "resterande" (plus last year's remaining months)
 
 
-def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
-             min_share: float = MIN_SHARE, max_share: float = MAX_SHARE) -> Seasonal:
+def seasonal(outcome: float, prev_to_date: float, prev_full: float) -> Seasonal:
     """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year); where
-    that share is unusable (zero full year, share outside ``min_share``–``max_share``), outcome +
+    that share is unusable (zero full year, share outside ``MIN_SHARE``–``MAX_SHARE``), outcome +
     what last year booked in the remaining months."""
     if not all(map(math.isfinite, (outcome, prev_to_date, prev_full))):
         raise ValueError("seasonal() needs finite figures")
     if prev_full != 0:
         share = prev_to_date / prev_full
-        if min_share <= share <= max_share:
+        if MIN_SHARE <= share <= MAX_SHARE:
             return Seasonal(outcome / share, share, "andel")
     return Seasonal(outcome + (prev_full - prev_to_date), None, "resterande")
 
@@ -91,10 +90,9 @@ def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
 UNEVEN_GAP = 0.15  # a share of last year booked this far from months/12 (15 points) marks a seasonal row
 
 
-def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: float = UNEVEN_GAP
-                 ) -> float | None:
+def uneven_share(prev_to_date: float, prev_full: float, months: int) -> float | None:
     """Last year's share of the full year booked by the same month, when it is far from an
-    even spread (months / 12 ± ``gap``); None when the row was even or the share is undefined
+    even spread (months / 12 ± :data:`UNEVEN_GAP`); None when the row was even or the share is undefined
     (last year's full year is zero or missing). Such a row is seasonal (booked unevenly over the
     year, e.g. invoiced once a year), and the run-rate method misleads for it.
     """
@@ -102,7 +100,7 @@ def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: flo
     if not (math.isfinite(prev_to_date) and math.isfinite(prev_full)) or prev_full == 0:
         return None
     share = prev_to_date / prev_full
-    return share if abs(share - months / 12) > gap else None
+    return share if abs(share - months / 12) > UNEVEN_GAP else None
 
 
 ROUNDING = "Avrundning"

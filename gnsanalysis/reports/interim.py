@@ -73,24 +73,23 @@ def largest(frame: pd.DataFrame, column: str, n: int = 2) -> pd.DataFrame:
     return kept.loc[kept[column].abs().sort_values(ascending=False, kind="stable").index].head(n)
 
 
-def material(values: pd.Series, unit: str = "tkr", *, minimum_tkr: float = MATERIAL_TKR,
-             share: float = MATERIAL_SHARE) -> pd.Series:
+def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SHARE) -> pd.Series:
     """The values worth naming to the board, largest first.
 
-    Rule: |value| ≥ ``minimum_tkr`` tkr (converted to ``unit``) and |value| ≥ ``share`` × the
+    Rule: |value| ≥ :data:`MATERIAL_TKR` tkr (converted to ``unit``) and |value| ≥ ``share`` × the
     largest |value|. Smaller drivers stay in the tables but are not named in the summary.
     """
     v = values.dropna().astype(float)
     if v.empty:
         return v
-    limit = max(_minimum(unit, minimum_tkr), share * v.abs().max())
+    limit = max(_minimum(unit), share * v.abs().max())
     kept = v[v.abs() >= limit - 1e-9]
     return kept.loc[kept.abs().sort_values(ascending=False, kind="stable").index]
 
 
-def _minimum(unit: str, minimum_tkr: float = MATERIAL_TKR) -> float:
-    """``minimum_tkr`` expressed in ``unit`` (an unknown unit is taken as tkr)."""
-    return minimum_tkr * 1000 / KR_PER_UNIT.get(unit, 1000)
+def _minimum(unit: str) -> float:
+    """:data:`MATERIAL_TKR` expressed in ``unit`` (an unknown unit is taken as tkr)."""
+    return MATERIAL_TKR * 1000 / KR_PER_UNIT.get(unit, 1000)
 
 
 # --------------------------------------------------------------------------- periods
