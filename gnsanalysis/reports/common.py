@@ -23,12 +23,13 @@ from gnsanalysis.swedish import format as fmt
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
 #: Column roles every year-end and interim report needs (see ``roles`` in rr_layouts.yaml).
 REQUIRED_COLUMNS = ("outcome", "budget", "deviation")
-ROLE_NAMES = {"outcome": "ackumulerat utfall", "budget": "ackumulerad budget",
-              "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
-              "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
-              "forecast": "lagd årsprognos", "annual_budget": "årsbudget",
-              "forecast_diff": "årsprognosens avvikelse mot årsbudget",
-              "income": "summan av intäkterna", "costs": "summan av kostnaderna"}
+#: Every column role in words, for messages (the keys are the roles :func:`role_columns` resolves).
+COLUMN_ROLE_NAMES = {"outcome": "ackumulerat utfall", "budget": "ackumulerad budget",
+                     "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
+                     "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
+                     "forecast": "lagd årsprognos", "annual_budget": "årsbudget",
+                     "forecast_diff": "årsprognosens avvikelse mot årsbudget"}
+ROLE_NAMES = {**COLUMN_ROLE_NAMES, "income": "summan av intäkterna", "costs": "summan av kostnaderna"}
 
 
 def unit_words(unit: str) -> str:
@@ -108,13 +109,9 @@ def period_of(dataset) -> str:
     return period
 
 
-COLUMN_ROLES = ("outcome", "budget", "deviation", "previous", "previous_diff", "previous_pct",
-                "forecast", "annual_budget", "forecast_diff")
-
-
 def role_columns(table: RRTable) -> dict[str, str | None]:
     """Every column role → the table's column (``None`` for an optional role it lacks)."""
-    return {r: column(table, r) for r in COLUMN_ROLES}
+    return {r: column(table, r) for r in COLUMN_ROLE_NAMES}
 
 
 def object_label(object_id, name=None) -> str:

@@ -165,9 +165,8 @@ def forecast_view(it: im.Interim, flag_threshold: float = 50):
                      html.bullet_list(im.assumptions()))
 
 
-def chart_forecast(it: im.Interim, frame: pd.DataFrame | None = None):
-    """Bar chart of the annual budget and each forecast method's full-year result."""
-    frame = im.forecast_display(it) if frame is None else frame
+def chart_forecast(it: im.Interim, frame: pd.DataFrame):
+    """Bar chart of the annual budget and each method's full-year result in the shown forecast ``frame``."""
     res = frame.iloc[-1]
     labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
     values = [float(res[label]) for label in labels]
