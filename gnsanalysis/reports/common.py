@@ -21,10 +21,15 @@ from gnsanalysis.swedish import format as fmt
 
 #: Words for a unit in running text (the unit itself comes from the table or its metadata).
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
-#: Column roles every year-end and interim report needs (see ``roles`` in rr_layouts.yaml).
-REQUIRED_COLUMNS = ("outcome", "budget", "deviation")
+# Column roles (``roles`` in rr_layouts.yaml): role names, not column names; each table's own column
+# for a role is found by :func:`column`, tolerant of case and punctuation.
+OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
+PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
+ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
+#: Column roles every year-end and interim report needs.
+REQUIRED_COLUMNS = (OUTCOME, BUDGET, DEV)
 #: Every column role in words, for messages (the keys are the roles :func:`role_columns` resolves).
-COLUMN_ROLE_NAMES = {"outcome": "ackumulerat utfall", "budget": "ackumulerad budget",
+COLUMN_ROLE_NAMES = {OUTCOME: "ackumulerat utfall", BUDGET: "ackumulerad budget",
                      "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
                      "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
                      "forecast": "lagd årsprognos", "annual_budget": "årsbudget",

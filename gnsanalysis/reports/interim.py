@@ -28,19 +28,12 @@ from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
-from gnsanalysis.reports.common import has_role, role_value
-from gnsanalysis.reports.periods import interim_period
+from gnsanalysis.reports.common import BUDGET, DEV, ECON, ECON_DIFF, OUTCOME, PREV, PREV_DIFF, YEAR_BUDGET
+from gnsanalysis.reports.periods import INTERIM_MONTHS, interim_period
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
 
-# Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
-# :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.
-OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
-PREV, PREV_DIFF = "previous", "previous_diff"
-ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
-_REQUIRED = (BUDGET, OUTCOME, DEV)
-INTERIM_MONTHS = (4, 6, 7, 8)
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
 # Materiality: a driver is named to the board only when it is at least MATERIAL_TKR tkr and at
@@ -275,7 +268,7 @@ def load(period: str, raw_dir=None) -> Interim:
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and has_role(same_year.table, PREV):
+    elif same_year is not None and an.has_role(same_year.table, PREV):
         if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
             prev_full, prev_col = same_year, PREV
     year_end = same_year
@@ -359,7 +352,7 @@ def object_frame(it: Interim) -> pd.DataFrame:
         t, res = part.table, an.final_row(part.table)
         row: dict[str, object] = {"Objekt": part.label}
         for name, role in _OBJECT_COLUMNS:
-            row[name] = role_value(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
+            row[name] = an.role_value(t, res, role) if role in an.REQUIRED_COLUMNS or an.has_role(t, role) else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -405,7 +398,7 @@ def document_checks(it: Interim) -> list[str]:
     f, u, out = it.figures, it.unit, []
 
     def check(claim: str, stated: float, part: Part, role: str, source: str, after: str = "") -> str:
-        got = role_value(part.table, an.final_row(part.table), role)
+        got = an.role_value(part.table, an.final_row(part.table), role)
         claim, what = f"{claim} till {fmt.amount(stated, u, True)}{after}", f"{source} ger {fmt.amount(got, u, True)}"
         return f"{claim}; {what}, vilket stämmer." if abs(stated - got) < 0.5 else f"Obs! {claim}, men {what}."
 
@@ -420,7 +413,7 @@ def document_checks(it: Interim) -> list[str]:
                    check(f"Texten anger {part.label}", float(o["deviation"]), part, DEV, "objekttabellen"))
     fvb = f.get("forecast_vs_budget") or {}
     part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-    if fvb and part is not None and has_role(part.table, ECON_DIFF):
+    if fvb and part is not None and an.has_role(part.table, ECON_DIFF):
         out.append(check(f"Texten anger den lagda årsprognosen för {part.label}", float(fvb["value"]), part,
                          ECON_DIFF, f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))}", " mot budget"))
     return out
@@ -454,13 +447,13 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: role_value(p.table, an.final_row(p.table), column) for p in it.objects
-                            if has_role(p.table, column)}, dtype=float)
+        values = pd.Series({p.label: an.role_value(p.table, an.final_row(p.table), column) for p in it.objects
+                            if an.has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
         steps = an.steps_to_result(t)
-        return pd.Series({an.display_label(s): role_value(t, s, column) for s in steps}, dtype=float), "poster"
+        return pd.Series({an.display_label(s): an.role_value(t, s, column) for s in steps}, dtype=float), "poster"
     items = t.frame[t.frame["kind"] == "item"]
     col = an.column(t, column)
     return pd.Series({an.display_label(r["label"]): r[col] for _, r in items.iterrows()}, dtype=float), "poster"
@@ -475,7 +468,7 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = an.final_row(t)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = role_value(t, res, DEV)
+    dev = an.role_value(t, res, DEV)
     values, others = _deviation_drivers(it, DEV)
     why = _drivers_text(values, dev, u, others)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
@@ -501,8 +494,8 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
                 f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
-    if has_role(t, ECON_DIFF):
-        diff, how = role_value(t, an.final_row(t), ECON_DIFF), ""
+    if an.has_role(t, ECON_DIFF):
+        diff, how = an.role_value(t, an.final_row(t), ECON_DIFF), ""
         values, others = _deviation_drivers(it, ECON_DIFF)
     else:
         diff, how = econ - budget, "beräknat "
@@ -516,9 +509,9 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
 
 def _change(t: RRTable, label: str) -> float:
     """Outcome against last year's period: the printed difference column if any, else outcome − previous."""
-    if has_role(t, PREV_DIFF):
-        return role_value(t, label, PREV_DIFF)
-    return role_value(t, label, OUTCOME) - role_value(t, label, PREV)
+    if an.has_role(t, PREV_DIFF):
+        return an.role_value(t, label, PREV_DIFF)
+    return an.role_value(t, label, OUTCOME) - an.role_value(t, label, PREV)
 
 
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
@@ -532,13 +525,13 @@ def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
 def previous_year_sentences(it: Interim) -> list[str]:
     """Swedish sentences comparing the outcome with the same period last year."""
     t, u = it.table, it.unit
-    if not has_role(t, PREV):
+    if not an.has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
     changes = largest(pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]}), "value")
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(role_value(t, res, OUTCOME), u)} mot "
-           f"{fmt.amount(role_value(t, res, PREV), u)} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(an.role_value(t, res, OUTCOME), u)} mot "
+           f"{fmt.amount(an.role_value(t, res, PREV), u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -549,8 +542,8 @@ def previous_year_frame(it: Interim) -> pd.DataFrame:
     """Outcome per step this year and last year for the same period, with the change."""
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
-    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": role_value(t, s, PREV),
-                          f"Utfall {it.year}": role_value(t, s, OUTCOME),
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": an.role_value(t, s, PREV),
+                          f"Utfall {it.year}": an.role_value(t, s, OUTCOME),
                           "Förändring": _change(t, s)} for s in steps])
 
 
@@ -568,10 +561,10 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
                an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
     for label, pt, nt, row in pairs:
-        a = role_value(pt, row, DEV, missing=np.nan)
-        b = role_value(nt, row, DEV)
-        pe = role_value(pt, row, ECON) if has_role(pt, ECON) else np.nan
-        ne = role_value(nt, row, ECON) if has_role(nt, ECON) else np.nan
+        a = an.role_value(pt, row, DEV, missing=np.nan)
+        b = an.role_value(nt, row, DEV)
+        pe = an.role_value(pt, row, ECON) if an.has_role(pt, ECON) else np.nan
+        ne = an.role_value(nt, row, ECON) if an.has_role(nt, ECON) else np.nan
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -619,7 +612,7 @@ _FORECAST_INPUTS = {"outcome": OUTCOME, "budget_to_date": BUDGET, "annual_budget
 
 def _forecast_figures(t: RRTable, label: str) -> dict[str, float]:
     """The figures of one row that the forecasts read (NaN for an optional column the table lacks)."""
-    return {k: role_value(t, label, r) if r in _REQUIRED or has_role(t, r) else np.nan
+    return {k: an.role_value(t, label, r) if r in an.REQUIRED_COLUMNS or an.has_role(t, r) else np.nan
             for k, r in _FORECAST_INPUTS.items()}
 
 
@@ -628,11 +621,11 @@ def forecast_input(it: Interim) -> pd.DataFrame:
     t = it.table
     steps = an.steps_to_result(t)
     rows = pd.DataFrame([{"Post": an.display_label(s), **_forecast_figures(t, s)} for s in steps])
-    if it.prev_full is not None and has_role(t, PREV):
+    if it.prev_full is not None and an.has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
-        rows["prev_to_date"] = [role_value(t, s, PREV) for s in steps]
-        rows["prev_full"] = [role_value(pt, s, col, missing=np.nan) for s in steps]
+        rows["prev_to_date"] = [an.role_value(t, s, PREV) for s in steps]
+        rows["prev_full"] = [an.role_value(pt, s, col, missing=np.nan) for s in steps]
     return rows
 
 
@@ -822,7 +815,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
     if frame.empty:
         return []
     u = it.unit
-    actual = role_value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    actual = an.role_value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
     res = frame.iloc[-1]
     comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
 

@@ -13,14 +13,10 @@ import pandas as pd
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
+from gnsanalysis.reports.common import BUDGET, DEV, OUTCOME, PREV, PREV_DIFF, PREV_PCT
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable
 from gnsanalysis.swedish import format as fmt
-
-# The table's own names of these columns are found through their roles (rr_layouts.yaml):
-# these constants are the role names, not column names.
-OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
-PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
 
 
 @dataclass
