@@ -427,17 +427,19 @@ def deviation_frame(it: Interim) -> pd.DataFrame:
     return an.deviation_frame(it.table, "Resultat")
 
 
-def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> str:
-    """``främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
-    (see :func:`material`) that pull the same way as ``total`` (at most two), and the rest when it
-    is material and pulls the other way. Empty when nothing is material."""
+def _drivers_text(it: Interim, column: str, total: float) -> str:
+    """``, främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
+    of ``column`` (:func:`_deviation_drivers`, :func:`material`) that pull the same way as ``total``
+    (at most two), and the rest when it is material and pulls the other way. Empty when nothing is material."""
+    values, others = _deviation_drivers(it, column)
+    unit = it.unit
     kept = material(values, unit)
     if total:
         kept = kept[np.sign(kept) == np.sign(total)]
     kept = kept.head(2)
     if kept.empty:
         return ""
-    text = "främst " + fmt.join_list([f"{name} med {fmt.amount(v, unit, True)}" for name, v in kept.items()])
+    text = ", främst " + fmt.join_list([f"{name} med {fmt.amount(v, unit, True)}" for name, v in kept.items()])
     rest = total - float(kept.sum())
     if total and np.sign(rest) == -np.sign(total) and abs(rest) >= _minimum(unit):
         text += f", delvis uppvägt av övriga {others} ({fmt.amount(rest, unit, True)})"
@@ -469,10 +471,8 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
     dev = an.role_value(t, res, DEV)
-    values, others = _deviation_drivers(it, DEV)
-    why = _drivers_text(values, dev, u, others)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
-               + (f", {why}" if why else "") + ".")
+               f"{_drivers_text(it, DEV, dev)}.")
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
@@ -495,15 +495,12 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
                 f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
     if an.has_role(t, ECON_DIFF):
-        diff, how = an.role_value(t, an.final_row(t), ECON_DIFF), ""
-        values, others = _deviation_drivers(it, ECON_DIFF)
+        diff = an.role_value(t, an.final_row(t), ECON_DIFF)
+        how, why = "", _drivers_text(it, ECON_DIFF, diff)
     else:
-        diff, how = econ - budget, "beräknat "
-        values, others = pd.Series(dtype=float), ""
-    why = _drivers_text(values, diff, u, others)
+        diff, how, why = econ - budget, "beräknat ", ""
     return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.amount(econ, u)}, "
-            f"{how}{fmt.amount(diff, u, True)} mot årsbudgeten ({fmt.amount(budget, u)})"
-            + (f", {why}" if why else "") + ".",
+            f"{how}{fmt.amount(diff, u, True)} mot årsbudgeten ({fmt.amount(budget, u)}){why}.",
             comparison_sentence(it, flag_threshold)]
 
 
