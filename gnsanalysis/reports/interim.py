@@ -262,18 +262,17 @@ def load(period: str, raw_dir=None) -> Interim:
             return None
         return d
 
-    last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), f"för säsongsprofilen (helåret {y - 1})")
+    profile = f"för säsongsprofilen (helåret {y - 1})"
+    last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), profile)
     same_year_found = _optional("rr", f"{y}-12", raw_dir)
     same_year = _part(same_year_found, f"{y}-12") if same_year_found is not None else None
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and an.has_role(same_year.table, PREV):
-        if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
-            prev_full, prev_col = same_year, PREV
-    year_end = same_year
-    if same_year is not None and usable(same_year.dataset, f"för efterhandskontrollen (årsbokslutet {y})") is None:
-        year_end = None
+    elif same_year is not None and an.has_role(same_year.table, PREV) and usable(same_year.dataset, profile):
+        prev_full, prev_col = same_year, PREV
+    hindsight = f"för efterhandskontrollen (årsbokslutet {y})"
+    year_end = same_year if same_year is not None and usable(same_year.dataset, hindsight) is not None else None
     return Interim(period, whole, objects, object_findings, previous, prev_full, prev_col, year_end, notes, skipped)
 
 

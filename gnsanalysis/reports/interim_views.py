@@ -186,27 +186,22 @@ def hindsight_view(it: im.Interim):
 
 def checks_view(it: im.Interim):
     """The checks section: what was checked and any findings."""
+    def flagged(lead: str, findings: list) -> list:
+        return [html.note(f"{lead} {an.count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+                          flag=True), html.bullet_list([str(f) for f in findings])]
+
     names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
     findings = im.all_findings(it)
-    parts = []
-    if not findings:
-        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
-                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
-                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
-                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
-        parts.append(html.paragraphs([text]))
-    else:
-        parts += [html.note(f"Kontrollen fann {an.count_deviations(len(findings))} som inte kan förklaras av avrundning:",
-                            flag=True), html.bullet_list([str(f) for f in findings])]
+    parts = flagged("Kontrollen fann", findings) if findings else [html.paragraphs([
+        f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
+        + (", och summan av objekten mot nämndens tabell" if it.objects else "")
+        + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
+          f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}."])]
     for part, use in im.reference_parts(it):
         name = im.capitalise(an.table_title(part.dataset))
-        if part.findings:
-            parts += [html.note(f"{name}, som används {use}, har {an.count_deviations(len(part.findings))} som inte "
-                                "kan förklaras av avrundning:", flag=True),
-                      html.bullet_list([str(f) for f in part.findings])]
-        else:
-            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
-                                          "bortsett från avrundningsdifferenser."]))
+        parts += flagged(f"{name}, som används {use}, har", part.findings) if part.findings else [html.paragraphs([
+            f"{name}, som används {use}, har också kontrollerats: inga avvikelser, bortsett från "
+            "avrundningsdifferenser."])]
     if it.notes:
         parts.append(html.paragraphs(it.notes))
     return html.join(*parts)
