@@ -1,7 +1,7 @@
 """Analysis shared by the year-end and interim reports: deviations, drivers, waterfalls.
 
 Pure functions over :class:`gnsanalysis.rr.table.RRTable`; the hierarchy comes from the table's
-layout (``config/rr_layouts.yaml``) or is inferred from its labels.
+layout (``gnsanalysis/resources/rr_layouts.yaml``) or is inferred from its labels.
 """
 
 from __future__ import annotations
