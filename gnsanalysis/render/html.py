@@ -196,9 +196,7 @@ PARAMETER_LABELS = {
 
 
 def _param_label(name, labels: Mapping[str, str] | None = None) -> str:
-    if labels and str(name) in labels:
-        return labels[str(name)]
-    return PARAMETER_LABELS.get(name, str(name))
+    return labels[str(name)] if labels and str(name) in labels else PARAMETER_LABELS.get(name, str(name))
 
 
 def _param_text(value, labels: Mapping[str, str] | None = None) -> str:

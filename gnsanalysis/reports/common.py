@@ -213,9 +213,13 @@ def has_role(table: RRTable, role: str) -> bool:
     return column(table, role, required=False) is not None
 
 
-def role_value(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
-    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
-    row the table lacks gives that value (an earlier table may lack a row)."""
+def role_value(table: RRTable, label: str, role: str, *, missing: float | None = None,
+               optional: bool = False) -> float:
+    """The printed figure of ``label`` in the table's column for ``role``. With ``optional``, NaN
+    when the table has no column for an optional role; with ``missing``, a row the table lacks
+    gives that value (an earlier table may lack a row)."""
+    if optional and role not in REQUIRED_COLUMNS and not has_role(table, role):
+        return np.nan
     if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
         return missing
     return value(table, label, required_column(table, role))

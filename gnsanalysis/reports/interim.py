@@ -346,14 +346,9 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
 def object_frame(it: Interim) -> pd.DataFrame:
     """Per object and for the whole committee: budget, outcome and deviation so far; annual
     budget, the lagd årsprognos and its deviation from the annual budget."""
-    rows = []
-    for part in it.objects + [it.whole]:
-        t, res = part.table, an.final_row(part.table)
-        row: dict[str, object] = {"Objekt": part.label}
-        for name, role in _OBJECT_COLUMNS:
-            row[name] = an.role_value(t, res, role) if role in an.REQUIRED_COLUMNS or an.has_role(t, role) else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
+    parts = [(part, an.final_row(part.table)) for part in it.objects + [it.whole]]
+    return pd.DataFrame([{"Objekt": part.label, **{name: an.role_value(part.table, res, role, optional=True)
+                                                   for name, role in _OBJECT_COLUMNS}} for part, res in parts])
 
 
 _OBJECT_COLUMNS = (("Budget hittills", BUDGET), ("Utfall hittills", OUTCOME), ("Avvikelse", DEV),
@@ -559,8 +554,7 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     for label, pt, nt, row in pairs:
         a = an.role_value(pt, row, DEV, missing=np.nan)
         b = an.role_value(nt, row, DEV)
-        pe = an.role_value(pt, row, ECON) if an.has_role(pt, ECON) else np.nan
-        ne = an.role_value(nt, row, ECON) if an.has_role(nt, ECON) else np.nan
+        pe, ne = an.role_value(pt, row, ECON, optional=True), an.role_value(nt, row, ECON, optional=True)
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -608,8 +602,7 @@ _FORECAST_INPUTS = {"outcome": OUTCOME, "budget_to_date": BUDGET, "annual_budget
 
 def _forecast_figures(t: RRTable, label: str) -> dict[str, float]:
     """The figures of one row that the forecasts read (NaN for an optional column the table lacks)."""
-    return {k: an.role_value(t, label, r) if r in an.REQUIRED_COLUMNS or an.has_role(t, r) else np.nan
-            for k, r in _FORECAST_INPUTS.items()}
+    return {k: an.role_value(t, label, r, optional=True) for k, r in _FORECAST_INPUTS.items()}
 
 
 def forecast_input(it: Interim) -> pd.DataFrame:
