@@ -728,9 +728,8 @@ def uneven_rows(it: Interim) -> list[tuple[str, float]]:
     rows = forecast_input(it)
     if "prev_full" not in rows.columns:
         return []
-    shares = [(r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples()
-              if not (math.isnan(r.prev_to_date) or math.isnan(r.prev_full))]
-    return [(post, share) for post, share in shares if share is not None]
+    shares = ((r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples())
+    return [(post, share) for post, share in shares if share is not None]  # None also for a missing figure
 
 
 def forecast_detail_sentences(it: Interim) -> list[str]:
