@@ -63,42 +63,50 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _number_axis(axis, unit: str = "") -> None:
-    axis.set_major_formatter(FuncFormatter(
-        lambda x, _pos: fmt.number(x, 0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-9 else 2))))
+def _axis_number(x: float, _pos=None) -> str:
+    """A value-axis tick in Swedish: as many decimals as the tick needs (0, 1 or 2)."""
+    return fmt.number(x, 0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-9 else 2))
 
 
-def _finish_hbars(fig, ax, ys, labels, unit: str, *, margin: float, alt: str, caption: str) -> Fragment:
-    """Row labels, a zero line, Swedish numbers on the value axis, then the embedded figure."""
-    ax.set_yticks(ys, labels)
-    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
-    _number_axis(ax.xaxis)
+def _rows(n: int, per_row: float, extra: float) -> tuple[Any, Any, list[int]]:
+    """A figure for ``n`` horizontal rows read top to bottom: ``fig, ax`` and the rows' y positions."""
+    fig, ax = plt.subplots(figsize=(7.0, per_row * n + extra))
+    return fig, ax, list(range(n))[::-1]
+
+
+def _label(ax, x: float, y: float, text: str, dx: float = 4) -> None:
+    """A value label beside the end of a bar (left of it when ``dx`` is negative)."""
+    ax.annotate(text, (x, y), xytext=(dx, 0), textcoords="offset points", va="center",
+                ha="left" if dx >= 0 else "right", fontsize=8)
+
+
+def _finish(fig, ax, ys, labels, unit: str, *, alt: str, caption: str, zero_line: bool = True,
+            legend: dict | None = None, margins: dict | None = None, **ticks) -> Fragment:
+    """Row labels, a zero line, Swedish numbers on the value axis, legend and margins, then the embedded figure."""
+    ax.set_yticks(ys, labels, **ticks)
+    if zero_line:
+        ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    ax.xaxis.set_major_formatter(FuncFormatter(_axis_number))
     ax.set_xlabel(unit)
-    ax.margins(x=margin)
+    if legend is not None:
+        ax.legend(frameon=False, **legend)
+    if margins is not None:
+        ax.margins(**margins)
     return figure(_png(fig), alt=alt, caption=caption)
 
 
 def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,
-                      alt: str, caption: str, unit: str = "tkr",
-                      budget_label: str = "Budget", outcome_label: str = "Utfall") -> Fragment:
+                      alt: str, caption: str, unit: str = "tkr") -> Fragment:
     """Horizontal paired bars per row: budget (hatched grey) and outcome (solid blue)."""
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.55 * n + 1.2))
-    ys = list(range(n))[::-1]
+    fig, ax, ys = _rows(len(labels), 0.55, 1.2)
     h = 0.38
     ax.barh([y + h / 2 for y in ys], budget, height=h, color="white", edgecolor=GREY, hatch="///",
-            label=budget_label)
-    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label=outcome_label)
-    for y, _budget, o in zip(ys, budget, outcome):
-        ax.annotate(fmt.number(o), (o, y - h / 2), xytext=(4 if o >= 0 else -4, 0),
-                    textcoords="offset points", va="center", ha="left" if o >= 0 else "right", fontsize=8)
-    ax.set_yticks(ys, labels)
-    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.legend(loc="lower right", frameon=False)
-    ax.margins(x=0.18)
-    return figure(_png(fig), alt=alt, caption=caption)
+            label="Budget")
+    ax.barh([y - h / 2 for y in ys], outcome, height=h, color=BLUE, label="Utfall")
+    for y, o in zip(ys, outcome):
+        _label(ax, o, y - h / 2, fmt.number(o), 4 if o >= 0 else -4)
+    return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, legend={"loc": "lower right"},
+                   margins={"x": 0.18})
 
 
 def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end: tuple[str, float], *,
@@ -109,97 +117,70 @@ def waterfall(start: tuple[str, float], steps: Sequence[tuple[str, float]], end:
     solid when positive, red and cross-hatched when negative, and carries its signed value.
     """
     labels = [start[0]] + [s[0] for s in steps] + [end[0]]
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.42 * n + 1.1))
-    ys = list(range(n))[::-1]
-
-    def label_at(x0: float, x1: float, y: float, text: str) -> None:
-        right = max(x0, x1)
-        ax.annotate(text, (right, y), xytext=(4, 0), textcoords="offset points", va="center",
-                    ha="left", fontsize=8)
-
+    fig, ax, ys = _rows(len(labels), 0.42, 1.1)
     ax.barh(ys[0], start[1], color=GREY, edgecolor=NEUTRAL, height=0.6)
-    label_at(0, start[1], ys[0], fmt.number(start[1]))
+    _label(ax, max(0, start[1]), ys[0], fmt.number(start[1]))
     level = start[1]
-    for y, (_label, value) in zip(ys[1:-1], steps):
+    for y, (_label_text, value) in zip(ys[1:-1], steps):
         colour, hatch = (GOOD, "") if value >= 0 else (BAD, "xx")
         ax.barh(y, value, left=level, color=colour, hatch=hatch, edgecolor="white", height=0.6)
-        label_at(level, level + value, y, fmt.number(value, signed=True))
+        _label(ax, max(level, level + value), y, fmt.number(value, signed=True))
         level += value
     ax.barh(ys[-1], end[1], color=BLUE, height=0.6)
-    label_at(0, end[1], ys[-1], fmt.number(end[1]))
-    return _finish_hbars(fig, ax, ys, labels, unit, margin=0.15, alt=alt, caption=caption)
+    _label(ax, max(0, end[1]), ys[-1], fmt.number(end[1]))
+    return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, margins={"x": 0.15})
 
 
 def bars(labels: Sequence[str], values: Sequence[float], *, alt: str, caption: str, unit: str = "tkr",
          signed: bool = False) -> Fragment:
     """Simple horizontal bars with value labels (signed colours + hatching when ``signed``)."""
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.45 * n + 1.0))
-    ys = list(range(n))[::-1]
-    colours = [(GOOD if v >= 0 else BAD) if signed else BLUE for v in values]
-    hatches = [("" if v >= 0 else "xx") if signed else "" for v in values]
-    for y, v, c, hch in zip(ys, values, colours, hatches):
-        ax.barh(y, v, color=c, hatch=hch, edgecolor="white")
-        ax.annotate(fmt.number(v, signed=signed), (v, y), xytext=(4 if v >= 0 else -4, 0),
-                    textcoords="offset points", va="center", ha="left" if v >= 0 else "right", fontsize=8)
-    return _finish_hbars(fig, ax, ys, labels, unit, margin=0.2, alt=alt, caption=caption)
+    fig, ax, ys = _rows(len(labels), 0.45, 1.0)
+    for y, v in zip(ys, values):
+        colour, hatch = ((GOOD, "") if v >= 0 else (BAD, "xx")) if signed else (BLUE, "")
+        ax.barh(y, v, color=colour, hatch=hatch, edgecolor="white")
+        _label(ax, v, y, fmt.number(v, signed=signed), 4 if v >= 0 else -4)
+    return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, margins={"x": 0.2})
 
 
 def stacked_bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, alt: str,
                  caption: str, unit: str = "mnkr") -> Fragment:
     """Horizontal stacked bars (first series solid blue, second hatched grey) with totals."""
     n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.55 * n + 1.3))
-    ys = list(range(n))[::-1]
+    fig, ax, ys = _rows(n, 0.55, 1.3)
     left = [0.0] * n
     styles: list[dict[str, Any]] = [dict(color=BLUE), dict(color="white", edgecolor=NEUTRAL, hatch="///"),
-              dict(color=GREY, edgecolor=NEUTRAL)]
+                                    dict(color=GREY, edgecolor=NEUTRAL)]
     for (name, values), style in zip(series, styles):
         ax.barh(ys, values, left=left, height=0.6, label=name, **style)
         left = [a + b for a, b in zip(left, values)]
     for y, total in zip(ys, left):
-        ax.annotate(fmt.number(total, 1), (total, y), xytext=(4, 0), textcoords="offset points", va="center",
-                    fontsize=8)
-    ax.set_yticks(ys, labels)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(series), frameon=False, fontsize=8)
-    ax.margins(x=0.12)
-    return figure(_png(fig), alt=alt, caption=caption)
+        _label(ax, total, y, fmt.number(total, 1))
+    return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, zero_line=False, margins={"x": 0.12},
+                   legend={"loc": "lower left", "bbox_to_anchor": (0, 1.0), "ncol": len(series), "fontsize": 8})
 
 
 def ranges(labels: Sequence[str], low: Sequence[float], mid: Sequence[float], high: Sequence[float], *,
            alt: str, caption: str, unit: str) -> Fragment:
     """One line per row from low to high with a marker at the middle value (P10–P50–P90)."""
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.5 * n + 1.2))
-    ys = list(range(n))[::-1]
+    fig, ax, ys = _rows(len(labels), 0.5, 1.2)
     for y, lo, m, hi in zip(ys, low, mid, high):
         ax.plot([lo, hi], [y, y], color=BLUE, linewidth=3, solid_capstyle="butt")
         ax.plot([m], [y], marker="D", color="white", markeredgecolor=NEUTRAL, markersize=7)
-        ax.annotate(fmt.number(m, 1), (hi, y), xytext=(5, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(ys, labels)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.margins(x=0.1, y=0.15)
-    return figure(_png(fig), alt=alt, caption=caption)
+        _label(ax, hi, y, fmt.number(m, 1), 5)
+    return _finish(fig, ax, ys, labels, unit, alt=alt, caption=caption, zero_line=False,
+                   margins={"x": 0.1, "y": 0.15})
 
 
 def tornado(labels: Sequence[str], low: Sequence[float], high: Sequence[float], base: float, *, alt: str,
             caption: str, unit: str) -> Fragment:
     """Tornado: for each input, the outcome at its low (solid) and high (hatched) value around the base."""
-    n = len(labels)
-    fig, ax = plt.subplots(figsize=(7.0, 0.6 * n + 1.3))
-    ys = list(range(n))[::-1]
+    fig, ax, ys = _rows(len(labels), 0.6, 1.3)
     for y, lo, hi in zip(ys, low, high):
         ax.barh(y, lo - base, left=base, height=0.6, color=BLUE, label="Lågt värde" if y == ys[0] else None)
         ax.barh(y, hi - base, left=base, height=0.6, color="white", edgecolor=NEUTRAL, hatch="///",
                 label="Högt värde" if y == ys[0] else None)
     ax.axvline(base, color=NEUTRAL, linewidth=1)
     ax.axvline(0, color=BAD, linewidth=1, linestyle="--", label="Lika dyrt som nuläget")
-    ax.set_yticks(ys, [textwrap.fill(label, 34) for label in labels], fontsize=8)
-    _number_axis(ax.xaxis)
-    ax.set_xlabel(unit)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8)
-    return figure(_png(fig), alt=alt, caption=caption)
+    return _finish(fig, ax, ys, [textwrap.fill(label, 34) for label in labels], unit, alt=alt, caption=caption,
+                   zero_line=False, legend={"loc": "lower left", "bbox_to_anchor": (0, 1.0), "ncol": 3, "fontsize": 8},
+                   fontsize=8)

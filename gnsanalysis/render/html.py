@@ -11,13 +11,16 @@ Swedish format.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from markupsafe import Markup, escape
 
 from gnsanalysis import __version__, paths
@@ -97,11 +100,9 @@ def example_banner(is_example: bool, what: str = "Rapporten") -> Fragment:
         "</div>").format(what)
 
 
-def front_matter(title: str, items: dict[str, str], subtitle: str | None = None) -> Fragment:
-    """Title and the facts a board member looks for first (nämnd, dnr, datum, status …)."""
-    rows = join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in items.items() if v))
-    sub = Fragment("<p>{}</p>").format(subtitle) if subtitle else ""
-    return Fragment('<header class="gns-front"><h1>{}</h1>{}<dl>{}</dl></header>').format(title, sub, rows)
+def _definitions(items: Iterable[tuple[str, Any]]) -> Fragment:
+    """``<dt>``/``<dd>`` pairs, each escaped."""
+    return join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in items))
 
 
 DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckling samt "
@@ -110,26 +111,30 @@ DEFAULT_NAMND = ("Gemensam nämnd för samverkan inom drift och service, utveckl
 
 def report_front(title: str, *, status: str, namnd: str = "", diarienummer: str = "", datum: str = "",
                  handlaggare: str = "", period: str = "", extra: dict[str, str] | None = None,
-                 is_example: bool = False, example_what: str = "Rapporten") -> Fragment:
+                 is_example: bool = False, example_what: str = "Rapporten", meta: Mapping | None = None) -> Fragment:
     """The report's first screen: title, the front-matter parameters, and the example banner.
 
-    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; every value is escaped.
+    ``datum`` is ISO (ÅÅÅÅ-MM-DD) or empty; an empty nämnd, diarienummer or datum falls back to the
+    input's metadata ``meta`` (``namnd``, ``diarienummer``, ``received``); every value is escaped.
     """
-    items = {"Nämnd": namnd or DEFAULT_NAMND, "Period": period, "Diarienummer": diarienummer,
+    meta = meta or {}
+    datum = datum or str(meta.get("received") or "")
+    items = {"Nämnd": namnd or meta.get("namnd") or DEFAULT_NAMND, "Period": period,
+             "Diarienummer": diarienummer or meta.get("diarienummer", ""),
              "Datum": fmt.date(datum) if datum else "", "Handläggare": handlaggare,
              "Status": status.capitalize() if status else ""}
     items.update(extra or {})
-    return join(front_matter(title, items), example_banner(is_example, example_what))
+    front = Fragment('<header class="gns-front"><h1>{}</h1><dl>{}</dl></header>').format(
+        title, _definitions((k, v) for k, v in items.items() if v))
+    return join(front, example_banner(is_example, example_what))
 
 
-def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
-          formats: Mapping[str, Callable[[Any], str]] | None = None, row_classes: Sequence[str] | None = None) -> Fragment:
-    """An accessible table. ``formats`` maps column → callable(value) → str; other columns are text.
-
-    The first column (or ``label_column``) becomes the row header (``<th scope="row">``).
-    """
+def table(frame: pd.DataFrame, *, caption: str, formats: Mapping[str, Callable[[Any], str]] | None = None,
+          row_classes: Sequence[str] | None = None) -> Fragment:
+    """An accessible table whose first column is the row header; ``formats`` maps column → callable(value)
+    → str, other columns are text."""
     formats = formats or {}
-    label_column = label_column or frame.columns[0]
+    label_column = frame.columns[0]
     value_cols = [c for c in frame.columns if c != label_column]
     col = Fragment('<th scope="col" class="{}">{}</th>')
     head = join(col.format("text", esc(label_column)),
@@ -137,15 +142,21 @@ def table(frame: pd.DataFrame, *, caption: str, label_column: str | None = None,
     body = []
     for i, (_, row) in enumerate(frame.iterrows()):
         cls = Fragment(' class="{}"').format(row_classes[i]) if row_classes and row_classes[i] else ""
-        cells = [Fragment('<th scope="row">{}</th>').format(esc(row[label_column]))]
-        for c in value_cols:
-            if c in formats:
-                cells.append(Fragment('<td class="num">{}</td>').format(esc(formats[c](row[c]))))
-            else:
-                cells.append(Fragment('<td class="text">{}</td>').format(esc(row[c])))
-        body.append(Fragment("<tr{}>{}</tr>").format(cls, join(*cells)))
+        cells = (("num", formats[c](row[c])) if c in formats else ("text", row[c]) for c in value_cols)
+        body.append(Fragment('<tr{}><th scope="row">{}</th>{}</tr>').format(
+            cls, esc(row[label_column]), join(*(Fragment('<td class="{}">{}</td>').format(k, esc(v)) for k, v in cells))))
     return Fragment('<table class="gns-table"><caption>{}</caption>'
                     "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(caption, head, join(*body))
+
+
+def number_table(frame: pd.DataFrame, caption: str, numbers: Iterable[str] | None = None, *,
+                 signed: Iterable[str] = (), row_classes: Sequence[str] | None = None, total: bool = False) -> Fragment:
+    """:func:`table` with Swedish numbers in ``numbers`` (default: every column but the first) and
+    a sign on the ``signed`` ones; ``total`` marks the last row as the sum row."""
+    numbers = list(frame.columns[1:]) if numbers is None else numbers
+    if total:
+        row_classes = [""] * (len(frame) - 1) + ["total"]
+    return table(frame, caption=caption, formats=number_formats(numbers, signed=signed), row_classes=row_classes)
 
 
 def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
@@ -163,12 +174,12 @@ def git_commit() -> str:
 
     Asked of the package's own folder: the data project (``GNS_PROJECT_ROOT``) may live elsewhere.
     """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), *args], capture_output=True, text=True,
+                              check=True, timeout=10).stdout.strip()
+
     try:
-        head = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "rev-parse", "HEAD"],
-                              capture_output=True, text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(paths.PACKAGE_DIR), "status", "--porcelain",
-                                "--untracked-files=no"],
-                               capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        head, dirty = git("rev-parse", "HEAD"), git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "okänd (inte en git-arbetskopia)"
     return head + (" (med lokala ändringar)" if dirty else "")
@@ -185,17 +196,13 @@ PARAMETER_LABELS = {
 
 
 def _param_label(name, labels: Mapping[str, str] | None = None) -> str:
-    if labels and str(name) in labels:
-        return labels[str(name)]
-    return PARAMETER_LABELS.get(name, str(name))
+    return labels[str(name)] if labels and str(name) in labels else PARAMETER_LABELS.get(name, str(name))
 
 
 def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
     """A parameter value as a reader understands it (Swedish yes/no, decimal comma, dash for empty)."""
-    if value is True:
-        return "ja"
-    if value is False:
-        return "nej"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
     if value in ("", None, [], {}):
         return "–"
     if isinstance(value, float):
@@ -208,18 +215,13 @@ def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
     return str(value)
 
 
-def _parameter_file(parameters: dict):
-    """The parameter file the report was built from, with its SHA-256, if the runner named one.
+def _parameter_file(parameters: dict) -> tuple[str, str] | None:
+    """The name and SHA-256 of the parameter file the report was built from, if the runner named one.
 
     ``gns report -f FILE`` (and ``gns verify`` rebuilding such a report) gives the kernel the
     file in ``GNS_PARAMETERS_FILE``. Only scenarios saved by the explorer (with a ``scenario``
     block) whose values are the report's are named; a file that no longer matches is not.
     """
-    import hashlib
-    from pathlib import Path
-
-    import yaml
-
     named = os.environ.get("GNS_PARAMETERS_FILE")
     if not named:
         return None
@@ -232,7 +234,7 @@ def _parameter_file(parameters: dict):
         return None
     values = {k: v for k, v in data.items() if k != "scenario"}
     if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
-        return path, hashlib.sha256(path.read_bytes()).hexdigest()
+        return path.name, hashlib.sha256(path.read_bytes()).hexdigest()
     return None
 
 
@@ -266,6 +268,17 @@ def document_source(text: str) -> str:
     return re.sub(r"\s+([.,;])", r"\1", " ".join(sentences)).strip()
 
 
+def _input_text(item) -> Fragment:
+    """An input in the footer: file name, status and SHA-256, then its source document (no file names)."""
+    if hasattr(item, "path"):
+        name, digest, source = item.path.name, item.sha256, item.meta.get("source_document", "")
+        status = "exempeldata" if item.is_example else "verkliga data"
+    else:
+        name, digest, status, source = (list(item) + [""])[:4]
+    text = Fragment("{} ({})<br><code>SHA-256 {}</code>").format(name, status, digest)
+    return text + Fragment("<br>{}").format(document_source(source)) if source else text
+
+
 def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
            labels: Mapping[str, str] | None = None, shown: Mapping[str, str] | None = None) -> Fragment:
     """Provenance: parameters, input files with SHA-256 and status, version, commit, content hash.
@@ -275,47 +288,27 @@ def footer(parameters: dict, inputs: Iterable = (), notes: Iterable[str] = (),
     the text shown for a parameter's value instead of the value itself (a code's Swedish name,
     e.g. ``{"allocation_key": "lika delar"}``; the parameter file is still matched on the value).
     """
-
-    rows = []
-    inputs = list(inputs)
-    # the data's date is that of the main input (the first one listed)
-    main = inputs[0] if inputs and hasattr(inputs[0], "meta") else None
-    data_date = str(main.meta.get("received") or "") if main is not None else ""
-    shown = shown or {}
+    inputs, shown = list(inputs), shown or {}
     params = "; ".join(f"{_param_label(k, labels)}: {shown[k] if k in shown else _param_text(v, labels)}"
                        for k, v in parameters.items())
-    rows.append(("Parametrar", params or "inga"))
+    rows: list[tuple[str, Any]] = [("Parametrar", params or "inga")]
     pfile = _parameter_file(parameters)
     if pfile is not None:
-        rows.append(("Parameterfil", Fragment("{} (valda parametrar)<br><code>SHA-256 {}</code>").format(
-            pfile[0].name, pfile[1])))
-    for item in inputs:
-        if hasattr(item, "path"):
-            name, digest = item.path.name, item.sha256
-            status = "exempeldata" if item.is_example else "verkliga data"
-            source = item.meta.get("source_document", "")
-        else:
-            name, digest, status = item[:3]
-            source = item[3] if len(item) > 3 else ""
-        text = Fragment("{} ({})<br><code>SHA-256 {}</code>").format(name, status, digest)
-        if source:
-            text += Fragment("<br>{}").format(document_source(source))
-        rows.append(("Indata", text))
-    if main is not None:
+        rows.append(("Parameterfil", Fragment("{} (valda parametrar)<br><code>SHA-256 {}</code>").format(*pfile)))
+    rows += [("Indata", _input_text(item)) for item in inputs]
+    if inputs and hasattr(inputs[0], "meta"):  # the data's date is that of the main input (the first one listed)
+        data_date = str(inputs[0].meta.get("received") or "")
         rows.append(("Underlagets datum", Fragment('<data class="gns-data-date" value="{}">{}</data>').format(
             data_date, fmt.date(data_date) if data_date else "ej angivet")))
-    rows.append(("Programversion", f"gnsanalysis {__version__}"))
-    rows.append(("Git-commit", Fragment("<code>{}</code>").format(git_commit())))
-    for n in notes:
-        rows.append(("Anmärkning", n))
+    rows += [("Programversion", f"gnsanalysis {__version__}"),
+             ("Git-commit", Fragment("<code>{}</code>").format(git_commit())), *(("Anmärkning", n) for n in notes)]
     if os.environ.get("GNS_PROJECT_ROOT"):  # set by the report runner: it stamps the hash into the slot
         rows.append(("Innehållshash", Fragment(f"<code>SHA-256 {CONTENT_HASH_SLOT}</code> "
                                                "(kontrollera med <code>gns verify</code>)")))
     else:
         rows.append(("Innehållshash", Fragment("beräknas när rapporten byggs med <code>gns report</code> "
                                                "(den här körningen är interaktiv)")))
-    dl = join(*(Fragment("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in rows))
-    return Fragment('<footer class="gns-footer"><h2>Om underlaget</h2><dl>{}</dl></footer>').format(dl)
+    return Fragment('<footer class="gns-footer"><h2>Om underlaget</h2><dl>{}</dl></footer>').format(_definitions(rows))
 
 
 def number_formats(columns: Iterable[str], decimals: int = 0, signed: Iterable[str] = ()) -> dict:

@@ -1,7 +1,7 @@
 """Analysis shared by the year-end and interim reports: deviations, drivers, waterfalls.
 
 Pure functions over :class:`gnsanalysis.rr.table.RRTable`; the hierarchy comes from the table's
-layout (``config/rr_layouts.yaml``) or is inferred from its labels.
+layout (``gnsanalysis/resources/rr_layouts.yaml``) or is inferred from its labels.
 """
 
 from __future__ import annotations
@@ -21,14 +21,20 @@ from gnsanalysis.swedish import format as fmt
 
 #: Words for a unit in running text (the unit itself comes from the table or its metadata).
 UNIT_WORDS = {"kr": "kronor", "tkr": "tusental kronor", "mnkr": "miljoner kronor", "mkr": "miljoner kronor"}
-#: Column roles every year-end and interim report needs (see ``roles`` in rr_layouts.yaml).
-REQUIRED_COLUMNS = ("outcome", "budget", "deviation")
-ROLE_NAMES = {"outcome": "ackumulerat utfall", "budget": "ackumulerad budget",
-              "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
-              "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
-              "forecast": "lagd årsprognos", "annual_budget": "årsbudget",
-              "forecast_diff": "årsprognosens avvikelse mot årsbudget",
-              "income": "summan av intäkterna", "costs": "summan av kostnaderna"}
+# Column roles (``roles`` in rr_layouts.yaml): role names, not column names; each table's own column
+# for a role is found by :func:`column`, tolerant of case and punctuation.
+OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
+PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
+ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
+#: Column roles every year-end and interim report needs.
+REQUIRED_COLUMNS = (OUTCOME, BUDGET, DEV)
+#: Every column role in words, for messages (the keys are the roles :func:`role_columns` resolves).
+COLUMN_ROLE_NAMES = {OUTCOME: "ackumulerat utfall", BUDGET: "ackumulerad budget",
+                     "deviation": "avvikelse mot budget", "previous": "föregående års utfall",
+                     "previous_diff": "förändring mot föregående år", "previous_pct": "förändring i procent",
+                     "forecast": "lagd årsprognos", "annual_budget": "årsbudget",
+                     "forecast_diff": "årsprognosens avvikelse mot årsbudget"}
+ROLE_NAMES = {**COLUMN_ROLE_NAMES, "income": "summan av intäkterna", "costs": "summan av kostnaderna"}
 
 
 def unit_words(unit: str) -> str:
@@ -49,10 +55,8 @@ def layout_of(table: RRTable) -> dict:
 
 
 def check_rows(table: RRTable) -> None:
-    """The rows the report reads (the steps to the result and the bottom line) must be in the
-    table. A row renamed (``Avskrivning`` for the layout's ``Avskrivningar``) is an error naming
-    the rows and the fix, never a bare KeyError: the report would otherwise state figures from
-    rows that are not there."""
+    """The rows the report reads (the steps to the result and the bottom line) must be in the table;
+    a missing one is an error naming the rows and the fix, never a bare KeyError."""
     present = set(table.frame["label"].map(normalise_label))
     layout = layout_of(table)
     missing = [r for r in steps_to_result(table, checked=False) + [final_row(table)]
@@ -76,18 +80,13 @@ def _declared_roles(table: RRTable) -> dict:
 
 
 def column(table: RRTable, role: str, *, required: bool | None = None) -> str | None:
-    """The table's column that fills ``role`` (``outcome``, ``budget``, ``deviation``, ``previous``,
-    …; declared in rr_layouts.yaml), matched by :func:`role_key`. ``None`` when the table has no
-    such column and the role is optional; a required role that is missing is an error naming the
-    table, the columns it has and the fix (exit 2)."""
+    """The table's column that fills ``role`` (declared in rr_layouts.yaml, matched by :func:`role_key`);
+    ``None`` for a missing optional role, an error naming the table and the fix for a required one."""
     required = role in REQUIRED_COLUMNS if required is None else required
     declared = (_declared_roles(table).get("columns") or {}).get(role)
-    if declared is not None:
-        for c in table.value_columns:
-            if role_key(c) == role_key(declared):
-                return c
-    if not required:
-        return None
+    found = next((c for c in table.value_columns if role_key(c) == role_key(declared)), None) if declared else None
+    if found is not None or not required:
+        return found
     raise ParseError(
         f"tabellen saknar kolumnen för {ROLE_NAMES.get(role, role)}"
         + (f" (”{declared}”)." if declared else "; ingen kolumn är angiven för den i rr_layouts.yaml."),
@@ -99,8 +98,7 @@ def column(table: RRTable, role: str, *, required: bool | None = None) -> str | 
 
 
 def required_column(table: RRTable, role: str) -> str:
-    """The table's column for ``role``, which the caller needs: a missing one is the error of
-    :func:`column` naming the table, its columns and the fix (exit 2)."""
+    """The table's column for ``role``; a missing one is the error of :func:`column`."""
     found = column(table, role, required=True)
     assert found is not None  # column() raises rather than return None for a required role
     return found
@@ -116,13 +114,15 @@ def period_of(dataset) -> str:
     return period
 
 
-COLUMN_ROLES = ("outcome", "budget", "deviation", "previous", "previous_diff", "previous_pct",
-                "forecast", "annual_budget", "forecast_diff")
-
-
 def role_columns(table: RRTable) -> dict[str, str | None]:
     """Every column role → the table's column (``None`` for an optional role it lacks)."""
-    return {r: column(table, r) for r in COLUMN_ROLES}
+    return {r: column(table, r) for r in COLUMN_ROLE_NAMES}
+
+
+def object_label(object_id, name=None) -> str:
+    """An object in words: ``Serverdrift Åre (obj. 6663)``, or the name alone for an object without a number."""
+    name = name or object_id
+    return f"{name} (obj. {object_id})" if str(object_id).isdigit() else str(name)
 
 
 def table_title(dataset) -> str:
@@ -132,9 +132,12 @@ def table_title(dataset) -> str:
     when = f"per {fmt.month_name(int(dataset.period[5:]))} {dataset.period[:4]}"
     if dataset.object_id is None:
         return f"nämndens resultaträkning {when}"
-    name = dataset.object_name or dataset.object_id
-    label = f"{name} (obj. {dataset.object_id})" if str(dataset.object_id).isdigit() else name
-    return f"resultaträkningen för {label} {when}"
+    return f"resultaträkningen för {object_label(dataset.object_id, dataset.object_name)} {when}"
+
+
+def count_deviations(n: int) -> str:
+    """``1 avvikelse``, ``3 avvikelser``."""
+    return fmt.count_noun(n, "avvikelse", "avvikelser")
 
 
 def row(table: RRTable, role: str) -> str | None:
@@ -143,9 +146,9 @@ def row(table: RRTable, role: str) -> str | None:
     declared = ((layout_for(table, None) or {}).get("roles") or {}).get("rows", {}).get(role)
     if declared is None:
         return None
-    for label in table.frame["label"]:
-        if role_key(label) == role_key(declared):
-            return str(label)
+    found = next((str(label) for label in table.frame["label"] if role_key(label) == role_key(declared)), None)
+    if found is not None:
+        return found
     raise ParseError(
         f"tabellen saknar raden för {ROLE_NAMES.get(role, role)} (”{declared}”).",
         location=Location(file=table.source_name), found=", ".join(str(x) for x in table.frame["label"]),
@@ -171,12 +174,8 @@ def final_row(table: RRTable) -> str:
 
 
 def steps_to_result(table: RRTable, *, checked: bool = True) -> list[str]:
-    """Rows whose deviations add up to the result's: totals of totals are expanded.
-
-    For the GNS layout: Intäkter, Personalkostnader, Verksamhetsnära kostnader, Övriga
-    kostnader, Avskrivningar, Finansnetto. With ``checked`` a step the table lacks is an error
-    (see :func:`check_rows`).
-    """
+    """Rows whose deviations add up to the result's (totals of totals expanded); with ``checked`` a
+    step the table lacks is an error (see :func:`check_rows`)."""
     if checked:
         check_rows(table)
     rules = {normalise_label(r["row"]): r["parts"] for r in layout_of(table).get("totals", [])}
@@ -209,14 +208,45 @@ def value(table: RRTable, label: str, column: str) -> float:
     return 0.0 if np.isnan(v) else v
 
 
-def drivers(table: RRTable, column: str, *, rows: list[str] | None = None, n: int = 3) -> pd.DataFrame:
-    """The ``n`` rows with the largest absolute value in ``column`` (default: the line items)."""
-    frame = table.frame
-    if rows is None:
-        frame = frame[frame["kind"] == "item"]
-    else:
-        keys = {normalise_label(r) for r in rows}
-        frame = frame[frame["label"].map(normalise_label).isin(keys)]
+def has_role(table: RRTable, role: str) -> bool:
+    """Whether the table has a column for ``role`` (optional roles only)."""
+    return column(table, role, required=False) is not None
+
+
+def role_value(table: RRTable, label: str, role: str, *, missing: float | None = None,
+               optional: bool = False) -> float:
+    """The printed figure of ``label`` in the table's column for ``role``. With ``optional``, NaN
+    when the table has no column for an optional role; with ``missing``, a row the table lacks
+    gives that value (an earlier table may lack a row)."""
+    if optional and role not in REQUIRED_COLUMNS and not has_role(table, role):
+        return np.nan
+    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
+        return missing
+    return value(table, label, required_column(table, role))
+
+
+_DEVIATION_COLUMNS = {"Budget": "budget", "Utfall": "outcome", "Avvikelse": "deviation"}
+
+
+def deviation_frame(table: RRTable, result_label: str | None = None) -> pd.DataFrame:
+    """Budget, outcome and deviation per step to the result. With ``result_label`` the printed
+    result follows under that name, preceded by an ``Avrundning`` row when the printed steps do
+    not add up to it (rounding in the source table), so that every column adds up as shown."""
+    def figures(label: str) -> dict[str, float]:
+        return {c: role_value(table, label, r) for c, r in _DEVIATION_COLUMNS.items()}
+
+    frame = pd.DataFrame([{"Post": display_label(s), **figures(s)} for s in steps_to_result(table)])
+    if result_label is None:
+        return frame
+    total = figures(final_row(table))
+    gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
+    extra = [{"Post": "Avrundning", **gap}] if any(gap.values()) else []
+    return pd.concat([frame, pd.DataFrame([*extra, {"Post": result_label, **total}])], ignore_index=True)
+
+
+def drivers(table: RRTable, column: str, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` line items with the largest absolute value in ``column``."""
+    frame = table.frame[table.frame["kind"] == "item"]
     out = frame[["label", column]].rename(columns={column: "value"}).dropna()
     out = out[out["value"] != 0]
     order = out["value"].abs().sort_values(ascending=False, kind="stable").index
@@ -238,37 +268,27 @@ def offsetting(frame: pd.DataFrame, tolerance: float = 0.1) -> bool:
     return a * b < 0 and abs(a + b) <= tolerance * max(abs(a), abs(b))
 
 
-def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str | None = None
+def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str
                     ) -> tuple[tuple[str, float], list[tuple[str, float]], tuple[str, float]]:
-    """Budget result → deviation per block → outcome result, with an explicit rounding step.
-
-    ``step_col`` is a printed difference column (e.g. ``Bud-Utf Diff``); without one the steps
-    are computed as end − start per block. If the printed steps do not add up to the printed
-    end (rounding of printed figures), the gap is shown as its own step "Avrundning" so the
-    chart adds up exactly.
-    """
+    """Budget result → deviation per block (the printed ``step_col``) → outcome result, with the gap
+    of rounded printed figures as its own step ``Avrundning``."""
     result = final_row(table)
-    start = value(table, result, start_col)
-    end = value(table, result, end_col)
-    steps = []
-    for label in steps_to_result(table):
-        step = (value(table, label, step_col) if step_col
-                else value(table, label, end_col) - value(table, label, start_col))
-        steps.append((display_label(label), step))
+    start, end = value(table, result, start_col), value(table, result, end_col)
+    steps = [(display_label(label), value(table, label, step_col)) for label in steps_to_result(table)]
     gap = round(end - start - sum(s for _, s in steps), 6)
     if gap:
         steps.append(("Avrundning", gap))
     return ("Resultat enligt budget", start), steps, ("Resultat, utfall", end)
 
 
-def rr_overview(table: RRTable, columns: Mapping[str | None, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of the RR with chosen columns renamed for the board, plus CSS classes per row.
-
-    A ``None`` key (an optional role the table lacks) is skipped like any absent column."""
+def rr_overview(table: RRTable, names: Mapping[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of the RR with the columns of the roles in ``names`` renamed for the board (an optional
+    role the table lacks is left out), plus CSS classes per row."""
     frame = table.frame
     out = pd.DataFrame({"Post": frame["label"].map(str)})
-    for source, target in columns.items():
-        if source in frame.columns:
+    for role, target in names.items():
+        source = column(table, role)
+        if source is not None:
             out[target] = frame[source].to_numpy()
     classes = [k if k in ("subtotal", "total") else "" for k in frame["kind"]]
     return out, classes

@@ -1,20 +1,10 @@
 """Full-year forecasts (helårsprognos) for an interim period, several methods side by side.
 
-Each method is a small pure function of the figures of one row; :func:`forecast_frame` applies
-them to the rows of a table and adds the bottom line as the sum of the rows, so every method's
-result is the sum of its parts, or, when the bottom line follows the printed table total, the sum
-of its parts and an explicit "Avrundning" row. :func:`display_frame` rounds for display so that
-every shown column adds up to its shown total. The assumptions of each method are stated in
-Swedish in :data:`ASSUMPTIONS` and printed in the report next to the figures.
-
-- budget för resten av året: outcome so far + (annual budget − budget so far);
-- samma takt som hittills (run-rate): outcome so far × 12 / months;
-- säsongsprofil från föregående år: outcome so far ÷ the share of last year's full-year outcome
-  that had been booked by the same month; where that share cannot be used (last year's amount
-  is zero, of the other sign, or the share is tiny) the row falls back to outcome so far + what
-  last year booked in the remaining months;
-- lagd årsprognos: the table's own ``Årsprogn`` column (the forecast the economist has made),
-  compared with the computed ones.
+Each method is a small pure function of one row's figures (:func:`budget_rest`, :func:`run_rate`,
+:func:`seasonal`; the lagd årsprognos is the table's own ``Årsprogn`` column). :func:`forecast_frame`
+applies them to a table's rows and adds the bottom line; :func:`display_frame` rounds so that every
+shown column adds up to its shown total. Each method's assumption is stated in Swedish in
+:data:`ASSUMPTIONS` and printed in the report next to the figures.
 """
 
 from __future__ import annotations
@@ -84,19 +74,15 @@ class Seasonal:
     rule: str  # "andel" (divided by the share) or "resterande" (plus last year's remaining months)
 
 
-def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
-             min_share: float = MIN_SHARE, max_share: float = MAX_SHARE) -> Seasonal:
-    """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year).
-
-    Falls back to outcome + (last year's full year − last year to date) when the share is not
-    usable: last year's full-year figure is zero, or the share is negative, below ``min_share``
-    or above ``max_share``.
-    """
+def seasonal(outcome: float, prev_to_date: float, prev_full: float) -> Seasonal:
+    """Project with last year's profile: outcome ÷ (last year to date ÷ last year's full year); where
+    that share is unusable (zero full year, share outside ``MIN_SHARE``–``MAX_SHARE``), outcome +
+    what last year booked in the remaining months."""
     if not all(map(math.isfinite, (outcome, prev_to_date, prev_full))):
         raise ValueError("seasonal() needs finite figures")
     if prev_full != 0:
         share = prev_to_date / prev_full
-        if min_share <= share <= max_share:
+        if MIN_SHARE <= share <= MAX_SHARE:
             return Seasonal(outcome / share, share, "andel")
     return Seasonal(outcome + (prev_full - prev_to_date), None, "resterande")
 
@@ -104,10 +90,9 @@ def seasonal(outcome: float, prev_to_date: float, prev_full: float, *,
 UNEVEN_GAP = 0.15  # a share of last year booked this far from months/12 (15 points) marks a seasonal row
 
 
-def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: float = UNEVEN_GAP
-                 ) -> float | None:
+def uneven_share(prev_to_date: float, prev_full: float, months: int) -> float | None:
     """Last year's share of the full year booked by the same month, when it is far from an
-    even spread (months / 12 ± ``gap``); None when the row was even or the share is undefined
+    even spread (months / 12 ± :data:`UNEVEN_GAP`); None when the row was even or the share is undefined
     (last year's full year is zero or missing). Such a row is seasonal (booked unevenly over the
     year, e.g. invoiced once a year), and the run-rate method misleads for it.
     """
@@ -115,7 +100,7 @@ def uneven_share(prev_to_date: float, prev_full: float, months: int, *, gap: flo
     if not (math.isfinite(prev_to_date) and math.isfinite(prev_full)) or prev_full == 0:
         return None
     share = prev_to_date / prev_full
-    return share if abs(share - months / 12) > gap else None
+    return share if abs(share - months / 12) > UNEVEN_GAP else None
 
 
 ROUNDING = "Avrundning"
@@ -123,21 +108,13 @@ RESULT = "Resultat"
 
 
 def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -> pd.DataFrame:
-    """Forecasts per row and a bottom line ``Resultat``.
+    """Exact forecasts per row (``Post``, ``Årsbudget``, one column per method in :data:`LABELS`, NaN
+    without input, and ``Säsongsregel``) and a bottom line ``Resultat``.
 
-    The bottom line is the sum of the rows; or, when ``total`` gives the printed bottom-line
-    figures (``outcome``, ``budget_to_date``, ``annual_budget``, optionally ``economist``), the
-    linear methods are applied to those, so that the bottom line agrees with the printed result.
-    The printed rows may then differ from the printed total by rounding in the source; that
-    difference is shown as its own row ``Avrundning`` (just before ``Resultat``, only when some
-    column has one), so that every column is exactly the sum of its rows. The seasonal method is
-    not linear and is always the sum of its rows (its ``Avrundning`` is zero).
-
-    ``rows`` has columns ``Post``, ``outcome``, ``budget_to_date``, ``annual_budget`` and
-    optionally ``prev_to_date``, ``prev_full`` (for the seasonal method) and ``economist``.
-    Returns ``Post``, ``Årsbudget``, one column per method (label from :data:`LABELS`; NaN when
-    the method has no input) and ``Säsongsregel`` (which seasonal rule each row used). Values are
-    exact (not rounded); round for display with :func:`display_frame`.
+    The bottom line is the sum of the rows; with ``total`` (the printed ``outcome``,
+    ``budget_to_date``, ``annual_budget``, optionally ``economist``) the linear methods are applied
+    to the printed result instead, and where the printed rows differ from it an ``Avrundning`` row
+    (just before ``Resultat``) keeps every column the exact sum of its rows.
     """
     _check_months(months)
     out = pd.DataFrame({"Post": rows["Post"].astype(str), "Årsbudget": rows["annual_budget"].astype(float)})
@@ -148,30 +125,22 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         and rows["prev_to_date"].notna().all()
     if has_prev:
         s = [seasonal(o, p, f) for o, p, f in zip(rows["outcome"], rows["prev_to_date"], rows["prev_full"])]
-        out[LABELS[SEASONAL]] = [x.value for x in s]
-        out["Säsongsregel"] = [x.rule for x in s]
+        out[LABELS[SEASONAL]], out["Säsongsregel"] = [x.value for x in s], [x.rule for x in s]
     else:
-        out[LABELS[SEASONAL]] = float("nan")
-        out["Säsongsregel"] = ""
-    if "economist" in rows.columns:
-        out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy()
-    else:
-        out[LABELS[ECONOMIST]] = float("nan")
+        out[LABELS[SEASONAL]], out["Säsongsregel"] = float("nan"), ""
+    out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy() if "economist" in rows.columns else float("nan")
     columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
     sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
     bottom: dict[str, Any] = {"Post": RESULT, "Säsongsregel": "", **sums}
     if total is not None:
         o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
-        bottom["Årsbudget"] = a
-        bottom[LABELS[BUDGET_REST]] = budget_rest(o, b, a)
-        bottom[LABELS[RUN_RATE]] = run_rate(o, months)
+        bottom.update({"Årsbudget": a, LABELS[BUDGET_REST]: budget_rest(o, b, a), LABELS[RUN_RATE]: run_rate(o, months)})
         if "economist" in total:
             bottom[LABELS[ECONOMIST]] = total["economist"]
     gap = {c: round(bottom[c] - sums[c], 9) if not (math.isnan(bottom[c]) or math.isnan(sums[c])) else float("nan")
            for c in columns}
-    extra = []
-    if any(v for v in gap.values() if not math.isnan(v)):
-        extra.append({"Post": ROUNDING, "Säsongsregel": "", **{c: (0.0 if v == 0 else v) for c, v in gap.items()}})
+    has_gap = any(v for v in gap.values() if not math.isnan(v))
+    extra = [{"Post": ROUNDING, "Säsongsregel": "", **{c: v or 0.0 for c, v in gap.items()}}] if has_gap else []
     return pd.concat([out, pd.DataFrame(extra + [bottom])], ignore_index=True)
 
 
@@ -181,14 +150,8 @@ def item_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_frame(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
-    """A :func:`forecast_frame` rounded for display: in every column the shown rows (including
-    ``Avrundning``) add up exactly to the shown ``Resultat``.
-
-    The bottom line is rounded half-up; the rows are rounded with largest remainders
-    (:func:`gnsanalysis.swedish.format.round_preserving_sum`), so a row may be shown one unit away from its
-    own rounding. The rounding row, which stands for rounding in the source table, is kept
-    separate from that display rounding. Returns floats (NaN stays NaN).
-    """
+    """A :func:`forecast_frame` rounded for display (sum-preserving, so a row may be shown one unit
+    from its own rounding): in every column the shown rows add up exactly to the shown ``Resultat``."""
     out = frame.copy()
     parts = frame["Post"] != RESULT
     for col in ["Årsbudget"] + [LABELS[m] for m in METHODS]:
@@ -215,10 +178,5 @@ def compare_economist(economist: float, computed: dict[str, float], threshold: f
     """The economist's forecast against each computed method; flagged when |difference| > threshold."""
     if threshold < 0:
         raise ParameterError(f"Flaggränsen är {threshold!r} men får inte vara negativ.")
-    out = []
-    for method, value in computed.items():
-        if value is None or not math.isfinite(value) or not math.isfinite(economist):
-            continue
-        diff = economist - value
-        out.append(Comparison(method, value, economist, diff, abs(diff) > threshold))
-    return out
+    return [Comparison(m, v, economist, economist - v, abs(economist - v) > threshold)
+            for m, v in computed.items() if v is not None and math.isfinite(v) and math.isfinite(economist)]

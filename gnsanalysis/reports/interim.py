@@ -28,17 +28,12 @@ from gnsanalysis.errors import DataNotFoundError
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
-from gnsanalysis.reports.periods import interim_period
+from gnsanalysis.reports.common import BUDGET, DEV, ECON, ECON_DIFF, OUTCOME, PREV, PREV_DIFF, YEAR_BUDGET
+from gnsanalysis.reports.periods import INTERIM_MONTHS, interim_period
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
 
-# Column roles (rr_layouts.yaml ``roles``): each table's own column for a role is found by
-# :func:`gnsanalysis.reports.common.column`, tolerant of case and punctuation.
-OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
-PREV, PREV_DIFF = "previous", "previous_diff"
-ECON, YEAR_BUDGET, ECON_DIFF = "forecast", "annual_budget", "forecast_diff"
-INTERIM_MONTHS = (4, 6, 7, 8)
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
 # Materiality: a driver is named to the board only when it is at least MATERIAL_TKR tkr and at
@@ -50,27 +45,9 @@ SUMMARY_SHARE = 0.25
 KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
 
 
-def has_role(table: RRTable, role: str) -> bool:
-    """Whether the table has a column for ``role`` (optional roles only)."""
-    return an.column(table, role, required=False) is not None
-
-
-def _v(table: RRTable, label: str, role: str, *, missing: float | None = None) -> float:
-    """The printed figure of ``label`` in the table's column for ``role``. With ``missing``, a
-    row the table lacks gives that value (an earlier table may lack a row)."""
-    if missing is not None and normalise_label(label) not in set(table.frame["label"].map(normalise_label)):
-        return missing
-    return an.value(table, label, an.required_column(table, role))
-
-
 def _respektive(items: list[str]) -> str:
     """``0 %``, ``0 % respektive 33 %``, ``a, b respektive c``."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " respektive " + items[-1]
-
-
-def count_deviations(n: int) -> str:
-    """``1 avvikelse``, ``3 avvikelser``."""
-    return fmt.count_noun(n, "avvikelse", "avvikelser")
 
 
 def capitalise(text: str) -> str:
@@ -83,24 +60,29 @@ def quote(text) -> str:
     return f"\u201d{text}\u201d"
 
 
-def material(values: pd.Series, unit: str = "tkr", *, minimum_tkr: float = MATERIAL_TKR,
-             share: float = MATERIAL_SHARE) -> pd.Series:
+def largest(frame: pd.DataFrame, column: str, n: int = 2) -> pd.DataFrame:
+    """The ``n`` rows with the largest |``column``| of at least half a unit, largest first."""
+    kept = frame[frame[column].abs() >= 0.5]
+    return kept.loc[kept[column].abs().sort_values(ascending=False, kind="stable").index].head(n)
+
+
+def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SHARE) -> pd.Series:
     """The values worth naming to the board, largest first.
 
-    Rule: |value| ≥ ``minimum_tkr`` tkr (converted to ``unit``) and |value| ≥ ``share`` × the
+    Rule: |value| ≥ :data:`MATERIAL_TKR` tkr (converted to ``unit``) and |value| ≥ ``share`` × the
     largest |value|. Smaller drivers stay in the tables but are not named in the summary.
     """
     v = values.dropna().astype(float)
     if v.empty:
         return v
-    limit = max(_minimum(unit, minimum_tkr), share * v.abs().max())
+    limit = max(_minimum(unit), share * v.abs().max())
     kept = v[v.abs() >= limit - 1e-9]
     return kept.loc[kept.abs().sort_values(ascending=False, kind="stable").index]
 
 
-def _minimum(unit: str, minimum_tkr: float = MATERIAL_TKR) -> float:
-    """``minimum_tkr`` expressed in ``unit`` (an unknown unit is taken as tkr)."""
-    return minimum_tkr * 1000 / KR_PER_UNIT.get(unit, 1000)
+def _minimum(unit: str) -> float:
+    """:data:`MATERIAL_TKR` expressed in ``unit`` (an unknown unit is taken as tkr)."""
+    return MATERIAL_TKR * 1000 / KR_PER_UNIT.get(unit, 1000)
 
 
 # --------------------------------------------------------------------------- periods
@@ -159,10 +141,7 @@ class Part:
     def label(self) -> str:
         """The part in words: ``Hela nämnden`` or the object's name with its number."""
         d = self.dataset
-        if d.object_id is None:
-            return "Hela nämnden"
-        name = d.object_name or d.object_id
-        return f"{name} (obj. {d.object_id})" if str(d.object_id).isdigit() else name
+        return "Hela nämnden" if d.object_id is None else an.object_label(d.object_id, d.object_name)
 
 
 @dataclass
@@ -283,18 +262,17 @@ def load(period: str, raw_dir=None) -> Interim:
             return None
         return d
 
-    last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), f"för säsongsprofilen (helåret {y - 1})")
+    profile = f"för säsongsprofilen (helåret {y - 1})"
+    last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), profile)
     same_year_found = _optional("rr", f"{y}-12", raw_dir)
     same_year = _part(same_year_found, f"{y}-12") if same_year_found is not None else None
     prev_full, prev_col = None, None
     if last_year is not None:
         prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
-    elif same_year is not None and has_role(same_year.table, PREV):
-        if usable(same_year.dataset, f"för säsongsprofilen (helåret {y - 1})") is not None:
-            prev_full, prev_col = same_year, PREV
-    year_end = same_year
-    if same_year is not None and usable(same_year.dataset, f"för efterhandskontrollen (årsbokslutet {y})") is None:
-        year_end = None
+    elif same_year is not None and an.has_role(same_year.table, PREV) and usable(same_year.dataset, profile):
+        prev_full, prev_col = same_year, PREV
+    hindsight = f"för efterhandskontrollen (årsbokslutet {y})"
+    year_end = same_year if same_year is not None and usable(same_year.dataset, hindsight) is not None else None
     return Interim(period, whole, objects, object_findings, previous, prev_full, prev_col, year_end, notes, skipped)
 
 
@@ -349,40 +327,30 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     for _, row in whole.frame.iterrows():
         key = normalise_label(row["label"])
         for col in amount_cols:
-            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in objects if col in o.value_columns])
-            half = 0.5 * 10.0 ** -d
-            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col]
-                    for o in objects if col in o.value_columns]
+            holders = [o for o in objects if col in o.value_columns]
+            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
+            half, q = 0.5 * 10.0 ** -d, 10.0 ** -d
+            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
             parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
-            total = sum(parts)
-            low, high = total - len(parts) * half, total + len(parts) * half
-            printed = row[col]
-            p = 0.0 if np.isnan(printed) else float(printed)
-            slack = half if not np.isnan(printed) else 0.0
-            tol = 1e-9 + slack * 1e-6
-            if not (low - slack - tol <= p <= high + slack + tol):
-                q = 10.0 ** -d
+            low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
+            printed = None if np.isnan(row[col]) else float(row[col])
+            slack = 0.0 if printed is None else half  # an empty cell stands for exactly 0
+            tol = slack + 1e-9 + slack * 1e-6
+            if not (low - tol <= (printed or 0.0) <= high + tol):
                 lo = round(math.ceil((low - half) / q - 1e-9) * q, d)
                 hi = round(math.floor((high + half) / q + 1e-9) * q, d)
-                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col,
-                                   None if np.isnan(printed) else p, lo, hi, rule, d))
+                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col, printed, lo, hi, rule, d))
     return out
 
 
 def object_frame(it: Interim) -> pd.DataFrame:
     """Per object and for the whole committee: budget, outcome and deviation so far; annual
     budget, the lagd årsprognos and its deviation from the annual budget."""
-    rows = []
-    for part in it.objects + [it.whole]:
-        t, res = part.table, an.final_row(part.table)
-        row: dict[str, object] = {"Objekt": part.label}
-        for name, role in _OBJECT_COLUMNS:
-            row[name] = _v(t, res, role) if role in _REQUIRED or has_role(t, role) else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
+    parts = [(part, an.final_row(part.table)) for part in it.objects + [it.whole]]
+    return pd.DataFrame([{"Objekt": part.label, **{name: an.role_value(part.table, res, role, optional=True)
+                                                   for name, role in _OBJECT_COLUMNS}} for part, res in parts])
 
 
-_REQUIRED = (BUDGET, OUTCOME, DEV)
 _OBJECT_COLUMNS = (("Budget hittills", BUDGET), ("Utfall hittills", OUTCOME), ("Avvikelse", DEV),
                    ("Årsbudget", YEAR_BUDGET), ("Lagd årsprognos", ECON), ("Prognos mot årsbudget", ECON_DIFF))
 
@@ -400,7 +368,7 @@ def object_sentences(it: Interim) -> list[str]:
            + f"; hela nämnden {fmt.amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
     if it.object_findings:
         out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
+                   f"{an.count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
                    "av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
@@ -422,79 +390,50 @@ def object_sentences(it: Interim) -> list[str]:
 def document_checks(it: Interim) -> list[str]:
     """Figures the interim report states in prose (metadata), compared with the tables."""
     f, u, out = it.figures, it.unit, []
-    res = an.final_row(it.table)
+
+    def check(claim: str, stated: float, part: Part, role: str, source: str, after: str = "") -> str:
+        got = an.role_value(part.table, an.final_row(part.table), role)
+        claim, what = f"{claim} till {fmt.amount(stated, u, True)}{after}", f"{source} ger {fmt.amount(got, u, True)}"
+        return f"{claim}; {what}, vilket stämmer." if abs(stated - got) < 0.5 else f"Obs! {claim}, men {what}."
+
     if f.get("result_vs_budget"):
-        stated = float(f["result_vs_budget"]["value"])
-        got = _v(it.table, res, DEV)
-        out.append(_agree(f"Rapportens text anger utfallet mot budget till {fmt.amount(stated, u, True)}",
-                          stated, got, f"tabellen ger {fmt.amount(got, u, True)}"))
+        out.append(check("Rapportens text anger utfallet mot budget", float(f["result_vs_budget"]["value"]),
+                         it.whole, DEV, "tabellen"))
     by_id = {str(p.dataset.object_id): p for p in it.objects}
     for o in f.get("objects") or []:
         part = by_id.get(str(o["id"]))
-        stated = float(o["deviation"])
-        if part is None:
-            out.append(f"Rapportens text anger {o['name']} till {fmt.amount(stated, u, True)}, men "
-                       "det finns ingen objekttabell att jämföra med.")
-            continue
-        got = _v(part.table, an.final_row(part.table), DEV)
-        out.append(_agree(f"Texten anger {part.label} till {fmt.amount(stated, u, True)}", stated, got,
-                          f"objekttabellen ger {fmt.amount(got, u, True)}"))
-    fvb = f.get("forecast_vs_budget")
-    if fvb:
-        stated = float(fvb["value"])
-        part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
-        if part is not None and has_role(part.table, ECON_DIFF):
-            got = _v(part.table, an.final_row(part.table), ECON_DIFF)
-            out.append(_agree(f"Texten anger den lagda årsprognosen för {part.label} till "
-                              f"{fmt.amount(stated, u, True)} mot budget", stated, got,
-                              f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))} ger {fmt.amount(got, u, True)}"))
+        out.append(f"Rapportens text anger {o['name']} till {fmt.amount(float(o['deviation']), u, True)}, men det "
+                   "finns ingen objekttabell att jämföra med." if part is None else
+                   check(f"Texten anger {part.label}", float(o["deviation"]), part, DEV, "objekttabellen"))
+    fvb = f.get("forecast_vs_budget") or {}
+    part = by_id.get(str(fvb.get("object"))) if fvb.get("object") else it.whole
+    if fvb and part is not None and an.has_role(part.table, ECON_DIFF):
+        out.append(check(f"Texten anger den lagda årsprognosen för {part.label}", float(fvb["value"]), part,
+                         ECON_DIFF, f"tabellens kolumn {quote(an.column(part.table, ECON_DIFF))}", " mot budget"))
     return out
-
-
-def _agree(claim: str, stated: float, got: float, what: str) -> str:
-    if abs(stated - got) < 0.5:
-        return f"{claim}; {what}, vilket stämmer."
-    return f"Obs! {claim}, men {what}."
 
 
 # --------------------------------------------------------------------------- deviations
 
-def block_frame(it: Interim) -> pd.DataFrame:
-    """Budget, outcome and deviation so far per block (the steps that add up to the result)."""
-    t = it.table
-    rows = [{"Post": an.display_label(lbl), "Budget": _v(t, lbl, BUDGET),
-             "Utfall": _v(t, lbl, OUTCOME), "Avvikelse": _v(t, lbl, DEV)}
-            for lbl in an.steps_to_result(t)]
-    return pd.DataFrame(rows)
-
-
 def deviation_frame(it: Interim) -> pd.DataFrame:
-    """:func:`block_frame` with the bottom line: a ``Resultat`` row with the table's printed result
-    (its printed deviation), preceded by an ``Avrundning`` row when the printed rows do not add up
-    to it, so that every column adds up as shown."""
-    t, res = it.table, an.final_row(it.table)
-    frame = block_frame(it)
-    total = {"Budget": _v(t, res, BUDGET), "Utfall": _v(t, res, OUTCOME),
-             "Avvikelse": _v(t, res, DEV)}
-    gap = {c: round(v - float(frame[c].sum()), 9) for c, v in total.items()}
-    extra = []
-    if any(gap.values()):
-        extra.append({"Post": fc.ROUNDING, **gap})
-    extra.append({"Post": "Resultat", **total})
-    return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+    """Budget, outcome and deviation so far per block, then the printed ``Resultat`` (see
+    :func:`gnsanalysis.reports.common.deviation_frame`)."""
+    return an.deviation_frame(it.table, "Resultat")
 
 
-def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> str:
-    """``främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
-    (see :func:`material`) that pull the same way as ``total`` (at most two), and the rest when it
-    is material and pulls the other way. Empty when nothing is material."""
+def _drivers_text(it: Interim, column: str, total: float) -> str:
+    """``, främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
+    of ``column`` (:func:`_deviation_drivers`, :func:`material`) that pull the same way as ``total``
+    (at most two), and the rest when it is material and pulls the other way. Empty when nothing is material."""
+    values, others = _deviation_drivers(it, column)
+    unit = it.unit
     kept = material(values, unit)
     if total:
         kept = kept[np.sign(kept) == np.sign(total)]
     kept = kept.head(2)
     if kept.empty:
         return ""
-    text = "främst " + fmt.join_list([f"{name} med {fmt.amount(v, unit, True)}" for name, v in kept.items()])
+    text = ", främst " + fmt.join_list([f"{name} med {fmt.amount(v, unit, True)}" for name, v in kept.items()])
     rest = total - float(kept.sum())
     if total and np.sign(rest) == -np.sign(total) and abs(rest) >= _minimum(unit):
         text += f", delvis uppvägt av övriga {others} ({fmt.amount(rest, unit, True)})"
@@ -504,13 +443,13 @@ def _drivers_text(values: pd.Series, total: float, unit: str, others: str) -> st
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: _v(p.table, an.final_row(p.table), column) for p in it.objects
-                            if has_role(p.table, column)}, dtype=float)
+        values = pd.Series({p.label: an.role_value(p.table, an.final_row(p.table), column) for p in it.objects
+                            if an.has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
     if column == ECON_DIFF:
         steps = an.steps_to_result(t)
-        return pd.Series({an.display_label(s): _v(t, s, column) for s in steps}, dtype=float), "poster"
+        return pd.Series({an.display_label(s): an.role_value(t, s, column) for s in steps}, dtype=float), "poster"
     items = t.frame[t.frame["kind"] == "item"]
     col = an.column(t, column)
     return pd.Series({an.display_label(r["label"]): r[col] for _, r in items.iterrows()}, dtype=float), "poster"
@@ -525,15 +464,13 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     res = an.final_row(t)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
            f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = _v(t, res, DEV)
-    values, others = _deviation_drivers(it, DEV)
-    why = _drivers_text(values, dev, u, others)
+    dev = an.role_value(t, res, DEV)
     out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
-               + (f", {why}" if why else "") + ".")
+               f"{_drivers_text(it, DEV, dev)}.")
     out += _forecast_summary(it, flag_threshold)
     checks = len(all_findings(it))
     if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {count_deviations(checks)} som inte kan "
+        out.append(f"Obs! Kontrollen av tabellerna fann {an.count_deviations(checks)} som inte kan "
                    "förklaras av avrundning, se Kontroll av tabellerna.")
     return out
 
@@ -551,48 +488,41 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
                 f"{fmt.number(min(_computed_results(frame).values()))} och "
                 f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
-    if has_role(t, ECON_DIFF):
-        diff, how = _v(t, an.final_row(t), ECON_DIFF), ""
-        values, others = _deviation_drivers(it, ECON_DIFF)
+    if an.has_role(t, ECON_DIFF):
+        diff = an.role_value(t, an.final_row(t), ECON_DIFF)
+        how, why = "", _drivers_text(it, ECON_DIFF, diff)
     else:
-        diff, how = econ - budget, "beräknat "
-        values, others = pd.Series(dtype=float), ""
-    why = _drivers_text(values, diff, u, others)
+        diff, how, why = econ - budget, "beräknat ", ""
     return [f"Den lagda årsprognosen för {it.year} är ett resultat på {fmt.amount(econ, u)}, "
-            f"{how}{fmt.amount(diff, u, True)} mot årsbudgeten ({fmt.amount(budget, u)})"
-            + (f", {why}" if why else "") + ".",
+            f"{how}{fmt.amount(diff, u, True)} mot årsbudgeten ({fmt.amount(budget, u)}){why}.",
             comparison_sentence(it, flag_threshold)]
 
 
 def _change(t: RRTable, label: str) -> float:
     """Outcome against last year's period: the printed difference column if any, else outcome − previous."""
-    if has_role(t, PREV_DIFF):
-        return _v(t, label, PREV_DIFF)
-    return _v(t, label, OUTCOME) - _v(t, label, PREV)
+    if an.has_role(t, PREV_DIFF):
+        return an.role_value(t, label, PREV_DIFF)
+    return an.role_value(t, label, OUTCOME) - an.role_value(t, label, PREV)
 
 
 def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
     """The whole committee's result table for the report, with Swedish column names, and row classes."""
     m, y = fmt.month_name(it.months)[:3], it.year
-    c = an.role_columns(it.table)
-    return an.rr_overview(it.table, {
-        c[OUTCOME]: f"Utfall jan–{m} {y}", c[BUDGET]: f"Budget jan–{m} {y}", c[DEV]: "Avvikelse mot budget",
-        c[PREV]: f"Utfall jan–{m} {y - 1}", c[PREV_DIFF]: "Förändring mot fg år",
-    })
+    return an.rr_overview(it.table, {OUTCOME: f"Utfall jan–{m} {y}", BUDGET: f"Budget jan–{m} {y}",
+                                     DEV: "Avvikelse mot budget", PREV: f"Utfall jan–{m} {y - 1}",
+                                     PREV_DIFF: "Förändring mot fg år"})
 
 
 def previous_year_sentences(it: Interim) -> list[str]:
     """Swedish sentences comparing the outcome with the same period last year."""
     t, u = it.table, it.unit
-    if not has_role(t, PREV):
+    if not an.has_role(t, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
     steps = an.steps_to_result(t)
-    changes = pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]})
-    changes = changes[changes["value"].abs() >= 0.5]
-    changes = changes.loc[changes["value"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+    changes = largest(pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]}), "value")
     res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(_v(t, res, OUTCOME), u)} mot "
-           f"{fmt.amount(_v(t, res, PREV), u)} samma period {it.year - 1}."]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(an.role_value(t, res, OUTCOME), u)} mot "
+           f"{fmt.amount(an.role_value(t, res, PREV), u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -603,8 +533,8 @@ def previous_year_frame(it: Interim) -> pd.DataFrame:
     """Outcome per step this year and last year for the same period, with the change."""
     t = it.table
     steps = an.steps_to_result(t) + [an.final_row(t)]
-    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": _v(t, s, PREV),
-                          f"Utfall {it.year}": _v(t, s, OUTCOME),
+    return pd.DataFrame([{"Post": an.display_label(s), f"Utfall {it.year - 1}": an.role_value(t, s, PREV),
+                          f"Utfall {it.year}": an.role_value(t, s, OUTCOME),
                           "Förändring": _change(t, s)} for s in steps])
 
 
@@ -622,10 +552,9 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
                an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
     for label, pt, nt, row in pairs:
-        a = _v(pt, row, DEV, missing=np.nan)
-        b = _v(nt, row, DEV)
-        pe = _v(pt, row, ECON) if has_role(pt, ECON) else np.nan
-        ne = _v(nt, row, ECON) if has_role(nt, ECON) else np.nan
+        a = an.role_value(pt, row, DEV, missing=np.nan)
+        b = an.role_value(nt, row, DEV)
+        pe, ne = an.role_value(pt, row, ECON, optional=True), an.role_value(nt, row, ECON, optional=True)
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
                      f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
     return pd.DataFrame(rows)
@@ -659,10 +588,8 @@ def previous_interim_sentences(it: Interim) -> list[str]:
     if not (math.isnan(res[cols[4]]) or math.isnan(res[cols[5]])):
         out.append(f"Den lagda årsprognosen för resultatet har ändrats från {fmt.amount(res[cols[4]], u)} till "
                    f"{fmt.amount(res[cols[5]], u)}.")
-    blocks = frame.iloc[:len(an.steps_to_result(it.table))]
-    blocks = blocks[blocks["Förändring"].abs() >= 0.5]
-    if not blocks.empty:
-        top = blocks.loc[blocks["Förändring"].abs().sort_values(ascending=False, kind="stable").index].head(2)
+    top = largest(frame.iloc[:len(an.steps_to_result(it.table))], "Förändring")
+    if not top.empty:
         out.append("Avvikelsen har förändrats mest för " + fmt.join_list(
             [f"{r.Post} ({fmt.amount(r.Förändring, u, True)})" for r in top.itertuples()]) + ".")
     return out
@@ -670,45 +597,36 @@ def previous_interim_sentences(it: Interim) -> list[str]:
 
 # --------------------------------------------------------------------------- forecast
 
+_FORECAST_INPUTS = {"outcome": OUTCOME, "budget_to_date": BUDGET, "annual_budget": YEAR_BUDGET, "economist": ECON}
+
+
+def _forecast_figures(t: RRTable, label: str) -> dict[str, float]:
+    """The figures of one row that the forecasts read (NaN for an optional column the table lacks)."""
+    return {k: an.role_value(t, label, r, optional=True) for k, r in _FORECAST_INPUTS.items()}
+
+
 def forecast_input(it: Interim) -> pd.DataFrame:
     """Per-step outcome, budgets and (where present) the economist's and last year's figures for the forecasts."""
     t = it.table
     steps = an.steps_to_result(t)
-    rows = pd.DataFrame({
-        "Post": [an.display_label(s) for s in steps],
-        "outcome": [_v(t, s, OUTCOME) for s in steps],
-        "budget_to_date": [_v(t, s, BUDGET) for s in steps],
-        "annual_budget": [_v(t, s, YEAR_BUDGET) if has_role(t, YEAR_BUDGET) else np.nan for s in steps],
-    })
-    if has_role(t, ECON):
-        rows["economist"] = [_v(t, s, ECON) for s in steps]
-    if it.prev_full is not None and has_role(t, PREV):
+    rows = pd.DataFrame([{"Post": an.display_label(s), **_forecast_figures(t, s)} for s in steps])
+    if it.prev_full is not None and an.has_role(t, PREV):
         pt, col = it.prev_full.table, it.prev_full_column
         assert col is not None  # load() sets prev_full_column together with prev_full
-        rows["prev_to_date"] = [_v(t, s, PREV) for s in steps]
-        rows["prev_full"] = [_v(pt, s, col, missing=np.nan) for s in steps]
+        rows["prev_to_date"] = [an.role_value(t, s, PREV) for s in steps]
+        rows["prev_full"] = [an.role_value(pt, s, col, missing=np.nan) for s in steps]
     return rows
 
 
-def forecast_table(it: Interim) -> pd.DataFrame:
-    """Exact forecasts per post (see :func:`gnsanalysis.reports.forecast.forecast_frame`); the bottom line
-    follows the printed result, with an ``Avrundning`` row when the printed rows differ from it."""
+def forecast_display(it: Interim) -> pd.DataFrame:
+    """The forecasts per post as shown (:func:`gnsanalysis.reports.forecast.forecast_frame` with the
+    printed result as bottom line, rounded by :func:`~gnsanalysis.reports.forecast.display_frame`);
+    empty without an annual budget. All figures in the prose about the forecast come from this frame."""
     rows = forecast_input(it)
     if rows["annual_budget"].isna().any():
         return pd.DataFrame()
-    t, res = it.table, an.final_row(it.table)
-    total = {"outcome": _v(t, res, OUTCOME), "budget_to_date": _v(t, res, BUDGET),
-             "annual_budget": _v(t, res, YEAR_BUDGET)}
-    if has_role(t, ECON):
-        total["economist"] = _v(t, res, ECON)
-    return fc.forecast_frame(rows, it.months, total=total)
-
-
-def forecast_display(it: Interim) -> pd.DataFrame:
-    """:func:`forecast_table` as shown: rounded so that every column adds up to its total. All
-    figures in the report's prose about the forecast come from this frame."""
-    frame = forecast_table(it)
-    return frame if frame.empty else fc.display_frame(frame, it.decimals)
+    frame = fc.forecast_frame(rows, it.months, total=_forecast_figures(it.table, an.final_row(it.table)))
+    return fc.display_frame(frame, it.decimals)
 
 
 def _computed_results(frame: pd.DataFrame) -> dict[str, float]:
@@ -724,8 +642,19 @@ def forecast_comparisons(it: Interim, flag_threshold: float) -> list[fc.Comparis
     return fc.compare_economist(frame.iloc[-1][fc.LABELS[fc.ECONOMIST]], _computed_results(frame), flag_threshold)
 
 
-def _range(lo: float, hi: float, u: str) -> str:
-    return fmt.amount(lo, u) if lo == hi else f"mellan {fmt.number(lo)} och {fmt.amount(hi, u)}"
+def _outliers_text(it: Interim, n: int, share: float = MATERIAL_SHARE, give: str = "") -> str:
+    """``Post (lagd årsprognos; metoderna[ ger] mellan … och …)`` for the ``n`` posts furthest from the methods."""
+    def between(lo: float, hi: float) -> str:
+        return fmt.amount(lo, it.unit) if lo == hi else f"mellan {fmt.number(lo)} och {fmt.amount(hi, it.unit)}"
+
+    return fmt.join_list([f"{r.Post} ({fmt.amount(r.Lagd, it.unit)}; metoderna{give} {between(r.Lägst, r.Högst)})"
+                          for r in forecast_outliers(it, share).head(n).itertuples()])
+
+
+def _findings_note(part: Part) -> str:
+    """``Obs! Kontrollen fann 2 avvikelser i …, se Kontroll av tabellerna.``"""
+    return (f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {an.table_title(part.dataset)}, "
+            "se Kontroll av tabellerna.")
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -755,12 +684,8 @@ def comparison_sentence(it: Interim, flag_threshold: float = 50) -> str:
         return f"Den lagda årsprognosen ligger inom {limit} från samtliga beräknade metoder."
     which = "samtliga" if len(flagged) == len(comps) else f"{len(flagged)} av {len(comps)}"
     text = f"Den lagda årsprognosen skiljer sig mer än {limit} från {which} beräknade metoder"
-    top = forecast_outliers(it, SUMMARY_SHARE).head(2)
-    if not top.empty:
-        text += ", främst för " + fmt.join_list(
-            [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna ger {_range(r.Lägst, r.Högst, u)})"
-             for r in top.itertuples()])
-    return text + "."
+    top = _outliers_text(it, 2, SUMMARY_SHARE, " ger")
+    return text + (f", främst för {top}" if top else "") + "."
 
 
 def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
@@ -787,13 +712,11 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
                + (f"; {how_many} över flaggränsen {fmt.amount(flag_threshold, u)}." if flagged else
                   f", alla inom flaggränsen {fmt.amount(flag_threshold, u)}."))
     if flagged:
-        top = forecast_outliers(it).head(3)
-        if not top.empty:
-            out.append("Per post ligger den lagda årsprognosen längst från metoderna för " + fmt.join_list(
-                [f"{r.Post} ({fmt.amount(r.Lagd, u)}; metoderna {_range(r.Lägst, r.Högst, u)})"
-                 for r in top.itertuples()])
-                + ". Underlaget förklarar inte skillnaden; den lagda årsprognosen kan räkna med sådant som "
-                  "ännu inte syns i bokföringen eller budgeten.")
+        top = _outliers_text(it, 3)
+        if top:
+            out.append(f"Per post ligger den lagda årsprognosen längst från metoderna för {top}. Underlaget förklarar "
+                       "inte skillnaden; den lagda årsprognosen kan räkna med sådant som ännu inte syns i "
+                       "bokföringen eller budgeten.")
         else:
             out.append("Underlaget förklarar inte skillnaden.")
     return out
@@ -805,9 +728,8 @@ def uneven_rows(it: Interim) -> list[tuple[str, float]]:
     rows = forecast_input(it)
     if "prev_full" not in rows.columns:
         return []
-    shares = [(r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples()
-              if not (math.isnan(r.prev_to_date) or math.isnan(r.prev_full))]
-    return [(post, share) for post, share in shares if share is not None]
+    shares = ((r.Post, fc.uneven_share(r.prev_to_date, r.prev_full, it.months)) for r in rows.itertuples())
+    return [(post, share) for post, share in shares if share is not None]  # None also for a missing figure
 
 
 def forecast_detail_sentences(it: Interim) -> list[str]:
@@ -860,8 +782,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
             text += (f"ur årsbokslutet {it.year} ({source}), eftersom något årsbokslut för {y0} inte finns i "
                      f"underlaget; siffrorna för {y0} var kända redan när {report_kind(it.period)}en skrevs.")
         if it.prev_full.findings:
-            text += (f" Obs! Kontrollen fann {count_deviations(len(it.prev_full.findings))} i "
-                     f"{an.table_title(d)}, se Kontroll av tabellerna.")
+            text += " " + _findings_note(it.prev_full)
         out.append(text)
     else:
         out.append(f"Säsongsprofilen kan inte beräknas: det finns inget helårsutfall för {it.year - 1} i underlaget.")
@@ -882,34 +803,35 @@ def hindsight_sentences(it: Interim) -> list[str]:
     if frame.empty:
         return []
     u = it.unit
-    actual = _v(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
+    actual = an.role_value(it.year_end.table, an.final_row(it.year_end.table), OUTCOME)
     res = frame.iloc[-1]
     comps = [(fc.LABELS[m], float(res[fc.LABELS[m]])) for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
 
     def named(name: str) -> str:
         return "den lagda årsprognosen" if name == fc.LABELS[fc.ECONOMIST] else name.lower()
 
-    def deviations(against: float) -> str:
-        return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps])
+    def deviations(against: float) -> tuple[str, str]:
+        """Each method's deviation from ``against``, and the closest method."""
+        best = min(comps, key=lambda c: abs(c[1] - against))
+        return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps]), named(best[0])
 
-    best = min(comps, key=lambda c: abs(c[1] - actual))
+    text, best = deviations(actual)
     out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
            f"{fmt.amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
-           f"{deviations(actual)}. Närmast kom {named(best[0])}."]
+           f"{text}. Närmast kom {best}."]
     reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
     if reserved and reserved.get("value") is not None:
         r = float(reserved["value"])
         ca = "ca " if reserved.get("approximate") else ""
         adjusted = actual + r
-        best2 = min(comps, key=lambda c: abs(c[1] - adjusted))
+        text, best = deviations(adjusted)
         quoted = f" ({quote(reserved['quote'])})" if reserved.get("quote") else ""
         out.append(f"Jämförelsen är inte helt likvärdig: i årsbokslutet reserverades {ca}{fmt.number(r)} "
                    f"{reserved.get('unit', u)} till {it.year + 1}{quoted}, vilket minskade årets resultat. Utan "
                    f"reserveringen hade resultatet varit {ca}{fmt.amount(adjusted, u)}; räknat mot det blir "
-                   f"avvikelserna {deviations(adjusted)}, och närmast kommer {named(best2[0])}.")
+                   f"avvikelserna {text}, och närmast kommer {best}.")
     if it.year_end.findings:
-        out.append(f"Obs! Kontrollen fann {count_deviations(len(it.year_end.findings))} i "
-                   f"{an.table_title(it.year_end.dataset)}, se Kontroll av tabellerna.")
+        out.append(_findings_note(it.year_end))
     out.append(f"Avsnittet är en efterhandskontroll av metoderna och ingick inte i underlaget när "
                f"{report_kind(it.period)}en skrevs.")
     return out

@@ -11,104 +11,61 @@ import pandas as pd
 from gnsanalysis.render import charts, html
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
-from gnsanalysis.reports.interim import (
-    DEV,
-    PREV,
-    PREV_DIFF,
-    Interim,
-    all_findings,
-    assumptions,
-    block_frame,
-    capitalise,
-    count_deviations,
-    deadline_text,
-    deviation_frame,
-    document_checks,
-    forecast_comparisons,
-    forecast_detail_sentences,
-    forecast_display,
-    forecast_sentences,
-    has_role,
-    hindsight_sentences,
-    object_frame,
-    object_sentences,
-    overview,
-    period_text,
-    previous_interim_frame,
-    previous_interim_sentences,
-    previous_year_frame,
-    previous_year_sentences,
-    quote,
-    reference_parts,
-    report_kind,
-    report_name,
-    summary,
-)
+from gnsanalysis.reports import interim as im
 from gnsanalysis.swedish import format as fmt
 
 
-def example_what(it: Interim) -> str:
+def example_what(it: im.Interim) -> str:
     """What the example banner names: the whole report, or the parts built on example data."""
+    if not it.is_example:
+        return "Rapporten"
     if it.whole.dataset.is_example:
-        return report_name(it.period)
+        return im.report_name(it.period)
     return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
 
 
-def banner(it: Interim):
+def banner(it: im.Interim):
     """The example-data banner (empty when every input is real)."""
-    return html.example_banner(it.is_example, example_what(it) if it.is_example else "Rapporten")
+    return html.example_banner(it.is_example, example_what(it))
 
 
-def front(it: Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
+def front(it: im.Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    meta = it.whole.dataset.meta
-    kind = ("Delårsrapport enligt RKR R17" if report_kind(it.period) == "delårsrapport"
+    kind = ("Delårsrapport enligt RKR R17" if im.report_kind(it.period) == "delårsrapport"
             else "Tertialrapport (frivillig uppföljning per april)")
-    received = str(meta.get("received") or "")
     return html.report_front(
-        report_name(it.period), status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""), datum=datum or received,
-        handlaggare=handlaggare, period=f"{period_text(it.period)}, t.o.m. {it.period}",
+        im.report_name(it.period), status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+        handlaggare=handlaggare, meta=it.whole.dataset.meta, period=f"{im.period_text(it.period)}, t.o.m. {it.period}",
         extra={"Rapport": kind,
-               "Lämnas senast": f"till fullmäktige och revisorerna {deadline_text(it.period)}",
+               "Lämnas senast": f"till fullmäktige och revisorerna {im.deadline_text(it.period)}",
                "Belopp": f"{an.unit_words(it.unit)} ({it.unit}); kostnader med minustecken; "
                          "avvikelse = utfall − budget"},
-        is_example=it.is_example, example_what=example_what(it) if it.is_example else "Rapporten")
+        is_example=it.is_example, example_what=example_what(it))
 
 
-def _table(frame: pd.DataFrame, caption: str, cols=None, signed=(), total: bool = False):
-    """A table with Swedish numbers in ``cols`` (default: all but the first column); ``total``
-    marks the last row as the sum row."""
-    cols = list(frame.columns[1:]) if cols is None else cols
-    return html.table(frame, caption=caption, formats=html.number_formats(cols, signed=signed),
-                      row_classes=[""] * (len(frame) - 1) + ["total"] if total else None)
-
-
-def summary_view(it: Interim, flag_threshold: float = 50):
+def summary_view(it: im.Interim, flag_threshold: float = 50):
     """The summary sentences as paragraphs."""
-    return html.paragraphs(summary(it, flag_threshold))
+    return html.paragraphs(im.summary(it, flag_threshold))
 
 
-def overview_table(it: Interim):
+def overview_table(it: im.Interim):
     """The whole committee's result table as an HTML table."""
-    frame, classes = overview(it)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    return html.table(frame, caption=f"Resultaträkning {period_text(it.period)} ({it.unit}), hela nämnden. "
-                                     "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
-                      formats=html.number_formats(value_cols, signed={"Avvikelse mot budget", "Förändring mot fg år"}),
-                      row_classes=classes)
+    frame, classes = im.overview(it)
+    return html.number_table(frame, f"Resultaträkning {im.period_text(it.period)} ({it.unit}), hela nämnden. "
+                             "Avvikelse = utfall − budget; positivt tal är till nämndens fördel.",
+                             signed={"Avvikelse mot budget", "Förändring mot fg år"}, row_classes=classes)
 
 
-def chart_budget_outcome(it: Interim):
+def chart_budget_outcome(it: im.Interim):
     """Bar chart of budget and outcome per block for the period."""
-    return an.budget_outcome_chart(block_frame(it), when=f"januari–{fmt.month_name(it.months)} {it.year}",
+    return an.budget_outcome_chart(an.deviation_frame(it.table), when=f"januari–{fmt.month_name(it.months)} {it.year}",
                                    unit=it.unit)
 
 
-def deviation_view(it: Interim):
+def deviation_view(it: im.Interim):
     """The budget deviation section: the largest deviations in words and the deviation table."""
-    dev = deviation_frame(it)
-    top = an.drivers(it.table, an.required_column(it.table, DEV), n=3)
+    dev = im.deviation_frame(it)
+    top = an.drivers(it.table, an.required_column(it.table, im.DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])
     caption = (f"Avvikelse mot budget per post januari–{fmt.month_name(it.months)} {it.year} ({it.unit}). "
@@ -116,31 +73,31 @@ def deviation_view(it: Interim):
     if (dev["Post"] == fc.ROUNDING).any():
         caption += (" Raden Avrundning är skillnaden mellan det tryckta resultatet och summan av de tryckta "
                     "raderna.")
-    return html.join(html.paragraphs(sentences), _table(dev, caption, signed={"Avvikelse"}, total=True))
+    return html.join(html.paragraphs(sentences), html.number_table(dev, caption, signed={"Avvikelse"}, total=True))
 
 
-def objects_view(it: Interim):
+def objects_view(it: im.Interim):
     """The per-object section: sentences and, when there are objects, the object table."""
-    parts = [html.paragraphs(object_sentences(it))]
+    parts = [html.paragraphs(im.object_sentences(it))]
     if it.objects:
-        parts += [_table(object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). Hittills = "
-                         f"januari–{fmt.month_name(it.months)}.", signed={"Avvikelse", "Prognos mot årsbudget"},
-                         total=True), chart_objects(it)]
+        parts += [html.number_table(im.object_frame(it), f"Resultat per objekt och för hela nämnden ({it.unit}). "
+                                    f"Hittills = januari–{fmt.month_name(it.months)}.",
+                                    signed={"Avvikelse", "Prognos mot årsbudget"}, total=True), chart_objects(it)]
     return html.join(*parts)
 
 
-def document_view(it: Interim):
+def document_view(it: im.Interim):
     """Figures the report's text states, against the tables (an h3 under the deviations; empty
     when the metadata has none)."""
-    doc = document_checks(it)
+    doc = im.document_checks(it)
     if not doc:
         return html.join()
     return html.join(html.heading("Jämförelse med rapportens text", 3), html.paragraphs(doc))
 
 
-def chart_objects(it: Interim):
+def chart_objects(it: im.Interim):
     """Bar chart of the budget deviation per object."""
-    frame = object_frame(it).iloc[:-1]
+    frame = im.object_frame(it).iloc[:-1]
     alt = (f"Stapeldiagram över avvikelse mot budget januari–{fmt.month_name(it.months)} {it.year} per objekt i "
            f"{it.unit}: " + "; ".join(f"{r.Objekt} {fmt.number(r.Avvikelse, signed=True)}" for r in frame.itertuples())
            + ".")
@@ -149,36 +106,37 @@ def chart_objects(it: Interim):
                                "rutmönster: sämre än budget.")
 
 
-def previous_year_view(it: Interim):
+def previous_year_view(it: im.Interim):
     """The comparison with last year's same period: sentences and, when present, the table."""
-    parts = [html.paragraphs(previous_year_sentences(it))]
-    if has_role(it.table, PREV):
-        change = (f"Förändring är tabellens tryckta kolumn {quote(an.column(it.table, PREV_DIFF))} ({it.year} − "
+    parts = [html.paragraphs(im.previous_year_sentences(it))]
+    if an.has_role(it.table, im.PREV):
+        change = (f"Förändring är tabellens tryckta kolumn {im.quote(an.column(it.table, im.PREV_DIFF))} ({it.year} − "
                   f"{it.year - 1}); den kan skilja en enhet från skillnaden mellan de tryckta beloppen, eftersom "
-                  "alla belopp är avrundade." if has_role(it.table, PREV_DIFF)
+                  "alla belopp är avrundade." if an.has_role(it.table, im.PREV_DIFF)
                   else f"Förändring = {it.year} − {it.year - 1}, beräknad.")
-        parts.append(_table(previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, {it.year - 1} och "
-                            f"{it.year} ({it.unit}). {change}", signed={"Förändring"}, total=True))
+        parts.append(html.number_table(im.previous_year_frame(it), f"Utfall januari–{fmt.month_name(it.months)}, "
+                                       f"{it.year - 1} och {it.year} ({it.unit}). {change}", signed={"Förändring"},
+                                       total=True))
     return html.join(*parts)
 
 
-def previous_interim_view(it: Interim):
+def previous_interim_view(it: im.Interim):
     """The comparison with the previous interim report: sentences and, when present, the table."""
-    parts = [html.paragraphs(previous_interim_sentences(it))]
-    frame = previous_interim_frame(it)
+    parts = [html.paragraphs(im.previous_interim_sentences(it))]
+    frame = im.previous_interim_frame(it)
     prev = it.previous_interim
     if prev is not None and not frame.empty:  # the frame is empty without a previous report
-        parts.append(_table(frame, f"Avvikelse mot budget och lagd årsprognos: "
-                                   f"{report_name(an.period_of(prev.dataset)).lower()} och "
-                                   f"{report_name(it.period).lower()} ({it.unit})",
-                            signed={c for c in frame.columns if "Avvikelse" in c or c == "Förändring"}))
+        parts.append(html.number_table(frame, f"Avvikelse mot budget och lagd årsprognos: "
+                                              f"{im.report_name(an.period_of(prev.dataset)).lower()} och "
+                                              f"{im.report_name(it.period).lower()} ({it.unit})",
+                                       signed={c for c in frame.columns if "Avvikelse" in c or c == "Förändring"}))
     return html.join(*parts)
 
 
-def forecast_view(it: Interim, flag_threshold: float = 50):
+def forecast_view(it: im.Interim, flag_threshold: float = 50):
     """The full-year forecast section: sentences, the forecast table and its chart."""
-    frame = forecast_display(it)
-    sentences = forecast_sentences(it, flag_threshold)
+    frame = im.forecast_display(it)
+    sentences = im.forecast_sentences(it, flag_threshold)
     parts = [html.paragraphs(sentences[:1])]
     if frame.empty:
         return html.join(*parts)
@@ -193,23 +151,22 @@ def forecast_view(it: Interim, flag_threshold: float = 50):
         caption += " Säsongsmetoden saknar underlag (–)."
     elif (frame["Säsongsregel"] == "resterande").any():
         caption += " ¹ Säsongsmetoden använder föregående års utfall för resterande månader."
-    parts += [_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
-    comps = forecast_comparisons(it, flag_threshold)
+    parts += [html.number_table(shown, caption, total=True), chart_forecast(it, frame), html.paragraphs(sentences[1:])]
+    comps = im.forecast_comparisons(it, flag_threshold)
     if comps:
         limit = f"{fmt.number(flag_threshold)} {it.unit}"
         cf = pd.DataFrame([{"Metod": fc.LABELS[c.method], "Beräknat resultat": c.computed,
                             "Lagd årsprognos": c.economist, "Skillnad": c.difference,
                             "Över flaggränsen": "Ja" if c.flagged else "Nej"} for c in comps])
-        parts.append(_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
-                                f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
-                            ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
-    return html.join(*parts, html.paragraphs(forecast_detail_sentences(it)), html.heading("Metodernas antaganden", 3),
-                     html.bullet_list(assumptions()))
+        parts.append(html.number_table(cf, f"Den lagda årsprognosen för resultatet jämförd med de beräknade metoderna "
+                                           f"({it.unit}). Skillnad = lagd årsprognos − beräknat; flaggränsen är {limit}.",
+                                       ["Beräknat resultat", "Lagd årsprognos", "Skillnad"], signed={"Skillnad"}))
+    return html.join(*parts, html.paragraphs(im.forecast_detail_sentences(it)), html.heading("Metodernas antaganden", 3),
+                     html.bullet_list(im.assumptions()))
 
 
-def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
-    """Bar chart of the annual budget and each forecast method's full-year result."""
-    frame = forecast_display(it) if frame is None else frame
+def chart_forecast(it: im.Interim, frame: pd.DataFrame):
+    """Bar chart of the annual budget and each method's full-year result in the shown forecast ``frame``."""
     res = frame.iloc[-1]
     labels = ["Årsbudget"] + [fc.LABELS[m] for m in fc.METHODS if not math.isnan(res[fc.LABELS[m]])]
     values = [float(res[label]) for label in labels]
@@ -219,42 +176,37 @@ def chart_forecast(it: Interim, frame: pd.DataFrame | None = None):
                        caption=f"Årsbudget och helårsprognos för resultatet {it.year} enligt varje metod, {it.unit}.")
 
 
-def hindsight_view(it: Interim):
+def hindsight_view(it: im.Interim):
     """An h3 under Helårsprognos; left out when there is no year-end table yet."""
-    sentences = hindsight_sentences(it)
+    sentences = im.hindsight_sentences(it)
     if not sentences:
         return html.join()
     return html.join(html.heading("Prognoserna i efterhand", 3), *[html.note(s) for s in sentences])
 
 
-def checks_view(it: Interim):
+def checks_view(it: im.Interim):
     """The checks section: what was checked and any findings."""
+    def flagged(lead: str, findings: list) -> list:
+        return [html.note(f"{lead} {an.count_deviations(len(findings))} som inte kan förklaras av avrundning:",
+                          flag=True), html.bullet_list([str(f) for f in findings])]
+
     names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
-    findings = all_findings(it)
-    parts = []
-    if not findings:
-        text = (f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
-                + (", och summan av objekten mot nämndens tabell" if it.objects else "")
-                + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
-                  f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}.")
-        parts.append(html.paragraphs([text]))
-    else:
-        parts += [html.note(f"Kontrollen fann {count_deviations(len(findings))} som inte kan förklaras av avrundning:",
-                            flag=True), html.bullet_list([str(f) for f in findings])]
-    for part, use in reference_parts(it):
-        name = capitalise(an.table_title(part.dataset))
-        if part.findings:
-            parts += [html.note(f"{name}, som används {use}, har {count_deviations(len(part.findings))} som inte "
-                                "kan förklaras av avrundning:", flag=True),
-                      html.bullet_list([str(f) for f in part.findings])]
-        else:
-            parts.append(html.paragraphs([f"{name}, som används {use}, har också kontrollerats: inga avvikelser, "
-                                          "bortsett från avrundningsdifferenser."]))
+    findings = im.all_findings(it)
+    parts = flagged("Kontrollen fann", findings) if findings else [html.paragraphs([
+        f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
+        + (", och summan av objekten mot nämndens tabell" if it.objects else "")
+        + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
+          f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}."])]
+    for part, use in im.reference_parts(it):
+        name = im.capitalise(an.table_title(part.dataset))
+        parts += flagged(f"{name}, som används {use}, har", part.findings) if part.findings else [html.paragraphs([
+            f"{name}, som används {use}, har också kontrollerats: inga avvikelser, bortsett från "
+            "avrundningsdifferenser."])]
     if it.notes:
         parts.append(html.paragraphs(it.notes))
     return html.join(*parts)
 
 
-def footer(it: Interim, parameters: dict):
+def footer(it: im.Interim, parameters: dict):
     """The report footer: parameters, inputs and notes."""
     return html.footer(parameters, it.inputs, notes=it.notes)

@@ -11,6 +11,7 @@ import re
 from gnsanalysis.errors import ParameterError
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+INTERIM_MONTHS = (4, 6, 7, 8)  # April (tertial) and June–August (delår, RKR R17)
 
 
 def count_text(n: int) -> str:
@@ -53,7 +54,7 @@ def interim_period(value: str, name: str = "period") -> str:
     """An interim period: April (tertial) or June–August (delår, RKR R17: 1/2 to 2/3 of the year)."""
     value = period(value, name)
     month = int(value[5:])
-    if month not in (4, 6, 7, 8):
+    if month not in INTERIM_MONTHS:
         raise ParameterError(
             f"Parametern {name!r} har värdet {shown(value)}. En delårsrapport avser april (tertialrapport) "
             "eller juni–augusti (delårsrapport enligt RKR R17, minst halva och högst två tredjedelar "

@@ -7,21 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from gnsanalysis.inputs import Dataset, find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
+from gnsanalysis.reports.common import BUDGET, DEV, OUTCOME, PREV, PREV_DIFF, PREV_PCT
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable
 from gnsanalysis.swedish import format as fmt
-
-# The table's own names of these columns are found through their roles (rr_layouts.yaml):
-# these constants are the role names, not column names.
-OUTCOME, BUDGET, DEV = "outcome", "budget", "deviation"
-PREV, PREV_DIFF, PREV_PCT = "previous", "previous_diff", "previous_pct"
 
 
 @dataclass
@@ -51,14 +46,9 @@ class YearEnd:
         """Role → the table's column (``None`` for an optional role the table lacks)."""
         return an.role_columns(self.table)
 
-    def col(self, role: str) -> str:
-        """The table's column for ``role``; a missing one is the error naming it (exit 2)."""
-        found = self.cols[role]
-        return found if found is not None else an.required_column(self.table, role)
-
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
-        return an.value(self.table, label, self.col(role))
+        return an.role_value(self.table, label, role)
 
     @property
     def title(self) -> str:
@@ -83,14 +73,12 @@ def load(period: str, raw_dir: Path | None = None) -> YearEnd:
 
 def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     """The result table for the report, with Swedish column names, and row classes."""
-    c = ye.cols
     frame, classes = an.rr_overview(ye.table, {
-        c[OUTCOME]: f"Utfall {ye.year}", c[BUDGET]: "Budget", c[DEV]: "Avvikelse mot budget",
-        c[PREV]: f"Utfall {ye.year - 1}", c[PREV_DIFF]: "Förändring", c[PREV_PCT]: "Förändring %",
-    })
-    if "Förändring %" in frame.columns and c[PREV] is not None:
+        OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget", PREV: f"Utfall {ye.year - 1}",
+        PREV_DIFF: "Förändring", PREV_PCT: "Förändring %"})
+    if "Förändring %" in frame.columns and ye.cols[PREV] is not None:
         # a change from zero has no percentage; the source prints 0, we print a dash
-        prev = ye.table.frame[c[PREV]].to_numpy()
+        prev = ye.table.frame[ye.cols[PREV]].to_numpy()
         frame.loc[prev == 0, "Förändring %"] = float("nan")
     return frame, classes
 
@@ -100,7 +88,7 @@ def summary(ye: YearEnd) -> list[str]:
     and difference columns); a figure the report computes is named as computed."""
     out = [_result_sentence(ye)]
     out += _block_sentences(ye)
-    top = an.drivers(ye.table, ye.col(DEV), n=2)
+    top = an.drivers(ye.table, an.required_column(ye.table, DEV), n=2)
     if not top.empty:
         sentence = f"Störst avvikelse mot budget har {an.describe_drivers(top, ye.unit)}"
         if an.offsetting(top):
@@ -130,12 +118,12 @@ def _block_sentences(ye: YearEnd) -> list[str]:
     ``costs`` roles (e.g. Summa Intäkter, Summa Kostnader) with their printed difference
     (positive = in the committee's favour). Without declared rows nothing is said."""
     out = []
-    for role, word, favourable in (("income", "Intäkterna", "mer"), ("costs", "Kostnaderna", "mindre")):
+    for role, word, favourable, unfavourable in (("income", "Intäkterna", "mer", "mindre"),
+                                                 ("costs", "Kostnaderna", "mindre", "mer")):
         label = an.row(ye.table, role)
         if label is None:
             continue
         o, b, d = (ye.value(label, c) for c in (OUTCOME, BUDGET, DEV))
-        unfavourable = "mindre" if favourable == "mer" else "mer"
         how = (f"{fmt.number(abs(d))} {ye.unit} {favourable if d > 0 else unfavourable} än budgeterat"
                if d else "lika mycket som budgeterat")
         out.append(f"{word} (raden {label}) blev {fmt.number(abs(o))} {ye.unit}, vilket är "
@@ -145,7 +133,7 @@ def _block_sentences(ye: YearEnd) -> list[str]:
 
 def _check_sentence(ye: YearEnd) -> str:
     if ye.findings:
-        return (f"Kontrollen av tabellens summor fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} "
+        return (f"Kontrollen av tabellens summor fann {an.count_deviations(len(ye.findings))} "
                 "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
     return ("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
             "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
@@ -166,26 +154,9 @@ def _prev_year_note(ye: YearEnd) -> str:
 
 
 def deviation_table(ye: YearEnd, *, with_result: bool = False) -> pd.DataFrame:
-    """Deviation against budget per block (the steps that add up to the result).
-
-    With ``with_result`` the printed result row follows, preceded by an "Avrundning" row when
-    the printed blocks do not add up to the printed result (rounding in the source table).
-    """
-    rows: list[dict[str, Any]] = []
-    for label in an.steps_to_result(ye.table):
-        rows.append({"Post": an.display_label(label),
-                     "Budget": ye.value(label, BUDGET),
-                     "Utfall": ye.value(label, OUTCOME),
-                     "Avvikelse": ye.value(label, DEV)})
-    if with_result:
-        res = an.final_row(ye.table)
-        total: dict[str, Any] = {"Post": an.display_label(res), "Budget": ye.value(res, BUDGET),
-                 "Utfall": ye.value(res, OUTCOME), "Avvikelse": ye.value(res, DEV)}
-        gap = {k: round(total[k] - sum(r[k] for r in rows), 6) for k in ("Budget", "Utfall", "Avvikelse")}
-        if any(gap.values()):
-            rows.append({"Post": "Avrundning", **gap})
-        rows.append(total)
-    return pd.DataFrame(rows)
+    """Deviation against budget per block; with ``with_result`` the printed result row follows
+    (see :func:`gnsanalysis.reports.common.deviation_frame`)."""
+    return an.deviation_frame(ye.table, an.display_label(an.final_row(ye.table)) if with_result else None)
 
 
 def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
@@ -194,8 +165,8 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     if not objects:
         return pd.DataFrame(columns=["Objekt", "Avvikelse"]), [
             "Underlaget anger ingen fördelning av avvikelsen per objekt."]
-    frame = pd.DataFrame([{"Objekt": f"{o['name']} (obj. {o['id']})" if str(o["id"]).isdigit() else o["name"],
-                           "Avvikelse": float(o["deviation"])} for o in objects])
+    frame = pd.DataFrame([{"Objekt": an.object_label(o["id"], o["name"]), "Avvikelse": float(o["deviation"])}
+                          for o in objects])
     total = float(frame["Avvikelse"].sum())
     table_dev = ye.value(an.final_row(ye.table), DEV)
     u = ye.unit
@@ -248,21 +219,13 @@ def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(rows), sentences
 
 
-def findings_text(ye: YearEnd) -> list[str]:
-    """Every check finding as a Swedish sentence."""
-    return [str(f) for f in ye.findings]
-
-
 # --------------------------------------------------------------------------- views (HTML)
 
 def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str, handlaggare: str):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
-    meta = ye.dataset.meta
     return html.report_front(
-        f"Årsbokslut {ye.year}", status=status, namnd=namnd or meta.get("namnd", ""),
-        diarienummer=diarienummer or meta.get("diarienummer", ""),
-        datum=datum or str(meta.get("received", "") or ""), handlaggare=handlaggare,
-        period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
+        f"Årsbokslut {ye.year}", status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
+        handlaggare=handlaggare, meta=ye.dataset.meta, period=f"januari–december {ye.year} (t.o.m. {ye.dataset.period})",
         extra={"Belopp": f"{an.unit_words(ye.unit)} ({ye.unit}); kostnader med minustecken"},
         is_example=ye.dataset.is_example, example_what=f"Årsbokslutet {ye.year}")
 
@@ -270,13 +233,11 @@ def front(ye: YearEnd, *, status: str, namnd: str, diarienummer: str, datum: str
 def overview_table(ye: YearEnd):
     """The result table as an HTML table."""
     frame, classes = overview(ye)
-    value_cols = [c for c in frame.columns if c != "Post"]
-    signed = {"Avvikelse mot budget", "Förändring", "Förändring %"}
-    return html.table(frame, caption=f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; "
-                                     "positivt tal är till nämndens fördel. Förändring % avser beloppets storlek "
-                                     "jämfört med föregående år, så för en kostnad betyder +52 % att kostnaden ökat "
-                                     "med 52 %; – betyder att föregående år var noll.",
-                      formats=html.number_formats(value_cols, signed=signed), row_classes=classes)
+    return html.number_table(frame, f"Resultaträkning {ye.year} ({ye.unit}). Avvikelse = utfall − budget; positivt "
+                             "tal är till nämndens fördel. Förändring % avser beloppets storlek jämfört med "
+                             "föregående år, så för en kostnad betyder +52 % att kostnaden ökat med 52 %; – betyder "
+                             "att föregående år var noll.", signed={"Avvikelse mot budget", "Förändring", "Förändring %"},
+                             row_classes=classes)
 
 
 def chart_budget_outcome(ye: YearEnd):
@@ -288,7 +249,7 @@ def chart_waterfall(ye: YearEnd):
     """Waterfall chart from the budgeted result to the outcome, step by step."""
     from gnsanalysis.render import charts  # lazy: matplotlib only when a chart is drawn
 
-    start, steps, end = an.waterfall_steps(ye.table, *(ye.col(r) for r in (BUDGET, OUTCOME, DEV)))
+    start, steps, end = an.waterfall_steps(ye.table, *(an.required_column(ye.table, r) for r in (BUDGET, OUTCOME, DEV)))
     alt = (f"Vattenfallsdiagram från budgeterat resultat {fmt.number(start[1])} {ye.unit} till utfall "
            f"{fmt.number(end[1])} {ye.unit}. Stegen är "
            + fmt.join_list([f"{label} {fmt.number(v, signed=True)}" for label, v in steps]) + ".")
@@ -301,19 +262,16 @@ def chart_waterfall(ye: YearEnd):
 def deviation_view(ye: YearEnd):
     """The budget deviation section: the deviation per item as an HTML table."""
     dev = deviation_table(ye, with_result=True)
-    classes = ["total" if i == len(dev) - 1 else "" for i in range(len(dev))]
     caption = f"Avvikelse mot budget per post {ye.year} ({ye.unit})"
     if "Avrundning" in set(dev["Post"]):
         caption += (". Raden Avrundning visar skillnaden mellan tabellens tryckta resultat och summan av de "
                     "tryckta posterna.")
-    frames = [html.table(dev, caption=caption, row_classes=classes,
-                         formats=html.number_formats(["Budget", "Utfall", "Avvikelse"], signed={"Avvikelse"}))]
     objects, sentences = object_deviations(ye)
-    frames.append(html.heading("Avvikelse per objekt", 3))
-    frames.append(html.paragraphs(sentences))
+    frames = [html.number_table(dev, caption, signed={"Avvikelse"}, total=True),
+              html.heading("Avvikelse per objekt", 3), html.paragraphs(sentences)]
     if not objects.empty:
-        frames.append(html.table(objects, caption=f"Avvikelse mot budget per objekt enligt årsbokslutets text ({ye.unit})",
-                                 formats=html.number_formats(["Avvikelse"], signed={"Avvikelse"})))
+        frames.append(html.number_table(objects, f"Avvikelse mot budget per objekt enligt årsbokslutets text ({ye.unit})",
+                                        signed={"Avvikelse"}))
     return html.join(*frames)
 
 
@@ -322,9 +280,8 @@ def carry_over_view(ye: YearEnd):
     frame, sentences = carry_over(ye)
     parts = [html.paragraphs(sentences)]
     if not frame.empty:
-        shown = frame.assign(tkr=[fmt.number(v, 0 if float(v).is_integer() else 1) for v in frame["tkr"]])
-        parts.append(html.table(shown, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
-                                formats={"tkr": str}))
+        parts.append(html.table(frame, caption=f"Nämndens medel {ye.year} och överföring till {ye.year + 1} (tkr)",
+                                formats={"tkr": lambda v: fmt.number(v, 0 if float(v).is_integer() else 1)}))
     return html.join(*parts)
 
 
@@ -335,5 +292,5 @@ def checks_view(ye: YearEnd):
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "
             "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
             f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
-    return html.flag_list(f"Kontrollen fann {fmt.count_noun(len(ye.findings), 'avvikelse', 'avvikelser')} som inte kan "
-                          "förklaras av avrundning:", findings_text(ye))
+    return html.flag_list(f"Kontrollen fann {an.count_deviations(len(ye.findings))} som inte kan "
+                          "förklaras av avrundning:", [str(f) for f in ye.findings])
