@@ -13,7 +13,8 @@ Rules:
   (it equals their sum, and only the parent counts towards the subtotal). Without indentation
   (PDF text) a parent is recognised only by the table's own arithmetic: when a block does not
   add up as flat items, and reading item *i* as the sum of the items right below it is the one
-  grouping that makes every amount column (and the block's subtotal) add up;
+  grouping that makes every amount column (and the block's subtotal) add up, or, when a
+  printed figure is wrong, the one grouping that the columns which do add up agree on;
 * a column named like a deviation ("Avvikelse", "Diff", "Förändring", not "%") is the
   difference of two other amount columns when exactly one ordered pair fits every row.
 
@@ -194,23 +195,37 @@ def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) 
 
 
 def _reread_block(values, halves, pos, parts, kind):
-    """One subtotal rule, re-read as parents and children when exactly one grouping fits."""
-    top, extra, i, ok = [], [], 0, True
+    """One subtotal rule, re-read as parents and children when exactly one grouping fits.
+
+    A grouping fits when every parent is the sum of the rows right below it and the subtotal
+    the sum of the top rows, in every amount column. When none does (a printed figure is
+    wrong), the grouping is read from the columns in which it holds, when they all give the
+    same one: the wrong figure then shows at its nämnd or at the subtotal, instead of a
+    subtotal that counts nämnd and verksamhet twice.
+    """
+    rules = _grouping(values, halves, pos, parts, kind)
+    if rules is None and values.shape[1] > 1:
+        found = {tuple(map(repr, g)): g for c in range(values.shape[1])
+                 if (g := _grouping(values[:, [c]], halves[[c]], pos, parts, kind)) is not None}
+        rules = next(iter(found.values())) if len(found) == 1 else None
+    return rules or [(pos, parts, kind)]
+
+
+def _grouping(values, halves, pos, parts, kind):
+    """The rules of the one parent/children grouping of ``parts`` that fits in every column of
+    ``values`` (see _reread_block), or None."""
+    top, extra, i = [], [], 0
     while i < len(parts):
-        spans = [k for k in range(2, len(parts) - i)
-                 if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
+        spans = [k for k in range(2, len(parts) - i) if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
         if len(spans) > 1:
-            ok = False
-            break
+            return None
         top.append(parts[i])
         if spans:
             extra.append((parts[i], parts[i + 1:i + 1 + spans[0]], "parent"))
             i += 1 + spans[0]
         else:
             i += 1
-    if ok and extra and _fits(values, halves, pos, top):
-        return [(pos, top, kind)] + extra
-    return [(pos, parts, kind)]
+    return [(pos, top, kind)] + extra if extra and _fits(values, halves, pos, top) else None
 
 
 def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int):

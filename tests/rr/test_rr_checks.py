@@ -284,3 +284,40 @@ def test_csv_rows_with_too_few_cells_stop(tmp_path, text, line):
         path.write_bytes(text.encode(enc))
         with pytest.raises(ParseError, match=rf"rad {line}\b"):
             read_rr(path)
+
+
+# --------------------------------------------------------------------------- nämnd = its verksamhet rows
+DRIFT = """Driftredovisning per nämnd 2020, tkr
+Nämnd/verksamhet Budget 2020 Utfall 2020 Avvikelse
+Kommunstyrelsen -58 400 -56 912 1 488
+Ledning och administration -21 300 -20 455 845
+Näringsliv -9 100 -9 310 -210
+IT och digitalisering -28 000 -27 147 853
+Barn- och utbildningsnämnden -412 900 -418 344 -5 444
+Förskola -98 200 -99 871 -1 671
+Grundskola -221 500 -224 019 -2 519
+Gymnasieskola -93 200 -94 454 -1 254
+Socialnämnden -388 100 -395 220 -7 120
+Summa nämnder -859 400 -870 476 -11 076
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (None, None, []),
+        # a verksamhet figure wrong (its own difference still holds): the finding is at its nämnd
+        ("Förskola -98 200 -99 871 -1 671", "Förskola -98 200 -98 871 -671",
+         [("Barn- och utbildningsnämnden", "Utfall 2020"), ("Barn- och utbildningsnämnden", "Avvikelse")]),
+        # the nämnd figure wrong: its sum and the total break, never a total over nämnd and verksamhet
+        ("-412 900 -418 344 -5 444", "-412 900 -419 344 -6 444",
+         [("Barn- och utbildningsnämnden", "Utfall 2020"), ("Barn- och utbildningsnämnden", "Avvikelse"),
+          ("Summa nämnder", "Utfall 2020"), ("Summa nämnder", "Avvikelse")]),
+    ],
+)
+def test_namnd_structure_comes_from_the_columns_that_add_up(tmp_path, old, new, expected):
+    text = DRIFT if old is None else DRIFT.replace(old, new)
+    assert (text != DRIFT) == (old is not None)
+    table = read_rr(write(tmp_path, "drift.txt", text))
+    findings, _ = check_report(table)
+    assert [(f.row, f.column) for f in sort_findings(findings, table)] == expected
