@@ -279,7 +279,6 @@ GNS_SCRIPT = Path(sys.executable).parent / "gns"
     ("script", "gnsanalysis"),             # the package is in; gnsanalysis/cli/__init__.py starts
     ("script", "gnsanalysis.errors"),      # inside gnsanalysis/cli/__init__.py's imports
     ("module", "gnsanalysis.errors"),      # the same, as python -m gnsanalysis.cli
-    ("script", "gnsanalysis.csvsafe"),     # main() is importing the command modules
     ("script", "gnsanalysis.publish.build"),  # the build command is importing its modules
 ])
 def test_ctrl_c_during_start_up_is_one_line_without_traceback(tmp_project, launcher, module):
