@@ -24,9 +24,6 @@ KIND_NAMES = {"rr": "RR-tabell (resultaträkning)", "stakeholder_matrix": "intre
 SNIFF_BYTES = 64 * 1024
 # Files in data/raw/ that are documentation, not inputs.
 IGNORED_NAMES = {"readme.md", "readme.txt", "readme"}
-# The unit of a layout that does not print one. The GNS RR-kod tables (Förv.nämnd 28,
-# RR-kod 11-80) are printed in tkr: Årsbokslut 2018 (GNS/1/2019), avsnittet Ekonomi.
-LAYOUT_UNITS = {"gns-rr-kod": "tkr"}
 
 _PERIOD_RE = re.compile(r"^\s*Period\s+(\d{4})-(\d{2})\b", re.IGNORECASE)
 _BODY_RE = re.compile(r"(Förv\.?\s*nämnd|RR-kod)", re.IGNORECASE)
@@ -161,7 +158,7 @@ def read_file_metadata(path: Path) -> dict:
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                unit = m.group(1).lower() if m else layout.get("unit") or LAYOUT_UNITS.get(str(layout.get("id")))
+                unit = m.group(1).lower() if m else layout.get("unit")
                 return {**found, "unit": unit} if unit else found
         if m and "unit" not in found and len(line) < 80:
             found["unit"] = m.group(1).lower()
