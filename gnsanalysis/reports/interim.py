@@ -42,7 +42,6 @@ MATERIAL_TKR, MATERIAL_SHARE = 5.0, 0.05
 # In the summary, where the forecast is furthest from the methods is named only for posts that
 # are at least a quarter of the largest such post (the section lists more).
 SUMMARY_SHARE = 0.25
-KR_PER_UNIT = {"kr": 1, "tkr": 1000, "mnkr": 1_000_000, "mkr": 1_000_000}
 
 
 def _respektive(items: list[str]) -> str:
@@ -82,7 +81,7 @@ def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SH
 
 def _minimum(unit: str) -> float:
     """:data:`MATERIAL_TKR` expressed in ``unit`` (an unknown unit is taken as tkr)."""
-    return MATERIAL_TKR * 1000 / KR_PER_UNIT.get(unit, 1000)
+    return MATERIAL_TKR * 1000 / fmt.KR_PER_UNIT.get(unit, 1000)
 
 
 # --------------------------------------------------------------------------- periods

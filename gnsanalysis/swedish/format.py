@@ -98,12 +98,13 @@ def or_list(items) -> str:
     return join_list(items, "or")
 
 
-_UNIT_KRONOR = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}
+# Kronor per unit of an amount column (the units tables print: kr, tkr, mnkr/mkr).
+KR_PER_UNIT = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000, "Mkr": 1_000_000}
 
 
 def rounding_text(unit: str | None, decimals: int = 0) -> str:
     """What rounding to the printed precision can hide: ``högst 500 kr`` for whole tkr."""
-    factor = _UNIT_KRONOR.get(unit or "", None)
+    factor = KR_PER_UNIT.get(unit or "", None)
     if factor is None:
         return f"en halv enhet i sista siffran ({unit or 'okänd enhet'})"
     half = Decimal(factor) / 2 / (Decimal(10) ** decimals)
