@@ -158,7 +158,7 @@ def read_file_metadata(path: Path) -> dict:
             want = {_norm(c) for c in layout.get("match", {}).get("columns", [])}
             if want and want <= cells:
                 found.update(kind="rr", layout=layout.get("id"), header_line=number)
-                unit = m.group(1).lower() if m else layout.get("unit")
+                unit = m.group(1).lower() if m else found.get("unit") or layout.get("unit")
                 return {**found, "unit": unit} if unit else found
         if m and "unit" not in found and len(line) < 80:
             found["unit"] = m.group(1).lower()

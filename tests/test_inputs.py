@@ -49,6 +49,14 @@ def test_a_dropped_export_without_sidecar_is_read_from_the_file(raw):
     assert "document_figures" not in d.meta and "source_document" not in d.meta
 
 
+def test_a_unit_printed_above_the_header_wins_over_the_layouts_default(raw):
+    (raw / "export-mnkr.txt").write_text(_export().replace("Förv.nämnd 28", "Belopp i mnkr\nFörv.nämnd 28", 1),
+                                         encoding="utf-8")
+    (raw / "export-tkr.txt").write_text(_export(), encoding="utf-8")
+    assert _entry(raw, "export-mnkr.txt").meta["unit"] == "mnkr"
+    assert _entry(raw, "export-tkr.txt").meta["unit"] == "tkr"  # the layout's unit when none is printed
+
+
 def test_the_sidecar_only_adds(raw):
     (raw / "export.txt").write_text(_export(), encoding="utf-8")
     (raw / "export.meta.yaml").write_text("data_status: example\nsource_document: Exempel\n", encoding="utf-8")
