@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,6 +227,26 @@ def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
 
 
 _CACHE: dict = {}
+_HELD: dict[str, list[Dataset]] = {}  # inside ``one_reading()``: each folder's inventory, read once
+_DEPTH = [0]  # how many ``one_reading()`` blocks are open
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Inside this block each raw folder is looked at once: one computation sees one set of inputs.
+
+    Outside it every lookup compares the folder's signature (a stat per file and a hash per
+    metadata file), so that an edited input is seen at once. A computation that looks up its
+    inputs many times (the explorer's redraw) pays for that once, and cannot see a file change
+    halfway through.
+    """
+    _DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _DEPTH[0] -= 1
+        if not _DEPTH[0]:
+            _HELD.clear()
 
 
 def _signature(raw_dir: Path) -> tuple:
@@ -247,10 +269,15 @@ def inventory(raw_dir: Path | None = None) -> list[Dataset]:
     if not raw_dir.is_dir():
         raise ConfigError(f"Datamappen {raw_dir} finns inte eller är ingen mapp. Åtgärd: skapa mappen "
                           "data/raw/ och lägg underlaget där.")
-    key = (str(raw_dir.resolve()), _signature(raw_dir))
+    folder = str(raw_dir.resolve())
+    if folder in _HELD:
+        return list(_HELD[folder])
+    key = (folder, _signature(raw_dir))
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _scan(raw_dir)
+    if _DEPTH[0]:
+        _HELD[folder] = _CACHE[key]
     return list(_CACHE[key])
 
 

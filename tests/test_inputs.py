@@ -57,6 +57,15 @@ def test_a_unit_printed_above_the_header_wins_over_the_layouts_default(raw):
     assert _entry(raw, "export-tkr.txt").meta["unit"] == "tkr"  # the layout's unit when none is printed
 
 
+def test_inside_one_reading_the_folder_is_looked_at_once_and_afterwards_again(raw):
+    before = {d.path.name for d in inputs.inventory(raw)}
+    with inputs.one_reading():
+        assert {d.path.name for d in inputs.inventory(raw)} == before
+        (raw / "export-december.txt").write_text(_export(), encoding="utf-8")
+        assert {d.path.name for d in inputs.inventory(raw)} == before  # one computation, one set of inputs
+    assert {d.path.name for d in inputs.inventory(raw)} == before | {"export-december.txt"}
+
+
 def test_the_sidecar_only_adds(raw):
     (raw / "export.txt").write_text(_export(), encoding="utf-8")
     (raw / "export.meta.yaml").write_text("data_status: example\nsource_document: Exempel\n", encoding="utf-8")

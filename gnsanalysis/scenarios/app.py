@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gnsanalysis.inputs import one_reading
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios import state as st
 from gnsanalysis.swedish import format as fmt
@@ -48,6 +49,11 @@ def compute(state: dict, scenario: str = "S1", *, n_draws: int = st.EXPLORE_DRAW
     ``result`` reuses a light :func:`explore` run for the same state (numbers first, then the
     uncertainty for the charts).
     """
+    with one_reading():  # one look at data/raw/ for the whole computation, not one per lookup
+        return _compute(state, scenario, n_draws, uncertainty, result)
+
+
+def _compute(state: dict, scenario: str, n_draws: int, uncertainty: bool, result: dict | None) -> View:
     from gnsanalysis.scenarios.explore import explore
 
     result = result if result is not None else explore(state, full=False)
