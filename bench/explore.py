@@ -2,7 +2,7 @@
 
 Explorer path (what ``gns explore`` does on a change, see gnsanalysis.scenarios.widgets):
 light model run + numbers HTML, then the small Monte Carlo (EXPLORE_DRAWS), the tornado for
-the chosen scenario and the four charts through the board chart functions (an unchanged chart
+the chosen scenario and the four charts through the board chart functions on the live SVG surface (an unchanged chart
 is reused). Baseline, in the same run: the board report's path for the same figures,
 ``explore(full=True)`` with the report's draws and the report views (cost chart, uncertainty,
 tornado, per-party table). Prints the median times per kind of change (wall-clock and the

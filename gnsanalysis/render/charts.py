@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from gnsanalysis.render import livesvg  # noqa: E402
 from gnsanalysis.render.html import Fragment, figure  # noqa: E402
 from gnsanalysis.swedish import format as fmt  # noqa: E402
 
@@ -43,9 +44,10 @@ _PREVIEW = [False]  # set inside ``preview()``
 def preview() -> Iterator[None]:
     """Charts drawn in this block are for a live view (the explorer while it is used).
 
-    The same chart functions draw the same figure at the same size; only the PNG is compressed
-    with zlib's fastest level (the same pixels, a larger file, less time). The board report's
-    charts are drawn outside this block and stay byte-identical.
+    The same chart functions make the same calls with the same data, on a light SVG surface
+    (:mod:`gnsanalysis.render.livesvg`) instead of matplotlib: the same bars, labels, ticks and
+    colours in a millisecond instead of a tenth of a second, laid out less finely. The board
+    report's charts are drawn outside this block and stay byte-identical PNGs.
     """
     before = _PREVIEW[0]
     _PREVIEW[0] = True
@@ -55,12 +57,14 @@ def preview() -> Iterator[None]:
         _PREVIEW[0] = before
 
 
-def _png(fig) -> bytes:
+def _image(fig) -> tuple[bytes, str]:
+    """The figure as image bytes and their MIME type (an SVG for a live chart, else a PNG)."""
+    if isinstance(fig, livesvg.Axes):
+        return fig.svg().encode("utf-8"), "image/svg+xml"
     buf = io.BytesIO()
-    fast = {"pil_kwargs": {"compress_level": 1}} if _PREVIEW[0] else {}
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}, **fast)
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
-    return buf.getvalue()
+    return buf.getvalue(), "image/png"
 
 
 def _axis_number(x: float, _pos=None) -> str:
@@ -70,7 +74,11 @@ def _axis_number(x: float, _pos=None) -> str:
 
 def _rows(n: int, per_row: float, extra: float) -> tuple[Any, Any, list[int]]:
     """A figure for ``n`` horizontal rows read top to bottom: ``fig, ax`` and the rows' y positions."""
-    fig, ax = plt.subplots(figsize=(7.0, per_row * n + extra))
+    size = (7.0, per_row * n + extra)
+    if _PREVIEW[0]:
+        live = livesvg.Axes(size)
+        return live, live, list(range(n))[::-1]
+    fig, ax = plt.subplots(figsize=size)
     return fig, ax, list(range(n))[::-1]
 
 
@@ -92,7 +100,7 @@ def _finish(fig, ax, ys, labels, unit: str, *, alt: str, caption: str, zero_line
         ax.legend(frameon=False, **legend)
     if margins is not None:
         ax.margins(**margins)
-    return figure(_png(fig), alt=alt, caption=caption)
+    return figure(*_image(fig), alt=alt, caption=caption)
 
 
 def budget_vs_outcome(labels: Sequence[str], budget: Sequence[float], outcome: Sequence[float], *,

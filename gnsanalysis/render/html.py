@@ -159,14 +159,14 @@ def number_table(frame: pd.DataFrame, caption: str, numbers: Iterable[str] | Non
     return table(frame, caption=caption, formats=number_formats(numbers, signed=signed), row_classes=row_classes)
 
 
-def figure(png: bytes, *, alt: str, caption: str | None = None) -> Fragment:
-    """An embedded PNG with a Swedish alt text that says what the chart shows."""
+def figure(image: bytes, mime: str = "image/png", *, alt: str, caption: str | None = None) -> Fragment:
+    """An embedded image (PNG, or SVG in the live explorer) with a Swedish alt text that says what it shows."""
     if not alt or not alt.strip():
         raise ValueError("every figure needs an alt text")
-    data = base64.b64encode(png).decode("ascii")
+    data = base64.b64encode(image).decode("ascii")
     cap = Fragment("<figcaption>{}</figcaption>").format(caption) if caption else ""
-    return Fragment('<figure class="gns-figure"><img src="data:image/png;base64,{}" '
-                    'alt="{}">{}</figure>').format(data, alt, cap)
+    return Fragment('<figure class="gns-figure"><img src="data:{};base64,{}" '
+                    'alt="{}">{}</figure>').format(mime, data, alt, cap)
 
 
 def git_commit() -> str:

@@ -127,7 +127,7 @@ def _chart(kind: str, data, draw):
     if key not in _CHARTS:
         if len(_CHARTS) > 64:
             _CHARTS.clear()
-        with charts.preview():  # the board's chart functions, a cheaper PNG for the live view
+        with charts.preview():  # the board's chart functions on a light SVG surface for the live view
             _CHARTS[key] = draw()
     return _CHARTS[key]
 

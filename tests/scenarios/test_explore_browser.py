@@ -163,7 +163,15 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     s0 = view.result["compare"].set_index("scenario").loc["S0", "npv"]
     npv_cell = page.locator(".gns-explore-scenarios tr[data-scenario='S0'] .gns-npv").inner_text()
     assert npv_cell.replace("\u00a0", " ") == app.mnkr(s0).replace("\u00a0", " ")
+    # the four live charts are drawn by the browser, and the per-party chart shows the page's parties
+    page.wait_for_function("() => { const imgs = [...document.querySelectorAll('.gns-charts img')];"
+                           " return imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+                           timeout=60_000)
+    party_alt = page.locator(".gns-charts img[alt*='nuvärde per part']").get_attribute("alt")
+    assert all(f"{party}: " in party_alt for party in shown)
+    page.set_viewport_size({"width": 1200, "height": 6000})  # Voilà scrolls inside the page: show it all
     page.screenshot(path=str(project / "reports" / "explore.png"), full_page=True)
+    page.set_viewport_size({"width": 1200, "height": 1400})
 
     # save as a named scenario, then replay the command shown
     page.locator(".gns-save-name input").fill("Dyr el med Åre")
