@@ -179,8 +179,7 @@ class _Canvas:
                         f'dominant-baseline="central">{escape(s)}</text>')
 
     def rect(self, x: float, y: float, w: float, h: float, bar: Bar) -> None:
-        fill = f"url(#h{bar.hatch == 'xx':d}{_colour_id(bar.edgecolor)}{_colour_id(bar.color)})" if bar.hatch \
-            else bar.color
+        fill = f"url(#{_pattern_id(bar)})" if bar.hatch else bar.color
         edge = f' stroke="{bar.edgecolor}" stroke-width="0.8"' if bar.edgecolor else ""
         self.out.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" fill="{fill}"{edge}/>')
 
@@ -255,12 +254,12 @@ class _Canvas:
         seen = {}
         for bar in self.ax.bars:
             if bar.hatch:
-                pid = f"h{bar.hatch == 'xx':d}{_colour_id(bar.edgecolor)}{_colour_id(bar.color)}"
-                seen[pid] = (f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="8" height="8">'
+                seen[_pattern_id(bar)] = (f'<pattern id="{_pattern_id(bar)}" patternUnits="userSpaceOnUse" width="8" height="8">'
                              f'<rect width="8" height="8" fill="{bar.color}"/><path d="{HATCHES.get(bar.hatch, HATCHES["///"])}" '
                              f'stroke="{bar.edgecolor or "#000"}" stroke-width="1"/></pattern>')
         return list(seen.values())
 
 
-def _colour_id(colour: str | None) -> str:
-    return (colour or "none").lstrip("#")
+def _pattern_id(bar: Bar) -> str:
+    """The id of the SVG pattern for a hatched bar: its hatch, hatch colour and fill."""
+    return "-".join(("x" if bar.hatch == "xx" else "d", *((c or "none").lstrip("#") for c in (bar.edgecolor, bar.color))))

@@ -80,3 +80,6 @@ def test_a_live_chart_is_well_formed_svg_with_every_text(monkeypatch, case):
             assert line in texts
     assert all(n["text"] in texts for n in live.notes)
     assert live.xlabel in texts
+    patterns = {p.get("id") for p in root.iter("{http://www.w3.org/2000/svg}pattern")}
+    used = {r.get("fill")[5:-1] for r in root.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill", "").startswith("url(")}
+    assert used <= patterns and bool(used) == any(b.hatch for b in live.bars)
