@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
+from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.model import (
@@ -93,27 +93,18 @@ def resolve_coalition(coalition, assumptions: Assumptions) -> tuple[list[Party],
 
 
 def resolve_sites(hosts, assumptions: Assumptions) -> list[Site]:
-    if hosts is None:
-        return []
-    if isinstance(hosts, str | Site):
-        hosts = [hosts]
+    """Sites given as Site objects, site ids, labels, towns or host names (None = no sites)."""
     out = []
-    for h in hosts:
-        if isinstance(h, Site):
-            out.append(h)
+    for h in [hosts] if isinstance(hosts, str | Site) else hosts or []:
+        if isinstance(h, Site) or h in assumptions.sites:
+            out.append(h if isinstance(h, Site) else assumptions.sites[h])
             continue
-        if h in assumptions.sites:
-            out.append(assumptions.sites[h])
-            continue
-        # also accept the host's name ("Krokom") or the label
         match = [s for s in assumptions.sites.values()
                  if str(h).casefold() in (s.label.casefold(), s.town.casefold())
                  or assumptions.registry.lookup(str(h)) == s.host]
         if len(match) != 1:
-            raise ParameterError(
-                f"Okänd plats {h!r}. Kända platser: "
-                f"{', '.join(f'{s.id} ({s.label})' for s in assumptions.sites.values())}."
-            )
+            raise ParameterError(f"Okänd plats {h!r}. Kända platser: "
+                                 f"{', '.join(f'{s.id} ({s.label})' for s in assumptions.sites.values())}.")
         out.append(match[0])
     return out
 
@@ -554,10 +545,3 @@ def allocation_keys() -> dict[str, str]:
     out["usage"] = "användning (servrar)"
     return out
 
-
-__all__ = [
-    "COMPARE_LABELS", "DEFAULT_KEYS", "KEY_BASES", "METRIC_LABELS", "PARTY_LABELS",
-    "SHAPLEY_LABELS", "ScenarioResult", "allocation_keys", "candidate_site_sets",
-    "coalition_costs", "compare_scenarios", "context", "evaluate", "key_weights", "party_costs",
-    "resolve_params", "shapley", "shapley_values", "standalone_check",
-]

@@ -8,7 +8,7 @@ leaf's runs where the hall is not cheapest).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,6 @@ class Node:
     threshold: float | None = None
     left: Node | None = None  # feature <= threshold
     right: Node | None = None
-    children: list = field(default_factory=list)
 
 
 def _gini(pos: np.ndarray, total: np.ndarray) -> np.ndarray:

@@ -35,11 +35,6 @@ class Feasibility:
     reasons: list[str] = field(default_factory=list)  # why not (Swedish), empty when ok
     notes: list[str] = field(default_factory=list)  # information (Swedish)
 
-    @property
-    def explanation(self) -> str:
-        """The reasons (when not feasible) or the notes, as one Swedish text."""
-        return " ".join(self.reasons if not self.ok else self.notes)
-
 
 @cache
 def _matrix(path: str) -> Matrix:

@@ -27,11 +27,9 @@ from gnsanalysis.scenarios.api import (
     halls_for,
     metric_parts,
     resolve_coalition,
-    resolve_params,
-    resolve_sites,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
-from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute
+from gnsanalysis.scenarios.model import SCENARIO_CODES, compute
 
 SUMMARY_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "p10": "P10", "p50": "P50 (median)",
@@ -159,6 +157,3 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
         party_values=party_values, parties=parties, results=results, infeasible=infeasible,
     )
 
-
-__all__ = ["MonteCarloResult", "metric_batch", "metric_one_at_a_time", "run_montecarlo",
-           "resolve_params", "resolve_sites", "SCENARIO_SHORT"]

@@ -18,7 +18,7 @@ import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.scenarios.explore import REPORT, display_path, plain_values, replay_command  # noqa: F401
+from gnsanalysis.scenarios.explore import display_path, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
