@@ -17,6 +17,7 @@ from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.model import (
+    BUDGET_COMPONENTS,
     COMPONENT_LABELS,
     COMPONENTS,
     SCENARIO_CODES,
@@ -52,10 +53,7 @@ DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
 def context(assumptions: Assumptions) -> Context:
     """The model context (parties, populations, horizon and settings) built from ``assumptions``."""
     s = assumptions.settings
-    pops = []
-    for d in assumptions.demand:
-        q = d.party.quantity("population")
-        pops.append(float(q.value) if q is not None else 0.0)
+    pops = [float(q.value) if (q := d.party.quantity("population")) is not None else 0.0 for d in assumptions.demand]
     return Context(
         codes=tuple(d.party.code for d in assumptions.demand),
         names=tuple(d.party.name for d in assumptions.demand),
@@ -165,13 +163,10 @@ class ScenarioResult:
             raise ParameterError(f"Okänt mått {name!r}; välj {', '.join(METRIC_LABELS)}.")
         return self.totals[name]
 
-    def _require(self):
-        if not self.feasible:
-            raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
-
     def _computed(self) -> tuple[dict, dict, dict, Context]:
         """The computed arrays and the members' context; an infeasible scenario is an error."""
-        self._require()
+        if not self.feasible:
+            raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
         # evaluate() prices every feasible scenario, so these are set
         assert self.direct is not None and self.joint is not None and self.cash is not None
         assert self.ctx is not None
@@ -224,10 +219,9 @@ def metric_parts(direct: dict, joint: dict, cash: dict, ctx: Context, rate,
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
     """The cost components summed by ``metric`` (``cost`` includes the risk only when the model does)."""
-    budget = tuple(c for c in COMPONENTS if c != "outage_risk")
     if metric in ("budget", "risk", "cost"):
-        return {"budget": budget, "risk": ("outage_risk",),
-                "cost": COMPONENTS if ctx.include_risk else budget}[metric]
+        return {"budget": BUDGET_COMPONENTS, "risk": ("outage_risk",),
+                "cost": COMPONENTS if ctx.include_risk else BUDGET_COMPONENTS}[metric]
     raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
 
 
@@ -369,7 +363,8 @@ def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: M
     return df
 
 
-def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, float]:
+def usage_of(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, float]:
+    """Servers per party name (the ``usage`` allocation key)."""
     servers = {d.party.code: d.servers for d in assumptions.demand}
     return {p.name: servers[p.code] for p in parties}
 
@@ -398,8 +393,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                              "funktionerna för fördelningar.")
     alone = evaluate("S0", [p.name for p in parties], res.params, assumptions=assumptions)
     alone_direct = alone.party_direct(metric)
-    idx = {c: i for i, c in enumerate(ctx.codes)}
-    usage = _usage(assumptions, parties)
+    usage = usage_of(assumptions, parties)
     joint_kr = round_half_up_int(joint)
     rows = []
     example = assumptions.demand_example
@@ -408,7 +402,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
                              usage=usage)
         example = example or bool(df.attrs.get("example"))
         for _, row in df.iterrows():
-            i = idx[row["code"]]
+            i = ctx.index(row["code"])
             d = round_half_up_int(direct[i])
             total = d + int(row["share"])
             sa = round_half_up_int(alone_direct[i])
@@ -428,9 +422,8 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
                      keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                      assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Rows of :func:`party_costs` where a party pays more than alone in S0, with a Swedish ``message``."""
-    df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
-                     assumptions=assumptions)
-    return pays_more_rows(df)
+    return pays_more_rows(party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
+                                      assumptions=assumptions))
 
 
 def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -462,18 +455,13 @@ def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, met
     scenario = _scenario(scenario)
     ctx = context(assumptions)
     p = resolve_params(assumptions, params)
-    for v in p.values():
-        if np.ndim(v):
-            raise ParameterError("Shapley-värdet beräknas med skalära parametrar.")
-    n = len(players)
-    subsets = list(range(1 << n))
+    if any(np.ndim(v) for v in p.values()):
+        raise ParameterError("Shapley-värdet beräknas med skalära parametrar.")
+    subsets = range(1 << len(players))
+    members_of = [[q for i, q in enumerate(players) if s >> i & 1] for s in subsets]
     masks = np.zeros((len(subsets), ctx.n_parties))
-    members_of = []
-    for s in subsets:
-        chosen = [players[i] for i in range(n) if s >> i & 1]
-        members_of.append(chosen)
-        for q in chosen:
-            masks[s, ctx.index(q.code)] = 1.0
+    for s, members in enumerate(members_of):
+        masks[s, [ctx.index(q.code) for q in members]] = 1.0
 
     def batch(code, sites):
         d, j, c = compute(code, p, ctx, masks, halls_for(sites, ctx))

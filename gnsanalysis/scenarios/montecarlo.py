@@ -27,6 +27,7 @@ from gnsanalysis.scenarios.api import (
     halls_for,
     metric_parts,
     resolve_coalition,
+    usage_of,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
 from gnsanalysis.scenarios.model import SCENARIO_CODES, compute
@@ -135,9 +136,8 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
     seed = int(assumptions.settings.get("default_seed", 0)) if seed is None else int(seed)
     draws = sample(assumptions, n, seed, distribution)
     parties, _ = resolve_coalition(coalition, assumptions)
-    usage = {d.party.name: d.servers for d in assumptions.demand}
     _, weights, _meta = key_weights(key, [p.name for p in parties], assumptions.registry,
-                                    usage={p.name: usage[p.name] for p in parties})
+                                    usage=usage_of(assumptions, parties))
     w = np.array([float(x) for x in weights])
     values, party_values, results, infeasible = {}, {}, {}, {}
     for code in scenarios:
