@@ -110,14 +110,11 @@ def round_to_step(value, step: Decimal) -> Decimal:
 def parse_input(text, control: Control):
     """A typed value → number rounded to the control's step, or :class:`InputError`."""
     raw = str(text).strip()
+    compact = raw.replace(" ", "").replace("\u00a0", "")
+    point = "," not in raw and re.fullmatch(r"[-−–+]?\d+\.\d+", compact)  # 1.41: a decimal point
     value: Decimal | None
     try:
-        if "," in raw:
-            value = parse_number(raw, decimal=",")
-        elif re.fullmatch(r"[-−–+]?\d+\.\d+", raw.replace(" ", "").replace("\u00a0", "")):
-            value = parse_number(raw.replace(" ", "").replace("\u00a0", ""), decimal=".")
-        else:
-            value = parse_number(raw, decimal=",")
+        value = parse_number(compact, decimal=".") if point else parse_number(raw, decimal=",")
     except (NumberFormatError, InvalidOperation):
         value = None
     if value is None:
@@ -136,7 +133,7 @@ def parse_input(text, control: Control):
 def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: str, *,
                     base: Mapping | None = None) -> dict:
     """A state to save (or compute) from the controls: only changed assumptions are written."""
-    from gnsanalysis.scenarios.explore import DEFAULT_STATE
+    from gnsanalysis.scenarios.explore import validate_state
 
     ctl = controls()
     changed = {}
@@ -145,7 +142,7 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
         v = round_to_step(value, c.step)
         if v != round_to_step(c.default, c.step):
             changed[name] = int(v) if c.integer else float(v)
-    state = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STATE.items()}
+    state = validate_state(None)  # a fresh copy of the defaults
     if base:
         state.update({k: v for k, v in base.items() if k in SAVED_KEYS})
     state.update(coalition=list(coalition), allocation_key=allocation_key, assumptions=changed)
