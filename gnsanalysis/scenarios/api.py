@@ -176,12 +176,9 @@ class ScenarioResult:
         """Accounting cost per component and year (``y1``..``yT``, ``total``), with total and cash-flow rows."""
         direct, joint, _cash, ctx = self._computed()
         T = ctx.horizon
-        rows = {}
-        for c in COMPONENTS:
-            v = direct[c].sum(axis=-2) + joint[c]
-            if np.ndim(v) != 1:
-                raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
-            rows[c] = v
+        if np.ndim(joint[COMPONENTS[0]]) != 1:  # every component has the batch shape
+            raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
+        rows = {c: direct[c].sum(axis=-2) + joint[c] for c in COMPONENTS}
         tot = self.totals
         rows["total"] = tot["yearly_cost"]
         rows["cash_flow"] = tot["yearly_cash"]
@@ -386,8 +383,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
     ctx = res._computed()[3]
     parties = res.coalition
-    direct = res.party_direct(metric)
-    joint = res.joint_total(metric)
+    direct, joint = metric_parts(*res._computed(), res.params["discount_rate"], metric)
     if np.ndim(joint) != 0:
         raise ParameterError("party_costs() kräver skalära parametrar; använd Monte Carlo-"
                              "funktionerna för fördelningar.")

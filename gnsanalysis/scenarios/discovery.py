@@ -103,11 +103,8 @@ def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:
     """Merge repeated conditions on the same feature (keep the tightest bound)."""
     out: dict[tuple[str, str], float] = {}
     for feature, op, thr in conditions:
-        key = (feature, op)
-        if key in out:
-            out[key] = min(out[key], thr) if op == "<=" else max(out[key], thr)
-        else:
-            out[key] = thr
+        old = out.get((feature, op), thr)
+        out[(feature, op)] = min(old, thr) if op == "<=" else max(old, thr)
     return [(f, op, t) for (f, op), t in out.items()]
 
 

@@ -155,11 +155,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
     codes = {p.code for p in coalition}
     servers = sum(d.servers for d in assumptions.demand if d.party.code in codes)
     per_rack = float(assumptions.settings.get("servers_per_rack", 12))
-    if code == "S2":
-        r = assumptions.parameters["replication_share"].mode
-        per_hall = servers * (1 + r) / 2
-    else:
-        per_hall = servers
+    per_hall = servers * (1 + assumptions.parameters["replication_share"].mode) / 2 if code == "S2" else servers
     need_racks = racks_needed(per_hall, per_rack)
     for site in sites:
         s = stance_of(site.host.code, matrix)

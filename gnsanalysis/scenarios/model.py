@@ -213,8 +213,8 @@ class _Priced:
     direct: dict[str, np.ndarray]
     joint: dict[str, np.ndarray]
     fleet: np.ndarray  # servers owned per party and year (..., P, T)
-    facility_capex: np.ndarray | None = None  # hall investment (..., T), S1/S2 only
-    facility_residual: np.ndarray | None = None  # its book value at the end (...,)
+    facility_capex: np.ndarray | float = 0.0  # hall investment (..., T), S1/S2 only
+    facility_residual: np.ndarray | float = 0.0  # its book value at the end (...,)
 
 
 def _zeros(q: _Terms) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -371,13 +371,11 @@ def compute(code: str, params: dict, ctx: Context, mask, halls: tuple[Hall, ...]
         else:
             direct[c] = np.broadcast_to(direct[c], q.full_pt) * m
             joint[c] = np.broadcast_to(joint[c], q.full_t) * (q.members[..., None] > 0)
-    facility_capex = priced.facility_capex if priced.facility_capex is not None else np.zeros(q.full_t)
-    facility_residual = priced.facility_residual if priced.facility_residual is not None else np.zeros(q.bshape)
     cash = {
         "hardware_capex": np.broadcast_to(capex, q.full_pt) * m,
         "hardware_residual": np.broadcast_to(np.maximum(residual, 0.0), q.bshape + (ctx.n_parties,)) * mask,
-        "facility_capex": np.broadcast_to(facility_capex, q.full_t),
-        "facility_residual": np.broadcast_to(facility_residual, q.bshape),
+        "facility_capex": np.broadcast_to(priced.facility_capex, q.full_t),
+        "facility_residual": np.broadcast_to(priced.facility_residual, q.bshape),
     }
     return direct, joint, cash
 

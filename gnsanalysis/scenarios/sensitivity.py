@@ -75,8 +75,7 @@ def tornado(scenario: str = "S1", versus: str | None = "S0", coalition=None, *,
     k = len(varied)
     params = {name: np.full(2 * k, v) for name, v in diff.base.items()}
     for i, p in enumerate(varied):
-        params[p.name][2 * i] = p.low
-        params[p.name][2 * i + 1] = p.high
+        params[p.name][2 * i:2 * i + 2] = p.low, p.high
     values = diff(params)
     base_value = float(diff(dict(diff.base)))
     df = pd.DataFrame({
