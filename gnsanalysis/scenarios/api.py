@@ -47,9 +47,7 @@ METRIC_LABELS = {
 DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
 
 
-# ---------------------------------------------------------------------------------------
-# inputs
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- inputs
 def context(assumptions: Assumptions) -> Context:
     """The model context (parties, populations, horizon and settings) built from ``assumptions``."""
     s = assumptions.settings
@@ -116,9 +114,7 @@ def halls_for(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
     )
 
 
-# ---------------------------------------------------------------------------------------
-# result
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- result
 @dataclass
 class ScenarioResult:
     """A priced scenario for one coalition (arrays carry a leading batch axis for draws)."""
@@ -222,9 +218,7 @@ def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
     raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
 
 
-# ---------------------------------------------------------------------------------------
-# evaluate
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- evaluate
 def evaluate(scenario: str, coalition: Iterable | None = None, params: Mapping | None = None, *,
              hosts=None, assumptions: Assumptions | None = None,
              allow_unoffered_hosts: bool = False) -> ScenarioResult:
@@ -302,9 +296,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
     return res
 
 
-# ---------------------------------------------------------------------------------------
-# comparisons
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- comparisons
 COMPARE_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "label": "Beskrivning", "feasible": "Genomförbart",
     "explanation": "Förklaring", "sites": "Plats", "cost": METRIC_LABELS["cost"],
@@ -434,9 +426,7 @@ def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
     return flagged.reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------
-# Shapley
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Shapley
 def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, metric="npv",
                     hosts=None, assumptions: Assumptions | None = None,
                     allow_unoffered_hosts: bool = False) -> dict[int, float]:

@@ -245,9 +245,7 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
     return _parse(data or {}, registry or load_registry(), str(path))
 
 
-# ---------------------------------------------------------------------------------------
-# sampling
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sampling
 def sample(assumptions: Assumptions, n: int, seed: int | None = None,
            distribution: str | None = None) -> dict[str, np.ndarray]:
     """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
