@@ -250,8 +250,7 @@ def _scenario(code: str) -> str:
 
 
 def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_hosts):
-    f = feas.check(scenario, parties, sites, assumptions,
-                   allow_unoffered_hosts=allow_unoffered_hosts)
+    f = feas.check(scenario, parties, sites, assumptions, allow_unoffered_hosts=allow_unoffered_hosts)
     result = ScenarioResult(scenario, list(parties), list(sites), f.ok,
                             " ".join(f.reasons) if not f.ok else "", f.notes, f.reasons,
                             params=p, ctx=ctx, assumptions=assumptions)
@@ -266,8 +265,7 @@ def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_
 
 def candidate_site_sets(scenario: str, assumptions: Assumptions, allow_unoffered_hosts=False):
     """Every set of sites the scenario could use: one site for S1, two for the others."""
-    sites = list(assumptions.sites.values()) if allow_unoffered_hosts \
-        else feas.offered_sites(assumptions)
+    sites = list(assumptions.sites.values()) if allow_unoffered_hosts else feas.offered_sites(assumptions)
     k = 1 if scenario == "S1" else 2
     return [list(c) for c in itertools.combinations(sites, k)]
 
@@ -276,8 +274,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
     base = resolve_params(assumptions, None)
     best, failures = None, []
     for sites in candidate_site_sets(scenario, assumptions, allow_unoffered_hosts):
-        res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx,
-                           allow_unoffered_hosts)
+        res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx, allow_unoffered_hosts)
         if not res.feasible:
             failures.append(res.explanation)
             continue
@@ -285,8 +282,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
         if best is None or value < best[0]:
             best = (value, sites)
     if best is None:
-        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(
-            dict.fromkeys(failures))
+        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(dict.fromkeys(failures))
         return ScenarioResult(scenario, list(parties), [], False, " ".join(reasons),
                               feas.membership_notes(parties), reasons, params=p, ctx=ctx,
                               assumptions=assumptions)
@@ -386,8 +382,7 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     rows = []
     example = assumptions.demand_example
     for key in keys:
-        df = allocate_by_key(joint_kr, key, [p.name for p in parties], assumptions.registry,
-                             usage=usage)
+        df = allocate_by_key(joint_kr, key, [p.name for p in parties], assumptions.registry, usage=usage)
         example = example or bool(df.attrs.get("example"))
         for _, row in df.iterrows():
             i = ctx.index(row["code"])
@@ -499,8 +494,7 @@ def shapley(scenario: str, coalition=None, params=None, *, metric: str = "npv", 
     players, _ = resolve_coalition(coalition, assumptions)
     if not players:
         raise ParameterError("Shapley-värdet kräver minst en part.")
-    costs = coalition_costs(scenario, players, params, metric=metric, hosts=hosts,
-                            assumptions=assumptions)
+    costs = coalition_costs(scenario, players, params, metric=metric, hosts=hosts, assumptions=assumptions)
     phi = shapley_values(costs, len(players))
     alone = [costs[1 << i] for i in range(len(players))]
     df = pd.DataFrame({

@@ -63,8 +63,7 @@ def _best_split(X: np.ndarray, y: np.ndarray, min_leaf: int, quantiles: np.ndarr
     return best[0], best[1]
 
 
-def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int = 2,
-             min_leaf: float = 0.05) -> Node:
+def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int = 2, min_leaf: float = 0.05) -> Node:
     """A classification tree of depth ≤ ``max_depth``; leaves hold at least ``min_leaf``
     (a share of all rows if < 1, else a count)."""
     X = np.asarray(X, dtype=float)

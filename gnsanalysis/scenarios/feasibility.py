@@ -89,8 +89,7 @@ def default_coalition(assumptions: Assumptions, matrix: Matrix | None = None) ->
 def offered_sites(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Site]:
     """Sites whose host offers space in the matrix."""
     st = stances(matrix)
-    return [s for s in assumptions.sites.values()
-            if st.get(s.host.code, NO_STANCE).offers]
+    return [s for s in assumptions.sites.values() if st.get(s.host.code, NO_STANCE).offers]
 
 
 def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> list[str]:
@@ -99,8 +98,7 @@ def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> li
     for party in coalition:
         s = stance_of(party.code, matrix)
         if not s.in_matrix:
-            notes.append(f"{party.name} finns inte med i intressentanalysen men ingår här "
-                         "uttryckligen.")
+            notes.append(f"{party.name} finns inte med i intressentanalysen men ingår här uttryckligen.")
         elif not s.positive:
             text = (f"{party.name} markerade varken 'söker plats' eller 'erbjuder plats' i "
                     "intressentanalysen men ingår här uttryckligen.")
@@ -167,8 +165,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
                 reasons.append(f"{site.label} kan inte vara värd: {site.host.name} erbjöd inte "
                                "plats i intressentanalysen.")
         if site.host.party and site.host.code not in codes:
-            reasons.append(f"{site.label} kan bara vara värd om {site.host.name} själv ingår i "
-                           "samverkan.")
+            reasons.append(f"{site.label} kan bara vara värd om {site.host.name} själv ingår i samverkan.")
         if need_racks > site.capacity_racks:
             extra = " (hälften av servrarna plus dubblerad andel)" if code == "S2" else ""
             reasons.append(
@@ -177,6 +174,5 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
                 f"({number(per_rack)} per rack). Kapaciteten är exempeldata."
             )
         if not site.host.party:
-            notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd "
-                         "(rackhyra).")
+            notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd (rackhyra).")
     return Feasibility(not reasons, reasons, notes)

@@ -340,8 +340,7 @@ def _hardware(q: _Terms, fleet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         live = k < L  # (..., 1, 1)
         dep = dep + np.where(live, ext[..., K - 1 - k: K - 1 - k + T], 0.0) / L
         if k < T:
-            residual = residual + np.where(
-                live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
+            residual = residual + np.where(live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
     return dep, capex, residual
 
 

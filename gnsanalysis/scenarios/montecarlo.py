@@ -49,8 +49,7 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
     return direct.sum(axis=-1) + joint, direct, joint
 
 
-def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray],
-                         metric: str = "npv") -> np.ndarray:
+def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray], metric: str = "npv") -> np.ndarray:
     """The same metric, evaluating each draw separately (scalar parameters)."""
     n = len(next(iter(draws.values())))
     out = np.empty(n)
@@ -141,8 +140,7 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
     w = np.array([float(x) for x in weights])
     values, party_values, results, infeasible = {}, {}, {}, {}
     for code in scenarios:
-        res = evaluate(code, [p.name for p in parties], None,
-                       hosts=(hosts or {}).get(code), assumptions=assumptions)
+        res = evaluate(code, [p.name for p in parties], None, hosts=(hosts or {}).get(code), assumptions=assumptions)
         results[code] = res
         if not res.feasible:
             infeasible[code] = res.explanation

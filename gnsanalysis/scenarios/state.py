@@ -24,8 +24,7 @@ from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions",
-              "include_outage_risk")
+SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk")
 EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
 
 
@@ -327,10 +326,8 @@ def compare_saved(saved: Sequence[Saved], scenario: str = "S1"):
         res = explore(s.state, full=False)
         for r in res["compare"].itertuples():
             titles[r.scenario] = r.title
-        figures[s.name] = {code: (None if v is None else v / 1_000_000)
-                           for code, v in key_figures(res).items()}
-        parties[s.name] = {short: total for short, total, _ in
-                           party_rows(res, scenario, s.state["allocation_key"])}
+        figures[s.name] = {code: (None if v is None else v / 1_000_000) for code, v in key_figures(res).items()}
+        parties[s.name] = {short: total for short, total, _ in party_rows(res, scenario, s.state["allocation_key"])}
     fig = pd.DataFrame(figures)
     fig.index = [titles.get(c, c) for c in fig.index]
     per = pd.DataFrame(parties)
