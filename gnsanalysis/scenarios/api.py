@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.parties.allocation import KEY_BASES, allocate_by_key, key_weights, parse_key
+from gnsanalysis.parties.allocation import allocate_by_key, parse_key
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.scenarios.assumptions import Assumptions, Site, load_assumptions, unknown_parameter_message
 from gnsanalysis.scenarios.model import (
+    BUDGET_COMPONENTS,
     COMPONENT_LABELS,
     COMPONENTS,
     SCENARIO_CODES,
@@ -46,16 +47,11 @@ METRIC_LABELS = {
 DEFAULT_KEYS = ("equal", "population", "usage", "1/3 equal + 2/3 population")
 
 
-# ---------------------------------------------------------------------------------------
-# inputs
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- inputs
 def context(assumptions: Assumptions) -> Context:
     """The model context (parties, populations, horizon and settings) built from ``assumptions``."""
     s = assumptions.settings
-    pops = []
-    for d in assumptions.demand:
-        q = d.party.quantity("population")
-        pops.append(float(q.value) if q is not None else 0.0)
+    pops = [float(q.value) if (q := d.party.quantity("population")) is not None else 0.0 for d in assumptions.demand]
     return Context(
         codes=tuple(d.party.code for d in assumptions.demand),
         names=tuple(d.party.name for d in assumptions.demand),
@@ -93,27 +89,18 @@ def resolve_coalition(coalition, assumptions: Assumptions) -> tuple[list[Party],
 
 
 def resolve_sites(hosts, assumptions: Assumptions) -> list[Site]:
-    if hosts is None:
-        return []
-    if isinstance(hosts, str | Site):
-        hosts = [hosts]
+    """Sites given as Site objects, site ids, labels, towns or host names (None = no sites)."""
     out = []
-    for h in hosts:
-        if isinstance(h, Site):
-            out.append(h)
+    for h in [hosts] if isinstance(hosts, str | Site) else hosts or []:
+        if isinstance(h, Site) or h in assumptions.sites:
+            out.append(h if isinstance(h, Site) else assumptions.sites[h])
             continue
-        if h in assumptions.sites:
-            out.append(assumptions.sites[h])
-            continue
-        # also accept the host's name ("Krokom") or the label
         match = [s for s in assumptions.sites.values()
                  if str(h).casefold() in (s.label.casefold(), s.town.casefold())
                  or assumptions.registry.lookup(str(h)) == s.host]
         if len(match) != 1:
-            raise ParameterError(
-                f"Okänd plats {h!r}. Kända platser: "
-                f"{', '.join(f'{s.id} ({s.label})' for s in assumptions.sites.values())}."
-            )
+            raise ParameterError(f"Okänd plats {h!r}. Kända platser: "
+                                 f"{', '.join(f'{s.id} ({s.label})' for s in assumptions.sites.values())}.")
         out.append(match[0])
     return out
 
@@ -127,9 +114,7 @@ def halls_for(sites: Sequence[Site], ctx: Context) -> tuple[Hall, ...]:
     )
 
 
-# ---------------------------------------------------------------------------------------
-# result
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- result
 @dataclass
 class ScenarioResult:
     """A priced scenario for one coalition (arrays carry a leading batch axis for draws)."""
@@ -174,13 +159,10 @@ class ScenarioResult:
             raise ParameterError(f"Okänt mått {name!r}; välj {', '.join(METRIC_LABELS)}.")
         return self.totals[name]
 
-    def _require(self):
-        if not self.feasible:
-            raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
-
     def _computed(self) -> tuple[dict, dict, dict, Context]:
         """The computed arrays and the members' context; an infeasible scenario is an error."""
-        self._require()
+        if not self.feasible:
+            raise ParameterError(f"{self.title} går inte att genomföra: {self.explanation}")
         # evaluate() prices every feasible scenario, so these are set
         assert self.direct is not None and self.joint is not None and self.cash is not None
         assert self.ctx is not None
@@ -190,12 +172,9 @@ class ScenarioResult:
         """Accounting cost per component and year (``y1``..``yT``, ``total``), with total and cash-flow rows."""
         direct, joint, _cash, ctx = self._computed()
         T = ctx.horizon
-        rows = {}
-        for c in COMPONENTS:
-            v = direct[c].sum(axis=-2) + joint[c]
-            if np.ndim(v) != 1:
-                raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
-            rows[c] = v
+        if np.ndim(joint[COMPONENTS[0]]) != 1:  # every component has the batch shape
+            raise ParameterError("yearly() kräver skalära parametrar (en beräkning).")
+        rows = {c: direct[c].sum(axis=-2) + joint[c] for c in COMPONENTS}
         tot = self.totals
         rows["total"] = tot["yearly_cost"]
         rows["cash_flow"] = tot["yearly_cash"]
@@ -233,16 +212,13 @@ def metric_parts(direct: dict, joint: dict, cash: dict, ctx: Context, rate,
 
 def metric_components(metric: str, ctx: Context) -> tuple[str, ...]:
     """The cost components summed by ``metric`` (``cost`` includes the risk only when the model does)."""
-    budget = tuple(c for c in COMPONENTS if c != "outage_risk")
     if metric in ("budget", "risk", "cost"):
-        return {"budget": budget, "risk": ("outage_risk",),
-                "cost": COMPONENTS if ctx.include_risk else budget}[metric]
+        return {"budget": BUDGET_COMPONENTS, "risk": ("outage_risk",),
+                "cost": COMPONENTS if ctx.include_risk else BUDGET_COMPONENTS}[metric]
     raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
 
 
-# ---------------------------------------------------------------------------------------
-# evaluate
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- evaluate
 def evaluate(scenario: str, coalition: Iterable | None = None, params: Mapping | None = None, *,
              hosts=None, assumptions: Assumptions | None = None,
              allow_unoffered_hosts: bool = False) -> ScenarioResult:
@@ -274,8 +250,7 @@ def _scenario(code: str) -> str:
 
 
 def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_hosts):
-    f = feas.check(scenario, parties, sites, assumptions,
-                   allow_unoffered_hosts=allow_unoffered_hosts)
+    f = feas.check(scenario, parties, sites, assumptions, allow_unoffered_hosts=allow_unoffered_hosts)
     result = ScenarioResult(scenario, list(parties), list(sites), f.ok,
                             " ".join(f.reasons) if not f.ok else "", f.notes, f.reasons,
                             params=p, ctx=ctx, assumptions=assumptions)
@@ -290,8 +265,7 @@ def _evaluate_at(scenario, parties, sites, p, assumptions, ctx, allow_unoffered_
 
 def candidate_site_sets(scenario: str, assumptions: Assumptions, allow_unoffered_hosts=False):
     """Every set of sites the scenario could use: one site for S1, two for the others."""
-    sites = list(assumptions.sites.values()) if allow_unoffered_hosts \
-        else feas.offered_sites(assumptions)
+    sites = list(assumptions.sites.values()) if allow_unoffered_hosts else feas.offered_sites(assumptions)
     k = 1 if scenario == "S1" else 2
     return [list(c) for c in itertools.combinations(sites, k)]
 
@@ -300,8 +274,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
     base = resolve_params(assumptions, None)
     best, failures = None, []
     for sites in candidate_site_sets(scenario, assumptions, allow_unoffered_hosts):
-        res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx,
-                           allow_unoffered_hosts)
+        res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx, allow_unoffered_hosts)
         if not res.feasible:
             failures.append(res.explanation)
             continue
@@ -309,8 +282,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
         if best is None or value < best[0]:
             best = (value, sites)
     if best is None:
-        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(
-            dict.fromkeys(failures))
+        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(dict.fromkeys(failures))
         return ScenarioResult(scenario, list(parties), [], False, " ".join(reasons),
                               feas.membership_notes(parties), reasons, params=p, ctx=ctx,
                               assumptions=assumptions)
@@ -320,9 +292,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
     return res
 
 
-# ---------------------------------------------------------------------------------------
-# comparisons
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- comparisons
 COMPARE_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "label": "Beskrivning", "feasible": "Genomförbart",
     "explanation": "Förklaring", "sites": "Plats", "cost": METRIC_LABELS["cost"],
@@ -378,7 +348,8 @@ def compare_scenarios(coalition=None, params: Mapping | None = None, *, hosts: M
     return df
 
 
-def _usage(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, float]:
+def usage_of(assumptions: Assumptions, parties: Sequence[Party]) -> dict[str, float]:
+    """Servers per party name (the ``usage`` allocation key)."""
     servers = {d.party.code: d.servers for d in assumptions.demand}
     return {p.name: servers[p.code] for p in parties}
 
@@ -400,24 +371,21 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
         scenario, coalition, params, hosts=hosts, assumptions=assumptions)
     ctx = res._computed()[3]
     parties = res.coalition
-    direct = res.party_direct(metric)
-    joint = res.joint_total(metric)
+    direct, joint = metric_parts(*res._computed(), res.params["discount_rate"], metric)
     if np.ndim(joint) != 0:
         raise ParameterError("party_costs() kräver skalära parametrar; använd Monte Carlo-"
                              "funktionerna för fördelningar.")
     alone = evaluate("S0", [p.name for p in parties], res.params, assumptions=assumptions)
     alone_direct = alone.party_direct(metric)
-    idx = {c: i for i, c in enumerate(ctx.codes)}
-    usage = _usage(assumptions, parties)
+    usage = usage_of(assumptions, parties)
     joint_kr = round_half_up_int(joint)
     rows = []
     example = assumptions.demand_example
     for key in keys:
-        df = allocate_by_key(joint_kr, key, [p.name for p in parties], assumptions.registry,
-                             usage=usage)
+        df = allocate_by_key(joint_kr, key, [p.name for p in parties], assumptions.registry, usage=usage)
         example = example or bool(df.attrs.get("example"))
         for _, row in df.iterrows():
-            i = idx[row["code"]]
+            i = ctx.index(row["code"])
             d = round_half_up_int(direct[i])
             total = d + int(row["share"])
             sa = round_half_up_int(alone_direct[i])
@@ -437,9 +405,8 @@ def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None
                      keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
                      assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Rows of :func:`party_costs` where a party pays more than alone in S0, with a Swedish ``message``."""
-    df = party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
-                     assumptions=assumptions)
-    return pays_more_rows(df)
+    return pays_more_rows(party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
+                                      assumptions=assumptions))
 
 
 def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -454,9 +421,7 @@ def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
     return flagged.reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------
-# Shapley
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- Shapley
 def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, metric="npv",
                     hosts=None, assumptions: Assumptions | None = None,
                     allow_unoffered_hosts: bool = False) -> dict[int, float]:
@@ -471,18 +436,13 @@ def coalition_costs(scenario: str, players: Sequence[Party], params=None, *, met
     scenario = _scenario(scenario)
     ctx = context(assumptions)
     p = resolve_params(assumptions, params)
-    for v in p.values():
-        if np.ndim(v):
-            raise ParameterError("Shapley-värdet beräknas med skalära parametrar.")
-    n = len(players)
-    subsets = list(range(1 << n))
+    if any(np.ndim(v) for v in p.values()):
+        raise ParameterError("Shapley-värdet beräknas med skalära parametrar.")
+    subsets = range(1 << len(players))
+    members_of = [[q for i, q in enumerate(players) if s >> i & 1] for s in subsets]
     masks = np.zeros((len(subsets), ctx.n_parties))
-    members_of = []
-    for s in subsets:
-        chosen = [players[i] for i in range(n) if s >> i & 1]
-        members_of.append(chosen)
-        for q in chosen:
-            masks[s, ctx.index(q.code)] = 1.0
+    for s, members in enumerate(members_of):
+        masks[s, [ctx.index(q.code) for q in members]] = 1.0
 
     def batch(code, sites):
         d, j, c = compute(code, p, ctx, masks, halls_for(sites, ctx))
@@ -534,8 +494,7 @@ def shapley(scenario: str, coalition=None, params=None, *, metric: str = "npv", 
     players, _ = resolve_coalition(coalition, assumptions)
     if not players:
         raise ParameterError("Shapley-värdet kräver minst en part.")
-    costs = coalition_costs(scenario, players, params, metric=metric, hosts=hosts,
-                            assumptions=assumptions)
+    costs = coalition_costs(scenario, players, params, metric=metric, hosts=hosts, assumptions=assumptions)
     phi = shapley_values(costs, len(players))
     alone = [costs[1 << i] for i in range(len(players))]
     df = pd.DataFrame({
@@ -554,10 +513,3 @@ def allocation_keys() -> dict[str, str]:
     out["usage"] = "användning (servrar)"
     return out
 
-
-__all__ = [
-    "COMPARE_LABELS", "DEFAULT_KEYS", "KEY_BASES", "METRIC_LABELS", "PARTY_LABELS",
-    "SHAPLEY_LABELS", "ScenarioResult", "allocation_keys", "candidate_site_sets",
-    "coalition_costs", "compare_scenarios", "context", "evaluate", "key_weights", "party_costs",
-    "resolve_params", "shapley", "shapley_values", "standalone_check",
-]

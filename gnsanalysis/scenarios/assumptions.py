@@ -206,8 +206,7 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
               for raw in demand_block.parties]
     codes = [d.party.code for d in demand]
     if len(set(codes)) != len(codes):
-        raise ConfigError(where + "en part förekommer mer än en gång under party_demand. "
-                          "Åtgärd: ta bort dubbletten.")
+        raise ConfigError(where + "en part förekommer mer än en gång under party_demand. Åtgärd: ta bort dubbletten.")
     missing_parties = [p.name for p in registry.parties if p.code not in codes]
     if missing_parties:
         raise ConfigError(where + f"efterfrågan saknas för {', '.join(missing_parties)}. "
@@ -234,8 +233,7 @@ def _default() -> Assumptions:
     return _parse(load_resource(ASSUMPTIONS_FILE), load_registry(), ASSUMPTIONS_FILE)
 
 
-def load_assumptions(path: str | Path | None = None, registry: Registry | None = None
-                     ) -> Assumptions:
+def load_assumptions(path: str | Path | None = None, registry: Registry | None = None) -> Assumptions:
     """The shipped assumptions (cached) or those in ``path``."""
     if path is None and registry is None:
         return _default()
@@ -245,9 +243,7 @@ def load_assumptions(path: str | Path | None = None, registry: Registry | None =
     return _parse(data or {}, registry or load_registry(), str(path))
 
 
-# ---------------------------------------------------------------------------------------
-# sampling
-# ---------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------- sampling
 def sample(assumptions: Assumptions, n: int, seed: int | None = None,
            distribution: str | None = None) -> dict[str, np.ndarray]:
     """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
@@ -283,5 +279,4 @@ def guess_summary(assumptions: Assumptions) -> dict:
         " (exempelantaganden); dessutom är parternas serverantal och hallarnas kapacitet "
         "exempeldata."
     )
-    return {"guesses": [p.name for p in guesses], "sourced": [p.name for p in sourced],
-            "text": text}
+    return {"guesses": [p.name for p in guesses], "sourced": [p.name for p in sourced], "text": text}

@@ -8,7 +8,7 @@ leaf's runs where the hall is not cheapest).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,6 @@ class Node:
     threshold: float | None = None
     left: Node | None = None  # feature <= threshold
     right: Node | None = None
-    children: list = field(default_factory=list)
 
 
 def _gini(pos: np.ndarray, total: np.ndarray) -> np.ndarray:
@@ -64,8 +63,7 @@ def _best_split(X: np.ndarray, y: np.ndarray, min_leaf: int, quantiles: np.ndarr
     return best[0], best[1]
 
 
-def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int = 2,
-             min_leaf: float = 0.05) -> Node:
+def fit_tree(X: np.ndarray, y: np.ndarray, names: list[str], *, max_depth: int = 2, min_leaf: float = 0.05) -> Node:
     """A classification tree of depth ≤ ``max_depth``; leaves hold at least ``min_leaf``
     (a share of all rows if < 1, else a count)."""
     X = np.asarray(X, dtype=float)
@@ -104,11 +102,8 @@ def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:
     """Merge repeated conditions on the same feature (keep the tightest bound)."""
     out: dict[tuple[str, str], float] = {}
     for feature, op, thr in conditions:
-        key = (feature, op)
-        if key in out:
-            out[key] = min(out[key], thr) if op == "<=" else max(out[key], thr)
-        else:
-            out[key] = thr
+        old = out.get((feature, op), thr)
+        out[(feature, op)] = min(old, thr) if op == "<=" else max(old, thr)
     return [(f, op, t) for (f, op), t in out.items()]
 
 

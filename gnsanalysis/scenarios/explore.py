@@ -115,14 +115,6 @@ def load_params_yaml(path: str | Path) -> dict:
         raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
 
 
-def _flagged(df):
-    """The rows of a party_costs frame where a party pays more than alone (as standalone_check).
-
-    Derived from the frame already computed, so the split is not computed twice.
-    """
-    return pays_more_rows(df)
-
-
 REPORT = "it-serverdrift"
 
 
@@ -167,9 +159,8 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     state = validate_state(overrides)
     a = load_assumptions().with_overrides(state["assumptions"]).with_settings(
         include_outage_risk=state["include_outage_risk"])
-    params = None  # the overridden modes are inside `a`
     out = {"state": state, "assumptions": a, "parameters": a.table(), "guesses": guess_summary(a)}
-    cmp = compare_scenarios(state["coalition"], params, hosts=state["hosts"], assumptions=a)
+    cmp = compare_scenarios(state["coalition"], None, hosts=state["hosts"], assumptions=a)  # overridden modes in `a`
     out["compare"] = cmp
     keys = list(dict.fromkeys([state["allocation_key"], "equal", "population"]))
     per, flagged = {}, []
@@ -178,7 +169,7 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
             continue
         per[code] = party_costs(res, keys=keys, assumptions=a)
         if code != "S0":
-            flagged.append(_flagged(per[code]))
+            flagged.append(pays_more_rows(per[code]))  # from the split above, not computed again
     out["party_costs"] = per
     out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
     if full:

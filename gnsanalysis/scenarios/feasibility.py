@@ -35,11 +35,6 @@ class Feasibility:
     reasons: list[str] = field(default_factory=list)  # why not (Swedish), empty when ok
     notes: list[str] = field(default_factory=list)  # information (Swedish)
 
-    @property
-    def explanation(self) -> str:
-        """The reasons (when not feasible) or the notes, as one Swedish text."""
-        return " ".join(self.reasons if not self.ok else self.notes)
-
 
 @cache
 def _matrix(path: str) -> Matrix:
@@ -94,8 +89,7 @@ def default_coalition(assumptions: Assumptions, matrix: Matrix | None = None) ->
 def offered_sites(assumptions: Assumptions, matrix: Matrix | None = None) -> list[Site]:
     """Sites whose host offers space in the matrix."""
     st = stances(matrix)
-    return [s for s in assumptions.sites.values()
-            if st.get(s.host.code, NO_STANCE).offers]
+    return [s for s in assumptions.sites.values() if st.get(s.host.code, NO_STANCE).offers]
 
 
 def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> list[str]:
@@ -104,8 +98,7 @@ def membership_notes(coalition: list[Party], matrix: Matrix | None = None) -> li
     for party in coalition:
         s = stance_of(party.code, matrix)
         if not s.in_matrix:
-            notes.append(f"{party.name} finns inte med i intressentanalysen men ingår här "
-                         "uttryckligen.")
+            notes.append(f"{party.name} finns inte med i intressentanalysen men ingår här uttryckligen.")
         elif not s.positive:
             text = (f"{party.name} markerade varken 'söker plats' eller 'erbjuder plats' i "
                     "intressentanalysen men ingår här uttryckligen.")
@@ -160,11 +153,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
     codes = {p.code for p in coalition}
     servers = sum(d.servers for d in assumptions.demand if d.party.code in codes)
     per_rack = float(assumptions.settings.get("servers_per_rack", 12))
-    if code == "S2":
-        r = assumptions.parameters["replication_share"].mode
-        per_hall = servers * (1 + r) / 2
-    else:
-        per_hall = servers
+    per_hall = servers * (1 + assumptions.parameters["replication_share"].mode) / 2 if code == "S2" else servers
     need_racks = racks_needed(per_hall, per_rack)
     for site in sites:
         s = stance_of(site.host.code, matrix)
@@ -176,8 +165,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
                 reasons.append(f"{site.label} kan inte vara värd: {site.host.name} erbjöd inte "
                                "plats i intressentanalysen.")
         if site.host.party and site.host.code not in codes:
-            reasons.append(f"{site.label} kan bara vara värd om {site.host.name} själv ingår i "
-                           "samverkan.")
+            reasons.append(f"{site.label} kan bara vara värd om {site.host.name} själv ingår i samverkan.")
         if need_racks > site.capacity_racks:
             extra = " (hälften av servrarna plus dubblerad andel)" if code == "S2" else ""
             reasons.append(
@@ -186,6 +174,5 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
                 f"({number(per_rack)} per rack). Kapaciteten är exempeldata."
             )
         if not site.host.party:
-            notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd "
-                         "(rackhyra).")
+            notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd (rackhyra).")
     return Feasibility(not reasons, reasons, notes)

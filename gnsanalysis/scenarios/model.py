@@ -213,8 +213,8 @@ class _Priced:
     direct: dict[str, np.ndarray]
     joint: dict[str, np.ndarray]
     fleet: np.ndarray  # servers owned per party and year (..., P, T)
-    facility_capex: np.ndarray | None = None  # hall investment (..., T), S1/S2 only
-    facility_residual: np.ndarray | None = None  # its book value at the end (...,)
+    facility_capex: np.ndarray | float = 0.0  # hall investment (..., T), S1/S2 only
+    facility_residual: np.ndarray | float = 0.0  # its book value at the end (...,)
 
 
 def _zeros(q: _Terms) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -248,12 +248,8 @@ def _halls_scenario(q: _Terms, two: bool) -> _Priced:
     direct["hardware_support"] = fleet * b("server_capex") * b("hw_support_rate")
     direct["licences"] = q.n * (1 + r) * b("licence_per_server") + zero_t
     direct["staff"] = q.admin * q.wage + zero_t
-    host_flag = np.zeros(ctx.n_parties, dtype=bool)
-    for hall in q.halls:
-        if hall.host_index is not None:
-            host_flag[hall.host_index] = True
-    links_per_party = 2.0 if two else 1.0
-    direct["connectivity"] = np.where(host_flag[:, None], 0.0, links_per_party * b("link_cost")) + zero_t
+    hosts = np.isin(np.arange(ctx.n_parties), [h.host_index for h in q.halls if h.host_index is not None])
+    direct["connectivity"] = np.where(hosts[:, None], 0.0, (2.0 if two else 1.0) * b("link_cost")) + zero_t
     direct["parallel_running"] = q.parallel_running()
     direct["outage_risk"] = b("outage_hours_two_halls" if two else "outage_hours_hall") * q.risk_unit + zero_t
     hall_servers = q.N * (1 + r_j)  # (..., 1)
@@ -261,15 +257,10 @@ def _halls_scenario(q: _Terms, two: bool) -> _Priced:
     joint["staff"] = len(q.halls) * bj("hall_fte") * q.wage_j + zero_t
     per_hall = hall_servers / max(len(q.halls), 1)
     racks = np.ceil(per_hall / ctx.servers_per_rack - 1e-9)
-    facility = np.zeros(q.full_t)
-    hall_capex = np.zeros(q.bshape + (1,))
-    for hall in q.halls:
-        if hall.external:
-            facility = facility + racks * bj("external_rack_price")
-        else:
-            facility = facility + bj("hall_upkeep")
-            hall_capex = hall_capex + bj("hall_capex")
-    joint["facility"] = facility + zero_t
+    external = sum(h.external for h in q.halls)  # rack rent at an external host, upkeep and investment otherwise
+    own_halls = len(q.halls) - external
+    joint["facility"] = external * racks * bj("external_rack_price") + own_halls * bj("hall_upkeep") + zero_t
+    hall_capex = own_halls * bj("hall_capex") + np.zeros(q.bshape + (1,))
     if two:
         joint["connectivity"] = bj("interhall_link") + zero_t
     joint["migration"] = q.N * bj("migration_per_server") * q.first
@@ -331,11 +322,7 @@ SCENARIO_FUNCTIONS = {
 
 
 def _hardware(q: _Terms, fleet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rolling renewal of the owned fleet: ``(depreciation, capex, residual value)``.
-
-    Depreciation is straight-line over L years and includes the purchases made before the
-    horizon (sunk), so a scenario that stops buying still carries the remaining depreciation.
-    """
+    """Rolling renewal of the owned fleet (module doc): ``(depreciation, capex, residual value)``."""
     ctx, T = q.ctx, q.ctx.horizon
     L = np.clip(np.rint(q.b("depreciation_years")), 1, ctx.max_dep_years)
     price = q.b("server_capex")
@@ -353,8 +340,7 @@ def _hardware(q: _Terms, fleet: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         live = k < L  # (..., 1, 1)
         dep = dep + np.where(live, ext[..., K - 1 - k: K - 1 - k + T], 0.0) / L
         if k < T:
-            residual = residual + np.where(
-                live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
+            residual = residual + np.where(live[..., 0], capex[..., T - 1 - k] * (L[..., 0] - 1 - k) / L[..., 0], 0.0)
     return dep, capex, residual
 
 
@@ -384,13 +370,11 @@ def compute(code: str, params: dict, ctx: Context, mask, halls: tuple[Hall, ...]
         else:
             direct[c] = np.broadcast_to(direct[c], q.full_pt) * m
             joint[c] = np.broadcast_to(joint[c], q.full_t) * (q.members[..., None] > 0)
-    facility_capex = priced.facility_capex if priced.facility_capex is not None else np.zeros(q.full_t)
-    facility_residual = priced.facility_residual if priced.facility_residual is not None else np.zeros(q.bshape)
     cash = {
         "hardware_capex": np.broadcast_to(capex, q.full_pt) * m,
         "hardware_residual": np.broadcast_to(np.maximum(residual, 0.0), q.bshape + (ctx.n_parties,)) * mask,
-        "facility_capex": np.broadcast_to(facility_capex, q.full_t),
-        "facility_residual": np.broadcast_to(facility_residual, q.bshape),
+        "facility_capex": np.broadcast_to(priced.facility_capex, q.full_t),
+        "facility_residual": np.broadcast_to(priced.facility_residual, q.bshape),
     }
     return direct, joint, cash
 

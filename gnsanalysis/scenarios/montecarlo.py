@@ -27,11 +27,10 @@ from gnsanalysis.scenarios.api import (
     halls_for,
     metric_parts,
     resolve_coalition,
-    resolve_params,
-    resolve_sites,
+    usage_of,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions, sample
-from gnsanalysis.scenarios.model import SCENARIO_CODES, SCENARIO_SHORT, compute
+from gnsanalysis.scenarios.model import SCENARIO_CODES, compute
 
 SUMMARY_LABELS = {
     "scenario": "Scenario", "title": "Scenario", "p10": "P10", "p50": "P50 (median)",
@@ -50,8 +49,7 @@ def metric_batch(result: ScenarioResult, params: dict, metric: str = "npv"):
     return direct.sum(axis=-1) + joint, direct, joint
 
 
-def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray],
-                         metric: str = "npv") -> np.ndarray:
+def metric_one_at_a_time(result: ScenarioResult, draws: Mapping[str, np.ndarray], metric: str = "npv") -> np.ndarray:
     """The same metric, evaluating each draw separately (scalar parameters)."""
     n = len(next(iter(draws.values())))
     out = np.empty(n)
@@ -137,14 +135,12 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
     seed = int(assumptions.settings.get("default_seed", 0)) if seed is None else int(seed)
     draws = sample(assumptions, n, seed, distribution)
     parties, _ = resolve_coalition(coalition, assumptions)
-    usage = {d.party.name: d.servers for d in assumptions.demand}
     _, weights, _meta = key_weights(key, [p.name for p in parties], assumptions.registry,
-                                    usage={p.name: usage[p.name] for p in parties})
+                                    usage=usage_of(assumptions, parties))
     w = np.array([float(x) for x in weights])
     values, party_values, results, infeasible = {}, {}, {}, {}
     for code in scenarios:
-        res = evaluate(code, [p.name for p in parties], None,
-                       hosts=(hosts or {}).get(code), assumptions=assumptions)
+        res = evaluate(code, [p.name for p in parties], None, hosts=(hosts or {}).get(code), assumptions=assumptions)
         results[code] = res
         if not res.feasible:
             infeasible[code] = res.explanation
@@ -159,6 +155,3 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
         party_values=party_values, parties=parties, results=results, infeasible=infeasible,
     )
 
-
-__all__ = ["MonteCarloResult", "metric_batch", "metric_one_at_a_time", "run_montecarlo",
-           "resolve_params", "resolve_sites", "SCENARIO_SHORT"]

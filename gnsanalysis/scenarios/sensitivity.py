@@ -75,8 +75,7 @@ def tornado(scenario: str = "S1", versus: str | None = "S0", coalition=None, *,
     k = len(varied)
     params = {name: np.full(2 * k, v) for name, v in diff.base.items()}
     for i, p in enumerate(varied):
-        params[p.name][2 * i] = p.low
-        params[p.name][2 * i + 1] = p.high
+        params[p.name][2 * i:2 * i + 2] = p.low, p.high
     values = diff(params)
     base_value = float(diff(dict(diff.base)))
     df = pd.DataFrame({
@@ -105,8 +104,7 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
     assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
     if parameters is None:
-        t = tornado(scenario, versus, coalition, metric=metric, hosts=hosts,
-                    assumptions=assumptions)
+        t = tornado(scenario, versus, coalition, metric=metric, hosts=hosts, assumptions=assumptions)
         cont = [n for n in t["parameter"] if not assumptions.parameters[n].integer]
         parameters = cont[:top]
     rows = []
@@ -140,8 +138,7 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             "message": _break_even_message(p, value, within, base_value, diff),
         })
     df = pd.DataFrame(rows)
-    df.attrs.update(labels=BREAK_EVEN_LABELS, base_value=base_value,
-                    description=diff.description)
+    df.attrs.update(labels=BREAK_EVEN_LABELS, base_value=base_value, description=diff.description)
     return df
 
 

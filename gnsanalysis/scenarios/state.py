@@ -18,14 +18,13 @@ import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.scenarios.explore import REPORT, display_path, plain_values, replay_command  # noqa: F401
+from gnsanalysis.scenarios.explore import display_path, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions",
-              "include_outage_risk")
+SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk")
 EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
 
 
@@ -110,14 +109,11 @@ def round_to_step(value, step: Decimal) -> Decimal:
 def parse_input(text, control: Control):
     """A typed value → number rounded to the control's step, or :class:`InputError`."""
     raw = str(text).strip()
+    compact = raw.replace(" ", "").replace("\u00a0", "")
+    point = "," not in raw and re.fullmatch(r"[-−–+]?\d+\.\d+", compact)  # 1.41: a decimal point
     value: Decimal | None
     try:
-        if "," in raw:
-            value = parse_number(raw, decimal=",")
-        elif re.fullmatch(r"[-−–+]?\d+\.\d+", raw.replace(" ", "").replace("\u00a0", "")):
-            value = parse_number(raw.replace(" ", "").replace("\u00a0", ""), decimal=".")
-        else:
-            value = parse_number(raw, decimal=",")
+        value = parse_number(compact, decimal=".") if point else parse_number(raw, decimal=",")
     except (NumberFormatError, InvalidOperation):
         value = None
     if value is None:
@@ -136,7 +132,7 @@ def parse_input(text, control: Control):
 def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: str, *,
                     base: Mapping | None = None) -> dict:
     """A state to save (or compute) from the controls: only changed assumptions are written."""
-    from gnsanalysis.scenarios.explore import DEFAULT_STATE
+    from gnsanalysis.scenarios.explore import validate_state
 
     ctl = controls()
     changed = {}
@@ -145,7 +141,7 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
         v = round_to_step(value, c.step)
         if v != round_to_step(c.default, c.step):
             changed[name] = int(v) if c.integer else float(v)
-    state = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STATE.items()}
+    state = validate_state(None)  # a fresh copy of the defaults
     if base:
         state.update({k: v for k, v in base.items() if k in SAVED_KEYS})
     state.update(coalition=list(coalition), allocation_key=allocation_key, assumptions=changed)
@@ -330,10 +326,8 @@ def compare_saved(saved: Sequence[Saved], scenario: str = "S1"):
         res = explore(s.state, full=False)
         for r in res["compare"].itertuples():
             titles[r.scenario] = r.title
-        figures[s.name] = {code: (None if v is None else v / 1_000_000)
-                           for code, v in key_figures(res).items()}
-        parties[s.name] = {short: total for short, total, _ in
-                           party_rows(res, scenario, s.state["allocation_key"])}
+        figures[s.name] = {code: (None if v is None else v / 1_000_000) for code, v in key_figures(res).items()}
+        parties[s.name] = {short: total for short, total, _ in party_rows(res, scenario, s.state["allocation_key"])}
     fig = pd.DataFrame(figures)
     fig.index = [titles.get(c, c) for c in fig.index]
     per = pd.DataFrame(parties)

@@ -232,13 +232,11 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
         return html.note(f"{scenario} är inte genomförbart med valda parter; ingen årsuppdelning.")
     y = res.yearly()
     parts = [r for r in y.index if r not in ("cash_flow", "discounted", "total") and y.loc[r].abs().sum() > 0]
-    frame = pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS.get(r, "Summa") for r in parts] + ["Summa"]})
     years = [c for c in y.columns if c.startswith("y")]
-    cells = {c: [float(fmt.round_half_up(y.loc[r, c] / 1000)) for r in parts] for c in years}
-    for c in years:
-        frame["År " + c[1:]] = cells[c] + [sum(cells[c])]
-    row_totals = [sum(cells[c][i] for c in years) for i in range(len(parts))]
-    frame["Totalt"] = row_totals + [sum(row_totals)]
+    cells = pd.DataFrame({"År " + c[1:]: [float(fmt.round_half_up(y.loc[r, c] / 1000)) for r in parts] for c in years})
+    cells["Totalt"] = cells.sum(axis=1)
+    cells.loc[len(parts)] = cells.sum()  # the row Summa: sums of the rounded amounts (whole tkr, exact)
+    frame = pd.concat([pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS[r] for r in parts] + ["Summa"]}), cells], axis=1)
     return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
                                      "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
                                      "kolumnen Totalt är summor av de avrundade beloppen.",
