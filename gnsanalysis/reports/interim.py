@@ -33,6 +33,7 @@ from gnsanalysis.reports.periods import INTERIM_MONTHS, interim_period
 from gnsanalysis.rr.checks import Finding, check_table
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
+from gnsanalysis.swedish.rounding import printed_range, within_rounding
 
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
@@ -306,40 +307,43 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     Rows an object does not print count as zero; a row or column in an object that the
     committee's table lacks is a finding of its own.
     """
-    names = ", ".join(o.source_name for o in objects)
-    rule = f"summan av objekten {names}"
-    out: list[Finding] = []
-    whole_rows = {normalise_label(row) for row in whole.frame["label"]}
-    whole_cols = {normalise_label(c) for c in whole.value_columns}
     amount_cols = _amount_columns(whole)
-    for o in objects:
-        o_cols = {normalise_label(x) for x in o.value_columns}
-        out += [Finding(o.source_name, int(line), label, None, None, None, None,
-                        f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}")
-                for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in whole_rows]
-        out += [Finding(o.source_name, None, c, None, None, None, None,
-                        f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}")
-                for c in amount_cols if normalise_label(c) not in o_cols]
-        out += [Finding(o.source_name, None, c, None, None, None, None,
-                        f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}")
-                for c in o.value_columns if normalise_label(c) not in whole_cols]
+    out = [f for o in objects for f in _shape_findings(whole, o, amount_cols)]
+    rule = "summan av objekten " + ", ".join(o.source_name for o in objects)
     for _, row in whole.frame.iterrows():
-        key = normalise_label(row["label"])
-        for col in amount_cols:
-            holders = [o for o in objects if col in o.value_columns]
-            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
-            half, q = 0.5 * 10.0 ** -d, 10.0 ** -d
-            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
-            parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
-            low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
-            printed = None if np.isnan(row[col]) else float(row[col])
-            slack = 0.0 if printed is None else half  # an empty cell stands for exactly 0
-            tol = slack + 1e-9 + slack * 1e-6
-            if not (low - tol <= (printed or 0.0) <= high + tol):
-                lo = round(math.ceil((low - half) / q - 1e-9) * q, d)
-                hi = round(math.floor((high + half) / q + 1e-9) * q, d)
-                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col, printed, lo, hi, rule, d))
+        found = (_sum_finding(whole, objects, row, col, rule) for col in amount_cols)
+        out += [f for f in found if f is not None]
     return out
+
+
+def _shape_findings(whole: RRTable, o: RRTable, amount_cols: list[str]) -> list[Finding]:
+    """The rows and columns in which the object table ``o`` and the committee's table differ."""
+    def finding(line: int | None, name: str, text: str) -> Finding:
+        return Finding(o.source_name, line, name, None, None, None, None, text)
+
+    rows = {normalise_label(label) for label in whole.frame["label"]}
+    cols, own = {normalise_label(c) for c in whole.value_columns}, {normalise_label(c) for c in o.value_columns}
+    w = whole.source_name
+    return ([finding(int(line), label, f"raden {quote(label)} finns i objekttabellen men inte i {w}")
+             for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in rows]
+            + [finding(None, c, f"objekttabellen saknar kolumnen {quote(c)} som finns i {w}")
+               for c in amount_cols if normalise_label(c) not in own]
+            + [finding(None, c, f"kolumnen {quote(c)} finns i objekttabellen men inte i {w}")
+               for c in o.value_columns if normalise_label(c) not in cols])
+
+
+def _sum_finding(whole: RRTable, objects: list[RRTable], row: pd.Series, col: str, rule: str) -> Finding | None:
+    """A finding when the committee's printed ``row``/``col`` cannot be rounded from the objects' sum."""
+    holders = [o for o in objects if col in o.value_columns]
+    d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
+    half, key = 0.5 * 10.0 ** -d, normalise_label(row["label"])
+    hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
+    parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
+    low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
+    printed = None if np.isnan(row[col]) else float(row[col])
+    if within_rounding(printed or 0.0, low, high, 0.0 if printed is None else half):  # an empty cell is exactly 0
+        return None
+    return Finding(whole.source_name, int(row["line"]), row["label"], col, printed, *printed_range(low, high, d), rule, d)
 
 
 def object_frame(it: Interim) -> pd.DataFrame:
