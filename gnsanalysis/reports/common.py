@@ -140,6 +140,32 @@ def count_deviations(n: int) -> str:
     return fmt.count_noun(n, "avvikelse", "avvikelser")
 
 
+def unexplained(n: int) -> str:
+    """``2 avvikelser som inte kan förklaras av avrundning``: a number of check findings in words."""
+    return f"{count_deviations(n)} som inte kan förklaras av avrundning"
+
+
+def unit_of(table: RRTable, dataset) -> str:
+    """The amount unit of a report's table: the table's own, else its metadata's, else ``tkr``."""
+    return table.unit or dataset.meta.get("unit", "tkr")
+
+
+def document_figures(dataset) -> dict:
+    """Figures the source document prints, from the dataset's metadata (empty when none)."""
+    return dataset.meta.get("document_figures") or {}
+
+
+def largest_first(values, column: str | None = None):
+    """A Series (or a DataFrame by ``column``) ordered by absolute value, largest first; ties keep their order."""
+    key = values if column is None else values[column]
+    return values.loc[key.abs().sort_values(ascending=False, kind="stable").index]
+
+
+def deviation_list(frame: pd.DataFrame, unit: str) -> str:
+    """``Serverdrift Åre (obj. 6663) −258 tkr och …``: each ``Objekt`` with its signed ``Avvikelse``."""
+    return fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, unit, True)}" for r in frame.itertuples()])
+
+
 def row(table: RRTable, role: str) -> str | None:
     """The printed row that fills a row ``role`` (``income``, ``costs``) in the table's layout,
     or ``None`` when the layout declares none. A declared row the table lacks is an error."""
@@ -225,6 +251,11 @@ def role_value(table: RRTable, label: str, role: str, *, missing: float | None =
     return value(table, label, required_column(table, role))
 
 
+def result_value(table: RRTable, role: str, **options) -> float:
+    """The printed bottom line (:func:`final_row`) in the column for ``role`` (see :func:`role_value`)."""
+    return role_value(table, final_row(table), role, **options)
+
+
 _DEVIATION_COLUMNS = {"Budget": "budget", "Utfall": "outcome", "Avvikelse": "deviation"}
 
 
@@ -248,9 +279,7 @@ def drivers(table: RRTable, column: str, *, n: int = 3) -> pd.DataFrame:
     """The ``n`` line items with the largest absolute value in ``column``."""
     frame = table.frame[table.frame["kind"] == "item"]
     out = frame[["label", column]].rename(columns={column: "value"}).dropna()
-    out = out[out["value"] != 0]
-    order = out["value"].abs().sort_values(ascending=False, kind="stable").index
-    return out.loc[order].head(n).reset_index(drop=True)
+    return largest_first(out[out["value"] != 0], "value").head(n).reset_index(drop=True)
 
 
 def describe_drivers(frame: pd.DataFrame, unit: str = "tkr") -> str:
