@@ -64,7 +64,7 @@ def chart_budget_outcome(it: im.Interim):
 
 def deviation_view(it: im.Interim):
     """The budget deviation section: the largest deviations in words and the deviation table."""
-    dev = im.deviation_frame(it)
+    dev = an.deviation_frame(it.table, "Resultat")
     top = an.drivers(it.table, an.required_column(it.table, im.DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])

@@ -3,43 +3,27 @@ and the carry-over of the committee's funds. Sentences are computed from the dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr
+from gnsanalysis.inputs import find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports.common import BUDGET, DEV, OUTCOME, PREV, PREV_DIFF, PREV_PCT
-from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.rr.table import RRTable
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.swedish import format as fmt
 
 
-@dataclass
-class YearEnd:
+class YearEnd(an.Part):
     """A year-end report's input: the dataset, its parsed result table and the check findings."""
-    dataset: Dataset
-    table: RRTable
-    findings: list[Finding]
-
-    @property
-    def unit(self) -> str:
-        """The amount unit of the table (``tkr`` unless stated)."""
-        return an.unit_of(self.table, self.dataset)
 
     @property
     def year(self) -> int:
         """The financial year of the table."""
         return int(an.period_of(self.dataset)[:4])
-
-    @property
-    def figures(self) -> dict:
-        """Figures the source document prints, from the dataset's metadata (empty when none)."""
-        return an.document_figures(self.dataset)
 
     @cached_property
     def cols(self) -> dict[str, str | None]:
@@ -49,11 +33,6 @@ class YearEnd:
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
         return an.role_value(self.table, label, role)
-
-    @property
-    def title(self) -> str:
-        """The table in words, for the report body: ``nämndens resultaträkning per december 2018``."""
-        return an.table_title(self.dataset)
 
 
 def load(period: str, raw_dir: Path | None = None) -> YearEnd:
