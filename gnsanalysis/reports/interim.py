@@ -609,8 +609,7 @@ def _outliers_text(it: Interim, n: int, share: float = MATERIAL_SHARE, give: str
 
 def _findings_note(part: Part) -> str:
     """``Obs! Kontrollen fann 2 avvikelser i …, se Kontroll av tabellerna.``"""
-    return (f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {an.table_title(part.dataset)}, "
-            "se Kontroll av tabellerna.")
+    return f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {part.title}, se Kontroll av tabellerna."
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -730,7 +729,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
         text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen "
-                f"{quote(an.column(it.table, PREV))} i {an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
+                f"{quote(an.column(it.table, PREV))} i {it.whole.title}) och helårsutfallet {y0} ")
         source = f"{an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}"
         if col == OUTCOME:
             text += f"ur årsbokslutet {y0} ({source})."
@@ -772,7 +771,7 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps]), named(best[0])
 
     text, best = deviations(actual)
-    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
+    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({it.year_end.title}): årets resultat blev "
            f"{fmt.amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{text}. Närmast kom {best}."]
     reserved = it.year_end.figures.get("reserved_next_year")
