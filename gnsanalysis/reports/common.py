@@ -1,4 +1,4 @@
-"""Analysis shared by the year-end and interim reports: deviations, drivers, waterfalls.
+"""Analysis shared by the year-end and interim reports: parsed tables, deviations, drivers, waterfalls.
 
 Pure functions over :class:`gnsanalysis.rr.table.RRTable`; the hierarchy comes from the table's
 layout (``gnsanalysis/resources/rr_layouts.yaml``) or is inferred from its labels.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import Location, ParseError
+from gnsanalysis.inputs import Dataset, load_rr
 from gnsanalysis.io import load_resource
-from gnsanalysis.rr.checks import layout_for
+from gnsanalysis.rr.checks import Finding, check_table, layout_for
 from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
@@ -135,9 +137,61 @@ def table_title(dataset) -> str:
     return f"resultaträkningen för {object_label(dataset.object_id, dataset.object_name)} {when}"
 
 
+@dataclass
+class Part:
+    """One parsed RR table with its metadata and check findings."""
+
+    dataset: Dataset
+    table: RRTable
+    findings: list[Finding]
+
+    @classmethod
+    def load(cls, dataset: Dataset, period: str) -> Part:
+        """The RR table of ``dataset`` for ``period``, parsed and checked."""
+        table = load_rr(dataset, period)
+        return cls(dataset, table, check_table(table))
+
+    @property
+    def unit(self) -> str:
+        """The amount unit of the table (``tkr`` unless stated)."""
+        return self.table.unit or self.dataset.meta.get("unit", "tkr")
+
+    @property
+    def figures(self) -> dict:
+        """Figures the source document prints, from the dataset's metadata (empty when none)."""
+        return self.dataset.meta.get("document_figures") or {}
+
+    @property
+    def title(self) -> str:
+        """The table in words, for the report body (see :func:`table_title`)."""
+        return table_title(self.dataset)
+
+    @property
+    def label(self) -> str:
+        """The part in words: ``Hela nämnden`` or the object's name with its number."""
+        d = self.dataset
+        return "Hela nämnden" if d.object_id is None else object_label(d.object_id, d.object_name)
+
+
 def count_deviations(n: int) -> str:
     """``1 avvikelse``, ``3 avvikelser``."""
     return fmt.count_noun(n, "avvikelse", "avvikelser")
+
+
+def unexplained(n: int) -> str:
+    """``2 avvikelser som inte kan förklaras av avrundning``: a number of check findings in words."""
+    return f"{count_deviations(n)} som inte kan förklaras av avrundning"
+
+
+def largest_first(values, column: str | None = None):
+    """A Series (or a DataFrame by ``column``) ordered by absolute value, largest first; ties keep their order."""
+    key = values if column is None else values[column]
+    return values.loc[key.abs().sort_values(ascending=False, kind="stable").index]
+
+
+def deviation_list(frame: pd.DataFrame, unit: str) -> str:
+    """``Serverdrift Åre (obj. 6663) −258 tkr och …``: each ``Objekt`` with its signed ``Avvikelse``."""
+    return fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, unit, True)}" for r in frame.itertuples()])
 
 
 def row(table: RRTable, role: str) -> str | None:
@@ -225,6 +279,11 @@ def role_value(table: RRTable, label: str, role: str, *, missing: float | None =
     return value(table, label, required_column(table, role))
 
 
+def result_value(table: RRTable, role: str, **options) -> float:
+    """The printed bottom line (:func:`final_row`) in the column for ``role`` (see :func:`role_value`)."""
+    return role_value(table, final_row(table), role, **options)
+
+
 _DEVIATION_COLUMNS = {"Budget": "budget", "Utfall": "outcome", "Avvikelse": "deviation"}
 
 
@@ -248,9 +307,7 @@ def drivers(table: RRTable, column: str, *, n: int = 3) -> pd.DataFrame:
     """The ``n`` line items with the largest absolute value in ``column``."""
     frame = table.frame[table.frame["kind"] == "item"]
     out = frame[["label", column]].rename(columns={column: "value"}).dropna()
-    out = out[out["value"] != 0]
-    order = out["value"].abs().sort_values(ascending=False, kind="stable").index
-    return out.loc[order].head(n).reset_index(drop=True)
+    return largest_first(out[out["value"] != 0], "value").head(n).reset_index(drop=True)
 
 
 def describe_drivers(frame: pd.DataFrame, unit: str = "tkr") -> str:

@@ -121,9 +121,7 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
     out[LABELS[BUDGET_REST]] = [budget_rest(o, b, a) for o, b, a in
                                 zip(rows["outcome"], rows["budget_to_date"], rows["annual_budget"])]
     out[LABELS[RUN_RATE]] = [run_rate(o, months) for o in rows["outcome"]]
-    has_prev = {"prev_to_date", "prev_full"} <= set(rows.columns) and rows["prev_full"].notna().all() \
-        and rows["prev_to_date"].notna().all()
-    if has_prev:
+    if {"prev_to_date", "prev_full"} <= set(rows.columns) and rows[["prev_to_date", "prev_full"]].notna().all(axis=None):
         s = [seasonal(o, p, f) for o, p, f in zip(rows["outcome"], rows["prev_to_date"], rows["prev_full"])]
         out[LABELS[SEASONAL]], out["Säsongsregel"] = [x.value for x in s], [x.rule for x in s]
     else:

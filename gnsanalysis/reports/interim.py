@@ -25,14 +25,15 @@ import numpy as np
 import pandas as pd
 
 from gnsanalysis.errors import DataNotFoundError
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr, object_datasets, periods
+from gnsanalysis.inputs import Dataset, find_dataset, object_datasets, periods
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports import forecast as fc
-from gnsanalysis.reports.common import BUDGET, DEV, ECON, ECON_DIFF, OUTCOME, PREV, PREV_DIFF, YEAR_BUDGET
+from gnsanalysis.reports.common import BUDGET, DEV, ECON, ECON_DIFF, OUTCOME, PREV, PREV_DIFF, YEAR_BUDGET, Part
 from gnsanalysis.reports.periods import INTERIM_MONTHS, interim_period
-from gnsanalysis.rr.checks import Finding, check_table
+from gnsanalysis.rr.checks import Finding
 from gnsanalysis.rr.table import RRTable, normalise_label
 from gnsanalysis.swedish import format as fmt
+from gnsanalysis.swedish.rounding import printed_range, within_rounding
 
 NAMND_SHORT = "Gemensam nämnd för samverkan (GNS)"
 
@@ -42,6 +43,7 @@ MATERIAL_TKR, MATERIAL_SHARE = 5.0, 0.05
 # In the summary, where the forecast is furthest from the methods is named only for posts that
 # are at least a quarter of the largest such post (the section lists more).
 SUMMARY_SHARE = 0.25
+NO_FORECAST = "Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."
 
 
 def _respektive(items: list[str]) -> str:
@@ -61,8 +63,7 @@ def quote(text) -> str:
 
 def largest(frame: pd.DataFrame, column: str, n: int = 2) -> pd.DataFrame:
     """The ``n`` rows with the largest |``column``| of at least half a unit, largest first."""
-    kept = frame[frame[column].abs() >= 0.5]
-    return kept.loc[kept[column].abs().sort_values(ascending=False, kind="stable").index].head(n)
+    return an.largest_first(frame[frame[column].abs() >= 0.5], column).head(n)
 
 
 def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SHARE) -> pd.Series:
@@ -74,9 +75,7 @@ def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SH
     v = values.dropna().astype(float)
     if v.empty:
         return v
-    limit = max(_minimum(unit), share * v.abs().max())
-    kept = v[v.abs() >= limit - 1e-9]
-    return kept.loc[kept.abs().sort_values(ascending=False, kind="stable").index]
+    return an.largest_first(v[v.abs() >= max(_minimum(unit), share * v.abs().max()) - 1e-9])
 
 
 def _minimum(unit: str) -> float:
@@ -129,21 +128,6 @@ def deadline_text(period: str) -> str:
 # --------------------------------------------------------------------------- loading
 
 @dataclass
-class Part:
-    """One parsed RR table with its metadata and check findings."""
-
-    dataset: Dataset
-    table: RRTable
-    findings: list[Finding]
-
-    @property
-    def label(self) -> str:
-        """The part in words: ``Hela nämnden`` or the object's name with its number."""
-        d = self.dataset
-        return "Hela nämnden" if d.object_id is None else an.object_label(d.object_id, d.object_name)
-
-
-@dataclass
 class Interim:
     """An interim report's inputs: the whole committee's table, the per-object tables and their checks."""
     period: str
@@ -175,18 +159,13 @@ class Interim:
     @property
     def unit(self) -> str:
         """The amount unit of the tables (``tkr`` unless stated)."""
-        return self.table.unit or self.whole.dataset.meta.get("unit", "tkr")
+        return self.whole.unit
 
     @property
     def decimals(self) -> int:
         """The finest precision printed in the report's tables (0 for whole units)."""
         tables = [self.table] + [p.table for p in self.objects]
         return max([0] + [d for t in tables for d in t.decimals.values()])
-
-    @property
-    def figures(self) -> dict:
-        """Figures the source document prints, from the dataset's metadata (empty when none)."""
-        return self.whole.dataset.meta.get("document_figures") or {}
 
     @property
     def inputs(self) -> list[Dataset]:
@@ -204,11 +183,6 @@ class Interim:
     def is_example(self) -> bool:
         """True when any input is example data."""
         return bool(self.example_inputs)
-
-
-def _part(dataset: Dataset, period: str) -> Part:
-    table = load_rr(dataset, period)
-    return Part(dataset, table, check_table(table))
 
 
 def _optional(kind: str, period: str, raw_dir) -> Dataset | None:
@@ -235,12 +209,12 @@ def load(period: str, raw_dir=None) -> Interim:
     year's and this year's year-end). Each table left out gets a note.
     """
     period = interim_period(period)
-    whole = _part(find_dataset("rr", period, raw_dir), period)
+    whole = Part.load(find_dataset("rr", period, raw_dir), period)
     an.role_columns(whole.table)  # a column or row the report reads that is missing: an error now
     an.check_rows(whole.table)
     found = object_datasets("rr", period, raw_dir)
     notes = [_mix_note(d, whole.dataset) for d in found if d.is_example != whole.dataset.is_example]
-    objects = [_part(d, period) for d in found if d.is_example == whole.dataset.is_example]
+    objects = [Part.load(d, period) for d in found if d.is_example == whole.dataset.is_example]
     object_findings = check_objects(whole.table, [p.table for p in objects]) if objects else []
 
     y, m = int(period[:4]), months_covered(period)
@@ -250,7 +224,7 @@ def load(period: str, raw_dir=None) -> Interim:
     for p in reversed(earlier):  # the latest earlier report with the same data_status
         d = find_dataset("rr", p, raw_dir)
         if d.is_example == whole.dataset.is_example:
-            previous = _part(d, p)
+            previous = Part.load(d, p)
             break
         skipped.append(d)
         notes.append(_mix_note(d, whole.dataset, f"som jämförelse ({report_name(p).lower()})"))
@@ -264,10 +238,10 @@ def load(period: str, raw_dir=None) -> Interim:
     profile = f"för säsongsprofilen (helåret {y - 1})"
     last_year = usable(_optional("rr", f"{y - 1}-12", raw_dir), profile)
     same_year_found = _optional("rr", f"{y}-12", raw_dir)
-    same_year = _part(same_year_found, f"{y}-12") if same_year_found is not None else None
+    same_year = Part.load(same_year_found, f"{y}-12") if same_year_found is not None else None
     prev_full, prev_col = None, None
     if last_year is not None:
-        prev_full, prev_col = _part(last_year, f"{y - 1}-12"), OUTCOME
+        prev_full, prev_col = Part.load(last_year, f"{y - 1}-12"), OUTCOME
     elif same_year is not None and an.has_role(same_year.table, PREV) and usable(same_year.dataset, profile):
         prev_full, prev_col = same_year, PREV
     hindsight = f"för efterhandskontrollen (årsbokslutet {y})"
@@ -306,48 +280,50 @@ def check_objects(whole: RRTable, objects: list[RRTable]) -> list[Finding]:
     Rows an object does not print count as zero; a row or column in an object that the
     committee's table lacks is a finding of its own.
     """
-    names = ", ".join(o.source_name for o in objects)
-    rule = f"summan av objekten {names}"
-    out: list[Finding] = []
-    whole_rows = {normalise_label(row) for row in whole.frame["label"]}
-    whole_cols = {normalise_label(c) for c in whole.value_columns}
     amount_cols = _amount_columns(whole)
-    for o in objects:
-        o_cols = {normalise_label(x) for x in o.value_columns}
-        out += [Finding(o.source_name, int(line), label, None, None, None, None,
-                        f"raden {quote(label)} finns i objekttabellen men inte i {whole.source_name}")
-                for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in whole_rows]
-        out += [Finding(o.source_name, None, c, None, None, None, None,
-                        f"objekttabellen saknar kolumnen {quote(c)} som finns i {whole.source_name}")
-                for c in amount_cols if normalise_label(c) not in o_cols]
-        out += [Finding(o.source_name, None, c, None, None, None, None,
-                        f"kolumnen {quote(c)} finns i objekttabellen men inte i {whole.source_name}")
-                for c in o.value_columns if normalise_label(c) not in whole_cols]
+    out = [f for o in objects for f in _shape_findings(whole, o, amount_cols)]
+    rule = "summan av objekten " + ", ".join(o.source_name for o in objects)
     for _, row in whole.frame.iterrows():
-        key = normalise_label(row["label"])
-        for col in amount_cols:
-            holders = [o for o in objects if col in o.value_columns]
-            d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
-            half, q = 0.5 * 10.0 ** -d, 10.0 ** -d
-            hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
-            parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
-            low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
-            printed = None if np.isnan(row[col]) else float(row[col])
-            slack = 0.0 if printed is None else half  # an empty cell stands for exactly 0
-            tol = slack + 1e-9 + slack * 1e-6
-            if not (low - tol <= (printed or 0.0) <= high + tol):
-                lo = round(math.ceil((low - half) / q - 1e-9) * q, d)
-                hi = round(math.floor((high + half) / q + 1e-9) * q, d)
-                out.append(Finding(whole.source_name, int(row["line"]), row["label"], col, printed, lo, hi, rule, d))
+        found = (_sum_finding(whole, objects, row, col, rule) for col in amount_cols)
+        out += [f for f in found if f is not None]
     return out
+
+
+def _shape_findings(whole: RRTable, o: RRTable, amount_cols: list[str]) -> list[Finding]:
+    """The rows and columns in which the object table ``o`` and the committee's table differ."""
+    def finding(line: int | None, name: str, text: str) -> Finding:
+        return Finding(o.source_name, line, name, None, None, None, None, text)
+
+    rows = {normalise_label(label) for label in whole.frame["label"]}
+    cols, own = {normalise_label(c) for c in whole.value_columns}, {normalise_label(c) for c in o.value_columns}
+    w = whole.source_name
+    return ([finding(int(line), label, f"raden {quote(label)} finns i objekttabellen men inte i {w}")
+             for label, line in zip(o.frame["label"], o.frame["line"]) if normalise_label(label) not in rows]
+            + [finding(None, c, f"objekttabellen saknar kolumnen {quote(c)} som finns i {w}")
+               for c in amount_cols if normalise_label(c) not in own]
+            + [finding(None, c, f"kolumnen {quote(c)} finns i objekttabellen men inte i {w}")
+               for c in o.value_columns if normalise_label(c) not in cols])
+
+
+def _sum_finding(whole: RRTable, objects: list[RRTable], row: pd.Series, col: str, rule: str) -> Finding | None:
+    """A finding when the committee's printed ``row``/``col`` cannot be rounded from the objects' sum."""
+    holders = [o for o in objects if col in o.value_columns]
+    d = max([whole.decimals.get(col, 0)] + [o.decimals.get(col, 0) for o in holders])
+    half, key = 0.5 * 10.0 ** -d, normalise_label(row["label"])
+    hits = [o.frame.loc[o.frame["label"].map(normalise_label) == key, col] for o in holders]
+    parts = [float(h.iloc[0]) for h in hits if not h.empty and not np.isnan(h.iloc[0])]
+    low, high = sum(parts) - len(parts) * half, sum(parts) + len(parts) * half
+    printed = None if np.isnan(row[col]) else float(row[col])
+    if within_rounding(printed or 0.0, low, high, 0.0 if printed is None else half):  # an empty cell is exactly 0
+        return None
+    return Finding(whole.source_name, int(row["line"]), row["label"], col, printed, *printed_range(low, high, d), rule, d)
 
 
 def object_frame(it: Interim) -> pd.DataFrame:
     """Per object and for the whole committee: budget, outcome and deviation so far; annual
     budget, the lagd årsprognos and its deviation from the annual budget."""
-    parts = [(part, an.final_row(part.table)) for part in it.objects + [it.whole]]
-    return pd.DataFrame([{"Objekt": part.label, **{name: an.role_value(part.table, res, role, optional=True)
-                                                   for name, role in _OBJECT_COLUMNS}} for part, res in parts])
+    return pd.DataFrame([{"Objekt": part.label, **{name: an.result_value(part.table, role, optional=True)
+                                                   for name, role in _OBJECT_COLUMNS}} for part in it.objects + [it.whole]])
 
 
 _OBJECT_COLUMNS = (("Budget hittills", BUDGET), ("Utfall hittills", OUTCOME), ("Avvikelse", DEV),
@@ -362,13 +338,11 @@ def object_sentences(it: Interim) -> list[str]:
                 "fördelas på objekt."]
     frame = object_frame(it)
     objs = frame.iloc[:-1]
-    out = ["Avvikelsen mot budget hittills fördelar sig på "
-           + fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, u, True)}" for r in objs.itertuples()])
-           + f"; hela nämnden {fmt.amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
+    out = [f"Avvikelsen mot budget hittills fördelar sig på {an.deviation_list(objs, u)}; hela nämnden "
+           f"{fmt.amount(frame.iloc[-1]['Avvikelse'], u, True)}."]
     if it.object_findings:
-        out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: "
-                   f"{an.count_deviations(len(it.object_findings))} som inte kan förklaras av avrundning, se Kontroll "
-                   "av tabellerna.")
+        out.append(f"Obs! Summan av objekten stämmer inte med nämndens tabell: {an.unexplained(len(it.object_findings))}, "
+                   "se Kontroll av tabellerna.")
     else:
         out.append("Summan av objekten stämmer med nämndens tabell på varje rad och i varje beloppskolumn, "
                    "bortsett från avrundningsdifferenser.")
@@ -388,10 +362,10 @@ def object_sentences(it: Interim) -> list[str]:
 
 def document_checks(it: Interim) -> list[str]:
     """Figures the interim report states in prose (metadata), compared with the tables."""
-    f, u, out = it.figures, it.unit, []
+    f, u, out = it.whole.figures, it.unit, []
 
     def check(claim: str, stated: float, part: Part, role: str, source: str, after: str = "") -> str:
-        got = an.role_value(part.table, an.final_row(part.table), role)
+        got = an.result_value(part.table, role)
         claim, what = f"{claim} till {fmt.amount(stated, u, True)}{after}", f"{source} ger {fmt.amount(got, u, True)}"
         return f"{claim}; {what}, vilket stämmer." if abs(stated - got) < 0.5 else f"Obs! {claim}, men {what}."
 
@@ -413,12 +387,6 @@ def document_checks(it: Interim) -> list[str]:
 
 
 # --------------------------------------------------------------------------- deviations
-
-def deviation_frame(it: Interim) -> pd.DataFrame:
-    """Budget, outcome and deviation so far per block, then the printed ``Resultat`` (see
-    :func:`gnsanalysis.reports.common.deviation_frame`)."""
-    return an.deviation_frame(it.table, "Resultat")
-
 
 def _drivers_text(it: Interim, column: str, total: float) -> str:
     """``, främst X med −258 tkr, delvis uppvägt av övriga objekt (+39 tkr)``: the material drivers
@@ -442,7 +410,7 @@ def _drivers_text(it: Interim, column: str, total: float) -> str:
 def _deviation_drivers(it: Interim, column: str) -> tuple[pd.Series, str]:
     """Per object when there are object tables, else per line item; and the word for the rest."""
     if it.objects:
-        values = pd.Series({p.label: an.role_value(p.table, an.final_row(p.table), column) for p in it.objects
+        values = pd.Series({p.label: an.result_value(p.table, column) for p in it.objects
                             if an.has_role(p.table, column)}, dtype=float)
         return values, "objekt"
     t = it.table
@@ -459,18 +427,13 @@ def summary(it: Interim, flag_threshold: float = 50) -> list[str]:
     with its main drivers, the lagd årsprognos against the annual budget, how it compares with
     the computed methods, and (only when there are any) the check findings. Details stay in
     their sections."""
-    t, u = it.table, it.unit
-    res = an.final_row(t)
+    dev = an.result_value(it.table, DEV)
     out = [f"{report_name(it.period)} omfattar {period_text(it.period)} och ska lämnas till fullmäktige och "
-           f"revisorerna senast {fmt.date(deadline(it.period))}."]
-    dev = an.role_value(t, res, DEV)
-    out.append(f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, u, True)}"
-               f"{_drivers_text(it, DEV, dev)}.")
-    out += _forecast_summary(it, flag_threshold)
-    checks = len(all_findings(it))
-    if checks:
-        out.append(f"Obs! Kontrollen av tabellerna fann {an.count_deviations(checks)} som inte kan "
-                   "förklaras av avrundning, se Kontroll av tabellerna.")
+           f"revisorerna senast {fmt.date(deadline(it.period))}.",
+           f"Ackumulerat utfall mot budget per {fmt.month_name(it.months)} är {fmt.amount(dev, it.unit, True)}"
+           f"{_drivers_text(it, DEV, dev)}.", *_forecast_summary(it, flag_threshold)]
+    if checks := len(all_findings(it)):
+        out.append(f"Obs! Kontrollen av tabellerna fann {an.unexplained(checks)}, se Kontroll av tabellerna.")
     return out
 
 
@@ -480,15 +443,15 @@ def _forecast_summary(it: Interim, flag_threshold: float) -> list[str]:
     t, u = it.table, it.unit
     frame = forecast_display(it)
     if frame.empty:
-        return ["Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."]
+        return [NO_FORECAST]
     r = frame.iloc[-1]
     econ, budget = r[fc.LABELS[fc.ECONOMIST]], r["Årsbudget"]
     if math.isnan(econ):
+        computed = _computed_results(frame).values()
         return [f"Underlaget saknar lagd årsprognos; de beräknade metoderna ger ett resultat mellan "
-                f"{fmt.number(min(_computed_results(frame).values()))} och "
-                f"{fmt.amount(max(_computed_results(frame).values()), u)}."]
+                f"{fmt.number(min(computed))} och {fmt.amount(max(computed), u)}."]
     if an.has_role(t, ECON_DIFF):
-        diff = an.role_value(t, an.final_row(t), ECON_DIFF)
+        diff = an.result_value(t, ECON_DIFF)
         how, why = "", _drivers_text(it, ECON_DIFF, diff)
     else:
         diff, how, why = econ - budget, "beräknat ", ""
@@ -514,14 +477,14 @@ def overview(it: Interim) -> tuple[pd.DataFrame, list[str]]:
 
 def previous_year_sentences(it: Interim) -> list[str]:
     """Swedish sentences comparing the outcome with the same period last year."""
-    t, u = it.table, it.unit
-    if not an.has_role(t, PREV):
+    u = it.unit
+    if not an.has_role(it.table, PREV):
         return ["Underlaget saknar föregående års utfall för samma period."]
-    steps = an.steps_to_result(t)
-    changes = largest(pd.DataFrame({"label": steps, "value": [_change(t, s) for s in steps]}), "value")
-    res = an.final_row(t)
-    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(an.role_value(t, res, OUTCOME), u)} mot "
-           f"{fmt.amount(an.role_value(t, res, PREV), u)} samma period {it.year - 1}."]
+    frame = previous_year_frame(it)
+    changes = largest(frame.iloc[:-1].rename(columns={"Post": "label", "Förändring": "value"}), "value")
+    res = frame.iloc[-1]
+    out = [f"Resultatet januari–{fmt.month_name(it.months)} blev {fmt.amount(res[f'Utfall {it.year}'], u)} mot "
+           f"{fmt.amount(res[f'Utfall {it.year - 1}'], u)} samma period {it.year - 1}."]
     if not changes.empty:
         out.append("Störst förändring mot föregående år har " + an.describe_drivers(changes, u)
                    + " (positivt tal: bättre för nämnden).")
@@ -542,27 +505,21 @@ def previous_interim_frame(it: Interim) -> pd.DataFrame:
     prev = it.previous_interim
     if prev is None:
         return pd.DataFrame()
-    pm = fmt.month_name(months_covered(an.period_of(prev.dataset)))
-    m = fmt.month_name(it.months)
-    rows = []
+    pp = an.period_of(prev.dataset)
+    pm, m = fmt.month_name(months_covered(pp)), fmt.month_name(it.months)
+    earlier = {d.object_id: Part.load(d, pp).table for d in object_datasets("rr", pp, prev.dataset.path.parent)
+               if d.is_example == prev.dataset.is_example}  # the previous report's objects, same data_status
     pairs = [(an.display_label(s), prev.table, it.table, s) for s in an.steps_to_result(it.table)]
     pairs.append(("Resultat, hela nämnden", prev.table, it.table, an.final_row(it.table)))
-    prev_objects = {p.dataset.object_id: p for p in _objects_of(prev)}
-    pairs += [(f"Resultat, {part.label}", prev_objects[part.dataset.object_id].table, part.table,
-               an.final_row(part.table)) for part in it.objects if part.dataset.object_id in prev_objects]
+    pairs += [(f"Resultat, {part.label}", earlier[part.dataset.object_id], part.table, an.final_row(part.table))
+              for part in it.objects if part.dataset.object_id in earlier]
+    rows = []
     for label, pt, nt, row in pairs:
-        a = an.role_value(pt, row, DEV, missing=np.nan)
-        b = an.role_value(nt, row, DEV)
-        pe, ne = an.role_value(pt, row, ECON, optional=True), an.role_value(nt, row, ECON, optional=True)
+        a, b = an.role_value(pt, row, DEV, missing=np.nan), an.role_value(nt, row, DEV)
         rows.append({"Post": label, f"Avvikelse per {pm}": a, f"Avvikelse per {m}": b, "Förändring": b - a,
-                     f"Lagd årsprognos per {pm}": pe, f"Lagd årsprognos per {m}": ne})
+                     f"Lagd årsprognos per {pm}": an.role_value(pt, row, ECON, optional=True),
+                     f"Lagd årsprognos per {m}": an.role_value(nt, row, ECON, optional=True)})
     return pd.DataFrame(rows)
-
-
-def _objects_of(prev: Part) -> list[Part]:
-    period = an.period_of(prev.dataset)
-    return [_part(d, period) for d in object_datasets("rr", period, prev.dataset.path.parent)
-            if d.is_example == prev.dataset.is_example]
 
 
 def previous_interim_sentences(it: Interim) -> list[str]:
@@ -652,8 +609,7 @@ def _outliers_text(it: Interim, n: int, share: float = MATERIAL_SHARE, give: str
 
 def _findings_note(part: Part) -> str:
     """``Obs! Kontrollen fann 2 avvikelser i …, se Kontroll av tabellerna.``"""
-    return (f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {an.table_title(part.dataset)}, "
-            "se Kontroll av tabellerna.")
+    return f"Obs! Kontrollen fann {an.count_deviations(len(part.findings))} i {part.title}, se Kontroll av tabellerna."
 
 
 def forecast_outliers(it: Interim, share: float = MATERIAL_SHARE) -> pd.DataFrame:
@@ -692,7 +648,7 @@ def forecast_sentences(it: Interim, flag_threshold: float = 50) -> list[str]:
     u = it.unit
     frame = forecast_display(it)
     if frame.empty:
-        return ["Underlaget saknar årsbudget, så ingen helårsprognos kan beräknas."]
+        return [NO_FORECAST]
     res = frame.iloc[-1]
     computed = _computed_results(frame)
     out = [f"För resultatet {it.year} ger " + fmt.join_list(
@@ -773,7 +729,7 @@ def forecast_detail_sentences(it: Interim) -> list[str]:
         assert col is not None  # load() sets prev_full_column together with prev_full
         y0 = it.year - 1
         text = (f"Säsongsprofilen bygger på utfallet januari–{month} {y0} (kolumnen "
-                f"{quote(an.column(it.table, PREV))} i {an.table_title(it.whole.dataset)}) och helårsutfallet {y0} ")
+                f"{quote(an.column(it.table, PREV))} i {it.whole.title}) och helårsutfallet {y0} ")
         source = f"{an.table_title(d)}, kolumnen {quote(an.column(it.prev_full.table, col))}"
         if col == OUTCOME:
             text += f"ur årsbokslutet {y0} ({source})."
@@ -815,10 +771,10 @@ def hindsight_sentences(it: Interim) -> list[str]:
         return fmt.join_list([f"{named(name)} {fmt.amount(v - against, u, True)}" for name, v in comps]), named(best[0])
 
     text, best = deviations(actual)
-    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({an.table_title(it.year_end.dataset)}): årets resultat blev "
+    out = [f"Årsbokslutet {it.year} finns nu i underlaget ({it.year_end.title}): årets resultat blev "
            f"{fmt.amount(actual, u)}. Prognosernas avvikelse i efterhand (avvikelse = prognos − utfall): "
            f"{text}. Närmast kom {best}."]
-    reserved = (it.year_end.dataset.meta.get("document_figures") or {}).get("reserved_next_year")
+    reserved = it.year_end.figures.get("reserved_next_year")
     if reserved and reserved.get("value") is not None:
         r = float(reserved["value"])
         ca = "ca " if reserved.get("approximate") else ""

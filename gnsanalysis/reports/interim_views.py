@@ -64,7 +64,7 @@ def chart_budget_outcome(it: im.Interim):
 
 def deviation_view(it: im.Interim):
     """The budget deviation section: the largest deviations in words and the deviation table."""
-    dev = im.deviation_frame(it)
+    dev = an.deviation_frame(it.table, "Resultat")
     top = an.drivers(it.table, an.required_column(it.table, im.DEV), n=3)
     sentences = ([f"Raderna med störst avvikelse mot budget är {an.describe_drivers(top, it.unit)}."]
                  if not top.empty else ["Ingen rad avviker från budget."])
@@ -187,10 +187,9 @@ def hindsight_view(it: im.Interim):
 def checks_view(it: im.Interim):
     """The checks section: what was checked and any findings."""
     def flagged(lead: str, findings: list) -> list:
-        return [html.note(f"{lead} {an.count_deviations(len(findings))} som inte kan förklaras av avrundning:",
-                          flag=True), html.bullet_list([str(f) for f in findings])]
+        return [html.note(f"{lead} {an.unexplained(len(findings))}:", flag=True), html.bullet_list(map(str, findings))]
 
-    names = [an.table_title(it.whole.dataset)] + [an.table_title(p.dataset) for p in it.objects]
+    names = [part.title for part in [it.whole, *it.objects]]
     findings = im.all_findings(it)
     parts = flagged("Kontrollen fann", findings) if findings else [html.paragraphs([
         f"Alla summarader och differenskolumner i {fmt.join_list(names)} har kontrollerats mot sina delar"
@@ -198,7 +197,7 @@ def checks_view(it: im.Interim):
         + ". Inga avvikelser hittades, bortsett från avrundningsdifferenser. Kontrollen räknar med att "
           f"varje tryckt belopp kan vara avrundat med {fmt.rounding_text(it.unit, it.decimals)}."])]
     for part, use in im.reference_parts(it):
-        name = im.capitalise(an.table_title(part.dataset))
+        name = im.capitalise(part.title)
         parts += flagged(f"{name}, som används {use}, har", part.findings) if part.findings else [html.paragraphs([
             f"{name}, som används {use}, har också kontrollerats: inga avvikelser, bortsett från "
             "avrundningsdifferenser."])]

@@ -3,43 +3,27 @@ and the carry-over of the committee's funds. Sentences are computed from the dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from gnsanalysis.inputs import Dataset, find_dataset, load_rr
+from gnsanalysis.inputs import find_dataset, load_rr
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports.common import BUDGET, DEV, OUTCOME, PREV, PREV_DIFF, PREV_PCT
-from gnsanalysis.rr.checks import Finding, check_table
-from gnsanalysis.rr.table import RRTable
+from gnsanalysis.rr.checks import check_table
 from gnsanalysis.swedish import format as fmt
 
 
-@dataclass
-class YearEnd:
+class YearEnd(an.Part):
     """A year-end report's input: the dataset, its parsed result table and the check findings."""
-    dataset: Dataset
-    table: RRTable
-    findings: list[Finding]
-
-    @property
-    def unit(self) -> str:
-        """The amount unit of the table (``tkr`` unless stated)."""
-        return self.table.unit or self.dataset.meta.get("unit", "tkr")
 
     @property
     def year(self) -> int:
         """The financial year of the table."""
         return int(an.period_of(self.dataset)[:4])
-
-    @property
-    def figures(self) -> dict:
-        """Figures the source document prints, from the dataset's metadata (empty when none)."""
-        return self.dataset.meta.get("document_figures") or {}
 
     @cached_property
     def cols(self) -> dict[str, str | None]:
@@ -49,11 +33,6 @@ class YearEnd:
     def value(self, label: str, role: str) -> float:
         """The printed figure of ``label`` in the column that fills ``role``."""
         return an.role_value(self.table, label, role)
-
-    @property
-    def title(self) -> str:
-        """The table in words, for the report body: ``nämndens resultaträkning per december 2018``."""
-        return an.table_title(self.dataset)
 
 
 def load(period: str, raw_dir: Path | None = None) -> YearEnd:
@@ -95,16 +74,15 @@ def summary(ye: YearEnd) -> list[str]:
             sentence += "; de två tar i stort sett ut varandra"
         out.append(sentence + ".")
     if ye.cols[PREV] is not None:
-        p_out = ye.value(an.final_row(ye.table), PREV)
-        out.append(f"Föregående år ({ye.year - 1}) var resultatet {fmt.number(p_out)} {ye.unit}. "
-                   + _prev_year_note(ye))
+        out.append(f"Föregående år ({ye.year - 1}) var resultatet {fmt.number(an.result_value(ye.table, PREV))} "
+                   f"{ye.unit}. " + _prev_year_note(ye))
     out.append(_check_sentence(ye))
     return out
 
 
 def _result_sentence(ye: YearEnd) -> str:
-    u, res = ye.unit, an.final_row(ye.table)
-    r_out, r_bud, r_dev = (ye.value(res, c) for c in (OUTCOME, BUDGET, DEV))
+    u = ye.unit
+    r_out, r_bud, r_dev = (an.result_value(ye.table, c) for c in (OUTCOME, BUDGET, DEV))
     sentence = (f"Årets resultat {ye.year} blev {fmt.number(r_out)} {u} mot en budget på {fmt.number(r_bud)} {u}. "
                 f"Utfallet mot budget är {fmt.amount(r_dev, u, True)}")
     if abs((r_out - r_bud) - r_dev) > 1e-9:
@@ -133,23 +111,22 @@ def _block_sentences(ye: YearEnd) -> list[str]:
 
 def _check_sentence(ye: YearEnd) -> str:
     if ye.findings:
-        return (f"Kontrollen av tabellens summor fann {an.count_deviations(len(ye.findings))} "
-                "som inte kan förklaras av avrundning; de redovisas under Kontroll av tabellen.")
+        return (f"Kontrollen av tabellens summor fann {an.unexplained(len(ye.findings))}; de redovisas under "
+                "Kontroll av tabellen.")
     return ("Tabellens summor och differenskolumner stämmer med sina delar bortsett från "
             "avrundningsdifferenser, som uppstår när beloppen avrundas till hela "
             f"{an.unit_words(ye.unit)}.")
 
 
 def _prev_year_note(ye: YearEnd) -> str:
-    res = an.final_row(ye.table)
-    pct = ye.value(res, PREV_PCT) if ye.cols[PREV_PCT] is not None else 0
-    prev = ye.value(res, PREV)
+    pct = an.result_value(ye.table, PREV_PCT) if ye.cols[PREV_PCT] is not None else 0
+    prev = an.result_value(ye.table, PREV)
     if abs(pct) > 500:  # a base near zero makes the percentage meaningless, whatever the unit
         return (f"Eftersom jämförelsebeloppet är nästan noll ({fmt.number(prev)} {ye.unit}) säger den tryckta "
                 f"procentuella förändringen ({fmt.number(pct)} %) inget meningsfullt.")
     if ye.cols[PREV_DIFF] is not None:
-        return f"Förändringen mot föregående år är {fmt.number(ye.value(res, PREV_DIFF), signed=True)} {ye.unit}."
-    change = ye.value(res, OUTCOME) - prev
+        return f"Förändringen mot föregående år är {fmt.number(an.result_value(ye.table, PREV_DIFF), signed=True)} {ye.unit}."
+    change = an.result_value(ye.table, OUTCOME) - prev
     return f"Förändringen mot föregående år är, beräknad, {fmt.number(change, signed=True)} {ye.unit}."
 
 
@@ -167,19 +144,11 @@ def object_deviations(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
             "Underlaget anger ingen fördelning av avvikelsen per objekt."]
     frame = pd.DataFrame([{"Objekt": an.object_label(o["id"], o["name"]), "Avvikelse": float(o["deviation"])}
                           for o in objects])
-    total = float(frame["Avvikelse"].sum())
-    table_dev = ye.value(an.final_row(ye.table), DEV)
-    u = ye.unit
-    sentences = ["Enligt årsbokslutets text fördelar sig avvikelsen mot budget på "
-                 + fmt.join_list([f"{r.Objekt} {fmt.amount(r.Avvikelse, u, True)}" for r in frame.itertuples()])
-                 + "."]
-    if abs(total - table_dev) < 0.5:
-        sentences.append(f"Objektens summa, {fmt.amount(total, u, True)}, stämmer med tabellens avvikelse "
-                         f"för resultatet ({fmt.amount(table_dev, u, True)}).")
-    else:
-        sentences.append(f"Obs! Objektens summa, {fmt.amount(total, u, True)}, stämmer inte med tabellens "
-                         f"avvikelse för resultatet ({fmt.amount(table_dev, u, True)}).")
-    return frame, sentences
+    total, table_dev, u = float(frame["Avvikelse"].sum()), an.result_value(ye.table, DEV), ye.unit
+    agrees = abs(total - table_dev) < 0.5
+    return frame, [f"Enligt årsbokslutets text fördelar sig avvikelsen mot budget på {an.deviation_list(frame, u)}.",
+                   f"{'' if agrees else 'Obs! '}Objektens summa, {fmt.amount(total, u, True)}, stämmer "
+                   f"{'' if agrees else 'inte '}med tabellens avvikelse för resultatet ({fmt.amount(table_dev, u, True)})."]
 
 
 def carry_over(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
@@ -292,5 +261,4 @@ def checks_view(ye: YearEnd):
             f"Alla summarader och differenskolumner i {ye.title} har kontrollerats mot sina delar. "
             "Inga avvikelser utöver avrundning hittades. Kontrollen räknar med att varje tryckt belopp kan "
             f"ha avrundats med {fmt.rounding_text(ye.unit, max(ye.table.decimals.values(), default=0))}."])
-    return html.flag_list(f"Kontrollen fann {an.count_deviations(len(ye.findings))} som inte kan "
-                          "förklaras av avrundning:", [str(f) for f in ye.findings])
+    return html.flag_list(f"Kontrollen fann {an.unexplained(len(ye.findings))}:", [str(f) for f in ye.findings])

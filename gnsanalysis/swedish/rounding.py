@@ -3,10 +3,13 @@
 :func:`round_half_up` (halves away from zero, ``−2,5 → −3``), :func:`round_preserving_sum` (parts
 add up to the rounded sum) and :func:`largest_remainder` (Hamilton); the last two share
 :func:`_apportion`: floors first, leftover units to the largest remainders, ties to the earlier.
+The reverse question, which printed figures a true value can stand behind, is answered in floats
+with a small tolerance: :func:`within_rounding` and :func:`printed_range`.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -136,11 +139,38 @@ def largest_remainder(total_units: int, weights: Sequence[Fraction]) -> list[int
     return _apportion([total_units * w / weight_sum for w in weights], total_units)
 
 
+def within_rounding(printed: float, low: float, high: float, half: float) -> bool:
+    """Whether ``printed`` can be a rounding (± ``half``) of a true value in ``low … high``,
+    with a float tolerance of ``1e-9`` plus a millionth of ``half``.
+
+    >>> within_rounding(705, 704.5, 705.3, 0.5), within_rounding(707, 704.5, 705.3, 0.5)
+    (True, False)
+    """
+    tol = half + 1e-9 + half * 1e-6
+    return low - tol <= printed <= high + tol
+
+
+def printed_range(low: float, high: float, decimals: int = 0) -> tuple[float, float]:
+    """The lowest and highest printed figure (a multiple of ``10**-decimals``) that a true value
+    in ``low … high`` can be rounded to, with the tolerance of :func:`within_rounding`.
+
+    >>> printed_range(713.6, 716.4)
+    (714.0, 716.0)
+    """
+    q = 10.0 ** -decimals
+    half = q / 2
+    lo = math.ceil((low - half) / q - 1e-9) * q
+    hi = math.floor((high + half) / q + 1e-9) * q
+    return round(lo, decimals), round(hi, decimals)
+
+
 __all__ = [
     "largest_remainder",
+    "printed_range",
     "round_half_up",
     "round_half_up_int",
     "round_preserving_sum",
     "to_decimal",
     "to_exact",
+    "within_rounding",
 ]

@@ -287,7 +287,7 @@ def test_seasonal_profile_source(august, april):
 ])
 def test_deviation_table_ends_with_the_printed_result(which, rounding, request):
     it = request.getfixturevalue(which)
-    frame = interim.deviation_frame(it)
+    frame = an.deviation_frame(it.table, "Resultat")
     res = frame.iloc[-1]
     assert res["Post"] == "Resultat" and res["Avvikelse"] == _dev(it.whole)
     if rounding is None:

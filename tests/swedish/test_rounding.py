@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.swedish.rounding import (
     largest_remainder,
+    printed_range,
     round_half_up,
     round_half_up_int,
     round_preserving_sum,
+    within_rounding,
 )
 
 HUGE = 10**300
@@ -111,3 +113,36 @@ def test_largest_remainder_sums_exactly(weights, total):
     assert sum(shares) == total
     for share, w in zip(shares, weights):
         assert abs(share - Fraction(total) * w / sum(weights)) < 1
+
+
+@pytest.mark.parametrize("printed,low,high,half,expected", [
+    (705, 704.5, 705.3, 0.5, True),
+    (706, 704.5, 705.5, 0.5, True),     # 705,5 rounds to 706: the edge counts
+    (707, 704.5, 705.3, 0.5, False),
+    (704, 704.5, 705.3, 0.5, True),
+    (703.9, 704.5, 705.3, 0.5, False),
+    (0.0, 0.0, 0.0, 0.0, True),         # an empty cell stands for exactly 0
+    (0.0, 0.5, 1.5, 0.0, False),
+    (1.25, 1.2, 1.2, 0.05, True),       # one decimal
+])
+def test_within_rounding(printed, low, high, half, expected):
+    assert within_rounding(printed, low, high, half) is expected
+
+
+@pytest.mark.parametrize("low,high,decimals,expected", [
+    (713.6, 716.4, 0, (714.0, 716.0)),
+    (713.5, 716.5, 0, (713.0, 717.0)),  # a true 713,5 may be printed 713 or 714
+    (-2.0, -2.0, 0, (-2.0, -2.0)),
+    (1.23, 1.27, 1, (1.2, 1.3)),
+])
+def test_printed_range(low, high, decimals, expected):
+    assert printed_range(low, high, decimals) == expected
+
+
+@given(st.integers(-10**6, 10**6), st.integers(0, 5), st.integers(0, 2))
+def test_printed_range_agrees_with_within_rounding(center, n, decimals):
+    q = 10.0 ** -decimals
+    low, high = center * q - n * q / 2, center * q + n * q / 2
+    lo, hi = printed_range(low, high, decimals)
+    assert within_rounding(lo, low, high, q / 2) and within_rounding(hi, low, high, q / 2)
+    assert not within_rounding(lo - q, low, high, q / 2) and not within_rounding(hi + q, low, high, q / 2)
