@@ -65,6 +65,11 @@ class Dataset:
         return self.meta.get("data_status") == "example"
 
     @property
+    def status_text(self) -> str:
+        """The data status in the reports' words: ``exempeldata`` or ``verkliga data``."""
+        return STATUS_TEXT["example" if self.is_example else "real"]
+
+    @property
     def period(self) -> str | None:
         """The last month the table covers, ``YYYY-MM``."""
         return self.meta.get("period")
@@ -225,6 +230,9 @@ def _examine(path: Path, meta_path: Path | None, raw_dir: Path) -> Dataset:
     return Dataset(path=path, meta=meta, read=read, declared=declared, sidecar=meta_path,
                    problems=tuple(problems))
 
+
+#: ``data_status`` in the words the reports and ``gns inputs`` use.
+STATUS_TEXT = {"real": "verkliga data", "example": "exempeldata"}
 
 _CACHE: dict = {}
 _HELD: dict[str, list[Dataset]] = {}  # inside ``one_reading()``: each folder's inventory, read once

@@ -78,7 +78,6 @@ def cmd_verify(args) -> int:
     return code
 
 
-_STATUS = {"real": "verkliga data", "example": "exempeldata"}
 _SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltning", "förvaltning"),
           ("object", "objekt"), ("data_status", "status")]
 
@@ -86,7 +85,7 @@ _SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltnin
 def cmd_inputs(args) -> int:
     """`gns inputs`: each file in data/raw/, its metadata, reports and problems (exit 1 on a problem)."""
     from gnsanalysis import paths
-    from gnsanalysis.inputs import KIND_NAMES, inventory
+    from gnsanalysis.inputs import KIND_NAMES, STATUS_TEXT, inventory
     from gnsanalysis.publish.build import plan
     from gnsanalysis.publish.runner import output_stem
 
@@ -112,7 +111,7 @@ def cmd_inputs(args) -> int:
             if key == "kind":
                 value = KIND_NAMES.get(str(value), str(value))
             elif key == "data_status":
-                value = _STATUS.get(str(value), str(value))
+                value = STATUS_TEXT.get(str(value), str(value))
             elif key == "object" and isinstance(value, dict):
                 value = f"{value.get('id')} {value.get('name') or ''}".strip()
             where = ("ur filen och metadatafilen" if key in d.read and key in d.declared

@@ -272,7 +272,7 @@ def _input_text(item) -> Fragment:
     """An input in the footer: file name, status and SHA-256, then its source document (no file names)."""
     if hasattr(item, "path"):
         name, digest, source = item.path.name, item.sha256, item.meta.get("source_document", "")
-        status = "exempeldata" if item.is_example else "verkliga data"
+        status = item.status_text
     else:
         name, digest, status, source = (list(item) + [""])[:4]
     text = Fragment("{} ({})<br><code>SHA-256 {}</code>").format(name, status, digest)

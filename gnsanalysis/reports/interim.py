@@ -192,12 +192,8 @@ def _optional(kind: str, period: str, raw_dir) -> Dataset | None:
         return None
 
 
-def _status(d: Dataset) -> str:
-    return "exempeldata" if d.is_example else "verkliga data"
-
-
 def _mix_note(d: Dataset, whole: Dataset, use: str = "") -> str:
-    return (f"{capitalise(an.table_title(d))} är {_status(d)} men nämndens tabell är {_status(whole)}; den används inte"
+    return (f"{capitalise(an.table_title(d))} är {d.status_text} men nämndens tabell är {whole.status_text}; den används inte"
             f"{' ' + use if use else ''}, så att verkliga och konstruerade siffror inte blandas.")
 
 
@@ -529,8 +525,8 @@ def previous_interim_sentences(it: Interim) -> list[str]:
         out = [f"Det finns ingen tidigare delårs- eller tertialrapport för {it.year} i underlaget att jämföra med"
                + (" som har samma slags data" if it.skipped_previous else "") + "."]
         for d in it.skipped_previous:
-            out.append(f"{report_name(an.period_of(d))} är {_status(d)} men den här rapporten bygger på "
-                       f"{_status(it.whole.dataset)}, så de jämförs inte.")
+            out.append(f"{report_name(an.period_of(d))} är {d.status_text} men den här rapporten bygger på "
+                       f"{it.whole.dataset.status_text}, så de jämförs inte.")
         return out
     u = it.unit
     frame = previous_interim_frame(it)
