@@ -38,7 +38,9 @@ from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
 SPACE_CHARS = " \u00a0\u202f"
-_SPLIT_RE = re.compile(f"[{SPACE_CHARS}]+")
+# a token, or an amount in parentheses (a negative amount, "(2 781,9)") kept whole
+_TOKEN_RE = re.compile(rf"\(\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+(?:[,.]\d+)?\)|[^{SPACE_CHARS}]+")
+_PAREN_RE = re.compile(rf"^\((?:\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+|\d+)(?:[,.]\d+)?\)$")
 _SIGN_RE = re.compile(f"^[{MINUS}]$")
 _NUM_RE = {
     ",": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>,\d+)?(?P<pct>%)?$"),
@@ -80,12 +82,12 @@ class Reading:
 def is_numeric_token(tok: str, decimal: str = ",") -> bool:
     """True for a token that can be (part of) a figure, a dash or a note."""
     return bool(_SIGN_RE.match(tok) or _NUM_RE[decimal].match(tok) or _NOTE_LIST_RE.match(tok)
-                or tok == "%")
+                or tok == "%" or _PAREN_RE.match(tok))
 
 
 def tokens_of(segment: str) -> list[str]:
-    """The number and word tokens of a segment (``47 %`` joined to ``47%``)."""
-    toks = [t for t in _SPLIT_RE.split(segment.strip()) if t]
+    """The number and word tokens of a segment (``47 %`` joined to ``47%``, ``(1 234,5)`` one token)."""
+    toks = _TOKEN_RE.findall(segment.strip())
     out: list[str] = []
     for t in toks:  # "47 %" -> "47%"
         if t == "%" and out:
@@ -141,6 +143,8 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
     num_re = _NUM_RE[decimal]
     options: list[tuple[tuple, int]] = []
     t = tokens[i]
+    if _PAREN_RE.match(t):  # "(2 781,9)": a negative amount, one cell
+        return [(("num", "-" + t[1:-1]), i + 1)]
     if _SIGN_RE.match(t):
         options.append((("dash", None), i + 1))
         nxt = num_re.match(tokens[i + 1]) if i + 1 < len(tokens) else None
@@ -276,7 +280,7 @@ class Pending:
 
 def figure_tokens(line: str, segments: list[str]) -> list[tuple[int, int, str]] | None:
     """Where each token of the row's figures stands in its printed line (None if not found)."""
-    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(line)]
     want = [t for seg in segments for t in tokens_of(seg)]
     got = toks[len(toks) - len(want):] if want and len(want) <= len(toks) else []
     return got if [t[2] for t in got] == want else None
