@@ -488,6 +488,11 @@ def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line
     return rows.pop().line
 
 
+def _unit_line(line: str) -> bool:
+    """A short line without figures that may state the unit ("Belopp i mnkr", "Mnkr")."""
+    return 0 < len(line.split()) <= 5 and not re.search(r"\d", line)
+
+
 def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     """Header, preamble and logical rows of text whose cells are separated by whitespace."""
     info = _line_info(text, fmt, decimal)
@@ -511,6 +516,9 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             build.figures_only(ln, raw, segs)
     build.flush()
     rows = build.rows
+    if header.unit is None:  # "Belopp i mnkr" as a line of its own below the table
+        tail = [raw for ln, raw, _, _ in info if ln > build.row_end and _unit_line(raw)]
+        header.unit = find_unit(tail)
     last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     if not rows:
