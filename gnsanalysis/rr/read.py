@@ -101,6 +101,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
+    if parsed.fmt in ("spaced", "pdf", "cells") and notes is not None:
+        _check_note_order(lines, labels, notes, source)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -224,6 +226,22 @@ def _too_few(row, slots, source, parsed) -> None:
             expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
             hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
     raise_no_reading(p, [], source)
+
+
+def _check_note_order(lines, labels, notes, source) -> None:
+    """Notes are numbered down the statement: a note read from running text that is larger
+    than the next row's note may be digits of the label ("Pensionskostnader enl. RIPS 19"),
+    and nothing tells which, so the row is refused."""
+    firsts = [(k, int(m.group())) for k, n in enumerate(notes) if n for m in [re.match(r"\d+", n)] if m]
+    for (k, n), (k2, n2) in zip(firsts, firsts[1:]):
+        if n > n2:
+            raise ParseError(
+                f"Talet {n} direkt efter etiketten kan vara en not eller höra till etiketten "
+                f"('{labels[k]} {n}'): noterna står annars i nummerordning, men raden under har not "
+                f"{n2} (rad {lines[k2]}). Läsningarna: not {n} | … eller etikett '{labels[k]} {n}' utan not.",
+                location=Location(file=source, line=int(lines[k]), row=labels[k]),
+                expected="noter i nummerordning", found=f"not {n} före not {n2}",
+                hint="Skriv in raden med tabb mellan etikett, not och belopp, eller exportera tabellen som CSV/Excel.")
 
 
 def _roles(kinds) -> list[str]:

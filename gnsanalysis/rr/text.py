@@ -540,6 +540,28 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
     if d is not None:
         return [d]
     try:
-        return readings(row.segments, slots, decimal, cells=cells)
+        found = readings(row.segments, slots, decimal, cells=cells)
+        return found if found or cells else _label_digits(row, slots, decimal)
     except TooManyReadings:
         raise_too_many(row.line, row.label, row.raw, source)
+
+
+_LABEL_DIGITS = re.compile(r"^\d{1,4}$|^[-\u2013]$")
+
+
+def _label_digits(row: RowIn, slots: list[Slot], decimal: str) -> list[Reading]:
+    """The readings when the label ends in digits of its own ("Pensionskostnader enl. RIPS 19",
+    "plan 2019 – 2023"): only a row that no reading of all its tokens fits gives the label its
+    leading plain integers, as few as let the figures fill the header (the row is updated)."""
+    toks = tokens_of(row.segments[0]) if row.segments else []
+    if not toks or not toks[0].isdigit():
+        return []
+    for k in range(1, min(len(toks), 3) + 1):
+        if not _LABEL_DIGITS.match(toks[k - 1]):
+            return []
+        rest = [" ".join(toks[k:])] * bool(toks[k:]) + row.segments[1:]
+        found = readings(rest, slots, decimal)
+        if found:
+            row.label, row.segments = f"{row.label} {' '.join(toks[:k])}", rest
+            return found
+    return []

@@ -1,0 +1,38 @@
+"""RR shapes beside the corpus (issue 11): refusals whose wording matters and inputs that
+differ from a corpus table in one detail."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnsanalysis.errors import ParseError
+from gnsanalysis.rr.read import read_rr
+
+RIPS = """Resultaträkning
+Belopp i tkr Not Utfall 2023 Utfall 2022
+Verksamhetens intäkter 1 186 412 179 905
+Verksamhetens kostnader 2 -1 012 844 -968 317
+Pensionskostnader enl. RIPS 19 -45 210 -41 088
+Avskrivningar 4 -38 512 -36 907
+Verksamhetens nettokostnader -910 154 -866 408
+"""
+
+
+def _write(tmp_path, text: str, name: str = "t.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_label_digits_that_may_be_a_note_are_refused_naming_both_readings(tmp_path):
+    with pytest.raises(ParseError) as info:
+        read_rr(_write(tmp_path, RIPS))
+    msg = str(info.value)
+    assert "rad 5" in msg and "not 19" in msg and "'Pensionskostnader enl. RIPS 19'" in msg
+
+
+def test_label_digits_before_the_note_belong_to_the_label(tmp_path):
+    table = read_rr(_write(tmp_path, RIPS.replace("RIPS 19 -45", "RIPS 19 3 -45")))
+    row = table.frame.iloc[2]
+    assert row["label"] == "Pensionskostnader enl. RIPS 19" and row["note"] == "3"
+    assert row["Utfall 2023"] == -45210
