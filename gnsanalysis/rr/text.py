@@ -481,11 +481,28 @@ def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line
     if re.search(r"\d{5}", " ".join(rows[-1].segments)):
         return None  # digits run together ("198999362"): refused as any other row
     try:
-        if readings(rows[-1].segments, slots, decimal):
+        if readings(rows[-1].segments, slots, decimal) and not _cut_figure(rows):
             return None
     except TooManyReadings:
         return None
     return rows.pop().line
+
+
+def _last_decimals(row: RowIn) -> int | None:
+    """The printed decimals of a row's last figure (None for a dash or no figure)."""
+    toks = tokens_of(row.segments[-1]) if row.segments else []
+    if not toks or toks[-1] in DASHES:
+        return None
+    m = re.search(r"[,.](\d+)\)?%?$", toks[-1])
+    return len(m.group(1)) if m else 0
+
+
+def _cut_figure(rows: list[RowIn]) -> bool:
+    """Whether the text's last figure has fewer decimals than the last figure of every other
+    row ("-1" under "-19,8", "22,1"): the excerpt was cut inside that figure."""
+    others = {_last_decimals(r) for r in rows[:-1]} - {None}
+    last = _last_decimals(rows[-1])
+    return len(others) == 1 and last is not None and last < min(others)
 
 
 def _unit_line(line: str) -> bool:
