@@ -373,8 +373,23 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
         from first_error
 
 
+def _refuse_other_statement(text: str, path) -> None:
+    """Refuse a kassaflödesanalys or balansräkning by name: two rows with figures (in the
+    first 300 lines) name items of that statement (``other_statements`` in rr_layouts.yaml)."""
+    rows = [(n, line.strip()) for n, line in enumerate(F.head_lines(text, 300), 1) if re.search(r"\d", line)]
+    for name, words in F.cfg().get("other_statements", {}).items():
+        hits = [(n, line) for n, line in rows if any(w in line.casefold() for w in words)]
+        if len(hits) >= 2:
+            line, row = hits[0]
+            raise ParseError(
+                f"Tabellen är en {name}, inte en resultaträkning: raden {row[:60]!r} hör till en {name}.",
+                location=Location(file=path, line=line), expected="en resultaträkning eller driftredovisning",
+                hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
+
+
 def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
                    utf8: bytes | None = None) -> RRTable:
+    _refuse_other_statement(text, path)
 
     if fmt == "text":
         parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)

@@ -3,10 +3,15 @@ differ from a corpus table in one detail."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.read import read_rr
+
+CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
 
 RIPS = """Resultaträkning
 Belopp i tkr Not Utfall 2023 Utfall 2022
@@ -36,3 +41,10 @@ def test_label_digits_before_the_note_belong_to_the_label(tmp_path):
     row = table.frame.iloc[2]
     assert row["label"] == "Pensionskostnader enl. RIPS 19" and row["note"] == "3"
     assert row["Utfall 2023"] == -45210
+
+
+def test_a_kassaflodesanalys_is_refused_by_name_with_exit_2(capsys):
+    path = CORPUS / "48-refuse-kassaflodesanalys-mnkr.txt"
+    assert main(["rr", "parse", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "kassaflödesanalys, inte en resultaträkning" in err and "rad 5" in err
