@@ -260,6 +260,8 @@ def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -
             parse_number(text, decimal=decimal)
         except ValueError:
             return None
+        if re.match(rf"^[{MINUS}+]?\s?0\d", text):
+            return None  # "000" is a thousands group cut from its number, not a figure
         values.append(text or None)
     return Reading(tuple(notes), tuple(values))
 

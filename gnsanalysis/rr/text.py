@@ -398,10 +398,12 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
     return hdr, k
 
 
-def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool) -> None:
-    """Letters glued to digits where the label meets the figures ("varor2 929"): the cell
-    boundary is lost and every figure would shift."""
-    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool, segs=()) -> None:
+    """Letters glued to digits where the label meets the figures ("varor2 929", "Intäkter-1 100"
+    before a thousands group): the cell boundary is lost and every figure would shift."""
+    last, after = label.split()[-1], (tokens_of(segs[0]) or [""])[0] if segs else ""
+    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", last) and not (
+            re.search(r"[^\W\d_][-\u2212\u2013]\d{1,3}$", last) and re.fullmatch(r"\d{3}(,\d+)?", after)):
         return
     what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
             "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
@@ -430,7 +432,7 @@ class _Rows:
             self.flush()  # prose, or a header repeated after a page break
             return
         _refuse_run_together(label, raw, ln, self.source)
-        _refuse_glued_label(label, raw, ln, self.source, with_figures=True)
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=True, segs=segs)
         p = self.pending
         if p is not None and not p.segments and _continues(label):
             # a label wrapped over two lines, the figures on the second
@@ -571,13 +573,13 @@ def _label_digits(row: RowIn, slots: list[Slot], decimal: str) -> list[Reading]:
     "plan 2019 – 2023"): only a row that no reading of all its tokens fits gives the label its
     leading plain integers, as few as let the figures fill the header (the row is updated)."""
     toks = tokens_of(row.segments[0]) if row.segments else []
-    if not toks or not toks[0].isdigit():
-        return []
+    if not toks or not re.fullmatch(r"[1-9]\d*", toks[0]) or re.search(r"\d", row.label.split()[-1]):
+        return []  # a word must end the label, and "000" is no label's number
     for k in range(1, min(len(toks), 3) + 1):
         if not _LABEL_DIGITS.match(toks[k - 1]):
             return []
         rest = [" ".join(toks[k:])] * bool(toks[k:]) + row.segments[1:]
-        found = readings(rest, slots, decimal)
+        found = readings(rest, slots, decimal) if rest else []
         if found:
             row.label, row.segments = f"{row.label} {' '.join(toks[:k])}", rest
             return found
