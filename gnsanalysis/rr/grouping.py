@@ -235,8 +235,9 @@ class _Walk:
                     go(si, j, k + 1, notes + (text,), values)
         else:
             for (kind, text), j in self.options(si, ti):
-                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])):
-                    go(si, j, k + 1, notes, values + (text,))
+                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])) \
+                        and (not (text or "").endswith("%") or "%" in (slot.column or "")):
+                    go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
 
 
 class TooManyReadings(Exception):
@@ -349,6 +350,7 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
     for j, text in enumerate(reading.values):
         if text is None:
             continue
+        text = text.removesuffix("%")  # a percent cell ("6,6 %") holds the number printed
         v = parse_number(text, decimal=decimal)
         if v is not None:
             vals[j] = float(v)

@@ -3,6 +3,7 @@ differ from a corpus table in one detail."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,11 @@ def test_a_kassaflodesanalys_is_refused_by_name_with_exit_2(capsys):
     assert main(["rr", "parse", str(path)]) == 2
     err = capsys.readouterr().err
     assert "kassaflödesanalys, inte en resultaträkning" in err and "rad 5" in err
+
+
+def test_percent_cells_read_the_same_with_or_without_the_percent_sign(tmp_path):
+    text = (CORPUS / "49-namnd-avvikelse-percent-column-tkr.txt").read_text(encoding="utf-8")
+    with_sign = read_rr(_write(tmp_path, text, "a.txt")).frame
+    without = read_rr(_write(tmp_path, re.sub(r"(\d) %\n", r"\1\n", text), "b.txt")).frame
+    assert with_sign.equals(without)
+    assert with_sign["Avvikelse i %"].tolist()[:2] == [6.6, -2.1]
