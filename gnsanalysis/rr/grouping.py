@@ -507,11 +507,36 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
     except Undecided as exc:
         placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
         if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
+            _refuse_broken_sum(exc, pending, arrays, V, amount, source)
             _refuse(exc, open_rows, source)
         chosen = placed
     for pos, reading in chosen.items():
         done[pos] = reading
         V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+
+
+def _refuse_broken_sum(exc: Undecided, pending, arrays, V, amount, source) -> None:
+    """Refuse at the first summing row that no reading of the rows above makes add up, with
+    its printed figures and the closest the rows above it come (a figure may be misprinted)."""
+    rows = {p.pos: p for p in pending}
+    total = rows.get(exc.pos)
+    if exc.kind != "none" or not exc.parts or total is None or len(total.candidates) != 1 \
+            or not all(q in rows for q in exc.parts):
+        return
+    printed, decs, _ = arrays[(exc.pos, total.candidates[0])]
+    printed, decs = np.nan_to_num(printed[amount]), decs[amount]
+    options = [[arrays[(q, c)][0][amount] for c in rows[q].candidates] for q in exc.parts]
+    sums = (np.nansum(np.array(c), axis=0) for c in itertools.islice(itertools.product(*options), 10_000))
+    best = min(sums, key=lambda s: float(np.abs(s - printed).sum()))
+    shown = " | ".join(f"{v:,.{d}f}".replace(",", " ").replace(".", ",") for v, d in zip(best, decs))
+    raise AmbiguousParseError(
+        f"Summan {total.label!r} på rad {total.line} går inte ihop med raderna ovanför under någon läsning av "
+        f"dem: tryckt {' | '.join('–' if v is None else v for v in total.candidates[0].values)}, men raderna "
+        f"{rows[exc.parts[0]].line}–{rows[exc.parts[-1]].line} ger som närmast {shown}. En siffra i tabellen "
+        "kan vara fel, och raderna som kan läsas på flera sätt går då inte att avgöra.",
+        location=Location(file=source, line=total.line, row=total.label), found=total.raw[:120],
+        expected="summor som går ihop med sina delar inom avrundningen",
+        hint="Jämför summan och raderna ovanför med originalet och rätta den felaktiga siffran.")
 
 
 def _holds_under(solve, placed: dict[int, Reading]) -> bool:
