@@ -22,6 +22,7 @@ from gnsanalysis.rr.formats import (
     squash,
 )
 from gnsanalysis.rr.grid import check_value_columns
+from gnsanalysis.rr.hierarchy import DIFF_NAME
 from gnsanalysis.rr.grouping import (
     Reading,
     Slot,
@@ -94,9 +95,9 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             cur = [t]  # a group word inside a column name: "Kommunen 2023 Koncernen 2023"
             out.append(cur)
             cur_head = cur_year = glued = False
-        elif cur is not None and (t in DASHES or glued) and k != "note":
-            cur.append(t)
-            glued = t in DASHES
+        elif cur is not None and (t in DASHES or glued or _qualifies_deviation(cur, t)) and k != "note":
+            cur.append(t)  # "Budget - utfall", "Avvikelse prognos-budget", "Avvikelse mot budget"
+            glued = t in DASHES or t.casefold() == "mot"
         elif cur is None and k == "word":
             label.append(t)
         elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
@@ -113,6 +114,12 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
     if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
         return " ".join(t for t in label if t not in found_groups), phrases, found_groups
     return " ".join(label), phrases, []
+
+
+def _qualifies_deviation(phrase: list[str], tok: str) -> bool:
+    """Whether ``tok`` says what a deviation column compares ("prognos-budget", "mot")."""
+    return bool(DIFF_NAME.search(phrase[-1])) and (tok.casefold() == "mot" or bool(
+        re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
 
 
 def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:

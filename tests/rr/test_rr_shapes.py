@@ -10,7 +10,9 @@ import pytest
 
 from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
+from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.read import read_rr
+from gnsanalysis.rr.text import _phrases
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
 
@@ -57,3 +59,25 @@ def test_percent_cells_read_the_same_with_or_without_the_percent_sign(tmp_path):
     without = read_rr(_write(tmp_path, re.sub(r"(\d) %\n", r"\1\n", text), "b.txt")).frame
     assert with_sign.equals(without)
     assert with_sign["Avvikelse i %"].tolist()[:2] == [6.6, -2.1]
+
+
+def test_a_sum_that_breaks_is_named_with_its_printed_and_computed_figures():
+    with pytest.raises(ParseError) as info:
+        read_rr(CORPUS / "50-refuse-sum-breaks-mnkr.txt")
+    msg = str(info.value)
+    assert "'Verksamhetens resultat' på rad 9" in msg and "tryckt 76,4 | 54,9" in msg and "66,4 | 54,9" in msg
+
+
+def test_a_hyphenated_deviation_header_is_one_column_whose_sign_the_arithmetic_gives():
+    table = read_rr(CORPUS / "51-delarsrapport-avvikelse-prognos-budget-hyphen-mnkr.txt")
+    assert table.value_columns[-1] == "Avvikelse prognos-budget"
+    rule = infer_layout(table)["columns"][0]
+    assert rule["name"] == "Avvikelse prognos-budget" and rule["of"] == ["Budget 2023", "Prognos 2023"]
+
+
+@pytest.mark.parametrize("line, column", [
+    ("Not Prognos Budget Avvikelse mot budget Utfall 2022", "Avvikelse mot budget"),
+    ("Utfall Budget Diff utfall/budget", "Diff utfall/budget"),
+])
+def test_what_a_deviation_compares_stays_in_its_column_name(line, column):
+    assert column in _phrases(line)[1]
