@@ -22,7 +22,6 @@ from gnsanalysis.rr.formats import (
     squash,
 )
 from gnsanalysis.rr.grid import check_value_columns
-from gnsanalysis.rr.hierarchy import DIFF_NAME
 from gnsanalysis.rr.grouping import (
     Reading,
     Slot,
@@ -33,6 +32,7 @@ from gnsanalysis.rr.grouping import (
     readings,
     tokens_of,
 )
+from gnsanalysis.rr.hierarchy import DIFF_NAME
 
 # --------------------------------------------------------------------------- free text
 
