@@ -507,36 +507,30 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
     except Undecided as exc:
         placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
         if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
-            _refuse_broken_sum(exc, pending, arrays, V, amount, source)
-            _refuse(exc, open_rows, source)
+            _refuse(exc, open_rows, source, _broken_sum(exc, pending, arrays, amount))
         chosen = placed
     for pos, reading in chosen.items():
         done[pos] = reading
         V[pos], D[pos], H[pos] = arrays[(pos, reading)]
 
 
-def _refuse_broken_sum(exc: Undecided, pending, arrays, V, amount, source) -> None:
-    """Refuse at the first summing row that no reading of the rows above makes add up, with
-    its printed figures and the closest the rows above it come (a figure may be misprinted)."""
+def _broken_sum(exc: Undecided, pending, arrays, amount) -> str:
+    """The first summing row that no reading of the rows above makes add up, with its printed
+    figures and the closest the rows above it come (a figure may be misprinted), or ''."""
     rows = {p.pos: p for p in pending}
     total = rows.get(exc.pos)
     if exc.kind != "none" or not exc.parts or total is None or len(total.candidates) != 1 \
             or not all(q in rows for q in exc.parts):
-        return
+        return ""
     printed, decs, _ = arrays[(exc.pos, total.candidates[0])]
     printed, decs = np.nan_to_num(printed[amount]), decs[amount]
     options = [[arrays[(q, c)][0][amount] for c in rows[q].candidates] for q in exc.parts]
     sums = (np.nansum(np.array(c), axis=0) for c in itertools.islice(itertools.product(*options), 10_000))
     best = min(sums, key=lambda s: float(np.abs(s - printed).sum()))
     shown = " | ".join(f"{v:,.{d}f}".replace(",", " ").replace(".", ",") for v, d in zip(best, decs))
-    raise AmbiguousParseError(
-        f"Summan {total.label!r} på rad {total.line} går inte ihop med raderna ovanför under någon läsning av "
-        f"dem: tryckt {' | '.join('–' if v is None else v for v in total.candidates[0].values)}, men raderna "
-        f"{rows[exc.parts[0]].line}–{rows[exc.parts[-1]].line} ger som närmast {shown}. En siffra i tabellen "
-        "kan vara fel, och raderna som kan läsas på flera sätt går då inte att avgöra.",
-        location=Location(file=source, line=total.line, row=total.label), found=total.raw[:120],
-        expected="summor som går ihop med sina delar inom avrundningen",
-        hint="Jämför summan och raderna ovanför med originalet och rätta den felaktiga siffran.")
+    return (f" Första summan som inte går ihop: {total.label!r} på rad {total.line}, tryckt "
+            f"{' | '.join('–' if v is None else v for v in total.candidates[0].values)}, men raderna "
+            f"{rows[exc.parts[0]].line}–{rows[exc.parts[-1]].line} ger som närmast {shown}.")
 
 
 def _holds_under(solve, placed: dict[int, Reading]) -> bool:
@@ -548,13 +542,13 @@ def _holds_under(solve, placed: dict[int, Reading]) -> bool:
     return True
 
 
-def _refuse(exc: Undecided, open_rows: dict[int, Pending], source) -> NoReturn:
+def _refuse(exc: Undecided, open_rows: dict[int, Pending], source, broken: str = "") -> NoReturn:
     """The refusal for an open row: the one at, else nearest above, where the arithmetic breaks."""
     above = [q for q in open_rows if q <= exc.pos]
     p = open_rows[max(above) if above else min(open_rows)]
     cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
     if exc.kind == "none":
-        raise_no_reading(p, cands, source, sums=True)
+        raise_no_reading(p, cands, source, sums=True, broken=broken)
     p.candidates = cands
     if exc.kind == "limit":
         raise_too_many(p.line, p.label, p.raw, source)
@@ -577,14 +571,14 @@ def _raise_many(p: Pending, source) -> NoReturn:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False) -> NoReturn:
+def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False, broken: str = "") -> NoReturn:
     """Refuse a row that no reading fits, listing the readings tried (``sums``: the table's sums
     hold under no reading of its rows, and the column positions do not settle the row)."""
     if cands and sums:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik: tabellens "
                f"differenskolumner, delsummor och summor går inte ihop under någon läsning av raderna, så en "
                f"siffra i tabellen kan vara fel. Raden kan läsas på {len(cands)} sätt och kolumnernas lägen "
-               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.")
+               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.{broken}")
     elif cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")

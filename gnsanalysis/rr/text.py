@@ -509,7 +509,7 @@ def _last_decimals(row: RowIn) -> int | None:
 def _cut_figure(rows: list[RowIn]) -> bool:
     """Whether the text's last figure has fewer decimals than the last figure of every other
     row ("-1" under "-19,8", "22,1"): the excerpt was cut inside that figure."""
-    others = {_last_decimals(r) for r in rows[:-1]} - {None}
+    others = {d for r in rows[:-1] if (d := _last_decimals(r)) is not None}
     last = _last_decimals(rows[-1])
     return len(others) == 1 and last is not None and last < min(others)
 
