@@ -535,6 +535,8 @@ class RRLayoutsFile(Model):
     roles: RolesModel = RolesModel()
     kinds: tuple[RowKindModel, ...] = ()
     header_words: HeaderWordsModel
+    # statements that are not an RR (kassaflödesanalys ...): the lower-case words of their rows
+    other_statements: dict[NonEmptyText, tuple[NonEmptyText, ...]] = {}
     noise: tuple[Regex, ...] = ()
 
 

@@ -38,7 +38,9 @@ from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
 SPACE_CHARS = " \u00a0\u202f"
-_SPLIT_RE = re.compile(f"[{SPACE_CHARS}]+")
+# a token, or an amount in parentheses (a negative amount, "(2 781,9)") kept whole
+_TOKEN_RE = re.compile(rf"\(\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+(?:[,.]\d+)?\)|[^{SPACE_CHARS}]+")
+_PAREN_RE = re.compile(rf"^\((?:\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+|\d+)(?:[,.]\d+)?\)$")
 _SIGN_RE = re.compile(f"^[{MINUS}]$")
 _NUM_RE = {
     ",": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>,\d+)?(?P<pct>%)?$"),
@@ -80,12 +82,12 @@ class Reading:
 def is_numeric_token(tok: str, decimal: str = ",") -> bool:
     """True for a token that can be (part of) a figure, a dash or a note."""
     return bool(_SIGN_RE.match(tok) or _NUM_RE[decimal].match(tok) or _NOTE_LIST_RE.match(tok)
-                or tok == "%")
+                or tok == "%" or _PAREN_RE.match(tok))
 
 
 def tokens_of(segment: str) -> list[str]:
-    """The number and word tokens of a segment (``47 %`` joined to ``47%``)."""
-    toks = [t for t in _SPLIT_RE.split(segment.strip()) if t]
+    """The number and word tokens of a segment (``47 %`` joined to ``47%``, ``(1 234,5)`` one token)."""
+    toks = _TOKEN_RE.findall(segment.strip())
     out: list[str] = []
     for t in toks:  # "47 %" -> "47%"
         if t == "%" and out:
@@ -141,6 +143,8 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
     num_re = _NUM_RE[decimal]
     options: list[tuple[tuple, int]] = []
     t = tokens[i]
+    if _PAREN_RE.match(t):  # "(2 781,9)": a negative amount, one cell
+        return [(("num", "-" + t[1:-1]), i + 1)]
     if _SIGN_RE.match(t):
         options.append((("dash", None), i + 1))
         nxt = num_re.match(tokens[i + 1]) if i + 1 < len(tokens) else None
@@ -231,8 +235,9 @@ class _Walk:
                     go(si, j, k + 1, notes + (text,), values)
         else:
             for (kind, text), j in self.options(si, ti):
-                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])):
-                    go(si, j, k + 1, notes, values + (text,))
+                if kind in ("num", "dash") and (not self.cells or j == len(segs[si])) \
+                        and (not (text or "").endswith("%") or "%" in (slot.column or "")):
+                    go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
 
 
 class TooManyReadings(Exception):
@@ -256,6 +261,8 @@ def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -
             parse_number(text, decimal=decimal)
         except ValueError:
             return None
+        if re.match(rf"^[{MINUS}+]?\s?0\d", text):
+            return None  # "000" is a thousands group cut from its number, not a figure
         values.append(text or None)
     return Reading(tuple(notes), tuple(values))
 
@@ -276,7 +283,7 @@ class Pending:
 
 def figure_tokens(line: str, segments: list[str]) -> list[tuple[int, int, str]] | None:
     """Where each token of the row's figures stands in its printed line (None if not found)."""
-    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(line)]
     want = [t for seg in segments for t in tokens_of(seg)]
     got = toks[len(toks) - len(want):] if want and len(want) <= len(toks) else []
     return got if [t[2] for t in got] == want else None
@@ -343,6 +350,7 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
     for j, text in enumerate(reading.values):
         if text is None:
             continue
+        text = text.removesuffix("%")  # a percent cell ("6,6 %") holds the number printed
         v = parse_number(text, decimal=decimal)
         if v is not None:
             vals[j] = float(v)
@@ -499,11 +507,30 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
     except Undecided as exc:
         placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
         if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
-            _refuse(exc, open_rows, source)
+            _refuse(exc, open_rows, source, _broken_sum(exc, pending, arrays, amount))
         chosen = placed
     for pos, reading in chosen.items():
         done[pos] = reading
         V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+
+
+def _broken_sum(exc: Undecided, pending, arrays, amount) -> str:
+    """The first summing row that no reading of the rows above makes add up, with its printed
+    figures and the closest the rows above it come (a figure may be misprinted), or ''."""
+    rows = {p.pos: p for p in pending}
+    total = rows.get(exc.pos)
+    if exc.kind != "none" or not exc.parts or total is None or len(total.candidates) != 1 \
+            or not all(q in rows for q in exc.parts):
+        return ""
+    printed, decs, _ = arrays[(exc.pos, total.candidates[0])]
+    printed, decs = np.nan_to_num(printed[amount]), decs[amount]
+    options = [[arrays[(q, c)][0][amount] for c in rows[q].candidates] for q in exc.parts]
+    sums = (np.nansum(np.array(c), axis=0) for c in itertools.islice(itertools.product(*options), 10_000))
+    best = min(sums, key=lambda s: float(np.abs(s - printed).sum()))
+    shown = " | ".join(f"{v:,.{d}f}".replace(",", " ").replace(".", ",") for v, d in zip(best, decs))
+    return (f" Första summan som inte går ihop: {total.label!r} på rad {total.line}, tryckt "
+            f"{' | '.join('–' if v is None else v for v in total.candidates[0].values)}, men raderna "
+            f"{rows[exc.parts[0]].line}–{rows[exc.parts[-1]].line} ger som närmast {shown}.")
 
 
 def _holds_under(solve, placed: dict[int, Reading]) -> bool:
@@ -515,13 +542,13 @@ def _holds_under(solve, placed: dict[int, Reading]) -> bool:
     return True
 
 
-def _refuse(exc: Undecided, open_rows: dict[int, Pending], source) -> NoReturn:
+def _refuse(exc: Undecided, open_rows: dict[int, Pending], source, broken: str = "") -> NoReturn:
     """The refusal for an open row: the one at, else nearest above, where the arithmetic breaks."""
     above = [q for q in open_rows if q <= exc.pos]
     p = open_rows[max(above) if above else min(open_rows)]
     cands = [p.candidates[k] for k in exc.alive] if exc.alive and exc.pos in open_rows else p.candidates
     if exc.kind == "none":
-        raise_no_reading(p, cands, source, sums=True)
+        raise_no_reading(p, cands, source, sums=True, broken=broken)
     p.candidates = cands
     if exc.kind == "limit":
         raise_too_many(p.line, p.label, p.raw, source)
@@ -544,14 +571,14 @@ def _raise_many(p: Pending, source) -> NoReturn:
              "(eller exportera tabellen som CSV/Excel).")
 
 
-def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False) -> NoReturn:
+def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False, broken: str = "") -> NoReturn:
     """Refuse a row that no reading fits, listing the readings tried (``sums``: the table's sums
     hold under no reading of its rows, and the column positions do not settle the row)."""
     if cands and sums:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik: tabellens "
                f"differenskolumner, delsummor och summor går inte ihop under någon läsning av raderna, så en "
                f"siffra i tabellen kan vara fel. Raden kan läsas på {len(cands)} sätt och kolumnernas lägen "
-               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.")
+               f"avgör inte vilket. Prövade läsningar: {_show(cands)}.{broken}")
     elif cands:
         msg = (f"Ingen uppdelning av siffrorna på raden stämmer med tabellens egen aritmetik "
                f"(differenskolumner, delsummor och summor). Prövade läsningar: {_show(cands)}.")

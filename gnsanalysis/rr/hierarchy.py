@@ -32,7 +32,7 @@ from gnsanalysis.rr.table import RRTable
 
 _SAMPLE = 2048  # rows tried first when looking for a difference column
 MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
-_DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
+DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
 
 
 def _half(decimals: dict, col: str) -> float:
@@ -282,13 +282,13 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     not hide the rule), and no other pair fits as well. ``D`` holds the printed decimals per
     row and column, or per column only (shape ``(columns,)``) when a column has one precision.
     """
-    targets = [t for t in amount_idx if _DIFF_NAME.search(names[t])]
+    targets = [t for t in amount_idx if DIFF_NAME.search(names[t])]
     if not targets:
         return []
     V = np.asfortranarray(V)  # whole columns are read below
     scale = 10.0 ** -np.asarray(D).astype(float)
     present = {j: ~np.isnan(V[:, j]) for j in amount_idx}
-    sources = [j for j in amount_idx if not _DIFF_NAME.search(names[j])]
+    sources = [j for j in amount_idx if not DIFF_NAME.search(names[j])]
     out = []
     for t in targets:
         t_ok = present[t] & (V[:, t] != 0)

@@ -50,9 +50,10 @@ class Domain:
 class Undecided(Exception):
     """The table's arithmetic leaves no reading (``kind`` none), several (many) or is too big (limit)."""
 
-    def __init__(self, kind: str, pos: int, alive: list[int]):
+    def __init__(self, kind: str, pos: int, alive: list[int], parts: tuple[int, ...] = ()):
         super().__init__(kind)
         self.kind, self.pos, self.alive = kind, pos, alive
+        self.parts = parts  # the rows a summing row that no structure fits would add up
 
 
 def _member_arrays(pos: int, domains: dict[int, Domain], V: np.ndarray, H: np.ndarray):
@@ -225,10 +226,11 @@ def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branc
             for b in branches:
                 b.units.append(pos)
         elif role == "sum":
+            before = branches[0].units
             branches = [n for b in branches
                         for n in (_extend(b, pos, V, H) if b.units else [Branch([pos], b.rules, b.domains)])]
             if not branches:
-                raise Undecided("none", pos, [])
+                raise Undecided("none", pos, [], tuple(before))
             if len(branches) > MAX_BRANCHES:
                 raise Undecided("limit", pos, [])
     return branches

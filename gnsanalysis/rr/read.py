@@ -101,6 +101,8 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     if pending:
         kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
+    if parsed.fmt in ("spaced", "pdf", "cells") and notes is not None:
+        _check_note_order(lines, labels, notes, source)
     decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
     frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
     texts = parsed.preamble + header.texts
@@ -224,6 +226,22 @@ def _too_few(row, slots, source, parsed) -> None:
             expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
             hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
     raise_no_reading(p, [], source)
+
+
+def _check_note_order(lines, labels, notes, source) -> None:
+    """Notes are numbered down the statement: a note read from running text that is larger
+    than the next row's note may be digits of the label ("Pensionskostnader enl. RIPS 19"),
+    and nothing tells which, so the row is refused."""
+    firsts = [(k, int(m.group())) for k, n in enumerate(notes) if n for m in [re.match(r"\d+", n)] if m]
+    for (k, n), (k2, n2) in zip(firsts, firsts[1:]):
+        if n > n2:
+            raise ParseError(
+                f"Talet {n} direkt efter etiketten kan vara en not eller höra till etiketten "
+                f"('{labels[k]} {n}'): noterna står annars i nummerordning, men raden under har not "
+                f"{n2} (rad {lines[k2]}). Läsningarna: not {n} | … eller etikett '{labels[k]} {n}' utan not.",
+                location=Location(file=source, line=int(lines[k]), row=labels[k]),
+                expected="noter i nummerordning", found=f"not {n} före not {n2}",
+                hint="Skriv in raden med tabb mellan etikett, not och belopp, eller exportera tabellen som CSV/Excel.")
 
 
 def _roles(kinds) -> list[str]:
@@ -355,8 +373,23 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
         from first_error
 
 
+def _refuse_other_statement(text: str, path) -> None:
+    """Refuse a kassaflödesanalys or balansräkning by name: two rows with figures (in the
+    first 300 lines) name items of that statement (``other_statements`` in rr_layouts.yaml)."""
+    rows = [(n, line.strip()) for n, line in enumerate(F.head_lines(text, 300), 1) if re.search(r"\d", line)]
+    for name, words in F.cfg().get("other_statements", {}).items():
+        hits = [(n, line) for n, line in rows if any(w in line.casefold() for w in words)]
+        if len(hits) >= 2:
+            line, row = hits[0]
+            raise ParseError(
+                f"Tabellen är en {name}, inte en resultaträkning: raden {row[:60]!r} hör till en {name}.",
+                location=Location(file=path, line=line), expected="en resultaträkning eller driftredovisning",
+                hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
+
+
 def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
                    utf8: bytes | None = None) -> RRTable:
+    _refuse_other_statement(text, path)
 
     if fmt == "text":
         parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)

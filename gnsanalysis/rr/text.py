@@ -32,6 +32,7 @@ from gnsanalysis.rr.grouping import (
     readings,
     tokens_of,
 )
+from gnsanalysis.rr.hierarchy import DIFF_NAME
 
 # --------------------------------------------------------------------------- free text
 
@@ -94,9 +95,9 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             cur = [t]  # a group word inside a column name: "Kommunen 2023 Koncernen 2023"
             out.append(cur)
             cur_head = cur_year = glued = False
-        elif cur is not None and (t in DASHES or glued) and k != "note":
-            cur.append(t)
-            glued = t in DASHES
+        elif cur is not None and (t in DASHES or glued or _qualifies_deviation(cur, t)) and k != "note":
+            cur.append(t)  # "Budget - utfall", "Avvikelse prognos-budget", "Avvikelse mot budget"
+            glued = t in DASHES or t.casefold() == "mot"
         elif cur is None and k == "word":
             label.append(t)
         elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
@@ -113,6 +114,12 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
     if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
         return " ".join(t for t in label if t not in found_groups), phrases, found_groups
     return " ".join(label), phrases, []
+
+
+def _qualifies_deviation(phrase: list[str], tok: str) -> bool:
+    """Whether ``tok`` says what a deviation column compares ("prognos-budget", "mot")."""
+    return bool(DIFF_NAME.search(phrase[-1])) and (tok.casefold() == "mot" or bool(
+        re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
 
 
 def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
@@ -398,10 +405,12 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
     return hdr, k
 
 
-def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool) -> None:
-    """Letters glued to digits where the label meets the figures ("varor2 929"): the cell
-    boundary is lost and every figure would shift."""
-    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", label.split()[-1]):
+def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool, segs=()) -> None:
+    """Letters glued to digits where the label meets the figures ("varor2 929", "Intäkter-1 100"
+    before a thousands group): the cell boundary is lost and every figure would shift."""
+    last, after = label.split()[-1], (tokens_of(segs[0]) or [""])[0] if segs else ""
+    if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", last) and not (
+            re.search(r"[^\W\d_][-\u2212\u2013]\d{1,3}$", last) and re.fullmatch(r"\d{3}(,\d+)?", after)):
         return
     what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
             "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
@@ -430,7 +439,7 @@ class _Rows:
             self.flush()  # prose, or a header repeated after a page break
             return
         _refuse_run_together(label, raw, ln, self.source)
-        _refuse_glued_label(label, raw, ln, self.source, with_figures=True)
+        _refuse_glued_label(label, raw, ln, self.source, with_figures=True, segs=segs)
         p = self.pending
         if p is not None and not p.segments and _continues(label):
             # a label wrapped over two lines, the figures on the second
@@ -481,11 +490,33 @@ def _stops_mid_row(rows: list[RowIn], slots: list[Slot], decimal: str, last_line
     if re.search(r"\d{5}", " ".join(rows[-1].segments)):
         return None  # digits run together ("198999362"): refused as any other row
     try:
-        if readings(rows[-1].segments, slots, decimal):
+        if readings(rows[-1].segments, slots, decimal) and not _cut_figure(rows):
             return None
     except TooManyReadings:
         return None
     return rows.pop().line
+
+
+def _last_decimals(row: RowIn) -> int | None:
+    """The printed decimals of a row's last figure (None for a dash or no figure)."""
+    toks = tokens_of(row.segments[-1]) if row.segments else []
+    if not toks or toks[-1] in DASHES:
+        return None
+    m = re.search(r"[,.](\d+)\)?%?$", toks[-1])
+    return len(m.group(1)) if m else 0
+
+
+def _cut_figure(rows: list[RowIn]) -> bool:
+    """Whether the text's last figure has fewer decimals than the last figure of every other
+    row ("-1" under "-19,8", "22,1"): the excerpt was cut inside that figure."""
+    others = {d for r in rows[:-1] if (d := _last_decimals(r)) is not None}
+    last = _last_decimals(rows[-1])
+    return len(others) == 1 and last is not None and last < min(others)
+
+
+def _unit_line(line: str) -> bool:
+    """A short line without figures that may state the unit ("Belopp i mnkr", "Mnkr")."""
+    return 0 < len(line.split()) <= 5 and not re.search(r"\d", line)
 
 
 def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
@@ -511,6 +542,9 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
             build.figures_only(ln, raw, segs)
     build.flush()
     rows = build.rows
+    if header.unit is None:  # "Belopp i mnkr" as a line of its own below the table
+        tail = [raw for ln, raw, _, _ in info if ln > build.row_end and _unit_line(raw)]
+        header.unit = find_unit(tail)
     last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     if not rows:
@@ -532,6 +566,28 @@ def candidate_readings(row: RowIn, slots: list[Slot], decimal: str, source,
     if d is not None:
         return [d]
     try:
-        return readings(row.segments, slots, decimal, cells=cells)
+        found = readings(row.segments, slots, decimal, cells=cells)
+        return found if found or cells else _label_digits(row, slots, decimal)
     except TooManyReadings:
         raise_too_many(row.line, row.label, row.raw, source)
+
+
+_LABEL_DIGITS = re.compile(r"^\d{1,4}$|^[-\u2013]$")
+
+
+def _label_digits(row: RowIn, slots: list[Slot], decimal: str) -> list[Reading]:
+    """The readings when the label ends in digits of its own ("Pensionskostnader enl. RIPS 19",
+    "plan 2019 – 2023"): only a row that no reading of all its tokens fits gives the label its
+    leading plain integers, as few as let the figures fill the header (the row is updated)."""
+    toks = tokens_of(row.segments[0]) if row.segments else []
+    if not toks or not re.fullmatch(r"[1-9]\d*", toks[0]) or re.search(r"\d", row.label.split()[-1]):
+        return []  # a word must end the label, and "000" is no label's number
+    for k in range(1, min(len(toks), 3) + 1):
+        if not _LABEL_DIGITS.match(toks[k - 1]):
+            return []
+        rest = [" ".join(toks[k:])] * bool(toks[k:]) + row.segments[1:]
+        found = readings(rest, slots, decimal) if rest else []
+        if found:
+            row.label, row.segments = f"{row.label} {' '.join(toks[:k])}", rest
+            return found
+    return []

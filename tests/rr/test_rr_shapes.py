@@ -1,0 +1,83 @@
+"""RR shapes beside the corpus (issue 11): refusals whose wording matters and inputs that
+differ from a corpus table in one detail."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gnsanalysis.cli import main
+from gnsanalysis.errors import ParseError
+from gnsanalysis.rr.hierarchy import infer_layout
+from gnsanalysis.rr.read import read_rr
+from gnsanalysis.rr.text import _phrases
+
+CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
+
+RIPS = """Resultaträkning
+Belopp i tkr Not Utfall 2023 Utfall 2022
+Verksamhetens intäkter 1 186 412 179 905
+Verksamhetens kostnader 2 -1 012 844 -968 317
+Pensionskostnader enl. RIPS 19 -45 210 -41 088
+Avskrivningar 4 -38 512 -36 907
+Verksamhetens nettokostnader -910 154 -866 408
+"""
+
+
+def _write(tmp_path, text: str, name: str = "t.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_label_digits_that_may_be_a_note_are_refused_naming_both_readings(tmp_path):
+    with pytest.raises(ParseError) as info:
+        read_rr(_write(tmp_path, RIPS))
+    msg = str(info.value)
+    assert "rad 5" in msg and "not 19" in msg and "'Pensionskostnader enl. RIPS 19'" in msg
+
+
+def test_label_digits_before_the_note_belong_to_the_label(tmp_path):
+    table = read_rr(_write(tmp_path, RIPS.replace("RIPS 19 -45", "RIPS 19 3 -45")))
+    row = table.frame.iloc[2]
+    assert row["label"] == "Pensionskostnader enl. RIPS 19" and row["note"] == "3"
+    assert row["Utfall 2023"] == -45210
+
+
+def test_a_kassaflodesanalys_is_refused_by_name_with_exit_2(capsys):
+    path = CORPUS / "48-refuse-kassaflodesanalys-mnkr.txt"
+    assert main(["rr", "parse", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "kassaflödesanalys, inte en resultaträkning" in err and "rad 5" in err
+
+
+def test_percent_cells_read_the_same_with_or_without_the_percent_sign(tmp_path):
+    text = (CORPUS / "49-namnd-avvikelse-percent-column-tkr.txt").read_text(encoding="utf-8")
+    with_sign = read_rr(_write(tmp_path, text, "a.txt")).frame
+    without = read_rr(_write(tmp_path, re.sub(r"(\d) %\n", r"\1\n", text), "b.txt")).frame
+    assert with_sign.equals(without)
+    assert with_sign["Avvikelse i %"].tolist()[:2] == [6.6, -2.1]
+
+
+def test_a_sum_that_breaks_is_named_with_its_printed_and_computed_figures():
+    with pytest.raises(ParseError) as info:
+        read_rr(CORPUS / "50-refuse-sum-breaks-mnkr.txt")
+    msg = str(info.value)
+    assert "'Verksamhetens resultat' på rad 9" in msg and "tryckt 76,4 | 54,9" in msg and "66,4 | 54,9" in msg
+
+
+def test_a_hyphenated_deviation_header_is_one_column_whose_sign_the_arithmetic_gives():
+    table = read_rr(CORPUS / "51-delarsrapport-avvikelse-prognos-budget-hyphen-mnkr.txt")
+    assert table.value_columns[-1] == "Avvikelse prognos-budget"
+    rule = infer_layout(table)["columns"][0]
+    assert rule["name"] == "Avvikelse prognos-budget" and rule["of"] == ["Budget 2023", "Prognos 2023"]
+
+
+@pytest.mark.parametrize("line, column", [
+    ("Not Prognos Budget Avvikelse mot budget Utfall 2022", "Avvikelse mot budget"),
+    ("Utfall Budget Diff utfall/budget", "Diff utfall/budget"),
+])
+def test_what_a_deviation_compares_stays_in_its_column_name(line, column):
+    assert column in _phrases(line)[1]
