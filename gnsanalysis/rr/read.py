@@ -56,7 +56,6 @@ def parse_rr_text(text: str, source: str | Path | None = None) -> RRTable:
 
 def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
-
     header = parsed.header
     value_columns = header.value_columns
     m = len(value_columns)
@@ -84,10 +83,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         D = np.zeros((len(rows), m), dtype=np.int64)
         slow = list(enumerate(rows))
     if not len(labels):
-        raise ParseError("Tabellen har en rubrikrad men inga rader.",
-                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
-                         expected="minst en RR-rad under rubrikraden",
-                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
+        raise _no_rows(parsed, source)
     if len(levels) and np.any(levels):
         levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
     layout = declared or find_layout(value_columns)
@@ -116,6 +112,14 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     table.notes += _stop_note(parsed)
     _check_complete(table, layout, declared=bool(declared))
     return table
+
+
+def _no_rows(parsed, source) -> ParseError:
+    """The refusal of a table that has a header but no rows under it."""
+    return ParseError("Tabellen har en rubrikrad men inga rader.",
+                      location=Location(file=source, line=parsed.header.line, sheet=parsed.sheet),
+                      expected="minst en RR-rad under rubrikraden",
+                      hint="Filen verkar avkortad; exportera tabellen på nytt.")
 
 
 def _stop_note(parsed) -> list[str]:
