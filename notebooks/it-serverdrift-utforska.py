@@ -22,7 +22,7 @@ uncertainty: bool = True  # Visa osäkerhetsband och tornado (en mindre Monte Ca
 # Välj parter och fördelningsnyckel och skriv in värden för de viktigaste antagandena
 # (decimalkomma går bra, t.ex. `1,5`). Siffrorna och diagrammen räknas om direkt. Spara valen
 # som ett namngivet scenario: utforskaren visar då kommandot som bygger nämndens rapport med
-# samma val, till exempel `gns report it-serverdrift -f parametrar/dyr-el.yaml`.
+# samma val, till exempel `.venv/bin/gns report it-serverdrift -f parametrar/dyr-el.yaml`.
 #
 # Starta som app med `gns explore`. I JupyterLab: kör cellerna en gång med
 # *Run → Run All Cells*; då visas reglagen här under.

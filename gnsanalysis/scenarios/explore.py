@@ -126,8 +126,12 @@ def display_path(path: Path) -> str:
 
 
 def replay_command(path: Path) -> str:
-    """``gns report it-serverdrift -f parametrar/x.yaml``, working when pasted in the project root."""
-    return f"gns report {REPORT} -f {shlex.quote(display_path(path))}"
+    """``.venv/bin/gns report it-serverdrift -f parametrar/x.yaml``, working when pasted in the project root.
+
+    The project's own ``.venv/bin/gns`` (what ``make reports`` sets up), so that it works in a fresh
+    shell without an activated environment.
+    """
+    return f".venv/bin/gns report {REPORT} -f {shlex.quote(display_path(path))}"
 
 
 def plain_values(value):

@@ -23,6 +23,7 @@ from gnsanalysis.scenarios.api import allocation_keys
 from gnsanalysis.scenarios.assumptions import load_assumptions
 from gnsanalysis.scenarios.explore import validate_state
 from gnsanalysis.scenarios.feasibility import default_coalition
+from gnsanalysis.swedish import format as fmt
 
 SCENARIOS_SHOWN = ("S1", "S2", "S3", "S4")
 STYLE = """<style>
@@ -201,8 +202,20 @@ class Explorer:
         self.save_status.value = _msg(f"Kan inte sparas: {exc}")
         self.numbers.value = self.charts.value = ""
 
+    def _field_problem(self) -> str:
+        """Why saving must wait for a number field: a value shown there that was not used ('' if none)."""
+        bad = [self.ctl[n].label for n, m in self.messages.items() if m.value]
+        return (f"rätta först {fmt.join_list(bad)}; värdet i fältet används inte och skulle inte sparas."
+                if bad else "")
+
     def _allow_save(self) -> None:
         self.problem.value = ""
+        field = self._field_problem()
+        if field:
+            self.save_button.disabled = True
+            self.save_button.tooltip = f"Kan inte sparas: {field}"
+            self.save_status.value = _msg(f"Kan inte sparas: {field}")
+            return
         if "Kan inte sparas" in self.save_status.value:
             self.save_status.value = ""
         self.save_button.disabled = False
@@ -247,6 +260,7 @@ class Explorer:
                 v = st.parse_input(change["new"], c)
             except st.InputError as exc:
                 self.messages[name].value = _msg(str(exc))
+                self._allow_save()  # refuses while a field shows a value that is not used
                 return
             self.messages[name].value = ""
             shown = c.show(v)
@@ -260,6 +274,9 @@ class Explorer:
 
     def save(self, *_) -> None:
         """Save the selection as a named scenario and show the replay command."""
+        if self._field_problem():
+            self._allow_save()
+            return
         try:
             path = st.save_scenario(self.name.value, self.description.value, self.selection(), folder=self.folder,
                                     overwrite=self.overwrite.value)

@@ -129,7 +129,7 @@ def test_scenario_dir_is_project_parametrar_from_any_cwd(tmp_path, monkeypatch):
     assert st.scenario_dir() == paths.PROJECT_ROOT / "parametrar"
     assert st.scenario_path("Dyr el") == paths.PROJECT_ROOT / "parametrar" / "dyr-el.yaml"
     assert st.replay_command(st.scenario_path("Dyr el")) == \
-        "gns report it-serverdrift -f parametrar/dyr-el.yaml"
+        ".venv/bin/gns report it-serverdrift -f parametrar/dyr-el.yaml"
 
 
 def test_replay_command_quotes_paths_with_spaces(tmp_path):

@@ -154,12 +154,18 @@ def test_widgets_build_update_and_save(tmp_path):
     field.value = "7"
     assert "utanför det tillåtna intervallet 0,60–1,50" in box.controls["messages"]["electricity_price"].value
     assert box.values["electricity_price"] == 1.5  # the refused value is not used
+    box.name.value = "Med fel i fält"
+    box.save()  # a field shows a value that is not used: nothing is saved, and the page says why
+    assert box.save_button.disabled and "Kan inte sparas: rätta först Elpris" in box.save_status.value
+    assert not (tmp_path / "med-fel-i-falt.yaml").exists()
+    field.value = "1,5"
+    assert not box.save_button.disabled and not box.controls["messages"]["electricity_price"].value
     box.controls["parties"]["Åre kommun"].value = True
     box.controls["key"].value = "equal"
     assert "lika delar" in box.numbers.value
     box.name.value = "Mitt scenario"
     box.save()
-    assert "gns report it-serverdrift -f" in box.save_status.value
+    assert ".venv/bin/gns report it-serverdrift -f" in box.save_status.value
     saved = st.load_scenario(tmp_path / "mitt-scenario.yaml")
     assert "Åre kommun" in saved.state["coalition"] and saved.state["allocation_key"] == "equal"
     assert saved.state["assumptions"]["electricity_price"] == 1.5
