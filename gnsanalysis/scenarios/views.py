@@ -350,14 +350,20 @@ def distance_view(rep: ItReport):
                                 formats={"Avstånd km": lambda v: fmt.number(v)}))
 
 
+def _decimals_needed(value: float) -> int:
+    """The fewest decimals (2 to 4 below 100, else 0) that print ``value`` as the model uses it (0,015, not 0,02)."""
+    if abs(value) >= 100 or float(value).is_integer():
+        return 0
+    return next((d for d in (2, 3) if abs(value * 10**d - round(value * 10**d)) < 1e-9), 4)
+
+
 def assumptions_view(rep: ItReport):
     """The assumptions table, guesses marked."""
     t = rep.result["parameters"]
     frame = pd.DataFrame({"Antagande": t["label"], "Låg": t["low"], "Troligast": t["mode"], "Hög": t["high"],
                           "Enhet": t["unit"], "Källa": t["guess"].map({True: "uppskattning utan källa",
                                                                         False: "källa finns"})})
-    fm = dict.fromkeys(("Låg", "Troligast", "Hög"),
-                       lambda v: fmt.number(v, 0 if abs(v) >= 100 or float(v).is_integer() else 2))
+    fm = dict.fromkeys(("Låg", "Troligast", "Hög"), lambda v: fmt.number(v, _decimals_needed(v)))
     return html.join(html.paragraphs([guesses_sentence(rep.assumptions)]),
                      html.table(frame, caption="Antaganden med intervall (låg, troligast, hög) och om de har källa",
                                 formats=fm))
