@@ -24,6 +24,16 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_explore)
 
 
+def port_in_use(port: int) -> bool:
+    """True when something already listens on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1 for the explorer."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -33,7 +43,9 @@ def free_port() -> int:
 
 def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list[str]:
     """The Voilà command line that serves the explorer notebook on ``port`` (no code shown)."""
-    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
+    # port_retries=0: the port printed is the port served (Voilà would silently move to the next one)
+    return [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.port_retries=0",
+            "--Voila.ip=127.0.0.1",
             "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
             # the JupyterLab jupytext extension has no host in Voilà (a console error on every load)
             "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
@@ -55,6 +67,9 @@ def cmd_explore(args) -> int:
     port = args.port or free_port()
     if not 0 < port < 65536:
         raise ParameterError(f"Porten {port} är ogiltig; ange 1–65535 eller utelämna --port.")
+    if port_in_use(port):
+        raise ParameterError(f"Porten {port} på 127.0.0.1 används redan (kanske av en utforskare som redan "
+                             "körs). Ange en annan port eller utelämna --port så väljs en ledig.")
     env = dict(os.environ, GNS_PROJECT_ROOT=str(paths.PROJECT_ROOT), MPLBACKEND="Agg")
     if args.mapp:
         env["GNS_EXPLORE_DIR"] = str(args.mapp.resolve())

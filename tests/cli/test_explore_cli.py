@@ -13,6 +13,7 @@ def test_voila_serves_the_explorer_on_loopback_without_code():
     cmd = voila_command(8123, paths.NOTEBOOKS_DIR / NOTEBOOK)
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8123" in cmd
     assert "--strip_sources=True" in cmd and "--no-browser" in cmd
+    assert "--Voila.port_retries=0" in cmd  # the port printed is the one served
     assert cmd[1:3] == ["-m", "voila"] and cmd[3].endswith("it-serverdrift-utforska.ipynb")
 
 
@@ -25,3 +26,14 @@ def test_free_port_is_free():
 def test_bad_port_exits_2_in_swedish(capsys):
     assert main(["explore", "--port", "70000"]) == 2
     assert "Porten 70000 är ogiltig" in capsys.readouterr().err
+
+
+def test_busy_port_is_refused_not_moved(capsys):
+    """A port in use exits 2 naming it; Voilà must not move to the next port behind the printed URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        busy = s.getsockname()[1]
+        assert main(["explore", "--port", str(busy)]) == 2
+    err = capsys.readouterr().err
+    assert f"Porten {busy} på 127.0.0.1 används redan" in err and "Traceback" not in err
