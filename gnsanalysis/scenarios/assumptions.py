@@ -22,6 +22,7 @@ from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import Party, Registry, load_registry
 from gnsanalysis.paths import RESOURCES_DIR
 from gnsanalysis.schemas import AssumptionsFile, validate
+from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.format import or_list
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
@@ -112,9 +113,10 @@ class Assumptions:
     def with_overrides(self, overrides: Mapping[str, object] | None) -> Assumptions:
         """A copy with some parameters changed.
 
-        A value that is a number sets the mode (the range is widened to include it, so a slider
-        can go outside the sourced range; the table then says so); a mapping with any of
-        ``low``/``mode``/``high`` replaces those. Unknown names raise ParameterError.
+        A value that is a number sets the mode and must lie in the parameter's range (the
+        explorer's control allows the same range); a mapping with any of ``low``/``mode``/``high``
+        replaces those, which is how a file says on purpose that it uses another range.
+        Unknown names and values outside the range raise ParameterError.
         """
         if not overrides:
             return self
@@ -134,7 +136,9 @@ class Assumptions:
                 new = replace(p, **bounds)
             else:
                 v = _as_float(value, name)
-                new = replace(p, mode=v, low=min(p.low, v), high=max(p.high, v))
+                if not p.low <= v <= p.high:
+                    raise ParameterError(_outside_range_message(p, v))
+                new = replace(p, mode=v)
             new.check()
             params[name] = new
         return replace(self, parameters=params)
@@ -160,6 +164,14 @@ PARAMETER_TABLE_LABELS = {
     "mode": "Troligast", "high": "Hög", "guess": "Uppskattning utan källa", "main": "Reglage",
     "source": "Källa", "note": "Kommentar",
 }
+
+
+def _outside_range_message(p: Parameter, value: float) -> str:
+    """Swedish: the value, the allowed range, and how to ask for another range on purpose."""
+    shown = [fmt.number(x, fmt.decimals_needed(x)) for x in (value, p.low, p.high)]
+    return (f"Parametern {p.name!r} ({p.label}): {shown[0]} ligger utanför det tillåtna intervallet "
+            f"{shown[1]}–{shown[2]} {p.unit} (samma som i utforskaren). Ange ett värde inom intervallet, "
+            f"eller skriv ett eget intervall: {p.name}: {{low: …, mode: …, high: …}}.")
 
 
 def _as_float(value, name: str) -> float:

@@ -63,7 +63,7 @@ def test_a_named_scenario_anywhere_is_named_in_the_footer_and_verifies(tmp_path)
     from gnsanalysis.publish import build
     from gnsanalysis.scenarios import state as st
 
-    chosen = st.check_selection(st.selection_state({"electricity_price": 1.6},
+    chosen = st.check_selection(st.selection_state({"electricity_price": 1.5},
                                                    ["Krokoms kommun", "Bergs kommun", "Ragunda kommun"], "equal"))
     path = st.save_scenario("Dyr el i tre kommuner", "prov", chosen | {"n_draws": 1000}, folder=tmp_path / "mina")
     params = runner.load_parameters_file(path)
@@ -82,6 +82,7 @@ def test_a_named_scenario_anywhere_is_named_in_the_footer_and_verifies(tmp_path)
     ({"assumptions": {"elpris": 1}}, "elpris"),
     ({"allocation_key": "slumpen"}, "slumpen"),
     ({"n_draws": "många"}, "ska vara ett heltal"),
+    ({"assumptions": {"electricity_price": 9.5}}, "utanför det tillåtna intervallet"),
 ])
 def test_bad_state_stops_before_the_kernel(params, message):
     with pytest.raises(ParameterError, match=message):

@@ -197,6 +197,17 @@ def test_bad_override_range_is_rejected():
         load_assumptions().with_overrides({"pue_hall": {"low": 2.0, "mode": 1.5}})
 
 
+def test_a_number_outside_the_range_is_refused_as_in_the_explorer():
+    """A plain value must lie in the range the explorer allows; another range is asked for explicitly."""
+    a = load_assumptions()
+    p = a.parameters["electricity_price"]
+    with pytest.raises(ParameterError, match=r"'electricity_price' .*9,5 ligger utanför det tillåtna intervallet"):
+        a.with_overrides({"electricity_price": 9.5})
+    assert a.with_overrides({"electricity_price": p.high}).parameters["electricity_price"].mode == p.high
+    wide = a.with_overrides({"electricity_price": {"low": p.low, "mode": 9.5, "high": 10.0}})
+    assert wide.parameters["electricity_price"].mode == 9.5
+
+
 @pytest.mark.parametrize("old,new,message", [
     ("    low: 0.015\n", "    lwo: 0.015\n", "nyckel parameters.discount_rate.lwo: fann 0.015, förväntade ingen sådan nyckel"),
     ("    low: 0.015\n", "    low: 0.5\n", "Parametern 'discount_rate'"),           # low > mode
