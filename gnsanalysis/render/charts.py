@@ -69,7 +69,7 @@ def _image(fig) -> tuple[bytes, str]:
 
 def _axis_number(x: float, _pos=None) -> str:
     """A value-axis tick in Swedish: as many decimals as the tick needs (0, 1 or 2)."""
-    return fmt.number(x, 0 if abs(x - round(x)) < 1e-9 else (1 if abs(x * 10 - round(x * 10)) < 1e-9 else 2))
+    return fmt.number(x, fmt.decimals_needed(x, most=2))
 
 
 def _rows(n: int, per_row: float, extra: float) -> tuple[Any, Any, list[int]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from gnsanalysis.inputs import one_reading
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios import state as st
+from gnsanalysis.scenarios.explore import key_code, party_rows, pays_more_text
 from gnsanalysis.swedish import format as fmt
 
 MNKR = 1_000_000
@@ -95,10 +96,10 @@ def numbers_html(view: View) -> str:
            '</caption><thead><tr><th>Scenario</th><th>Nuvärde 5 år</th><th>Mot nuläget</th></tr></thead><tbody>'
            + "".join(rows) + "</tbody></table>"]
     key = view.state["allocation_key"]
-    parties = st.party_rows(view.result, view.scenario, key)
+    parties = party_rows(view.result, view.scenario, key)
     if parties:
         per = view.result["party_costs"][view.scenario]
-        label = per[per["key"] == st._key_code(per, key)]["key_label"].iloc[0]
+        label = per[per["key"] == key_code(per, key)]["key_label"].iloc[0]
         cells = "".join(f'<tr data-party="{html.esc(s)}"><th scope="row">{html.esc(s)}</th>'
                         f'<td class="gns-party-total">{html.esc(fmt.number(t))}</td>'
                         f"<td>{html.esc(fmt.number(a))}</td></tr>" for s, t, a in parties)
@@ -112,7 +113,7 @@ def numbers_html(view: View) -> str:
                    f"<p><small>Nuvärde över fem år med fördelningsnyckeln {html.esc(label)}. Beloppen är "
                    "avrundade som i nämndens rapport, så att kolumnerna går jämnt upp med raden Summa."
                    "</small></p>")
-        out.append(f'<p class="gns-pays-more">{html.esc(st.pays_more_text(view.result, view.scenario, key))}</p>')
+        out.append(f'<p class="gns-pays-more">{html.esc(pays_more_text(view.result, view.scenario, key))}</p>')
     else:
         out.append(f"<p>{html.esc(view.title)} går inte att genomföra med valda parter; ingen fördelning per part.</p>")
     out.append(f"<p>{html.esc(view.result['guesses']['text'])}</p>")
@@ -176,7 +177,7 @@ def _tornado_chart(view: View, t):
 def charts_html(view: View) -> str:
     """The four live charts, drawn by the board report's chart functions (only those whose data changed)."""
     parts = [_cost_chart(view)]
-    rows = st.party_rows(view.result, view.scenario, view.state["allocation_key"])
+    rows = party_rows(view.result, view.scenario, view.state["allocation_key"])
     if rows:
         parts.append(_party_chart(view, rows))
     if view.mc_summary is not None:

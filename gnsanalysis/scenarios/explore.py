@@ -28,6 +28,7 @@ from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.scenarios.api import compare_scenarios, party_costs, pays_more_rows, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES
+from gnsanalysis.swedish import format as fmt
 
 STATE_KEYS = {
     "coalition": "Deltagande parter (lista med namn; tom = parterna som markerat intresse)",
@@ -207,3 +208,40 @@ def _board_results(state: dict, cmp, a) -> dict:
     out["distances"] = site_distances(a)
     out["dso"] = dso_options()
     return out
+
+
+# --------------------------------------------------------------------------- figures shown to people
+
+def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, float]]:
+    """(party short name, total tkr, alone in S0 tkr) for one key, sum-preserving as in ``views.party_view``."""
+    per = result["party_costs"].get(scenario)
+    if per is None:
+        return []
+    sub = per[per["key"] == key_code(per, key)]
+    totals = fmt.round_preserving_sum([v / 1000 for v in sub["total"]])
+    alone = fmt.round_preserving_sum([v / 1000 for v in sub["standalone"]])
+    return [(s, float(t), float(a)) for s, t, a in zip(sub["short"], totals, alone)]
+
+
+def key_code(per, key: str) -> str:
+    """The code under which ``per`` (one scenario's party costs) holds ``key``."""
+    code = parse_key(key).code
+    return code if code in set(per["key"]) else key
+
+
+def pays_more_text(result: dict, scenario: str, key: str) -> str:
+    """One Swedish sentence: who pays more in ``scenario`` with ``key`` than alone today."""
+    per = result["party_costs"].get(scenario)
+    if per is None:
+        return ""
+    title = per.attrs.get("scenario_title", scenario)
+    mine = per[per["key"] == key_code(per, key)]
+    if mine.empty:
+        return ""
+    label = mine["key_label"].iloc[0]
+    sub = mine[mine["pays_more"]]
+    if sub.empty:
+        return f"I {title} betalar ingen part mer än ensam i nuläget med nyckeln {label}."
+    who = [f"{r.party} {fmt.kr(r.difference)}" for r in sub.itertuples()]
+    tail = "den skulle betala ensam i nuläget" if len(who) == 1 else "de skulle betala var för sig i nuläget"
+    return f"I {title} betalar {fmt.join_list(who)} mer med nyckeln {label} än {tail}."

@@ -18,7 +18,7 @@ import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.scenarios.explore import display_path, plain_values, replay_command
+from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
@@ -270,42 +270,6 @@ def list_scenarios(folder: Path | None = None) -> list[Saved]:
 
 
 # --------------------------------------------------------------------------- figures
-
-def party_rows(result: dict, scenario: str, key: str) -> list[tuple[str, float, float]]:
-    """(party short name, total tkr, alone in S0 tkr) for one key, sum-preserving as in ``views.party_view``."""
-    per = result["party_costs"].get(scenario)
-    if per is None:
-        return []
-    sub = per[per["key"] == _key_code(per, key)]
-    totals = fmt.round_preserving_sum([v / 1000 for v in sub["total"]])
-    alone = fmt.round_preserving_sum([v / 1000 for v in sub["standalone"]])
-    return [(s, float(t), float(a)) for s, t, a in zip(sub["short"], totals, alone)]
-
-
-def _key_code(per, key: str) -> str:
-    from gnsanalysis.parties.allocation import parse_key
-
-    code = parse_key(key).code
-    return code if code in set(per["key"]) else key
-
-
-def pays_more_text(result: dict, scenario: str, key: str) -> str:
-    """One Swedish sentence: who pays more in ``scenario`` with ``key`` than alone today."""
-    per = result["party_costs"].get(scenario)
-    if per is None:
-        return ""
-    title = per.attrs.get("scenario_title", scenario)
-    mine = per[per["key"] == _key_code(per, key)]
-    if mine.empty:
-        return ""
-    label = mine["key_label"].iloc[0]
-    sub = mine[mine["pays_more"]]
-    if sub.empty:
-        return f"I {title} betalar ingen part mer än ensam i nuläget med nyckeln {label}."
-    who = [f"{r.party} {fmt.kr(r.difference)}" for r in sub.itertuples()]
-    tail = "den skulle betala ensam i nuläget" if len(who) == 1 else "de skulle betala var för sig i nuläget"
-    return f"I {title} betalar {fmt.join_list(who)} mer med nyckeln {label} än {tail}."
-
 
 def key_figures(result: dict) -> dict[str, float | None]:
     """Five-year NPV per model scenario (kr; None when not feasible)."""

@@ -21,7 +21,7 @@ from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.api import allocation_keys
 from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
-from gnsanalysis.scenarios.explore import explore
+from gnsanalysis.scenarios.explore import explore, pays_more_text
 from gnsanalysis.scenarios.feasibility import left_out_sentence
 from gnsanalysis.scenarios.model import COMPONENT_LABELS
 from gnsanalysis.swedish import format as fmt
@@ -174,17 +174,10 @@ def it_summary(rep: ItReport) -> list[str]:
         out.append("Summorna innehåller en uppskattad förväntad kostnad för avbrott (avbrottstimmar × kostnad per "
                    f"timme). För nuläget är den {mnkr(s0['risk'])} av {mnkr(s0['cost'])} över fem år; "
                    "rangordningen hänger till stor del på den uppskattningen.")
-    flagged = rep.result["standalone"]
     if best["scenario"] != "S0":
-        mine = flagged[flagged["scenario"] == best["scenario"]] if not flagged.empty else flagged
-        if mine.empty:
-            out.append(f"I {best['title']} betalar ingen part mer än ensam i nuläget, med någon av de "
-                       "redovisade fördelningsnycklarna.")
-        else:
-            who = [f"{r.party} med nyckeln {r.key_label} ({fmt.kr(r.difference, signed=True)})"
-                   for r in mine.itertuples()]
-            out.append(f"I {best['title']} skulle {fmt.join_list(who)} betala mer än ensam i nuläget. "
-                       "Se Kostnad per part.")
+        # the same sentence as the explorer's, for the key the board chose
+        key = rep.result["state"]["allocation_key"]
+        out.append(pays_more_text(rep.result, best["scenario"], key) + " Se Kostnad per part.")
     out.append(guesses_sentence(rep.assumptions))
     return out
 
@@ -351,10 +344,8 @@ def distance_view(rep: ItReport):
 
 
 def _decimals_needed(value: float) -> int:
-    """The fewest decimals (2 to 4 below 100, else 0) that print ``value`` as the model uses it (0,015, not 0,02)."""
-    if abs(value) >= 100 or float(value).is_integer():
-        return 0
-    return next((d for d in (2, 3) if abs(value * 10**d - round(value * 10**d)) < 1e-9), 4)
+    """Decimals for the assumptions table: none from 100 up, else 2 to 4 (0,015, not 0,02)."""
+    return 0 if abs(value) >= 100 else fmt.decimals_needed(value, fewest=2, most=4)
 
 
 def assumptions_view(rep: ItReport):

@@ -34,6 +34,15 @@ def is_missing(value) -> bool:
         return True
 
 
+def decimals_needed(value: float, fewest: int = 1, most: int = 4) -> int:
+    """The decimals that print ``value`` exactly: 0 for a whole number, else the fewest from
+    ``fewest`` up to ``most`` (``most`` when none does): 0,015 needs 3, not the 0,02 of two."""
+    if abs(value - round(value)) < 1e-9:
+        return 0
+    return next((d for d in range(max(fewest, 1), most) if abs(value * 10**d - round(value * 10**d)) < 1e-9),
+                most)
+
+
 def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "–") -> str:
     """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``."""
     if is_missing(value):

@@ -120,6 +120,7 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     from gnsanalysis.scenarios import app
     from gnsanalysis.scenarios import state as st
     from gnsanalysis.scenarios.assumptions import load_assumptions
+    from gnsanalysis.scenarios.explore import party_rows
     from gnsanalysis.scenarios.feasibility import default_coalition
 
     url, proc = server
@@ -162,7 +163,7 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     coalition = [p.name for p in default_coalition(a)] + ["Åre kommun"]
     state = st.check_selection(st.selection_state({"electricity_price": 1.5}, coalition, "equal"))
     view = app.compute(state, "S1", uncertainty=False)
-    expected = {s: t for s, t, _ in st.party_rows(view.result, "S1", "equal")}
+    expected = {s: t for s, t, _ in party_rows(view.result, "S1", "equal")}
     shown = _page_parties(page)
     assert shown == expected
     s0 = view.result["compare"].set_index("scenario").loc["S0", "npv"]

@@ -15,7 +15,7 @@ import yaml
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.scenarios import state as st
-from gnsanalysis.scenarios.explore import STATE_KEYS, explore, validate_state
+from gnsanalysis.scenarios.explore import STATE_KEYS, explore, party_rows, pays_more_text, validate_state
 
 TWO = ["Krokoms kommun", "Bergs kommun"]
 
@@ -230,7 +230,7 @@ def test_explorer_party_figures_equal_the_report_to_the_krona(state):
     key = validate_state(state)["allocation_key"]
     per = result["party_costs"]["S1"]
     label = per[per["key"] == key]["key_label"].iloc[0]
-    mine = {s: t for s, t, _ in st.party_rows(result, "S1", key)}
+    mine = {s: t for s, t, _ in party_rows(result, "S1", key)}
     assert mine == report_party_column(result, "S1", label)
     total = per[per["key"] == key]["total"].sum()
     assert sum(mine.values()) == float(st.fmt.round_half_up(total / 1000))
@@ -238,7 +238,7 @@ def test_explorer_party_figures_equal_the_report_to_the_krona(state):
 
 def test_pays_more_names_scenario_chosen_key_and_all_parties():
     result = explore({"allocation_key": "equal"}, full=False)
-    text = st.pays_more_text(result, "S1", "equal")
+    text = pays_more_text(result, "S1", "equal")
     per = result["party_costs"]["S1"]
     flagged = per[(per["key"] == "equal") & per["pays_more"]]
     assert text.startswith("I S1 Gemensam hall")
@@ -247,7 +247,7 @@ def test_pays_more_names_scenario_chosen_key_and_all_parties():
     for party in flagged["party"]:
         assert party in text
     assert ".;" not in text and text.endswith("i nuläget.")
-    none = st.pays_more_text(explore({}, full=False), "S1", "usage")
+    none = pays_more_text(explore({}, full=False), "S1", "usage")
     assert none == "I S1 Gemensam hall (Krokom) betalar ingen part mer än ensam i nuläget med nyckeln användning."
 
 
@@ -259,7 +259,7 @@ def test_pays_more_lists_more_than_six():
              "difference": 1000 + i} for i in range(8)]
     per = pd.DataFrame(rows)
     per.attrs["scenario_title"] = "S1 Test"
-    text = st.pays_more_text({"party_costs": {"S1": per}}, "S1", "equal")
+    text = pays_more_text({"party_costs": {"S1": per}}, "S1", "equal")
     assert all(f"Part {i} " in text for i in range(8))
     assert " och Part 7 " in text and text.endswith("var för sig i nuläget.")
 
@@ -297,3 +297,19 @@ def test_explore_flags_equal_standalone_check():
     import pandas as pd
 
     pd.testing.assert_frame_equal(result["standalone"], pd.concat(expected, ignore_index=True))
+
+
+@pytest.mark.parametrize("key,label", [("equal", "lika delar"), ("usage", "användning")])
+def test_board_summary_says_who_pays_more_with_the_chosen_key_only(key, label):
+    """The board report's summary uses the explorer's sentence, for the key the scenario was saved with."""
+    from gnsanalysis.scenarios import views
+
+    rep = views.load_it(None, key, {}, 200, 1, {}, True)
+    best = rep.compare[rep.compare["feasible"]].sort_values("npv").iloc[0]["scenario"]
+    sentence = pays_more_text(rep.result, best, key)
+    summary = views.it_summary(rep)
+    assert sentence + " Se Kostnad per part." in summary
+    others = {"lika delar", "befolkning", "användning"} - {label}
+    said = [s for s in summary if "mer än ensam" in s or "mer med nyckeln" in s]
+    assert len(said) == 1 and f"nyckeln {label}" in said[0]
+    assert not any(other in said[0] for other in others)

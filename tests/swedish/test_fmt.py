@@ -128,3 +128,11 @@ def test_count_noun():
 def test_count_noun_groups_the_count_as_number_does(n):
     """count_noun groups without Babel; it must print what number() prints."""
     assert fmt.count_noun(n, "rad", "rader") == f"{fmt.number(n)} {'rad' if n == 1 else 'rader'}"
+
+
+@pytest.mark.parametrize("value,fewest,most,expected", [
+    (3.0, 2, 4, 0), (0.015, 2, 4, 3), (0.4453, 2, 4, 4), (1.2, 2, 4, 2), (1 / 3, 2, 4, 4),
+    (1.2, 1, 2, 1), (0.30000000000000004, 1, 2, 1), (2.25, 1, 2, 2), (7.0000000000001, 1, 2, 0),
+])
+def test_decimals_needed(value, fewest, most, expected):
+    assert fmt.decimals_needed(value, fewest=fewest, most=most) == expected
