@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -201,3 +203,10 @@ def os_error_reason(exc: OSError) -> str:
         errno.EISDIR: "målet är en mapp",
         errno.ENOTDIR: "en del av sökvägen är en fil, inte en mapp",
     }.get(exc.errno or 0, os.strerror(exc.errno or 0) if exc.errno else str(exc))
+
+
+def slug(name: str) -> str:
+    """A file name from a name people gave: ``Dyr el, 3 parter`` → ``dyr-el-3-parter`` (å ä ö → a a o)."""
+    text = unicodedata.normalize("NFKD", name.strip().lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]

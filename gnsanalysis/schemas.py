@@ -437,6 +437,9 @@ class ReportSpecModel(Model):
     title: NonEmptyText
     title_function: Annotated[str, Field(pattern=r"^[\w.]+:\w+$")] | None = None
     output: NonEmptyText
+    # the output name when built from a parameter file (``gns report -f``): ``{file}`` is the
+    # file's name made file-safe, so that a scenario never overwrites the default report
+    scenario_output: Annotated[str, Field(pattern=r"\{file\}")] | None = None
     board: bool = True
     requires: tuple[RequirementModel, ...] = ()
     validators: dict[str, NonEmptyText] = {}

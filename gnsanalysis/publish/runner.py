@@ -26,7 +26,7 @@ from pathlib import Path
 from gnsanalysis import errors, paths
 from gnsanalysis.errors import ConfigError, ParameterError, ReportError
 from gnsanalysis.inputs import find_dataset
-from gnsanalysis.io import atomic_write, load_resource, load_yaml
+from gnsanalysis.io import atomic_write, load_resource, load_yaml, slug
 from gnsanalysis.publish import kernels
 from gnsanalysis.publish.lock import check_reports_dir
 from gnsanalysis.publish.params import STATE_VALIDATORS, VALIDATORS, coerce
@@ -141,9 +141,13 @@ def _fields(params: dict) -> dict:
     return fields
 
 
-def output_stem(name: str, params: dict) -> str:
-    """The report's file name without extension, from the registry's ``output`` pattern."""
-    return report_spec(name).output.format(**_fields(params))
+def output_stem(name: str, params: dict, parameters_file: Path | None = None) -> str:
+    """The report's file name without extension, from the registry's ``output`` pattern
+    (``scenario_output`` with the file's name when built from a parameter file)."""
+    spec = report_spec(name)
+    if parameters_file is not None and spec.scenario_output:
+        return spec.scenario_output.format(**_fields(params), file=slug(Path(parameters_file).stem) or "parametrar")
+    return spec.output.format(**_fields(params))
 
 
 def report_title(name: str, params: dict) -> str:
@@ -337,8 +341,10 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     check_reports_dir(reports_dir)
     resolved = resolve_parameters(name, dict(params or {}))
-    stem = output_stem(name, resolved)
+    stem = output_stem(name, resolved, parameters_file)
     title = report_title(name, resolved)
+    if stem != output_stem(name, resolved):
+        title = f"{title}: {Path(parameters_file or '').stem}"  # the index tells the scenarios apart
     html_path = reports_dir / f"{stem}.html"
     nb_out = reports_dir / f"{stem}.ipynb"
     build_dir = reports_dir / ".build"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
+from gnsanalysis.io import slug
 from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
@@ -184,13 +184,6 @@ def scenario_dir() -> Path:
     """Where scenarios are saved: ``parametrar/`` at the project root (``GNS_EXPLORE_DIR`` overrides)."""
     override = os.environ.get("GNS_EXPLORE_DIR")
     return Path(override).resolve() if override else paths.PARAMETERS_DIR
-
-
-def slug(name: str) -> str:
-    """A file name from a scenario name: ``Dyr el, 3 parter`` → ``dyr-el-3-parter``."""
-    text = unicodedata.normalize("NFKD", name.strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60]
 
 
 def scenario_path(name: str, folder: Path | None = None) -> Path:

@@ -190,7 +190,8 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
     replay = subprocess.run(argv, cwd=project, env=env,
                             capture_output=True, text=True, timeout=900, check=False)
     assert replay.returncode == 0, replay.stderr
-    report = (project / "reports" / "it-serverdrift.html").read_text(encoding="utf-8")
+    assert "Skrev " in replay.stdout and replay.stdout.strip().endswith("reports/it-serverdrift-dyr-el-med-are.html")
+    report = (project / "reports" / "it-serverdrift-dyr-el-med-are.html").read_text(encoding="utf-8")
     assert _report_parties(report, "lika delar") == shown
     assert "dyr-el-med-are.yaml" in report  # the footer names the parameter file
     digest = hashlib.sha256((project / "parametrar" / "dyr-el-med-are.yaml").read_bytes()).hexdigest()

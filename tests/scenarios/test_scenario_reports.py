@@ -68,13 +68,17 @@ def test_a_named_scenario_anywhere_is_named_in_the_footer_and_verifies(tmp_path)
     path = st.save_scenario("Dyr el i tre kommuner", "prov", chosen | {"n_draws": 1000}, folder=tmp_path / "mina")
     params = runner.load_parameters_file(path)
     result = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "r", parameters_file=path)
+    # its own file, never the default report's (whose PDF and board pack would then disagree)
+    assert result.html_path.name == "it-serverdrift-dyr-el-i-tre-kommuner.html"
     html = result.html_path.read_text(encoding="utf-8")
+    assert "<title>IT-serverdrift – jämförelse av scenarier (GNS): dyr-el-i-tre-kommuner</title>" in html
     assert path.name in html and hashlib.sha256(path.read_bytes()).hexdigest() in html
     ok, message = build.verify_report(result.html_path)
     assert ok, message
     # the same values without the file: the footer names no file, so the report differs
     bare = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "bare")
     assert "Parameterfil" not in bare.html_path.read_text(encoding="utf-8")
+    assert bare.html_path.name == "it-serverdrift.html"
 
 
 @pytest.mark.parametrize("params,message", [
