@@ -48,7 +48,7 @@ def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list
             "--Voila.ip=127.0.0.1",
             "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
             # the JupyterLab jupytext extension has no host in Voilà (a console error on every load)
-            "--VoilaConfiguration.extension_denylist=['jupyterlab-jupytext']",
+            "--VoilaConfiguration.extension_denylist", "jupyterlab-jupytext",
             *([] if open_browser else ["--no-browser"])]
 
 

@@ -116,13 +116,18 @@ def parse_input(text, control: Control):
         value = parse_number(compact, decimal=".") if point else parse_number(raw, decimal=",")
     except (NumberFormatError, InvalidOperation):
         value = None
+    if point and control.step >= 1 and re.fullmatch(r"[-−–+]?\d{1,3}\.\d{3}", compact):
+        # 1.200 in a field of whole thousands: a decimal point or a thousands point?
+        raise InputError(f"{control.label}: {raw!r} kan läsas både som {raw.replace('.', ',')} och som "
+                         f"{raw.replace('.', ' ')}. Skriv {raw.replace('.', ' ')} (mellanslag mellan tusental) "
+                         f"eller {raw.replace('.', ',')} (decimalkomma). Tillåtet: {control.range_text}.")
     if value is None:
         raise InputError(f"{control.label}: {raw!r} är inte ett tal. Skriv t.ex. "
                          f"{control.show(control.default)} (decimalkomma eller punkt går bra, "
                          f"mellanslag mellan tusental). Tillåtet: {control.range_text}.")
     rounded = round_to_step(value, control.step)
     if rounded < Decimal(str(control.low)) or rounded > Decimal(str(control.high)):
-        raise InputError(f"{control.label}: {control.show(float(value))} ligger utanför det tillåtna "
+        raise InputError(f"{control.label}: {raw} ligger utanför det tillåtna "
                          f"intervallet {control.range_text}.")
     return int(rounded) if control.integer else float(rounded)
 

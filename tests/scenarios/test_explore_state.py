@@ -66,6 +66,21 @@ def test_out_of_range_refused_with_range(ctl, text):
         st.parse_input(text, ctl["electricity_price"])
 
 
+@pytest.mark.parametrize("text", ["1.200", "36.000"])
+def test_a_point_before_three_digits_in_a_whole_number_field_is_asked_about(ctl, text):
+    """1.200 in a field of kronor could be 1,2 or 1 200: the message says both, never a silent 1."""
+    spaced = text.replace(".", " ")
+    with pytest.raises(st.InputError, match=f"kan läsas både som {text.replace('.', ',')} och som {spaced}"):
+        st.parse_input(text, ctl["external_rack_price"])
+
+    assert st.parse_input("36 000", ctl["external_rack_price"]) == 36000
+
+
+def test_out_of_range_message_shows_the_value_as_typed(ctl):
+    with pytest.raises(st.InputError, match=r"^Rackhyra hos extern värd \(exkl\. el\): 1 200 ligger utanför det tillåtna intervallet"):
+        st.parse_input("1 200", ctl["external_rack_price"])
+
+
 def test_controls_are_the_main_assumptions_with_full_labels(ctl):
     from gnsanalysis.scenarios.assumptions import load_assumptions
 
