@@ -65,6 +65,7 @@ class Explorer:
         self.ctl = st.controls()
         self.keys = allocation_keys()
         self.quiet = False  # set while the controls are filled from a loaded scenario
+        self.loaded: tuple[str, str] | None = None  # (name, description) of the scenario last loaded
         current = self.a.with_overrides(self.base_state["assumptions"]).base_params()
         self.values = {n: self._stepped(c, current[n]) for n, c in self.ctl.items()}
         self.box = w.VBox()
@@ -150,6 +151,7 @@ class Explorer:
         self.save_button.on_click(self.save)
         self.load_button.on_click(self.load)
         self.compare_button.on_click(self.compare)
+        self.name.observe(self._on_name, names="value")
 
     def _layout(self) -> None:
         w = self.w
@@ -189,7 +191,8 @@ class Explorer:
     def refresh_saved(self) -> None:
         """The saved scenarios in the load and compare menus."""
         found = st.list_scenarios(self.folder)
-        opts = [(f"{s.name} – {s.description}" if s.description else s.name, str(s.path)) for s in found]
+        opts = [(f"{s.name} – {s.description} ({s.path.name})" if s.description else f"{s.name} ({s.path.name})",
+                 str(s.path)) for s in found]
         self.saved_pick.options = opts
         self.compare_pick.options = opts
         if opts and self.saved_pick.value is None:
@@ -201,6 +204,7 @@ class Explorer:
         self.save_button.tooltip = f"Kan inte sparas: {exc}"
         self.save_status.value = _msg(f"Kan inte sparas: {exc}")
         self.numbers.value = self.charts.value = ""
+        self.scenario.disabled = True  # its entries belong to the last selection that could be computed
 
     def _field_problem(self) -> str:
         """Why saving must wait for a number field: a value shown there that was not used ('' if none)."""
@@ -241,6 +245,7 @@ class Explorer:
             self._refuse(exc)
             return
         self._allow_save()
+        self.scenario.disabled = False
         light = app.compute(checked, self.scenario.value or "S1", uncertainty=False)
         self._update_scenarios(light)
         if self.scenario.value and light.scenario != self.scenario.value:
@@ -306,7 +311,14 @@ class Explorer:
             return
         self.apply_state(saved.state)
         self.name.value, self.description.value = saved.name, saved.description
+        self.loaded = (saved.name, saved.description)
         self.save_status.value = _msg(f"Läste in {saved.name} ({st.display_path(saved.path)}).", "ok")
+
+    def _on_name(self, change) -> None:
+        """A new name after loading a scenario is a new scenario: the loaded one's description is not its own."""
+        if self.loaded and change["new"] != self.loaded[0] and self.description.value == self.loaded[1]:
+            self.description.value = ""
+            self.loaded = None
 
     def apply_state(self, state) -> None:
         """Set every control to ``state`` without a recomputation per control, then recompute once."""

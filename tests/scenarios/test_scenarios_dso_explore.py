@@ -174,7 +174,24 @@ def test_widgets_build_update_and_save(tmp_path):
     for party in box.controls["parties"].values():
         party.value = False
     assert box.save_button.disabled and "Inga parter är valda" in box.problem.value
+    assert box.controls["scenario"].disabled  # its entries were for the last selection that could be computed
+    assert [label for label, _ in box.saved_pick.options] == ["Mitt scenario (mitt-scenario.yaml)"]
     box.saved_pick.value = str(tmp_path / "mitt-scenario.yaml")
     box.load()
     assert box.controls["fields"]["electricity_price"].value == "1,50"
     assert box.controls["parties"]["Åre kommun"].value and not box.save_button.disabled
+    assert not box.controls["scenario"].disabled
+
+
+def test_a_new_name_after_loading_does_not_take_the_loaded_description(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box.name.value, box.description.value = "Dyr el", "el 1,50 kr/kWh"
+    box.save()
+    assert [label for label, _ in box.saved_pick.options] == ["Dyr el – el 1,50 kr/kWh (dyr-el.yaml)"]
+    box.load()
+    assert box.description.value == "el 1,50 kr/kWh"
+    box.name.value = "Billig el"
+    assert box.description.value == ""  # a new scenario starts without the old one's description
