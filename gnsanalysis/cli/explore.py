@@ -49,6 +49,8 @@ def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list
             "--strip_sources=True", "--theme=light", "--show_tracebacks=False",
             # the JupyterLab jupytext extension has no host in Voilà (a console error on every load)
             "--VoilaConfiguration.extension_denylist", "jupyterlab-jupytext",
+            # a kernel whose tab was closed ends after 10 idle minutes (an open tab's kernel is kept)
+            "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600",
             *([] if open_browser else ["--no-browser"])]
 
 

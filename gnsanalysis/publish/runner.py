@@ -356,7 +356,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
             nb = _execute(name, resolved, tmp_nb, kernel_name, html_path, nb_out)
         html, digest = stamp_hash(_embed_build_info(export_html(nb, title), name, resolved, parameters_file))
         assert_no_personal_data(html, f"{name} ({stem})")
-        atomic_write(nb_out, nbformat.writes(nb).encode("utf-8"))
+        # the executed notebook kept beside the report shows the report's hash, not the slot
+        atomic_write(nb_out, nbformat.writes(nb).replace(HASH_PLACEHOLDER, digest).encode("utf-8"))
         atomic_write(html_path, html.encode("utf-8"))
     finally:
         Path(tmp_nb).unlink(missing_ok=True)

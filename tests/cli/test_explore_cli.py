@@ -14,6 +14,8 @@ def test_voila_serves_the_explorer_on_loopback_without_code():
     assert "--Voila.ip=127.0.0.1" in cmd and "--port=8123" in cmd
     assert "--strip_sources=True" in cmd and "--no-browser" in cmd
     assert "--Voila.port_retries=0" in cmd  # the port printed is the one served
+    assert "--MappingKernelManager.cull_idle_timeout=600" in cmd  # closed tabs' kernels end
+    assert not [a for a in cmd if "=[" in a]  # no list-valued option in the form traitlets deprecates
     assert cmd[1:3] == ["-m", "voila"] and cmd[3].endswith("it-serverdrift-utforska.ipynb")
 
 

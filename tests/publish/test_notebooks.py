@@ -93,6 +93,8 @@ def test_arsbokslut_report_for_the_board(arsbokslut_html):
     result, html = arsbokslut_html
     assert result.html_path.name == "arsbokslut-2018.html"
     assert result.notebook_path.is_file()  # the executed notebook is kept beside the HTML
+    kept = result.notebook_path.read_text(encoding="utf-8")
+    assert "@@GNS-CONTENT-HASH@@" not in kept and result.content_hash in kept  # the report's hash, not the slot
     assert '<html lang="sv">' in html
     assert "<title>Årsbokslut 2018 – Gemensam nämnd för samverkan (GNS)</title>" in html
     assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight)', html)  # no code cells
