@@ -88,7 +88,7 @@ class Explorer:
         self.fields, self.messages, self.rows = {}, {}, []
         for name, c in self.ctl.items():
             field = w.Text(value=c.show(self.values[name]), continuous_update=False,
-                           description=f"{c.label} ({c.unit})", layout=w.Layout(width="9em"))
+                           description=c.full_label, layout=w.Layout(width="9em"))
             field.add_class(f"gns-field-{name}")
             field.add_class("gns-number")
             self.fields[name] = field
