@@ -377,16 +377,3 @@ def key_change(total: Number, old: KeySpec, new: KeySpec, parties: Parties = Non
     out.attrs.update(cmp.attrs)
     return out
 
-
-__all__ = [
-    "KEY_BASES",
-    "UNITS",
-    "Key",
-    "allocate",
-    "allocate_by_key",
-    "compare_keys",
-    "key_change",
-    "key_weights",
-    "parse_key",
-    "to_fraction",
-]

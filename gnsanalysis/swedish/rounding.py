@@ -163,14 +163,3 @@ def printed_range(low: float, high: float, decimals: int = 0) -> tuple[float, fl
     hi = math.floor((high + half) / q + 1e-9) * q
     return round(lo, decimals), round(hi, decimals)
 
-
-__all__ = [
-    "largest_remainder",
-    "printed_range",
-    "round_half_up",
-    "round_half_up_int",
-    "round_preserving_sum",
-    "to_decimal",
-    "to_exact",
-    "within_rounding",
-]
