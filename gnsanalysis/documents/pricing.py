@@ -84,9 +84,7 @@ def _hours(resource: Resource, value) -> Decimal:
     try:
         exact = parse_fraction(value)
     except ValueError:
-        exact = None
-    if exact is None:
-        raise ParameterError(f"{what} {value!r} är inte ett tal.")
+        raise ParameterError(f"{what} {value!r} är inte ett tal.") from None
     if to_decimal(exact) != exact:  # a third of an hour is no exact decimal
         raise ParameterError(f"{what} {value!r} är inget exakt antal timmar; skriv det som ett decimaltal.")
     if exact < 0:

@@ -19,18 +19,10 @@ GROUP_SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space
 NO_VALUE = {"", "-", "\u2013", "\u2212", "\u2014"}
 
 _SP = f"[{GROUP_SPACES}]"
-_NUMBER_RE = {
-    ",": re.compile(
-        rf"^(?P<sign>[{MINUS_GLYPHS}+]{_SP}?)?"
-        rf"(?P<int>\d{{1,3}}(?:{_SP}\d{{3}})+|\d+)"
-        rf"(?:,(?P<frac>\d+))?$"
-    ),
-    ".": re.compile(
-        rf"^(?P<sign>[{MINUS_GLYPHS}+]{_SP}?)?"
-        rf"(?P<int>\d{{1,3}}(?:[{GROUP_SPACES},]\d{{3}})+|\d+)"
-        rf"(?:\.(?P<frac>\d+))?$"
-    ),
-}
+# by decimal mark: thousands grouped by a space (and, with a decimal point, also by a comma)
+_NUMBER_RE = {point: re.compile(rf"^(?P<sign>[{MINUS_GLYPHS}+]{_SP}?)?(?P<int>\d{{1,3}}(?:{group}\d{{3}})+|\d+)"
+                                rf"(?:{re.escape(point)}(?P<frac>\d+))?$")
+              for point, group in ((",", _SP), (".", f"[{GROUP_SPACES},]"))}
 
 
 class NumberFormatError(ValueError):
@@ -57,7 +49,7 @@ def parse_number(text: str | None, *, decimal: str = ",") -> Decimal | None:
         raise NumberFormatError(
             f"{text!r} är inte ett tal (väntat t.ex. '1 169', '-88', '– 1 099' eller '914,4')"
         )
-    digits = re.sub(rf"[{GROUP_SPACES},]" if decimal == "." else _SP, "", match["int"])
+    digits = re.sub(r"\D", "", match["int"])  # the group separators out
     value = Decimal(digits + ("." + match["frac"] if match["frac"] else ""))
     sign = (match["sign"] or "").strip(GROUP_SPACES)
     if sign and sign in MINUS_GLYPHS:
