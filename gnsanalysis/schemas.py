@@ -54,25 +54,14 @@ Text = Annotated[str, BeforeValidator(_text)]
 NonEmptyText = Annotated[Text, Field(min_length=1)]
 
 _EXPECTED = {
-    "missing": "ett värde (nyckeln saknas)",
-    "extra_forbidden": "ingen sådan nyckel",
-    "string_type": "en text",
-    "string_too_short": "en text som inte är tom",
-    "bool_type": "true eller false",
-    "bool_parsing": "true eller false",
-    "int_type": "ett heltal",
-    "int_parsing": "ett heltal",
-    "list_type": "en lista",
-    "tuple_type": "en lista",
-    "dict_type": "en tabell (nyckel: värde)",
-    "model_type": "en tabell (nyckel: värde)",
-    "model_attributes_type": "en tabell (nyckel: värde)",
+    "missing": "ett värde (nyckeln saknas)", "extra_forbidden": "ingen sådan nyckel",
+    "string_type": "en text", "string_too_short": "en text som inte är tom",
+    **dict.fromkeys(("bool_type", "bool_parsing"), "true eller false"),
+    **dict.fromkeys(("int_type", "int_parsing"), "ett heltal"),
+    **dict.fromkeys(("list_type", "tuple_type"), "en lista"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "en tabell (nyckel: värde)"),
 }
-
-_FIX = {
-    "missing": "lägg till nyckeln",
-    "extra_forbidden": "ta bort nyckeln eller rätta stavningen",
-}
+_FIX = {"missing": "lägg till nyckeln", "extra_forbidden": "ta bort nyckeln eller rätta stavningen"}
 
 
 def _key_path(loc: tuple) -> str:

@@ -30,10 +30,6 @@ class YearEnd(an.Part):
         """Role → the table's column (``None`` for an optional role the table lacks)."""
         return an.role_columns(self.table)
 
-    def value(self, label: str, role: str) -> float:
-        """The printed figure of ``label`` in the column that fills ``role``."""
-        return an.role_value(self.table, label, role)
-
 
 def load(period: str, raw_dir: Path | None = None) -> YearEnd:
     """Find the RR input for ``period`` through its metadata, parse and check it.
@@ -101,7 +97,7 @@ def _block_sentences(ye: YearEnd) -> list[str]:
         label = an.row(ye.table, role)
         if label is None:
             continue
-        o, b, d = (ye.value(label, c) for c in (OUTCOME, BUDGET, DEV))
+        o, b, d = (an.role_value(ye.table, label, c) for c in (OUTCOME, BUDGET, DEV))
         how = (f"{fmt.number(abs(d))} {ye.unit} {favourable if d > 0 else unfavourable} än budgeterat"
                if d else "lika mycket som budgeterat")
         out.append(f"{word} (raden {label}) blev {fmt.number(abs(o))} {ye.unit}, vilket är "
