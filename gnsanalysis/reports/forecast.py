@@ -128,15 +128,14 @@ def forecast_frame(rows: pd.DataFrame, months: int, total: dict | None = None) -
         out[LABELS[SEASONAL]], out["Säsongsregel"] = float("nan"), ""
     out[LABELS[ECONOMIST]] = rows["economist"].astype(float).to_numpy() if "economist" in rows.columns else float("nan")
     columns = ["Årsbudget"] + [LABELS[m] for m in METHODS]
-    sums = {c: (float(out[c].sum()) if out[c].notna().all() else float("nan")) for c in columns}
+    sums = {c: float(out[c].sum(skipna=False)) for c in columns}  # NaN when a row has none
     bottom: dict[str, Any] = {"Post": RESULT, "Säsongsregel": "", **sums}
     if total is not None:
         o, b, a = total["outcome"], total["budget_to_date"], total["annual_budget"]
         bottom.update({"Årsbudget": a, LABELS[BUDGET_REST]: budget_rest(o, b, a), LABELS[RUN_RATE]: run_rate(o, months)})
         if "economist" in total:
             bottom[LABELS[ECONOMIST]] = total["economist"]
-    gap = {c: round(bottom[c] - sums[c], 9) if not (math.isnan(bottom[c]) or math.isnan(sums[c])) else float("nan")
-           for c in columns}
+    gap = {c: round(bottom[c] - sums[c], 9) for c in columns}  # NaN where either is NaN
     has_gap = any(v for v in gap.values() if not math.isnan(v))
     extra = [{"Post": ROUNDING, "Säsongsregel": "", **{c: v or 0.0 for c, v in gap.items()}}] if has_gap else []
     return pd.concat([out, pd.DataFrame(extra + [bottom])], ignore_index=True)
