@@ -121,11 +121,11 @@ def parse_yaml(text: str, source: str | Path, *, what: str = "YAML-filen") -> An
                           "Åtgärd: rätta raden (jämför med ett fungerande exempel).") from exc
 
 
-def load_yaml(path: str | Path, *, what: str = "YAML-filen", limit: int = MAX_YAML_BYTES) -> tuple[Any, Decoded]:
+def load_yaml(path: str | Path, *, what: str = "YAML-filen") -> tuple[Any, Decoded]:
     """Read a YAML file a person wrote (size-limited, no aliases); ``(data, decoded)``."""
     path = Path(path)
     try:
-        data = read_limited(path, limit, what=what)
+        data = read_limited(path, MAX_YAML_BYTES, what=what)
         decoded = decode_text(data, path, what=what)
     except ParseError as exc:
         raise ConfigError(f"{what} {path.name}: {exc.message} Åtgärd: {exc.hint or 'spara filen som UTF-8.'}") from exc

@@ -200,9 +200,9 @@ def check_claim(claim: Claim) -> ClaimResult:
 
 
 # -------------------- loading
-def claim_from_mapping(raw: Mapping, where: str = "") -> Claim:
+def claim_from_mapping(raw: Mapping) -> Claim:
     """A :class:`Claim` from one entry of ``claims.yaml`` (validated by :mod:`gnsanalysis.schemas`)."""
-    return _claim(validate(ClaimModel, raw, f"{CLAIMS_FILE}{where}"))
+    return _claim(validate(ClaimModel, raw, CLAIMS_FILE))
 
 
 def _claim(model: ClaimModel) -> Claim:
@@ -230,14 +230,14 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     return claims
 
 
-def check_claims(claims: Sequence[Claim] | None = None) -> list[ClaimResult]:
-    """Recompute every claim (default: the shipped ``claims.yaml``)."""
-    return [check_claim(c) for c in (load_claims() if claims is None else claims)]
+def check_claims() -> list[ClaimResult]:
+    """Recompute every claim of the shipped ``claims.yaml``."""
+    return [check_claim(c) for c in load_claims()]
 
 
-def get_result(claim_id: str, results: Sequence[ClaimResult] | None = None) -> ClaimResult:
-    """The result for one claim id (for reports that print a figure next to its check)."""
-    for r in results if results is not None else check_claims():
+def get_result(claim_id: str) -> ClaimResult:
+    """The result for one shipped claim id (for reports that print a figure next to its check)."""
+    for r in check_claims():
         if r.claim.id == claim_id:
             return r
     raise ParameterError(f"Okänt påstående {claim_id!r}.")

@@ -118,15 +118,15 @@ class Registry:
         """The party or actor called ``name``, or None."""
         return self._index.get(normalize_name(name))
 
-    def close_matches(self, name: str, n: int = 3) -> list[str]:
-        """Canonical names of the entries whose best label looks like ``name`` (difflib ratio), best first."""
+    def close_matches(self, name: str) -> list[str]:
+        """Canonical names of at most three entries whose best label looks like ``name`` (difflib ratio), best first."""
         key = normalize_name(name)
         best: dict[str, float] = {}
         for label, entry in self._index.items():
             best[entry.name] = max(best.get(entry.name, 0.0), difflib.SequenceMatcher(None, key, label).ratio())
         top = max(best.values(), default=0.0)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:n]
+        return [nm for nm, sc in ranked if sc >= 0.6 and sc >= top - 0.1][:3]
 
     def resolve(self, name: str, *, parties_only: bool = False) -> Party:
         """The party (or actor) called ``name``; ParameterError with close matches otherwise."""

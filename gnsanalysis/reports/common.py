@@ -238,10 +238,7 @@ def steps_to_result(table: RRTable, *, checked: bool = True) -> list[str]:
         parts = rules.get(normalise_label(label))
         if not parts or not any(normalise_label(p) in rules for p in parts):
             return [label]
-        out: list[str] = []
-        for p in parts:
-            out += expand(p)
-        return out
+        return [step for p in parts for step in expand(p)]
 
     return expand(final_row(table))
 
@@ -317,12 +314,12 @@ def describe_drivers(frame: pd.DataFrame, unit: str = "tkr") -> str:
     return fmt.join_list(parts)
 
 
-def offsetting(frame: pd.DataFrame, tolerance: float = 0.1) -> bool:
-    """True when the two largest drivers have opposite signs and nearly cancel out."""
+def offsetting(frame: pd.DataFrame) -> bool:
+    """True when the two largest drivers have opposite signs and cancel out to within a tenth."""
     if len(frame) < 2:
         return False
     a, b = frame["value"].iloc[0], frame["value"].iloc[1]
-    return a * b < 0 and abs(a + b) <= tolerance * max(abs(a), abs(b))
+    return a * b < 0 and abs(a + b) <= 0.1 * max(abs(a), abs(b))
 
 
 def waterfall_steps(table: RRTable, start_col: str, end_col: str, step_col: str

@@ -61,9 +61,9 @@ def quote(text) -> str:
     return f"\u201d{text}\u201d"
 
 
-def largest(frame: pd.DataFrame, column: str, n: int = 2) -> pd.DataFrame:
-    """The ``n`` rows with the largest |``column``| of at least half a unit, largest first."""
-    return an.largest_first(frame[frame[column].abs() >= 0.5], column).head(n)
+def largest(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The two rows with the largest |``column``| of at least half a unit, largest first."""
+    return an.largest_first(frame[frame[column].abs() >= 0.5], column).head(2)
 
 
 def material(values: pd.Series, unit: str = "tkr", *, share: float = MATERIAL_SHARE) -> pd.Series:

@@ -43,10 +43,10 @@ def decimals_needed(value: float, fewest: int = 1, most: int = 4) -> int:
                 most)
 
 
-def number(value, decimals: int = 0, *, signed: bool = False, missing: str = "–") -> str:
-    """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``."""
+def number(value, decimals: int = 0, *, signed: bool = False) -> str:
+    """``1 169``, ``−88``, ``914,4``; with ``signed=True`` also ``+13`` and ``±0``; ``–`` for a missing value."""
     if is_missing(value):
-        return missing
+        return "–"
     rounded = round_half_up(value, decimals)  # a negative zero compares equal to 0, so prints "0"
     from babel.numbers import format_decimal  # imported when used: keeps small `gns` commands fast
 
