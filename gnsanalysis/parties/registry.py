@@ -87,12 +87,6 @@ class Registry:
                    for raw in section]
         return cls(entries, source=source)
 
-    @classmethod
-    def from_file(cls, path: str | Path) -> Registry:
-        """The registry read from the YAML file at ``path``."""
-        data, _decoded = load_yaml(path, what="Partsregistret")
-        return cls.from_mapping(data, source=path)
-
     # -- access ---------------------------------------------------------------------------
     @property
     def parties(self) -> list[Party]:
@@ -169,7 +163,8 @@ def load_registry(path: str | Path | None = None) -> Registry:
     """The shipped registry (cached) or the one in ``path``."""
     if path is None:
         return _default_registry()
-    return Registry.from_file(path)
+    data, _decoded = load_yaml(path, what="Partsregistret")
+    return Registry.from_mapping(data, source=path)
 
 
 def resolve(name: str, registry: Registry | None = None) -> Party:
