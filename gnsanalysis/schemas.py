@@ -179,6 +179,7 @@ def _value_table(value: Any) -> Any:
 
 
 class ClaimInputModel(Model):
+    """One input of a claim: an exact value with its label and unit."""
     value: ExactNumber
     label: Text = ""
     unit: Text | None = None
@@ -194,6 +195,7 @@ def _stated_table(value: Any) -> Any:
 
 
 class StatedModel(Model):
+    """The figure the document states: value, unit, printed decimals and, for a "ca." figure, the tolerance."""
     value: ExactNumber
     unit: Text | None = None
     label: Text = ""
@@ -203,6 +205,7 @@ class StatedModel(Model):
 
 
 class InterpretationModel(Model):
+    """Another reading of a claim (its own operation and inputs), recomputed beside it."""
     label: Text = ""
     operation: Operation
     inputs: tuple[ExactNumber, ...] = Field(min_length=1)
@@ -232,6 +235,7 @@ class ClaimsFile(Model):
 
 
 class ResourceModel(Model):
+    """A priced resource: hourly rate and the names it goes by."""
     id: Text | None = None
     name: NonEmptyText
     rate: ExactNumber
@@ -239,6 +243,7 @@ class ResourceModel(Model):
 
 
 class UnpricedModel(Model):
+    """A resource the decision names as chargeable without giving it a price."""
     name: NonEmptyText
     variants: tuple[Text, ...] = ()
 
@@ -287,6 +292,7 @@ class SettingsModel(Model):
 
 
 class DemandModel(Model):
+    """One party's servers and server rooms today, and whether it runs them itself or by contract."""
     party: NonEmptyText
     servers: Real = Field(ge=0)
     rooms: Real = Field(default=1, ge=0)
@@ -294,12 +300,14 @@ class DemandModel(Model):
 
 
 class PartyDemandModel(Model):
+    """The parties' demand with its source (example data until the parties give real figures)."""
     example: bool = True
     source: Text = ""
     parties: tuple[DemandModel, ...] = ()
 
 
 class SiteModel(Model):
+    """A possible hall site: its host, place, coordinates and capacity in racks."""
     id: NonEmptyText
     label: NonEmptyText
     host: NonEmptyText
@@ -314,6 +322,7 @@ class SiteModel(Model):
 
 
 class DistanceReferenceModel(Model):
+    """A recommended distance between sites (km) with its source."""
     id: NonEmptyText
     km: int | Real
     label: Text
@@ -321,6 +330,7 @@ class DistanceReferenceModel(Model):
 
 
 class AssumptionsMetaModel(Model):
+    """The assumptions file's title, version, date and data status."""
     title: Text | None = None
     version: int | None = None
     date: Text | None = None
@@ -485,6 +495,7 @@ class RolesModel(Model):
 
 
 class LayoutMatchModel(Model):
+    """How a layout is recognised: the column headers a table must have."""
     columns: tuple[NonEmptyText, ...] = Field(min_length=1)
 
 
@@ -506,6 +517,7 @@ class LayoutModel(Model):
 
 
 class RowKindModel(Model):
+    """Label patterns that give a row its kind when no layout says."""
     kind: Literal["total", "subtotal", "part_of"]
     patterns: tuple[Regex, ...] = Field(min_length=1)
 
@@ -549,23 +561,3 @@ def check_resource(name: str) -> Model:
     """The packaged resource ``name`` validated by its model (the RR reader skips this: start-up time)."""
     return validate(RESOURCE_MODELS[name], load_resource(name), name)
 
-
-__all__ = [
-    "AssumptionsFile",
-    "ClaimModel",
-    "ClaimsFile",
-    "ExactNumber",
-    "Model",
-    "PartiesFile",
-    "PartyModel",
-    "PriceListFile",
-    "QuantityModel",
-    "RESOURCE_MODELS",
-    "RRLayoutsFile",
-    "ReportSpecModel",
-    "ReportsFile",
-    "SidecarFile",
-    "check_resource",
-    "validate",
-    "validation_message",
-]
