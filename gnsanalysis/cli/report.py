@@ -38,11 +38,16 @@ def register(sub) -> None:
 
 def cmd_report(args) -> int:
     """`gns report`: build one report from parameters (-p) and/or a parameter file (-f)."""
-    from gnsanalysis.publish.runner import load_parameters_file, run_report
+    from gnsanalysis.publish.runner import load_parameters_file, report_spec, resolve_parameters, run_report
 
+    report_spec(args.name)  # an unknown report is named before any file is read
     params = {}
     if args.parameters_file:
         params.update(load_parameters_file(args.parameters_file))
+        try:  # checked on its own first, so that a bad value is named with the file it came from
+            resolve_parameters(args.name, dict(params))
+        except ParameterError as exc:
+            raise ParameterError(f"Parameterfilen {args.parameters_file.name}: {exc}") from None
     for name, value in args.parameter:
         if name in params and not args.parameters_file:
             raise ParameterError(f"Parametern {name!r} anges två gånger.")

@@ -176,11 +176,10 @@ def load_parameters_file(path: Path) -> dict:
     if decoded.guessed:
         print(f"gns: Parameterfilen {path.name} är inte UTF-8 och lästes som Windows-1252; kontrollera "
               "å, ä och ö i rapporten (eller spara filen som UTF-8).", file=sys.stderr)
-    if "scenario" in data or "coalition" in data:  # a saved explorer scenario: refuse what would not replay
-        from gnsanalysis.scenarios.state import check_parameters_file
+    # an explorer scenario (saved or written by hand): what would not replay is refused, naming the file
+    from gnsanalysis.scenarios.state import check_parameters_file
 
-        data = check_parameters_file(data, path)
-    return data
+    return check_parameters_file(data, path)
 
 
 # --------------------------------------------------------------------------- writing

@@ -173,7 +173,7 @@ def check_parameters_file(data: dict, path: Path) -> dict:
     meta = data.pop(SCENARIO_KEY, None)
     if meta is not None and not isinstance(meta, Mapping):
         raise ParameterError(f"Parameterfilen {path.name}: 'scenario' ska innehålla name och description.")
-    if "coalition" in data or meta is not None:
+    if meta is not None or set(data) & set(SAVED_KEYS):
         state = {k: data[k] for k in SAVED_KEYS if k in data}
         try:
             check_selection(state)

@@ -50,6 +50,13 @@ CASES = [
          b"- period\n- 2018-12\n"),
     Case("f-invalid-yaml", ["report", "arsbokslut", "-f", "{file}"], 2, "rad 2 är inte giltig YAML",
          b"period: 2018-12\n  status: [utkast\n"),
+    Case("f-bad-period-names-the-file", ["report", "arsbokslut", "-f", "{file}"], 2,
+         "Parameterfilen parametrar.yaml: Parametern 'period' har värdet '2018-13'", b"period: 2018-13\n"),
+    Case("f-value-out-of-range-names-the-file", ["report", "it-serverdrift", "-f", "{file}"], 2,
+         "Parameterfilen parametrar.yaml går inte att använda: Parametern 'electricity_price'",
+         b"assumptions: {electricity_price: 9.5}\n"),
+    Case("f-unknown-report-before-the-file", ["report", "finnsinte", "-f", "{file}"], 2,
+         "gns: Okänd rapport 'finnsinte'", b"period: 2018-12\n"),
     Case("f-missing", ["report", "arsbokslut", "-f", "/finns/inte/parametrar.yaml"], 2, "finns inte"),
     Case("f-directory", ["report", "arsbokslut", "-f", "/tmp"], 2, "är en mapp"),
     # parameters (-p)
