@@ -21,6 +21,7 @@ n_draws: int = 20000  # Antal dragningar i Monte Carlo-simuleringen
 seed: int = 20190208  # Startvärde för slumptalen (samma värde ger samma resultat)
 assumptions: dict = {}  # Ändrade antaganden, namn och värde eller low/mode/high
 include_outage_risk: bool = True  # Räkna med förväntad avbrottskostnad i summorna
+per_party: str = "S1"  # Scenariot som visas per part och år för år (S1–S4)
 status: str = "utkast"  # Rapportens status: utkast eller fastställd
 namnd: str = ""  # Nämndens namn på försättsbladet; tomt ger nämndens fullständiga namn
 diarienummer: str = "GNS/3/2019"  # Ärendets diarienummer
@@ -31,7 +32,8 @@ handlaggare: str = "E-strategen, Region Jämtland Härjedalen"  # Handläggare s
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import views
 
-report = views.load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk)
+report = views.load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
+                       per_party)
 views.it_front(report, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
                handlaggare=handlaggare)
 
@@ -57,7 +59,7 @@ views.cost_chart(report)
 views.cost_table(report)
 
 # %%
-views.yearly_table(report, "S1")
+views.yearly_table(report, per_party)
 
 # %% [markdown]
 # ## Osäkerhet
@@ -81,7 +83,7 @@ views.rules_view(report)
 # ## Kostnad per part
 
 # %%
-views.party_view(report, "S1")
+views.party_view(report, per_party)
 
 # %% [markdown]
 # ## Avstånd och redundans
@@ -98,5 +100,5 @@ views.assumptions_view(report)
 # %%
 html.footer({"coalition": coalition, "allocation_key": allocation_key, "hosts": hosts, "n_draws": n_draws,
              "seed": seed, "assumptions": assumptions, "include_outage_risk": include_outage_risk,
-             "status": status}, views.inputs_it(), labels=views.parameter_labels(),
-            shown=views.footer_values(allocation_key))
+             "per_party": per_party, "status": status}, views.inputs_it(), labels=views.parameter_labels(),
+            shown=views.footer_values(allocation_key, n_draws))

@@ -25,7 +25,7 @@ import yaml
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import parse_key
-from gnsanalysis.scenarios.api import compare_scenarios, party_costs, pays_more_rows, shapley
+from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.model import SCENARIO_CODES
 from gnsanalysis.swedish import format as fmt
@@ -38,10 +38,11 @@ STATE_KEYS = {
     "seed": "Startvärde för slumptalen",
     "assumptions": "Ändrade antaganden (namn: värde eller {low, mode, high})",
     "include_outage_risk": "Räkna med förväntad avbrottskostnad i summorna (ja/nej)",
+    "per_party": "Scenariot som rapporten visar per part (S1–S4)",
 }
 DEFAULT_STATE: dict[str, Any] = {  # values checked by validate_state (they come from files people write)
     "coalition": None, "allocation_key": "usage", "hosts": {}, "n_draws": 20000,
-    "seed": 20190208, "assumptions": {}, "include_outage_risk": True,
+    "seed": 20190208, "assumptions": {}, "include_outage_risk": True, "per_party": "S1",
 }
 
 
@@ -67,25 +68,38 @@ def validate_state(state: Mapping | None) -> dict:
             raise ParameterError("Parametern 'coalition' ska vara en lista med partsnamn.")
         a.registry.resolve_many(out["coalition"], parties_only=True)
         out["coalition"] = list(out["coalition"])
-    parse_key(out["allocation_key"])
-    hosts = out["hosts"] or {}
+    # one spelling per key (``lika`` and ``equal`` are one key): the report lists each key once
+    out["allocation_key"] = parse_key(out["allocation_key"]).code
+    out["hosts"] = _checked_hosts(out["hosts"] or {}, a.sites)
+    _check_settings(out)
+    return out
+
+
+def _checked_hosts(hosts, sites) -> dict:
+    """``{S1: site, S2: [site, site]}`` with every site known."""
     if not isinstance(hosts, Mapping):
         raise ParameterError("Parametern 'hosts' ska vara en tabell, t.ex. {S1: krokom}.")
     for code, value in hosts.items():
         if code not in ("S1", "S2"):
             raise ParameterError(f"Platser kan bara anges för S1 och S2, inte {code!r}.")
         for site in [value] if isinstance(value, str) else list(value):
-            if site not in a.sites:
-                raise ParameterError(f"Okänd plats {site!r} för {code}. Kända: {', '.join(a.sites)}.")
-    out["hosts"] = dict(hosts)
+            if site not in sites:
+                raise ParameterError(f"Okänd plats {site!r} för {code}. Kända: {', '.join(sites)}.")
+    return dict(hosts)
+
+
+def _check_settings(out: dict) -> None:
+    """The yes/no, scenario and count parameters."""
     if not isinstance(out["include_outage_risk"], bool):
         raise ParameterError("Parametern 'include_outage_risk' ska vara true eller false, inte "
                              f"{out['include_outage_risk']!r}.")
+    if out["per_party"] not in SCENARIO_CODES[1:]:
+        raise ParameterError(f"Parametern 'per_party' ska vara ett av {', '.join(SCENARIO_CODES[1:])}, "
+                             f"inte {out['per_party']!r}.")
     for name in ("n_draws", "seed"):
         v = out[name]
         if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "n_draws" else 0):
             raise ParameterError(f"Parametern {name!r} ska vara ett positivt heltal, inte {v!r}.")
-    return out
 
 
 def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
@@ -153,14 +167,11 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
 
     Always: ``state``, ``assumptions`` (Assumptions with overrides), ``parameters`` (table),
     ``guesses`` (dict with Swedish ``text``), ``compare`` (compare_scenarios),
-    ``party_costs`` (scenario -> DataFrame for the chosen key plus equal and population),
-    ``standalone`` (flagged rows over all joint scenarios).
+    ``party_costs`` (scenario -> DataFrame for the chosen key plus equal and population).
     With ``full=True`` also: ``shapley`` (S1), ``montecarlo`` (MonteCarloResult),
     ``mc_summary``, ``mc_party``, ``tornado``, ``break_even``, ``rules``, ``distances``,
     ``dso`` (DsoResult).
     """
-    import pandas as pd
-
     state = validate_state(overrides)
     a = load_assumptions().with_overrides(state["assumptions"]).with_settings(
         include_outage_risk=state["include_outage_risk"])
@@ -168,15 +179,8 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
     cmp = compare_scenarios(state["coalition"], None, hosts=state["hosts"], assumptions=a)  # overridden modes in `a`
     out["compare"] = cmp
     keys = list(dict.fromkeys([state["allocation_key"], "equal", "population"]))
-    per, flagged = {}, []
-    for code, res in cmp.attrs["results"].items():
-        if not res.feasible:
-            continue
-        per[code] = party_costs(res, keys=keys, assumptions=a)
-        if code != "S0":
-            flagged.append(pays_more_rows(per[code]))  # from the split above, not computed again
-    out["party_costs"] = per
-    out["standalone"] = pd.concat(flagged, ignore_index=True) if flagged else pd.DataFrame()
+    out["party_costs"] = {code: party_costs(res, keys=keys, assumptions=a)
+                          for code, res in cmp.attrs["results"].items() if res.feasible}
     if full:
         out.update(_board_results(state, cmp, a))
     return out

@@ -24,7 +24,8 @@ from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk")
+SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk",
+              "per_party")
 EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
 
 
@@ -135,7 +136,7 @@ def parse_input(text, control: Control):
 # --------------------------------------------------------------------------- selection
 
 def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: str, *,
-                    base: Mapping | None = None) -> dict:
+                    base: Mapping | None = None, per_party: str | None = None) -> dict:
     """A state to save (or compute) from the controls: only changed assumptions are written."""
     from gnsanalysis.scenarios.explore import validate_state
 
@@ -150,6 +151,8 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
     if base:
         state.update({k: v for k, v in base.items() if k in SAVED_KEYS})
     state.update(coalition=list(coalition), allocation_key=allocation_key, assumptions=changed)
+    if per_party:
+        state["per_party"] = per_party  # the scenario the page shows per party, shown so in the report
     return state
 
 

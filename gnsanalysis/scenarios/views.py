@@ -123,11 +123,12 @@ def left_out(rep: ItReport) -> str:
     return left_out_sentence(coalition, registry.parties)
 
 
-def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk) -> ItReport:
+def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
+            per_party: str = "S1") -> ItReport:
     """Compute everything the IT report shows for these parameters."""
     state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
              "n_draws": n_draws, "seed": seed, "assumptions": assumptions or {},
-             "include_outage_risk": include_outage_risk}
+             "include_outage_risk": include_outage_risk, "per_party": per_party}
     return ItReport(explore(state, full=True))
 
 
@@ -305,15 +306,11 @@ def party_view(rep: ItReport, scenario: str = "S1"):
                                       "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
                                       "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
                        formats=html.number_formats(columns), row_classes=[""] * len(base) + ["total"])
-    flagged = rep.result["standalone"]
-    flagged = flagged[flagged["scenario"] == scenario] if not flagged.empty else flagged
     sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
-                 "fördelas i hela kronor, och parternas andelar blir tillsammans exakt det beloppet."]
-    if flagged.empty:
-        sentences.append("Ingen part betalar mer än ensam i nuläget med någon av nycklarna.")
+                 "fördelas i hela kronor, och parternas andelar blir tillsammans exakt det beloppet.",
+                 # the chosen key only, in the explorer's words (the other keys' columns are for comparison)
+                 pays_more_text(rep.result, scenario, rep.result["state"]["allocation_key"])]
     parts = [table, html.paragraphs(sentences)]
-    if not flagged.empty:
-        parts.append(html.flag_list("Betalar mer än ensam i nuläget:", list(flagged["message"])))
     sh = rep.result.get("shapley")
     if sh is not None and scenario == "S1":
         shapley_kr = fmt.round_preserving_sum(list(sh["shapley"] / 1000))
@@ -456,12 +453,15 @@ def dso_claims_view(res):
                      html.bullet_list(list(c["message"])))
 
 
-def footer_values(allocation_key) -> dict[str, str]:
+def footer_values(allocation_key, n_draws: int | None = None) -> dict[str, str]:
     """What the footer shows for parameters given as codes (``html.footer(..., shown=...)``): the
     allocation key by its name in the explorer's menu (``usage`` → ``användning (servrar)``; a
-    mixed key such as ``1/3 equal + 2/3 population`` by its label)."""
+    mixed key such as ``1/3 equal + 2/3 population`` by its label), the number of draws grouped."""
     names, key = allocation_keys(), allocation_key
-    return {"allocation_key": names[key] if isinstance(key, str) and key in names else parse_key(key).label}
+    shown = {"allocation_key": names[key] if isinstance(key, str) and key in names else parse_key(key).label}
+    if n_draws is not None:
+        shown["n_draws"] = fmt.number(n_draws)
+    return shown
 
 
 def parameter_labels() -> dict[str, str]:

@@ -66,6 +66,7 @@ class Explorer:
         self.keys = allocation_keys()
         self.quiet = False  # set while the controls are filled from a loaded scenario
         self.loaded: tuple[str, str] | None = None  # (name, description) of the scenario last loaded
+        self.preferred = self.base_state["per_party"]  # the scenario shown per party, when it is feasible
         current = self.a.with_overrides(self.base_state["assumptions"]).base_params()
         self.values = {n: self._stepped(c, current[n]) for n, c in self.ctl.items()}
         self.box = w.VBox()
@@ -186,7 +187,7 @@ class Explorer:
     def selection(self) -> dict:
         """The state the controls show (not yet checked)."""
         return st.selection_state(self.values, [n for n, b in self.parties.items() if b.value], self.key.value,
-                                  base=self.base_state)
+                                  base=self.base_state, per_party=self.scenario.value)
 
     def refresh_saved(self) -> None:
         """The saved scenarios in the load and compare menus."""
@@ -231,7 +232,8 @@ class Explorer:
         if [o[1] for o in self.scenario.options] == feasible:
             return
         titles = light.result["compare"].set_index("scenario")["title"]
-        keep = self.scenario.value if self.scenario.value in feasible else (feasible[0] if feasible else None)
+        keep = next((c for c in (self.scenario.value, self.preferred) if c in feasible),
+                    feasible[0] if feasible else None)
         self.scenario.unobserve(self.refresh, names="value")
         self.scenario.options = [(str(titles[c]), c) for c in feasible]
         self.scenario.value = keep
@@ -339,6 +341,11 @@ class Explorer:
         self.key.unobserve(self.refresh, names="value")
         self.key.value = state["allocation_key"] if state["allocation_key"] in self.keys else "usage"
         self.key.observe(self.refresh, names="value")
+        self.preferred = state["per_party"]
+        if state["per_party"] in [o[1] for o in self.scenario.options]:
+            self.scenario.unobserve(self.refresh, names="value")
+            self.scenario.value = state["per_party"]
+            self.scenario.observe(self.refresh, names="value")
         self.refresh()
 
     def compare(self, *_) -> None:

@@ -114,4 +114,4 @@ def test_footer_with_key_names_still_matches_the_parameter_file(tmp_path, monkey
 def test_the_board_notebook_shows_the_key_name():
     """The IT report's footer cell passes the Swedish key names (the source the runner executes)."""
     source = (paths.NOTEBOOKS_DIR / "it-serverdrift.py").read_text(encoding="utf-8")
-    assert "shown=views.footer_values(allocation_key)" in source
+    assert "shown=views.footer_values(allocation_key, n_draws)" in source

@@ -46,6 +46,20 @@ def test_saved_widget_state_replays_into_the_same_html(built_reports, tmp_path):
     assert result.html_path.read_bytes() == (folder / "it-serverdrift.html").read_bytes()
 
 
+def test_the_report_shows_per_party_the_scenario_the_page_showed(tmp_path):
+    """With the Region in, S1 is not possible; the saved per_party (S4) is what the board sees per party."""
+    from gnsanalysis.scenarios.assumptions import load_assumptions
+    from gnsanalysis.scenarios.feasibility import default_coalition
+
+    coalition = [p.name for p in default_coalition(load_assumptions())] + ["Region Jämtland Härjedalen"]
+    state = dict(DEFAULT_STATE, coalition=coalition, n_draws=500, per_party="S4")
+    params = runner.load_parameters_file(save_params_yaml(tmp_path / "s.yaml", state))
+    html = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "r").html_path.read_text(encoding="utf-8")
+    assert "ingen fördelning per part" not in html
+    assert re.search(r"<caption>S4 [^<]*: nuvärde per part över fem år", html)
+    assert "Scenario per part: S4" in html  # the footer says which
+
+
 def test_changed_state_replays_and_changes_the_report(tmp_path):
     state = dict(DEFAULT_STATE, coalition=["Krokom", "Berg", "Ragunda"], allocation_key="equal",
                  n_draws=2000, assumptions={"electricity_price": 1.4})

@@ -195,3 +195,31 @@ def test_a_new_name_after_loading_does_not_take_the_loaded_description(tmp_path)
     assert box.description.value == "el 1,50 kr/kWh"
     box.name.value = "Billig el"
     assert box.description.value == ""  # a new scenario starts without the old one's description
+
+
+def test_the_scenario_shown_per_party_is_saved_and_loaded_back(tmp_path):
+    """The page's "Scenario som visas per part" goes into the file, and the report shows that scenario."""
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios import state as st
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box.controls["parties"]["Region Jämtland Härjedalen"].value = True  # S1 and S2 are then not possible
+    menu = box.controls["scenario"]
+    assert "S1" not in [code for _, code in menu.options]
+    menu.value = "S4"
+    box.name.value = "Med regionen"
+    box.save()
+    saved = st.load_scenario(tmp_path / "med-regionen.yaml")
+    assert saved.state["per_party"] == "S4"
+    fresh = build_explorer(folder=tmp_path, uncertainty=False)
+    fresh.saved_pick.value = str(tmp_path / "med-regionen.yaml")
+    fresh.load()
+    assert fresh.controls["scenario"].value == "S4"
+
+
+def test_per_party_must_be_a_joint_scenario():
+    from gnsanalysis.scenarios.explore import validate_state
+
+    with pytest.raises(ParameterError, match="'per_party' ska vara ett av S1, S2, S3, S4, inte 'S0'"):
+        validate_state({"per_party": "S0"})
