@@ -8,8 +8,10 @@ same model function accepts both.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -166,9 +168,22 @@ PARAMETER_TABLE_LABELS = {
 }
 
 
+def control_step(low: float, high: float, integer: bool) -> Decimal:
+    """The explorer's step for a parameter: the power of ten at or below a twentieth of its range."""
+    span = high - low
+    if span <= 0:
+        return Decimal(1)
+    step = Decimal(1).scaleb(math.floor(math.log10(span / 20)))
+    return max(step, Decimal(1)) if integer else step
+
+
+
 def _outside_range_message(p: Parameter, value: float) -> str:
-    """Swedish: the value, the allowed range, and how to ask for another range on purpose."""
-    shown = [fmt.number(x, fmt.decimals_needed(x)) for x in (value, p.low, p.high)]
+    """Swedish: the value, the allowed range (as the explorer shows it), and how to ask for another range."""
+    exponent = control_step(p.low, p.high, p.integer).as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    shown = [fmt.number(value, max(decimals, fmt.decimals_needed(value))),
+             fmt.number(p.low, decimals), fmt.number(p.high, decimals)]
     return (f"Parametern {p.name!r} ({p.label}): {shown[0]} ligger utanför det tillåtna intervallet "
             f"{shown[1]}–{shown[2]} {p.unit} (samma som i utforskaren). Ange ett värde inom intervallet, "
             f"eller skriv ett eget intervall: {p.name}: {{low: …, mode: …, high: …}}.")

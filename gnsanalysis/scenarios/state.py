@@ -5,7 +5,6 @@ the replay command, per-party figures rounded as the board report rounds them, a
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ import yaml
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.io import slug
+from gnsanalysis.scenarios.assumptions import control_step
 from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
@@ -75,15 +75,6 @@ class Control:
         return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
 
 
-def _step(low: float, high: float, integer: bool) -> Decimal:
-    """A round step: the power of ten at or below a twentieth of the range."""
-    span = high - low
-    if span <= 0:
-        return Decimal(1)
-    step = Decimal(1).scaleb(math.floor(math.log10(span / 20)))
-    return max(step, Decimal(1)) if integer else step
-
-
 def controls(assumptions=None) -> dict[str, Control]:
     """The explorer's number controls (the ``main`` parameters of it_assumptions.yaml)."""
     from gnsanalysis.scenarios.assumptions import load_assumptions
@@ -95,7 +86,7 @@ def controls(assumptions=None) -> dict[str, Control]:
         if not p.main:
             continue
         b = base.parameters[name]
-        step = _step(b.low, b.high, p.integer)
+        step = control_step(b.low, b.high, p.integer)
         out[name] = Control(name, p.label, p.unit, p.source, p.guess, b.low, b.high,
                             float(round_to_step(p.mode, step)), step, p.integer)
     return out

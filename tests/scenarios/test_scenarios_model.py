@@ -201,7 +201,7 @@ def test_a_number_outside_the_range_is_refused_as_in_the_explorer():
     """A plain value must lie in the range the explorer allows; another range is asked for explicitly."""
     a = load_assumptions()
     p = a.parameters["electricity_price"]
-    with pytest.raises(ParameterError, match=r"'electricity_price' .*9,5 ligger utanför det tillåtna intervallet"):
+    with pytest.raises(ParameterError, match=r"'electricity_price' .*9,50 ligger utanför det tillåtna intervallet 0,60–1,50 kr/kWh"):
         a.with_overrides({"electricity_price": 9.5})
     assert a.with_overrides({"electricity_price": p.high}).parameters["electricity_price"].mode == p.high
     wide = a.with_overrides({"electricity_price": {"low": p.low, "mode": 9.5, "high": 10.0}})
