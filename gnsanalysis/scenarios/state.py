@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from gnsanalysis import paths
-from gnsanalysis.errors import ParameterError
+from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import slug
 from gnsanalysis.scenarios.assumptions import control_step
 from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
@@ -249,15 +249,17 @@ def load_scenario(path: Path) -> Saved:
     return Saved(str(meta.get("name") or path.stem), str(meta.get("description") or ""), path, state)
 
 
-def list_scenarios(folder: Path | None = None) -> list[Saved]:
-    """Every readable scenario in the folder, sorted by name (unreadable files are skipped)."""
+def list_scenarios(folder: Path | None = None, problems: list[str] | None = None) -> list[Saved]:
+    """Every readable scenario in the folder, sorted by name; why each other file could not be
+    read is appended to ``problems`` (a hand-edited file must not break the list, nor vanish unsaid)."""
     folder = folder or scenario_dir()
     out = []
     for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
             out.append(load_scenario(p))
-        except Exception:  # noqa: BLE001, S112 - a hand-edited file must not break the list
-            continue
+        except Exception as exc:  # noqa: BLE001 - any reason is told, in Swedish where it is ours
+            if problems is not None:
+                problems.append(str(exc) if isinstance(exc, GnsError) else f"{p.name}: {exc}")
     return sorted(out, key=lambda s: s.name.lower())
 
 

@@ -132,6 +132,7 @@ class Explorer:
         self.save_button.add_class("gns-save")
         self.save_status = w.HTML()
         self.save_status.add_class("gns-save-status")
+        self.saved_note = w.HTML()  # files in the folder that cannot be used, and why
         self.saved_pick = w.Dropdown(options=[], description="Sparade scenarier", style=initial,
                                      layout=w.Layout(width="auto"))
         self.load_button = w.Button(description="Läs in i reglagen", icon="folder-open",
@@ -166,7 +167,7 @@ class Explorer:
             w.HTML("<h3>Resultat</h3>"), self.numbers, self.charts,
             w.HTML(f"<h3>Spara scenario</h3><p>Scenarier sparas i mappen {html.esc(where)}.</p>"),
             w.HBox([self.name, self.description]), self.overwrite, self.save_button, self.save_status,
-            w.HTML("<h3>Sparade scenarier</h3>"), w.HBox([self.saved_pick, self.load_button]),
+            w.HTML("<h3>Sparade scenarier</h3>"), w.HBox([self.saved_pick, self.load_button]), self.saved_note,
             w.HBox([self.compare_pick, self.compare_button]), self.compare_out,
         ]
 
@@ -181,6 +182,7 @@ class Explorer:
         box.name, box.description, box.overwrite = self.name, self.description, self.overwrite
         box.save_button, box.save_status = self.save_button, self.save_status
         box.saved_pick, box.compare_pick, box.compare_out = self.saved_pick, self.compare_pick, self.compare_out
+        box.saved_note = self.saved_note
 
     # ------------------------------------------------------------------ changes
 
@@ -191,7 +193,10 @@ class Explorer:
 
     def refresh_saved(self) -> None:
         """The saved scenarios in the load and compare menus."""
-        found = st.list_scenarios(self.folder)
+        problems: list[str] = []
+        found = st.list_scenarios(self.folder, problems)
+        self.saved_note.value = (_msg("Visas inte, eftersom filen inte kan användas: " + " ".join(problems), "warn")
+                                 if problems else "")
         opts = [(f"{s.name} – {s.description} ({s.path.name})" if s.description else f"{s.name} ({s.path.name})",
                  str(s.path)) for s in found]
         self.saved_pick.options = opts
@@ -315,6 +320,19 @@ class Explorer:
         self.name.value, self.description.value = saved.name, saved.description
         self.loaded = (saved.name, saved.description)
         self.save_status.value = _msg(f"Läste in {saved.name} ({st.display_path(saved.path)}).", "ok")
+        self.save_status.value += self._off_step_note(saved.state["assumptions"])
+
+    def _off_step_note(self, changed: Mapping) -> str:
+        """A warning when the file holds a value between a field's steps: the page shows the field's
+        value, the report built from the file uses the file's ('' when every value is on a step)."""
+        off = []
+        for name, c in self.ctl.items():
+            value = changed.get(name)
+            if isinstance(value, int | float) and self.values[name] != value:
+                exact = fmt.number(value, fmt.decimals_needed(value, most=6))
+                off.append(f"{c.label} {exact} (fältet visar {c.show(self.values[name])})")
+        return _msg(f"Filen har {fmt.join_list(off)}. Sidan räknar med fältens värden, rapporten från filen "
+                    "med filens. Spara scenariot för att använda fältens.", "warn") if off else ""
 
     def _on_name(self, change) -> None:
         """A new name after loading a scenario is a new scenario: the loaded one's description is not its own."""

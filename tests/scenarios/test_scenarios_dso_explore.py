@@ -223,3 +223,26 @@ def test_per_party_must_be_a_joint_scenario():
 
     with pytest.raises(ParameterError, match="'per_party' ska vara ett av S1, S2, S3, S4, inte 'S0'"):
         validate_state({"per_party": "S0"})
+
+
+def test_a_saved_file_that_cannot_be_used_is_named_with_the_reason(tmp_path):
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    (tmp_path / "trasig.yaml").write_text("coalition: [Ragunda kommun, Brace kommun]\n", encoding="utf-8")
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    assert box.saved_pick.options == ()
+    assert "trasig.yaml" in box.saved_note.value and "Brace kommun" in box.saved_note.value
+
+
+def test_a_loaded_value_between_steps_is_pointed_out(tmp_path):
+    """1.357 in a hand-written file: the field shows 1,36, and the page says the file's report would use 1,357."""
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    (tmp_path / "fin.yaml").write_text("assumptions: {electricity_price: 1.357}\n", encoding="utf-8")
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box.saved_pick.value = str(tmp_path / "fin.yaml")
+    box.load()
+    assert box.controls["fields"]["electricity_price"].value == "1,36"
+    assert "Filen har Elpris allt inräknat (spot, nät, skatt, påslag) 1,357 (fältet visar 1,36)" in box.save_status.value
