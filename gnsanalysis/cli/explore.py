@@ -75,7 +75,7 @@ def cmd_explore(args) -> int:
     env = dict(os.environ, GNS_PROJECT_ROOT=str(paths.PROJECT_ROOT), MPLBACKEND="Agg")
     if args.mapp:
         env["GNS_EXPLORE_DIR"] = str(args.mapp.resolve())
-    print(f"Utforskaren: http://127.0.0.1:{port}/ (avsluta med Ctrl+C)", flush=True)
+    print(f"Utforskaren: http://127.0.0.1:{port}/ (sidan svarar om några sekunder; avsluta med Ctrl+C)", flush=True)
     cmd = voila_command(port, notebook, args.oppna)
     os.chdir(paths.PROJECT_ROOT)
     # replace this process by the server: its process id is the one printed by `gns explore`'s caller

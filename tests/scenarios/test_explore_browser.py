@@ -131,6 +131,7 @@ def test_explore_in_chromium_replays_into_the_same_report(project, chromium, ser
             else errors.append(f"request failed: {r.url}"))
     page.goto(url, wait_until="load")
     page.wait_for_selector(".gns-explore-parties", timeout=120_000)
+    assert page.title() == "Utforska scenarier för IT-serverdrift"  # the tab, not the file name
     assert page.locator("pre, .jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0  # no code shown
     before = page.locator(".gns-numbers").inner_text()
 
