@@ -34,8 +34,11 @@ from gnsanalysis.scenarios import views
 
 report = views.load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
                        per_party)
+chosen = {"coalition": coalition, "allocation_key": allocation_key, "hosts": hosts, "n_draws": n_draws,
+          "seed": seed, "assumptions": assumptions, "include_outage_risk": include_outage_risk,
+          "per_party": per_party, "status": status}
 views.it_front(report, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
-               handlaggare=handlaggare)
+               handlaggare=handlaggare, scenario=html.saved_scenario(chosen))
 
 # %% [markdown]
 # ## Sammanfattning
@@ -98,7 +101,5 @@ views.distance_view(report)
 views.assumptions_view(report)
 
 # %%
-html.footer({"coalition": coalition, "allocation_key": allocation_key, "hosts": hosts, "n_draws": n_draws,
-             "seed": seed, "assumptions": assumptions, "include_outage_risk": include_outage_risk,
-             "per_party": per_party, "status": status}, views.inputs_it(), labels=views.parameter_labels(),
+html.footer(chosen, views.inputs_it(), labels=views.parameter_labels(),
             shown=views.footer_values(allocation_key, n_draws))

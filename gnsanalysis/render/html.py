@@ -217,11 +217,28 @@ def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
 
 
 def _parameter_file(parameters: dict) -> tuple[str, str] | None:
-    """The name and SHA-256 of the parameter file the report was built from, if the runner named one.
+    """The name and SHA-256 of the parameter file the report was built from, if the runner named one."""
+    found = _scenario_file(parameters)
+    return (found[0].name, hashlib.sha256(found[0].read_bytes()).hexdigest()) if found else None
+
+
+def saved_scenario(parameters: dict) -> str:
+    """``Dyr el – el 1,50 kr/kWh``: the name and description of the explorer scenario the report
+    was built from ('' when it was not built from one)."""
+    found = _scenario_file(parameters)
+    block = found[1] if found else None
+    if not isinstance(block, Mapping) or not block.get("name"):
+        return ""
+    description = str(block.get("description") or "").strip()
+    return f"{block['name']} – {description}" if description else str(block["name"])
+
+
+def _scenario_file(parameters: dict) -> tuple[Path, Any] | None:
+    """The parameter file the runner named and its ``scenario`` block, when its values are the report's.
 
     ``gns report -f FILE`` (and ``gns verify`` rebuilding such a report) gives the kernel the
     file in ``GNS_PARAMETERS_FILE``. Only scenarios saved by the explorer (with a ``scenario``
-    block) whose values are the report's are named; a file that no longer matches is not.
+    block) whose values are the report's count; a file that no longer matches does not.
     """
     named = os.environ.get("GNS_PARAMETERS_FILE")
     if not named:
@@ -235,7 +252,7 @@ def _parameter_file(parameters: dict) -> tuple[str, str] | None:
         return None
     values = {k: v for k, v in data.items() if k != "scenario"}
     if values and all(k in parameters and parameters[k] == v for k, v in values.items()):
-        return path.name, hashlib.sha256(path.read_bytes()).hexdigest()
+        return path, data["scenario"]
     return None
 
 

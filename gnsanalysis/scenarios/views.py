@@ -132,14 +132,14 @@ def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, includ
     return ItReport(explore(state, full=True))
 
 
-def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare):
-    """The report's front matter (title, status, body, date)."""
+def it_front(rep: ItReport, *, status, namnd, diarienummer, datum, handlaggare, scenario: str = ""):
+    """The report's front matter (title, status, body, date; the explorer scenario's name when built from one)."""
     parts = example_parts(rep.assumptions)
     return html.report_front(
         "IT-serverdrift – jämförelse av scenarier", status=status, namnd=namnd,
         diarienummer=diarienummer, datum=datum, handlaggare=handlaggare,
         period="femårsperiod (år 1–5 från beslut)",
-        extra={"Parter i jämförelsen": fmt.join_list(rep.coalition),
+        extra={"Scenario": scenario, "Parter i jämförelsen": fmt.join_list(rep.coalition),
                "Belopp": "kronor; summor i miljoner kronor (mnkr)"},
         is_example=bool(parts) or bool(rep.assumptions.meta.get("example_data")),
         example_what=f"Jämförelsen ({fmt.join_list(parts)})" if parts else "Jämförelsen")

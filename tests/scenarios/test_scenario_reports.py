@@ -86,12 +86,14 @@ def test_a_named_scenario_anywhere_is_named_in_the_footer_and_verifies(tmp_path)
     assert result.html_path.name == "it-serverdrift-dyr-el-i-tre-kommuner.html"
     html = result.html_path.read_text(encoding="utf-8")
     assert "<title>IT-serverdrift – jämförelse av scenarier (GNS): dyr-el-i-tre-kommuner</title>" in html
+    assert re.search(r"<dt>Scenario</dt>\s*<dd>Dyr el i tre kommuner – prov</dd>", html)  # named on the front
     assert path.name in html and hashlib.sha256(path.read_bytes()).hexdigest() in html
     ok, message = build.verify_report(result.html_path)
     assert ok, message
     # the same values without the file: the footer names no file, so the report differs
     bare = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "bare")
     assert "Parameterfil" not in bare.html_path.read_text(encoding="utf-8")
+    assert "<dt>Scenario</dt>" not in bare.html_path.read_text(encoding="utf-8")
     assert bare.html_path.name == "it-serverdrift.html"
 
 
