@@ -59,6 +59,10 @@ class Control:
         """The value in Swedish format at the control's precision (``1,41``, ``72 000``)."""
         return fmt.number(value, self.decimals)
 
+    def stored(self, value: Decimal):
+        """A value on the control's step as the YAML stores it: a whole number without ``.0``."""
+        return int(value) if self.integer or self.step >= 1 else float(value)
+
     @property
     def range_text(self) -> str:
         """The allowed range in Swedish (``0,50–3,00``)."""
@@ -121,7 +125,7 @@ def parse_input(text, control: Control):
     if rounded < Decimal(str(control.low)) or rounded > Decimal(str(control.high)):
         raise InputError(f"{control.label}: {raw} ligger utanför det tillåtna "
                          f"intervallet {control.range_text}.")
-    return int(rounded) if control.integer else float(rounded)
+    return control.stored(rounded)
 
 
 # --------------------------------------------------------------------------- selection
@@ -137,7 +141,7 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
         c = ctl[name]
         v = round_to_step(value, c.step)
         if v != round_to_step(c.default, c.step):
-            changed[name] = int(v) if c.integer else float(v)
+            changed[name] = c.stored(v)
     state = validate_state(None)  # a fresh copy of the defaults
     if base:
         state.update({k: v for k, v in base.items() if k in SAVED_KEYS})

@@ -326,3 +326,9 @@ def test_a_key_written_in_swedish_is_the_same_key(typed, code):
     assert state["allocation_key"] == code
     per = explore(state, full=False)["party_costs"]["S1"]
     assert per.groupby("key").size().nunique() == 1  # each key once, every party once per key
+
+
+def test_a_whole_number_field_is_saved_without_a_decimal(ctl):
+    state = st.selection_state({"servers_per_admin": 15, "electricity_price": 1.5}, ["Krokoms kommun", "Bergs kommun"],
+                               "equal")
+    assert yaml.safe_dump(state["assumptions"]).splitlines() == ["electricity_price: 1.5", "servers_per_admin: 15"]
