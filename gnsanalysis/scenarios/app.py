@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gnsanalysis.inputs import one_reading
+from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios import state as st
 from gnsanalysis.scenarios.explore import key_code, party_rows, pays_more_text
@@ -199,7 +200,10 @@ def compare_html(saved) -> str:
                    + "".join(f"<td>{cell(v, 1)}</td>" for v in row) + "</tr>" for i, row in fig.iterrows())
     pbody = "".join(f'<tr><th scope="row">{html.esc(i)}</th>'
                     + "".join(f"<td>{cell(v, 0)}</td>" for v in row) + "</tr>" for i, row in per.iterrows())
-    desc = "".join(f"<li><strong>{html.esc(s.name)}</strong>: {html.esc(s.description or 'ingen beskrivning')} "
+    pbody += ('<tr class="total"><th scope="row">Summa</th>'
+              + "".join(f"<td>{cell(v, 0)}</td>" for v in per.sum(min_count=1)) + "</tr>")
+    desc = "".join(f"<li><strong>{html.esc(s.name)}</strong>: {html.esc(s.description or 'ingen beskrivning')}; "
+                   f"nyckel {html.esc(parse_key(s.state['allocation_key']).label)} "
                    f"({html.esc(st.display_path(s.path))})</li>" for s in saved)
     return (f"<ul>{desc}</ul>"
             f'<table class="gns-explore-compare"><caption>Nuvärde 5 år per scenario (mnkr)</caption>'

@@ -290,6 +290,13 @@ def test_compare_two_saved(tmp_path):
     assert set(per.index) == {"Krokom", "Berg"}
     with pytest.raises(ParameterError, match="minst två"):
         st.compare_saved([st.load_scenario(a)])
+    from gnsanalysis.scenarios import app
+
+    page = app.compare_html([st.load_scenario(a), st.load_scenario(b)])
+    assert "nyckel användning" in page and "nyckel lika delar" in page  # each column's key is named
+    summa = re.search(r'<tr class="total"><th scope="row">Summa</th>(.*?)</tr>', page).group(1)
+    totals = [float(t.replace("\u00a0", "").replace(" ", "")) for t in re.findall(r"<td>([^<]*)</td>", summa)]
+    assert totals == [float(per[c].sum()) for c in per.columns]  # the column adds up to its Summa
 
 
 def test_notebook_has_no_saved_widget_state_or_outputs():
