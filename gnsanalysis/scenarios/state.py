@@ -26,6 +26,9 @@ SCENARIO_KEY = "scenario"  # the file's name/description block; not a report par
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
 SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk",
               "per_party")
+# the IT report's front-page parameters, which a scenario file may also set (with SAVED_KEYS, the
+# notebook's parameters cell: tests/scenarios/test_explore_state.py checks the two against it)
+REPORT_KEYS = ("status", "namnd", "diarienummer", "datum", "handlaggare")
 EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
 
 
@@ -174,6 +177,10 @@ def check_parameters_file(data: dict, path: Path) -> dict:
     if meta is not None or set(data) & set(SAVED_KEYS):
         state = {k: data[k] for k in SAVED_KEYS if k in data}
         try:
+            unknown = sorted(set(data) - set(SAVED_KEYS) - set(REPORT_KEYS), key=str)
+            if unknown:  # as the report refuses them, so that the explorer never loads what cannot replay
+                raise ParameterError(f"Okänd parameter {', '.join(repr(u) for u in unknown)}. Kända: "
+                                     f"{', '.join(SAVED_KEYS + REPORT_KEYS)}.")
             check_selection(state)
         except ParameterError as exc:
             raise ParameterError(f"Parameterfilen {path.name} går inte att använda: {exc} "

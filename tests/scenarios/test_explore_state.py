@@ -339,3 +339,16 @@ def test_a_whole_number_field_is_saved_without_a_decimal(ctl):
     state = st.selection_state({"servers_per_admin": 15, "electricity_price": 1.5}, ["Krokoms kommun", "Bergs kommun"],
                                "equal")
     assert yaml.safe_dump(state["assumptions"]).splitlines() == ["electricity_price: 1.5", "servers_per_admin: 15"]
+
+
+def test_scenario_keys_are_the_report_notebooks_parameters():
+    from gnsanalysis.publish.runner import declared_parameters
+
+    assert set(st.SAVED_KEYS) | set(st.REPORT_KEYS) == set(declared_parameters("it-serverdrift"))
+
+
+def test_a_file_with_an_unknown_key_is_refused_by_the_explorer_as_by_the_report(tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text("allocation_key: equal\nelpris_extra: 2\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="extra.yaml går inte att använda: Okänd parameter 'elpris_extra'"):
+        st.load_scenario(path)
