@@ -276,7 +276,7 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
     for sites in candidate_site_sets(scenario, assumptions, allow_unoffered_hosts):
         res = _evaluate_at(scenario, parties, sites, base, assumptions, ctx, allow_unoffered_hosts)
         if not res.feasible:
-            failures.append(res.explanation)
+            failures.extend(res.reasons)  # per site: a site in several pairs is explained once
             continue
         value = float(res.metric("npv"))
         if best is None or value < best[0]:
