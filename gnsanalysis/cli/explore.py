@@ -7,9 +7,13 @@ import socket
 import sys
 from pathlib import Path
 
+from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 
 NOTEBOOK = "it-serverdrift-utforska.ipynb"
+# Voilà's own loading-screen macros with the Swedish text, found before Voilà's through JUPYTER_PATH
+# (tests/cli/test_explore_cli.py checks that they differ from the installed ones only in that text)
+VOILA_OVERRIDES = paths.TEMPLATES_DIR / "voila"
 
 
 def register(sub) -> None:
@@ -56,8 +60,6 @@ def voila_command(port: int, notebook: Path, open_browser: bool = False) -> list
 
 def cmd_explore(args) -> int:
     """Serve the explorer until Ctrl-C; prints the URL."""
-    from gnsanalysis import paths
-
     notebook = paths.NOTEBOOKS_DIR / NOTEBOOK
     if not notebook.is_file():
         raise ParameterError(f"Utforskarens notebook {notebook} finns inte.")
@@ -72,7 +74,9 @@ def cmd_explore(args) -> int:
     if port_in_use(port):
         raise ParameterError(f"Porten {port} på 127.0.0.1 används redan (kanske av en utforskare som redan "
                              "körs). Ange en annan port eller utelämna --port så väljs en ledig.")
-    env = dict(os.environ, GNS_PROJECT_ROOT=str(paths.PROJECT_ROOT), MPLBACKEND="Agg")
+    env = dict(os.environ, GNS_PROJECT_ROOT=str(paths.PROJECT_ROOT), MPLBACKEND="Agg",
+               # first on Jupyter's data path: Voilà's loading screen in Swedish (render/templates/voila)
+               JUPYTER_PATH=os.pathsep.join(filter(None, [str(VOILA_OVERRIDES), os.environ.get("JUPYTER_PATH")])))
     if args.mapp:
         env["GNS_EXPLORE_DIR"] = str(args.mapp.resolve())
     print(f"Utforskaren: http://127.0.0.1:{port}/ (sidan svarar om några sekunder; avsluta med Ctrl+C)", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.cli import main
@@ -39,3 +40,25 @@ def test_busy_port_is_refused_not_moved(capsys):
         assert main(["explore", "--port", str(busy)]) == 2
     err = capsys.readouterr().err
     assert f"Porten {busy} på 127.0.0.1 används redan" in err and "Traceback" not in err
+
+
+def test_the_swedish_loading_screen_differs_from_voilas_only_in_its_text():
+    """The two overridden Voilà macros are Voilà's own with Swedish words; an upgrade that changes
+    them upstream fails here instead of silently serving an outdated copy."""
+    import voila.paths
+
+    from gnsanalysis.cli.explore import VOILA_OVERRIDES
+
+    english = {"Startar {{nb_title}} …": "Running {{nb_title}}...",
+               "`Räknar, steg ${cell_index} av ${cell_count}`": "`Executing ${cell_index} of ${cell_count}`",
+               "`Läser, steg ${cell_index} av ${cell_count}`": "`Reading ${cell_index} of ${cell_count}`"}
+    ours = sorted((VOILA_OVERRIDES / "voila" / "templates" / "base").glob("*.j2"))
+    assert [p.name for p in ours] == ["spinner.macro.html.j2", "voila_setup.macro.html.j2"]
+    upstream_dirs = [Path(p) for p in voila.paths.collect_template_paths(["voila"], "base", prune=True)]
+    for path in ours:
+        text = path.read_text(encoding="utf-8")
+        assert not any(e in text for e in english.values())
+        for swedish, eng in english.items():
+            text = text.replace(swedish, eng)
+        upstream = next(d / path.name for d in upstream_dirs if (d / path.name).is_file() and d != path.parent)
+        assert text == upstream.read_text(encoding="utf-8"), path.name
