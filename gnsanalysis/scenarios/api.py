@@ -282,7 +282,10 @@ def _best_hosts(scenario, parties, p, assumptions, ctx, allow_unoffered_hosts):
         if best is None or value < best[0]:
             best = (value, sites)
     if best is None:
-        reasons = ["Ingen erbjuden plats räcker för den här samverkan."] + list(dict.fromkeys(failures))
+        # the example-data remark once, after every site's reason
+        failures = [r for r in dict.fromkeys(failures) if r != feas.EXAMPLE_CAPACITY] + (
+            [feas.EXAMPLE_CAPACITY] if feas.EXAMPLE_CAPACITY in failures else [])
+        reasons = ["Ingen erbjuden plats räcker för den här samverkan.", *failures]
         return ScenarioResult(scenario, list(parties), [], False, " ".join(reasons),
                               feas.membership_notes(parties), reasons, params=p, ctx=ctx,
                               assumptions=assumptions)

@@ -36,6 +36,10 @@ class Feasibility:
     notes: list[str] = field(default_factory=list)  # information (Swedish)
 
 
+# said after the sites that are too small (the halls' capacities in it_assumptions.yaml are example data)
+EXAMPLE_CAPACITY = "Kapaciteten är exempeldata."
+
+
 @cache
 def _matrix(path: str) -> Matrix:
     return parse_matrix(path)
@@ -171,8 +175,9 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
             reasons.append(
                 f"{site.label} har plats för {number(site.capacity_racks)} rack men samverkan "
                 f"behöver {need_racks} rack{extra} för {number(per_hall)} servrar "
-                f"({number(per_rack)} per rack). Kapaciteten är exempeldata."
+                f"({number(per_rack)} per rack)."
             )
+            reasons.append(EXAMPLE_CAPACITY)  # said once where several sites are too small
         if not site.host.party:
             notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd (rackhyra).")
-    return Feasibility(not reasons, reasons, notes)
+    return Feasibility(not reasons, list(dict.fromkeys(reasons)), notes)

@@ -274,3 +274,17 @@ def test_coalition_costs_fall_back_to_standalone():
     s0 = evaluate("S0", ["Berg", "Bräcke"]).totals["npv"]
     assert costs[3] == pytest.approx(s0)
     assert costs[0] == 0
+
+
+def test_an_infeasible_scenario_explains_each_site_once():
+    """With the Region in, no site is large enough: each site is named once, the example-data remark last."""
+    from gnsanalysis.scenarios.feasibility import EXAMPLE_CAPACITY, default_coalition
+
+    a = load_assumptions()
+    coalition = [p.name for p in default_coalition(a)] + ["Region Jämtland Härjedalen"]
+    cmp = compare_scenarios(coalition, assumptions=a).set_index("scenario")
+    for code in ("S1", "S2"):
+        text = cmp.loc[code, "explanation"]
+        assert not cmp.loc[code, "feasible"]
+        assert text.count("Krokom har plats för") == 1 and text.count(EXAMPLE_CAPACITY) == 1
+        assert text.endswith(EXAMPLE_CAPACITY)
