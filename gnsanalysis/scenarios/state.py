@@ -115,20 +115,33 @@ def parse_input(text, control: Control):
         value = parse_number(compact, decimal=".") if point else parse_number(raw, decimal=",")
     except (NumberFormatError, InvalidOperation):
         value = None
-    if point and control.step >= 1 and re.fullmatch(r"[-−–+]?\d{1,3}\.\d{3}", compact):
-        # 1.200 in a field of whole thousands: a decimal point or a thousands point?
-        raise InputError(f"{control.label}: {raw!r} kan läsas både som {raw.replace('.', ',')} och som "
-                         f"{raw.replace('.', ' ')}. Skriv {raw.replace('.', ' ')} (mellanslag mellan tusental) "
-                         f"eller {raw.replace('.', ',')} (decimalkomma). Tillåtet: {control.range_text}.")
+    if value is not None and point and control.step >= 1 and re.fullmatch(r"[-−–+]?\d{1,3}\.\d{3}", compact):
+        value = _point_reading(raw, value, control)
     if value is None:
         raise InputError(f"{control.label}: {raw!r} är inte ett tal. Skriv t.ex. "
                          f"{control.show(control.default)} (decimalkomma eller punkt går bra, "
                          f"mellanslag mellan tusental). Tillåtet: {control.range_text}.")
     rounded = round_to_step(value, control.step)
-    if rounded < Decimal(str(control.low)) or rounded > Decimal(str(control.high)):
+    if not _allowed(rounded, control):
         raise InputError(f"{control.label}: {raw} ligger utanför det tillåtna "
                          f"intervallet {control.range_text}.")
     return control.stored(rounded)
+
+
+def _allowed(value: Decimal, control: Control) -> bool:
+    return Decimal(str(control.low)) <= value <= Decimal(str(control.high))
+
+
+def _point_reading(raw: str, decimal: Decimal, control: Control) -> Decimal:
+    """``100.000`` in a field of whole kronor: a decimal point (100,0) or a thousands point (100 000)?
+    The reading the field allows, when only one does; otherwise the user is asked which was meant."""
+    thousands = decimal * 1000
+    fits = [v for v in (decimal, thousands) if _allowed(round_to_step(v, control.step), control)]
+    if len(fits) == 1:
+        return fits[0]
+    raise InputError(f"{control.label}: {raw!r} kan läsas både som {raw.replace('.', ',')} och som "
+                     f"{raw.replace('.', ' ')}. Skriv {raw.replace('.', ' ')} (mellanslag mellan tusental) "
+                     f"eller {raw.replace('.', ',')} (decimalkomma). Tillåtet: {control.range_text}.")
 
 
 # --------------------------------------------------------------------------- selection
