@@ -209,7 +209,8 @@ class Explorer:
         self.save_button.disabled = True
         self.save_button.tooltip = f"Kan inte sparas: {exc}"
         self.save_status.value = _msg(f"Kan inte sparas: {exc}")
-        self.numbers.value = self.charts.value = ""
+        self.numbers.value = _msg(f"Inga resultat att visa: {exc}")  # said here too, not only at the top
+        self.charts.value = ""
         self.scenario.disabled = True  # its entries belong to the last selection that could be computed
 
     def _field_problem(self) -> str:

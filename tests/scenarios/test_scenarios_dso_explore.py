@@ -175,6 +175,7 @@ def test_widgets_build_update_and_save(tmp_path):
         party.value = False
     assert box.save_button.disabled and "Inga parter är valda" in box.problem.value
     assert box.controls["scenario"].disabled  # its entries were for the last selection that could be computed
+    assert "Inga resultat att visa: Inga parter är valda" in box.numbers.value  # under Resultat as well
     assert [label for label, _ in box.saved_pick.options] == ["Mitt scenario (mitt-scenario.yaml)"]
     box.saved_pick.value = str(tmp_path / "mitt-scenario.yaml")
     box.load()
