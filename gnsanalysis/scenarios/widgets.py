@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import app
 from gnsanalysis.scenarios import state as st
@@ -358,7 +359,10 @@ class Explorer:
             b.value = n in members
             b.observe(self.refresh, names="value")
         self.key.unobserve(self.refresh, names="value")
-        self.key.value = state["allocation_key"] if state["allocation_key"] in self.keys else "usage"
+        if state["allocation_key"] not in self.keys:  # a mix written in the file: offered, not replaced
+            self.keys[state["allocation_key"]] = parse_key(state["allocation_key"]).label
+            self.key.options = [(label, code) for code, label in self.keys.items()]
+        self.key.value = state["allocation_key"]
         self.key.observe(self.refresh, names="value")
         self.preferred = state["per_party"]
         if state["per_party"] in [o[1] for o in self.scenario.options]:

@@ -247,3 +247,16 @@ def test_a_loaded_value_between_steps_is_pointed_out(tmp_path):
     box.load()
     assert box.controls["fields"]["electricity_price"].value == "1,36"
     assert "Filen har Elpris allt inräknat (spot, nät, skatt, påslag) 1,357 (fältet visar 1,36)" in box.save_status.value
+
+
+def test_a_loaded_mixed_key_is_offered_not_replaced(tmp_path):
+    """A key the menu does not list (a mix written by hand) is added to the menu, never swapped for another."""
+    pytest.importorskip("ipywidgets")
+    from gnsanalysis.scenarios.widgets import build_explorer
+
+    (tmp_path / "mix.yaml").write_text("allocation_key: 1/2 lika + 1/2 användning\n", encoding="utf-8")
+    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box.saved_pick.value = str(tmp_path / "mix.yaml")
+    box.load()
+    assert box.controls["key"].value == "1/2 equal + 1/2 usage"
+    assert "1/2 lika delar + 1/2 användning" in box.numbers.value
