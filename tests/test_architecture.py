@@ -95,6 +95,32 @@ def test_no_private_names_from_other_modules(path):
         assert not private or module == me, f"{me}:{line} imports private {private} from {module}"
 
 
+def _module_aliases(tree: ast.AST) -> dict[str, str]:
+    """Local names bound to gnsanalysis modules (``from gnsanalysis.scenarios import state as st``)."""
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").startswith("gnsanalysis"):
+            for a in node.names:
+                if f"{node.module}.{a.name}" in ALL_NAMES:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name in ALL_NAMES and a.asname:
+                    aliases[a.asname] = a.name
+    return aliases
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
+def test_no_private_names_through_a_module_alias(path):
+    """``st._key_code`` is an import of a private name too, only spelt as an attribute."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = _module_aliases(tree)
+    used = [f"{node.value.id}.{node.attr} (line {node.lineno})" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+            and node.attr.startswith("_") and not node.attr.startswith("__")]
+    assert not used, f"{_module_name(path)} uses private names of other modules: {', '.join(used)}"
+
+
 def test_no_import_cycles():
     graph = {}
     for path in MODULES:
