@@ -21,7 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gnsanalysis.csvsafe import safe_cell
 from gnsanalysis.io import load_resource
+
+spreadsheet_safe = safe_cell  # the project's one rule against CSV injection (OWASP)
 
 ID_COLUMNS = ["line", "label", "kind", "note"]
 
@@ -152,18 +155,6 @@ def is_layout_table(table: RRTable, layout: dict) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER_RE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """``text`` as a CSV cell Excel and LibreOffice show as text: a cell that begins with
-    ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number gets a leading ``'`` (OWASP)."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(text):
-        return "'" + text
-    return text
-
-
 def _printed(values: np.ndarray, decimals: int):
     """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,
     "" for no value."""
@@ -185,7 +176,7 @@ def _printed(values: np.ndarray, decimals: int):
 
 
 def _text_cells(column: pd.Series):
-    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`spreadsheet_safe`)
+    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`)
     and quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
     nämnd and month), so each distinct value is written once and the rows take theirs."""
     import csv
@@ -201,14 +192,14 @@ def _text_cells(column: pd.Series):
     for u in encoded.dictionary.to_pylist():
         out.seek(0)
         out.truncate()
-        writer.writerow([spreadsheet_safe(u)])
+        writer.writerow([safe_cell(u)])
         cells.append(out.getvalue()[:-1] if u else "")  # alone, an empty field is written '""'
     return pa.array(cells, type=pa.string()).take(encoded.indices)
 
 
 def to_tidy_csv(table: RRTable) -> str:
     """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
-    labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`).
+    labels and notes made spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`).
 
     Built column by column with Arrow (each figure printed at its column's decimals, then the
     columns joined row-wise); the tests compare it with the csv module writing row by row.
