@@ -23,6 +23,8 @@ import csv
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.io import load_resource
 from gnsanalysis.rr.grouping import Slot, is_numeric_token, tokens_of
@@ -68,17 +70,38 @@ class RowIn:
 
 @dataclass
 class Parsed:
-    """Rows read from any format, before the evidence step and the tidy frame."""
+    """Rows read from any format, before the evidence step and the tidy frame.
+
+    Per row (arrays of equal length): its line, label, indentation level and note, its figures
+    as far as they were read cell by cell (``V``: values, NaN = none; ``D``: printed decimals),
+    and whether it is a table row (``keep``). ``rows`` holds, by row index, the rows that are
+    still to be read token by token (every row of the free-text formats).
+    """
 
     fmt: str
     header: Header
     preamble: list[str]
     decimal: str = ","
-    rows: list[RowIn] = field(default_factory=list)
-    # fast path for grid formats: rows already read cell by cell
-    fast: dict | None = None
     sheet: str | None = None
     stopped_at: int | None = None  # the line of an incomplete last row (an excerpt ends there)
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    notes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    V: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    D: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    keep: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    rows: dict[int, RowIn] = field(default_factory=dict)
+
+    def set_rows(self, rows: list[RowIn]) -> None:
+        """Rows of which nothing is read yet: every one to be read token by token."""
+        n, m = len(rows), len(self.header.value_columns)
+        self.lines = np.array([r.line for r in rows], dtype=np.int64)
+        self.labels = np.array([r.label for r in rows], dtype=object)
+        self.levels = np.array([r.level for r in rows], dtype=np.int64)
+        self.notes = np.full(n, "", dtype=object)
+        self.V, self.D = np.full((n, m), np.nan), np.zeros((n, m), dtype=np.int64)
+        self.keep, self.rows = np.ones(n, dtype=bool), dict(enumerate(rows))
 
 
 def cfg() -> dict:

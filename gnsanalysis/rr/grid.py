@@ -362,7 +362,7 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     header.slots = slots
     body = grid[first:] if body is None else body
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
-    parsed.fast = _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
     return parsed
 
 
@@ -451,7 +451,7 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, Callable[[int], lis
     return lines, columns, nfields, None
 
 
-def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
+def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
     """Read the body of a grid (one value per cell) column by column with pandas' string
     operations; rows that need a closer look become :class:`RowIn` for the grouping engine.
 
@@ -493,7 +493,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     for i in np.flatnonzero(any_empty & has_value):
         _refuse_lost_cell(label_at(i), lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
                             source, sheet)
-    notes = _note_texts(text, note_pos, nonempty, clean, n) if note_pos else None
+    notes = _note_texts(text, note_pos, nonempty, clean, n)
     # rows the engine must read: unclean cells, or values without a label
     slow = (~clean | (label_empty & has_value)) & ~blank
     keep = ~blank
@@ -504,9 +504,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     keep &= ~header_rows
     _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
     _drop_label_only_rows(keep, has_value, slow, codes, uniques, nfields, lead, len(positions), lines, source, sheet)
-    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
-            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+    parsed.lines, parsed.labels, parsed.levels, parsed.notes = lines, uniques[codes], levels, notes
+    parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, keep, rows_in
 
 
 def _label_codes(column, trim: str, n: int):

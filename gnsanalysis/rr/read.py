@@ -58,51 +58,25 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
     header = parsed.header
     value_columns = header.value_columns
-    m = len(value_columns)
-    codes: np.ndarray | None = None
-    uniques = np.empty(0, dtype=object)
-    if parsed.fast is not None:
-        f = parsed.fast
-        idx = np.flatnonzero(f["keep"])
-        lines, labels = f["lines"][idx], f["labels"][idx]
-        codes, uniques = f["label_codes"][idx], f["label_uniques"]
-        notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
-        levels = np.asarray(f["levels"])[idx].astype(int)
-        V, D = f["V"][idx], f["D"][idx]
-        slow_at = sorted(f["slow"])
-        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
-        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where) if k < len(idx) and idx[k] == i]
-    else:
-        rows = parsed.rows
-        lines = np.array([r.line for r in rows], dtype=np.int64)
-        labels = np.empty(len(rows), dtype=object)
-        labels[:] = [r.label for r in rows]
-        notes = np.full(len(rows), "", dtype=object)
-        levels = np.array([r.level for r in rows], dtype=int)
-        V = np.full((len(rows), m), np.nan)
-        D = np.zeros((len(rows), m), dtype=np.int64)
-        slow = list(enumerate(rows))
-    if not len(labels):
+    idx = np.flatnonzero(parsed.keep)
+    if not len(idx):
         raise _no_rows(parsed, source)
-    if len(levels) and np.any(levels):
-        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    lines, labels, levels = parsed.lines[idx], parsed.labels[idx], parsed.levels[idx].astype(int)
+    notes, V, D = parsed.notes[idx], parsed.V[idx], parsed.D[idx]
+    slow = [(k, parsed.rows[i]) for k, i in enumerate(idx.tolist()) if i in parsed.rows]
     layout = declared or find_layout(value_columns)
-    if notes is None and slow:
-        notes = np.full(len(labels), "", dtype=object)
     pending = _read_rows(slow, parsed, source, V, D, notes, labels, levels)
-    if codes is None or slow:
-        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-        uniques = np.asarray(uniques, dtype=object)
-    kinds_u = kind_array(uniques, np.arange(len(uniques)), layout)
+    if np.any(levels):  # indentation as levels 0, 1, 2 …
+        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+    kinds = kind_array(np.asarray(uniques, dtype=object), codes, layout)
     if pending:
-        kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
-    if parsed.fmt in ("spaced", "pdf", "cells") and notes is not None:
+    if parsed.fmt in ("spaced", "pdf", "cells"):
         _check_note_order(lines, labels, notes, source)
-    decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
-    frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
+    decimals = {c: int(D[:, j].max()) for j, c in enumerate(value_columns)}
     texts = parsed.preamble + header.texts
-    table = RRTable(frame=frame, value_columns=list(value_columns),
+    table = RRTable(frame=_frame(lines, labels, kinds, notes, V, value_columns), value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
                     period=_find(_PERIOD_RE, texts),
                     unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
@@ -171,16 +145,10 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
 
 
 def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
-    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text.
-
-    ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
-    """
-    kinds_u, codes = kinds
-    n = len(labels)
+    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text."""
     data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
             "label": pd.Series(labels, dtype=object, copy=False),
-            "kind": pd.Series(kinds_u[codes] if n else [], dtype="str"),
-            "note": pd.Series(np.full(n, "", dtype=object) if notes is None else notes, dtype="str")}
+            "kind": pd.Series(kinds, dtype="str"), "note": pd.Series(notes, dtype="str")}
     for j, c in enumerate(value_columns):
         data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)

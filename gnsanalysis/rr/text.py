@@ -547,15 +547,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
         header.unit = find_unit(tail)
     last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
-    if not rows:
-        raise ParseError("Tabellen har en rubrikrad men inga rader.",
-                         location=Location(file=source, line=header.line),
-                         expected="minst en RR-rad under rubrikraden",
-                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
-    levels = sorted({r.level for r in rows})
-    for r in rows:
-        r.level = levels.index(r.level)
-    parsed.rows = rows
+    parsed.set_rows(rows)
     return parsed
 
 
