@@ -24,7 +24,6 @@ from gnsanalysis.rr.formats import (
     cfg,
     dataish_cells,
     find_unit,
-    head_lines,
     headerish_cells,
     is_noise,
     norm,
@@ -54,64 +53,9 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | None = None) -> Parsed:
-    """CSV: the header found in the first lines, then the whole body read in one pass by
-    Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
-
-    Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
-    and line breaks; rows with more or fewer cells than the first) are read row by row by the
-    csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
-    caller has them (the file as read), so that a large body is not encoded again.
-    """
-    head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
-    top, first = _find_grid_header(head, decimal, source)
-    if '"' in text or first >= len(head):
-        body = None
-    else:
-        body = _csv_body(text if utf8 is None else utf8, head, first, delimiter, text)
-    if body is None:
-        return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
-    return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
-
-
-def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
-    """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
-    ``head[first]`` on, or None when a row does not have the first row's number of cells.
-    ``raw`` is ``text`` or its UTF-8 bytes."""
-    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it (pandas loads pyarrow, not its csv module)
-
-    first_line, width = head[first][0], len(head[first][1])
-    start = 0
-    for _ in range(first_line - 1):
-        start = (raw.index("\n", start) if isinstance(raw, str) else raw.index(b"\n", start)) + 1
-    data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
-    names = [str(j) for j in range(width)]
-    try:  # a row with another number of cells raises ArrowInvalid
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                             ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, ValueError):
-        return None
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    if len(data) and data[-1] != 10:
-        ends = np.append(ends, len(data))
-    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
-    lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
-    if len(lines) != table.num_rows:
-        return None
-    columns = [table.column(j).combine_chunks() for j in range(width)]
-    split: list[list[str]] = []
-
-    def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
-        if not split:
-            split.append(text.split("\n"))
-        return split[0][int(lines[i]) - 1].split(delimiter)
-
-    return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
+def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
+    """CSV read by the csv module (quoted cells may hold delimiters and line breaks), then as any grid."""
+    return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
 
 
 def xl_cell(v) -> str:
@@ -346,21 +290,16 @@ def check_value_columns(value_columns, source, line, sheet=None) -> None:
                               "'Koncern Utfall 2019').")
 
 
-def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None,
-               body=None, found: tuple[int, int] | None = None) -> Parsed:
-    """Header, preamble and rows of a grid (tab text, CSV, XLSX).
-
-    ``body`` (lines, frame, fields per row) replaces ``grid[first:]`` when the caller read the
-    body itself (large CSV files through pandas).
-    """
-    top, first = found or _find_grid_header(grid, decimal, source, sheet)
+def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None) -> Parsed:
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX)."""
+    top, first = _find_grid_header(grid, decimal, source, sheet)
     header, lead = _grid_header(grid, top, first, decimal, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
     preamble = [p for p in preamble if p]
     positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
     slots = [s for s in header.slots if s is not None]
     header.slots = slots
-    body = grid[first:] if body is None else body
+    body = grid[first:]
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
     _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
     return parsed
@@ -438,17 +377,14 @@ def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
     return vals, decs, ok, is_dash
 
 
-def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, Callable[[int], list[str]] | None]:
-    """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
-    written or None)."""
-    if isinstance(body, tuple):  # read in bulk already (CSV)
-        return body
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
+    """(line numbers, cells as Arrow string columns, cells present per row)."""
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
     columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
                         type=pa.string()) for j in range(w)]
-    return lines, columns, nfields, None
+    return lines, columns, nfields
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
@@ -459,7 +395,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
     are not plain figures, cells run together, values without a label) are read one by one.
     """
-    lines, columns, nfields, cells_of = _as_columns(body)
+    lines, columns, nfields = _as_columns(body)
     n = len(lines)
     width = max(positions) + 1 if positions else lead + 1
     columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
@@ -471,9 +407,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     text = {j: flat.slice(k * n, n) for k, j in enumerate(others)}
 
     def row_cells(i: int) -> list[str]:
-        if cells_of is not None:
-            return cells_of(int(i))
-        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
+        return body[int(i)][1]
 
     codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
 

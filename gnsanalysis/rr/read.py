@@ -313,9 +313,7 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
         text = decoded.text
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(data, text, head)
-        # the bytes as read are the text's UTF-8 when decoding changed nothing (no BOM, no CR)
-        same = decoded.encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
-        table = _parse_decoded(text, path, fmt, declared, head, utf8=data if same else None)
+        table = _parse_decoded(text, path, fmt, declared, head)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
@@ -359,8 +357,7 @@ def _refuse_other_statement(text: str, path) -> None:
                 hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
-                   utf8: bytes | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
     _refuse_other_statement(text, path)
 
     if fmt == "text":
@@ -370,14 +367,11 @@ def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None =
         delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path, utf8=utf8)
+            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path, utf8=utf8)
-    elif fmt == "xlsx":
-        raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
-                         expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path)
     else:
         parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
     return build_table(parsed, path, declared)
