@@ -51,7 +51,6 @@ class Header:
     value_columns: list[str]
     line: int  # 1-based line (or spreadsheet row) of the last header line
     texts: list[str] = field(default_factory=list)
-    label_header: str = ""
     unit: str | None = None
     spans: list[tuple[int, int]] | None = None  # character span of each slot's heading (spaced text)
 
@@ -131,12 +130,9 @@ def normalise_format(fmt: str | None) -> str | None:
     return key
 
 
-def detect_format(data: bytes, text: str | None, lines: list[str] | None = None) -> str:
-    """The format from the content (never from the file name); ``lines``: first_lines(text)."""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    assert text is not None
-    lines = first_lines(text) if lines is None else lines
+def detect_format(text: str, lines: list[str]) -> str:
+    """The format of a text file from its content (never from the file name); ``lines``:
+    :func:`first_lines` of ``text``."""
     if not lines:
         return "text"
     n = len(lines)

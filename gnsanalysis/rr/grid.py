@@ -256,7 +256,6 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
                     group_of[j] = gid
             if c:
                 names[j].append(c)
-    label_header = " ".join(c for _, cells in rows for c in cells[lead:lead + 1] if c.strip())
     slots: list = []  # a Slot per position, None where the header names nothing
     value_columns: list[str] = []
     for j in range(lead + 1, width):
@@ -273,7 +272,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     check_value_columns(value_columns, source, rows[-1][0], sheet)
     texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
     header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
-                    label_header=label_header, unit=find_unit(texts))
+                    unit=find_unit(texts))
     return header, lead
 
 

@@ -27,7 +27,6 @@ from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
 
 
-_UNIT_RE = re.compile(r"\b(tkr|mnkr|mkr|Mkr|kr)\b")
 
 
 # An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
@@ -38,15 +37,10 @@ MAX_RR_BYTES = 64_000_000
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
     """Bytes to text (:func:`gnsanalysis.io.decode_text`: UTF-8, UTF-16 with BOM, cp1252);
     empty and binary input is refused."""
-    return _decode(data, source).text
-
-
-def _decode(data: bytes, source: str | Path | None):
-
     if not data or data.isspace():
         raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
                          hint="Kontrollera att rätt fil exporterades.")
-    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)")
+    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)").text
 
 
 def parse_rr_text(text: str, source: str | Path | None = None) -> RRTable:
@@ -79,7 +73,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     table = RRTable(frame=_frame(lines, labels, kinds, notes, V, value_columns), value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
                     period=_find(_PERIOD_RE, texts),
-                    unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
+                    unit=header.unit or F.find_unit(parsed.preamble),
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
@@ -309,10 +303,9 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        decoded = _decode(data, path)
-        text = decoded.text
+        text = decode_text(data, path)
         head = F.first_lines(text)
-        fmt = fmt or F.detect_format(data, text, head)
+        fmt = fmt or F.detect_format(text, head)
         table = _parse_decoded(text, path, fmt, declared, head)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])

@@ -122,7 +122,8 @@ def _qualifies_deviation(phrase: list[str], tok: str) -> bool:
         re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
 
 
-def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
+def _known_layout_columns(text: str) -> list[str] | None:
+    """The ``header_columns`` of a layout that the header line ends with (spaces ignored)."""
     squashed = squash(text)
     for layout in cfg().get("layouts", []):
         cols = layout.get("header_columns")
@@ -130,56 +131,41 @@ def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
             continue
         target = "".join(squash(c) for c in cols)
         if squashed.endswith(target):
-            return _label_prefix(text, len(squashed) - len(target)), list(cols)
+            return list(cols)
     return None
 
 
-def _label_prefix(text: str, n: int) -> str:
-    out, count = [], 0
-    for ch in text.strip():
-        if count >= n:
-            break
-        out.append(ch)
-        if not ch.isspace():
-            count += 1
-    return "".join(out).strip()
-
-
-def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
-    """:func:`_phrases` of a header line whose cells are hard-separated (tabs, wide gaps)."""
+def _hard_cell_phrases(t: str) -> tuple[list[str], list[str]]:
+    """(column phrases, group words) of a header line whose cells are hard-separated (tabs,
+    wide gaps), each cell read by :func:`_phrases`."""
     cells = [c for c in HARD_RE.split(t.strip()) if c.strip()]
-    lab, phrases, groups = "", [], []
+    phrases, groups = [], []
     for ci, c in enumerate(cells):
         l2, p2, g2 = _phrases(c)
         if g2 and not p2:
             groups += g2
             continue
-        if ci == 0:
-            lab = l2
-        elif not p2:
+        if ci > 0 and not p2:
             p2 = [c]  # a header cell without known words is one column
-        elif l2:
+        elif ci > 0 and l2:
             p2 = [f"{l2} {p2[0]}"] + p2[1:]
         phrases += p2
-    return lab, phrases, groups
+    return phrases, groups
 
 
 def _header_lines(lines: list[tuple[int, str]], fmt: str):
-    """Column phrases per header line, the group words (Kommunen, Koncernen), the label header
-    and the character span of each phrase in its line (None where a phrase is not found)."""
-    per_line, group_words, label_header, spans = [], [], "", []
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the character
+    span of each phrase in its line (None where a phrase is not found)."""
+    per_line, group_words, spans = [], [], []
     for _, t in lines:
-        lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
+        phrases, groups = _hard_cell_phrases(t) if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases(t)[1:]
         if fmt == "cells" and len(phrases) > 1:
             phrases = [" ".join(phrases)]  # one cell per line: a line is one column
         group_words += groups
-        if groups and not phrases:
-            continue
-        label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
             spans.append(_locate(t, phrases))
-    return per_line, group_words, label_header, spans
+    return per_line, group_words, spans
 
 
 def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
@@ -285,11 +271,10 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     texts = [t.strip() for _, t in lines]
     unit = find_unit(texts)
     last = lines[-1][0]
-    known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
-    if known:
-        label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
-    per_line, group_words, label_header, located = _header_lines(lines, fmt)
+    cols = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
+    if cols:
+        return Header([Slot("value", c) for c in cols], cols, last, texts, unit)
+    per_line, group_words, located = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
@@ -302,7 +287,7 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, label_header, unit, spans if fmt == "spaced" else None)
+    return Header(slots, value_columns, last, texts, unit, spans if fmt == "spaced" else None)
 
 
 def _is_headerish_text(line: str) -> bool:
