@@ -28,10 +28,7 @@ from gnsanalysis.rr.formats import (
     is_noise,
     norm,
 )
-from gnsanalysis.rr.grouping import (
-    SPACE_CHARS,
-    Slot,
-)
+from gnsanalysis.rr.grouping import MAX_DIGITS, SPACE_CHARS, Slot, note_cell
 
 # --------------------------------------------------------------------------- grid formats
 
@@ -304,13 +301,10 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     return parsed
 
 
-_NOTE_CELL = re.compile(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$")
 _MINUS_CLASS = "[-\u2212\u2013]"
 _GAP_CLASS = "[ \u00a0\u202f]"
-# most significant digits a figure may have: a float holds 15 exactly
-MAX_DIGITS = 15
-# value cells converted at a time: plain_figures' temporaries take about 12 bytes per byte of the
-# cells, so a large export is converted in slices (about a column of the 100 000-row benchmark)
+# value cells converted at a time: a large export is converted in slices (about a column of the
+# 100 000-row benchmark), so that the temporaries stay small
 _SLICE_CELLS = 100_000
 
 
@@ -332,18 +326,10 @@ def _ints(a) -> np.ndarray:
 
 def plain_figures(cells, decimal: str):
     """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
-    float cast, in one pass over their UTF-8 bytes: minus glyphs to ``-``, the decimal mark to
-    ``.``, gap glyphs dropped (as ``str.replace`` per glyph does; tested against it)."""
-    n = len(cells)
-    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset:cells.offset + n + 1]
-    data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].copy()
-    third = np.zeros_like(data)
-    third[:-2] = data[2:]
-    data[(data == 0xE2) & ((third == 0x92) | (third == 0x93))] = ord("-")  # U+2212, U+2013: E2 88 92, E2 80 93
-    data[data == ord(decimal)] = ord(".")
-    keep = ((data >= ord("0")) & (data <= ord("9"))) | (data == ord("-")) | (data == ord("."))
-    ends = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])[offsets - offsets[0]].astype(np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(ends), pa.py_buffer(data[keep].tobytes()))
+    float cast: minus glyphs to ``-``, the decimal mark to ``.``, gap glyphs dropped."""
+    cells = pc.replace_substring_regex(cells, _GAP_CLASS, "")
+    cells = pc.replace_substring_regex(cells, _MINUS_CLASS, "-")
+    return pc.replace_substring(cells, decimal, ".")
 
 
 def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
@@ -501,11 +487,10 @@ def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np
     for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
         parts = []
         for col in note_cols:
-            if not _NOTE_CELL.match(col[i]):
-                clean[i] = False
-            t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
-            t = re.sub(r"\s*,\s*", ", ", t)
-            if t and t not in parts:
+            t = note_cell(col[i])
+            if t is None:
+                clean[i] = False  # read again, token by token
+            elif t and t not in parts:
                 parts.append(t)
         notes[i] = ", ".join(parts)
     return notes

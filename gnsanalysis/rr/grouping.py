@@ -240,6 +240,15 @@ class _Walk:
                     go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
 
 
+def note_cell(text: str) -> str | None:
+    """The references of a note cell as printed ("Not 2,4" is "2, 4"; "" for an empty cell),
+    or None when the cell is not a note cell."""
+    refs = re.sub(r"^not\.?\s*", "", text, flags=re.IGNORECASE)
+    if refs and not re.fullmatch(r"[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*", refs):
+        return None
+    return re.sub(r"\s*,\s*", ", ", refs)
+
+
 class TooManyReadings(Exception):
     """A row allows more readings than the search may try."""
 
@@ -252,10 +261,10 @@ def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -
     for seg, slot in zip(segments, slots):
         text = seg.strip(SPACE_CHARS + "\t")
         if slot.role == "note":
-            m = re.sub(r"^not\.?\s*", "", text, flags=re.IGNORECASE)
-            if m and not re.fullmatch(r"[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*", m):
+            note = note_cell(text)
+            if note is None:
                 return None
-            notes.append(re.sub(r"\s*,\s*", ", ", m))
+            notes.append(note)
             continue
         try:
             parse_number(text, decimal=decimal)
