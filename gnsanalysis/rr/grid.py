@@ -120,52 +120,38 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
-    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
-    ``sheet``, else the first sheet with any content. The notes name the sheet when the
-    workbook has several, and the cells that hold a formula without a saved value."""
+def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
+    """The rows of a worksheet, numbered from 1, each value through ``convert``."""
     import zipfile
 
-    open_book = functools.partial(_open_workbook, path)
+    try:
+        return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError, zipfile.BadZipFile) as exc:
+        raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
+                         found=type(exc).__name__, expected="ett läsbart kalkylblad",
+                         hint="Öppna filen i Excel och spara den på nytt.") from exc
 
-    def cells(ws, convert) -> list:
-        try:
-            return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
-        except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
-                zipfile.BadZipFile) as exc:
-            raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
-                             found=type(exc).__name__, expected="ett läsbart kalkylblad",
-                             hint="Öppna filen i Excel och spara den på nytt.") from exc
 
-    wb = open_book(True)
+def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """(rows of cells, notes for the user) of the sheet named ``sheet``. The notes name the
+    sheet when the workbook has several; a cell that holds a formula without a saved value is
+    refused."""
+    wb = _open_workbook(path, True)
     try:
         names = list(wb.sheetnames)
-        if sheet is not None and sheet not in names:
+        if sheet not in names:
             raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
-        rows: list[tuple[int, list[str]]] = []
-        used: str | None = None
-        for ws in wb.worksheets:
-            if sheet is not None and ws.title != sheet:
-                continue
-            rows = cells(ws, xl_cell)
-            if sheet is not None or any(any(c.strip() for c in r) for _, r in rows):
-                used = ws.title
-                break
-        if used is None:
-            raise ParseError("Arbetsboken är tom.", location=Location(file=path),
-                             expected="ett blad med en RR-tabell")
+        rows = _sheet_cells(path, wb[sheet], xl_cell)
     finally:
         wb.close()
-    notes: list[str] = []
-    if len(names) > 1:
-        notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
-                     "välj ett annat med --sheet.")
+    notes = [f"Läser bladet {sheet!r} av {len(names)} blad ({', '.join(names)}); välj ett annat med --sheet."
+             ] if len(names) > 1 else []
     if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
-        wb = open_book(False)
+        wb = _open_workbook(path, False)
         try:
-            formulas = cells(wb[used], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+            formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
         finally:
             wb.close()
         lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
@@ -173,10 +159,10 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
         if lost:
             raise ParseError(
                 f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
-                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=used),
+                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
                 expected="celler med värden", found="formler utan beräknat värde",
                 hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
-    return rows, used, notes
+    return rows, notes
 
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:

@@ -319,9 +319,9 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
     first_error = None
     for name in names:
-        grid, used, notes = G.read_xlsx_grid(path, name)
+        grid, notes = G.read_xlsx_grid(path, name)
         try:
-            parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+            parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=name)
         except ParseError as exc:
             if sheet is not None or "rubrikrad" not in exc.message:
                 raise
