@@ -277,6 +277,11 @@ def dataish_cells(cells: list[str], decimal: str) -> bool:
                               or re.match(r"^[-\u2212\u2013+]?\s?\d", c.strip())) for c in cells[1:])
 
 
+def is_note_name(column: str) -> bool:
+    """Whether a column heading names a note column ("Not", "Not.", "Noter")."""
+    return norm(column).split(" ")[0].strip(".") in ("not", "noter")
+
+
 def is_noise(line: str) -> bool:
     """True for page numbers, banners and other lines that are no part of the table."""
     s = line.strip()

@@ -26,6 +26,7 @@ from gnsanalysis.rr.formats import (
     find_unit,
     headerish_cells,
     is_noise,
+    is_note_name,
     norm,
 )
 from gnsanalysis.rr.grouping import MAX_DIGITS, SPACE_CHARS, Slot, note_cell
@@ -246,8 +247,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
             slots.append(None)
             continue
         name = " ".join(names[j])
-        own = names[j][-1]
-        if norm(own).split(" ")[0] in ("not", "noter", "not."):
+        if is_note_name(names[j][-1]):
             slots.append(Slot("note", None, group_of[j]))
         else:
             value_columns.append(name)

@@ -34,10 +34,6 @@ MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
 DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
 
 
-def _half(decimals: dict, col: str) -> float:
-    return 0.5 * 10.0 ** -decimals.get(col, 0)
-
-
 _ITEM, _SUBTOTAL, _TOTAL, _OTHER, _RESET = 0, 1, 2, 3, 4
 _KIND_CODES = {"item": _ITEM, "subtotal": _SUBTOTAL, "total": _TOTAL}
 _RULE_KINDS = ("subtotal", "total", "parent")
@@ -185,11 +181,6 @@ def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]
     return int(np.count_nonzero(np.abs(tv - s) > tol))
 
 
-def _fits(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> bool:
-    """Printed total equals the sum of printed parts within rounding, in every amount column."""
-    return not _misses(values, halves, total, parts)
-
-
 def _reread_block(values, halves, pos, parts, kind):
     """One subtotal rule, re-read as parents and children when exactly one grouping fits.
 
@@ -212,7 +203,7 @@ def _grouping(values, halves, pos, parts, kind):
     ``values`` (see _reread_block), or None."""
     top, extra, i = [], [], 0
     while i < len(parts):
-        spans = [k for k in range(2, len(parts) - i) if _fits(values, halves, parts[i], parts[i + 1:i + 1 + k])]
+        spans = [k for k in range(2, len(parts) - i) if not _misses(values, halves, parts[i], parts[i + 1:i + 1 + k])]
         if len(spans) > 1:
             return None
         top.append(parts[i])
@@ -221,7 +212,7 @@ def _grouping(values, halves, pos, parts, kind):
             i += 1 + spans[0]
         else:
             i += 1
-    return [(pos, top, kind)] + extra if extra and _fits(values, halves, pos, top) else None
+    return [(pos, top, kind)] + extra if extra and not _misses(values, halves, pos, top) else None
 
 
 def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int):
@@ -327,7 +318,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     kinds, levels = frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None
     if amount and len(frame):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
-        halves = np.array([_half(table.decimals, c) for c in amount])
+        halves = np.array([0.5 * 10.0 ** -table.decimals.get(c, 0) for c in amount])
         rules = rule_arrays(kinds, levels, empty)
         if not _fits_arrays(values, halves, rules).all():  # the parts by label do not all add up
             rules = rule_arrays(kinds, levels, empty, (values, halves))

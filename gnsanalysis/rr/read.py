@@ -72,7 +72,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     texts = parsed.preamble + header.texts
     table = RRTable(frame=_frame(lines, labels, kinds, notes, V, value_columns), value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
-                    period=_find(_PERIOD_RE, texts),
+                    period=next((m.group(1) for t in texts if (m := _PERIOD_RE.search(t))), None),
                     unit=header.unit or F.find_unit(parsed.preamble),
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
@@ -247,14 +247,6 @@ def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decima
         for t, a, b in difference_pairs(V[known], D[known], value_columns, amount_idx):
             col_rules.append(("difference", t, a, b))
     return col_rules, sum_rules, amount_idx
-
-
-def _find(regex: re.Pattern, lines: list[str]) -> str | None:
-    for line in lines:
-        m = regex.search(line)
-        if m:
-            return m.group(1)
-    return None
 
 
 def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:

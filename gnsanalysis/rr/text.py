@@ -15,6 +15,7 @@ from gnsanalysis.rr.formats import (
     cfg,
     find_unit,
     is_noise,
+    is_note_name,
     is_unit_token,
     is_year,
     norm,
@@ -111,7 +112,7 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
         if k == "note":
             cur = None
     phrases = [" ".join(p) for p in out]
-    if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
+    if found_groups and all(is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
         return " ".join(t for t in label if t not in found_groups), phrases, found_groups
     return " ".join(label), phrases, []
 
@@ -185,10 +186,6 @@ def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
     return out
 
 
-def _is_note_name(col: str) -> bool:
-    return norm(col).split(" ")[0].strip(".") in ("not", "noter")
-
-
 def _stack_lines(per_line: list[list[str]], located: list, line: int, source) -> tuple[list[str], list | None]:
     """Column names and heading spans from the header lines: equal counts are stacked ("Utfall"
     over "2019"), a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021
@@ -199,7 +196,7 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
         cols: list[str] = []
         for p in per_line:
             if is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
-                    and not _is_note_name(cols[-1]):
+                    and not is_note_name(cols[-1]):
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
@@ -208,7 +205,7 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
     cols, spans = per_line[0], located[0]
     for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
-        if k < 0 and all(_is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
+        if k < 0 and all(is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
             w = len(p) // len(cols)
             cols = [c for g, n in enumerate(cols) for c in [n, *p[g * w:(g + 1) * w]]]
             spans = [s for g, n in enumerate(spans) for s in [n, *loc[g * w:(g + 1) * w]]]
@@ -281,7 +278,7 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
     cols, spans = _stack_lines(per_line, located, last, source)
-    note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
+    note_idx = [i for i, c in enumerate(cols) if is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
