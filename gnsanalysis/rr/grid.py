@@ -327,13 +327,11 @@ def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
     digits than a float holds exactly is refused.
     """
     ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
-    is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
-        _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
+    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
     vals = np.full(len(s), np.nan)
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        conv = s if ok.all() else s.filter(pa.array(ok))
-        conv = plain_figures(conv, decimal)
+        conv = plain_figures(s.filter(pa.array(ok)), decimal)
         pos = _ints(pc.find_substring(conv, "."))
         length = _ints(pc.binary_length(conv))  # the cells are ASCII now
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
@@ -380,11 +378,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     def row_cells(i: int) -> list[str]:
         return body[int(i)][1]
 
-    codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
-
-    def label_at(i: int | np.integer) -> str:
-        return uniques[codes[int(i)]]
-
+    labels, levels, label_empty = _labels(columns[lead], trim)
     nonempty = np.zeros((n, len(columns)), dtype=bool)
     nonempty[:, others] = _bools(pc.not_equal(flat, "")).reshape(len(others), n).T
     nonempty[:, lead] = ~label_empty
@@ -396,7 +390,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     where = (decimal, source, lines, sheet)
     V, D, has_value, any_empty = _value_figures(text, nonempty, value_pos, parsed, where, clean)
     for i in np.flatnonzero(any_empty & has_value):
-        _refuse_lost_cell(label_at(i), lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
+        _refuse_lost_cell(labels[i], lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
                             source, sheet)
     notes = _note_texts(text, note_pos, nonempty, clean, n)
     # rows the engine must read: unclean cells, or values without a label
@@ -407,25 +401,18 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # repeated header rows that read cleanly (all cells are words) are skipped too
     keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
     keep &= ~header_rows
-    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
-    _drop_label_only_rows(keep, has_value, slow, codes, uniques, nfields, lead, len(positions), lines, source, sheet)
-    parsed.lines, parsed.labels, parsed.levels, parsed.notes = lines, uniques[codes], levels, notes
+    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines, source, sheet)
+    _drop_label_only_rows(keep, has_value, slow, labels, nfields, lead, len(positions), lines, source, sheet)
+    parsed.lines, parsed.labels, parsed.levels, parsed.notes = lines, labels, levels, notes
     parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, keep, rows_in
 
 
-def _label_codes(column, trim: str, n: int):
-    """Labels repeat (one block per nämnd and month): each distinct label trimmed and measured
-    once. Returns the codes per row, the distinct labels, the indent per row and which rows
-    have no label."""
-    enc = pc.dictionary_encode(column)
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    raw_u = enc.dictionary.to_pylist()
-    uniques = np.empty(len(raw_u), dtype=object)
-    uniques[:] = [u.strip(trim) for u in raw_u]
-    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
-    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
-    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
-    return codes, uniques, levels, label_empty
+def _labels(column, trim: str):
+    """The labels (trimmed), the indentation of each and which rows have no label."""
+    raw = column.to_pylist()
+    labels = np.array([u.strip(trim) for u in raw], dtype=object)
+    levels = np.array([len(u) - len(u.lstrip(trim)) for u in raw], dtype=np.int64)
+    return labels, levels, labels == ""
 
 
 def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parsed: Parsed, where: tuple,
@@ -504,22 +491,22 @@ def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], 
     return rows_in, header_rows
 
 
-def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, codes: np.ndarray,
-                          uniques: np.ndarray, nfields: np.ndarray, lead: int, n_positions: int,
-                          lines: np.ndarray, source, sheet) -> None:
+def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, labels: np.ndarray,
+                          nfields: np.ndarray, lead: int, n_positions: int, lines: np.ndarray, source,
+                          sheet) -> None:
     """Label-only rows that are noise (page numbers, banners) and those after the last row with
     values (notes, sources, signatures) are dropped; a lone label glued to a figure
     ("Intäkter0") is a row whose cell separators were lost."""
     only = np.flatnonzero(keep & ~has_value & ~slow)
     if len(only):
-        noisy = {c: is_noise(uniques[c]) for c in np.unique(codes[only])}
-        noise = only[[noisy[c] for c in codes[only]]]
+        noisy = {label: is_noise(label) for label in set(labels[only])}  # headings repeat per block
+        noise = only[[noisy[label] for label in labels[only]]]
         for i in only[nfields[only] - lead <= 1]:
-            if not noisy[codes[i]] and GLUED_END.search(uniques[codes[i]]):
+            if not noisy[labels[i]] and GLUED_END.search(labels[i]):
                 raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
                                  "cellgränserna verkar ha fallit bort.",
                                  location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                                 found=uniques[codes[i]][:80],
+                                 found=labels[i][:80],
                                  expected=f"{n_positions + 1} celler (etikett + värden)",
                                  hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
         keep[noise] = False
@@ -528,7 +515,7 @@ def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndar
         keep[valued[-1] + 1:] = False
 
 
-def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines,
+def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines,
                       source, sheet) -> None:
     """"Label on one row, values on the next" (grid form): an empty-label row with values takes
     the label of a directly preceding label-only row; values with no label above stop."""
@@ -540,7 +527,7 @@ def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, le
         while j >= 0 and blank[j]:
             j -= 1
         if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
-            rows_in[i].label = label_at(j)
+            rows_in[i].label = labels[j]
             rows_in[i].level = int(levels[j])
             keep[j] = False
             merged.add(j)

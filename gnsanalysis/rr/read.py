@@ -1,9 +1,20 @@
 """Reading RR tables: one entry point (:func:`read_rr`) for every input format.
 
-The format is detected from the content (:mod:`gnsanalysis.rr.formats`); the figures of a
-printed row are settled by :mod:`gnsanalysis.rr.grouping`; the table is checked for
-completeness against a declared or matched layout and returned as an
-:class:`~gnsanalysis.rr.table.RRTable`.
+The reading algorithm, the same for every format:
+
+1. The bytes are decoded and the format is detected from the content (:mod:`.formats`); a
+   kassaflödesanalys or balansräkning is refused by name.
+2. The header is found above the first row with a label and figures; it gives the slots after
+   the label (note or value column, per column group), the unit and the period.
+3. Every row gets a line, label, indentation level, note and figures (:class:`.formats.Parsed`).
+   In a grid (tab text, CSV, XLSX) a cell that is empty, a dash or one printed figure is read
+   as it stands, column by column (:mod:`.grid`). Every other row, and every row of the
+   free-text formats (:mod:`.text`), lists each reading its tokens allow under the slots
+   (:mod:`.grouping`): a row that reads one way is read so; where a row reads several ways the
+   table's own arithmetic chooses (:func:`.grouping.resolve`, :mod:`.printed`), or the row is
+   refused with the readings listed. Nothing is chosen by likelihood.
+4. The kinds of the rows come from the declared or matched layout, else from the labels; a table
+   whose layout names a final row must end with it (else it was cut short).
 """
 
 from __future__ import annotations
@@ -25,9 +36,6 @@ from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_tab
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
-
-
-
 
 # An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
 # refused before they are read (``--max-bytes`` raises the limit).
