@@ -164,11 +164,8 @@ def head_lines(text: str, n: int) -> list[str]:
 
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
-    for limit in (k + 50, 20 * k):
-        found = [ln for ln in head_lines(text, limit) if ln.strip()][:k]
-        if len(found) == k:
-            return found
-    return [ln for ln in text.split("\n") if ln.strip()][:k]
+    found = [ln for ln in head_lines(text, 20 * k) if ln.strip()][:k]
+    return found if len(found) == k else [ln for ln in text.split("\n") if ln.strip()][:k]
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
