@@ -70,8 +70,7 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     pending = _read_rows(slow, parsed, source, V, D, notes, labels, levels)
     if np.any(levels):  # indentation as levels 0, 1, 2 …
         levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
-    codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-    kinds = kind_array(np.asarray(uniques, dtype=object), codes, layout)
+    kinds = kind_array(labels, layout)
     if pending:
         _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
     if parsed.fmt in ("spaced", "pdf", "cells"):

@@ -93,14 +93,6 @@ def find_layout(columns: list[str]) -> dict | None:
     return None
 
 
-def _kind_from_label(key: str) -> str:
-    """The kind of a normalised label from the ``kinds`` patterns of ``rr_layouts.yaml``."""
-    for kind, pattern in _kind_patterns():
-        if pattern.search(key):
-            return kind
-    return "item"
-
-
 @cache
 def _kind_patterns() -> list[tuple[str, re.Pattern]]:
     """One compiled pattern per kind (its patterns joined), in the order of the file."""
@@ -108,16 +100,15 @@ def _kind_patterns() -> list[tuple[str, re.Pattern]]:
             for rule in load_resource("rr_layouts.yaml").get("kinds", [])]
 
 
-def kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
-    """Kinds (object array, one per code) for labels given as distinct values and codes."""
-    by_layout = {}
-    if layout:
-        by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
-    kinds_u = np.empty(len(uniques), dtype=object)
-    for i, label in enumerate(uniques):
+def kind_array(labels: np.ndarray, layout: dict | None) -> np.ndarray:
+    """The kind of each row (object array): the layout's kind of a summing row it names, else
+    the first ``kinds`` pattern of ``rr_layouts.yaml`` the label matches, else ``item``."""
+    by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in (layout or {}).get("totals", [])}
+    kinds = {}
+    for label in pd.unique(labels):  # labels repeat (one block per nämnd and month)
         key = normalise_label(label)
-        kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
-    return kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
+        kinds[label] = by_layout.get(key) or next((k for k, pat in _kind_patterns() if pat.search(key)), "item")
+    return np.array([kinds[label] for label in labels], dtype=object)
 
 
 # --------------------------------------------------------------------------- building
