@@ -31,7 +31,6 @@ from gnsanalysis.rr.formats import (
 )
 from gnsanalysis.rr.grouping import MAX_DIGITS, SPACE_CHARS, Slot, note_cell
 
-# --------------------------------------------------------------------------- grid formats
 
 def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
     """Tab-separated text as numbered rows of cells."""
@@ -168,8 +167,7 @@ def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]],
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
     """(index of first header row, index of first data row) in ``grid``."""
-    limit = min(len(grid), 400)
-    for d in range(limit):
+    for d in range(min(len(grid), 400)):
         cells = grid[d][1]
         if not dataish_cells(_strip_lead(cells), decimal):
             continue

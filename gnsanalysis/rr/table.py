@@ -73,9 +73,6 @@ def normalise_label(label: str) -> str:
     return " ".join(_ROLE_PUNCTUATION.sub("", str(label)).split()).casefold()  # split(): the whitespace of \s
 
 
-# --------------------------------------------------------------------------- decoding
-
-
 # --------------------------------------------------------------------------- layouts
 
 def layouts() -> list[dict]:
@@ -111,9 +108,6 @@ def kind_array(labels: np.ndarray, layout: dict | None) -> np.ndarray:
     return np.array([kinds[label] for label in labels], dtype=object)
 
 
-# --------------------------------------------------------------------------- building
-
-
 def layout_rows(layout: dict) -> list[str]:
     """The rows a layout names (summing rows, their parts and the final row), as written."""
     names = []
@@ -143,8 +137,7 @@ def is_layout_table(table: RRTable, layout: dict) -> bool:
     return hits >= 2 and hits * 2 >= len(labels)
 
 
-# --------------------------------------------------------------------------- entry point
-
+# --------------------------------------------------------------------------- output
 
 def _printed(values: np.ndarray, decimals: int):
     """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,

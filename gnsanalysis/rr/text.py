@@ -35,7 +35,6 @@ from gnsanalysis.rr.grouping import (
 )
 from gnsanalysis.rr.hierarchy import DIFF_NAME
 
-# --------------------------------------------------------------------------- free text
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
     """Label and the hard-separated numeric segments of one text line."""
