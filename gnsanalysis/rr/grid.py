@@ -59,9 +59,7 @@ def xl_cell(v) -> str:
     """A spreadsheet value as printed text with decimal comma (numbers kept exactly)."""
     if v is None:
         return ""
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
+    if isinstance(v, int):  # bool too
         return str(v)
     if isinstance(v, float):
         if np.isnan(v) or np.isinf(v):

@@ -458,8 +458,6 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     ``columns`` (slots, heading spans) lets the column positions settle what the arithmetic
     cannot (:func:`settle_by_columns`).
     """
-    if not pending:
-        return {}
     arrays = {}
     for p in pending:
         for c in p.candidates:
