@@ -11,10 +11,8 @@ Formats (``fmt`` names, also accepted by ``--input-format``):
             cp1252) or comma-separated with ``.`` decimals;
 ``xlsx``    an Excel workbook (first sheet with a table).
 
-Grid formats (``text``, ``csv``, ``xlsx``) keep their cells: a cell is read as one value. Rows
-whose cells do not fit the header (a note glued to the first amount, cells merged) and every row
-of the free-text formats go through :mod:`gnsanalysis.rr.grouping`, which lists the possible
-readings and keeps the one the evidence allows, or stops.
+Grid formats (``text``, ``csv``, ``xlsx``) keep their cells; how every format is read is
+stated in :mod:`gnsanalysis.rr.read`.
 """
 
 from __future__ import annotations

@@ -353,8 +353,9 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
-    """Read the body of a grid (one value per cell) column by column with pandas' string
-    operations; rows that need a closer look become :class:`RowIn` for the grouping engine.
+    """Read the body of a grid (one value per cell) into ``parsed``, column by column with
+    Arrow's string functions; rows that need a closer look become :class:`RowIn` for the
+    grouping engine.
 
     A row is read in bulk when each value cell is empty, a dash or one figure
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
