@@ -24,6 +24,7 @@ from gnsanalysis.rr.formats import (
     cfg,
     dataish_cells,
     find_unit,
+    head_lines,
     headerish_cells,
     is_noise,
     is_note_name,
@@ -51,8 +52,38 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
-    """CSV read by the csv module (quoted cells may hold delimiters and line breaks), then as any grid."""
-    return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
+    """CSV: the header found in the first lines, then the whole body read in one pass by
+    Arrow's CSV reader, every cell as text. A file Arrow does not take as it is (quoted cells,
+    which may hold delimiters and line breaks; blank lines or rows with another number of cells
+    in the body) is read row by row by the csv module, which keeps every cell as written."""
+    head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
+    top, first = _find_grid_header(head, decimal, source)
+    body = None if '"' in text or first >= len(head) else _arrow_body(text, head[first], delimiter)
+    if body is None:
+        return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
+    return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
+
+
+def _arrow_body(text: str, first_row: tuple[int, list[str]], delimiter: str):
+    """(line numbers, Arrow string columns) of the rows from ``first_row`` on, or None when a
+    line there is not a row of the first row's number of cells."""
+    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it
+
+    line, width = first_row[0], len(first_row[1])
+    body = text.split("\n", line - 1)[-1]
+    names = [str(j) for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if table.num_rows != body.count("\n") + (not body.endswith("\n")):  # a lone CR ends a row too
+        return None
+    return line + np.arange(table.num_rows), [table.column(j).combine_chunks() for j in names]
 
 
 def xl_cell(v) -> str:
@@ -268,16 +299,18 @@ def check_value_columns(value_columns, source, line, sheet=None) -> None:
                               "'Koncern Utfall 2019').")
 
 
-def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None) -> Parsed:
-    """Header, preamble and rows of a grid (tab text, CSV, XLSX)."""
-    top, first = _find_grid_header(grid, decimal, source, sheet)
+def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None,
+               body=None, found: tuple[int, int] | None = None) -> Parsed:
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX); ``body`` (line numbers, Arrow
+    columns) replaces ``grid[first:]`` when the caller read the body in bulk."""
+    top, first = found or _find_grid_header(grid, decimal, source, sheet)
     header, lead = _grid_header(grid, top, first, decimal, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
     preamble = [p for p in preamble if p]
     positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
     slots = [s for s in header.slots if s is not None]
     header.slots = slots
-    body = grid[first:]
+    body = grid[first:] if body is None else body
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
     _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
     return parsed
@@ -309,9 +342,9 @@ def _ints(a) -> np.ndarray:
 def plain_figures(cells, decimal: str):
     """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
     float cast: minus glyphs to ``-``, the decimal mark to ``.``, gap glyphs dropped."""
-    cells = pc.replace_substring_regex(cells, _GAP_CLASS, "")
-    cells = pc.replace_substring_regex(cells, _MINUS_CLASS, "-")
-    return pc.replace_substring(cells, decimal, ".")
+    for glyph, to in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), (decimal, "."):
+        cells = pc.replace_substring(cells, glyph, to)  # literal replaces: faster than one regex
+    return cells
 
 
 def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
@@ -344,6 +377,8 @@ def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
 
 def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
     """(line numbers, cells as Arrow string columns, cells present per row)."""
+    if isinstance(body, tuple):  # read in bulk (CSV): every row has every cell
+        return body[0], body[1], np.full(len(body[0]), len(body[1]), dtype=np.int64)
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
@@ -373,7 +408,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     text = {j: flat.slice(k * n, n) for k, j in enumerate(others)}
 
     def row_cells(i: int) -> list[str]:
-        return body[int(i)][1]
+        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
 
     labels, levels, label_empty = _labels(columns[lead], trim)
     nonempty = np.zeros((n, len(columns)), dtype=bool)
@@ -405,10 +440,12 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 
 
 def _labels(column, trim: str):
-    """The labels (trimmed), the indentation of each and which rows have no label."""
-    raw = column.to_pylist()
-    labels = np.array([u.strip(trim) for u in raw], dtype=object)
-    levels = np.array([len(u) - len(u.lstrip(trim)) for u in raw], dtype=np.int64)
+    """The labels (trimmed), the indentation of each and which rows have no label. Labels repeat
+    (one block per nämnd and month): each distinct label is trimmed once."""
+    enc = pc.dictionary_encode(column)
+    raw, codes = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+    labels = np.array([u.strip(trim) for u in raw], dtype=object)[codes]
+    levels = np.array([len(u) - len(u.lstrip(trim)) for u in raw], dtype=np.int64)[codes]
     return labels, levels, labels == ""
 
 
