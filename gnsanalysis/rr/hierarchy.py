@@ -76,7 +76,7 @@ class RuleArrays:
     def from_list(rules) -> "RuleArrays":
         """From (pos, parts, kind) tuples (kind a name in _RULE_KINDS)."""
         sizes = [len(r[1]) for r in rules]
-        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64) if rules else np.zeros(1, np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         parts = [p for r in rules for p in r[1]]
         return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
 
@@ -294,13 +294,10 @@ def _pair_fits(V: np.ndarray, scale: np.ndarray, cols: tuple[int, int, int], mas
     return n_ok if n_ok >= 2 and n_ok * 3 >= 2 * n_mask else None
 
 
-def infer_columns(table: RRTable, amount: list[str], V: np.ndarray | None = None) -> list[dict]:
-    """Difference columns proven by the table's rows (see :func:`difference_pairs`)."""
-    frame = table.frame
+def infer_columns(table: RRTable, amount: list[str], V: np.ndarray) -> list[dict]:
+    """Difference columns proven by the table's rows ``V`` (see :func:`difference_pairs`)."""
     names = list(table.value_columns)
     idx = [names.index(c) for c in amount]
-    if V is None:
-        V = frame[names].to_numpy(dtype=float)
     D = np.array([table.decimals.get(c, 0) for c in names], dtype=float)
     return [{"name": names[t], "rule": "difference", "of": [names[a], names[b]], "inferred": True}
             for t, a, b in difference_pairs(V, D, names, idx)]
