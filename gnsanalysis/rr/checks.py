@@ -215,28 +215,23 @@ def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
         b_raw = frame[b_col].to_numpy(dtype=float)
         t = frame[target].to_numpy(dtype=float)
         if rule["rule"] == "difference":
-            tol = ht * 1e-6 + _EPS
-            bad = _difference_bad(a_raw, b_raw, t, ha, hb, ht, tol)
+            d = np.nan_to_num(a_raw) - np.nan_to_num(b_raw)
+            bad = np.flatnonzero(_difference_bad(a_raw, b_raw, t, ha, hb, ht, ht * 1e-6 + _EPS))
+            ranges = {i: (d[i] - ha - hb, d[i] + ha + hb) for i in bad}
             text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
-            for i in np.flatnonzero(bad):
-                a_i, b_i = np.nan_to_num(a_raw[i]), np.nan_to_num(b_raw[i])
-                lo, hi = printed_range(a_i - b_i - ha - hb, a_i - b_i + ha + hb, dt_)
-                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
-                                   lo, hi, text, dt_))
-            continue
-        a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
-        if rule["rule"] != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+        elif rule["rule"] == "percent_change":
+            a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
+            ranges = {}
+            for i in np.flatnonzero(~np.isnan(t)):  # no bounds: the denominator may be zero
+                bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+                if bounds is not None and not within_rounding(float(t[i]), bounds[0], bounds[1], ht):
+                    ranges[i] = bounds
+            text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
+        else:  # pragma: no cover - guarded by the YAML schema test
             raise ValueError(rule["rule"])
-        text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
-        for i in np.flatnonzero(~np.isnan(t)):
-            bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
-            if bounds is None:
-                continue  # denominator may be zero: any printed percentage is possible
-            low_true, high_true = bounds
-            if not within_rounding(float(t[i]), low_true, high_true, ht):
-                lo, hi = printed_range(low_true, high_true, dt_)
-                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
-                                   lo, hi, text, dt_))
+        for i, (low_true, high_true) in ranges.items():
+            lo, hi = printed_range(low_true, high_true, dt_)
+            out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]), lo, hi, text, dt_))
     return out
 
 
