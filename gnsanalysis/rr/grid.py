@@ -218,14 +218,8 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
                 and any(c.strip() for c in grid[above][1]) \
                 and headerish_cells(_strip_lead(grid[above][1]), decimal):
             d, h = h, above
-        top = h
-        while top - 1 >= 0 and h - top < 3:
-            cells_up = grid[top - 1][1]
-            if not any(c.strip() for c in cells_up):
-                break
-            nonempty = [c for c in cells_up[1:] if c.strip()]
-            if not nonempty or not headerish_cells(cells_up, decimal):
-                break
+        top = h  # up to three header rows above (a blank row or one without headings ends them)
+        while top - 1 >= 0 and h - top < 3 and headerish_cells(grid[top - 1][1], decimal):
             top -= 1
         return top, h + 1
     raise ParseError(
