@@ -156,15 +156,14 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
     return options
 
 
-def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
-             *, allow_empty_groups: bool = True, cells: bool = False) -> list[Reading]:
+def readings(segments: list[str], slots: list[Slot], decimal: str = ",", *, cells: bool = False) -> list[Reading]:
     """All readings of a row's segments (hard-separated cells) that fill the slots.
 
     A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
     segment (an empty cell between two separators) fills exactly one slot. Readings that leave
     whole column groups empty (koncern-only rows) are listed too: always in running text, and
-    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
-    cell only ever separates a note from the first amount ("3 1 234"); cells never split
+    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab
+    text, CSV, XLSX) a space inside a cell only ever separates a note from the first amount ("3 1 234"); cells never split
     further, so cells run together fail instead of being re-split.
     """
     walk = _Walk([tuple(tokens_of(s)) for s in segments], slots, decimal, cells)
@@ -172,7 +171,7 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
     groups = sorted({s.group for s in slots if s.role == "value"})
     # a row printed in some groups only (koncern tax): tried always in running text, where a
     # wrong split of the figures over every group can look like a full row
-    if (not walk.found or not cells) and allow_empty_groups and len(groups) > 1:
+    if (not walk.found or not cells) and len(groups) > 1:
         for size in range(1, len(groups)):
             for empty in itertools.combinations(groups, size):
                 walk.run(frozenset(empty))

@@ -256,7 +256,7 @@ def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decima
     return col_rules, sum_rules, amount_idx
 
 
-def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:
+def _check_complete(table: RRTable, layout: dict | None, declared: bool) -> None:
     """A table whose layout names a final row must end with it; otherwise it was cut short.
 
     A layout matched on the columns only counts when the table's rows are the layout's rows
