@@ -335,10 +335,18 @@ def _ints(a) -> np.ndarray:
 
 def plain_figures(cells, decimal: str):
     """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
-    float cast: minus glyphs to ``-``, the decimal mark to ``.``, gap glyphs dropped."""
-    for glyph, to in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), (decimal, "."):
-        cells = pc.replace_substring(cells, glyph, to)  # literal replaces: faster than one regex
-    return cells
+    float cast, in one pass over their UTF-8 bytes: minus glyphs to ``-``, the decimal mark to
+    ``.``, gap glyphs dropped (as ``str.replace`` per glyph does; tested against it)."""
+    n = len(cells)
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset:cells.offset + n + 1]
+    data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].copy()
+    third = np.zeros_like(data)
+    third[:-2] = data[2:]
+    data[(data == 0xE2) & ((third == 0x92) | (third == 0x93))] = ord("-")  # U+2212, U+2013: E2 88 92, E2 80 93
+    data[data == ord(decimal)] = ord(".")
+    keep = ((data >= ord("0")) & (data <= ord("9"))) | (data == ord("-")) | (data == ord("."))
+    ends = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])[offsets - offsets[0]].astype(np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(ends), pa.py_buffer(data[keep].tobytes()))
 
 
 def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
