@@ -11,7 +11,6 @@ consistent.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +19,7 @@ from gnsanalysis.rr.hierarchy import RuleArrays, infer_rules, part_sums
 from gnsanalysis.rr.printed import percent_range
 from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
+from gnsanalysis.swedish.rounding import printed_range, within_rounding
 
 _EPS = 1e-9
 
@@ -49,20 +49,6 @@ class Finding:
                f"{fmt.number(self.low, self.decimals)} till {fmt.number(self.high, self.decimals)}")
         return (f"{where}: rad {self.row!r}, kolumn {self.column!r}: tryckt {printed}, "
                 f"förenligt vore {rng} ({self.rule})")
-
-
-def _printed_range(low_true: float, high_true: float, decimals: int) -> tuple[float, float]:
-    """Printed values (multiples of 10^-decimals) that can round from a value in the range."""
-    q = 10.0 ** -decimals
-    half = q / 2
-    lo = math.ceil((low_true - half) / q - _EPS) * q
-    hi = math.floor((high_true + half) / q + _EPS) * q
-    return round(lo, decimals), round(hi, decimals)
-
-
-def _within(printed: float, low_true: float, high_true: float, half: float) -> bool:
-    tol = half * 1e-6 + _EPS
-    return low_true - half - tol <= printed <= high_true + half + tol
 
 
 def layout_for(table: RRTable, layout: dict | str | None) -> dict | None:
@@ -194,11 +180,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
         d = table.decimals.get(col, 0)
         half = 0.5 * 10.0 ** -d
         values = frame[col].to_numpy(dtype=float)
-        if col in rules.sums:  # the same sums, already taken when the rules were inferred
-            s, n = rules.sums[col]
-        else:
-            parts = values[flat] if len(flat) else np.zeros(0)
-            s, n = part_sums(parts, rid, len(rules))
+        s, n = part_sums(values[flat] if len(flat) else np.zeros(0), rid, len(rules))
         low_true, high_true = s - n * half, s + n * half
         printed = values[pos]
         p = np.nan_to_num(printed)
@@ -206,7 +188,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
         tol = hp * 1e-6 + _EPS
         bad = (p < low_true - hp - tol) | (p > high_true + hp + tol)
         for r in np.flatnonzero(bad):
-            lo, hi = _printed_range(low_true[r], high_true[r], d)
+            lo, hi = printed_range(low_true[r], high_true[r], d)
             found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
                                           None if np.isnan(printed[r]) else float(p[r]), lo, hi,
                                           text(int(r)), d)))
@@ -233,28 +215,23 @@ def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
         b_raw = frame[b_col].to_numpy(dtype=float)
         t = frame[target].to_numpy(dtype=float)
         if rule["rule"] == "difference":
-            tol = ht * 1e-6 + _EPS
-            bad = _difference_bad(a_raw, b_raw, t, ha, hb, ht, tol)
+            d = np.nan_to_num(a_raw) - np.nan_to_num(b_raw)
+            bad = np.flatnonzero(_difference_bad(a_raw, b_raw, t, ha, hb, ht, ht * 1e-6 + _EPS))
+            ranges = {i: (d[i] - ha - hb, d[i] + ha + hb) for i in bad}
             text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
-            for i in np.flatnonzero(bad):
-                a_i, b_i = np.nan_to_num(a_raw[i]), np.nan_to_num(b_raw[i])
-                lo, hi = _printed_range(a_i - b_i - ha - hb, a_i - b_i + ha + hb, dt_)
-                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
-                                   lo, hi, text, dt_))
-            continue
-        a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
-        if rule["rule"] != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+        elif rule["rule"] == "percent_change":
+            a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
+            ranges = {}
+            for i in np.flatnonzero(~np.isnan(t)):  # no bounds: the denominator may be zero
+                bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+                if bounds is not None and not within_rounding(float(t[i]), bounds[0], bounds[1], ht):
+                    ranges[i] = bounds
+            text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
+        else:  # pragma: no cover - guarded by the YAML schema test
             raise ValueError(rule["rule"])
-        text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
-        for i in np.flatnonzero(~np.isnan(t)):
-            bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
-            if bounds is None:
-                continue  # denominator may be zero: any printed percentage is possible
-            low_true, high_true = bounds
-            if not _within(float(t[i]), low_true, high_true, ht):
-                lo, hi = _printed_range(low_true, high_true, dt_)
-                out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]),
-                                   lo, hi, text, dt_))
+        for i, (low_true, high_true) in ranges.items():
+            lo, hi = printed_range(low_true, high_true, dt_)
+            out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]), lo, hi, text, dt_))
     return out
 
 

@@ -11,10 +11,8 @@ Formats (``fmt`` names, also accepted by ``--input-format``):
             cp1252) or comma-separated with ``.`` decimals;
 ``xlsx``    an Excel workbook (first sheet with a table).
 
-Grid formats (``text``, ``csv``, ``xlsx``) keep their cells: a cell is read as one value. Rows
-whose cells do not fit the header (a note glued to the first amount, cells merged) and every row
-of the free-text formats go through :mod:`gnsanalysis.rr.grouping`, which lists the possible
-readings and keeps the one the evidence allows, or stops.
+Grid formats (``text``, ``csv``, ``xlsx``) keep their cells; how every format is read is
+stated in :mod:`gnsanalysis.rr.read`.
 """
 
 from __future__ import annotations
@@ -22,6 +20,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.io import load_resource
@@ -49,7 +49,6 @@ class Header:
     value_columns: list[str]
     line: int  # 1-based line (or spreadsheet row) of the last header line
     texts: list[str] = field(default_factory=list)
-    label_header: str = ""
     unit: str | None = None
     spans: list[tuple[int, int]] | None = None  # character span of each slot's heading (spaced text)
 
@@ -68,17 +67,38 @@ class RowIn:
 
 @dataclass
 class Parsed:
-    """Rows read from any format, before the evidence step and the tidy frame."""
+    """Rows read from any format, before the evidence step and the tidy frame.
+
+    Per row (arrays of equal length): its line, label, indentation level and note, its figures
+    as far as they were read cell by cell (``V``: values, NaN = none; ``D``: printed decimals),
+    and whether it is a table row (``keep``). ``rows`` holds, by row index, the rows that are
+    still to be read token by token (every row of the free-text formats).
+    """
 
     fmt: str
     header: Header
     preamble: list[str]
     decimal: str = ","
-    rows: list[RowIn] = field(default_factory=list)
-    # fast path for grid formats: rows already read cell by cell
-    fast: dict | None = None
     sheet: str | None = None
     stopped_at: int | None = None  # the line of an incomplete last row (an excerpt ends there)
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    notes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    V: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    D: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    keep: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    rows: dict[int, RowIn] = field(default_factory=dict)
+
+    def set_rows(self, rows: list[RowIn]) -> None:
+        """Rows of which nothing is read yet: every one to be read token by token."""
+        n, m = len(rows), len(self.header.value_columns)
+        self.lines = np.array([r.line for r in rows], dtype=np.int64)
+        self.labels = np.array([r.label for r in rows], dtype=object)
+        self.levels = np.array([r.level for r in rows], dtype=np.int64)
+        self.notes = np.full(n, "", dtype=object)
+        self.V, self.D = np.full((n, m), np.nan), np.zeros((n, m), dtype=np.int64)
+        self.keep, self.rows = np.ones(n, dtype=bool), dict(enumerate(rows))
 
 
 def cfg() -> dict:
@@ -108,12 +128,9 @@ def normalise_format(fmt: str | None) -> str | None:
     return key
 
 
-def detect_format(data: bytes, text: str | None, lines: list[str] | None = None) -> str:
-    """The format from the content (never from the file name); ``lines``: first_lines(text)."""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    assert text is not None
-    lines = first_lines(text) if lines is None else lines
+def detect_format(text: str, lines: list[str]) -> str:
+    """The format of a text file from its content (never from the file name); ``lines``:
+    :func:`first_lines` of ``text``."""
     if not lines:
         return "text"
     n = len(lines)
@@ -145,11 +162,8 @@ def head_lines(text: str, n: int) -> list[str]:
 
 def first_lines(text: str, k: int = 200) -> list[str]:
     """The first ``k`` non-blank lines of ``text`` (without splitting all of a large text)."""
-    for limit in (k + 50, 20 * k):
-        found = [ln for ln in head_lines(text, limit) if ln.strip()][:k]
-        if len(found) == k:
-            return found
-    return [ln for ln in text.split("\n") if ln.strip()][:k]
+    found = [ln for ln in head_lines(text, 20 * k) if ln.strip()][:k]
+    return found if len(found) == k else [ln for ln in text.split("\n") if ln.strip()][:k]
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
@@ -256,6 +270,11 @@ def dataish_cells(cells: list[str], decimal: str) -> bool:
         return False
     return any(c.strip() and (c.strip() in DASHES or parses(c, decimal)
                               or re.match(r"^[-\u2212\u2013+]?\s?\d", c.strip())) for c in cells[1:])
+
+
+def is_note_name(column: str) -> bool:
+    """Whether a column heading names a note column ("Not", "Not.", "Noter")."""
+    return norm(column).split(" ")[0].strip(".") in ("not", "noter")
 
 
 def is_noise(line: str) -> bool:

@@ -27,14 +27,11 @@ from gnsanalysis.rr.formats import (
     head_lines,
     headerish_cells,
     is_noise,
+    is_note_name,
     norm,
 )
-from gnsanalysis.rr.grouping import (
-    SPACE_CHARS,
-    Slot,
-)
+from gnsanalysis.rr.grouping import MAX_DIGITS, SPACE_CHARS, Slot, note_cell
 
-# --------------------------------------------------------------------------- grid formats
 
 def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
     """Tab-separated text as numbered rows of cells."""
@@ -54,73 +51,46 @@ def grid_from_csv(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-def parse_csv(text: str, *, delimiter: str, decimal: str, source, utf8: bytes | None = None) -> Parsed:
+def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
     """CSV: the header found in the first lines, then the whole body read in one pass by
-    Arrow's CSV reader, every cell as text (the figures are converted by :func:`_grid_rows`).
-
-    Files the bulk reader does not take as they are (quoted cells, which may hold delimiters
-    and line breaks; rows with more or fewer cells than the first) are read row by row by the
-    csv module, which keeps every cell as written. ``utf8`` is ``text`` as UTF-8 bytes when the
-    caller has them (the file as read), so that a large body is not encoded again.
-    """
+    Arrow's CSV reader, every cell as text. A file Arrow does not take as it is (quoted cells,
+    which may hold delimiters and line breaks; blank lines or rows with another number of cells
+    in the body) is read row by row by the csv module, which keeps every cell as written."""
     head = grid_from_csv("\n".join(head_lines(text, 400)), delimiter)
     top, first = _find_grid_header(head, decimal, source)
-    if '"' in text or first >= len(head):
-        body = None
-    else:
-        body = _csv_body(text if utf8 is None else utf8, head, first, delimiter, text)
+    body = None if '"' in text or first >= len(head) else _arrow_body(text, head[first], delimiter)
     if body is None:
         return parse_grid(grid_from_csv(text, delimiter), fmt="csv", decimal=decimal, source=source)
     return parse_grid(head, fmt="csv", decimal=decimal, source=source, body=body, found=(top, first))
 
 
-def _csv_body(raw: str | bytes, head, first: int, delimiter: str, text: str):
-    """(line numbers, Arrow string columns, cells per row, cells of row i) of the rows from
-    ``head[first]`` on, or None when a row does not have the first row's number of cells.
-    ``raw`` is ``text`` or its UTF-8 bytes."""
-    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it (pandas loads pyarrow, not its csv module)
+def _arrow_body(text: str, first_row: tuple[int, list[str]], delimiter: str):
+    """(line numbers, Arrow string columns) of the rows from ``first_row`` on, or None when a
+    line there is not a row of the first row's number of cells."""
+    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it
 
-    first_line, width = head[first][0], len(head[first][1])
-    start = 0
-    for _ in range(first_line - 1):
-        start = (raw.index("\n", start) if isinstance(raw, str) else raw.index(b"\n", start)) + 1
-    data = raw[start:].encode("utf-8") if isinstance(raw, str) else memoryview(raw)[start:]
+    line, width = first_row[0], len(first_row[1])
+    body = text.split("\n", line - 1)[-1]
     names = [str(j) for j in range(width)]
-    try:  # a row with another number of cells raises ArrowInvalid
+    try:
         table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names),
+            pa.BufferReader(body.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                             ignore_empty_lines=True),
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
         return None
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    if len(data) and data[-1] != 10:
-        ends = np.append(ends, len(data))
-    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
-    lines = first_line + np.flatnonzero(ends > starts)  # empty lines are not rows
-    if len(lines) != table.num_rows:
+    if table.num_rows != body.count("\n") + (not body.endswith("\n")):  # a lone CR ends a row too
         return None
-    columns = [table.column(j).combine_chunks() for j in range(width)]
-    split: list[list[str]] = []
-
-    def cells_of(i: int) -> list[str]:  # a row's cells as written (for rows read closely)
-        if not split:
-            split.append(text.split("\n"))
-        return split[0][int(lines[i]) - 1].split(delimiter)
-
-    return lines, columns, np.full(len(lines), width, dtype=np.int64), cells_of
+    return line + np.arange(table.num_rows), [table.column(j).combine_chunks() for j in names]
 
 
 def xl_cell(v) -> str:
     """A spreadsheet value as printed text with decimal comma (numbers kept exactly)."""
     if v is None:
         return ""
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
+    if isinstance(v, int):  # bool too
         return str(v)
     if isinstance(v, float):
         if np.isnan(v) or np.isinf(v):
@@ -179,52 +149,38 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list[str]]], str, list[str]]:
-    """(rows of cells, the sheet read, notes for the user) of a workbook: the sheet named
-    ``sheet``, else the first sheet with any content. The notes name the sheet when the
-    workbook has several, and the cells that hold a formula without a saved value."""
+def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
+    """The rows of a worksheet, numbered from 1, each value through ``convert``."""
     import zipfile
 
-    open_book = functools.partial(_open_workbook, path)
+    try:
+        return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError, zipfile.BadZipFile) as exc:
+        raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
+                         found=type(exc).__name__, expected="ett läsbart kalkylblad",
+                         hint="Öppna filen i Excel och spara den på nytt.") from exc
 
-    def cells(ws, convert) -> list:
-        try:
-            return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
-        except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError,
-                zipfile.BadZipFile) as exc:
-            raise ParseError("Bladet kan inte läsas.", location=Location(file=path, sheet=ws.title),
-                             found=type(exc).__name__, expected="ett läsbart kalkylblad",
-                             hint="Öppna filen i Excel och spara den på nytt.") from exc
 
-    wb = open_book(True)
+def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """(rows of cells, notes for the user) of the sheet named ``sheet``. The notes name the
+    sheet when the workbook has several; a cell that holds a formula without a saved value is
+    refused."""
+    wb = _open_workbook(path, True)
     try:
         names = list(wb.sheetnames)
-        if sheet is not None and sheet not in names:
+        if sheet not in names:
             raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
-        rows: list[tuple[int, list[str]]] = []
-        used: str | None = None
-        for ws in wb.worksheets:
-            if sheet is not None and ws.title != sheet:
-                continue
-            rows = cells(ws, xl_cell)
-            if sheet is not None or any(any(c.strip() for c in r) for _, r in rows):
-                used = ws.title
-                break
-        if used is None:
-            raise ParseError("Arbetsboken är tom.", location=Location(file=path),
-                             expected="ett blad med en RR-tabell")
+        rows = _sheet_cells(path, wb[sheet], xl_cell)
     finally:
         wb.close()
-    notes: list[str] = []
-    if len(names) > 1:
-        notes.append(f"Läser bladet {used!r} av {len(names)} blad ({', '.join(names)}); "
-                     "välj ett annat med --sheet.")
+    notes = [f"Läser bladet {sheet!r} av {len(names)} blad ({', '.join(names)}); välj ett annat med --sheet."
+             ] if len(names) > 1 else []
     if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
-        wb = open_book(False)
+        wb = _open_workbook(path, False)
         try:
-            formulas = cells(wb[used], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+            formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
         finally:
             wb.close()
         lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
@@ -232,16 +188,15 @@ def read_xlsx_grid(path: Path, sheet: str | None = None) -> tuple[list[tuple[int
         if lost:
             raise ParseError(
                 f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
-                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=used),
+                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
                 expected="celler med värden", found="formler utan beräknat värde",
                 hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
-    return rows, used, notes
+    return rows, notes
 
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
     """(index of first header row, index of first data row) in ``grid``."""
-    limit = min(len(grid), 400)
-    for d in range(limit):
+    for d in range(min(len(grid), 400)):
         cells = grid[d][1]
         if not dataish_cells(_strip_lead(cells), decimal):
             continue
@@ -263,14 +218,8 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
                 and any(c.strip() for c in grid[above][1]) \
                 and headerish_cells(_strip_lead(grid[above][1]), decimal):
             d, h = h, above
-        top = h
-        while top - 1 >= 0 and h - top < 3:
-            cells_up = grid[top - 1][1]
-            if not any(c.strip() for c in cells_up):
-                break
-            nonempty = [c for c in cells_up[1:] if c.strip()]
-            if not nonempty or not headerish_cells(cells_up, decimal):
-                break
+        top = h  # up to three header rows above (a blank row or one without headings ends them)
+        while top - 1 >= 0 and h - top < 3 and headerish_cells(grid[top - 1][1], decimal):
             top -= 1
         return top, h + 1
     raise ParseError(
@@ -312,7 +261,6 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
                     group_of[j] = gid
             if c:
                 names[j].append(c)
-    label_header = " ".join(c for _, cells in rows for c in cells[lead:lead + 1] if c.strip())
     slots: list = []  # a Slot per position, None where the header names nothing
     value_columns: list[str] = []
     for j in range(lead + 1, width):
@@ -320,8 +268,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
             slots.append(None)
             continue
         name = " ".join(names[j])
-        own = names[j][-1]
-        if norm(own).split(" ")[0] in ("not", "noter", "not."):
+        if is_note_name(names[j][-1]):
             slots.append(Slot("note", None, group_of[j]))
         else:
             value_columns.append(name)
@@ -329,7 +276,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     check_value_columns(value_columns, source, rows[-1][0], sheet)
     texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
     header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
-                    label_header=label_header, unit=find_unit(texts))
+                    unit=find_unit(texts))
     return header, lead
 
 
@@ -348,11 +295,8 @@ def check_value_columns(value_columns, source, line, sheet=None) -> None:
 
 def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None,
                body=None, found: tuple[int, int] | None = None) -> Parsed:
-    """Header, preamble and rows of a grid (tab text, CSV, XLSX).
-
-    ``body`` (lines, frame, fields per row) replaces ``grid[first:]`` when the caller read the
-    body itself (large CSV files through pandas).
-    """
+    """Header, preamble and rows of a grid (tab text, CSV, XLSX); ``body`` (line numbers, Arrow
+    columns) replaces ``grid[first:]`` when the caller read the body in bulk."""
     top, first = found or _find_grid_header(grid, decimal, source, sheet)
     header, lead = _grid_header(grid, top, first, decimal, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
@@ -362,17 +306,14 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     header.slots = slots
     body = grid[first:] if body is None else body
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
-    parsed.fast = _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
     return parsed
 
 
-_NOTE_CELL = re.compile(r"^(?:[Nn]ot\.?\s*)?(?:[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*)?$")
 _MINUS_CLASS = "[-\u2212\u2013]"
 _GAP_CLASS = "[ \u00a0\u202f]"
-# most significant digits a figure may have: a float holds 15 exactly
-MAX_DIGITS = 15
-# value cells converted at a time: plain_figures' temporaries take about 12 bytes per byte of the
-# cells, so a large export is converted in slices (about a column of the 100 000-row benchmark)
+# value cells converted at a time: a large export is converted in slices (about a column of the
+# 100 000-row benchmark), so that the temporaries stay small
 _SLICE_CELLS = 100_000
 
 
@@ -417,13 +358,11 @@ def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
     digits than a float holds exactly is refused.
     """
     ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
-    is_dash = np.zeros(len(s), dtype=bool) if ok.all() else \
-        _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
+    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
     vals = np.full(len(s), np.nan)
     decs = np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        conv = s if ok.all() else s.filter(pa.array(ok))
-        conv = plain_figures(conv, decimal)
+        conv = plain_figures(s.filter(pa.array(ok)), decimal)
         pos = _ints(pc.find_substring(conv, "."))
         length = _ints(pc.binary_length(conv))  # the cells are ASCII now
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
@@ -438,28 +377,28 @@ def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
     return vals, decs, ok, is_dash
 
 
-def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray, Callable[[int], list[str]] | None]:
-    """(line numbers, cells as Arrow string columns, cells present per row, cells of row i as
-    written or None)."""
-    if isinstance(body, tuple):  # read in bulk already (CSV)
-        return body
+def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
+    """(line numbers, cells as Arrow string columns, cells present per row)."""
+    if isinstance(body, tuple):  # read in bulk (CSV): every row has every cell
+        return body[0], body[1], np.full(len(body[0]), len(body[1]), dtype=np.int64)
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
     columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
                         type=pa.string()) for j in range(w)]
-    return lines, columns, nfields, None
+    return lines, columns, nfields
 
 
-def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> dict:
-    """Read the body of a grid (one value per cell) column by column with pandas' string
-    operations; rows that need a closer look become :class:`RowIn` for the grouping engine.
+def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
+    """Read the body of a grid (one value per cell) into ``parsed``, column by column with
+    Arrow's string functions; rows that need a closer look become :class:`RowIn` for the
+    grouping engine.
 
     A row is read in bulk when each value cell is empty, a dash or one figure
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
     are not plain figures, cells run together, values without a label) are read one by one.
     """
-    lines, columns, nfields, cells_of = _as_columns(body)
+    lines, columns, nfields = _as_columns(body)
     n = len(lines)
     width = max(positions) + 1 if positions else lead + 1
     columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
@@ -471,15 +410,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     text = {j: flat.slice(k * n, n) for k, j in enumerate(others)}
 
     def row_cells(i: int) -> list[str]:
-        if cells_of is not None:
-            return cells_of(int(i))
         return [c[int(i)].as_py() for c in columns[:nfields[i]]]
 
-    codes, uniques, levels, label_empty = _label_codes(columns[lead], trim, n)
-
-    def label_at(i: int | np.integer) -> str:
-        return uniques[codes[int(i)]]
-
+    labels, levels, label_empty = _labels(columns[lead], trim)
     nonempty = np.zeros((n, len(columns)), dtype=bool)
     nonempty[:, others] = _bools(pc.not_equal(flat, "")).reshape(len(others), n).T
     nonempty[:, lead] = ~label_empty
@@ -491,9 +424,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     where = (decimal, source, lines, sheet)
     V, D, has_value, any_empty = _value_figures(text, nonempty, value_pos, parsed, where, clean)
     for i in np.flatnonzero(any_empty & has_value):
-        _refuse_lost_cell(label_at(i), lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
+        _refuse_lost_cell(labels[i], lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
                             source, sheet)
-    notes = _note_texts(text, note_pos, nonempty, clean, n) if note_pos else None
+    notes = _note_texts(text, note_pos, nonempty, clean, n)
     # rows the engine must read: unclean cells, or values without a label
     slow = (~clean | (label_empty & has_value)) & ~blank
     keep = ~blank
@@ -502,26 +435,20 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     # repeated header rows that read cleanly (all cells are words) are skipped too
     keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
     keep &= ~header_rows
-    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines, source, sheet)
-    _drop_label_only_rows(keep, has_value, slow, codes, uniques, nfields, lead, len(positions), lines, source, sheet)
-    return {"lines": lines, "labels": uniques[codes] if len(codes) else np.zeros(0, dtype=object),
-            "label_uniques": uniques, "label_codes": codes, "levels": levels, "notes": notes,
-            "V": V, "D": D, "keep": keep, "slow": rows_in, "has_value": has_value}
+    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines, source, sheet)
+    _drop_label_only_rows(keep, has_value, slow, labels, nfields, lead, len(positions), lines, source, sheet)
+    parsed.lines, parsed.labels, parsed.levels, parsed.notes = lines, labels, levels, notes
+    parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, keep, rows_in
 
 
-def _label_codes(column, trim: str, n: int):
-    """Labels repeat (one block per nämnd and month): each distinct label trimmed and measured
-    once. Returns the codes per row, the distinct labels, the indent per row and which rows
-    have no label."""
+def _labels(column, trim: str):
+    """The labels (trimmed), the indentation of each and which rows have no label. Labels repeat
+    (one block per nämnd and month): each distinct label is trimmed once."""
     enc = pc.dictionary_encode(column)
-    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    raw_u = enc.dictionary.to_pylist()
-    uniques = np.empty(len(raw_u), dtype=object)
-    uniques[:] = [u.strip(trim) for u in raw_u]
-    indent = np.array([len(u) - len(u.lstrip(trim)) for u in raw_u], dtype=np.int64)
-    levels = indent[codes] if len(raw_u) else np.zeros(n, dtype=np.int64)
-    label_empty = (uniques == "")[codes] if len(raw_u) else np.zeros(n, dtype=bool)
-    return codes, uniques, levels, label_empty
+    raw, codes = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+    labels = np.array([u.strip(trim) for u in raw], dtype=object)[codes]
+    levels = np.array([len(u) - len(u.lstrip(trim)) for u in raw], dtype=np.int64)[codes]
+    return labels, levels, labels == ""
 
 
 def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parsed: Parsed, where: tuple,
@@ -569,11 +496,10 @@ def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np
     for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
         parts = []
         for col in note_cols:
-            if not _NOTE_CELL.match(col[i]):
-                clean[i] = False
-            t = re.sub(r"^not\.?\s*", "", col[i], flags=re.IGNORECASE)
-            t = re.sub(r"\s*,\s*", ", ", t)
-            if t and t not in parts:
+            t = note_cell(col[i])
+            if t is None:
+                clean[i] = False  # read again, token by token
+            elif t and t not in parts:
                 parts.append(t)
         notes[i] = ", ".join(parts)
     return notes
@@ -601,22 +527,22 @@ def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], 
     return rows_in, header_rows
 
 
-def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, codes: np.ndarray,
-                          uniques: np.ndarray, nfields: np.ndarray, lead: int, n_positions: int,
-                          lines: np.ndarray, source, sheet) -> None:
+def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, labels: np.ndarray,
+                          nfields: np.ndarray, lead: int, n_positions: int, lines: np.ndarray, source,
+                          sheet) -> None:
     """Label-only rows that are noise (page numbers, banners) and those after the last row with
     values (notes, sources, signatures) are dropped; a lone label glued to a figure
     ("Intäkter0") is a row whose cell separators were lost."""
     only = np.flatnonzero(keep & ~has_value & ~slow)
     if len(only):
-        noisy = {c: is_noise(uniques[c]) for c in np.unique(codes[only])}
-        noise = only[[noisy[c] for c in codes[only]]]
+        noisy = {label: is_noise(label) for label in set(labels[only])}  # headings repeat per block
+        noise = only[[noisy[label] for label in labels[only]]]
         for i in only[nfields[only] - lead <= 1]:
-            if not noisy[codes[i]] and GLUED_END.search(uniques[codes[i]]):
+            if not noisy[labels[i]] and GLUED_END.search(labels[i]):
                 raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
                                  "cellgränserna verkar ha fallit bort.",
                                  location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                                 found=uniques[codes[i]][:80],
+                                 found=labels[i][:80],
                                  expected=f"{n_positions + 1} celler (etikett + värden)",
                                  hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
         keep[noise] = False
@@ -625,7 +551,7 @@ def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndar
         keep[valued[-1] + 1:] = False
 
 
-def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, levels, lines,
+def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines,
                       source, sheet) -> None:
     """"Label on one row, values on the next" (grid form): an empty-label row with values takes
     the label of a directly preceding label-only row; values with no label above stop."""
@@ -637,7 +563,7 @@ def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, label_at, le
         while j >= 0 and blank[j]:
             j -= 1
         if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
-            rows_in[i].label = label_at(j)
+            rows_in[i].label = labels[j]
             rows_in[i].level = int(levels[j])
             keep[j] = False
             merged.add(j)

@@ -156,15 +156,14 @@ def _items_at(tokens: tuple[str, ...], i: int, decimal: str) -> list[tuple[tuple
     return options
 
 
-def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
-             *, allow_empty_groups: bool = True, cells: bool = False) -> list[Reading]:
+def readings(segments: list[str], slots: list[Slot], decimal: str = ",", *, cells: bool = False) -> list[Reading]:
     """All readings of a row's segments (hard-separated cells) that fill the slots.
 
     A value slot takes a number or a dash; a note slot takes a note or stays empty; an empty
     segment (an empty cell between two separators) fills exactly one slot. Readings that leave
     whole column groups empty (koncern-only rows) are listed too: always in running text, and
-    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab text, CSV, XLSX) a space inside a
-    cell only ever separates a note from the first amount ("3 1 234"); cells never split
+    in grid formats when no reading fills every value slot. With ``cells`` (grid formats: tab
+    text, CSV, XLSX) a space inside a cell only ever separates a note from the first amount ("3 1 234"); cells never split
     further, so cells run together fail instead of being re-split.
     """
     walk = _Walk([tuple(tokens_of(s)) for s in segments], slots, decimal, cells)
@@ -172,7 +171,7 @@ def readings(segments: list[str], slots: list[Slot], decimal: str = ",",
     groups = sorted({s.group for s in slots if s.role == "value"})
     # a row printed in some groups only (koncern tax): tried always in running text, where a
     # wrong split of the figures over every group can look like a full row
-    if (not walk.found or not cells) and allow_empty_groups and len(groups) > 1:
+    if (not walk.found or not cells) and len(groups) > 1:
         for size in range(1, len(groups)):
             for empty in itertools.combinations(groups, size):
                 walk.run(frozenset(empty))
@@ -240,6 +239,15 @@ class _Walk:
                     go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
 
 
+def note_cell(text: str) -> str | None:
+    """The references of a note cell as printed ("Not 2,4" is "2, 4"; "" for an empty cell),
+    or None when the cell is not a note cell."""
+    refs = re.sub(r"^not\.?\s*", "", text, flags=re.IGNORECASE)
+    if refs and not re.fullmatch(r"[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*", refs):
+        return None
+    return re.sub(r"\s*,\s*", ", ", refs)
+
+
 class TooManyReadings(Exception):
     """A row allows more readings than the search may try."""
 
@@ -252,10 +260,10 @@ def direct_reading(segments: list[str], slots: list[Slot], decimal: str = ",") -
     for seg, slot in zip(segments, slots):
         text = seg.strip(SPACE_CHARS + "\t")
         if slot.role == "note":
-            m = re.sub(r"^not\.?\s*", "", text, flags=re.IGNORECASE)
-            if m and not re.fullmatch(r"[1-9]\d{0,2}(?:\s*,\s*[1-9]\d{0,2})*", m):
+            note = note_cell(text)
+            if note is None:
                 return None
-            notes.append(re.sub(r"\s*,\s*", ", ", m))
+            notes.append(note)
             continue
         try:
             parse_number(text, decimal=decimal)
@@ -449,8 +457,6 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     ``columns`` (slots, heading spans) lets the column positions settle what the arithmetic
     cannot (:func:`settle_by_columns`).
     """
-    if not pending:
-        return {}
     arrays = {}
     for p in pending:
         for c in p.candidates:

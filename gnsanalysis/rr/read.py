@@ -1,9 +1,20 @@
 """Reading RR tables: one entry point (:func:`read_rr`) for every input format.
 
-The format is detected from the content (:mod:`gnsanalysis.rr.formats`); the figures of a
-printed row are settled by :mod:`gnsanalysis.rr.grouping`; the table is checked for
-completeness against a declared or matched layout and returned as an
-:class:`~gnsanalysis.rr.table.RRTable`.
+The reading algorithm, the same for every format:
+
+1. The bytes are decoded and the format is detected from the content (:mod:`.formats`); a
+   kassaflödesanalys or balansräkning is refused by name.
+2. The header is found above the first row with a label and figures; it gives the slots after
+   the label (note or value column, per column group), the unit and the period.
+3. Every row gets a line, label, indentation level, note and figures (:class:`.formats.Parsed`).
+   In a grid (tab text, CSV, XLSX) a cell that is empty, a dash or one printed figure is read
+   as it stands, column by column (:mod:`.grid`). Every other row, and every row of the
+   free-text formats (:mod:`.text`), lists each reading its tokens allow under the slots
+   (:mod:`.grouping`): a row that reads one way is read so; where a row reads several ways the
+   table's own arithmetic chooses (:func:`.grouping.resolve`, :mod:`.printed`), or the row is
+   refused with the readings listed. Nothing is chosen by likelihood.
+4. The kinds of the rows come from the declared or matched layout, else from the labels; a table
+   whose layout names a final row must end with it (else it was cut short).
 """
 
 from __future__ import annotations
@@ -26,10 +37,6 @@ from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
 
-
-_UNIT_RE = re.compile(r"\b(tkr|mnkr|mkr|Mkr|kr)\b")
-
-
 # An RR table is a few hundred kB; a ledger export of 100 000 rows about 5 MB. Larger files are
 # refused before they are read (``--max-bytes`` raises the limit).
 MAX_RR_BYTES = 64_000_000
@@ -38,15 +45,10 @@ MAX_RR_BYTES = 64_000_000
 def decode_text(data: bytes, source: str | Path | None = None) -> str:
     """Bytes to text (:func:`gnsanalysis.io.decode_text`: UTF-8, UTF-16 with BOM, cp1252);
     empty and binary input is refused."""
-    return _decode(data, source).text
-
-
-def _decode(data: bytes, source: str | Path | None):
-
     if not data or data.isspace():
         raise ParseError("Filen är tom.", location=Location(file=source), expected="en RR-tabell",
                          hint="Kontrollera att rätt fil exporterades.")
-    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)")
+    return gio.decode_text(data, source, what="en RR-tabell (text, CSV eller XLSX)").text
 
 
 def parse_rr_text(text: str, source: str | Path | None = None) -> RRTable:
@@ -58,54 +60,27 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     """The tidy table from rows read in any format; ambiguous rows settled by evidence."""
     header = parsed.header
     value_columns = header.value_columns
-    m = len(value_columns)
-    codes: np.ndarray | None = None
-    uniques = np.empty(0, dtype=object)
-    if parsed.fast is not None:
-        f = parsed.fast
-        idx = np.flatnonzero(f["keep"])
-        lines, labels = f["lines"][idx], f["labels"][idx]
-        codes, uniques = f["label_codes"][idx], f["label_uniques"]
-        notes = None if f["notes"] is None else np.asarray(f["notes"], dtype=object)[idx]
-        levels = np.asarray(f["levels"])[idx].astype(int)
-        V, D = f["V"][idx], f["D"][idx]
-        slow_at = sorted(f["slow"])
-        where = np.searchsorted(idx, slow_at) if slow_at else np.zeros(0, dtype=np.int64)
-        slow = [(int(k), f["slow"][i]) for i, k in zip(slow_at, where) if k < len(idx) and idx[k] == i]
-    else:
-        rows = parsed.rows
-        lines = np.array([r.line for r in rows], dtype=np.int64)
-        labels = np.empty(len(rows), dtype=object)
-        labels[:] = [r.label for r in rows]
-        notes = np.full(len(rows), "", dtype=object)
-        levels = np.array([r.level for r in rows], dtype=int)
-        V = np.full((len(rows), m), np.nan)
-        D = np.zeros((len(rows), m), dtype=np.int64)
-        slow = list(enumerate(rows))
-    if not len(labels):
+    idx = np.flatnonzero(parsed.keep)
+    if not len(idx):
         raise _no_rows(parsed, source)
-    if len(levels) and np.any(levels):
-        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    lines, labels, levels = parsed.lines[idx], parsed.labels[idx], parsed.levels[idx].astype(int)
+    notes, V, D = parsed.notes[idx], parsed.V[idx], parsed.D[idx]
+    slow = [(k, parsed.rows[i]) for k, i in enumerate(idx.tolist()) if i in parsed.rows]
     layout = declared or find_layout(value_columns)
-    if notes is None and slow:
-        notes = np.full(len(labels), "", dtype=object)
     pending = _read_rows(slow, parsed, source, V, D, notes, labels, levels)
-    if codes is None or slow:
-        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
-        uniques = np.asarray(uniques, dtype=object)
-    kinds_u = kind_array(uniques, np.arange(len(uniques)), layout)
+    if np.any(levels):  # indentation as levels 0, 1, 2 …
+        levels = np.unique(levels, return_inverse=True)[1].reshape(-1).astype(int)
+    kinds = kind_array(labels, layout)
     if pending:
-        kinds = kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
         _settle_pending(pending, layout, parsed, source, list(labels), kinds, V, D, notes)
-    if parsed.fmt in ("spaced", "pdf", "cells") and notes is not None:
+    if parsed.fmt in ("spaced", "pdf", "cells"):
         _check_note_order(lines, labels, notes, source)
-    decimals = {c: int(D[:, j].max()) if len(D) else 0 for j, c in enumerate(value_columns)}
-    frame = _frame(lines, labels, (kinds_u, codes), notes, V, value_columns)
+    decimals = {c: int(D[:, j].max()) for j, c in enumerate(value_columns)}
     texts = parsed.preamble + header.texts
-    table = RRTable(frame=frame, value_columns=list(value_columns),
+    table = RRTable(frame=_frame(lines, labels, kinds, notes, V, value_columns), value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
-                    period=_find(_PERIOD_RE, texts),
-                    unit=header.unit or F.find_unit(parsed.preamble) or _find(_UNIT_RE, texts),
+                    period=next((m.group(1) for t in texts if (m := _PERIOD_RE.search(t))), None),
+                    unit=header.unit or F.find_unit(parsed.preamble),
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
@@ -171,16 +146,10 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
 
 
 def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
-    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text.
-
-    ``kinds`` is (kind per distinct label, label codes); ``notes`` is None when no row has one.
-    """
-    kinds_u, codes = kinds
-    n = len(labels)
+    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text."""
     data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
             "label": pd.Series(labels, dtype=object, copy=False),
-            "kind": pd.Series(kinds_u[codes] if n else [], dtype="str"),
-            "note": pd.Series(np.full(n, "", dtype=object) if notes is None else notes, dtype="str")}
+            "kind": pd.Series(kinds, dtype="str"), "note": pd.Series(notes, dtype="str")}
     for j, c in enumerate(value_columns):
         data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
     return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
@@ -287,15 +256,7 @@ def _evidence_rules(layout, value_columns, colmap, labels, V, D, pending, decima
     return col_rules, sum_rules, amount_idx
 
 
-def _find(regex: re.Pattern, lines: list[str]) -> str | None:
-    for line in lines:
-        m = regex.search(line)
-        if m:
-            return m.group(1)
-    return None
-
-
-def _check_complete(table: RRTable, layout: dict | None, declared: bool = False) -> None:
+def _check_complete(table: RRTable, layout: dict | None, declared: bool) -> None:
     """A table whose layout names a final row must end with it; otherwise it was cut short.
 
     A layout matched on the columns only counts when the table's rows are the layout's rows
@@ -341,13 +302,10 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
             raise ParseError("Filen är en äldre Excel-fil (.xls).", location=Location(file=path),
                              expected="text, CSV eller .xlsx",
                              hint="Spara filen som Excel-arbetsbok (.xlsx) eller som CSV.")
-        decoded = _decode(data, path)
-        text = decoded.text
+        text = decode_text(data, path)
         head = F.first_lines(text)
-        fmt = fmt or F.detect_format(data, text, head)
-        # the bytes as read are the text's UTF-8 when decoding changed nothing (no BOM, no CR)
-        same = decoded.encoding == "utf-8" and not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
-        table = _parse_decoded(text, path, fmt, declared, head, utf8=data if same else None)
+        fmt = fmt or F.detect_format(text, head)
+        table = _parse_decoded(text, path, fmt, declared, head)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
@@ -360,9 +318,9 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
     first_error = None
     for name in names:
-        grid, used, notes = G.read_xlsx_grid(path, name)
+        grid, notes = G.read_xlsx_grid(path, name)
         try:
-            parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=used)
+            parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=name)
         except ParseError as exc:
             if sheet is not None or "rubrikrad" not in exc.message:
                 raise
@@ -391,8 +349,7 @@ def _refuse_other_statement(text: str, path) -> None:
                 hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None,
-                   utf8: bytes | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
     _refuse_other_statement(text, path)
 
     if fmt == "text":
@@ -402,14 +359,11 @@ def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None =
         delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
         decimal = "," if delim == ";" else "."
         try:
-            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path, utf8=utf8)
+            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
         except ParseError:
             if decimal == ",":
                 raise
-            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path, utf8=utf8)
-    elif fmt == "xlsx":
-        raise ParseError("Filen är ingen Excel-arbetsbok (.xlsx).", location=Location(file=path),
-                         expected="en .xlsx-fil", hint="Ange rätt format med --input-format.")
+            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path)
     else:
         parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
     return build_table(parsed, path, declared)

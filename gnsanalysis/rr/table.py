@@ -21,7 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gnsanalysis.csvsafe import safe_cell
 from gnsanalysis.io import load_resource
+
+spreadsheet_safe = safe_cell  # the project's one rule against CSV injection (OWASP)
 
 ID_COLUMNS = ["line", "label", "kind", "note"]
 
@@ -70,9 +73,6 @@ def normalise_label(label: str) -> str:
     return " ".join(_ROLE_PUNCTUATION.sub("", str(label)).split()).casefold()  # split(): the whitespace of \s
 
 
-# --------------------------------------------------------------------------- decoding
-
-
 # --------------------------------------------------------------------------- layouts
 
 def layouts() -> list[dict]:
@@ -90,14 +90,6 @@ def find_layout(columns: list[str]) -> dict | None:
     return None
 
 
-def _kind_from_label(key: str) -> str:
-    """The kind of a normalised label from the ``kinds`` patterns of ``rr_layouts.yaml``."""
-    for kind, pattern in _kind_patterns():
-        if pattern.search(key):
-            return kind
-    return "item"
-
-
 @cache
 def _kind_patterns() -> list[tuple[str, re.Pattern]]:
     """One compiled pattern per kind (its patterns joined), in the order of the file."""
@@ -105,19 +97,15 @@ def _kind_patterns() -> list[tuple[str, re.Pattern]]:
             for rule in load_resource("rr_layouts.yaml").get("kinds", [])]
 
 
-def kind_array(uniques: np.ndarray, codes: np.ndarray, layout: dict | None) -> np.ndarray:
-    """Kinds (object array, one per code) for labels given as distinct values and codes."""
-    by_layout = {}
-    if layout:
-        by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in layout.get("totals", [])}
-    kinds_u = np.empty(len(uniques), dtype=object)
-    for i, label in enumerate(uniques):
+def kind_array(labels: np.ndarray, layout: dict | None) -> np.ndarray:
+    """The kind of each row (object array): the layout's kind of a summing row it names, else
+    the first ``kinds`` pattern of ``rr_layouts.yaml`` the label matches, else ``item``."""
+    by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in (layout or {}).get("totals", [])}
+    kinds = {}
+    for label in pd.unique(labels):  # labels repeat (one block per nämnd and month)
         key = normalise_label(label)
-        kinds_u[i] = by_layout.get(key) or _kind_from_label(key)
-    return kinds_u[codes] if len(codes) else np.zeros(0, dtype=object)
-
-
-# --------------------------------------------------------------------------- building
+        kinds[label] = by_layout.get(key) or next((k for k, pat in _kind_patterns() if pat.search(key)), "item")
+    return np.array([kinds[label] for label in labels], dtype=object)
 
 
 def layout_rows(layout: dict) -> list[str]:
@@ -149,20 +137,7 @@ def is_layout_table(table: RRTable, layout: dict) -> bool:
     return hits >= 2 and hits * 2 >= len(labels)
 
 
-# --------------------------------------------------------------------------- entry point
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER_RE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """``text`` as a CSV cell Excel and LibreOffice show as text: a cell that begins with
-    ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number gets a leading ``'`` (OWASP)."""
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(text):
-        return "'" + text
-    return text
-
+# --------------------------------------------------------------------------- output
 
 def _printed(values: np.ndarray, decimals: int):
     """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,
@@ -185,7 +160,7 @@ def _printed(values: np.ndarray, decimals: int):
 
 
 def _text_cells(column: pd.Series):
-    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`spreadsheet_safe`)
+    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`)
     and quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
     nämnd and month), so each distinct value is written once and the rows take theirs."""
     import csv
@@ -201,14 +176,14 @@ def _text_cells(column: pd.Series):
     for u in encoded.dictionary.to_pylist():
         out.seek(0)
         out.truncate()
-        writer.writerow([spreadsheet_safe(u)])
+        writer.writerow([safe_cell(u)])
         cells.append(out.getvalue()[:-1] if u else "")  # alone, an empty field is written '""'
     return pa.array(cells, type=pa.string()).take(encoded.indices)
 
 
 def to_tidy_csv(table: RRTable) -> str:
     """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
-    labels and notes made spreadsheet-safe (:func:`spreadsheet_safe`).
+    labels and notes made spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`).
 
     Built column by column with Arrow (each figure printed at its column's decimals, then the
     columns joined row-wise); the tests compare it with the csv module writing row by row.

@@ -15,6 +15,7 @@ from gnsanalysis.rr.formats import (
     cfg,
     find_unit,
     is_noise,
+    is_note_name,
     is_unit_token,
     is_year,
     norm,
@@ -34,7 +35,6 @@ from gnsanalysis.rr.grouping import (
 )
 from gnsanalysis.rr.hierarchy import DIFF_NAME
 
-# --------------------------------------------------------------------------- free text
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
     """Label and the hard-separated numeric segments of one text line."""
@@ -111,7 +111,7 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
         if k == "note":
             cur = None
     phrases = [" ".join(p) for p in out]
-    if found_groups and all(_is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
+    if found_groups and all(is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
         return " ".join(t for t in label if t not in found_groups), phrases, found_groups
     return " ".join(label), phrases, []
 
@@ -122,7 +122,8 @@ def _qualifies_deviation(phrase: list[str], tok: str) -> bool:
         re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
 
 
-def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
+def _known_layout_columns(text: str) -> list[str] | None:
+    """The ``header_columns`` of a layout that the header line ends with (spaces ignored)."""
     squashed = squash(text)
     for layout in cfg().get("layouts", []):
         cols = layout.get("header_columns")
@@ -130,56 +131,41 @@ def _known_layout_columns(text: str) -> tuple[str, list[str]] | None:
             continue
         target = "".join(squash(c) for c in cols)
         if squashed.endswith(target):
-            return _label_prefix(text, len(squashed) - len(target)), list(cols)
+            return list(cols)
     return None
 
 
-def _label_prefix(text: str, n: int) -> str:
-    out, count = [], 0
-    for ch in text.strip():
-        if count >= n:
-            break
-        out.append(ch)
-        if not ch.isspace():
-            count += 1
-    return "".join(out).strip()
-
-
-def _hard_cell_phrases(t: str) -> tuple[str, list[str], list[str]]:
-    """:func:`_phrases` of a header line whose cells are hard-separated (tabs, wide gaps)."""
+def _hard_cell_phrases(t: str) -> tuple[list[str], list[str]]:
+    """(column phrases, group words) of a header line whose cells are hard-separated (tabs,
+    wide gaps), each cell read by :func:`_phrases`."""
     cells = [c for c in HARD_RE.split(t.strip()) if c.strip()]
-    lab, phrases, groups = "", [], []
+    phrases, groups = [], []
     for ci, c in enumerate(cells):
         l2, p2, g2 = _phrases(c)
         if g2 and not p2:
             groups += g2
             continue
-        if ci == 0:
-            lab = l2
-        elif not p2:
+        if ci > 0 and not p2:
             p2 = [c]  # a header cell without known words is one column
-        elif l2:
+        elif ci > 0 and l2:
             p2 = [f"{l2} {p2[0]}"] + p2[1:]
         phrases += p2
-    return lab, phrases, groups
+    return phrases, groups
 
 
 def _header_lines(lines: list[tuple[int, str]], fmt: str):
-    """Column phrases per header line, the group words (Kommunen, Koncernen), the label header
-    and the character span of each phrase in its line (None where a phrase is not found)."""
-    per_line, group_words, label_header, spans = [], [], "", []
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the character
+    span of each phrase in its line (None where a phrase is not found)."""
+    per_line, group_words, spans = [], [], []
     for _, t in lines:
-        lab, phrases, groups = (_hard_cell_phrases if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases)(t)
+        phrases, groups = _hard_cell_phrases(t) if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases(t)[1:]
         if fmt == "cells" and len(phrases) > 1:
             phrases = [" ".join(phrases)]  # one cell per line: a line is one column
         group_words += groups
-        if groups and not phrases:
-            continue
-        label_header = label_header or lab
         if phrases:
             per_line.append(phrases)
             spans.append(_locate(t, phrases))
-    return per_line, group_words, label_header, spans
+    return per_line, group_words, spans
 
 
 def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
@@ -199,10 +185,6 @@ def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
     return out
 
 
-def _is_note_name(col: str) -> bool:
-    return norm(col).split(" ")[0].strip(".") in ("not", "noter")
-
-
 def _stack_lines(per_line: list[list[str]], located: list, line: int, source) -> tuple[list[str], list | None]:
     """Column names and heading spans from the header lines: equal counts are stacked ("Utfall"
     over "2019"), a shorter line of years stacks from the right ("Not BUDGET UTFALL" / "2021
@@ -213,7 +195,7 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
         cols: list[str] = []
         for p in per_line:
             if is_year(p[0]) and cols and not re.search(r"(19|20)\d\d", cols[-1]) \
-                    and not _is_note_name(cols[-1]):
+                    and not is_note_name(cols[-1]):
                 cols[-1] += " " + p[0]
             else:
                 cols.append(p[0])
@@ -222,7 +204,7 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
     cols, spans = per_line[0], located[0]
     for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
-        if k < 0 and all(_is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
+        if k < 0 and all(is_note_name(c) for c in cols) and len(p) % len(cols) == 0:
             w = len(p) // len(cols)
             cols = [c for g, n in enumerate(cols) for c in [n, *p[g * w:(g + 1) * w]]]
             spans = [s for g, n in enumerate(spans) for s in [n, *loc[g * w:(g + 1) * w]]]
@@ -285,24 +267,23 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
     texts = [t.strip() for _, t in lines]
     unit = find_unit(texts)
     last = lines[-1][0]
-    known = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
-    if known:
-        label, cols = known
-        return Header([Slot("value", c) for c in cols], cols, last, texts, label, unit)
-    per_line, group_words, label_header, located = _header_lines(lines, fmt)
+    cols = _known_layout_columns(" ".join(texts)) or _known_layout_columns(texts[-1])
+    if cols:
+        return Header([Slot("value", c) for c in cols], cols, last, texts, unit)
+    per_line, group_words, located = _header_lines(lines, fmt)
     if not per_line:
         raise ParseError("Hittar inga kolumnrubriker i rubrikraden.",
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
     cols, spans = _stack_lines(per_line, located, last, source)
-    note_idx = [i for i, c in enumerate(cols) if _is_note_name(c)]
+    note_idx = [i for i, c in enumerate(cols) if is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
     slots = [Slot("note", None, gid[i]) if i in note_idx else Slot("value", names[i], gid[i])
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, label_header, unit, spans if fmt == "spaced" else None)
+    return Header(slots, value_columns, last, texts, unit, spans if fmt == "spaced" else None)
 
 
 def _is_headerish_text(line: str) -> bool:
@@ -547,15 +528,7 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
         header.unit = find_unit(tail)
     last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
-    if not rows:
-        raise ParseError("Tabellen har en rubrikrad men inga rader.",
-                         location=Location(file=source, line=header.line),
-                         expected="minst en RR-rad under rubrikraden",
-                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
-    levels = sorted({r.level for r in rows})
-    for r in rows:
-        r.level = levels.index(r.level)
-    parsed.rows = rows
+    parsed.set_rows(rows)
     return parsed
 
 
