@@ -159,6 +159,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
     per_rack = float(assumptions.settings.get("servers_per_rack", 12))
     per_hall = servers * (1 + assumptions.parameters["replication_share"].mode) / 2 if code == "S2" else servers
     need_racks = racks_needed(per_hall, per_rack)
+    too_small = False
     for site in sites:
         s = stance_of(site.host.code, matrix)
         if not s.offers:
@@ -177,7 +178,9 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
                 f"behöver {need_racks} rack{extra} för {number(per_hall)} servrar "
                 f"({number(per_rack)} per rack)."
             )
-            reasons.append(EXAMPLE_CAPACITY)  # said once where several sites are too small
+            too_small = True
         if not site.host.party:
             notes.append(f"{site.host.name} är inte part i nämnden och räknas som extern värd (rackhyra).")
-    return Feasibility(not reasons, list(dict.fromkeys(reasons)), notes)
+    if too_small:  # said once, after every site that is too small
+        reasons.append(EXAMPLE_CAPACITY)
+    return Feasibility(not reasons, reasons, notes)

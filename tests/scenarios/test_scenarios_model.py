@@ -288,3 +288,7 @@ def test_an_infeasible_scenario_explains_each_site_once():
         assert not cmp.loc[code, "feasible"]
         assert text.count("Krokom har plats för") == 1 and text.count(EXAMPLE_CAPACITY) == 1
         assert text.endswith(EXAMPLE_CAPACITY)
+    chosen = compare_scenarios(coalition, hosts={"S2": ["krokom", "berg"]}, assumptions=a).set_index("scenario")
+    text = chosen.loc["S2", "explanation"]  # two named sites, both too small: the remark once, last
+    assert "Krokom har plats" in text and "Berg (Svenstavik) har plats" in text
+    assert text.count(EXAMPLE_CAPACITY) == 1 and text.endswith(EXAMPLE_CAPACITY)
