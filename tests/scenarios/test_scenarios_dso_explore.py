@@ -236,27 +236,27 @@ def test_a_saved_file_that_cannot_be_used_is_named_with_the_reason(tmp_path):
     assert "trasig.yaml" in box.saved_note.value and "Brace kommun" in box.saved_note.value
 
 
-def test_a_loaded_value_between_steps_is_pointed_out(tmp_path):
-    """1.357 in a hand-written file: the field shows 1,36, and the page says the file's report would use 1,357."""
+def _explorer_with_loaded(tmp_path, text: str):
+    """An explorer that has loaded a hand-written scenario file with ``text``."""
     pytest.importorskip("ipywidgets")
     from gnsanalysis.scenarios.widgets import build_explorer
 
-    (tmp_path / "fin.yaml").write_text("assumptions: {electricity_price: 1.357}\n", encoding="utf-8")
+    (tmp_path / "handskriven.yaml").write_text(text, encoding="utf-8")
     box = build_explorer(folder=tmp_path, uncertainty=False)
-    box.saved_pick.value = str(tmp_path / "fin.yaml")
+    box.saved_pick.value = str(tmp_path / "handskriven.yaml")
     box.load()
+    return box
+
+
+def test_a_loaded_value_between_steps_is_pointed_out(tmp_path):
+    """1.357 in a hand-written file: the field shows 1,36, and the page says the file's report would use 1,357."""
+    box = _explorer_with_loaded(tmp_path, "assumptions: {electricity_price: 1.357}\n")
     assert box.controls["fields"]["electricity_price"].value == "1,36"
     assert "Filen har Elpris allt inräknat (spot, nät, skatt, påslag) 1,357 (fältet visar 1,36)" in box.save_status.value
 
 
 def test_a_loaded_mixed_key_is_offered_not_replaced(tmp_path):
     """A key the menu does not list (a mix written by hand) is added to the menu, never swapped for another."""
-    pytest.importorskip("ipywidgets")
-    from gnsanalysis.scenarios.widgets import build_explorer
-
-    (tmp_path / "mix.yaml").write_text("allocation_key: 1/2 lika + 1/2 användning\n", encoding="utf-8")
-    box = build_explorer(folder=tmp_path, uncertainty=False)
-    box.saved_pick.value = str(tmp_path / "mix.yaml")
-    box.load()
+    box = _explorer_with_loaded(tmp_path, "allocation_key: 1/2 lika + 1/2 användning\n")
     assert box.controls["key"].value == "1/2 equal + 1/2 usage"
     assert "1/2 lika delar + 1/2 användning" in box.numbers.value
