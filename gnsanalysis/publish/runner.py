@@ -342,8 +342,8 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     resolved = resolve_parameters(name, dict(params or {}))
     stem = output_stem(name, resolved, parameters_file)
     title = report_title(name, resolved)
-    if stem != output_stem(name, resolved):
-        title = f"{title}: {Path(parameters_file or '').stem}"  # the index tells the scenarios apart
+    if parameters_file is not None and report_spec(name).scenario_output:
+        title = f"{title}: {Path(parameters_file).stem}"  # the index tells the scenarios apart
     html_path = reports_dir / f"{stem}.html"
     nb_out = reports_dir / f"{stem}.ipynb"
     build_dir = reports_dir / ".build"

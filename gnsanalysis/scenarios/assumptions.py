@@ -178,10 +178,15 @@ def control_step(low: float, high: float, integer: bool) -> Decimal:
 
 
 
+def step_decimals(step: Decimal) -> int:
+    """Decimals shown and stored for a step (``0,01`` → 2)."""
+    exponent = step.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def _outside_range_message(p: Parameter, value: float) -> str:
     """Swedish: the value, the allowed range (as the explorer shows it), and how to ask for another range."""
-    exponent = control_step(p.low, p.high, p.integer).as_tuple().exponent
-    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    decimals = step_decimals(control_step(p.low, p.high, p.integer))
     shown = [fmt.number(value, max(decimals, fmt.decimals_needed(value))),
              fmt.number(p.low, decimals), fmt.number(p.high, decimals)]
     return (f"Parametern {p.name!r} ({p.label}): {shown[0]} ligger utanför det tillåtna intervallet "

@@ -17,7 +17,7 @@ import yaml
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import slug
-from gnsanalysis.scenarios.assumptions import control_step
+from gnsanalysis.scenarios.assumptions import control_step, step_decimals
 from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
@@ -55,8 +55,7 @@ class Control:
     @property
     def decimals(self) -> int:
         """Decimals shown and stored: those of the step (``0,01`` → 2)."""
-        exponent = self.step.as_tuple().exponent
-        return max(0, -exponent) if isinstance(exponent, int) else 0
+        return step_decimals(self.step)
 
     def show(self, value) -> str:
         """The value in Swedish format at the control's precision (``1,41``, ``72 000``)."""
