@@ -79,6 +79,6 @@ def cmd_check(args) -> int:
               "kan förklaras av avrundning.", file=sys.stderr)
         return 1
     print(f"{table.source_name}: inga avvikelser utöver avrundning "
-          f"({count_noun(len(table.frame), 'rad', 'rader')}, "
+          f"({count_noun(len(table.labels), 'rad', 'rader')}, "
           f"{count_noun(len(table.value_columns), 'kolumn', 'kolumner')}).")
     return 0

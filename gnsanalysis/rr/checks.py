@@ -106,7 +106,7 @@ def sort_findings(findings: list[Finding], table: RRTable) -> list[Finding]:
 
 def _index(table: RRTable) -> dict[str, int]:
     index: dict[str, int] = {}
-    for pos, label in enumerate(table.frame["label"]):
+    for pos, label in enumerate(table.labels):
         index.setdefault(normalise_label(label), pos)
     return index
 
@@ -124,7 +124,7 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
 
 def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
     """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    labels = table.frame["label"].to_numpy(dtype=object)
+    labels = table.labels
     out: list[Finding] = []
     if rules is None:
         rules, listed, out = _layout_rules(table, layout)
@@ -170,16 +170,14 @@ def _layout_rules(table: RRTable, layout: dict):
 
 def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
     """Each printed sum outside the range its printed parts allow (within their rounding)."""
-    frame = table.frame
-    labels = frame["label"].to_numpy(dtype=object)
+    labels, lines = table.labels, table.lines
     pos, flat = rules.pos, rules.parts
     rid = np.repeat(np.arange(len(rules)), rules.sizes)
-    lines = frame["line"].to_numpy()
     found = []
     for col in amount_cols:
         d = table.decimals.get(col, 0)
         half = 0.5 * 10.0 ** -d
-        values = frame[col].to_numpy(dtype=float)
+        values = table.column(col)
         s, n = part_sums(values[flat] if len(flat) else np.zeros(0), rid, len(rules))
         low_true, high_true = s - n * half, s + n * half
         printed = values[pos]
@@ -197,23 +195,19 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
 
 
 def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
-    frame = table.frame
     colmap = _column_map(table)
     rules = [r for r in layout.get("columns", []) if normalise_label(r["name"]) in colmap
              and all(normalise_label(c) in colmap for c in r["of"])]
     diff_cols = {tuple(normalise_label(c) for c in r["of"]): colmap[normalise_label(r["name"])]
                  for r in rules if r["rule"] == "difference"}
     out: list[Finding] = []
-    lines = frame["line"].to_numpy()
-    labels = frame["label"].to_numpy()
+    lines, labels = table.lines, table.labels
     for rule in rules:
         target = colmap[normalise_label(rule["name"])]
         a_col, b_col = (colmap[normalise_label(c)] for c in rule["of"])
         da, db, dt_ = (table.decimals.get(c, 0) for c in (a_col, b_col, target))
         ha, hb, ht = (0.5 * 10.0 ** -d for d in (da, db, dt_))
-        a_raw = frame[a_col].to_numpy(dtype=float)
-        b_raw = frame[b_col].to_numpy(dtype=float)
-        t = frame[target].to_numpy(dtype=float)
+        a_raw, b_raw, t = table.column(a_col), table.column(b_col), table.column(target)
         if rule["rule"] == "difference":
             d = np.nan_to_num(a_raw) - np.nan_to_num(b_raw)
             bad = np.flatnonzero(_difference_bad(a_raw, b_raw, t, ha, hb, ht, ht * 1e-6 + _EPS))
@@ -223,7 +217,7 @@ def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
             a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
             ranges = {}
             for i in np.flatnonzero(~np.isnan(t)):  # no bounds: the denominator may be zero
-                bounds = _percent_bounds(a[i], b[i], ha, hb, frame, diff_cols, rule, table, i)
+                bounds = _percent_bounds(a[i], b[i], ha, hb, diff_cols, rule, table, i)
                 if bounds is not None and not within_rounding(float(t[i]), bounds[0], bounds[1], ht):
                     ranges[i] = bounds
             text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
@@ -244,22 +238,21 @@ def _difference_bad(a, b, t, ha, hb, ht, tol) -> np.ndarray:
 
 def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
     """'varav' rows are parts of the row above: together they cannot exceed it (same sign)."""
-    frame = table.frame
-    if not (frame["kind"] == "part_of").any():
+    is_part_of = table.kinds == "part_of"
+    if not is_part_of.any():
         return []
     out: list[Finding] = []
     cols = _amount_columns(table, layout)
-    lines = frame["line"].to_numpy()
-    labels = frame["label"].to_numpy()
+    lines, labels = table.lines, table.labels
     i = 0
-    for is_part, run in itertools.groupby(frame["kind"].to_numpy() == "part_of"):
+    for is_part, run in itertools.groupby(is_part_of):
         parent, i = i - 1, i + len(list(run))
         if not is_part or parent < 0:
             continue
         for col in cols:
             half = 0.5 * 10.0 ** -table.decimals.get(col, 0)
-            pv = frame[col].iat[parent]
-            parts = frame[col].to_numpy(dtype=float)[parent + 1:i]
+            pv = table.column(col)[parent]
+            parts = table.column(col)[parent + 1:i]
             parts = parts[~np.isnan(parts)]
             if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
                 continue
@@ -270,12 +263,12 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
     return out
 
 
-def _percent_bounds(a, b, ha, hb, frame, diff_cols, rule, table, i):
+def _percent_bounds(a, b, ha, hb, diff_cols, rule, table, i):
     """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
     d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
     d_col = diff_cols.get(tuple(normalise_label(c) for c in rule["of"]))
     if d_col is not None:  # the printed difference narrows the numerator
-        d_printed = frame[d_col].to_numpy()[i]
+        d_printed = table.column(d_col)[i]
         hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
         # unless it is missing or itself inconsistent (reported by its own rule)
         if not np.isnan(d_printed) and max(d_lo, d_printed - hd) <= min(d_hi, d_printed + hd):

@@ -305,15 +305,12 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray) -> list[dict
 
 def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
     """The inferred summing rules as arrays, and the rest of the inferred layout."""
-    frame = table.frame
     names = list(table.value_columns)
     amount = [c for c in names if "%" not in c]
-    V = np.empty((len(frame), len(names)), order="F")  # column-major, one contiguous array per column
-    for j, c in enumerate(names):
-        V[:, j] = frame[c].to_numpy(dtype=float)
+    V = np.asfortranarray(table.figures, dtype=float)  # column-major, one contiguous array per column
     empty = np.isnan(V).all(axis=1) if names else None
-    kinds, levels = frame["kind"].to_numpy(dtype=object), getattr(table, "levels", None) or None
-    if amount and len(frame):
+    kinds, levels = table.kinds, table.levels or None
+    if amount and len(V):
         values = V if amount == names else V[:, [names.index(c) for c in amount]]
         halves = np.array([0.5 * 10.0 ** -table.decimals.get(c, 0) for c in amount])
         rules = rule_arrays(kinds, levels, empty)
@@ -331,7 +328,7 @@ def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
 def infer_layout(table: RRTable) -> dict:
     """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds."""
     rules, rest = infer_rules(table)
-    labels = list(table.frame["label"])
+    labels = list(table.labels)
     totals = []
     for i in range(len(rules)):
         pos, parts = int(rules.pos[i]), rules.parts_of(i).tolist()

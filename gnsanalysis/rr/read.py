@@ -23,7 +23,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from gnsanalysis import io as gio
 from gnsanalysis.errors import ConfigError, Location, ParseError
@@ -32,7 +31,7 @@ from gnsanalysis.rr import grid as G
 from gnsanalysis.rr import text as T
 from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
-from gnsanalysis.rr.table import ID_COLUMNS, RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
+from gnsanalysis.rr.table import RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
@@ -77,7 +76,9 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
         _check_note_order(lines, labels, notes, source)
     decimals = {c: int(D[:, j].max()) for j, c in enumerate(value_columns)}
     texts = parsed.preamble + header.texts
-    table = RRTable(frame=_frame(lines, labels, kinds, notes, V, value_columns), value_columns=list(value_columns),
+    table = RRTable(lines=np.asarray(lines, dtype=np.int64), labels=np.asarray(labels, dtype=object),
+                    kinds=kinds, note_refs=np.asarray(notes, dtype=object), figures=np.asfortranarray(V, dtype=np.float64),
+                    value_columns=list(value_columns),
                     source=str(source) if source else None, preamble=parsed.preamble,
                     period=next((m.group(1) for t in texts if (m := _PERIOD_RE.search(t))), None),
                     unit=header.unit or F.find_unit(parsed.preamble),
@@ -143,16 +144,6 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
     where = {p.pos: Location(file=source, line=p.line, row=p.label, sheet=parsed.sheet) for p in pending}
     for pos, reading in chosen.items():
         _fill(V, D, notes, pos, reading, parsed.decimal, where[pos])
-
-
-def _frame(lines, labels, kinds, notes, V, value_columns) -> pd.DataFrame:
-    """The tidy frame: ``label`` as Python strings (object), ``kind`` and ``note`` as text."""
-    data = {"line": pd.Series(np.asarray(lines, dtype="int64"), copy=False),
-            "label": pd.Series(labels, dtype=object, copy=False),
-            "kind": pd.Series(kinds, dtype="str"), "note": pd.Series(notes, dtype="str")}
-    for j, c in enumerate(value_columns):
-        data[c] = pd.Series(np.ascontiguousarray(V[:, j], dtype=np.float64), copy=False)
-    return pd.DataFrame(data, columns=ID_COLUMNS + value_columns, copy=False)
 
 
 def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
@@ -265,12 +256,12 @@ def _check_complete(table: RRTable, layout: dict | None, declared: bool) -> None
     final = layout.get("final_row") if layout else None
     if not layout or not final or not (declared or is_layout_table(table, layout)):
         return
-    last = table.frame.iloc[-1]
-    if normalise_label(last["label"]) != normalise_label(final):
+    last = table.labels[-1]
+    if normalise_label(last) != normalise_label(final):
         raise ParseError(
-            f"Tabellen slutar med raden {last['label']!r}, men en fullständig tabell av den här "
+            f"Tabellen slutar med raden {last!r}, men en fullständig tabell av den här "
             f"typen slutar med {final!r}.",
-            location=Location(file=table.source, line=int(last["line"])),
+            location=Location(file=table.source, line=int(table.lines[-1])),
             expected=f"sista raden {final!r}",
             hint="Filen verkar avkortad; kopiera eller exportera hela tabellen.")
 

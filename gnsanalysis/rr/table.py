@@ -1,11 +1,13 @@
-"""RR tables (resultaträkning by RR code): reading printed tables into a tidy frame.
+"""RR tables (resultaträkning by RR code): reading printed tables into a tidy table.
 
-The tidy frame has one row per RR line: ``line`` (1-based line number in the source),
+The tidy table has one row per RR line: ``line`` (1-based line number in the source),
 ``label``, ``kind`` (``item``, ``subtotal``, ``total``, ``part_of``), ``note``, and one float
 column per header column, named exactly as the header prints it, NaN for "no value".
-Printed values are parsed exactly (:func:`gnsanalysis.swedish.numbers.parse_number`), so a value in
-the frame is the float nearest the printed decimal; the printed precision per column is kept
-in :attr:`RRTable.decimals` for the checks.
+:class:`RRTable` holds them as plain numpy columns, and :attr:`RRTable.frame` gives them as a
+pandas DataFrame. Printed values are parsed exactly
+(:func:`gnsanalysis.swedish.numbers.parse_number`), so a value in the table is the float nearest
+the printed decimal; the printed precision per column is kept in :attr:`RRTable.decimals` for
+the checks.
 
 Input formats and their detection live in :mod:`gnsanalysis.rr.formats`; rows whose digits can
 be grouped in more than one way are settled by :mod:`gnsanalysis.rr.grouping`.
@@ -13,16 +15,21 @@ be grouped in more than one way are settled by :mod:`gnsanalysis.rr.grouping`.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from gnsanalysis.csvsafe import safe_cell
 from gnsanalysis.io import load_resource
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 spreadsheet_safe = safe_cell  # the project's one rule against CSV injection (OWASP)
 
@@ -31,9 +38,20 @@ ID_COLUMNS = ["line", "label", "kind", "note"]
 
 @dataclass
 class RRTable:
-    """A parsed RR table and what is known about where it came from."""
+    """A parsed RR table and what is known about where it came from.
 
-    frame: pd.DataFrame
+    The rows are held column by column: ``lines`` (int64), ``labels``, ``kinds`` and
+    ``note_refs`` (object arrays of str; ``note_refs`` is the ``note`` column, "2, 4") and
+    ``figures`` (float64, rows × ``value_columns``, NaN for no value). The checks and writers
+    read these; :attr:`frame` is the same table as a pandas DataFrame, for the reports. The
+    columns are read-only: a changed table is a new one (``dataclasses.replace``).
+    """
+
+    lines: np.ndarray
+    labels: np.ndarray
+    kinds: np.ndarray
+    note_refs: np.ndarray
+    figures: np.ndarray
     value_columns: list[str]
     source: str | None = None
     preamble: list[str] = field(default_factory=list)
@@ -46,22 +64,49 @@ class RRTable:
     declared_layout: dict | None = None  # a layout declared beside the data (meta.yaml)
     notes: list[str] = field(default_factory=list)  # what the reader wants the user to know
 
+    def __post_init__(self) -> None:
+        for column in (self.lines, self.labels, self.kinds, self.note_refs, self.figures):
+            column.flags.writeable = False  # so that the frame, built once, stays the table
+
     @property
     def source_name(self) -> str:
         """The input's file name (for messages), or ``<indata>``."""
         return Path(self.source).name if self.source else "<indata>"
 
+    def column(self, name: str) -> np.ndarray:
+        """The figures of value column ``name`` (KeyError when the table has no such column)."""
+        if name not in self.value_columns:
+            raise KeyError(name)
+        return self.figures[:, self.value_columns.index(name)]
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame: columns ``line``, ``label``, ``kind``, ``note``, then the
+        value columns (``label`` as Python strings, ``kind`` and ``note`` as text), built from
+        the columns on first use. A change to the frame does not change the table."""
+        import pandas as pd  # lazy: keeps `gns rr check` and `gns rr parse` fast (they never need the frame)
+
+        data = {"line": pd.Series(self.lines, dtype="int64"), "label": pd.Series(self.labels, dtype=object),
+                "kind": pd.Series(self.kinds, dtype="str"), "note": pd.Series(self.note_refs, dtype="str")}
+        for j, c in enumerate(self.value_columns):
+            data[c] = pd.Series(self.figures[:, j], dtype=np.float64)
+        return pd.DataFrame(data, columns=ID_COLUMNS + self.value_columns)
+
+    def position(self, label: str) -> int:
+        """The position of the first row with this label (whitespace- and case-insensitive)."""
+        key = normalise_label(label)
+        for pos, own in enumerate(self.labels):
+            if normalise_label(own) == key:
+                return pos
+        raise KeyError(label)
+
     def row(self, label: str) -> pd.Series:
         """The row with this label (whitespace- and case-insensitive)."""
-        key = normalise_label(label)
-        hits = self.frame[self.frame["label"].map(normalise_label) == key]
-        if hits.empty:
-            raise KeyError(label)
-        return hits.iloc[0]
+        return self.frame.iloc[self.position(label)]
 
     def value(self, label: str, column: str) -> float:
         """The figure in row ``label``, column ``column``."""
-        return float(self.row(label)[column])
+        return float(self.column(column)[self.position(label)])
 
 
 _ROLE_PUNCTUATION = re.compile(r"(?<=\w)\.(?=\s|$)")
@@ -102,7 +147,7 @@ def kind_array(labels: np.ndarray, layout: dict | None) -> np.ndarray:
     the first ``kinds`` pattern of ``rr_layouts.yaml`` the label matches, else ``item``."""
     by_layout = {normalise_label(r["row"]): r.get("kind", "subtotal") for r in (layout or {}).get("totals", [])}
     kinds = {}
-    for label in pd.unique(labels):  # labels repeat (one block per nämnd and month)
+    for label in dict.fromkeys(labels):  # labels repeat (one block per nämnd and month)
         key = normalise_label(label)
         kinds[label] = by_layout.get(key) or next((k for k, pat in _kind_patterns() if pat.search(key)), "item")
     return np.array([kinds[label] for label in labels], dtype=object)
@@ -120,7 +165,7 @@ def layout_rows(layout: dict) -> list[str]:
 
 def missing_layout_rows(table: RRTable, layout: dict) -> list[str]:
     """The rows the layout names that the table does not have."""
-    present = {normalise_label(label) for label in pd.unique(table.frame["label"].to_numpy(dtype=object))}
+    present = {normalise_label(label) for label in dict.fromkeys(table.labels)}
     return [n for n in layout_rows(layout) if normalise_label(n) not in present]
 
 
@@ -128,9 +173,9 @@ def is_layout_table(table: RRTable, layout: dict) -> bool:
     """Whether the table's rows are the layout's rows (not just its columns): most of its
     labels are rows the layout names. A table of another kind with the same columns is not."""
     names = {normalise_label(n) for n in layout_rows(layout)}
-    if not names or not len(table.frame):
+    labels = table.labels
+    if not names or not len(labels):
         return False
-    labels = table.frame["label"]
     if len(labels) > 4 * len(names) + 20:  # many more rows than the layout has: another table
         return False
     hits = sum(1 for label in labels if normalise_label(label) in names)
@@ -139,86 +184,65 @@ def is_layout_table(table: RRTable, layout: dict) -> bool:
 
 # --------------------------------------------------------------------------- output
 
-def _printed(values: np.ndarray, decimals: int):
-    """Figures as plain text (Arrow strings) with ``decimals`` decimals, '.' decimal mark,
-    "" for no value."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+def _printed(values: np.ndarray, decimals: int) -> list[str]:
+    """Figures as plain text with ``decimals`` decimals, '.' decimal mark, "" for no value: a
+    whole figure is its rounded integer (never "-0"); otherwise the value is scaled to an
+    integer, the decimal point set before its last ``decimals`` digits and a minus sign added
+    when the value is negative (also "-0.0")."""
     missing = np.isnan(values)
-    if decimals == 0:  # a whole figure is its integer, minus sign and all (never "-0")
-        digits = pc.cast(pa.array(np.round(np.where(missing, 0.0, values)).astype(np.int64)), pa.string())
+    if decimals == 0:
+        cells = list(map(str, np.round(np.where(missing, 0.0, values)).astype(np.int64).tolist()))
     else:
         scaled = np.round(np.where(missing, 0.0, np.abs(values)) * 10 ** decimals).astype(np.int64)
-        digits = pc.utf8_lpad(pc.cast(pa.array(scaled), pa.string()), decimals + 1, "0")
-        digits = pc.binary_join_element_wise(pc.utf8_slice_codeunits(digits, 0, -decimals),
-                                             pc.utf8_slice_codeunits(digits, -decimals), ".")
-        negative = np.signbit(values) & ~missing
-        if negative.any():
-            digits = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", digits, ""), digits)
-    return pc.if_else(pa.array(missing), "", digits) if missing.any() else digits
+        whole, part = np.divmod(scaled, 10 ** decimals)
+        sign = np.where(np.signbit(values) & ~missing, "-", "").tolist()
+        cells = [f"{s}{w}.{p:0{decimals}d}" for s, w, p in zip(sign, whole.tolist(), part.tolist())]
+    for i in np.flatnonzero(missing):
+        cells[i] = ""
+    return cells
 
 
-def _text_cells(column: pd.Series):
-    """A text column as CSV cells (Arrow strings): spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`)
-    and quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
+def _text_cells(column: np.ndarray) -> list[str]:
+    """A text column as CSV cells: spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`) and
+    quoted as Python's csv module quotes them. Labels, kinds and notes repeat (one block per
     nämnd and month), so each distinct value is written once and the rows take theirs."""
-    import csv
-    import io
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(pa.array(column, type=pa.string()))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    cells = []
-    for u in encoded.dictionary.to_pylist():
+    cells = {}
+    for u in dict.fromkeys(column):
         out.seek(0)
         out.truncate()
         writer.writerow([safe_cell(u)])
-        cells.append(out.getvalue()[:-1] if u else "")  # alone, an empty field is written '""'
-    return pa.array(cells, type=pa.string()).take(encoded.indices)
+        cells[u] = out.getvalue()[:-1] if u else ""  # alone, an empty field is written '""'
+    return [cells[u] for u in column]
 
 
 def to_tidy_csv(table: RRTable) -> str:
     """CSV with columns line,label,kind,note,<value columns>; plain numbers, '.' decimals;
     labels and notes made spreadsheet-safe (:func:`gnsanalysis.csvsafe.safe_cell`).
 
-    Built column by column with Arrow (each figure printed at its column's decimals, then the
-    columns joined row-wise); the tests compare it with the csv module writing row by row.
+    Built column by column (each figure printed at its column's decimals), then the columns
+    joined row by row; the tests compare it with the csv module writing row by row.
     """
-    import csv
-    import io
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    f = table.frame
     head = io.StringIO()
-    csv.writer(head, lineterminator="\n").writerow(list(f.columns))
-    if not len(f):
+    csv.writer(head, lineterminator="\n").writerow(ID_COLUMNS + table.value_columns)
+    if not len(table.lines):
         return head.getvalue()
-    cells = [pc.cast(pa.array(f["line"].to_numpy(dtype=np.int64)), pa.string())]
-    cells += [_text_cells(f[c]) for c in ("label", "kind", "note")]
-    cells += [_printed(f[c].to_numpy(dtype=float), table.decimals.get(c, 0)) for c in table.value_columns]
-    rows = pc.binary_join_element_wise(*cells, ",")
-    text = pc.binary_join(pa.ListArray.from_arrays([0, len(rows)], rows), "\n")[0].as_py()
-    return head.getvalue() + text + "\n"
+    cells = [list(map(str, table.lines.tolist()))]
+    cells += [_text_cells(c) for c in (table.labels, table.kinds, table.note_refs)]
+    cells += [_printed(table.figures[:, j], table.decimals.get(c, 0)) for j, c in enumerate(table.value_columns)]
+    return head.getvalue() + "\n".join(map(",".join, zip(*cells))) + "\n"
 
 
 def to_json_dict(table: RRTable) -> dict:
     """A JSON-ready dict: metadata plus rows (numbers as numbers, null for no value)."""
     rows = []
-    for rec in table.frame.to_dict(orient="records"):
-        out = {k: rec[k] for k in ID_COLUMNS}
-        out["line"] = int(out["line"])
-        out["values"] = {
-            c: (None if np.isnan(rec[c]) else (int(rec[c]) if table.decimals.get(c, 0) == 0
-                                              else round(float(rec[c]), table.decimals[c])))
-            for c in table.value_columns
-        }
-        rows.append(out)
+    columns = [(c, table.decimals.get(c, 0), table.figures[:, j].tolist()) for j, c in enumerate(table.value_columns)]
+    for i, (line, label, kind, note) in enumerate(zip(table.lines.tolist(), table.labels, table.kinds,
+                                                      table.note_refs)):
+        rows.append({"line": line, "label": label, "kind": kind, "note": note, "values": {
+            c: None if np.isnan(col[i]) else int(col[i]) if d == 0 else round(col[i], d)
+            for c, d, col in columns}})
     return {
         "source": table.source_name,
         "format": table.format,
