@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.rr.formats import (
@@ -67,7 +65,8 @@ def parse_csv(text: str, *, delimiter: str, decimal: str, source) -> Parsed:
 def _arrow_body(text: str, first_row: tuple[int, list[str]], delimiter: str):
     """(line numbers, Arrow string columns) of the rows from ``first_row`` on, or None when a
     line there is not a row of the first row's number of cells."""
-    import pyarrow.csv as pacsv  # lazy: only the bulk CSV read needs it
+    import pyarrow as pa  # lazy: only the bulk CSV read needs Arrow (keeps `gns rr check` of tab text fast)
+    import pyarrow.csv as pacsv
 
     line, width = first_row[0], len(first_row[1])
     body = text.split("\n", line - 1)[-1]
@@ -312,31 +311,84 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
 
 _MINUS_CLASS = "[-\u2212\u2013]"
 _GAP_CLASS = "[ \u00a0\u202f]"
-# value cells converted at a time: a large export is converted in slices (about a column of the
-# 100 000-row benchmark), so that the temporaries stay small
-_SLICE_CELLS = 100_000
+_DASH_CELLS = sorted(DASHES - {""})
+_TRIM = SPACE_CHARS + "\t"  # what is trimmed from every cell
 
 
 def _cell_number_re(decimal: str) -> str:
-    """A whole cell that is one printed figure (RE2 syntax, for Arrow): optional minus glyph
-    (``-``, ``–``, ``−``, also detached by one space), digits grouped by thousands with a space,
-    no-break space or thin space, or not grouped at all, optional decimals."""
+    """A whole cell that is one printed figure (the same pattern for Python's ``re`` and
+    Arrow's RE2): optional minus glyph (``-``, ``–``, ``−``, also detached by one space),
+    digits grouped by thousands with a space, no-break space or thin space, or not grouped at
+    all, optional decimals."""
     d = re.escape(decimal)
     return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
 
 
+def _too_many_digits(plain: str) -> bool:
+    """Whether a figure (as ASCII, '.' decimal mark) has more significant digits than a float
+    holds exactly."""
+    return len(plain) > MAX_DIGITS and len(plain.replace("-", "").replace(".", "").lstrip("0")) > MAX_DIGITS
+
+
+def _refuse_digits(cell: str, where: Location) -> NoReturn:
+    raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where, found=cell[:60],
+                     expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                     hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+
+
+def _cell_figures(cells: list[str], decimal: str, where: Callable[[int], Location]):
+    """The value cells of one column, read: (values, printed decimals, cell is a figure, cell is
+    a dash, cell is not empty), after trimming each cell; ``where(i)`` is the place of cell
+    ``i``, for an error.
+
+    A cell that is one printed figure (:func:`_cell_number_re`) is written in ASCII (minus
+    glyphs to ``-``, the decimal mark to ``.``, gap glyphs dropped) and read by ``float()``: the
+    float nearest the printed decimal, as :func:`gnsanalysis.swedish.numbers.parse_number`
+    gives; a figure with more significant digits than a float holds exactly is refused.
+    :func:`_arrow_figures` does the same for a CSV body read in bulk (tested against this).
+    """
+    figure = re.compile(_cell_number_re(decimal))
+    ascii_ = str.maketrans({"\u2212": "-", "\u2013": "-", decimal: ".", " ": None, "\u00a0": None, "\u202f": None})
+    n = len(cells)
+    vals, decs = np.full(n, np.nan), np.zeros(n, dtype=np.int64)
+    ok, is_dash, nonempty = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    for i, raw in enumerate(cells):
+        cell = raw.strip(_TRIM)
+        nonempty[i] = cell != ""
+        if figure.fullmatch(cell):
+            plain = cell.translate(ascii_)
+            if _too_many_digits(plain):
+                _refuse_digits(cell, where(i))
+            ok[i], vals[i] = True, float(plain)
+            decs[i] = len(plain) - plain.index(".") - 1 if "." in plain else 0
+        else:
+            is_dash[i] = cell in _DASH_CELLS
+    return vals, decs, ok, is_dash, nonempty
+
+
+# --------------------------------------------------------------------------- CSV read in bulk
+# The body of a large CSV export is read by Arrow's CSV reader (:func:`_arrow_body`) and its
+# value columns are converted by Arrow's string kernels; pyarrow is imported in these functions
+# only, lazily: that keeps `gns rr check` and `gns rr parse` of a tab-text table fast.
+
 def _bools(a) -> np.ndarray:
-    return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
+    """An Arrow boolean array without nulls as numpy, its bits unpacked (Arrow's ``to_numpy``
+    and every conversion of Python values to Arrow import pandas, 0.2 s, so neither is used)."""
+    bits = np.unpackbits(np.frombuffer(a.buffers()[1], dtype=np.uint8), bitorder="little")
+    return bits[a.offset:a.offset + len(a)].astype(bool)
 
 
-def _ints(a) -> np.ndarray:
-    return np.asarray(a.to_numpy(zero_copy_only=False), dtype=np.int64)
+def _numbers(a, dtype) -> np.ndarray:
+    """An Arrow number array without nulls as numpy (a view of its buffer; see :func:`_bools`)."""
+    return np.frombuffer(a.buffers()[1], dtype=dtype)[a.offset:a.offset + len(a)]
 
 
 def plain_figures(cells, decimal: str):
     """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
     float cast, in one pass over their UTF-8 bytes: minus glyphs to ``-``, the decimal mark to
     ``.``, gap glyphs dropped (as ``str.replace`` per glyph does; tested against it)."""
+    import pyarrow as pa  # lazy: see above
+
     n = len(cells)
     offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset:cells.offset + n + 1]
     data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].copy()
@@ -349,50 +401,65 @@ def plain_figures(cells, decimal: str):
     return pa.StringArray.from_buffers(n, pa.py_buffer(ends), pa.py_buffer(data[keep].tobytes()))
 
 
-def _cell_figures(s, decimal: str, where: Callable[[int], Location]):
-    """Value cells (Arrow strings) read in bulk: (values, decimals, cell is a figure, cell is a
-    dash); ``where(i)`` is the place of cell ``i``, for an error.
+def _arrow_figures(column, decimal: str, where: Callable[[int], Location]):
+    """:func:`_cell_figures` for a column of a CSV body read in bulk (an Arrow string array),
+    in a few Arrow calls: trimming, the figure pattern (RE2), the dashes, then
+    :func:`plain_figures` and Arrow's string-to-float cast (correctly rounded, as ``float()``)."""
+    import pyarrow as pa  # lazy: see above
+    import pyarrow.compute as pc
 
-    Arrow's string-to-float cast gives the float nearest the printed decimal (as ``float()``
-    and :func:`gnsanalysis.swedish.numbers.parse_number` do); a figure with more significant
-    digits than a float holds exactly is refused.
-    """
-    ok = _bools(pc.match_substring_regex(s, _cell_number_re(decimal)))
-    is_dash = _bools(pc.is_in(s, value_set=pa.array(sorted(DASHES - {""}))))
-    vals = np.full(len(s), np.nan)
-    decs = np.zeros(len(s), dtype=np.int64)
+    s = pc.utf8_trim(column, _TRIM)
+    is_figure = pc.match_substring_regex(s, _cell_number_re(decimal))
+    ok = _bools(is_figure)
+    is_dash = _bools(pc.match_substring_regex(s, "^(?:" + "|".join(map(re.escape, _DASH_CELLS)) + ")$"))
+    vals, decs = np.full(len(s), np.nan), np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        conv = plain_figures(s.filter(pa.array(ok)), decimal)
-        pos = _ints(pc.find_substring(conv, "."))
-        length = _ints(pc.binary_length(conv))  # the cells are ASCII now
+        conv = plain_figures(s.filter(is_figure), decimal)
+        pos = _numbers(pc.find_substring(conv, "."), np.int32)
+        length = _numbers(pc.binary_length(conv), np.int32)  # the cells are ASCII now
         for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
-            if len(re.sub(r"[-.]", "", conv[int(k)].as_py()).lstrip("0")) > MAX_DIGITS:
+            if _too_many_digits(conv[int(k)].as_py()):
                 i = int(np.flatnonzero(ok)[k])
-                raise ParseError(
-                    "Talet har fler siffror än som kan läsas exakt.", location=where(i),
-                    found=s[i].as_py()[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
-                    hint="Kontrollera att cellen inte fått siffror från en annan cell.")
-        vals[ok] = pc.cast(conv, pa.float64()).to_numpy(zero_copy_only=False)
+                _refuse_digits(s[i].as_py(), where(i))
+        vals[ok] = _numbers(pc.cast(conv, pa.float64()), np.float64)
         decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
-    return vals, decs, ok, is_dash
+    return vals, decs, ok, is_dash, _numbers(pc.binary_length(s), np.int32) > 0
 
+
+def _distinct(column) -> tuple[list[str], np.ndarray]:
+    """The distinct cells of a column, and each row's index into them."""
+    if isinstance(column, list):
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(c, len(index)) for c in column), dtype=np.int64, count=len(column))
+        return list(index), codes
+    import pyarrow.compute as pc  # lazy: see above
+
+    enc = pc.dictionary_encode(column)
+    return enc.dictionary.to_pylist(), _numbers(enc.indices, np.int32).astype(np.int64)
+
+
+def _cells(column) -> list[str]:
+    """A column as a list of Python strings."""
+    return column if isinstance(column, list) else column.to_pylist()
+
+
+# --------------------------------------------------------------------------- rows of a grid
 
 def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
-    """(line numbers, cells as Arrow string columns, cells present per row)."""
+    """(line numbers, columns, cells present per row): a column is a list of strings, or an
+    Arrow string array for a CSV body read in bulk."""
     if isinstance(body, tuple):  # read in bulk (CSV): every row has every cell
         return body[0], body[1], np.full(len(body[0]), len(body[1]), dtype=np.int64)
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
-    columns = [pa.array(["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body],
-                        type=pa.string()) for j in range(w)]
+    columns = [["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body] for j in range(w)]
     return lines, columns, nfields
 
 
 def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
-    """Read the body of a grid (one value per cell) into ``parsed``, column by column with
-    Arrow's string functions; rows that need a closer look become :class:`RowIn` for the
-    grouping engine.
+    """Read the body of a grid (one value per cell) into ``parsed``, column by column; rows that
+    need a closer look become :class:`RowIn` for the grouping engine.
 
     A row is read in bulk when each value cell is empty, a dash or one figure
     (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
@@ -401,28 +468,28 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     lines, columns, nfields = _as_columns(body)
     n = len(lines)
     width = max(positions) + 1 if positions else lead + 1
-    columns = list(columns) + [pa.array([""] * n, type=pa.string())] * max(0, width - len(columns))
-    trim = SPACE_CHARS + "\t"
-    # the cells after the labels, column after column, trimmed and tested in one Arrow call each
-    # (one call per column cost more than the work on a 20-row table: about 3 ms of 8)
-    others = [j for j in range(len(columns)) if j != lead]  # never empty: the header has values
-    flat = pc.utf8_trim(pa.concat_arrays([columns[j] for j in others]), trim)
-    text = {j: flat.slice(k * n, n) for k, j in enumerate(others)}
+    columns = list(columns) + [[""] * n] * max(0, width - len(columns))
 
     def row_cells(i: int) -> list[str]:
-        return [c[int(i)].as_py() for c in columns[:nfields[i]]]
+        return [c[i] if isinstance(c, list) else c[int(i)].as_py() for c in columns[:nfields[i]]]
 
-    labels, levels, label_empty = _labels(columns[lead], trim)
+    value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
+    note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
+    labels, levels, label_empty = _labels(columns[lead])
+    text = {j: [c.strip(_TRIM) for c in _cells(columns[j])] for j in range(len(columns))
+            if j != lead and j not in value_pos}
     nonempty = np.zeros((n, len(columns)), dtype=bool)
-    nonempty[:, others] = _bools(pc.not_equal(flat, "")).reshape(len(others), n).T
+    for j, cells in text.items():
+        nonempty[:, j] = np.fromiter((c != "" for c in cells), dtype=bool, count=n)
     nonempty[:, lead] = ~label_empty
+    where = (decimal, source, lines, sheet)
+    V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, where)
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
-    value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
-    note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
-    where = (decimal, source, lines, sheet)
-    V, D, has_value, any_empty = _value_figures(text, nonempty, value_pos, parsed, where, clean)
+    is_blank = ~nonempty[:, value_pos]
+    clean &= (ok | is_blank | is_dash).all(axis=1)  # a cell that is not a figure: read one by one
+    has_value, any_empty = (ok | is_dash).any(axis=1), is_blank.any(axis=1)
     for i in np.flatnonzero(any_empty & has_value):
         _refuse_lost_cell(labels[i], lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
                             source, sheet)
@@ -441,41 +508,29 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, keep, rows_in
 
 
-def _labels(column, trim: str):
+def _labels(column):
     """The labels (trimmed), the indentation of each and which rows have no label. Labels repeat
     (one block per nämnd and month): each distinct label is trimmed once."""
-    enc = pc.dictionary_encode(column)
-    raw, codes = enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
-    labels = np.array([u.strip(trim) for u in raw], dtype=object)[codes]
-    levels = np.array([len(u) - len(u.lstrip(trim)) for u in raw], dtype=np.int64)[codes]
+    raw, codes = _distinct(column)
+    labels = np.array([u.strip(_TRIM) for u in raw], dtype=object)[codes]
+    levels = np.array([len(u) - len(u.lstrip(_TRIM)) for u in raw], dtype=np.int64)[codes]
     return labels, levels, labels == ""
 
 
-def _value_figures(text: dict, nonempty: np.ndarray, value_pos: list[int], parsed: Parsed, where: tuple,
-                   clean: np.ndarray):
-    """The figures of the value columns (values, printed decimals), which rows have a value and
-    which lack one; a row whose cells are not empty, a dash or one figure is marked not clean."""
+def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, parsed: Parsed, where: tuple):
+    """The figures of the value columns: values and printed decimals (rows × value columns,
+    each column contiguous), which cells are a figure and which a dash; fills in ``nonempty``."""
     decimal, source, lines, sheet = where
-    n, m = nonempty.shape[0], len(value_pos)
+    n, m = len(lines), len(value_pos)
+    V, D = np.full((n, m), np.nan, order="F"), np.zeros((n, m), dtype=np.int64, order="F")
+    ok, is_dash = np.zeros((n, m), dtype=bool, order="F"), np.zeros((n, m), dtype=bool, order="F")
+    for k, p in enumerate(value_pos):
+        def located(i: int, k: int = k) -> Location:
+            return Location(file=source, line=int(lines[i]), column=parsed.header.value_columns[k], sheet=sheet)
 
-    def located(i: int, start: int = 0) -> Location:  # cell start + i of the value columns, column after column
-        k, r = divmod(start + int(i), n)
-        return Location(file=source, line=int(lines[r]), column=parsed.header.value_columns[k], sheet=sheet)
-
-    # the value columns one after the other, converted in slices of at most _SLICE_CELLS cells:
-    # few Arrow calls for a small table (see _grid_rows), bounded temporaries for a large one
-    cells = pa.chunked_array([text[p] for p in value_pos], type=pa.string())  # not copied
-    out = (np.full(n * m, np.nan), np.zeros(n * m, dtype=np.int64), np.zeros(n * m, dtype=bool),
-           np.zeros(n * m, dtype=bool))
-    for start in range(0, n * m, _SLICE_CELLS):
-        part = _cell_figures(cells.slice(start, _SLICE_CELLS).combine_chunks(), decimal,
-                             functools.partial(located, start=start))
-        for whole, piece in zip(out, part):
-            whole[start:start + len(piece)] = piece
-    V, D, ok, is_dash = (a.reshape(m, n).T for a in out)  # (n, m) views, each column contiguous
-    is_blank = ~nonempty[:, value_pos]
-    clean &= (ok | is_blank | is_dash).all(axis=1)
-    return V, D, (ok | is_dash).any(axis=1), is_blank.any(axis=1)
+        read = _cell_figures if isinstance(columns[p], list) else _arrow_figures
+        V[:, k], D[:, k], ok[:, k], is_dash[:, k], nonempty[:, p] = read(columns[p], decimal, located)
+    return V, D, ok, is_dash
 
 
 def _refuse_lost_cell(label: str, row_text, line: int, cells: int, source, sheet) -> None:
@@ -492,7 +547,7 @@ def _refuse_lost_cell(label: str, row_text, line: int, cells: int, source, sheet
 def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np.ndarray, n: int) -> np.ndarray:
     """The note references per row (``"2, 4"``); a note cell that is not one marks the row not clean."""
     notes = np.full(n, "", dtype=object)
-    note_cols = [text[p].to_pylist() for p in note_pos]
+    note_cols = [text[p] for p in note_pos]
     for i in np.flatnonzero(nonempty[:, note_pos].any(axis=1)):
         parts = []
         for col in note_cols:

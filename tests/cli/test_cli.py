@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -147,7 +148,7 @@ def test_version_is_printed_on_stdout():
 
 _LOADED = ("import sys; from gnsanalysis.cli import main\n"
            "try: main(sys.argv[1:])\nexcept SystemExit: pass\n"
-           "print(sorted(m for m in ('pandas', 'babel', 'importlib.metadata') if m in sys.modules))")
+           "print(sorted(m for m in ('pandas', 'pyarrow', 'babel', 'importlib.metadata') if m in sys.modules))")
 
 
 def _loaded_by(*argv) -> str:
@@ -159,7 +160,19 @@ def test_small_commands_do_not_import_what_they_do_not_use(real_rr_path):
     """`gns --help` loads neither pandas nor Babel, and no command looks up the version unless
     asked (importlib.metadata); `gns rr check` of a table without findings needs no Babel."""
     assert _loaded_by("--help") == "[]"
-    assert _loaded_by("rr", "check", str(real_rr_path)) == "['pandas']"
+    assert _loaded_by("rr", "check", str(real_rr_path)) == "[]"
+
+
+def test_rr_commands_on_a_printed_table_import_neither_pandas_nor_pyarrow(real_rr_path, tmp_path):
+    """A printed table (tab text, or text from a PDF) is read, checked and written without
+    pandas and pyarrow (about 0.4 s of imports); a CSV export read in bulk needs Arrow, not pandas."""
+    pdf = Path(__file__).resolve().parents[1] / "fixtures" / "rr" / "01-kommun-rr-mnkr-pdf.txt"
+    for path in (real_rr_path, pdf):
+        for argv in (["check"], ["parse"], ["parse", "--format", "json"]):
+            assert _loaded_by("rr", *argv, str(path)) == "[]", (path.name, argv)
+    csv_path = tmp_path / "rr.csv"
+    csv_path.write_text(real_rr_path.read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
+    assert _loaded_by("rr", "parse", str(csv_path)) == "['pyarrow']"
 
 
 def test_translate_keeps_unknown_wording():

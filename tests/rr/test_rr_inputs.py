@@ -10,6 +10,7 @@ import math
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,12 +77,8 @@ def test_numbers_that_cannot_be_read_exactly_stop_with_exit_2(tmp_path, capsys, 
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
-@pytest.mark.parametrize("slice_cells", [100_000, 5, 1])
-def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, monkeypatch, sep, slice_cells):
-    """The value columns are read together, in slices; the error names the cell's own line and column."""
-    from gnsanalysis.rr import grid
-
-    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
+def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path, sep):
+    """The value columns are read one after the other; the error names the cell's own line and column."""
     path = tmp_path / ("c.csv" if sep == ";" else "c.txt")
     rows = [["RR", "Ack utfall", "Ack budget", "Årsbudget"], ["A", "1", "1", "1"], ["B", "2", "2", "2"],
             ["Summa", "3", "1" * 16, "3"]]
@@ -91,16 +88,38 @@ def test_a_figure_with_too_many_digits_is_named_by_its_line_and_column(tmp_path,
     assert (info.value.location.line, info.value.location.column) == (4, "Ack budget")
 
 
-@pytest.mark.parametrize("slice_cells", [7, 1])
-def test_value_cells_read_in_slices_read_as_all_at_once(tmp_path, monkeypatch, slice_cells):
-    from gnsanalysis.rr import grid
+@pytest.mark.parametrize("decimal", [",", "."])
+def test_cells_read_in_bulk_read_as_cells_read_one_by_one(decimal):
+    """The two readers of value cells, Arrow's (the body of a CSV read in bulk) and Python's
+    (every other grid), give the same figures, decimals, dashes and empty cells, and refuse
+    the same cell."""
+    import random
 
-    path = tmp_path / "t.csv"
-    path.write_text(SEED.read_text(encoding="utf-8").replace("\t", ";"), encoding="utf-8")
-    whole = [read_rr(SEED), read_rr(path)]
-    monkeypatch.setattr(grid, "_SLICE_CELLS", slice_cells)
-    for table, sliced in zip(whole, [read_rr(SEED), read_rr(path)]):
-        assert sliced.frame.equals(table.frame) and sliced.decimals == table.decimals
+    import pyarrow as pa
+
+    from gnsanalysis.errors import Location
+    from gnsanalysis.rr.grid import _arrow_figures, _cell_figures
+
+    rng = random.Random(5)
+    parts = ["", "-", "\u2013", "\u2212", "\u2014", " ", "\u00a0", "\u202f", "\t", "1", "12", "123", "0", "007",
+             ",", ".", "5", "45", "%", "e", "x", "\n", "\u0663", "--", "1 234", "12 3"]
+    cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(3000)]
+    cells += ["1 234 567", "-1 234,5", "\u2212 12,05", " 7 ", "-", "", "1" * 15, "0" * 20 + "1"]
+
+    def where(i: int) -> Location:
+        return Location(line=i)
+
+    one_by_one = _cell_figures(cells, decimal, where)
+    in_bulk = _arrow_figures(pa.array(cells, type=pa.string()), decimal, where)
+    for a, b in zip(one_by_one, in_bulk):
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    assert one_by_one[2].sum() > 300 and one_by_one[3].sum() > 30  # many figures and dashes
+    wrong = cells[:50] + ["1" * 16] + cells[50:60]
+    with pytest.raises(ParseError) as first:
+        _cell_figures(wrong, decimal, where)
+    with pytest.raises(ParseError) as second:
+        _arrow_figures(pa.array(wrong, type=pa.string()), decimal, where)
+    assert str(first.value) == str(second.value) and first.value.location == second.value.location == where(50)
 
 
 def test_a_file_over_the_size_limit_is_refused_with_how_to_raise_it(tmp_path, capsys):
