@@ -1,7 +1,8 @@
 """``gns rr parse`` and ``gns rr check``.
 
-The reader and the checks (numpy, pandas, openpyxl) are imported inside the commands, not at
-the top: ``gns --help`` and every other command build this parser too and must not pay for them.
+The reader and the checks (numpy; pyarrow for a CSV read in bulk, openpyxl for XLSX) are
+imported inside the commands, not at the top: ``gns --help`` and every other command build this
+parser too and must not pay for them. Neither command imports pandas.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Grid RR inputs (tab text, CSV, XLSX): every cell is one value, read column by column."""
+"""Grid RR inputs (tab text, CSV, XLSX): every cell is one value, read column by column.
+
+The cells are Python strings, except in the body of a CSV export read in bulk by Arrow's CSV
+reader, whose columns are converted by Arrow's kernels (:func:`_arrow_figures`, tested against
+:func:`_cell_figures`); pyarrow is imported only there.
+"""
 
 from __future__ import annotations
 
