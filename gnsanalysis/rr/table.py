@@ -83,7 +83,8 @@ class RRTable:
     def frame(self) -> pd.DataFrame:
         """The table as a DataFrame: columns ``line``, ``label``, ``kind``, ``note``, then the
         value columns (``label`` as Python strings, ``kind`` and ``note`` as text), built from
-        the columns on first use. A change to the frame does not change the table."""
+        the columns on first use and kept. A change to the frame does not change the columns,
+        which the checks and writers read."""
         import pandas as pd  # lazy: keeps `gns rr check` and `gns rr parse` fast (they never need the frame)
 
         data = {"line": pd.Series(self.lines, dtype="int64"), "label": pd.Series(self.labels, dtype=object),
