@@ -8,6 +8,7 @@ same model function accepts both.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -177,7 +178,6 @@ def control_step(low: float, high: float, integer: bool) -> Decimal:
     return max(step, Decimal(1)) if integer else step
 
 
-
 def step_decimals(step: Decimal) -> int:
     """Decimals shown and stored for a step (``0,01`` → 2)."""
     exponent = step.as_tuple().exponent
@@ -212,8 +212,6 @@ def _as_float(value, name: str) -> float:
 
 def unknown_parameter_message(name: str, known) -> str:
     """A Swedish error message for an unknown parameter ``name``, with close matches among ``known``."""
-    import difflib
-
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     text = f"Okänd parameter {name!r} i IT-serverdriftsmodellen."
     if close:

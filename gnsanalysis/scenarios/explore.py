@@ -15,11 +15,13 @@ file replays with ``gns report it-serverdrift -f FILE.yaml``)::
 
 from __future__ import annotations
 
+import difflib
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from gnsanalysis import paths
@@ -27,7 +29,12 @@ from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
+from gnsanalysis.scenarios.discovery import discovery_rules
+from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.model import SCENARIO_CODES
+from gnsanalysis.scenarios.montecarlo import run_montecarlo
+from gnsanalysis.scenarios.redundancy import site_distances
+from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
 from gnsanalysis.swedish import format as fmt
 
 STATE_KEYS = {
@@ -55,8 +62,6 @@ def validate_state(state: Mapping | None) -> dict:
         raise ParameterError(f"Parametrarna ska vara en tabell (namn: värde), inte {type(state).__name__}.")
     for name, value in state.items():
         if name not in STATE_KEYS:
-            import difflib
-
             close = difflib.get_close_matches(str(name), list(STATE_KEYS), n=1)
             hint = f" Menade du {close[0]!r}?" if close else ""
             raise ParameterError(f"Okänd parameter {name!r}.{hint} Kända: {', '.join(STATE_KEYS)}.")
@@ -151,8 +156,6 @@ def replay_command(path: Path) -> str:
 
 def plain_values(value):
     """Numpy scalars and tuples turned into plain YAML-safe Python values (recursively)."""
-    import numpy as np
-
     if isinstance(value, Mapping):
         return {str(k): plain_values(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -189,12 +192,6 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
 def _board_results(state: dict, cmp, a) -> dict:
     """What only the board report shows: Shapley, the full Monte Carlo, tornado, break-even,
     discovery rules, site distances and the DSO options."""
-    from gnsanalysis.scenarios.discovery import discovery_rules
-    from gnsanalysis.scenarios.dso import dso_options
-    from gnsanalysis.scenarios.montecarlo import run_montecarlo
-    from gnsanalysis.scenarios.redundancy import site_distances
-    from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
-
     results = cmp.attrs["results"]
     feasible = [c for c in SCENARIO_CODES if results[c].feasible]
     hosts = {c: [s.id for s in results[c].sites] for c in ("S1", "S2") if results[c].feasible}
