@@ -11,7 +11,7 @@ import pytest
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.publish import runner
 from gnsanalysis.scenarios import feasibility, save_params_yaml, views
-from gnsanalysis.scenarios.assumptions import load_assumptions
+from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
 from gnsanalysis.scenarios.explore import DEFAULT_STATE
 
 pytestmark = pytest.mark.notebook
@@ -181,6 +181,9 @@ def test_example_flags_come_from_the_assumptions_file():
                       sites={k: replace(s, capacity_example=False) for k, s in a.sites.items()})
     assert views.example_parts(sourced) == []
     assert views.guesses_sentence(sourced) == f"Alla {len(a.parameters)} antaganden har källa."
+    # the explorer shows the same sentence, from the same flags (it used to call the data example data always)
+    assert guess_summary(sourced)["text"] == views.guesses_sentence(sourced)
+    assert guess_summary(a)["text"] == views.guesses_sentence(a)
 
 
 def _body(html: str) -> str:
