@@ -1,7 +1,7 @@
 """One entry point for the report and the interactive explorer, and the parameter YAML.
 
 The explorer's state is a flat mapping (also the notebook's parameter set, so that a saved
-file replays with ``gns report it-serverdrift -f FILE.yaml``)::
+file replays with ``gns report it-serverdrift -f FILE.yaml``; files: :mod:`gnsanalysis.scenarios.state`)::
 
     coalition: [Krokom, Östersund, ...]   # null = parties that seek/offer space in the matrix
     allocation_key: usage                 # equal | population | usage | budget | "1/3 equal + 2/3 population"
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
@@ -105,34 +104,6 @@ def _check_settings(out: dict) -> None:
         v = out[name]
         if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "n_draws" else 0):
             raise ParameterError(f"Parametern {name!r} ska vara ett positivt heltal, inte {v!r}.")
-
-
-def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
-    """Write a validated state to ``path`` (UTF-8 YAML, keys in a fixed order)."""
-    state = validate_state(overrides)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
-            f"# Återskapa rapporten i projektmappen: {replay_command(path)}\n")
-    text += yaml.safe_dump(plain_values(state), allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def load_params_yaml(path: str | Path) -> dict:
-    """Read and validate a state written by :func:`save_params_yaml` (or by hand)."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ParameterError(f"Parameterfilen {path} finns inte.") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"Parameterfilen {path} är inte giltig YAML: {exc}") from None
-    try:
-        return validate_state(data)
-    except ParameterError as exc:
-        raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
 
 
 REPORT = "it-serverdrift"
