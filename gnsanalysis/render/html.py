@@ -191,7 +191,7 @@ PARAMETER_LABELS = {
     "hosts": "Platser för S1 och S2", "n_draws": "Antal simuleringar", "seed": "Startvärde för slumptal",
     "assumptions": "Ändrade antaganden", "include_outage_risk": "Med förväntad avbrottskostnad",
     "per_party": "Scenario per part",
-    "participants": "Deltagare", "fil": "Fil", "namnd": "Nämnd", "diarienummer": "Diarienummer",
+    "participants": "Deltagare", "namnd": "Nämnd", "diarienummer": "Diarienummer",
     "datum": "Datum", "handlaggare": "Handläggare",
 }
 

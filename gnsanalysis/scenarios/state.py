@@ -20,6 +20,7 @@ from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import atomic_write, load_yaml, slug
 from gnsanalysis.scenarios.assumptions import control_step, load_assumptions, step_decimals
 from gnsanalysis.scenarios.explore import (
+    STATE_KEYS,
     display_path,
     explore,
     party_rows,
@@ -32,8 +33,7 @@ from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk",
-              "per_party")
+SAVED_KEYS = tuple(STATE_KEYS)
 # the IT report's front-page parameters, which a scenario file may also set (with SAVED_KEYS, the
 # notebook's parameters cell: tests/scenarios/test_explore_state.py checks the two against it)
 REPORT_KEYS = ("status", "namnd", "diarienummer", "datum", "handlaggare")
