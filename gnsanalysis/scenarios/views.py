@@ -7,7 +7,6 @@ model's results, every table and chart goes through :mod:`gnsanalysis.render.htm
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from gnsanalysis import paths
 from gnsanalysis.inputs import stakeholder_matrix
+from gnsanalysis.io import file_sha256
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.api import allocation_keys
@@ -35,7 +35,7 @@ def mnkr(value, signed: bool = False) -> str:
 
 
 def _input(path: Path, status: str, source: str = "") -> tuple:
-    return (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), status, source)
+    return (path.name, file_sha256(path), status, source)
 
 
 REGISTRY_TITLE = "Partsregister för nämndens nio parter (SCB-koder och folkmängd enligt SCB)"
