@@ -89,17 +89,14 @@ class Control:
         return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
 
 
-def controls(assumptions=None) -> dict[str, Control]:
+def controls() -> dict[str, Control]:
     """The explorer's number controls (the ``main`` parameters of it_assumptions.yaml)."""
-    a = assumptions or load_assumptions()
-    base = load_assumptions()
     out = {}
-    for name, p in a.parameters.items():
+    for name, p in load_assumptions().parameters.items():
         if not p.main:
             continue
-        b = base.parameters[name]
-        step = control_step(b.low, b.high, p.integer)
-        out[name] = Control(name, p.label, p.unit, p.source, p.guess, b.low, b.high,
+        step = control_step(p.low, p.high, p.integer)
+        out[name] = Control(name, p.label, p.unit, p.source, p.guess, p.low, p.high,
                             float(round_to_step(p.mode, step)), step, p.integer)
     return out
 
