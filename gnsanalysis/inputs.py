@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ConfigError, DataNotFoundError, GnsError, UnsafeContentError
-from gnsanalysis.io import decode_text, load_resource, load_yaml
+from gnsanalysis.io import decode_text, file_sha256, load_resource, load_yaml
 from gnsanalysis.schemas import SidecarFile, validate
 
 KIND_NAMES = {"rr": "RR-tabell (resultaträkning)", "stakeholder_matrix": "intressentmatris"}
@@ -99,7 +99,7 @@ class Dataset:
     @property
     def sha256(self) -> str:
         """SHA-256 of the file's bytes, as the footer's provenance lists it."""
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_sha256(self.path)
 
     def problem_text(self) -> str:
         """Every problem found, as one text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import tempfile
@@ -156,6 +157,12 @@ def load_resource(name: str) -> Any:
         return yaml.load(text, Loader=_RESOURCE_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ConfigError(f"Konfigurationsfilen {path} är inte giltig YAML: {exc}") from exc
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex), as footers and the build manifest record it."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -13,6 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
+from gnsanalysis import paths
 from gnsanalysis.errors import GnsError
 
 # What a Ctrl-C prints (gnsanalysis/__init__.py prints the same line during the start-up imports).
@@ -120,8 +121,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def error_log_path() -> Path:
     """Where the last-resort handler writes: ``reports/.gns-fel.log`` if reports/ is a folder."""
     import tempfile
-
-    from gnsanalysis import paths
 
     reports = Path(paths.REPORTS_DIR)
     if reports.is_dir():

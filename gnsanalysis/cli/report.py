@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 
 
@@ -52,7 +53,6 @@ def cmd_report(args) -> int:
         if name in params and not args.parameters_file:
             raise ParameterError(f"Parametern {name!r} anges två gånger.")
         params[name] = value
-    from gnsanalysis import paths
     from gnsanalysis.publish.build import record_report
     from gnsanalysis.publish.lock import build_lock
 
@@ -89,7 +89,6 @@ _SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltnin
 
 def cmd_inputs(args) -> int:
     """`gns inputs`: each file in data/raw/, its metadata, reports and problems (exit 1 on a problem)."""
-    from gnsanalysis import paths
     from gnsanalysis.inputs import KIND_NAMES, STATUS_TEXT, inventory
     from gnsanalysis.publish.build import plan
     from gnsanalysis.publish.runner import output_stem

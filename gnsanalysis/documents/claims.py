@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import get_args
 
-from gnsanalysis.errors import ConfigError, ParameterError
+from gnsanalysis.errors import ConfigError
 from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.schemas import ClaimModel, ClaimsFile, InterpretationModel, Operation, validate
 from gnsanalysis.swedish import format as fmt
@@ -233,11 +233,3 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
 def check_claims() -> list[ClaimResult]:
     """Recompute every claim of the shipped ``claims.yaml``."""
     return [check_claim(c) for c in load_claims()]
-
-
-def get_result(claim_id: str) -> ClaimResult:
-    """The result for one shipped claim id (for reports that print a figure next to its check)."""
-    for r in check_claims():
-        if r.claim.id == claim_id:
-            return r
-    raise ParameterError(f"Okänt påstående {claim_id!r}.")

@@ -165,8 +165,3 @@ def load_registry(path: str | Path | None = None) -> Registry:
         return _default_registry()
     data, _decoded = load_yaml(path, what="Partsregistret")
     return Registry.from_mapping(data, source=path)
-
-
-def resolve(name: str, registry: Registry | None = None) -> Party:
-    """Shorthand for ``load_registry().resolve(name)``."""
-    return (registry or load_registry()).resolve(name)

@@ -24,7 +24,7 @@ from pathlib import Path
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.inputs import inventory as scan
-from gnsanalysis.io import atomic_write
+from gnsanalysis.io import atomic_write, file_sha256
 from gnsanalysis.publish import kernels, manifest, runner
 from gnsanalysis.publish.lock import build_lock, check_reports_dir
 from gnsanalysis.publish.pdf import chromium_path, write_pdfs
@@ -97,7 +97,7 @@ def default_runs() -> list[tuple[str, dict]]:
 
 
 def _input_hashes(datasets: list) -> dict[str, str]:
-    hashes = {p.name: manifest.file_sha256(p) for d in datasets for p in (d.path, d.sidecar)
+    hashes = {p.name: file_sha256(p) for d in datasets for p in (d.path, d.sidecar)
               if p is not None and p.is_file()}
     return dict(sorted(hashes.items()))
 
@@ -134,7 +134,7 @@ def _record(run: Run, result: runner.ReportResult, inputs: dict, code: str, fp: 
     p = result.parameters
     return {"report": run.name, "parameters": run.params, "resolved_parameters": p,
             "inputs": inputs, "code": code, "fingerprint": fp,
-            "html_sha256": manifest.file_sha256(result.html_path), "content_hash": result.content_hash,
+            "html_sha256": file_sha256(result.html_path), "content_hash": result.content_hash,
             "title": result.title, "period": str(p.get("period", "")), "status": str(p.get("status", "")),
             "data_date": result.data_date, "example": result.example, "board": runner.registry()[run.name].board}
 
@@ -359,7 +359,7 @@ def verify_report(path: Path) -> tuple[bool, str]:
                      f"({printed[:12]}…).")
     rec = manifest.load(path.parent).get(path.name)
     if rec and rec.get("html_sha256"):
-        same = manifest.file_sha256(path) == rec["html_sha256"]
+        same = file_sha256(path) == rec["html_sha256"]
         notes.append(f"Filen har {'samma' if same else 'inte den'} SHA-256 som byggmanifestet registrerade "
                      "när den byggdes.")
     with tempfile.TemporaryDirectory(prefix="gns-verify-") as folder:

@@ -12,17 +12,11 @@ from functools import cache
 from pathlib import Path
 
 from gnsanalysis import paths
-from gnsanalysis.io import atomic_write
+from gnsanalysis.io import atomic_write, file_sha256
 
 MANIFEST_NAME = ".manifest.json"
 VERSION = 1
 _CODE_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".css", ".json", ".tpl"}
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of the file's bytes (hex)."""
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @cache

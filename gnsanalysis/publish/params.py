@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
-from gnsanalysis.inputs import safe_raw_path
 from gnsanalysis.parties.registry import load_registry
 from gnsanalysis.publish.privacy import find_personal_data
 from gnsanalysis.reports.periods import count_text as _count
@@ -79,20 +77,6 @@ def iso_date_or_empty(value: str, name: str = "datum") -> str:
     return str(value)
 
 
-def data_file(value: str, name: str = "fil") -> str:
-    """A file name inside the project's data folders (no escaping with ``..`` or absolute paths)."""
-    if value == "":
-        return value
-    for base in (paths.RAW_DIR, paths.PROCESSED_DIR):
-        try:
-            safe_raw_path(value, base)
-            return value
-        except Exception:
-            continue
-    raise ParameterError(f"Parametern {name!r} pekar på {shown(value)}, som ligger utanför projektets "
-                         "datamappar (data/raw, data/processed).")
-
-
 def non_negative(value, name: str = "värde"):
     """A number zero or greater."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -108,7 +92,6 @@ VALIDATORS = {
     "interim_period": interim_period,
     "status": status,
     "iso_date_or_empty": iso_date_or_empty,
-    "data_file": data_file,
 }
 
 

@@ -11,7 +11,6 @@ Swedish format.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import re
 import subprocess
@@ -24,6 +23,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from gnsanalysis import __version__, paths
+from gnsanalysis.io import file_sha256
 from gnsanalysis.swedish import format as fmt
 
 CONTENT_HASH_SLOT = '<span class="gns-content-hash">@@GNS-CONTENT-HASH@@</span>'
@@ -191,7 +191,7 @@ PARAMETER_LABELS = {
     "hosts": "Platser för S1 och S2", "n_draws": "Antal simuleringar", "seed": "Startvärde för slumptal",
     "assumptions": "Ändrade antaganden", "include_outage_risk": "Med förväntad avbrottskostnad",
     "per_party": "Scenario per part",
-    "participants": "Deltagare", "fil": "Fil", "namnd": "Nämnd", "diarienummer": "Diarienummer",
+    "participants": "Deltagare", "namnd": "Nämnd", "diarienummer": "Diarienummer",
     "datum": "Datum", "handlaggare": "Handläggare",
 }
 
@@ -219,7 +219,7 @@ def _param_text(value, labels: Mapping[str, str] | None = None) -> str:
 def _parameter_file(parameters: dict) -> tuple[str, str] | None:
     """The name and SHA-256 of the parameter file the report was built from, if the runner named one."""
     found = _scenario_file(parameters)
-    return (found[0].name, hashlib.sha256(found[0].read_bytes()).hexdigest()) if found else None
+    return (found[0].name, file_sha256(found[0])) if found else None
 
 
 def saved_scenario(parameters: dict) -> str:

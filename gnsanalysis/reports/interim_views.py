@@ -24,11 +24,6 @@ def example_what(it: im.Interim) -> str:
     return "Delar av rapporten (" + fmt.join_list([an.table_title(d) for d in it.example_inputs]) + ")"
 
 
-def banner(it: im.Interim):
-    """The example-data banner (empty when every input is real)."""
-    return html.example_banner(it.is_example, example_what(it))
-
-
 def front(it: im.Interim, *, status: str, diarienummer: str, datum: str, handlaggare: str, namnd: str = ""):
     """Front matter: parameters win; empty parameters fall back to the input's metadata."""
     kind = ("Delårsrapport enligt RKR R17" if im.report_kind(it.period) == "delårsrapport"

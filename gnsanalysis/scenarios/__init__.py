@@ -10,7 +10,7 @@ Scenarios
     evaluate(scenario, coalition=None, params=None, *, hosts=None) -> ScenarioResult
     compare_scenarios(coalition=None, params=None, *, hosts=None) -> DataFrame
     party_costs(scenario, coalition=None, params=None, *, keys=...) -> DataFrame
-    standalone_check(...) -> DataFrame; shapley(scenario, coalition=None) -> DataFrame
+    shapley(scenario, coalition=None) -> DataFrame
 Uncertainty
     run_montecarlo(n, seed, coalition=None, ...) -> MonteCarloResult (.summary(), .party_summary())
     tornado(scenario="S1", versus="S0") -> DataFrame; break_even(...) -> DataFrame
@@ -18,8 +18,8 @@ Uncertainty
 Redundancy and DSO
     site_distances() -> DataFrame; dso_options(participants=None) -> DsoResult
 Explorer
-    explore(overrides=None, full=True) -> dict; save_params_yaml(path, overrides);
-    load_params_yaml(path) -> dict; widgets.build_explorer() (ipywidgets)
+    explore(overrides=None, full=True) -> dict; state.save_scenario(name, description, state);
+    state.load_scenario(path); widgets.build_explorer() (ipywidgets)
 """
 
 from gnsanalysis.scenarios.api import (
@@ -35,12 +35,11 @@ from gnsanalysis.scenarios.api import (
     party_costs,
     shapley,
     shapley_values,
-    standalone_check,
 )
 from gnsanalysis.scenarios.assumptions import Assumptions, Parameter, guess_summary, load_assumptions, sample
 from gnsanalysis.scenarios.discovery import discovery_rules, fit_tree
 from gnsanalysis.scenarios.dso import DsoResult, dso_claims, dso_options
-from gnsanalysis.scenarios.explore import explore, load_params_yaml, save_params_yaml, validate_state
+from gnsanalysis.scenarios.explore import explore, validate_state
 from gnsanalysis.scenarios.feasibility import default_coalition, load_matrix, offered_sites
 from gnsanalysis.scenarios.model import COMPONENT_LABELS, SCENARIO_CODES, SCENARIO_LABELS, SCENARIO_SHORT
 from gnsanalysis.scenarios.montecarlo import MonteCarloResult, metric_one_at_a_time, run_montecarlo
@@ -53,8 +52,8 @@ __all__ = [
     "MonteCarloResult", "Parameter", "ScenarioResult", "allocation_keys", "break_even",
     "coalition_costs", "compare_scenarios", "default_coalition", "discovery_rules",
     "dso_claims", "dso_options", "evaluate", "explore", "fit_tree", "guess_summary",
-    "haversine_km", "load_assumptions", "load_matrix", "load_params_yaml",
+    "haversine_km", "load_assumptions", "load_matrix",
     "metric_one_at_a_time", "offered_sites", "party_costs", "run_montecarlo", "sample",
-    "save_params_yaml", "shapley", "shapley_values", "site_distances", "standalone_check",
+    "shapley", "shapley_values", "site_distances",
     "tornado", "validate_state", "guess_dependence",
 ]

@@ -31,7 +31,7 @@ from gnsanalysis.scenarios.model import (
     party_cash,
     totals,
 )
-from gnsanalysis.swedish.format import join_list, kr
+from gnsanalysis.swedish.format import join_list
 from gnsanalysis.swedish.rounding import round_half_up_int
 
 from . import feasibility as feas
@@ -193,10 +193,6 @@ class ScenarioResult:
     def party_direct(self, metric: str = "npv") -> np.ndarray:
         """Direct (own) cost per party (..., P) under ``metric``."""
         return metric_parts(*self._computed(), self.params["discount_rate"], metric)[0]
-
-    def joint_total(self, metric: str = "npv") -> np.ndarray:
-        """Shared (joint) cost (...) under ``metric``."""
-        return metric_parts(*self._computed(), self.params["discount_rate"], metric)[1]
 
 
 def metric_parts(direct: dict, joint: dict, cash: dict, ctx: Context, rate,
@@ -402,26 +398,6 @@ def party_costs(scenario: str | ScenarioResult, coalition=None, params=None, *,
     out.attrs.update(labels=PARTY_LABELS, metric=metric, metric_label=METRIC_LABELS[metric],
                      joint_total=joint_kr, example=example, scenario_title=res.title)
     return out
-
-
-def standalone_check(scenario: str | ScenarioResult, coalition=None, params=None, *,
-                     keys: Sequence = DEFAULT_KEYS, metric: str = "npv", hosts=None,
-                     assumptions: Assumptions | None = None) -> pd.DataFrame:
-    """Rows of :func:`party_costs` where a party pays more than alone in S0, with a Swedish ``message``."""
-    return pays_more_rows(party_costs(scenario, coalition, params, keys=keys, metric=metric, hosts=hosts,
-                                      assumptions=assumptions))
-
-
-def pays_more_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a :func:`party_costs` frame where a party pays more than alone, with a message."""
-    flagged = df[df["pays_more"]].copy()
-    flagged["message"] = [
-        f"{r.party} betalar {kr(r.difference)} mer med nyckeln {r.key_label} än ensam i nuläget."
-        for r in flagged.itertuples()
-    ]
-    flagged.attrs.update(df.attrs)
-    flagged.attrs["labels"] = PARTY_LABELS | {"message": "Iakttagelse"}
-    return flagged.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- Shapley

@@ -15,10 +15,12 @@ from gnsanalysis.inputs import one_reading
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios import state as st
-from gnsanalysis.scenarios.explore import key_code, party_rows, pays_more_text
+from gnsanalysis.scenarios import views
+from gnsanalysis.scenarios.explore import explore, key_code, party_rows, pays_more_text
+from gnsanalysis.scenarios.montecarlo import run_montecarlo
+from gnsanalysis.scenarios.sensitivity import tornado
+from gnsanalysis.scenarios.views import MNKR, mnkr
 from gnsanalysis.swedish import format as fmt
-
-MNKR = 1_000_000
 
 
 @dataclass
@@ -56,15 +58,10 @@ def compute(state: dict, scenario: str = "S1", *, n_draws: int = st.EXPLORE_DRAW
 
 
 def _compute(state: dict, scenario: str, n_draws: int, uncertainty: bool, result: dict | None) -> View:
-    from gnsanalysis.scenarios.explore import explore
-
     result = result if result is not None else explore(state, full=False)
     res = result["compare"].attrs["results"].get(scenario)
     mc = tor = None
     if uncertainty and res is not None and res.feasible:
-        from gnsanalysis.scenarios.montecarlo import run_montecarlo
-        from gnsanalysis.scenarios.sensitivity import tornado
-
         a = result["assumptions"]
         sites = [s.id for s in res.sites] if scenario in ("S1", "S2") else None
         hosts = {scenario: sites} if sites else {}
@@ -74,11 +71,6 @@ def _compute(state: dict, scenario: str, n_draws: int, uncertainty: bool, result
         if scenario != "S0":
             tor = tornado(scenario, "S0", state["coalition"], hosts=sites, assumptions=a)
     return View(state, scenario, result, mc, tor, n_draws)
-
-
-def mnkr(value, signed: bool = False) -> str:
-    """A kronor amount in mnkr, Swedish format (``-7,2 mnkr``)."""
-    return f"{fmt.number(value / MNKR, 1, signed=signed)} mnkr"
 
 
 def numbers_html(view: View) -> str:
@@ -135,8 +127,6 @@ def _chart(kind: str, data, draw):
 
 
 def _cost_chart(view: View):
-    from gnsanalysis.scenarios import views
-
     cmp = view.result["compare"]
     return _chart("cost", cmp[["title", "feasible", "budget", "risk"]].to_numpy().tolist(),
                   lambda: views.cost_chart(views.ItReport(view.result)))

@@ -8,6 +8,7 @@ same model function accepts both.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -177,7 +178,6 @@ def control_step(low: float, high: float, integer: bool) -> Decimal:
     return max(step, Decimal(1)) if integer else step
 
 
-
 def step_decimals(step: Decimal) -> int:
     """Decimals shown and stored for a step (``0,01`` → 2)."""
     exponent = step.as_tuple().exponent
@@ -212,8 +212,6 @@ def _as_float(value, name: str) -> float:
 
 def unknown_parameter_message(name: str, known) -> str:
     """A Swedish error message for an unknown parameter ``name``, with close matches among ``known``."""
-    import difflib
-
     close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
     text = f"Okänd parameter {name!r} i IT-serverdriftsmodellen."
     if close:
@@ -302,13 +300,33 @@ def sample(assumptions: Assumptions, n: int, seed: int | None = None,
     return out
 
 
+def example_parts(a: Assumptions) -> list[str]:
+    """What in the comparison is example data, from the flags in it_assumptions.yaml (``example``
+    for the demand, ``capacity_example`` per site, ``guess`` per parameter)."""
+    parts = []
+    if a.demand_example:
+        parts.append("parternas serverantal")
+    if any(s.capacity_example for s in a.sites.values()):
+        parts.append("hallarnas kapacitet")
+    guesses = [p for p in a.parameters.values() if p.guess]
+    if guesses:
+        parts.append(f"{len(guesses)} av {len(a.parameters)} antaganden")
+    return parts
+
+
+def guesses_sentence(a: Assumptions) -> str:
+    """How many assumptions are guesses and which data are examples, from the YAML's flags."""
+    guesses = [p for p in a.parameters.values() if p.guess]
+    text = (f"{len(guesses)} av {len(a.parameters)} antaganden är uppskattningar utan källa (exempelantaganden)"
+            if guesses else f"Alla {len(a.parameters)} antaganden har källa")
+    data = [p for p in example_parts(a) if not p.endswith("antaganden")]
+    if data:
+        text += f"; dessutom är {fmt.join_list(data)} exempeldata"
+    return text + "."
+
+
 def guess_summary(assumptions: Assumptions) -> dict:
-    """Which parameters are guesses; Swedish sentence for the report."""
-    guesses = [p for p in assumptions.parameters.values() if p.guess]
-    sourced = [p for p in assumptions.parameters.values() if not p.guess]
-    text = (
-        f"{len(guesses)} av {len(assumptions.parameters)} antaganden är uppskattningar utan källa"
-        " (exempelantaganden); dessutom är parternas serverantal och hallarnas kapacitet "
-        "exempeldata."
-    )
-    return {"guesses": [p.name for p in guesses], "sourced": [p.name for p in sourced], "text": text}
+    """Which parameters are guesses, with the Swedish sentence of :func:`guesses_sentence`."""
+    guesses = [p.name for p in assumptions.parameters.values() if p.guess]
+    sourced = [p.name for p in assumptions.parameters.values() if not p.guess]
+    return {"guesses": guesses, "sourced": sourced, "text": guesses_sentence(assumptions)}

@@ -8,6 +8,7 @@ leaf's runs where the hall is not cheapest).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,8 +110,6 @@ def _simplify(conditions: tuple) -> list[tuple[str, str, float]]:
 
 def _value(x: float) -> str:
     """A threshold rounded to two significant figures: a rule is no place for false precision."""
-    import math
-
     if x == 0 or not math.isfinite(x):
         return number(x)
     digits = 1 - int(math.floor(math.log10(abs(x))))

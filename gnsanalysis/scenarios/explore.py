@@ -1,7 +1,7 @@
 """One entry point for the report and the interactive explorer, and the parameter YAML.
 
 The explorer's state is a flat mapping (also the notebook's parameter set, so that a saved
-file replays with ``gns report it-serverdrift -f FILE.yaml``)::
+file replays with ``gns report it-serverdrift -f FILE.yaml``; files: :mod:`gnsanalysis.scenarios.state`)::
 
     coalition: [Krokom, Östersund, ...]   # null = parties that seek/offer space in the matrix
     allocation_key: usage                 # equal | population | usage | budget | "1/3 equal + 2/3 population"
@@ -15,19 +15,25 @@ file replays with ``gns report it-serverdrift -f FILE.yaml``)::
 
 from __future__ import annotations
 
+import difflib
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+import numpy as np
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.scenarios.api import compare_scenarios, party_costs, shapley
 from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
+from gnsanalysis.scenarios.discovery import discovery_rules
+from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.model import SCENARIO_CODES
+from gnsanalysis.scenarios.montecarlo import run_montecarlo
+from gnsanalysis.scenarios.redundancy import site_distances
+from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
 from gnsanalysis.swedish import format as fmt
 
 STATE_KEYS = {
@@ -55,8 +61,6 @@ def validate_state(state: Mapping | None) -> dict:
         raise ParameterError(f"Parametrarna ska vara en tabell (namn: värde), inte {type(state).__name__}.")
     for name, value in state.items():
         if name not in STATE_KEYS:
-            import difflib
-
             close = difflib.get_close_matches(str(name), list(STATE_KEYS), n=1)
             hint = f" Menade du {close[0]!r}?" if close else ""
             raise ParameterError(f"Okänd parameter {name!r}.{hint} Kända: {', '.join(STATE_KEYS)}.")
@@ -102,34 +106,6 @@ def _check_settings(out: dict) -> None:
             raise ParameterError(f"Parametern {name!r} ska vara ett positivt heltal, inte {v!r}.")
 
 
-def save_params_yaml(path: str | Path, overrides: Mapping | None) -> Path:
-    """Write a validated state to ``path`` (UTF-8 YAML, keys in a fixed order)."""
-    state = validate_state(overrides)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    text = ("# Parametrar för rapporten IT-serverdrift, sparade från utforskaren.\n"
-            f"# Återskapa rapporten i projektmappen: {replay_command(path)}\n")
-    text += yaml.safe_dump(plain_values(state), allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def load_params_yaml(path: str | Path) -> dict:
-    """Read and validate a state written by :func:`save_params_yaml` (or by hand)."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ParameterError(f"Parameterfilen {path} finns inte.") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"Parameterfilen {path} är inte giltig YAML: {exc}") from None
-    try:
-        return validate_state(data)
-    except ParameterError as exc:
-        raise ParameterError(f"Parameterfilen {path.name}: {exc}") from None
-
-
 REPORT = "it-serverdrift"
 
 
@@ -151,8 +127,6 @@ def replay_command(path: Path) -> str:
 
 def plain_values(value):
     """Numpy scalars and tuples turned into plain YAML-safe Python values (recursively)."""
-    import numpy as np
-
     if isinstance(value, Mapping):
         return {str(k): plain_values(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -189,12 +163,6 @@ def explore(overrides: Mapping | None = None, *, full: bool = True) -> dict:
 def _board_results(state: dict, cmp, a) -> dict:
     """What only the board report shows: Shapley, the full Monte Carlo, tornado, break-even,
     discovery rules, site distances and the DSO options."""
-    from gnsanalysis.scenarios.discovery import discovery_rules
-    from gnsanalysis.scenarios.dso import dso_options
-    from gnsanalysis.scenarios.montecarlo import run_montecarlo
-    from gnsanalysis.scenarios.redundancy import site_distances
-    from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
-
     results = cmp.attrs["results"]
     feasible = [c for c in SCENARIO_CODES if results[c].feasible]
     hosts = {c: [s.id for s in results[c].sites] for c in ("S1", "S2") if results[c].feasible}

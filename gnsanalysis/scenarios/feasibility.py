@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
+from gnsanalysis.inputs import stakeholder_matrix
 from gnsanalysis.parties.registry import Party
 from gnsanalysis.parties.stakeholders import Matrix, parse_matrix
 from gnsanalysis.scenarios.assumptions import Assumptions, Site
@@ -49,8 +50,6 @@ def load_matrix(path=None) -> Matrix:
     """The stakeholder matrix of GNS/3/2019 (``data/raw/intressentanalys-2019.txt``)."""
     if path is None:
         # the one input of kind stakeholder_matrix in data/raw/ (two candidates are refused)
-        from gnsanalysis.inputs import stakeholder_matrix
-
         path = stakeholder_matrix().path
     return _matrix(str(path))
 

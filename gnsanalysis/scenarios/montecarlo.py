@@ -120,20 +120,18 @@ class MonteCarloResult:
 
 def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
                    scenarios: Sequence[str] = SCENARIO_CODES, hosts: Mapping | None = None,
-                   key: str = "usage", metric: str = "npv", overrides: Mapping | None = None,
-                   distribution: str | None = None,
+                   key: str = "usage", metric: str = "npv",
                    assumptions: Assumptions | None = None) -> MonteCarloResult:
     """Draw ``n`` parameter sets (seeded) and price every feasible scenario on all of them.
 
-    ``overrides`` changes assumptions first (see :meth:`Assumptions.with_overrides`).
     Infeasible scenarios are left out of the values and listed in ``infeasible`` with their
     Swedish explanation. ``key`` splits joint costs per party (default: servers).
     """
-    assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
+    assumptions = assumptions or load_assumptions()
     if metric not in METRIC_LABELS:
         raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
     seed = int(assumptions.settings.get("default_seed", 0)) if seed is None else int(seed)
-    draws = sample(assumptions, n, seed, distribution)
+    draws = sample(assumptions, n, seed)
     parties, _ = resolve_coalition(coalition, assumptions)
     _, weights, _meta = key_weights(key, [p.name for p in parties], assumptions.registry,
                                     usage=usage_of(assumptions, parties))

@@ -92,16 +92,19 @@ def tornado(scenario: str = "S1", versus: str | None = "S0", coalition=None, *,
     return df
 
 
+#: How many widths of an assumption's range the break-even search looks beyond it, each side.
+WIDEN = 3.0
+
+
 def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
                parameters: Sequence[str] | None = None, top: int = 5, metric: str = "npv",
-               hosts=None, overrides: Mapping | None = None, widen: float = 3.0,
-               assumptions: Assumptions | None = None) -> pd.DataFrame:
+               hosts=None, assumptions: Assumptions | None = None) -> pd.DataFrame:
     """Each parameter's value (others at most likely) where ``scenario`` costs as much as ``versus``.
 
-    Defaults to the tornado's ``top`` continuous parameters; the range is widened by ``widen`` widths each side
-    (not below 0); NaN when there is no sign change.
+    Defaults to the tornado's ``top`` continuous parameters; the range is widened by :data:`WIDEN`
+    widths each side (not below 0); NaN when there is no sign change.
     """
-    assumptions = (assumptions or load_assumptions()).with_overrides(overrides)
+    assumptions = assumptions or load_assumptions()
     diff = _Difference(scenario, versus, coalition, metric, hosts, assumptions)
     if parameters is None:
         t = tornado(scenario, versus, coalition, metric=metric, hosts=hosts, assumptions=assumptions)
@@ -114,8 +117,8 @@ def break_even(scenario: str = "S1", versus: str = "S0", coalition=None, *,
             raise ParameterError(unknown_parameter_message(name, assumptions.parameters))
         p = assumptions.parameters[name]
         width = (p.high - p.low) or abs(p.mode) or 1.0
-        lo = max(0.0, p.low - widen * width) if p.low >= 0 else p.low - widen * width
-        hi = p.high + widen * width
+        lo = max(0.0, p.low - WIDEN * width) if p.low >= 0 else p.low - WIDEN * width
+        hi = p.high + WIDEN * width
         grid = np.linspace(lo, hi, 241)
         vals = diff.vary(name, grid)
         sign = np.sign(vals)
@@ -159,7 +162,7 @@ def _break_even_message(p, value, within, base_value, diff) -> str:
     if not np.isfinite(value):
         who = a if base_value < 0 else b
         return (f"Ingen brytpunkt: {who} är billigast för alla värden på {_lower_first(p.label)} mellan "
-                f"{_fmt(max(0.0, p.low - 3 * (p.high - p.low)))} och {_fmt(p.high + 3 * (p.high - p.low))} "
+                f"{_fmt(max(0.0, p.low - WIDEN * (p.high - p.low)))} och {_fmt(p.high + WIDEN * (p.high - p.low))} "
                 f"{p.unit} (antagandets intervall är {_fmt(p.low)}–{_fmt(p.high)}), när övriga antaganden har "
                 "sina troligaste värden.")
     where = "inom" if within else "utanför"

@@ -12,20 +12,28 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
-from gnsanalysis.io import slug
-from gnsanalysis.scenarios.assumptions import control_step, step_decimals
-from gnsanalysis.scenarios.explore import display_path, party_rows, plain_values, replay_command
+from gnsanalysis.io import atomic_write, load_yaml, slug
+from gnsanalysis.scenarios.assumptions import control_step, load_assumptions, step_decimals
+from gnsanalysis.scenarios.explore import (
+    STATE_KEYS,
+    display_path,
+    explore,
+    party_rows,
+    plain_values,
+    replay_command,
+    validate_state,
+)
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = ("coalition", "allocation_key", "hosts", "n_draws", "seed", "assumptions", "include_outage_risk",
-              "per_party")
+SAVED_KEYS = tuple(STATE_KEYS)
 # the IT report's front-page parameters, which a scenario file may also set (with SAVED_KEYS, the
 # notebook's parameters cell: tests/scenarios/test_explore_state.py checks the two against it)
 REPORT_KEYS = ("status", "namnd", "diarienummer", "datum", "handlaggare")
@@ -81,19 +89,14 @@ class Control:
         return "Uppskattning utan källa" if self.guess else f"Källa: {self.source.strip().rstrip('.')}"
 
 
-def controls(assumptions=None) -> dict[str, Control]:
+def controls() -> dict[str, Control]:
     """The explorer's number controls (the ``main`` parameters of it_assumptions.yaml)."""
-    from gnsanalysis.scenarios.assumptions import load_assumptions
-
-    a = assumptions or load_assumptions()
-    base = load_assumptions()
     out = {}
-    for name, p in a.parameters.items():
+    for name, p in load_assumptions().parameters.items():
         if not p.main:
             continue
-        b = base.parameters[name]
-        step = control_step(b.low, b.high, p.integer)
-        out[name] = Control(name, p.label, p.unit, p.source, p.guess, b.low, b.high,
+        step = control_step(p.low, p.high, p.integer)
+        out[name] = Control(name, p.label, p.unit, p.source, p.guess, p.low, p.high,
                             float(round_to_step(p.mode, step)), step, p.integer)
     return out
 
@@ -148,8 +151,6 @@ def _point_reading(raw: str, decimal: Decimal, control: Control) -> Decimal:
 def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: str, *,
                     base: Mapping | None = None, per_party: str | None = None) -> dict:
     """A state to save (or compute) from the controls: only changed assumptions are written."""
-    from gnsanalysis.scenarios.explore import validate_state
-
     ctl = controls()
     changed = {}
     for name, value in values.items():
@@ -168,8 +169,6 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
 
 def check_selection(state: Mapping) -> dict:
     """The state as the report will read it, or ParameterError saying why it cannot be saved."""
-    from gnsanalysis.scenarios.explore import validate_state
-
     coalition = state.get("coalition")
     if coalition is not None and len(coalition) == 0:
         raise ParameterError("Inga parter är valda. Välj minst två parter: annars finns inget "
@@ -219,8 +218,6 @@ def scenario_path(name: str, folder: Path | None = None) -> Path:
 def save_scenario(name: str, description: str, state: Mapping, *, folder: Path | None = None,
                   overwrite: bool = False) -> Path:
     """Write a named scenario; ``FileExistsError``-like ParameterError unless ``overwrite``."""
-    from gnsanalysis.io import atomic_write
-
     name = " ".join(str(name).split())
     path = scenario_path(name, folder)
     checked = check_selection(state)
@@ -255,8 +252,6 @@ class Saved:
 
 def load_scenario(path: Path) -> Saved:
     """A saved scenario, checked as the report checks it."""
-    from gnsanalysis.io import load_yaml
-
     path = Path(path)
     if not path.is_file():
         raise ParameterError(f"Scenariofilen {display_path(path)} finns inte.")
@@ -296,10 +291,6 @@ def key_figures(result: dict) -> dict[str, float | None]:
 
 def compare_saved(saved: Sequence[Saved], scenario: str = "S1"):
     """Side by side: key figures (mnkr) and per-party cost in ``scenario`` (tkr, each file's key)."""
-    import pandas as pd
-
-    from gnsanalysis.scenarios.explore import explore
-
     if len(saved) < 2:
         raise ParameterError("Välj minst två sparade scenarier att jämföra.")
     figures, parties, titles = {}, {}, {}

@@ -7,7 +7,6 @@ model's results, every table and chart goes through :mod:`gnsanalysis.render.htm
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +15,11 @@ import pandas as pd
 
 from gnsanalysis import paths
 from gnsanalysis.inputs import stakeholder_matrix
+from gnsanalysis.io import file_sha256
 from gnsanalysis.parties.allocation import parse_key
 from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.api import allocation_keys
-from gnsanalysis.scenarios.assumptions import Assumptions, load_assumptions
+from gnsanalysis.scenarios.assumptions import Assumptions, example_parts, guesses_sentence, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
 from gnsanalysis.scenarios.explore import explore, pays_more_text
 from gnsanalysis.scenarios.feasibility import left_out_sentence
@@ -35,7 +35,7 @@ def mnkr(value, signed: bool = False) -> str:
 
 
 def _input(path: Path, status: str, source: str = "") -> tuple:
-    return (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), status, source)
+    return (path.name, file_sha256(path), status, source)
 
 
 REGISTRY_TITLE = "Partsregister för nämndens nio parter (SCB-koder och folkmängd enligt SCB)"
@@ -89,31 +89,6 @@ class ItReport:
     def assumptions(self) -> Assumptions:
         """The assumptions with the report's overrides."""
         return self.result["assumptions"]
-
-
-def example_parts(a: Assumptions) -> list[str]:
-    """What in the comparison is example data, from the flags in it_assumptions.yaml (``example``
-    for the demand, ``capacity_example`` per site, ``guess`` per parameter)."""
-    parts = []
-    if a.demand_example:
-        parts.append("parternas serverantal")
-    if any(s.capacity_example for s in a.sites.values()):
-        parts.append("hallarnas kapacitet")
-    guesses = [p for p in a.parameters.values() if p.guess]
-    if guesses:
-        parts.append(f"{len(guesses)} av {len(a.parameters)} antaganden")
-    return parts
-
-
-def guesses_sentence(a: Assumptions) -> str:
-    """How many assumptions are guesses and which data are examples, from the YAML's flags."""
-    guesses = [p for p in a.parameters.values() if p.guess]
-    text = (f"{len(guesses)} av {len(a.parameters)} antaganden är uppskattningar utan källa (exempelantaganden)"
-            if guesses else f"Alla {len(a.parameters)} antaganden har källa")
-    data = [p for p in example_parts(a) if not p.endswith("antaganden")]
-    if data:
-        text += f"; dessutom är {fmt.join_list(data)} exempeldata"
-    return text + "."
 
 
 def left_out(rep: ItReport) -> str:

@@ -60,11 +60,6 @@ def amount(value, unit: str, signed: bool = False) -> str:
     return f"{number(value, signed=signed)} {unit}"
 
 
-def tkr(value, decimals: int = 0, *, signed: bool = False) -> str:
-    """``1 169 tkr``."""
-    return f"{number(value, decimals, signed=signed)}{NBSP}tkr"
-
-
 def kr(value, decimals: int = 0, *, signed: bool = False) -> str:
     """``914 400 kr`` (``140 039,33 kr`` with decimals=2)."""
     return f"{number(value, decimals, signed=signed)}{NBSP}kr"

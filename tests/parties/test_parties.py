@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gnsanalysis.errors import ConfigError, ParameterError
-from gnsanalysis.parties.registry import Registry, load_registry, normalize_name, resolve
+from gnsanalysis.parties.registry import Registry, load_registry, normalize_name
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,6 @@ def test_example_quantities_are_flagged(reg):
 )
 def test_name_variants(reg, name, code):
     assert reg.resolve(name).code == code
-    assert resolve(name).code == code
 
 
 def test_non_party_actor(reg):

@@ -185,15 +185,11 @@ def test_markup_in_input_labels_is_escaped(tmp_project):
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_file_parameters_cannot_leave_the_data_folders():
-    from gnsanalysis.errors import ParameterError, UnsafeContentError
+def test_file_names_cannot_leave_the_data_folder():
+    from gnsanalysis.errors import UnsafeContentError
     from gnsanalysis.inputs import safe_raw_path
-    from gnsanalysis.publish.params import data_file
 
-    assert data_file("gns-rr-2018-12.txt") == "gns-rr-2018-12.txt"
     for bad in ("../../etc/passwd", "/etc/passwd", "../raw/../../pyproject.toml"):
-        with pytest.raises(ParameterError, match="utanför projektets datamappar"):
-            data_file(bad)
         with pytest.raises(UnsafeContentError, match="pekar utanför"):
             safe_raw_path(bad)
 

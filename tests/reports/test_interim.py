@@ -426,7 +426,7 @@ def test_previous_interim_of_the_same_year_is_compared(tmp_path):
     _drop_2019_08(raw, status="example")
     it = interim.load("2019-08", raw)
     assert it.previous_interim.dataset.period == "2019-04" and it.skipped_previous == []
-    assert it.is_example and "Delårsrapport per augusti 2019" in interim_views.banner(it)
+    assert it.is_example and interim_views.example_what(it) == "Delårsrapport per augusti 2019"
     frame = interim.previous_interim_frame(it)
     assert list(frame["Post"])[-1] == "Resultat, hela nämnden"
     assert "Lagd årsprognos per april" in frame.columns
@@ -439,7 +439,7 @@ def test_a_real_report_is_not_compared_with_an_example_report(tmp_path):
     _drop_2019_08(raw, status="real")
     it = interim.load("2019-08", raw)
     assert it.previous_interim is None and [d.period for d in it.skipped_previous] == ["2019-04"]
-    assert not it.is_example and interim_views.banner(it) == ""
+    assert not it.is_example and interim_views.example_what(it) == "Rapporten"
     assert [d.path.name for d in it.inputs] == ["Export RR GNS aug 2019.txt", "gns-rr-2018-12.txt"]
     assert any("Nämndens resultaträkning per april 2019 är exempeldata men nämndens tabell är verkliga data" in n
                for n in it.notes)
@@ -468,7 +468,7 @@ def test_report_body_names_tables_in_words_not_files(period):
     """Tables are named as the board knows them; file names and repository paths stay in the
     footer's provenance."""
     it = interim.load(period, RAW)
-    views = [interim_views.front(it, status="utkast", diarienummer="", datum="", handlaggare=""), interim_views.banner(it),
+    views = [interim_views.front(it, status="utkast", diarienummer="", datum="", handlaggare=""),
              interim_views.summary_view(it), interim_views.overview_table(it), interim_views.deviation_view(it),
              interim_views.document_view(it), interim_views.objects_view(it), interim_views.previous_year_view(it),
              interim_views.previous_interim_view(it), interim_views.forecast_view(it), interim_views.hindsight_view(it),

@@ -7,14 +7,21 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.publish import runner
-from gnsanalysis.scenarios import feasibility, save_params_yaml, views
-from gnsanalysis.scenarios.assumptions import load_assumptions
-from gnsanalysis.scenarios.explore import DEFAULT_STATE
+from gnsanalysis.scenarios import feasibility, views
+from gnsanalysis.scenarios.assumptions import guess_summary, load_assumptions
+from gnsanalysis.scenarios.explore import DEFAULT_STATE, validate_state
 
 pytestmark = pytest.mark.notebook
+
+
+def params_file(path: Path, state: dict) -> Path:
+    """A parameter file for ``gns report -f`` with the checked ``state`` (no scenario block)."""
+    path.write_text(yaml.safe_dump(validate_state(state), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def test_it_report_content(built_reports):
@@ -39,7 +46,7 @@ def test_dso_report_shows_the_disagreement(built_reports):
 
 def test_saved_widget_state_replays_into_the_same_html(built_reports, tmp_path):
     folder, _ = built_reports
-    state_file = save_params_yaml(tmp_path / "state.yaml", dict(DEFAULT_STATE))
+    state_file = params_file(tmp_path / "state.yaml", dict(DEFAULT_STATE))
     params = runner.load_parameters_file(state_file)
     out = tmp_path / "replay"
     result = runner.run_report("it-serverdrift", params, reports_dir=out)
@@ -53,7 +60,7 @@ def test_the_report_shows_per_party_the_scenario_the_page_showed(tmp_path):
 
     coalition = [p.name for p in default_coalition(load_assumptions())] + ["Region Jämtland Härjedalen"]
     state = dict(DEFAULT_STATE, coalition=coalition, n_draws=500, per_party="S4")
-    params = runner.load_parameters_file(save_params_yaml(tmp_path / "s.yaml", state))
+    params = runner.load_parameters_file(params_file(tmp_path / "s.yaml", state))
     html = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "r").html_path.read_text(encoding="utf-8")
     assert "ingen fördelning per part" not in html
     assert re.search(r"<caption>S4 [^<]*: nuvärde per part över fem år", html)
@@ -63,7 +70,7 @@ def test_the_report_shows_per_party_the_scenario_the_page_showed(tmp_path):
 def test_changed_state_replays_and_changes_the_report(tmp_path):
     state = dict(DEFAULT_STATE, coalition=["Krokom", "Berg", "Ragunda"], allocation_key="equal",
                  n_draws=2000, assumptions={"electricity_price": 1.4})
-    params = runner.load_parameters_file(save_params_yaml(tmp_path / "s.yaml", state))
+    params = runner.load_parameters_file(params_file(tmp_path / "s.yaml", state))
     html = runner.run_report("it-serverdrift", params, reports_dir=tmp_path / "r").html_path.read_text(encoding="utf-8")
     assert "Ragunda kommun, Krokoms kommun och Bergs kommun" in html
     assert "2\u00a0000 simuleringar" in html
@@ -181,6 +188,9 @@ def test_example_flags_come_from_the_assumptions_file():
                       sites={k: replace(s, capacity_example=False) for k, s in a.sites.items()})
     assert views.example_parts(sourced) == []
     assert views.guesses_sentence(sourced) == f"Alla {len(a.parameters)} antaganden har källa."
+    # the explorer shows the same sentence, from the same flags (it used to call the data example data always)
+    assert guess_summary(sourced)["text"] == views.guesses_sentence(sourced)
+    assert guess_summary(a)["text"] == views.guesses_sentence(a)
 
 
 def _body(html: str) -> str:

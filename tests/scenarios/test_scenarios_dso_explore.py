@@ -9,8 +9,6 @@ from gnsanalysis.scenarios import (
     dso_options,
     explore,
     haversine_km,
-    load_params_yaml,
-    save_params_yaml,
     site_distances,
     validate_state,
 )
@@ -84,19 +82,6 @@ def test_site_distances_are_information_not_verdicts():
 # ---------------------------------------------------------------------------------------
 # explorer state and YAML
 # ---------------------------------------------------------------------------------------
-def test_params_yaml_round_trip(tmp_path):
-    state = {"coalition": ["Krokom", "Berg", "Östersund"], "allocation_key": "population",
-             "hosts": {"S1": "krokom", "S2": ["krokom", "berg"]}, "n_draws": 500, "seed": 9,
-             "assumptions": {"electricity_price": 1.2,
-                             "pue_hall": {"low": 1.2, "mode": 1.4, "high": 1.6}}}
-    path = save_params_yaml(tmp_path / "p.yaml", state)
-    text = path.read_text(encoding="utf-8")
-    import shlex
-
-    assert f"gns report it-serverdrift -f {shlex.quote(str(path))}" in text and "Östersund" in text
-    assert load_params_yaml(path) == validate_state(state)
-
-
 @pytest.mark.parametrize("state, match", [
     ({"coalitoin": ["Krokom"]}, "Okänd parameter 'coalitoin'.*'coalition'"),
     ({"assumptions": {"elpris": 1.0}}, "Okänd parameter 'elpris'"),
@@ -110,15 +95,6 @@ def test_params_yaml_round_trip(tmp_path):
 def test_invalid_state_raises_parameter_error(state, match):
     with pytest.raises(ParameterError, match=match):
         validate_state(state)
-
-
-def test_load_params_yaml_names_the_file(tmp_path):
-    path = tmp_path / "bad.yaml"
-    path.write_text("assumptions:\n  elpris: 1\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="bad.yaml: Okänd parameter 'elpris'"):
-        load_params_yaml(path)
-    with pytest.raises(ParameterError, match="finns inte"):
-        load_params_yaml(tmp_path / "missing.yaml")
 
 
 def test_explore_light_uses_the_overrides():

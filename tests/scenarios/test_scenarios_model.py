@@ -16,7 +16,6 @@ from gnsanalysis.scenarios import (
     party_costs,
     shapley,
     shapley_values,
-    standalone_check,
 )
 from gnsanalysis.scenarios.api import coalition_costs
 
@@ -237,14 +236,6 @@ def test_party_costs_joint_shares_sum_exactly():
         assert int(group["joint_share"].sum()) == joint
         assert (group["total"] == group["direct"] + group["joint_share"]).all()
     assert df.attrs["example"] is True
-
-
-def test_standalone_check_flags_parties_paying_more():
-    df = party_costs("S1", keys=["equal"])
-    flagged = standalone_check("S1", keys=["equal"])
-    assert set(flagged["party"]) == set(df[df["total"] > df["standalone"]]["party"])
-    for msg in flagged["message"]:
-        assert "mer med nyckeln lika delar" in msg
 
 
 # ---------------------------------------------------------------------------------------

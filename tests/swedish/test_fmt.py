@@ -37,11 +37,11 @@ def test_number(value, decimals, signed, expected):
 
 
 def test_units():
-    assert fmt.tkr(-88) == f"{M}88{NB}tkr"
+    assert fmt.kr(-88) == f"{M}88{NB}kr"
     assert fmt.kr(914400) == f"914{NB}400{NB}kr"
     assert fmt.kr(140039.333, 2) == f"140{NB}039,33{NB}kr"
     assert fmt.percent(47) == f"47{NB}%"
-    assert fmt.tkr(13, signed=True) == f"+13{NB}tkr"
+    assert fmt.kr(13, signed=True) == f"+13{NB}kr"
 
 
 
