@@ -36,7 +36,7 @@ if _started_as_command():
 def __getattr__(name: str) -> str:
     """``__version__``, looked up when first asked for (``importlib.metadata`` would slow every command)."""
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from importlib.metadata import PackageNotFoundError, version  # lazy: see the docstring
 
         try:
             value = version("gnsanalysis")

@@ -94,7 +94,7 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from gnsanalysis import __version__
+        from gnsanalysis import __version__  # lazy: see the class docstring
 
         print(f"gnsanalysis {__version__}")  # on stdout, as argparse's own version action
         parser.exit()
@@ -120,7 +120,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def error_log_path() -> Path:
     """Where the last-resort handler writes: ``reports/.gns-fel.log`` if reports/ is a folder."""
-    import tempfile
+    import tempfile  # lazy, as the three below: needed only after an unexpected error
 
     reports = Path(paths.REPORTS_DIR)
     if reports.is_dir():
@@ -130,7 +130,7 @@ def error_log_path() -> Path:
 
 def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
     """Append the traceback to the error log; returns the file, or None if nothing could be written."""
-    import datetime as dt
+    import datetime as dt  # lazy: needed only after an unexpected error
     import tempfile
     import traceback
 
@@ -150,7 +150,7 @@ def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
 
 
 def _os_error_message(exc: OSError) -> str:
-    from gnsanalysis.io import os_error_reason
+    from gnsanalysis.io import os_error_reason  # lazy: gnsanalysis.io loads PyYAML, which `gns --help` never needs
 
     name = exc.filename if exc.filename is not None else "en fil"
     return f"kunde inte läsa eller skriva {name}: {os_error_reason(exc)}."

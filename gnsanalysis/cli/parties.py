@@ -56,7 +56,7 @@ def register(sub) -> None:
 
 
 def _read(args):
-    from gnsanalysis.parties.stakeholders import MAX_MATRIX_BYTES, parse_matrix
+    from gnsanalysis.parties.stakeholders import MAX_MATRIX_BYTES, parse_matrix  # lazy: keeps `gns --help` fast
 
     return parse_matrix(args.file, format=args.input_format, sheet=args.sheet,
                         max_bytes=args.max_bytes or MAX_MATRIX_BYTES)
@@ -77,7 +77,7 @@ def cmd_matrix_parse(args) -> int:
 
 def cmd_matrix_check(args) -> int:
     """`gns matrix check`: the matrix against the party registry; 1 when there are errors."""
-    from gnsanalysis.parties.stakeholders import check_matrix
+    from gnsanalysis.parties.stakeholders import check_matrix  # lazy: keeps `gns --help` fast
     from gnsanalysis.swedish import format as fmt
 
     matrix = _read(args)
@@ -109,7 +109,7 @@ def _split_names(text: str | None) -> list[str] | None:
 
 def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None:
     """``PART=MÄNGD,…`` as a mapping; a party given twice, or not among ``--parties``, is refused."""
-    from gnsanalysis.parties.registry import load_registry
+    from gnsanalysis.parties.registry import load_registry  # lazy: keeps `gns --help` fast
 
     if text is None:
         return None
@@ -142,7 +142,7 @@ def _usage(text: str | None, parties: list[str] | None) -> dict[str, str] | None
 
 def cmd_allocate(args) -> int:
     """`gns allocate`: the total split by the key, parts summing exactly, as CSV."""
-    from gnsanalysis.parties.allocation import allocate_by_key, parse_key
+    from gnsanalysis.parties.allocation import allocate_by_key, parse_key  # lazy: keeps `gns --help` fast
 
     unit = "öre" if args.ore else "kr"
     parties = _split_names(args.parties)

@@ -39,6 +39,7 @@ def register(sub) -> None:
 
 def cmd_report(args) -> int:
     """`gns report`: build one report from parameters (-p) and/or a parameter file (-f)."""
+    # lazy: keeps `gns --help` fast
     from gnsanalysis.publish.runner import load_parameters_file, report_spec, resolve_parameters, run_report
 
     report_spec(args.name)  # an unknown report is named before any file is read
@@ -66,14 +67,14 @@ def cmd_report(args) -> int:
 
 def cmd_build(args) -> int:
     """`gns build`: every report the data supports, skipping the unchanged ones."""
-    from gnsanalysis.publish.build import build_all
+    from gnsanalysis.publish.build import build_all  # lazy: keeps `gns --help` fast
 
     return build_all(jobs=args.jobs, status=args.status, force=args.force, pdf=args.pdf)
 
 
 def cmd_verify(args) -> int:
     """`gns verify`: does each file match a rebuild from the current data and code?"""
-    from gnsanalysis.publish.build import verify_report
+    from gnsanalysis.publish.build import verify_report  # lazy: keeps `gns --help` fast
 
     code = 0
     for path in args.files:
@@ -89,7 +90,7 @@ _SHOWN = [("kind", "typ"), ("period", "period"), ("unit", "enhet"), ("forvaltnin
 
 def cmd_inputs(args) -> int:
     """`gns inputs`: each file in data/raw/, its metadata, reports and problems (exit 1 on a problem)."""
-    from gnsanalysis.inputs import KIND_NAMES, STATUS_TEXT, inventory
+    from gnsanalysis.inputs import KIND_NAMES, STATUS_TEXT, inventory  # lazy: keeps `gns --help` fast
     from gnsanalysis.publish.build import plan
     from gnsanalysis.publish.runner import output_stem
 

@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 
 def _read(args):
-    from gnsanalysis.rr.read import MAX_RR_BYTES, read_rr
+    from gnsanalysis.rr.read import MAX_RR_BYTES, read_rr  # lazy: keeps `gns --help` fast
 
     table = read_rr(args.file, fmt=args.input_format, sheet=args.sheet,
                     max_bytes=args.max_bytes or MAX_RR_BYTES)
@@ -51,7 +51,7 @@ def _read(args):
 
 def cmd_parse(args) -> int:
     """`gns rr parse`: the table in tidy form (CSV or JSON) on stdout."""
-    from gnsanalysis.rr.table import to_json_dict, to_tidy_csv
+    from gnsanalysis.rr.table import to_json_dict, to_tidy_csv  # lazy: keeps `gns --help` fast
 
     table = _read(args)
     if args.format == "json":
@@ -66,7 +66,7 @@ def cmd_parse(args) -> int:
 
 def cmd_check(args) -> int:
     """`gns rr check`: rounding-aware consistency checks; 1 when a figure is wrong."""
-    from gnsanalysis.rr.checks import check_report, sort_findings
+    from gnsanalysis.rr.checks import check_report, sort_findings  # lazy: keeps `gns --help` fast
     from gnsanalysis.swedish.format import count_noun
 
     table = _read(args)

@@ -301,7 +301,7 @@ def _index_entries(reports_dir: Path) -> list[dict]:
 
 def render_index(reports_dir: Path | None = None) -> str:
     """The index page from the build manifest and the reports on disk (Jinja2 template)."""
-    import jinja2
+    import jinja2  # lazy: only the index page is a template (`gns report` of one report skips it)
 
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR / "gns-index")),

@@ -42,7 +42,7 @@ _zygote: subprocess.Popen | None = None
 def die_with_parent() -> None:
     """Have the kernel send this process SIGKILL when its parent dies (Linux ``prctl``)."""
     try:
-        import ctypes
+        import ctypes  # lazy: Linux only, and only in the kernel process
 
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover - not Linux
@@ -162,7 +162,7 @@ def manager_class():
     """The kernel manager class for papermill: forking when this process has a zygote, else None."""
     if not running():
         return None
-    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.manager import AsyncKernelManager  # lazy: only when a notebook runs
     from jupyter_client.provisioning import LocalProvisioner
 
     class ForkProvisioner(LocalProvisioner):
@@ -214,7 +214,7 @@ def _become_kernel(request: dict, zygote_pid: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.path[0] = os.getcwd()  # as `python -m` puts the working folder first
-        import ipykernel_launcher
+        import ipykernel_launcher  # lazy: only in the kernel process, as the next import
 
         sys.argv = [ipykernel_launcher.__file__, *request["args"]]
         from ipykernel import kernelapp

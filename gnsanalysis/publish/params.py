@@ -132,7 +132,7 @@ def _coerce(name: str, value, type_name: str):
 
 def it_serverdrift_state(params: dict) -> dict:
     """Check the IT report's parameters as one explorer state (parties, sites, assumptions, key)."""
-    from gnsanalysis.scenarios.explore import STATE_KEYS, validate_state
+    from gnsanalysis.scenarios.explore import STATE_KEYS, validate_state  # lazy: the scenario model takes 0,7 s
 
     n_draws = params.get("n_draws")
     if isinstance(n_draws, int) and not isinstance(n_draws, bool) and n_draws > MAX_N_DRAWS:

@@ -44,7 +44,7 @@ class Printer:
 
     def __enter__(self):
         """Start headless chromium."""
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # lazy: only when PDFs are written
 
         exe = chromium_path()
         self._pw = sync_playwright().start()
@@ -82,7 +82,7 @@ class Printer:
 
 def _swedish_bytes(writer, metadata: dict) -> bytes:
     """The PDF with ``metadata`` and ``/Lang sv``, as bytes."""
-    from pypdf.generic import NameObject, TextStringObject
+    from pypdf.generic import NameObject, TextStringObject  # lazy: only when PDFs are written
 
     writer.add_metadata(metadata)
     writer._root_object[NameObject("/Lang")] = TextStringObject("sv")
@@ -92,7 +92,7 @@ def _swedish_bytes(writer, metadata: dict) -> bytes:
 
 
 def _with_metadata(data: bytes, *, title: str, status: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader, PdfWriter  # lazy: only when PDFs are written
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     return _swedish_bytes(writer, {"/Title": title, "/Author": AUTHOR,
@@ -101,7 +101,7 @@ def _with_metadata(data: bytes, *, title: str, status: str) -> bytes:
 
 def board_pack(parts: list[tuple[Path, str]], out: Path, *, title: str) -> Path:
     """Merge ``[(pdf, bookmark title), …]`` (index first) into one PDF with a bookmark each."""
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # lazy: only when PDFs are written
 
     writer = PdfWriter()
     for path, name in parts:

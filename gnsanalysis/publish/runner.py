@@ -92,7 +92,7 @@ def notebook_path(name: str) -> Path:
 def declared_parameters(name: str) -> dict:
     """Names, annotated types and defaults of the notebook's parameters cell."""
     skip_slow_iri_checker()
-    import papermill
+    import papermill  # lazy: only when a notebook runs
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     return papermill.inspect_notebook(str(notebook_path(name)))
@@ -177,7 +177,7 @@ def load_parameters_file(path: Path) -> dict:
         print(f"gns: Parameterfilen {path.name} är inte UTF-8 och lästes som Windows-1252; kontrollera "
               "å, ä och ö i rapporten (eller spara filen som UTF-8).", file=sys.stderr)
     # an explorer scenario (saved or written by hand): what would not replay is refused, naming the file
-    from gnsanalysis.scenarios.state import check_parameters_file
+    from gnsanalysis.scenarios.state import check_parameters_file  # lazy: the scenario model takes 0,7 s
 
     return check_parameters_file(data, path)
 
@@ -201,7 +201,7 @@ def stamp_hash(html: str) -> tuple[str, str]:
 def export_html(nb, title: str) -> str:
     """Executed notebook → board HTML (no code, no parameter cells, no stderr, offline)."""
     skip_slow_iri_checker()
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # lazy, as the next two: `gns report --help` never converts
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
@@ -295,7 +295,7 @@ def _kernel_environment(processed_dir: Path | None, parameters_file: Path | None
 
 def _execute(name: str, resolved: dict, tmp_nb: str, kernel_name: str, html_path: Path, nb_out: Path):
     """Run the notebook with papermill; a failing cell keeps the executed notebook (ReportError)."""
-    import papermill
+    import papermill  # lazy: only when a notebook runs
     from papermill.exceptions import PapermillExecutionError
 
     # a build worker forks its kernels from a warm zygote (publish.kernels); else a plain kernel
@@ -334,7 +334,7 @@ def run_report(name: str, params: dict | None = None, *, reports_dir: Path | Non
     by the explorer is named with its SHA-256 in the footer, and ``gns verify`` reads it again.
     """
     skip_slow_iri_checker()
-    import nbformat
+    import nbformat  # lazy: only when a notebook runs
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     reports_dir = Path(reports_dir or paths.REPORTS_DIR)
