@@ -395,7 +395,7 @@ def periods(kind: str, raw_dir: Path | None = None) -> list[str]:
 
 def load_rr(dataset: Dataset, period: str | None = None):
     """Parse an RR input; the unit falls back to the metadata, whose period the table must agree with."""
-    from gnsanalysis.rr.read import read_rr  # lazy: pandas only when a table is parsed (`gns inputs` stays fast)
+    from gnsanalysis.rr.read import read_rr  # lazy: numpy only when a table is parsed (`gns inputs` stays fast)
 
     period = period or dataset.period
     table = read_rr(dataset.path)
