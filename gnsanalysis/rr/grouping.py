@@ -10,8 +10,7 @@ that the evidence allows:
    does not start with ``0`` unless it is ``0``; a decimal part ends the number);
 3. the table's own arithmetic, row by row (difference and percent columns) and across rows
    (subtotals and totals of the declared or inferred hierarchy), within rounding;
-4. the printed precision of the same column in rows that could be read only one way;
-5. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
+4. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
    positions in spaced text (each figure under its own heading, :func:`settle_by_columns`),
    trusted only when every row read one way stands under its headings.
 
@@ -397,27 +396,6 @@ def _split_group(reading: Reading) -> bool:
                for a, b in zip(v, v[1:]))
 
 
-def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
-    """Prefer the readings whose figures have the decimals the column prints elsewhere."""
-    known = np.ones(len(V), dtype=bool)
-    known[[p.pos for p in pending]] = False
-    fixed = {}
-    for j in range(V.shape[1]):
-        col = V[known, j]
-        mask = ~np.isnan(col) & (col != 0)
-        decs = set(D[known, j][mask].tolist())
-        if len(decs) == 1 and mask.sum() >= 2:
-            fixed[j] = decs.pop()
-    for p in pending:
-        if len(p.candidates) > 1 and fixed:
-            keep = []
-            for c in p.candidates:
-                vals, decs, _ = arrays[(p.pos, c)]
-                if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
-                    keep.append(c)
-            p.candidates = keep or p.candidates
-
-
 def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pending]:
     """Steps 0 and 1 of :func:`resolve`; the rows whose own arithmetic holds under no reading.
 
@@ -463,9 +441,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
     broken = _row_evidence(pending, arrays, col_rules, source)
-    # 2. printed precision of the same column in the rows that are read one way
-    _keep_printed_precision(pending, arrays, V, D)
-    # 3. the column positions, for rows whose own arithmetic holds under no reading
+    # 2. the column positions, for rows whose own arithmetic holds under no reading
     still = {p.pos: p for p in broken if len(p.candidates) > 1}
     placed = settle_by_columns(pending, still, columns) if still else {}
     if placed is None:
@@ -483,7 +459,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
         else:
             open_rows[p.pos] = p
-    # 4. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
+    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
     if open_rows:
         _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles, pending, columns)
     return done

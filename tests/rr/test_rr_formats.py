@@ -252,6 +252,17 @@ def test_column_positions_settle_what_no_sum_decides(tmp_path):
         read_rr(write(tmp_path, "shifted.txt", "\n".join(lines)))
 
 
+
+def test_a_grid_row_cut_short_in_a_grouped_table_is_refused_not_placed_by_its_decimals(tmp_path):
+    # the cells of one group only, and nothing in the table says which: the Kommunen columns
+    # print one decimal and the Koncernen columns none, but a row is never placed by its decimals
+    text = ("Resultaträkning, mnkr\n\tKommunen\t\tKoncernen\t\n\t2019\t2018\t2019\t2018\n"
+            "Verksamhetens intäkter\t352,8\t371,4\t498\t512\n"
+            "Verksamhetens kostnader\t-1 200,5\t-1 100,2\t-1 400\t-1 300\nSkatt\t-5\t-6\n")
+    with pytest.raises(AmbiguousParseError, match=r"rad 6, post 'Skatt'.*2 sätt.*– \| – \| -5 \| -6.*-5 \| -6 \| – \| –"):
+        read_rr(write(tmp_path, "cut.txt", text))
+
+
 NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
 NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
 
