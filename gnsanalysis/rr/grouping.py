@@ -397,20 +397,16 @@ def _split_group(reading: Reading) -> bool:
 
 
 def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pending]:
-    """Steps 0 and 1 of :func:`resolve`; the rows whose own arithmetic holds under no reading.
+    """Step 1 of :func:`resolve`, row-local arithmetic (difference / percent columns); the rows
+    whose own arithmetic holds under no reading.
 
-    0. One thousands style per row: a row that groups thousands with spaces seldom also prints
-       a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such readings
-       are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide).
-    1. Row-local arithmetic (difference / percent columns). A row that no reading fits is read
-       as printed when it reads one way in the table's thousands style (the check then reports
-       the broken difference: a figure is wrong); one that reads one way only with ungrouped
-       thousands in a grouped table, or with a thousands group taken as a cell ("-41 | 900":
-       an excerpt cut mid-row), may have cells run together or missing and is refused; one that reads
-       several ways is returned, for evidence that is not arithmetic.
+    A row that no reading fits is read as printed when it reads one way in the table's
+    thousands style (the check then reports the broken difference: a figure is wrong); one that
+    reads one way only with ungrouped thousands in a grouped table ("-2 306,5 -2317,9"), or
+    with a thousands group taken as a cell ("-41 | 900": an excerpt cut mid-row), may have
+    cells run together or missing and is refused; one that reads several ways is returned,
+    for evidence that is not arithmetic.
     """
-    for p in pending:
-        p.candidates = [c for c in p.candidates if not (_grouped(c) and _ungrouped(c))] or p.candidates
     grouped = any(_grouped(p.candidates[0]) for p in pending if len(p.candidates) == 1)
     broken = []
     for p in pending if col_rules else []:

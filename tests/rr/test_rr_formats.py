@@ -263,6 +263,17 @@ def test_a_grid_row_cut_short_in_a_grouped_table_is_refused_not_placed_by_its_de
         read_rr(write(tmp_path, "cut.txt", text))
 
 
+
+def test_a_reading_with_grouped_and_ungrouped_thousands_is_chosen_by_the_sums_never_by_style(tmp_path):
+    # "1 352 1234": 1 352 | 1234 or note 1 + 352 | 1234; only the arithmetic may choose
+    text = ("Resultaträkning, mnkr\nNot 2019 2018\nVerksamhetens intäkter 1 352 1234\n"
+            "Verksamhetens kostnader -2 000 -1 900\n")
+    with pytest.raises(AmbiguousParseError, match=r"rad 3.*2 sätt.*1 352 \| 1234.*not 1 \| 352 \| 1234"):
+        read_rr(write(tmp_path, "nosum.txt", text))
+    table = read_rr(write(tmp_path, "sum.txt", text + "Verksamhetens nettokostnader -1 648 -666\n"))
+    assert table.row("Verksamhetens intäkter")["2019"] == 352 and table.row("Verksamhetens intäkter")["note"] == "1"
+
+
 NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
 NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
 
