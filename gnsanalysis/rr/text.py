@@ -37,29 +37,22 @@ from gnsanalysis.rr.hierarchy import DIFF_NAME
 
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
-    """Label and the hard-separated numeric segments of one text line."""
-    hard = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
-    # the numeric tail: trailing tokens that are all numeric (hard cells kept)
-    cells_tokens = [tokens_of(c) for c in hard]
-    segs: list[str] = []
-    label_tokens: list[str] = []
-    for ci in range(len(hard) - 1, -1, -1):
-        toks = cells_tokens[ci]
-        k = len(toks)
-        while k > 0 and (is_numeric_token(toks[k - 1], decimal)
-                         or (re.match(r"^not\.?$", toks[k - 1], re.I) and k < len(toks))):
-            k -= 1
-        if k == len(toks) and toks:
-            label_tokens = [t for c in cells_tokens[:ci + 1] for t in c]
-            break
-        if toks[k:]:
-            segs.insert(0, " ".join(toks[k:]))
-        if k > 0:
-            label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
-            break
-    if not segs and not label_tokens:
-        return "", []
-    return " ".join(label_tokens), segs
+    """Label and the hard-separated numeric segments of one text line.
+
+    The figures are the run of numeric tokens that ends the line (a "Not" word counts when a
+    token of its own cell follows it); the hard separators (tabs, wide gaps; none in PDF text)
+    inside that run split it into segments, one per cell."""
+    cells = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
+    toks = [(ci, t, j + 1 < len(ts)) for ci, c in enumerate(cells) for ts in [tokens_of(c)]
+            for j, t in enumerate(ts)]
+    k = len(toks)
+    while k > 0 and (is_numeric_token(toks[k - 1][1], decimal)
+                     or (toks[k - 1][2] and re.match(r"^not\.?$", toks[k - 1][1], re.I))):
+        k -= 1
+    segs: dict[int, list[str]] = {}
+    for ci, t, _ in toks[k:]:
+        segs.setdefault(ci, []).append(t)
+    return " ".join(t for _, t, _ in toks[:k]), [" ".join(seg) for seg in segs.values()]
 
 
 def _phrases(text: str) -> tuple[str, list[str], list[str]]:
