@@ -81,3 +81,11 @@ def test_a_hyphenated_deviation_header_is_one_column_whose_sign_the_arithmetic_g
 ])
 def test_what_a_deviation_compares_stays_in_its_column_name(line, column):
     assert column in _phrases(line)[1]
+
+
+
+def test_a_last_row_whose_digits_ran_together_is_refused_not_taken_for_an_excerpt_end(tmp_path):
+    # a last row that no reading fills is an excerpt cut mid-row, unless its digits ran together
+    text = RIPS.replace("RIPS 19 ", "") + "Årets resultat 198999362\n"
+    with pytest.raises(ParseError, match=r"rad 8\b"):
+        read_rr(_write(tmp_path, text))
