@@ -274,6 +274,21 @@ def test_a_reading_with_grouped_and_ungrouped_thousands_is_chosen_by_the_sums_ne
     assert table.row("Verksamhetens intäkter")["2019"] == 352 and table.row("Verksamhetens intäkter")["note"] == "1"
 
 
+
+def test_column_positions_place_a_row_whose_difference_no_reading_makes_hold(tmp_path):
+    # "1 352 352" is 1 352 | 352 or 1 | 352 352; the misprinted Avvikelse (7) fits neither, so
+    # the positions under the headings decide, and the check then reports the difference
+    text = ("Resultaträkning, tkr\n"
+            "                         Budget 2019  Utfall    Avvikelse\n"
+            "Verksamhetens intäkter         1 200     100    1 100\n"
+            "Verksamhetens kostnader         -900    -950       50\n"
+            "Övriga intäkter                1 352 352            7\n"
+            "Avskrivningar                    -40     -45        5\n")
+    table = read_rr(write(tmp_path, "pos.txt", text))
+    assert table.row("Övriga intäkter")[["Budget 2019", "Utfall", "Avvikelse"]].tolist() == [1352, 352, 7]
+    assert [(f.row, f.column) for f in check_table(table)] == [("Övriga intäkter", "Avvikelse")]
+
+
 NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
 NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
 
