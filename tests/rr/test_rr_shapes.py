@@ -89,3 +89,11 @@ def test_a_last_row_whose_digits_ran_together_is_refused_not_taken_for_an_excerp
     text = RIPS.replace("RIPS 19 ", "") + "Årets resultat 198999362\n"
     with pytest.raises(ParseError, match=r"rad 8\b"):
         read_rr(_write(tmp_path, text))
+
+
+def test_a_varav_line_under_a_label_without_figures_is_a_row_of_its_own(tmp_path):
+    # a label line in lower case continues the label above, but "varav ..." starts a sub-row
+    text = ("Resultaträkning, mnkr\nNot 2019 2018\nVerksamhetens intäkter 100,0 90,0\n"
+            "Verksamhetens kostnader\nvarav personal -50,0 -45,0\nBidrag och\nlån 10,0 9,0\n")
+    labels = read_rr(_write(tmp_path, text)).frame["label"].tolist()
+    assert labels == ["Verksamhetens intäkter", "varav personal", "Bidrag och lån"]
