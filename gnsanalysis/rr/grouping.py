@@ -446,23 +446,18 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for pos, reading in placed.items():
         still[pos].candidates = [reading]
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
-    done: dict[int, Reading] = {}
-    open_rows: dict[int, Pending] = {}
-    for p in pending:
-        if len(p.candidates) == 1:
-            done[p.pos] = p.candidates[0]
-            vals, decs, halves = arrays[(p.pos, p.candidates[0])]
-            V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
-        else:
-            open_rows[p.pos] = p
+    done = {p.pos: p.candidates[0] for p in pending if len(p.candidates) == 1}
+    for pos, reading in done.items():
+        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
     # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
+    open_rows = {p.pos: p for p in pending if len(p.candidates) > 1}
     if open_rows:
-        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles, pending, columns)
+        done |= _settle_open(open_rows, arrays, V, H, sum_rules, amount_idx, source, roles, pending, columns)
     return done
 
 
-def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
-                 source, roles=None, pending=(), columns=None) -> None:
+def _settle_open(open_rows: dict[int, Pending], arrays, V, H, sum_rules, amount_idx, source, roles,
+                 pending, columns) -> dict[int, Reading]:
     """The readings of the open rows under the table's sum rules, or AmbiguousParseError.
 
     When the arithmetic leaves no reading (a printed figure may be wrong) or several, the
@@ -481,15 +476,12 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
         return settle_structure(roles, domains, V[:, amount], H[:, amount])
 
     try:
-        chosen = {pos: open_rows[pos].candidates[k] for pos, k in solve(lambda p: p.candidates).items()}
+        return {pos: open_rows[pos].candidates[k] for pos, k in solve(lambda p: p.candidates).items()}
     except Undecided as exc:
-        placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
+        placed = settle_by_columns(pending, open_rows, columns) if exc.kind != "limit" else None
         if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
             _refuse(exc, open_rows, source, _broken_sum(exc, pending, arrays, amount))
-        chosen = placed
-    for pos, reading in chosen.items():
-        done[pos] = reading
-        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+        return placed
 
 
 def _broken_sum(exc: Undecided, pending, arrays, amount) -> str:

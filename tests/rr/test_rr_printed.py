@@ -72,7 +72,7 @@ def _layout_row() -> tuple[Pending, np.ndarray, np.ndarray]:
 def test_the_sums_of_a_known_layout_settle_an_open_row():
     p, V, D = _layout_row()
     chosen = resolve([p], V, D, col_rules=[], sum_rules=[(2, [0, 1])], amount_idx=[0], decimal=",", source="t.txt")
-    assert chosen == {1: Reading(("1",), ("352",))} and V[1, 0] == 352
+    assert chosen == {1: Reading(("1",), ("352",))}
 
 
 def test_the_sums_of_a_known_layout_that_hold_under_two_readings_refuse_the_row():
