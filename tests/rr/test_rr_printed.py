@@ -79,3 +79,11 @@ def test_the_sums_of_a_known_layout_that_hold_under_two_readings_refuse_the_row(
     p, V, D = _layout_row()
     with pytest.raises(AmbiguousParseError, match=r"rad 2, post 'Intäkter'.*2 sätt"):
         resolve([p], V, D, col_rules=[], sum_rules=[], amount_idx=[0], decimal=",", source="t.txt")
+
+
+def test_two_structures_that_give_different_figures_are_refused():
+    # the summing row is 15 (both items) or 5 (the last item): the arithmetic holds either way
+    V, H = _fixed([[10], [5], [np.nan]])
+    with pytest.raises(Undecided) as info:
+        settle_structure(["item", "item", "sum"], {2: _domain(2, [15], [5])}, V, H)
+    assert info.value.kind == "many" and info.value.pos == 2 and info.value.alive == [0, 1]
