@@ -390,9 +390,10 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
     k = first - 1
     while k >= 0:
         ln, raw, _, _ = info[k]
-        if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
+        blank = not raw.strip()
+        if is_noise(raw) or blank and (fmt == "cells" or not hdr):  # blank: before the header, or cells
             k -= 1
-        elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+        elif not blank and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
             hdr.insert(0, (ln, raw.rstrip()))
             k -= 1
         else:
