@@ -425,7 +425,9 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             roles: list[str] | None = None, columns=None) -> dict[int, Reading]:
     """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
 
-    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
+    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows); the
+    rows that read one way are filled in, as the sums over them need, and the caller fills the
+    readings returned.
     ``roles`` (item / sum / skip per row) lets the arithmetic say what each summing row adds
     up (:func:`gnsanalysis.rr.printed.settle_structure`) instead of ``sum_rules``.
     ``columns`` (slots, heading spans) lets the column positions settle what the arithmetic
