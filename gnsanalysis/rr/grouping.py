@@ -194,48 +194,45 @@ class _Walk:
         need = [int(s.role == "value" and s.group not in empty) for s in self.slots]
         self.empty = empty
         self.need_after = list(itertools.accumulate(reversed(need), initial=0))[::-1]  # value slots from k on
-        self.go(0, 0, 0, (), ())
+        self.go(0, 0, ())
 
-    def _done(self, k: int, notes: tuple, values: tuple) -> None:
-        rest_notes = tuple("" for s in self.slots[k:] if s.role == "note")
-        rest_values = tuple(None for s in self.slots[k:] if s.role == "value")
-        self.found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
+    def _done(self, texts: tuple) -> None:
+        """Record the reading whose slots hold ``texts`` (None: empty), the slots after them empty."""
+        full = texts + (None,) * (len(self.slots) - len(texts))
+        notes = tuple(t or "" for t, s in zip(full, self.slots) if s.role == "note")
+        values = tuple(t for t, s in zip(full, self.slots) if s.role == "value")
+        self.found.setdefault(Reading(notes, values), None)
         if len(self.found) > MAX_READINGS:
             raise TooManyReadings(len(self.found))
 
-    def go(self, si: int, ti: int, k: int, notes: tuple, values: tuple) -> None:
-        segs, slots, go = self.segs, self.slots, self.go
+    def go(self, si: int, ti: int, texts: tuple) -> None:
+        """Fill the slot after ``texts`` every way the tokens from ``ti`` of segment ``si`` allow."""
+        segs, go, k = self.segs, self.go, len(texts)
         while si < len(segs) and segs[si] and ti == len(segs[si]):
             si, ti = si + 1, 0
         if si == len(segs):
             if self.need_after[k] == 0:
-                self._done(k, notes, values)
+                self._done(texts)
             return
-        if k == len(slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
+        if k == len(self.slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
             return
-        slot = slots[k]
+        slot = self.slots[k]
         if slot.group in self.empty:
-            if slot.role == "note":
-                go(si, ti, k + 1, notes + ("",), values)
-            else:
-                go(si, ti, k + 1, notes, values + (None,))
+            go(si, ti, texts + (None,))
         elif not segs[si]:  # an empty cell fills this slot
-            if slot.role == "note":
-                go(si + 1, 0, k + 1, notes + ("",), values)
-                # an empty note cell whose note was glued into the next cell
-                go(si + 1, 0, k, notes, values)
-            else:
-                go(si + 1, 0, k + 1, notes, values + (None,))
+            go(si + 1, 0, texts + (None,))
+            if slot.role == "note":  # or is an empty note cell whose note was glued into the next cell
+                go(si + 1, 0, texts)
         elif slot.role == "note":
-            go(si, ti, k + 1, notes + ("",), values)
+            go(si, ti, texts + (None,))
             for (kind, text), j in self.options(si, ti):
                 if kind == "note" and (not self.cells or ti == 0):
-                    go(si, j, k + 1, notes + (text,), values)
+                    go(si, j, texts + (text,))
         else:
             for (kind, text), j in self.options(si, ti):
                 if kind in ("num", "dash") and (not self.cells or j == len(segs[si])) \
                         and (not (text or "").endswith("%") or "%" in (slot.column or "")):
-                    go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
+                    go(si, j, texts + (text,))  # a "6,6 %" cell only under a % heading
 
 
 def note_cell(text: str) -> str | None:
