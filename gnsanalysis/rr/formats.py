@@ -244,11 +244,11 @@ def parses(cell: str, decimal: str) -> bool:
 
 
 def headerish_cells(cells: list[str], decimal: str) -> bool:
-    """Whether a row of cells looks like a header (its value cells are years or words)."""
+    """Whether a row of cells looks like a header: it has value cells and they are years or
+    words (a label beside years only must be a header word, else the years are figures)."""
     values = [c.strip() for c in cells[1:] if c.strip()]
     if not values:
         return False
-    words = 0
     label = cells[0].strip() if cells else ""
     if all(is_year(v) for v in values) and label and not is_year(label) and not find_unit([label]) \
             and norm(label) not in ("belopp", "rr", "rad", "not"):
@@ -260,8 +260,7 @@ def headerish_cells(cells: list[str], decimal: str) -> bool:
             return False
         if re.match(r"^[-\u2212\u2013+]?\d", v) and not is_year(v.split()[0]):
             return False  # a figure with something wrong in it, not a header word
-        words += 1
-    return words > 0 or not cells[0].strip() or bool(values)
+    return True
 
 
 def dataish_cells(cells: list[str], decimal: str) -> bool:

@@ -10,8 +10,7 @@ that the evidence allows:
    does not start with ``0`` unless it is ``0``; a decimal part ends the number);
 3. the table's own arithmetic, row by row (difference and percent columns) and across rows
    (subtotals and totals of the declared or inferred hierarchy), within rounding;
-4. the printed precision of the same column in rows that could be read only one way;
-5. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
+4. where the arithmetic leaves no reading (a printed figure is wrong) or several: the column
    positions in spaced text (each figure under its own heading, :func:`settle_by_columns`),
    trusted only when every row read one way stands under its headings.
 
@@ -195,48 +194,45 @@ class _Walk:
         need = [int(s.role == "value" and s.group not in empty) for s in self.slots]
         self.empty = empty
         self.need_after = list(itertools.accumulate(reversed(need), initial=0))[::-1]  # value slots from k on
-        self.go(0, 0, 0, (), ())
+        self.go(0, 0, ())
 
-    def _done(self, k: int, notes: tuple, values: tuple) -> None:
-        rest_notes = tuple("" for s in self.slots[k:] if s.role == "note")
-        rest_values = tuple(None for s in self.slots[k:] if s.role == "value")
-        self.found.setdefault(Reading(notes + rest_notes, values + rest_values), None)
+    def _done(self, texts: tuple) -> None:
+        """Record the reading whose slots hold ``texts`` (None: empty), the slots after them empty."""
+        full = texts + (None,) * (len(self.slots) - len(texts))
+        notes = tuple(t or "" for t, s in zip(full, self.slots) if s.role == "note")
+        values = tuple(t for t, s in zip(full, self.slots) if s.role == "value")
+        self.found.setdefault(Reading(notes, values), None)
         if len(self.found) > MAX_READINGS:
             raise TooManyReadings(len(self.found))
 
-    def go(self, si: int, ti: int, k: int, notes: tuple, values: tuple) -> None:
-        segs, slots, go = self.segs, self.slots, self.go
+    def go(self, si: int, ti: int, texts: tuple) -> None:
+        """Fill the slot after ``texts`` every way the tokens from ``ti`` of segment ``si`` allow."""
+        segs, go, k = self.segs, self.go, len(texts)
         while si < len(segs) and segs[si] and ti == len(segs[si]):
             si, ti = si + 1, 0
         if si == len(segs):
             if self.need_after[k] == 0:
-                self._done(k, notes, values)
+                self._done(texts)
             return
-        if k == len(slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
+        if k == len(self.slots) or self.need_after[k] > self.left[si] - (ti if segs[si] else 0):
             return
-        slot = slots[k]
+        slot = self.slots[k]
         if slot.group in self.empty:
-            if slot.role == "note":
-                go(si, ti, k + 1, notes + ("",), values)
-            else:
-                go(si, ti, k + 1, notes, values + (None,))
+            go(si, ti, texts + (None,))
         elif not segs[si]:  # an empty cell fills this slot
-            if slot.role == "note":
-                go(si + 1, 0, k + 1, notes + ("",), values)
-                # an empty note cell whose note was glued into the next cell
-                go(si + 1, 0, k, notes, values)
-            else:
-                go(si + 1, 0, k + 1, notes, values + (None,))
+            go(si + 1, 0, texts + (None,))
+            if slot.role == "note":  # or is an empty note cell whose note was glued into the next cell
+                go(si + 1, 0, texts)
         elif slot.role == "note":
-            go(si, ti, k + 1, notes + ("",), values)
+            go(si, ti, texts + (None,))
             for (kind, text), j in self.options(si, ti):
                 if kind == "note" and (not self.cells or ti == 0):
-                    go(si, j, k + 1, notes + (text,), values)
+                    go(si, j, texts + (text,))
         else:
             for (kind, text), j in self.options(si, ti):
                 if kind in ("num", "dash") and (not self.cells or j == len(segs[si])) \
                         and (not (text or "").endswith("%") or "%" in (slot.column or "")):
-                    go(si, j, k + 1, notes, values + (text,))  # a "6,6 %" cell only under a % heading
+                    go(si, j, texts + (text,))  # a "6,6 %" cell only under a % heading
 
 
 def note_cell(text: str) -> str | None:
@@ -397,42 +393,17 @@ def _split_group(reading: Reading) -> bool:
                for a, b in zip(v, v[1:]))
 
 
-def _keep_printed_precision(pending: list[Pending], arrays, V: np.ndarray, D: np.ndarray) -> None:
-    """Prefer the readings whose figures have the decimals the column prints elsewhere."""
-    known = np.ones(len(V), dtype=bool)
-    known[[p.pos for p in pending]] = False
-    fixed = {}
-    for j in range(V.shape[1]):
-        col = V[known, j]
-        mask = ~np.isnan(col) & (col != 0)
-        decs = set(D[known, j][mask].tolist())
-        if len(decs) == 1 and mask.sum() >= 2:
-            fixed[j] = decs.pop()
-    for p in pending:
-        if len(p.candidates) > 1 and fixed:
-            keep = []
-            for c in p.candidates:
-                vals, decs, _ = arrays[(p.pos, c)]
-                if all(np.isnan(vals[j]) or vals[j] == 0 or decs[j] == d for j, d in fixed.items()):
-                    keep.append(c)
-            p.candidates = keep or p.candidates
-
-
 def _row_evidence(pending: list[Pending], arrays, col_rules, source) -> list[Pending]:
-    """Steps 0 and 1 of :func:`resolve`; the rows whose own arithmetic holds under no reading.
+    """Step 1 of :func:`resolve`, row-local arithmetic (difference / percent columns); the rows
+    whose own arithmetic holds under no reading.
 
-    0. One thousands style per row: a row that groups thousands with spaces seldom also prints
-       a four-digit figure ungrouped ("2 9291 7601" is cells run together), so such readings
-       are kept only when no other exists ("-2 306,5 -2317,9"; the sums decide).
-    1. Row-local arithmetic (difference / percent columns). A row that no reading fits is read
-       as printed when it reads one way in the table's thousands style (the check then reports
-       the broken difference: a figure is wrong); one that reads one way only with ungrouped
-       thousands in a grouped table, or with a thousands group taken as a cell ("-41 | 900":
-       an excerpt cut mid-row), may have cells run together or missing and is refused; one that reads
-       several ways is returned, for evidence that is not arithmetic.
+    A row that no reading fits is read as printed when it reads one way in the table's
+    thousands style (the check then reports the broken difference: a figure is wrong); one that
+    reads one way only with ungrouped thousands in a grouped table ("-2 306,5 -2317,9"), or
+    with a thousands group taken as a cell ("-41 | 900": an excerpt cut mid-row), may have
+    cells run together or missing and is refused; one that reads several ways is returned,
+    for evidence that is not arithmetic.
     """
-    for p in pending:
-        p.candidates = [c for c in p.candidates if not (_grouped(c) and _ungrouped(c))] or p.candidates
     grouped = any(_grouped(p.candidates[0]) for p in pending if len(p.candidates) == 1)
     broken = []
     for p in pending if col_rules else []:
@@ -451,7 +422,9 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             roles: list[str] | None = None, columns=None) -> dict[int, Reading]:
     """Choose one reading per pending row from the evidence, or raise AmbiguousParseError.
 
-    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows).
+    ``V``/``D`` hold values and printed decimals of every row (NaN for the pending rows); the
+    rows that read one way are filled in, as the sums over them need, and the caller fills the
+    readings returned.
     ``roles`` (item / sum / skip per row) lets the arithmetic say what each summing row adds
     up (:func:`gnsanalysis.rr.printed.settle_structure`) instead of ``sum_rules``.
     ``columns`` (slots, heading spans) lets the column positions settle what the arithmetic
@@ -463,9 +436,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
             vals, decs = cell_arrays(c, decimal)
             arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
     broken = _row_evidence(pending, arrays, col_rules, source)
-    # 2. printed precision of the same column in the rows that are read one way
-    _keep_printed_precision(pending, arrays, V, D)
-    # 3. the column positions, for rows whose own arithmetic holds under no reading
+    # 2. the column positions, for rows whose own arithmetic holds under no reading
     still = {p.pos: p for p in broken if len(p.candidates) > 1}
     placed = settle_by_columns(pending, still, columns) if still else {}
     if placed is None:
@@ -474,23 +445,18 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for pos, reading in placed.items():
         still[pos].candidates = [reading]
     H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
-    done: dict[int, Reading] = {}
-    open_rows: dict[int, Pending] = {}
-    for p in pending:
-        if len(p.candidates) == 1:
-            done[p.pos] = p.candidates[0]
-            vals, decs, halves = arrays[(p.pos, p.candidates[0])]
-            V[p.pos], D[p.pos], H[p.pos] = vals, decs, halves
-        else:
-            open_rows[p.pos] = p
-    # 4. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
+    done = {p.pos: p.candidates[0] for p in pending if len(p.candidates) == 1}
+    for pos, reading in done.items():
+        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+    # 3. subtotals and totals of the whole table (gnsanalysis.rr.printed), else the positions
+    open_rows = {p.pos: p for p in pending if len(p.candidates) > 1}
     if open_rows:
-        _settle_open(open_rows, arrays, V, D, H, done, sum_rules, amount_idx, source, roles, pending, columns)
+        done |= _settle_open(open_rows, arrays, V, H, sum_rules, amount_idx, source, roles, pending, columns)
     return done
 
 
-def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules, amount_idx,
-                 source, roles=None, pending=(), columns=None) -> None:
+def _settle_open(open_rows: dict[int, Pending], arrays, V, H, sum_rules, amount_idx, source, roles,
+                 pending, columns) -> dict[int, Reading]:
     """The readings of the open rows under the table's sum rules, or AmbiguousParseError.
 
     When the arithmetic leaves no reading (a printed figure may be wrong) or several, the
@@ -509,15 +475,12 @@ def _settle_open(open_rows: dict[int, Pending], arrays, V, D, H, done, sum_rules
         return settle_structure(roles, domains, V[:, amount], H[:, amount])
 
     try:
-        chosen = {pos: open_rows[pos].candidates[k] for pos, k in solve(lambda p: p.candidates).items()}
+        return {pos: open_rows[pos].candidates[k] for pos, k in solve(lambda p: p.candidates).items()}
     except Undecided as exc:
-        placed = settle_by_columns(list(pending), open_rows, columns) if exc.kind != "limit" else None
+        placed = settle_by_columns(pending, open_rows, columns) if exc.kind != "limit" else None
         if placed is None or (exc.kind == "many" and not _holds_under(solve, placed)):
             _refuse(exc, open_rows, source, _broken_sum(exc, pending, arrays, amount))
-        chosen = placed
-    for pos, reading in chosen.items():
-        done[pos] = reading
-        V[pos], D[pos], H[pos] = arrays[(pos, reading)]
+        return placed
 
 
 def _broken_sum(exc: Undecided, pending, arrays, amount) -> str:

@@ -144,15 +144,17 @@ def _holds(rule, choice: dict[int, int], domains, V, H) -> bool:
 
 
 def search(domains: dict[int, Domain], rules, V, H) -> dict[int, int]:
-    """The one consistent choice of the open rows (indices into their domains), or Undecided."""
+    """The one consistent choice of the open rows (indices into their domains), or Undecided.
+
+    Depth-first over the open rows in print order; each rule is checked once its last open row
+    is chosen."""
     order = sorted(p for p in domains if len(domains[p].alive) > 1)
     fixed = {p: 0 for p in domains if len(domains[p].alive) == 1}
-    last = {}  # the rules checked once the row at this depth is chosen
-    placed = set(fixed)
-    for pos in order:
-        placed.add(pos)
-        last[pos] = [r for r in rules if pos in (r[0], *r[1])
-                     and all(m in placed or m not in domains for m in (r[0], *r[1]))]
+    last: dict[int, list] = {pos: [] for pos in order}  # the rules checked once that row is chosen
+    for r in rules:
+        members = [m for m in (r[0], *r[1]) if m in last]
+        if members:
+            last[max(members)].append(r)
     found: list[dict[int, int]] = []
     steps = 0
 

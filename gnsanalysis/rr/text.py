@@ -1,4 +1,21 @@
-"""Free-text RR inputs (spaced text, PDF text, one cell per line): rows read token by token."""
+"""Free-text RR inputs (spaced text, PDF text, one cell per line): rows read token by token.
+
+The algorithm (:func:`parse_free_text`):
+
+1. Every line is split into a label and the numeric run that ends it (:func:`_split_label`),
+   cut into segments at the hard separators (tabs, wide gaps) that run contains.
+2. The first row is the first line with a label and figures that are not only years (or a
+   label line followed by a figures line); the header is the run of header-like lines
+   directly above it, and everything further up is the preamble.
+3. The header lines give the slots after the label (note or value column, per column group):
+   each line is cut into column phrases, the lines are stacked, and group words (Kommunen,
+   Koncernen) split the columns into groups (:func:`_text_header`).
+4. The lines below are assembled into logical rows (:class:`_Rows`): a label wrapped over two
+   lines, figures on the line after the label, prose and repeated headers left out, cell
+   boundaries that were lost refused. A last row that no reading fills ends an excerpt.
+5. :func:`candidate_readings` lists every reading of a row's segments under the slots
+   (:mod:`.grouping`); the table's arithmetic then chooses among them.
+"""
 
 from __future__ import annotations
 
@@ -37,29 +54,27 @@ from gnsanalysis.rr.hierarchy import DIFF_NAME
 
 
 def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
-    """Label and the hard-separated numeric segments of one text line."""
-    hard = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
-    # the numeric tail: trailing tokens that are all numeric (hard cells kept)
-    cells_tokens = [tokens_of(c) for c in hard]
-    segs: list[str] = []
-    label_tokens: list[str] = []
-    for ci in range(len(hard) - 1, -1, -1):
-        toks = cells_tokens[ci]
-        k = len(toks)
-        while k > 0 and (is_numeric_token(toks[k - 1], decimal)
-                         or (re.match(r"^not\.?$", toks[k - 1], re.I) and k < len(toks))):
-            k -= 1
-        if k == len(toks) and toks:
-            label_tokens = [t for c in cells_tokens[:ci + 1] for t in c]
-            break
-        if toks[k:]:
-            segs.insert(0, " ".join(toks[k:]))
-        if k > 0:
-            label_tokens = [t for c in cells_tokens[:ci] for t in c] + toks[:k]
-            break
-    if not segs and not label_tokens:
-        return "", []
-    return " ".join(label_tokens), segs
+    """Label and the hard-separated numeric segments of one text line.
+
+    The figures are the run of numeric tokens that ends the line (a "Not" word counts when a
+    token of its own cell follows it); the hard separators (tabs, wide gaps; none in PDF text)
+    inside that run split it into segments, one per cell."""
+    cells = [re.sub(r"\s+", " ", line.strip())] if fmt == "pdf" else HARD_RE.split(line.strip())
+    toks = [(ci, t, j + 1 < len(ts)) for ci, c in enumerate(cells) for ts in [tokens_of(c)]
+            for j, t in enumerate(ts)]
+    k = len(toks)
+    while k > 0 and (is_numeric_token(toks[k - 1][1], decimal)
+                     or (toks[k - 1][2] and re.match(r"^not\.?$", toks[k - 1][1], re.I))):
+        k -= 1
+    segs: dict[int, list[str]] = {}
+    for ci, t, _ in toks[k:]:
+        segs.setdefault(ci, []).append(t)
+    return " ".join(t for _, t, _ in toks[:k]), [" ".join(seg) for seg in segs.values()]
+
+
+def _names_word(low: str, vocab: set[str]) -> bool:
+    """Whether a casefolded header token is, or joins with '-' or '/', a word of ``vocab``."""
+    return low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p)
 
 
 def _phrases(text: str) -> tuple[str, list[str], list[str]]:
@@ -86,7 +101,7 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
             return "pct"
         if low in mods:
             return "mod"
-        return "head" if low in heads or any(p in heads for p in re.split(r"[-/]", low) if p) else "word"
+        return "head" if _names_word(low, heads) else "word"
 
     glued = False  # after a lone dash between two heads ("Budget - utfall" is one column)
     for i, t in enumerate(toks):
@@ -297,8 +312,7 @@ def _is_headerish_text(line: str) -> bool:
         return True
     hits = 0
     for t in toks:
-        low = t.casefold().strip(".,:()")
-        if low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p):
+        if _names_word(t.casefold().strip(".,:()"), vocab):
             hits += 1
         elif t.strip() not in DASHES and parses(t, ",") and not is_year(t):
             return False
@@ -315,14 +329,20 @@ _TWO_DECIMALS = re.compile(r"^[-\u2212\u2013]?\d+(?:,\d+){2,}$")
 _NOTE_LIST = re.compile(r"^\d{1,3}(?:,\d{1,3})+$")
 
 
-def _refuse_run_together(label: str, raw: str, line: int, source) -> None:
+def _lost_boundary(what: str, where: Location, found: str, expected: str) -> ParseError:
+    """The refusal of a line whose cell boundaries were lost (cells or label and figures run
+    together): no reading could be trusted."""
+    return ParseError(what, location=where, found=found, expected=expected,
+                      hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+
+
+def _refuse_run_together(label: str, line: int, source) -> None:
     """A token with two decimal commas ("803,2771,5") is two cells run together: refused."""
     for tok in label.split():
         if _TWO_DECIMALS.match(tok) and not _NOTE_LIST.match(tok):
-            raise ParseError("Två celler har gått ihop till ett tal med två decimalkomman.",
-                             location=Location(file=source, line=line, row=label),
-                             found=tok, expected="ett tal per cell, åtskilda av mellanslag eller tabb",
-                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+            raise _lost_boundary("Två celler har gått ihop till ett tal med två decimalkomman.",
+                                 Location(file=source, line=line, row=label), tok,
+                                 "ett tal per cell, åtskilda av mellanslag eller tabb")
 
 
 def _continues(label: str) -> bool:
@@ -370,9 +390,10 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
     k = first - 1
     while k >= 0:
         ln, raw, _, _ = info[k]
-        if not raw.strip() and fmt == "cells" or is_noise(raw) or (not raw.strip() and not hdr):
+        blank = not raw.strip()
+        if is_noise(raw) or blank and (fmt == "cells" or not hdr):  # blank: before the header, or cells
             k -= 1
-        elif raw.strip() and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
+        elif not blank and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
             hdr.insert(0, (ln, raw.rstrip()))
             k -= 1
         else:
@@ -386,19 +407,19 @@ def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, s
     return hdr, k
 
 
-def _refuse_glued_label(label: str, raw: str, line: int, source, with_figures: bool, segs=()) -> None:
+def _refuse_glued_label(label: str, raw: str, line: int, source, segs: list[str]) -> None:
     """Letters glued to digits where the label meets the figures ("varor2 929", "Intäkter-1 100"
-    before a thousands group): the cell boundary is lost and every figure would shift."""
+    before a thousands group), also in a label without figures (``segs`` empty): the cell
+    boundary is lost and every figure would shift."""
     last, after = label.split()[-1], (tokens_of(segs[0]) or [""])[0] if segs else ""
     if not re.search(r"[^\W\d_]\d|\d[^\W\d_]", last) and not (
             re.search(r"[^\W\d_][-\u2212\u2013]\d{1,3}$", last) and re.fullmatch(r"\d{3}(,\d+)?", after)):
         return
-    what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if with_figures else
+    what = ("Etiketten och det första talet går ihop; cellgränsen saknas." if segs else
             "Raden saknar tal men etiketten slutar med siffror ihopskrivna med bokstäver; "
             "cellgränsen mellan etikett och tal saknas.")
-    raise ParseError(what, location=Location(file=source, line=line, row=label), found=raw.strip()[:80],
-                     expected="en etikett och sedan talen, åtskilda av mellanslag eller tabb",
-                     hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+    raise _lost_boundary(what, Location(file=source, line=line, row=label), raw.strip()[:80],
+                         "en etikett och sedan talen, åtskilda av mellanslag eller tabb")
 
 
 class _Rows:
@@ -419,8 +440,8 @@ class _Rows:
         if _is_prose(label, raw) or _is_headerish_text(raw):
             self.flush()  # prose, or a header repeated after a page break
             return
-        _refuse_run_together(label, raw, ln, self.source)
-        _refuse_glued_label(label, raw, ln, self.source, with_figures=True, segs=segs)
+        _refuse_run_together(label, ln, self.source)
+        _refuse_glued_label(label, raw, ln, self.source, segs)
         p = self.pending
         if p is not None and not p.segments and _continues(label):
             # a label wrapped over two lines, the figures on the second
@@ -439,15 +460,14 @@ class _Rows:
             self.rows[-1].raw += " / " + raw.strip()
             return
         self.flush()
-        _refuse_glued_label(label, raw, ln, self.source, with_figures=False)
+        _refuse_glued_label(label, raw, ln, self.source, [])
         self.pending = RowIn(ln, label, [], raw.strip(), indent)
 
     def figures_only(self, ln: int, raw: str, segs: list[str]) -> None:
         where = Location(file=self.source, line=ln)
         if self.fmt == "cells" and not all(parses(seg.strip(), self.decimal) for seg in segs):
-            raise ParseError("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
-                             location=where, found=raw.strip()[:80], expected="ett tal per rad (en cell per rad)",
-                             hint="Rätta raden mot originalet eller exportera tabellen som CSV/Excel.")
+            raise _lost_boundary("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
+                                 where, raw.strip()[:80], "ett tal per rad (en cell per rad)")
         if self.pending is not None:
             self.pending.figure_line = "" if self.pending.segments else raw  # positions: one line only
             self.pending.segments += segs

@@ -252,6 +252,43 @@ def test_column_positions_settle_what_no_sum_decides(tmp_path):
         read_rr(write(tmp_path, "shifted.txt", "\n".join(lines)))
 
 
+
+def test_a_grid_row_cut_short_in_a_grouped_table_is_refused_not_placed_by_its_decimals(tmp_path):
+    # the cells of one group only, and nothing in the table says which: the Kommunen columns
+    # print one decimal and the Koncernen columns none, but a row is never placed by its decimals
+    text = ("Resultaträkning, mnkr\n\tKommunen\t\tKoncernen\t\n\t2019\t2018\t2019\t2018\n"
+            "Verksamhetens intäkter\t352,8\t371,4\t498\t512\n"
+            "Verksamhetens kostnader\t-1 200,5\t-1 100,2\t-1 400\t-1 300\nSkatt\t-5\t-6\n")
+    with pytest.raises(AmbiguousParseError, match=r"rad 6, post 'Skatt'.*2 sätt.*– \| – \| -5 \| -6.*-5 \| -6 \| – \| –"):
+        read_rr(write(tmp_path, "cut.txt", text))
+
+
+
+def test_a_reading_with_grouped_and_ungrouped_thousands_is_chosen_by_the_sums_never_by_style(tmp_path):
+    # "1 352 1234": 1 352 | 1234 or note 1 + 352 | 1234; only the arithmetic may choose
+    text = ("Resultaträkning, mnkr\nNot 2019 2018\nVerksamhetens intäkter 1 352 1234\n"
+            "Verksamhetens kostnader -2 000 -1 900\n")
+    with pytest.raises(AmbiguousParseError, match=r"rad 3.*2 sätt.*1 352 \| 1234.*not 1 \| 352 \| 1234"):
+        read_rr(write(tmp_path, "nosum.txt", text))
+    table = read_rr(write(tmp_path, "sum.txt", text + "Verksamhetens nettokostnader -1 648 -666\n"))
+    assert table.row("Verksamhetens intäkter")["2019"] == 352 and table.row("Verksamhetens intäkter")["note"] == "1"
+
+
+
+def test_column_positions_place_a_row_whose_difference_no_reading_makes_hold(tmp_path):
+    # "1 352 352" is 1 352 | 352 or 1 | 352 352; the misprinted Avvikelse (7) fits neither, so
+    # the positions under the headings decide, and the check then reports the difference
+    text = ("Resultaträkning, tkr\n"
+            "                         Budget 2019  Utfall    Avvikelse\n"
+            "Verksamhetens intäkter         1 200     100    1 100\n"
+            "Verksamhetens kostnader         -900    -950       50\n"
+            "Övriga intäkter                1 352 352            7\n"
+            "Avskrivningar                    -40     -45        5\n")
+    table = read_rr(write(tmp_path, "pos.txt", text))
+    assert table.row("Övriga intäkter")[["Budget 2019", "Utfall", "Avvikelse"]].tolist() == [1352, 352, 7]
+    assert [(f.row, f.column) for f in check_table(table)] == [("Övriga intäkter", "Avvikelse")]
+
+
 NAMND_DIR = Path(__file__).parents[1] / "fixtures" / "rr"
 NAMND = (NAMND_DIR / "37-namnd-avvikelse-budget-minus-utfall-tkr.txt").read_text(encoding="utf-8")
 

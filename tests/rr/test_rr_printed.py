@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gnsanalysis.errors import AmbiguousParseError
 from gnsanalysis.rr import printed
+from gnsanalysis.rr.grouping import Pending, Reading, resolve
 from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
 
 
@@ -58,3 +60,30 @@ def test_structure_of_nested_sums_comes_from_the_arithmetic():
     roles = ["item", "item", "sum", "item", "item", "sum", "item", "item", "sum", "sum", "sum"]
     chosen = settle_structure(roles, {10: _domain(10, [5], [50])}, V, H)
     assert chosen == {10: 0}
+
+
+def _layout_row() -> tuple[Pending, np.ndarray, np.ndarray]:
+    # row 1 is "1 352" (one amount) or note 1 + 352; rows 0 and 2 are read one way
+    V, D = np.array([[100.0], [np.nan], [452.0]]), np.zeros((3, 1), dtype=np.int64)
+    cands = [Reading(("",), ("1 352",)), Reading(("1",), ("352",))]
+    return Pending(1, 2, "Intäkter", "Intäkter 1 352", cands), V, D
+
+
+def test_the_sums_of_a_known_layout_settle_an_open_row():
+    p, V, D = _layout_row()
+    chosen = resolve([p], V, D, col_rules=[], sum_rules=[(2, [0, 1])], amount_idx=[0], decimal=",", source="t.txt")
+    assert chosen == {1: Reading(("1",), ("352",))}
+
+
+def test_the_sums_of_a_known_layout_that_hold_under_two_readings_refuse_the_row():
+    p, V, D = _layout_row()
+    with pytest.raises(AmbiguousParseError, match=r"rad 2, post 'Intäkter'.*2 sätt"):
+        resolve([p], V, D, col_rules=[], sum_rules=[], amount_idx=[0], decimal=",", source="t.txt")
+
+
+def test_two_structures_that_give_different_figures_are_refused():
+    # the summing row is 15 (both items) or 5 (the last item): the arithmetic holds either way
+    V, H = _fixed([[10], [5], [np.nan]])
+    with pytest.raises(Undecided) as info:
+        settle_structure(["item", "item", "sum"], {2: _domain(2, [15], [5])}, V, H)
+    assert info.value.kind == "many" and info.value.pos == 2 and info.value.alive == [0, 1]

@@ -81,3 +81,34 @@ def test_a_hyphenated_deviation_header_is_one_column_whose_sign_the_arithmetic_g
 ])
 def test_what_a_deviation_compares_stays_in_its_column_name(line, column):
     assert column in _phrases(line)[1]
+
+
+
+def test_a_last_row_whose_digits_ran_together_is_refused_not_taken_for_an_excerpt_end(tmp_path):
+    # a last row that no reading fills is an excerpt cut mid-row, unless its digits ran together
+    text = RIPS.replace("RIPS 19 ", "") + "Årets resultat 198999362\n"
+    with pytest.raises(ParseError, match=r"rad 8\b"):
+        read_rr(_write(tmp_path, text))
+
+
+def test_a_varav_line_under_a_label_without_figures_is_a_row_of_its_own(tmp_path):
+    # a label line in lower case continues the label above, but "varav ..." starts a sub-row
+    text = ("Resultaträkning, mnkr\nNot 2019 2018\nVerksamhetens intäkter 100,0 90,0\n"
+            "Verksamhetens kostnader\nvarav personal -50,0 -45,0\nBidrag och\nlån 10,0 9,0\n")
+    labels = read_rr(_write(tmp_path, text)).frame["label"].tolist()
+    assert labels == ["Verksamhetens intäkter", "varav personal", "Bidrag och lån"]
+
+
+def test_groups_named_inside_the_column_names_each_with_its_own_not_column(tmp_path):
+    # "Not Kommunen 2023 Kommunen 2022 Not Koncernen 2023 Koncernen 2022": each Not belongs to
+    # the group after it; "1 352,8 … 1 498,0" is note 1 before each group's first figure
+    text = ("Resultaträkning, mnkr\nNot Kommunen 2023 Kommunen 2022 Not Koncernen 2023 Koncernen 2022\n"
+            "Verksamhetens intäkter 1 352,8 371,4 1 498,0 512,6\n"
+            "Verksamhetens kostnader 2 -1 200,5 -1 100,2 2 -1 400,0 -1 300,0\n"
+            "Verksamhetens nettokostnader -847,7 -728,8 -902,0 -787,4\n")
+    frame = read_rr(_write(tmp_path, text)).frame
+    assert frame["note"].tolist() == ["1", "2", ""]
+    assert frame.iloc[0, 4:].tolist() == [352.8, 371.4, 498.0, 512.6]
+    # a row of one group only: its note belongs to that group, so it reads two ways, not three
+    with pytest.raises(ParseError, match=r"rad 6, post 'Skatt'.*på 2 sätt"):
+        read_rr(_write(tmp_path, text + "Skatt 3 -5,0 -6,0\n"))
