@@ -85,7 +85,7 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
     toks = [t for t in text.split() if not is_unit_token(t)]
     found_groups = [t for t in toks if norm(t).strip(".,:") in groups]
     if found_groups and len(found_groups) == len(toks):
-        return "", [], found_groups
+        return "", [], [g.rstrip(".,:") for g in found_groups]  # "Kommunen, tkr": the group is "Kommunen"
     out: list[list[str]] = []
     label: list[str] = []
     cur: list[str] | None = None
@@ -126,7 +126,9 @@ def _phrases(text: str) -> tuple[str, list[str], list[str]]:
         if k == "note":
             cur = None
     phrases = [" ".join(p) for p in out]
-    if found_groups and all(is_note_name(p) for p in phrases):  # "Not Kommunen Koncernen"
+    # "Not Kommunen Koncernen", or the groups ending a line of words ("Belopp i tkr Kommunen Koncernen");
+    # a group word inside a title ("Resultaträkning kommun, belopp i tkr") names no column group
+    if found_groups and (all(is_note_name(p) for p in phrases) if phrases else toks[-len(found_groups):] == found_groups):
         return " ".join(t for t in label if t not in found_groups), phrases, found_groups
     return " ".join(label), phrases, []
 

@@ -112,3 +112,25 @@ def test_groups_named_inside_the_column_names_each_with_its_own_not_column(tmp_p
     # a row of one group only: its note belongs to that group, so it reads two ways, not three
     with pytest.raises(ParseError, match=r"rad 6, post 'Skatt'.*på 2 sätt"):
         read_rr(_write(tmp_path, text + "Skatt 3 -5,0 -6,0\n"))
+
+
+TITLED = """{title}
+                                   Utfall 2023   Budget 2023
+Verksamhetens intäkter                  12 345        12 000
+Verksamhetens kostnader                -98 765       -97 000
+Verksamhetens nettokostnad             -86 420       -85 000
+"""
+
+
+@pytest.mark.parametrize(("title", "columns"), [
+    # a group word inside the title line names no column group (it gave "kommun, Utfall 2023")
+    ("Resultaträkning kommun, belopp i tkr", ["Utfall 2023", "Budget 2023"]),
+    # group words that end the line, or are the line, head the columns (without the comma)
+    ("Belopp i tkr Kommunen", ["Kommunen Utfall 2023", "Kommunen Budget 2023"]),
+    ("Kommunen, tkr", ["Kommunen Utfall 2023", "Kommunen Budget 2023"]),
+])
+def test_a_group_word_in_a_title_line_above_the_header(tmp_path, title, columns):
+    table = read_rr(_write(tmp_path, TITLED.format(title=title)))
+    assert table.value_columns == columns
+    assert table.value("Verksamhetens nettokostnad", columns[0]) == -86420
+    assert table.unit == ("tkr" if "tkr" in title else None)
