@@ -232,8 +232,31 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-        cols, spans = cols[:k] + [f"{a} {b}" for a, b in zip(cols[k:], p)], spans[:k] + loc
+        under = list(range(k, len(cols)))  # the columns the years stand under: the last ones ...
+        if k and not all(is_note_name(c) for c in cols[:k]):  # ... unless a column with a name is left out
+            under = _years_under(spans, loc)
+            if under is None:
+                raise ParseError(
+                    "Årtalsraden har färre årtal än raden ovanför har rubriker, och det syns inte "
+                    "vilka kolumner årtalen hör till.", location=Location(file=source, line=line),
+                    found=[cols, p], expected="ett årtal under varje rubrik, eller årtalen rakt under sina rubriker",
+                    hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+        year = dict(zip(under, p))
+        cols = [f"{c} {year[j]}" if j in year else c for j, c in enumerate(cols)]
+        spans = [loc[under.index(j)] if j in year else s for j, s in enumerate(spans)]
     return cols, None if None in spans else spans
+
+
+def _years_under(spans: list, years: list) -> list[int] | None:
+    """The column each year stands under, from their positions in the lines (a year's span
+    overlaps its heading's span and no other), or None when the positions do not say."""
+    under = []
+    for y in years:
+        hits = [j for j, s in enumerate(spans) if s and y and s[0] < y[1] and y[0] < s[1]]
+        if len(hits) != 1:
+            return None
+        under.append(hits[0])
+    return under if under == sorted(set(under)) else None
 
 
 def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str], line: int,
@@ -252,9 +275,15 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     elif len(cols) % k == 0:
         starts = list(range(0, len(cols), len(cols) // k))
     else:
+        starts = []
+    if not starts or (len(note_idx) != k and not _same_columns(cols, starts, note_idx)):
+        # without a Not column per group, only groups of the same columns ("2019 2018 2019 2018")
+        # split evenly: "Budget 2023 Utfall 2023 Utfall 2022 Utfall 2023" may be 3 + 1 or 2 + 2
         raise ParseError("Kan inte fördela kolumnerna på kolumngrupperna.",
                          location=Location(file=source, line=line), found=f"{group_words} över {cols}",
-                         expected="lika många kolumner i varje grupp eller en Not-kolumn per grupp")
+                         expected="samma kolumner i varje grupp, eller en Not-kolumn först i varje grupp",
+                         hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna, så "
+                              "syns vilken grupp varje kolumn hör till.")
     for g, s in enumerate(starts):
         end = starts[g + 1] if g + 1 < len(starts) else len(cols)
         for i in range(s, end):
@@ -263,6 +292,13 @@ def _group_columns(cols: list[str], note_idx: list[int], group_words: list[str],
     if note_idx == [0] and k > 1:
         gid[0] = -1  # the shared Not column belongs to no group (a koncern-only row has a note)
     return gid, names
+
+
+def _same_columns(cols: list[str], starts: list[int], note_idx: list[int]) -> bool:
+    """Whether the groups starting at ``starts`` have the same column names (Not columns aside)."""
+    ends = starts[1:] + [len(cols)]
+    groups = [[norm(cols[i]) for i in range(a, b) if i not in note_idx] for a, b in zip(starts, ends)]
+    return all(g == groups[0] for g in groups)
 
 
 def _inline_groups(cols: list[str], note_idx: list[int]) -> list[int]:
@@ -293,6 +329,8 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
+    if fmt != "spaced":  # single spaces (PDF text) or one cell per line: positions say nothing
+        located = [None] * len(per_line)
     cols, spans = _stack_lines(per_line, located, last, source)
     note_idx = [i for i, c in enumerate(cols) if is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)

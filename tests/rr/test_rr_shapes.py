@@ -134,3 +134,46 @@ def test_a_group_word_in_a_title_line_above_the_header(tmp_path, title, columns)
     assert table.value_columns == columns
     assert table.value("Verksamhetens nettokostnad", columns[0]) == -86420
     assert table.unit == ("tkr" if "tkr" in title else None)
+
+
+YEARS_UNDER = """TEKNISKA NÄMNDEN
+
+Tkr                                 Utfall      Utfall      Budget   Avvikelse
+                                      2023        2022        2023
+Intäkter                            48 512      45 908      46 200       2 312
+Kostnader                         -111 910    -110 444    -111 100        -810
+Nettokostnad                       -63 398     -64 536     -64 900       1 502
+"""
+
+
+def test_a_shorter_years_line_is_placed_by_position_when_the_columns_keep_theirs(tmp_path):
+    """The years stand under the first three headings; stacking them from the right named the
+    2022 figures "Utfall 2023"."""
+    table = read_rr(_write(tmp_path, YEARS_UNDER))
+    assert table.value_columns == ["Utfall 2023", "Utfall 2022", "Budget 2023", "Avvikelse"]
+    assert table.value("Intäkter", "Utfall 2022") == 45908
+
+
+def test_a_shorter_years_line_without_positions_is_refused(tmp_path):
+    single = "\n".join(" ".join(line.split()) for line in YEARS_UNDER.splitlines()) + "\n"
+    with pytest.raises(ParseError, match=r"rad 4: Årtalsraden har färre årtal .* vilka kolumner årtalen hör till"):
+        read_rr(_write(tmp_path, single))
+
+
+UNEVEN_GROUPS = """Resultaträkning
+Mnkr Kommunen Koncernen
+Not Budget 2023 Utfall 2023 Utfall 2022 Utfall 2023
+Verksamhetens intäkter 1 690,0 742,8 711,4 1 102,5
+Verksamhetens kostnader 2 -3 842,0 -3 905,1 -3 719,6 -4 188,9
+Verksamhetens nettokostnad -3 152,0 -3 162,3 -3 008,2 -3 086,4
+"""
+
+
+def test_groups_of_different_columns_are_not_split_evenly(tmp_path):
+    """3 + 1 or 2 + 2 columns: the header does not say, so the table is refused (it was split 2 + 2)."""
+    with pytest.raises(ParseError, match=r"rad 3: Kan inte fördela kolumnerna på kolumngrupperna.*samma kolumner i varje grupp"):
+        read_rr(_write(tmp_path, UNEVEN_GROUPS))
+    same = UNEVEN_GROUPS.replace("Budget 2023 Utfall 2023 Utfall 2022 Utfall 2023",
+                                 "Utfall 2023 Utfall 2022 Utfall 2023 Utfall 2022")
+    table = read_rr(_write(tmp_path, same))
+    assert table.value_columns[1:3] == ["Kommunen Utfall 2022", "Koncernen Utfall 2023"]
