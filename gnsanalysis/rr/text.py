@@ -232,15 +232,15 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
                 location=Location(file=source, line=line), found=[cols, p],
                 expected="lika många rubriker på varje rubrikrad",
                 hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
-        under = list(range(k, len(cols)))  # the columns the years stand under: the last ones ...
-        if k and not all(is_note_name(c) for c in cols[:k]):  # ... unless a column with a name is left out
-            under = _years_under(spans, loc)
-            if under is None:
-                raise ParseError(
-                    "Årtalsraden har färre årtal än raden ovanför har rubriker, och det syns inte "
-                    "vilka kolumner årtalen hör till.", location=Location(file=source, line=line),
-                    found=[cols, p], expected="ett årtal under varje rubrik, eller årtalen rakt under sina rubriker",
-                    hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+        # the columns the years stand under: the last ones, unless a column with a name is left out
+        named_left_out = k and not all(is_note_name(c) for c in cols[:k])
+        under = _years_under(spans, loc) if named_left_out else list(range(k, len(cols)))
+        if under is None:
+            raise ParseError(
+                "Årtalsraden har färre årtal än raden ovanför har rubriker, och det syns inte "
+                "vilka kolumner årtalen hör till.", location=Location(file=source, line=line),
+                found=[cols, p], expected="ett årtal under varje rubrik, eller årtalen rakt under sina rubriker",
+                hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
         year = dict(zip(under, p))
         cols = [f"{c} {year[j]}" if j in year else c for j, c in enumerate(cols)]
         spans = [loc[under.index(j)] if j in year else s for j, s in enumerate(spans)]
