@@ -229,10 +229,11 @@ def structures(roles: list[str], domains: dict[int, Domain], V, H) -> list[Branc
                 b.units.append(pos)
         elif role == "sum":
             before = branches[0].units
+            longest = max(len(b.units) for b in branches)
             branches = [n for b in branches
                         for n in (_extend(b, pos, V, H) if b.units else [Branch([pos], b.rules, b.domains)])]
-            if not branches:
-                raise Undecided("none", pos, [], tuple(before))
+            if not branches:  # no sum of up to MAX_PARTS rows holds: a misprint, or a longer sum not tried
+                raise Undecided("none" if longest <= MAX_PARTS else "limit", pos, [], tuple(before))
             if len(branches) > MAX_BRANCHES:
                 raise Undecided("limit", pos, [])
     return branches

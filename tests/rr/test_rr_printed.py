@@ -87,3 +87,18 @@ def test_two_structures_that_give_different_figures_are_refused():
     with pytest.raises(Undecided) as info:
         settle_structure(["item", "item", "sum"], {2: _domain(2, [15], [5])}, V, H)
     assert info.value.kind == "many" and info.value.pos == 2 and info.value.alive == [0, 1]
+
+
+def test_a_sum_over_more_rows_than_are_tried_is_a_limit_not_a_misprint():
+    """A summing row after more units than MAX_PARTS that no shorter sum fits: the table may well
+    add up (a 1 000-row table did), so it is refused as too big, never as "no reading holds"."""
+    n = printed.MAX_PARTS + 5
+    V, H = _fixed([[100.0]] * n + [[100.0 * n]])
+    domains = {0: _domain(0, [100.0], [200.0])}
+    with pytest.raises(Undecided) as info:
+        printed.structures(["item"] * n + ["sum"], domains, V, H)
+    assert info.value.kind == "limit"
+    short = ["item"] * 3 + ["sum"]
+    with pytest.raises(Undecided) as info:  # a short sum that does not hold is "none", as before
+        printed.structures(short, {}, *_fixed([[1.0], [1.0], [1.0], [9.0]]))
+    assert info.value.kind == "none"
