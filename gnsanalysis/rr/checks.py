@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.rr.hierarchy import RuleArrays, infer_rules, part_sums
+from gnsanalysis.rr.hierarchy import infer_rules, part_sums
 from gnsanalysis.rr.printed import percent_range
 from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
@@ -123,31 +123,30 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
 
 
 def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
-    """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    labels = table.labels
-    out: list[Finding] = []
+    """Every summing rule in every amount column; ``rules`` (inferred, :func:`infer_rules`)
+    replace the layout's."""
     if rules is None:
-        rules, listed, out = _layout_rules(table, layout)
-
-        def text(r: int) -> str:
-            return "summan av " + ", ".join(repr(x) for x in listed[r][2]["parts"])
+        rules, out = _layout_rules(table, layout)
     else:
-        def text(r: int) -> str:
-            return "summan av " + ", ".join(repr(labels[p]) for p in rules.parts_of(r))
+        out = []
+        rules = [(pos, parts, "summan av " + ", ".join(repr(table.labels[p]) for p in parts))
+                 for pos, parts, _ in rules]
     amount_cols = _amount_columns(table, layout)
-    if not len(rules) or not amount_cols:
+    if not rules or not amount_cols:
         return out
-    return out + _sum_findings(table, rules, amount_cols, text)
+    return out + _sum_findings(table, rules, amount_cols)
 
 
 def _layout_rules(table: RRTable, layout: dict):
-    """(RuleArrays over the table's rows, the rules they came from, findings for rules lacking rows)."""
+    """(rules over the table's rows as (position, part positions, text), findings for rules
+    lacking rows)."""
     out: list[Finding] = []
-    listed = []  # (pos, part positions, rule)
+    rules = []
     index = _index(table)
     for rule in layout.get("totals", []):
+        text = "summan av " + ", ".join(repr(x) for x in rule["parts"])
         if "pos" in rule and "part_pos" in rule:
-            listed.append((rule["pos"], list(rule["part_pos"]), rule))
+            rules.append((rule["pos"], list(rule["part_pos"]), text))
             continue
         if normalise_label(rule["row"]) not in index:
             out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
@@ -162,17 +161,16 @@ def _layout_rules(table: RRTable, layout: dict):
                                f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
                                f"men behövs för kontrollen av {rule['row']!r}"))
             continue
-        listed.append((index[normalise_label(rule["row"])],
-                       [index[normalise_label(p)] for p in rule["parts"]], rule))
-    rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
-    return rules, listed, out
+        rules.append((index[normalise_label(rule["row"])], [index[normalise_label(p)] for p in rule["parts"]], text))
+    return rules, out
 
 
-def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
+def _sum_findings(table: RRTable, rules, amount_cols: list[str]) -> list[Finding]:
     """Each printed sum outside the range its printed parts allow (within their rounding)."""
     labels, lines = table.labels, table.lines
-    pos, flat = rules.pos, rules.parts
-    rid = np.repeat(np.arange(len(rules)), rules.sizes)
+    pos = np.array([r[0] for r in rules], dtype=np.int64)
+    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
+    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
     found = []
     for col in amount_cols:
         d = table.decimals.get(col, 0)
@@ -189,7 +187,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
             lo, hi = printed_range(low_true[r], high_true[r], d)
             found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
                                           None if np.isnan(printed[r]) else float(p[r]), lo, hi,
-                                          text(int(r)), d)))
+                                          rules[r][2], d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
     return [f for _, f in found]
 
