@@ -29,7 +29,7 @@ from gnsanalysis.errors import ConfigError, Location, ParseError
 from gnsanalysis.rr import formats as F
 from gnsanalysis.rr import grid as G
 from gnsanalysis.rr import text as T
-from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
+from gnsanalysis.rr.grouping import Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
@@ -149,10 +149,8 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
 def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
 
     for text in reading.values:
-        if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
-            raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where,
-                             found=text[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
-                             hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+        if text is not None:
+            G.refuse_long_figure(text, where)
     try:
         vals, decs = cell_arrays(reading, decimal)
     except NumberFormatError as exc:
