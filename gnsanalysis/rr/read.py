@@ -163,10 +163,11 @@ def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
 
 
 def _too_few(row, slots, source, parsed) -> None:
-
-    n_values = sum(1 for s in slots if s.role == "value")
-    p = Pending(0, row.line, row.label, row.raw, [])
-    if parsed.fmt in ("text", "csv", "xlsx") and len(row.segments) == len(slots):
+    """Refuse a row that no reading fits: in a grid, its first value cell that is not a number
+    (when it has the header's cells), else its number of cells; in free text, by the readings."""
+    if parsed.fmt not in ("text", "csv", "xlsx"):
+        raise_no_reading(Pending(0, row.line, row.label, row.raw, []), [], source)
+    if len(row.segments) == len(slots):
         for seg, slot in zip(row.segments, slots):
             if slot.role != "value":
                 continue
@@ -178,16 +179,14 @@ def _too_few(row, slots, source, parsed) -> None:
                     location=Location(file=source, line=row.line, row=row.label, column=slot.column,
                                       sheet=parsed.sheet),
                     found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
-    if parsed.fmt in ("text", "csv", "xlsx"):
-        cells = len(row.segments) + 1
-        raise ParseError(
-            f"Raden har {cells} celler men rubrikraden har {len(slots) + 1}, och talen går inte att "
-            f"dela upp i rubrikradens {n_values} värdekolumner.",
-            location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
-            found=row.raw[:80],
-            expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
-            hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
-    raise_no_reading(p, [], source)
+    n_values = sum(1 for s in slots if s.role == "value")
+    raise ParseError(
+        f"Raden har {len(row.segments) + 1} celler men rubrikraden har {len(slots) + 1}, och talen går "
+        f"inte att dela upp i rubrikradens {n_values} värdekolumner.",
+        location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
+        found=row.raw[:80],
+        expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
+        hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
 
 
 def _check_note_order(lines, labels, notes, source) -> None:
@@ -384,15 +383,12 @@ def _declared_layout(meta: dict, path: Path) -> dict | None:
         raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
                           f"rr_layouts.yaml. Giltiga: {', '.join(layout['id'] for layout in layouts())}.")
     if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
-        out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
-        for k in ("amount_columns", "percent_columns", "final_row", "name"):
-            if k in spec:
-                out[k] = spec[k]
         for rule in spec.get("totals", []):
             if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
                 raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
                                   f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
-            out["totals"].append(rule)
-        return out
+        return {"id": spec.get("id", "declared"), "totals": list(spec.get("totals", [])),
+                "columns": spec.get("columns", []),
+                **{k: spec[k] for k in ("amount_columns", "percent_columns", "final_row", "name") if k in spec}}
     raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
                       "en layout med 'totals'.")
