@@ -239,8 +239,9 @@ def _strip_lead(cells: list[str]) -> list[str]:
     return cells[i:]
 
 
-def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tuple[Header, int]:
-    """Column names per position from the header rows; returns (header, label position)."""
+def _grid_header(grid, top: int, first: int, source, sheet) -> tuple[Header, int, list[int]]:
+    """Column names per position from the header rows; returns (header, label position, the
+    position of each slot)."""
     rows = [grid[i] for i in range(top, first) if any(c.strip() for c in grid[i][1])]
     lead = min(len(c) - len(_strip_lead(c)) for _, c in rows + [grid[first]])
     width = max(len(c) for _, c in rows)
@@ -264,12 +265,11 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
                     group_of[j] = gid
             if c:
                 names[j].append(c)
-    slots: list = []  # a Slot per position, None where the header names nothing
-    value_columns: list[str] = []
+    slots, positions, value_columns = [], [], []  # a column the header names nothing is not read
     for j in range(lead + 1, width):
         if not names[j]:
-            slots.append(None)
             continue
+        positions.append(j)
         name = " ".join(names[j])
         if is_note_name(names[j][-1]):
             slots.append(Slot("note", None, group_of[j]))
@@ -280,7 +280,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
     header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
                     unit=find_unit(texts))
-    return header, lead
+    return header, lead, positions
 
 
 def check_value_columns(value_columns, source, line, sheet=None) -> None:
@@ -301,15 +301,10 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     """Header, preamble and rows of a grid (tab text, CSV, XLSX); ``body`` (line numbers, Arrow
     columns) replaces ``grid[first:]`` when the caller read the body in bulk."""
     top, first = found or _find_grid_header(grid, decimal, source, sheet)
-    header, lead = _grid_header(grid, top, first, decimal, source, sheet)
+    header, lead, positions = _grid_header(grid, top, first, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
-    preamble = [p for p in preamble if p]
-    positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
-    slots = [s for s in header.slots if s is not None]
-    header.slots = slots
-    body = grid[first:] if body is None else body
-    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
-    _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    parsed = Parsed(fmt=fmt, header=header, preamble=[p for p in preamble if p], decimal=decimal, sheet=sheet)
+    _grid_rows(grid[first:] if body is None else body, lead, positions, header.slots, decimal, source, parsed, sheet)
     return parsed
 
 
@@ -438,7 +433,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     """
     lines, columns, nfields = _as_columns(body)
     n = len(lines)
-    width = max(positions) + 1 if positions else lead + 1
+    width = max(positions) + 1  # a header has a value column (check_value_columns)
     columns = list(columns) + [[""] * n] * max(0, width - len(columns))
 
     def row_cells(i: int) -> list[str]:
@@ -541,9 +536,7 @@ def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], 
     break (every value cell a header word)."""
     rows_in: dict[int, RowIn] = {}
     header_rows = np.zeros(len(lines), dtype=bool)
-    header_words = {norm(w) for t in parsed.header.texts for w in [t, *t.split()]} | {
-        norm(c) for c in parsed.header.value_columns} | {norm(w) for c in parsed.header.value_columns
-                                                         for w in c.split()}
+    header_words = {norm(w) for t in parsed.header.texts + parsed.header.value_columns for w in [t, *t.split()]}
     for i in rows:
         orig = row_cells(i)
         cells = orig + [""] * (width - len(orig))
