@@ -220,7 +220,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
         if label_h and not find_unit([label_h]) and above >= 0 \
                 and any(c.strip() for c in grid[above][1]) \
                 and headerish_cells(_strip_lead(grid[above][1]), decimal):
-            d, h = h, above
+            h = above
         top = h  # up to three header rows above (a blank row or one without headings ends them)
         while top - 1 >= 0 and h - top < 3 and headerish_cells(grid[top - 1][1], decimal):
             top -= 1
