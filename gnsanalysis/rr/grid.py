@@ -323,12 +323,6 @@ def _cell_number_re(decimal: str) -> str:
     return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
 
 
-def _ascii_glyphs(decimal: str) -> list[tuple[str, str]]:
-    """What a figure's glyphs become in ASCII for ``float()``: minus glyphs ``-``, the decimal
-    mark ``.``, gap glyphs nothing."""
-    return [("\u2212", "-"), ("\u2013", "-"), (decimal, "."), (" ", ""), ("\u00a0", ""), ("\u202f", "")]
-
-
 def refuse_long_figure(text: str, where: Location) -> None:
     """Refuse a figure with more significant digits than a float holds exactly."""
     if len(text) > MAX_DIGITS and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
@@ -349,7 +343,7 @@ def _cell_figures(cells: list[str], decimal: str, where: Callable[[int], Locatio
     :func:`_arrow_figures` does the same for a CSV body read in bulk (tested against this).
     """
     figure = re.compile(_cell_number_re(decimal))
-    ascii_ = str.maketrans(dict(_ascii_glyphs(decimal)))
+    ascii_ = str.maketrans({"\u2212": "-", "\u2013": "-", decimal: ".", " ": None, "\u00a0": None, "\u202f": None})
     n = len(cells)
     vals, decs = np.full(n, np.nan), np.zeros(n, dtype=np.int64)
     ok, is_dash, nonempty = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
@@ -383,11 +377,28 @@ def _numbers(a, dtype) -> np.ndarray:
     return np.frombuffer(a.buffers()[1], dtype=dtype)[a.offset:a.offset + len(a)]
 
 
+def plain_figures(cells, decimal: str):
+    """Cells that are one printed figure each (:func:`_cell_number_re`) as ASCII for Arrow's
+    float cast, in one pass over their UTF-8 bytes: minus glyphs to ``-``, the decimal mark to
+    ``.``, gap glyphs dropped (as ``str.replace`` per glyph does; tested against it)."""
+    import pyarrow as pa  # lazy: see above
+
+    n = len(cells)
+    offsets = np.frombuffer(cells.buffers()[1], dtype=np.int32)[cells.offset:cells.offset + n + 1]
+    data = np.frombuffer(cells.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].copy()
+    third = np.zeros_like(data)
+    third[:-2] = data[2:]
+    data[(data == 0xE2) & ((third == 0x92) | (third == 0x93))] = ord("-")  # U+2212, U+2013: E2 88 92, E2 80 93
+    data[data == ord(decimal)] = ord(".")
+    keep = ((data >= ord("0")) & (data <= ord("9"))) | (data == ord("-")) | (data == ord("."))
+    ends = np.concatenate([[0], np.cumsum(keep, dtype=np.int32)])[offsets - offsets[0]].astype(np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(ends), pa.py_buffer(data[keep].tobytes()))
+
+
 def _arrow_figures(column, decimal: str, where: Callable[[int], Location]):
     """:func:`_cell_figures` for a column of a CSV body read in bulk (an Arrow string array),
     in a few Arrow calls: trimming, the figure pattern (RE2), the dashes, then
-    the glyphs to ASCII (:func:`_ascii_glyphs`) and Arrow's string-to-float cast (correctly
-    rounded, as ``float()``)."""
+    :func:`plain_figures` and Arrow's string-to-float cast (correctly rounded, as ``float()``)."""
     import pyarrow as pa  # lazy: see above
     import pyarrow.compute as pc
 
@@ -397,9 +408,7 @@ def _arrow_figures(column, decimal: str, where: Callable[[int], Location]):
     is_dash = _bools(pc.match_substring_regex(s, "^(?:" + "|".join(map(re.escape, _DASH_CELLS)) + ")$"))
     vals, decs = np.full(len(s), np.nan), np.zeros(len(s), dtype=np.int64)
     if ok.any():
-        conv = s.filter(is_figure)
-        for glyph, ascii_ in _ascii_glyphs(decimal):
-            conv = pc.replace_substring(conv, glyph, ascii_)
+        conv = plain_figures(s.filter(is_figure), decimal)
         pos = _numbers(pc.find_substring(conv, "."), np.int32)
         length = _numbers(pc.binary_length(conv), np.int32)  # the cells are ASCII now
         for i in np.flatnonzero(ok)[length > MAX_DIGITS]:  # few: count the significant digits
@@ -441,8 +450,9 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
-    # Arrow (a CSV body read in bulk) only for the value columns: every other column as Python strings
-    columns = [c if j in value_pos or isinstance(c, list) else c.to_pylist() for j, c in enumerate(columns)]
+    # Arrow (a CSV body read in bulk) only for the labels and the value cells: the rest as Python strings
+    columns = [c if j in value_pos or j == lead or isinstance(c, list) else c.to_pylist()
+               for j, c in enumerate(columns)]
     labels, levels, label_empty = _labels(columns[lead])
     text = {j: [c.strip(_TRIM) for c in columns[j]] for j in range(len(columns))
             if j != lead and j not in value_pos}
@@ -479,9 +489,15 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 def _labels(column):
     """The labels (trimmed), the indentation of each and which rows have no label. Labels repeat
     (one block per nämnd and month): each distinct label is trimmed once."""
-    index: dict[str, int] = {}  # the distinct labels, and each row's index into them
-    codes = np.fromiter((index.setdefault(c, len(index)) for c in column), dtype=np.int64, count=len(column))
-    raw = list(index)
+    if isinstance(column, list):  # the distinct labels, and each row's index into them
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(c, len(index)) for c in column), dtype=np.int64, count=len(column))
+        raw = list(index)
+    else:
+        import pyarrow.compute as pc  # lazy: see _arrow_figures
+
+        enc = pc.dictionary_encode(column)
+        raw, codes = enc.dictionary.to_pylist(), _numbers(enc.indices, np.int32).astype(np.int64)
     labels = np.array([u.strip(_TRIM) for u in raw], dtype=object)[codes]
     levels = np.array([len(u) - len(u.lstrip(_TRIM)) for u in raw], dtype=np.int64)[codes]
     return labels, levels, labels == ""

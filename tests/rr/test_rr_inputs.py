@@ -261,6 +261,30 @@ def test_head_lines_is_the_first_lines_of_a_split(text, n):
     assert head_lines(text, n) == text.split("\n", n)[:n]
 
 
+def test_plain_figures_equals_replacing_each_glyph():
+    """The one-pass byte conversion gives what one str.replace per glyph gives, also on a slice."""
+    import random
+
+    import pyarrow as pa
+
+    from gnsanalysis.rr.grid import plain_figures
+
+    rng = random.Random(11)
+    cells = []
+    for _ in range(500):
+        digits = f"{rng.randint(0, 10**9):,}".replace(",", rng.choice([" ", "\u00a0", "\u202f", ""]))
+        cells.append(rng.choice(["", "-", "\u2013 ", "\u2212", "\u2212 "]) + digits + rng.choice(["", ",5", ",04"]))
+
+    def plain(c: str) -> str:
+        for glyph, to in (" ", ""), ("\u00a0", ""), ("\u202f", ""), ("\u2212", "-"), ("\u2013", "-"), (",", "."):
+            c = c.replace(glyph, to)
+        return c
+
+    arr = pa.array(cells, type=pa.string())
+    assert plain_figures(arr, ",").to_pylist() == [plain(c) for c in cells]
+    assert plain_figures(arr.slice(7, 50), ",").to_pylist() == [plain(c) for c in cells[7:57]]
+
+
 def test_normalise_label_collapses_what_the_regular_expression_whitespace_matches():
     import re
 
