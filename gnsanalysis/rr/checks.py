@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.rr.hierarchy import infer_rules, part_sums
+from gnsanalysis.rr.hierarchy import infer_layout, part_sums
 from gnsanalysis.rr.printed import percent_range
 from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
@@ -76,25 +76,21 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
     """(findings, notes): :func:`check_table` and, in Swedish, why a column-matched layout was not used."""
     explicit = layout is not None or bool(table.declared_layout)
     layout = layout_for(table, layout)
-    rules, notes = None, []
+    notes = []
     if layout is not None and not explicit and layout.get("totals"):
         missing = missing_layout_rows(table, layout)
         if missing:  # matched on the columns only: infer the rows' hierarchy instead
-            rules, inferred = infer_rules(table)
+            inferred = infer_layout(table)
             shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
             total = len(layout_rows(layout))
             notes.append(f"{table.source_name}: kolumnerna är desamma som i layouten "
                          f"{layout.get('name', layout.get('id'))!r}, men tabellen saknar "
                          f"{fmt.number(len(missing))} av dess {fmt.number(total)} rader ({shown}); "
                          f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
-            if not layout.get("columns"):
-                layout = {**layout, "columns": inferred["columns"]}
+            layout = {**layout, "totals": inferred["totals"], "columns": layout.get("columns") or inferred["columns"]}
     if layout is None:  # generic layouts inferred from labels
-        rules, layout = infer_rules(table)
-    findings: list[Finding] = []
-    findings += _check_totals(table, layout, rules)
-    findings += _check_columns(table, layout)
-    findings += _check_parts_of(table, layout)
+        layout = infer_layout(table)
+    findings = _check_totals(table, layout) + _check_columns(table, layout) + _check_parts_of(table, layout)
     return findings, notes
 
 
@@ -122,15 +118,9 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
             if normalise_label(c) in colmap]
 
 
-def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
-    """Every summing rule in every amount column; ``rules`` (inferred, :func:`infer_rules`)
-    replace the layout's."""
-    if rules is None:
-        rules, out = _layout_rules(table, layout)
-    else:
-        out = []
-        rules = [(pos, parts, "summan av " + ", ".join(repr(table.labels[p]) for p in parts))
-                 for pos, parts, _ in rules]
+def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+    """Every summing rule of the layout in every amount column."""
+    rules, out = _layout_rules(table, layout)
     amount_cols = _amount_columns(table, layout)
     if not rules or not amount_cols:
         return out
@@ -139,7 +129,8 @@ def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
 
 def _layout_rules(table: RRTable, layout: dict):
     """(rules over the table's rows as (position, part positions, text), findings for rules
-    lacking rows)."""
+    lacking rows). A rule with positions (``pos``, ``part_pos``: an inferred layout) is taken as
+    it stands; a rule by label sums the first rows with its labels."""
     out: list[Finding] = []
     rules = []
     index = _index(table)

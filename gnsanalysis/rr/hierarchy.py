@@ -24,6 +24,7 @@ repeat (one block per nämnd or period) are checked block by block.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -184,15 +185,12 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     for t in targets:
         t_ok = present[t] & (V[:, t] != 0)
         fits = []
-        for a in sources:
-            for b in sources:
-                if len({a, b, t}) < 3:
-                    continue
-                n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
-                if n_ok is not None:
-                    fits.append((n_ok, a, b))
+        for a, b in itertools.permutations(sources, 2):
+            n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
+            if n_ok is not None:
+                fits.append((n_ok, a, b))
         fits.sort(reverse=True)
-        if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
+        if fits and (len(fits) == 1 or fits[0][0] > fits[1][0]):
             out.append((t, fits[0][1], fits[0][2]))
     return out
 
@@ -221,11 +219,12 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray) -> list[dict
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def infer_rules(table: RRTable) -> tuple[list[Rule], dict]:
-    """The inferred summing rules (:func:`summing_rules`, by label, or by the arithmetic where
-    the parts by label do not all add up; then :func:`_arith_parents`), sorted by row, and the
-    rest of the inferred layout."""
-    names = list(table.value_columns)
+def infer_layout(table: RRTable) -> dict:
+    """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds: the
+    summing rules (:func:`summing_rules`, by label, or by the arithmetic where the parts by
+    label do not all add up; then :func:`_arith_parents`) sorted by row, each with its rows'
+    positions, and the difference columns the rows prove."""
+    names, labels = list(table.value_columns), list(table.labels)
     amount = [c for c in names if "%" not in c]
     V = np.asfortranarray(table.figures, dtype=float)  # column-major, one contiguous array per column
     empty = np.isnan(V).all(axis=1) if names else None
@@ -236,25 +235,16 @@ def infer_rules(table: RRTable) -> tuple[list[Rule], dict]:
         if any(_misses(values, halves, pos, parts) for pos, parts, _ in rules):
             rules = summing_rules(list(table.kinds), table.levels, empty, (values, halves))
         rules = _arith_parents(values, halves, sorted(rules, key=_row))
-    rest = {"id": "inferred", "name": "härledd från radetiketterna",
-            "columns": infer_columns(table, amount, V), "amount_columns": amount,
-            "percent_columns": [c for c in names if "%" in c]}
-    return sorted(rules, key=_row), rest
-
-
-def _row(rule: Rule) -> int:
-    return rule[0]
-
-
-def infer_layout(table: RRTable) -> dict:
-    """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds."""
-    rules, rest = infer_rules(table)
-    labels = list(table.labels)
     totals = []
-    for pos, parts, kind in rules:
+    for pos, parts, kind in sorted(rules, key=_row):
         rule = {"row": labels[pos], "parts": [labels[p] for p in parts], "pos": pos, "part_pos": parts}
         if kind == "total":
             rule["kind"] = "total"
         totals.append(rule)
-    return {"id": rest["id"], "name": rest["name"], "totals": totals, "columns": rest["columns"],
-            "amount_columns": rest["amount_columns"], "percent_columns": rest["percent_columns"]}
+    return {"id": "inferred", "name": "härledd från radetiketterna", "totals": totals,
+            "columns": infer_columns(table, amount, V), "amount_columns": amount,
+            "percent_columns": [c for c in names if "%" in c]}
+
+
+def _row(rule: Rule) -> int:
+    return rule[0]
