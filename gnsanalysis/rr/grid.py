@@ -304,7 +304,7 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     header, lead, positions = _grid_header(grid, top, first, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
     parsed = Parsed(fmt=fmt, header=header, preamble=[p for p in preamble if p], decimal=decimal, sheet=sheet)
-    _grid_rows(grid[first:] if body is None else body, lead, positions, header.slots, decimal, source, parsed, sheet)
+    _grid_rows(grid[first:] if body is None else body, lead, positions, source, parsed)
     return parsed
 
 
@@ -432,7 +432,7 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
     return lines, columns, nfields
 
 
-def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
+def _grid_rows(body, lead: int, positions: list[int], source, parsed: Parsed) -> None:
     """Read the body of a grid (one value per cell) into ``parsed``, column by column; rows that
     need a closer look become :class:`RowIn` for the grouping engine.
 
@@ -441,7 +441,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     are not plain figures, cells run together, values without a label) are read one by one.
     """
     lines, columns, nfields = _as_columns(body)
-    n = len(lines)
+    n, slots, sheet = len(lines), parsed.header.slots, parsed.sheet
     width = max(positions) + 1  # a header has a value column (check_value_columns)
     columns = list(columns) + [[""] * n] * max(0, width - len(columns))
 
@@ -460,8 +460,7 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     for j, cells in text.items():
         nonempty[:, j] = np.fromiter((c != "" for c in cells), dtype=bool, count=n)
     nonempty[:, lead] = ~label_empty
-    where = (decimal, source, lines, sheet)
-    V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, where)
+    V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, lines, source)
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
@@ -503,19 +502,19 @@ def _labels(column):
     return labels, levels, labels == ""
 
 
-def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, parsed: Parsed, where: tuple):
+def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, parsed: Parsed, lines, source):
     """The figures of the value columns: values and printed decimals (rows × value columns,
     each column contiguous), which cells are a figure and which a dash; fills in ``nonempty``."""
-    decimal, source, lines, sheet = where
     n, m = len(lines), len(value_pos)
     V, D = np.full((n, m), np.nan, order="F"), np.zeros((n, m), dtype=np.int64, order="F")
     ok, is_dash = np.zeros((n, m), dtype=bool, order="F"), np.zeros((n, m), dtype=bool, order="F")
     for k, p in enumerate(value_pos):
         def located(i: int, k: int = k) -> Location:
-            return Location(file=source, line=int(lines[i]), column=parsed.header.value_columns[k], sheet=sheet)
+            return Location(file=source, line=int(lines[i]), column=parsed.header.value_columns[k],
+                            sheet=parsed.sheet)
 
         read = _cell_figures if isinstance(columns[p], list) else _arrow_figures
-        V[:, k], D[:, k], ok[:, k], is_dash[:, k], nonempty[:, p] = read(columns[p], decimal, located)
+        V[:, k], D[:, k], ok[:, k], is_dash[:, k], nonempty[:, p] = read(columns[p], parsed.decimal, located)
     return V, D, ok, is_dash
 
 
@@ -594,18 +593,16 @@ def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, leve
                       source, sheet) -> None:
     """"Label on one row, values on the next" (grid form): an empty-label row with values takes
     the label of a directly preceding label-only row; values with no label above stop."""
-    merged: set[int] = set()
     for i in sorted(rows_in):
         if not (label_empty[i] and keep[i]):
             continue
         j = i - 1
         while j >= 0 and blank[j]:
             j -= 1
-        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
+        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j]:  # keep[j]: not merged yet
             rows_in[i].label = labels[j]
             rows_in[i].level = int(levels[j])
             keep[j] = False
-            merged.add(j)
         else:
             raise ParseError("Raden har tal men ingen etikett.",
                              location=Location(file=source, line=int(lines[i]), sheet=sheet),
