@@ -61,7 +61,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     idx = np.flatnonzero(parsed.keep)
     if not len(idx):
-        raise _no_rows(parsed, source)
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
     lines, labels, levels = parsed.lines[idx], parsed.labels[idx], parsed.levels[idx].astype(int)
     notes, V, D = parsed.notes[idx], parsed.V[idx], parsed.D[idx]
     slow = [(k, parsed.rows[i]) for k, i in enumerate(idx.tolist()) if i in parsed.rows]
@@ -85,24 +88,11 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
-    table.notes += _stop_note(parsed)
+    if parsed.stopped_at:
+        table.notes.append(f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte "
+                           "läst, raderna ovanför är lästa.")
     _check_complete(table, layout, declared=bool(declared))
     return table
-
-
-def _no_rows(parsed, source) -> ParseError:
-    """The refusal of a table that has a header but no rows under it."""
-    return ParseError("Tabellen har en rubrikrad men inga rader.",
-                      location=Location(file=source, line=parsed.header.line, sheet=parsed.sheet),
-                      expected="minst en RR-rad under rubrikraden",
-                      hint="Filen verkar avkortad; exportera tabellen på nytt.")
-
-
-def _stop_note(parsed) -> list[str]:
-    if not parsed.stopped_at:
-        return []
-    return [f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte läst, "
-            "raderna ovanför är lästa."]
 
 
 def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
