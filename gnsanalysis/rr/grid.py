@@ -250,18 +250,15 @@ def _grid_header(grid, top: int, first: int, source, sheet) -> tuple[Header, int
     group_of = [0] * width
     for r, (_line, cells) in enumerate(rows):
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
-        last = r == len(rows) - 1
-        fill = ""
-        gid = 0
+        fill, gid = "", 0
         for j in range(lead + 1, width):
             c = cells[j]
-            if not last:  # merged or spanning cells: carry to the right
-                if c:
-                    fill = c
-                    if norm(c) in groups_words:
-                        gid += 1
+            if r < len(rows) - 1:  # merged or spanning cells: carry to the right
+                if c and norm(c) in groups_words:  # a group heading starts a group
+                    gid += 1
+                fill = c or fill
                 c = fill
-                if fill and norm(fill) in groups_words:
+                if c and norm(c) in groups_words:
                     group_of[j] = gid
             if c:
                 names[j].append(c)
