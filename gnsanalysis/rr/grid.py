@@ -205,9 +205,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
             continue
         h = d - 1
         skipped = 0  # blank rows, and section headings (a label and no figures) under the header
-        while h >= 0 and skipped < 6 and (
-                not any(c.strip() for c in grid[h][1])
-                or not any(c.strip() for c in _strip_lead(grid[h][1])[1:])):
+        while h >= 0 and skipped < 6 and not any(c.strip() for c in _strip_lead(grid[h][1])[1:]):
             skipped += any(c.strip() for c in grid[h][1])
             h -= 1
         if h < 0 or not headerish_cells(_strip_lead(grid[h][1]), decimal):
@@ -233,6 +231,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
 
 
 def _strip_lead(cells: list[str]) -> list[str]:
+    """The cells from the first filled one (the last cell of a blank row)."""
     i = 0
     while i < len(cells) - 1 and not cells[i].strip():
         i += 1
@@ -425,7 +424,7 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
-    columns = [["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body] for j in range(w)]
+    columns = [[c[j] if j < len(c) else "" for _, c in body] for j in range(w)]  # cells are str (xl_cell)
     return lines, columns, nfields
 
 
