@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -122,9 +123,7 @@ def xlsx_sheet_names(path: Path) -> list[str]:
 
 
 def _open_workbook(path: Path, data_only: bool):
-    import zipfile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: only XLSX input needs openpyxl (keeps the other reads fast)
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -140,8 +139,6 @@ def _open_workbook(path: Path, data_only: bool):
 
 def _has_formulas(path: Path) -> bool:
     """Whether any worksheet of the workbook holds a formula (an ``<f>`` element in its XML)."""
-    import zipfile
-
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -154,8 +151,6 @@ def _has_formulas(path: Path) -> bool:
 
 def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
     """The rows of a worksheet, numbered from 1, each value through ``convert``."""
-    import zipfile
-
     try:
         return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError, zipfile.BadZipFile) as exc:
