@@ -311,3 +311,14 @@ def test_a_grid_label_on_its_own_row_takes_the_values_of_the_next_row(tmp_path):
     with pytest.raises(ParseError, match="ingen etikett") as exc:
         read_rr(path)
     assert exc.value.location.line == 3
+
+
+@pytest.mark.parametrize("body, message", [
+    ("RR\tUtfall\tutfall\nÖvrigt\t1\t2\n", "dubbla kolumnnamn"),
+    ("RR\tUtfall\tBudget\nÖvrigt\t1\t2\nLöner-5\t\t-6\n", "cellgränsen"),
+])
+def test_a_grid_header_with_a_repeated_name_or_a_label_run_into_a_figure_is_refused(tmp_path, body, message):
+    path = tmp_path / "t.txt"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ParseError, match=message):
+        read_rr(path)
