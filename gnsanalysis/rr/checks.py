@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.rr.hierarchy import RuleArrays, infer_rules, part_sums
+from gnsanalysis.rr.hierarchy import infer_layout, part_sums
 from gnsanalysis.rr.printed import percent_range
 from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
@@ -76,25 +76,21 @@ def check_report(table: RRTable, layout: dict | str | None = None) -> tuple[list
     """(findings, notes): :func:`check_table` and, in Swedish, why a column-matched layout was not used."""
     explicit = layout is not None or bool(table.declared_layout)
     layout = layout_for(table, layout)
-    rules, notes = None, []
+    notes = []
     if layout is not None and not explicit and layout.get("totals"):
         missing = missing_layout_rows(table, layout)
         if missing:  # matched on the columns only: infer the rows' hierarchy instead
-            rules, inferred = infer_rules(table)
+            inferred = infer_layout(table)
             shown = ", ".join(repr(m) for m in missing[:3]) + (" …" if len(missing) > 3 else "")
             total = len(layout_rows(layout))
             notes.append(f"{table.source_name}: kolumnerna är desamma som i layouten "
                          f"{layout.get('name', layout.get('id'))!r}, men tabellen saknar "
                          f"{fmt.number(len(missing))} av dess {fmt.number(total)} rader ({shown}); "
                          f"summorna kontrolleras i stället med hierarkin härledd från radetiketterna.")
-            if not layout.get("columns"):
-                layout = {**layout, "columns": inferred["columns"]}
+            layout = {**layout, "totals": inferred["totals"], "columns": layout.get("columns") or inferred["columns"]}
     if layout is None:  # generic layouts inferred from labels
-        rules, layout = infer_rules(table)
-    findings: list[Finding] = []
-    findings += _check_totals(table, layout, rules)
-    findings += _check_columns(table, layout)
-    findings += _check_parts_of(table, layout)
+        layout = infer_layout(table)
+    findings = _check_totals(table, layout) + _check_columns(table, layout) + _check_parts_of(table, layout)
     return findings, notes
 
 
@@ -122,32 +118,26 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
             if normalise_label(c) in colmap]
 
 
-def _check_totals(table: RRTable, layout: dict, rules=None) -> list[Finding]:
-    """Every summing rule in every amount column; ``rules`` (RuleArrays) replaces the layout's."""
-    labels = table.labels
-    out: list[Finding] = []
-    if rules is None:
-        rules, listed, out = _layout_rules(table, layout)
-
-        def text(r: int) -> str:
-            return "summan av " + ", ".join(repr(x) for x in listed[r][2]["parts"])
-    else:
-        def text(r: int) -> str:
-            return "summan av " + ", ".join(repr(labels[p]) for p in rules.parts_of(r))
+def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+    """Every summing rule of the layout in every amount column."""
+    rules, out = _layout_rules(table, layout)
     amount_cols = _amount_columns(table, layout)
-    if not len(rules) or not amount_cols:
+    if not rules or not amount_cols:
         return out
-    return out + _sum_findings(table, rules, amount_cols, text)
+    return out + _sum_findings(table, rules, amount_cols)
 
 
 def _layout_rules(table: RRTable, layout: dict):
-    """(RuleArrays over the table's rows, the rules they came from, findings for rules lacking rows)."""
+    """(rules over the table's rows as (position, part positions, text), findings for rules
+    lacking rows). A rule with positions (``pos``, ``part_pos``: an inferred layout) is taken as
+    it stands; a rule by label sums the first rows with its labels."""
     out: list[Finding] = []
-    listed = []  # (pos, part positions, rule)
+    rules = []
     index = _index(table)
     for rule in layout.get("totals", []):
+        text = "summan av " + ", ".join(repr(x) for x in rule["parts"])
         if "pos" in rule and "part_pos" in rule:
-            listed.append((rule["pos"], list(rule["part_pos"]), rule))
+            rules.append((rule["pos"], list(rule["part_pos"]), text))
             continue
         if normalise_label(rule["row"]) not in index:
             out.append(Finding(table.source_name, None, rule["row"], None, None, None, None,
@@ -162,17 +152,16 @@ def _layout_rules(table: RRTable, layout: dict):
                                f"{fmt.join_list([repr(p) for p in missing])} saknas i tabellen "
                                f"men behövs för kontrollen av {rule['row']!r}"))
             continue
-        listed.append((index[normalise_label(rule["row"])],
-                       [index[normalise_label(p)] for p in rule["parts"]], rule))
-    rules = RuleArrays.from_list([(pos, parts, "subtotal") for pos, parts, _ in listed])
-    return rules, listed, out
+        rules.append((index[normalise_label(rule["row"])], [index[normalise_label(p)] for p in rule["parts"]], text))
+    return rules, out
 
 
-def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[Finding]:
+def _sum_findings(table: RRTable, rules, amount_cols: list[str]) -> list[Finding]:
     """Each printed sum outside the range its printed parts allow (within their rounding)."""
     labels, lines = table.labels, table.lines
-    pos, flat = rules.pos, rules.parts
-    rid = np.repeat(np.arange(len(rules)), rules.sizes)
+    pos = np.array([r[0] for r in rules], dtype=np.int64)
+    flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
+    rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
     found = []
     for col in amount_cols:
         d = table.decimals.get(col, 0)
@@ -189,7 +178,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str], text) -> list[F
             lo, hi = printed_range(low_true[r], high_true[r], d)
             found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
                                           None if np.isnan(printed[r]) else float(p[r]), lo, hi,
-                                          text(int(r)), d)))
+                                          rules[r][2], d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
     return [f for _, f in found]
 

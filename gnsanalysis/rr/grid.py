@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 
@@ -123,9 +123,7 @@ def xlsx_sheet_names(path: Path) -> list[str]:
 
 
 def _open_workbook(path: Path, data_only: bool):
-    import zipfile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: only XLSX input needs openpyxl (keeps the other reads fast)
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -141,8 +139,6 @@ def _open_workbook(path: Path, data_only: bool):
 
 def _has_formulas(path: Path) -> bool:
     """Whether any worksheet of the workbook holds a formula (an ``<f>`` element in its XML)."""
-    import zipfile
-
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
@@ -155,8 +151,6 @@ def _has_formulas(path: Path) -> bool:
 
 def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
     """The rows of a worksheet, numbered from 1, each value through ``convert``."""
-    import zipfile
-
     try:
         return [(i, [convert(v) for v in r]) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, EOFError, zipfile.BadZipFile) as exc:
@@ -206,9 +200,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
             continue
         h = d - 1
         skipped = 0  # blank rows, and section headings (a label and no figures) under the header
-        while h >= 0 and skipped < 6 and (
-                not any(c.strip() for c in grid[h][1])
-                or not any(c.strip() for c in _strip_lead(grid[h][1])[1:])):
+        while h >= 0 and skipped < 6 and not any(c.strip() for c in _strip_lead(grid[h][1])[1:]):
             skipped += any(c.strip() for c in grid[h][1])
             h -= 1
         if h < 0 or not headerish_cells(_strip_lead(grid[h][1]), decimal):
@@ -221,7 +213,7 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
         if label_h and not find_unit([label_h]) and above >= 0 \
                 and any(c.strip() for c in grid[above][1]) \
                 and headerish_cells(_strip_lead(grid[above][1]), decimal):
-            d, h = h, above
+            h = above
         top = h  # up to three header rows above (a blank row or one without headings ends them)
         while top - 1 >= 0 and h - top < 3 and headerish_cells(grid[top - 1][1], decimal):
             top -= 1
@@ -234,14 +226,16 @@ def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]
 
 
 def _strip_lead(cells: list[str]) -> list[str]:
+    """The cells from the first filled one (the last cell of a blank row)."""
     i = 0
     while i < len(cells) - 1 and not cells[i].strip():
         i += 1
     return cells[i:]
 
 
-def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tuple[Header, int]:
-    """Column names per position from the header rows; returns (header, label position)."""
+def _grid_header(grid, top: int, first: int, source, sheet) -> tuple[Header, int, list[int]]:
+    """Column names per position from the header rows; returns (header, label position, the
+    position of each slot)."""
     rows = [grid[i] for i in range(top, first) if any(c.strip() for c in grid[i][1])]
     lead = min(len(c) - len(_strip_lead(c)) for _, c in rows + [grid[first]])
     width = max(len(c) for _, c in rows)
@@ -250,27 +244,23 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     group_of = [0] * width
     for r, (_line, cells) in enumerate(rows):
         cells = [c.strip() for c in cells] + [""] * (width - len(cells))
-        last = r == len(rows) - 1
-        fill = ""
-        gid = 0
+        fill, gid = "", 0
         for j in range(lead + 1, width):
             c = cells[j]
-            if not last:  # merged or spanning cells: carry to the right
-                if c:
-                    fill = c
-                    if norm(c) in groups_words:
-                        gid += 1
+            if r < len(rows) - 1:  # merged or spanning cells: carry to the right
+                if c and norm(c) in groups_words:  # a group heading starts a group
+                    gid += 1
+                fill = c or fill
                 c = fill
-                if fill and norm(fill) in groups_words:
+                if c and norm(c) in groups_words:
                     group_of[j] = gid
             if c:
                 names[j].append(c)
-    slots: list = []  # a Slot per position, None where the header names nothing
-    value_columns: list[str] = []
+    slots, positions, value_columns = [], [], []  # a column the header names nothing is not read
     for j in range(lead + 1, width):
         if not names[j]:
-            slots.append(None)
             continue
+        positions.append(j)
         name = " ".join(names[j])
         if is_note_name(names[j][-1]):
             slots.append(Slot("note", None, group_of[j]))
@@ -281,7 +271,7 @@ def _grid_header(grid, top: int, first: int, decimal: str, source, sheet) -> tup
     texts = [" ".join(c for c in cells if c.strip()) for _, cells in rows]
     header = Header(slots=slots, value_columns=value_columns, line=rows[-1][0], texts=texts,
                     unit=find_unit(texts))
-    return header, lead
+    return header, lead, positions
 
 
 def check_value_columns(value_columns, source, line, sheet=None) -> None:
@@ -302,15 +292,10 @@ def parse_grid(grid, *, fmt: str, decimal: str, source, sheet: str | None = None
     """Header, preamble and rows of a grid (tab text, CSV, XLSX); ``body`` (line numbers, Arrow
     columns) replaces ``grid[first:]`` when the caller read the body in bulk."""
     top, first = found or _find_grid_header(grid, decimal, source, sheet)
-    header, lead = _grid_header(grid, top, first, decimal, source, sheet)
+    header, lead, positions = _grid_header(grid, top, first, source, sheet)
     preamble = [" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:top]]
-    preamble = [p for p in preamble if p]
-    positions = [lead + 1 + k for k, s in enumerate(header.slots) if s is not None]
-    slots = [s for s in header.slots if s is not None]
-    header.slots = slots
-    body = grid[first:] if body is None else body
-    parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal, sheet=sheet)
-    _grid_rows(body, lead, positions, slots, decimal, source, parsed, sheet)
+    parsed = Parsed(fmt=fmt, header=header, preamble=[p for p in preamble if p], decimal=decimal, sheet=sheet)
+    _grid_rows(grid[first:] if body is None else body, lead, positions, source, parsed)
     return parsed
 
 
@@ -329,16 +314,12 @@ def _cell_number_re(decimal: str) -> str:
     return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
 
 
-def _too_many_digits(plain: str) -> bool:
-    """Whether a figure (as ASCII, '.' decimal mark) has more significant digits than a float
-    holds exactly."""
-    return len(plain) > MAX_DIGITS and len(plain.replace("-", "").replace(".", "").lstrip("0")) > MAX_DIGITS
-
-
-def _refuse_digits(cell: str, where: Location) -> NoReturn:
-    raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where, found=cell[:60],
-                     expected=f"ett belopp med högst {MAX_DIGITS} siffror",
-                     hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+def refuse_long_figure(text: str, where: Location) -> None:
+    """Refuse a figure with more significant digits than a float holds exactly."""
+    if len(text) > MAX_DIGITS and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
+        raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where, found=text[:60],
+                         expected=f"ett belopp med högst {MAX_DIGITS} siffror",
+                         hint="Kontrollera att cellen inte fått siffror från en annan cell.")
 
 
 def _cell_figures(cells: list[str], decimal: str, where: Callable[[int], Location]):
@@ -361,9 +342,8 @@ def _cell_figures(cells: list[str], decimal: str, where: Callable[[int], Locatio
         cell = raw.strip(_TRIM)
         nonempty[i] = cell != ""
         if figure.fullmatch(cell):
+            refuse_long_figure(cell, where(i))
             plain = cell.translate(ascii_)
-            if _too_many_digits(plain):
-                _refuse_digits(cell, where(i))
             ok[i], vals[i] = True, float(plain)
             decs[i] = len(plain) - plain.index(".") - 1 if "." in plain else 0
         else:
@@ -422,30 +402,11 @@ def _arrow_figures(column, decimal: str, where: Callable[[int], Location]):
         conv = plain_figures(s.filter(is_figure), decimal)
         pos = _numbers(pc.find_substring(conv, "."), np.int32)
         length = _numbers(pc.binary_length(conv), np.int32)  # the cells are ASCII now
-        for k in np.flatnonzero(length > MAX_DIGITS):  # few: count the significant digits
-            if _too_many_digits(conv[int(k)].as_py()):
-                i = int(np.flatnonzero(ok)[k])
-                _refuse_digits(s[i].as_py(), where(i))
+        for i in np.flatnonzero(ok)[length > MAX_DIGITS]:  # few: count the significant digits
+            refuse_long_figure(s[int(i)].as_py(), where(int(i)))
         vals[ok] = _numbers(pc.cast(conv, pa.float64()), np.float64)
         decs[ok] = np.where(pos >= 0, length - pos - 1, 0)
     return vals, decs, ok, is_dash, _numbers(pc.binary_length(s), np.int32) > 0
-
-
-def _distinct(column) -> tuple[list[str], np.ndarray]:
-    """The distinct cells of a column, and each row's index into them."""
-    if isinstance(column, list):
-        index: dict[str, int] = {}
-        codes = np.fromiter((index.setdefault(c, len(index)) for c in column), dtype=np.int64, count=len(column))
-        return list(index), codes
-    import pyarrow.compute as pc  # lazy: see above
-
-    enc = pc.dictionary_encode(column)
-    return enc.dictionary.to_pylist(), _numbers(enc.indices, np.int32).astype(np.int64)
-
-
-def _cells(column) -> list[str]:
-    """A column as a list of Python strings."""
-    return column if isinstance(column, list) else column.to_pylist()
 
 
 # --------------------------------------------------------------------------- rows of a grid
@@ -458,11 +419,11 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
     lines = np.fromiter((ln for ln, _ in body), dtype=np.int64, count=len(body))
     nfields = np.fromiter((len(c) for _, c in body), dtype=np.int64, count=len(body))
     w = int(nfields.max()) if len(nfields) else 0
-    columns = [["" if j >= len(c) or c[j] is None else str(c[j]) for _, c in body] for j in range(w)]
+    columns = [[c[j] if j < len(c) else "" for _, c in body] for j in range(w)]  # cells are str (xl_cell)
     return lines, columns, nfields
 
 
-def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sheet) -> None:
+def _grid_rows(body, lead: int, positions: list[int], source, parsed: Parsed) -> None:
     """Read the body of a grid (one value per cell) into ``parsed``, column by column; rows that
     need a closer look become :class:`RowIn` for the grouping engine.
 
@@ -471,8 +432,8 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
     are not plain figures, cells run together, values without a label) are read one by one.
     """
     lines, columns, nfields = _as_columns(body)
-    n = len(lines)
-    width = max(positions) + 1 if positions else lead + 1
+    n, slots, sheet = len(lines), parsed.header.slots, parsed.sheet
+    width = max(positions) + 1  # a header has a value column (check_value_columns)
     columns = list(columns) + [[""] * n] * max(0, width - len(columns))
 
     def row_cells(i: int) -> list[str]:
@@ -480,15 +441,17 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
+    # Arrow (a CSV body read in bulk) only for the labels and the value cells: the rest as Python strings
+    columns = [c if j in value_pos or j == lead or isinstance(c, list) else c.to_pylist()
+               for j, c in enumerate(columns)]
     labels, levels, label_empty = _labels(columns[lead])
-    text = {j: [c.strip(_TRIM) for c in _cells(columns[j])] for j in range(len(columns))
+    text = {j: [c.strip(_TRIM) for c in columns[j]] for j in range(len(columns))
             if j != lead and j not in value_pos}
     nonempty = np.zeros((n, len(columns)), dtype=bool)
     for j, cells in text.items():
         nonempty[:, j] = np.fromiter((c != "" for c in cells), dtype=bool, count=n)
     nonempty[:, lead] = ~label_empty
-    where = (decimal, source, lines, sheet)
-    V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, where)
+    V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, lines, source)
     blank = ~nonempty.any(axis=1)
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
@@ -516,25 +479,33 @@ def _grid_rows(body, lead, positions, slots, decimal, source, parsed: Parsed, sh
 def _labels(column):
     """The labels (trimmed), the indentation of each and which rows have no label. Labels repeat
     (one block per nämnd and month): each distinct label is trimmed once."""
-    raw, codes = _distinct(column)
+    if isinstance(column, list):  # the distinct labels, and each row's index into them
+        index: dict[str, int] = {}
+        codes = np.fromiter((index.setdefault(c, len(index)) for c in column), dtype=np.int64, count=len(column))
+        raw = list(index)
+    else:
+        import pyarrow.compute as pc  # lazy: see _arrow_figures
+
+        enc = pc.dictionary_encode(column)
+        raw, codes = enc.dictionary.to_pylist(), _numbers(enc.indices, np.int32).astype(np.int64)
     labels = np.array([u.strip(_TRIM) for u in raw], dtype=object)[codes]
     levels = np.array([len(u) - len(u.lstrip(_TRIM)) for u in raw], dtype=np.int64)[codes]
     return labels, levels, labels == ""
 
 
-def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, parsed: Parsed, where: tuple):
+def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, parsed: Parsed, lines, source):
     """The figures of the value columns: values and printed decimals (rows × value columns,
     each column contiguous), which cells are a figure and which a dash; fills in ``nonempty``."""
-    decimal, source, lines, sheet = where
     n, m = len(lines), len(value_pos)
     V, D = np.full((n, m), np.nan, order="F"), np.zeros((n, m), dtype=np.int64, order="F")
     ok, is_dash = np.zeros((n, m), dtype=bool, order="F"), np.zeros((n, m), dtype=bool, order="F")
     for k, p in enumerate(value_pos):
         def located(i: int, k: int = k) -> Location:
-            return Location(file=source, line=int(lines[i]), column=parsed.header.value_columns[k], sheet=sheet)
+            return Location(file=source, line=int(lines[i]), column=parsed.header.value_columns[k],
+                            sheet=parsed.sheet)
 
         read = _cell_figures if isinstance(columns[p], list) else _arrow_figures
-        V[:, k], D[:, k], ok[:, k], is_dash[:, k], nonempty[:, p] = read(columns[p], decimal, located)
+        V[:, k], D[:, k], ok[:, k], is_dash[:, k], nonempty[:, p] = read(columns[p], parsed.decimal, located)
     return V, D, ok, is_dash
 
 
@@ -571,9 +542,7 @@ def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], 
     break (every value cell a header word)."""
     rows_in: dict[int, RowIn] = {}
     header_rows = np.zeros(len(lines), dtype=bool)
-    header_words = {norm(w) for t in parsed.header.texts for w in [t, *t.split()]} | {
-        norm(c) for c in parsed.header.value_columns} | {norm(w) for c in parsed.header.value_columns
-                                                         for w in c.split()}
+    header_words = {norm(w) for t in parsed.header.texts + parsed.header.value_columns for w in [t, *t.split()]}
     for i in rows:
         orig = row_cells(i)
         cells = orig + [""] * (width - len(orig))
@@ -615,18 +584,16 @@ def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, leve
                       source, sheet) -> None:
     """"Label on one row, values on the next" (grid form): an empty-label row with values takes
     the label of a directly preceding label-only row; values with no label above stop."""
-    merged: set[int] = set()
     for i in sorted(rows_in):
         if not (label_empty[i] and keep[i]):
             continue
         j = i - 1
         while j >= 0 and blank[j]:
             j -= 1
-        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j] and j not in merged:
+        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j]:  # keep[j]: not merged yet
             rows_in[i].label = labels[j]
             rows_in[i].level = int(levels[j])
             keep[j] = False
-            merged.add(j)
         else:
             raise ParseError("Raden har tal men ingen etikett.",
                              location=Location(file=source, line=int(lines[i]), sheet=sheet),

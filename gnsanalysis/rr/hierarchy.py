@@ -24,6 +24,7 @@ repeat (one block per nämnd or period) are checked block by block.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -34,100 +35,59 @@ MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
 DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
 
 
-_ITEM, _SUBTOTAL, _TOTAL, _OTHER, _RESET = 0, 1, 2, 3, 4
-_KIND_CODES = {"item": _ITEM, "subtotal": _SUBTOTAL, "total": _TOTAL}
-_RULE_KINDS = ("subtotal", "total", "parent")
+Rule = tuple[int, list[int], str]  # (summing row, its part rows, "subtotal" | "total" | "parent")
 
 
-class RuleArrays:
-    """Summing rules as arrays: rule ``i`` says row ``pos[i]`` = sum of rows ``parts_of(i)``.
+def summing_rules(kinds, levels=None, empty=None, arith=None) -> list[Rule]:
+    """The summing rules of every subtotal and total row, in row order, then the parents.
 
-    ``kind`` holds 0 (subtotal), 1 (total) or 2 (parent); the parts of all rules are stored one
-    after another in ``parts``, rule ``i``'s at ``offsets[i]:offsets[i + 1]``.
+    One pass over the rows: top-level items collect in a block, which the next subtotal sums;
+    subtotals and loose items collect in a section, which the next total sums (the previous
+    total included). An item followed by more indented items (``levels``) is their parent. A
+    row without figures (``empty``) right after a total and followed by another row than a
+    total is a heading that starts a new block from an empty state.
+
+    ``arith``: (values, halves) of the amount columns. With it, a summing row whose parts by
+    label do not add up takes the last k rows not yet summed when they add up better
+    (:func:`_best_run`: "Summa kostnader" under "Intäkter" sums the cost rows only, a "Summa"
+    over two "Summa" rows sums them), and a heading after a total ("Finansiella poster") starts
+    a block only when the next total does not add up better with the rows above the heading.
+    The rows a sum leaves out count in the next total.
     """
-
-    def __init__(self, pos, kind, offsets, parts):
-        self.pos = np.asarray(pos, dtype=np.int64)
-        self.kind = np.asarray(kind, dtype=np.int8)
-        self.offsets = np.asarray(offsets, dtype=np.int64)
-        self.parts = np.asarray(parts, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self.pos)
-
-    @property
-    def sizes(self) -> np.ndarray:
-        """Number of parts of each rule."""
-        return np.diff(self.offsets)
-
-    def parts_of(self, i: int) -> np.ndarray:
-        """The part positions of rule ``i``."""
-        return self.parts[self.offsets[i]:self.offsets[i + 1]]
-
-    def take(self, order) -> "RuleArrays":
-        """The rules in ``order``."""
-        order = np.asarray(order, dtype=np.int64)
-        sizes = self.sizes[order]
-        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        gather = np.repeat(self.offsets[:-1][order] - offsets[:-1], sizes) + np.arange(offsets[-1])
-        return RuleArrays(self.pos[order], self.kind[order], offsets, self.parts[gather])
-
-    @staticmethod
-    def from_list(rules) -> "RuleArrays":
-        """From (pos, parts, kind) tuples (kind a name in _RULE_KINDS)."""
-        sizes = [len(r[1]) for r in rules]
-        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        parts = [p for r in rules for p in r[1]]
-        return RuleArrays([r[0] for r in rules], [_RULE_KINDS.index(r[2]) for r in rules], offsets, parts)
-
-
-def _sequential_rules(codes, levels, arith=None) -> list[tuple[int, list[int], int]]:
-    """(position, part positions, kind code) of every rule in row order, parents last.
-
-    ``codes``: _ITEM, _SUBTOTAL, _TOTAL, _OTHER, or _RESET for a heading that starts a block.
-    ``arith``: (values, halves) of the amount columns. With it, a summing row
-    whose parts by label do not add up takes the last k rows not yet summed when they add up
-    better (:func:`_best_run`: "Summa kostnader" under "Intäkter" sums the cost rows only, a
-    "Summa" over two "Summa" rows sums them), and a heading after a total ("Finansiella
-    poster") starts a block only when the next total does not add up better with the rows
-    above the heading. The rows a sum leaves out count in the next total.
-    """
-    rules: list[tuple[int, list[int], int]] = []
-    carried: list[int] = []  # what a heading's new block left behind, for the next total
+    n = len(kinds)
+    levels = list(levels) if levels is not None and len(levels) == n else [0] * n
+    empty = list(empty) if empty is not None and len(empty) == n else [False] * n
     values, halves = arith if arith else (np.zeros((0, 0)), np.zeros(0))
+    rules: list[Rule] = []
+    carried: list[int] = []  # what a heading's new block left behind, for the next total
     block: list[int] = []  # top-level items since the last subtotal/total
     section: list[int] = []  # subtotals and loose items since the last total
     stack: list[tuple[int, int]] = []  # (level, pos) of open parents
     children: dict[int, list[int]] = {}
-    for pos, code in enumerate(codes):
-        if code == _RESET:
+    for pos, kind in enumerate(kinds):
+        if kind == "item" and empty[pos] and 0 < pos < n - 1 and kinds[pos - 1] == "total" \
+                and kinds[pos + 1] != "total":  # a heading: a new block
             carried = section if arith else []
             block, section, stack = [], [], []
-            continue
-        if code == _ITEM:
+        elif kind == "item":
             while stack and stack[-1][0] >= levels[pos]:
                 stack.pop()
-            if stack:
-                children.setdefault(stack[-1][1], []).append(pos)
-            else:
-                block.append(pos)
+            (children.setdefault(stack[-1][1], []) if stack else block).append(pos)
             stack.append((levels[pos], pos))
-        elif code in (_SUBTOTAL, _TOTAL):
+        elif kind in ("subtotal", "total"):
             stack = []
             units = section + block  # the rows not yet summed, in print order
-            parts, left = (block, section) if code == _SUBTOTAL else (units, [])
-            if code == _TOTAL and carried and (_misses(values, halves, pos, carried + parts)
-                                               < _misses(values, halves, pos, parts)):
+            parts, left = (block, section) if kind == "subtotal" else (units, [])
+            if kind == "total" and carried and (_misses(values, halves, pos, carried + parts)
+                                                < _misses(values, halves, pos, parts)):
                 parts = carried + parts
             k = _best_run(pos, units, parts, values, halves) if arith and units else None
             if k:
                 parts, left = units[-k:], units[:-k]
             if parts:
-                rules.append((pos, list(parts), code - 1))
+                rules.append((pos, list(parts), kind))
             section, block, carried = left + [pos], [], []
-    for parent, kids in children.items():
-        rules.append((parent, kids, 2))
-    return rules
+    return rules + [(parent, kids, "parent") for parent, kids in children.items()]
 
 
 def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> int | None:
@@ -144,32 +104,6 @@ def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> i
     return int(runs.argmin()) + 1 if best < base and np.count_nonzero(runs == best) == 1 else None
 
 
-def rule_arrays(kinds, levels=None, empty=None, arith=None) -> RuleArrays:
-    """(row, parts, kind) rules for every summing row, from kinds and indentation, as arrays:
-    subtotals and totals by row, then parents by row.
-
-    A row without figures right after a total and followed by an ordinary row is a heading
-    that starts a new block (the rules are built from an empty state from there), unless
-    ``arith`` (the arithmetic, see :func:`_sequential_rules`) says the block goes on.
-    """
-    kinds = np.asarray(kinds, dtype=object)
-    codes = np.full(len(kinds), _OTHER, dtype=np.int64)
-    for name, code in _KIND_CODES.items():
-        codes[kinds == name] = code
-    n = len(codes)
-    levels = np.zeros(n, dtype=np.int64) if levels is None or len(levels) != n else np.asarray(levels)
-    empty = np.zeros(n, dtype=bool) if empty is None or len(empty) != n else np.asarray(empty, dtype=bool)
-    if n > 2:
-        codes[1:-1][empty[1:-1] & (codes[1:-1] == _ITEM) & (codes[:-2] == _TOTAL) & (codes[2:] != _TOTAL)] = _RESET
-    rules = _sequential_rules(codes.tolist(), levels.tolist(), arith)
-    return RuleArrays.from_list([(p, parts, _RULE_KINDS[k]) for p, parts, k in rules])
-
-
-def _by_pos(r: RuleArrays) -> RuleArrays:
-    """The rules sorted by row, stable."""
-    return r.take(np.argsort(r.pos, kind="stable"))
-
-
 def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
     """The amount columns in which the printed total is not the sum of printed parts within rounding."""
     t = values[total]
@@ -181,7 +115,7 @@ def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]
     return int(np.count_nonzero(np.abs(tv - s) > tol))
 
 
-def _reread_block(values, halves, pos, parts, kind):
+def _reread_block(values, halves, pos, parts, kind) -> list[Rule]:
     """One subtotal rule, re-read as parents and children when exactly one grouping fits.
 
     A grouping fits when every parent is the sum of the rows right below it and the subtotal
@@ -198,7 +132,7 @@ def _reread_block(values, halves, pos, parts, kind):
     return rules or [(pos, parts, kind)]
 
 
-def _grouping(values, halves, pos, parts, kind):
+def _grouping(values, halves, pos, parts, kind) -> list[Rule] | None:
     """The rules of the one parent/children grouping of ``parts`` that fits in every column of
     ``values`` (see _reread_block), or None."""
     top, extra, i = [], [], 0
@@ -221,30 +155,15 @@ def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int):
     return s, np.bincount(rid, weights=(~np.isnan(parts)).astype(float), minlength=n_rules)
 
 
-def _fits_arrays(values, halves, r: RuleArrays) -> np.ndarray:
-    """Whether each rule's printed total is the sum of its printed parts within rounding, in
-    every column of ``values`` (the arithmetic of :func:`_misses`, for rules given as arrays)."""
-    rid = np.repeat(np.arange(len(r)), r.sizes)
-    ok = np.ones(len(r), dtype=bool)
-    for j in range(values.shape[1]):
-        s, n = part_sums(values[r.parts, j], rid, len(r))
-        t = values[r.pos, j]
-        ok &= np.abs(np.nan_to_num(t) - s) <= halves[j] * (n + ~np.isnan(t)) + 1e-9
-    return ok
-
-
-def _arith_parents_arrays(values, halves, r: RuleArrays) -> RuleArrays:
-    """Subtotals that do not add up as flat items re-read as parents and children
-    (:func:`_reread_block`), sorted by row (stable) as infer_layout lists them."""
-    r = _by_pos(r)
-    bad = (r.kind == 0) & (r.sizes >= 3) & ~_fits_arrays(values, halves, r) if len(r) else []
-    if not np.any(bad):
-        return r
-    rules: list[tuple[int, list[int], str]] = []
-    for i in range(len(r)):
-        rule = (int(r.pos[i]), r.parts_of(i).tolist(), _RULE_KINDS[int(r.kind[i])])
-        rules += _reread_block(values, halves, *rule) if bad[i] else [rule]
-    return RuleArrays.from_list(sorted(rules, key=lambda rule: rule[0]))
+def _arith_parents(values, halves, rules: list[Rule]) -> list[Rule]:
+    """Subtotals of three or more parts that do not add up as flat items re-read as parents and
+    children (:func:`_reread_block`)."""
+    out: list[Rule] = []
+    for rule in rules:
+        pos, parts, kind = rule
+        bad = kind == "subtotal" and len(parts) >= 3 and _misses(values, halves, pos, parts)
+        out += _reread_block(values, halves, pos, parts, kind) if bad else [rule]
+    return out
 
 
 def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx: list[int]):
@@ -266,15 +185,12 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     for t in targets:
         t_ok = present[t] & (V[:, t] != 0)
         fits = []
-        for a in sources:
-            for b in sources:
-                if len({a, b, t}) < 3:
-                    continue
-                n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
-                if n_ok is not None:
-                    fits.append((n_ok, a, b))
+        for a, b in itertools.permutations(sources, 2):
+            n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
+            if n_ok is not None:
+                fits.append((n_ok, a, b))
         fits.sort(reverse=True)
-        if len(fits) == 1 or (len(fits) > 1 and fits[0][0] > fits[1][0]):
+        if fits and (len(fits) == 1 or fits[0][0] > fits[1][0]):
             out.append((t, fits[0][1], fits[0][2]))
     return out
 
@@ -303,38 +219,32 @@ def infer_columns(table: RRTable, amount: list[str], V: np.ndarray) -> list[dict
             for t, a, b in difference_pairs(V, D, names, idx)]
 
 
-def infer_rules(table: RRTable) -> tuple["RuleArrays", dict]:
-    """The inferred summing rules as arrays, and the rest of the inferred layout."""
-    names = list(table.value_columns)
+def infer_layout(table: RRTable) -> dict:
+    """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds: the
+    summing rules (:func:`summing_rules`, by label, or by the arithmetic where the parts by
+    label do not all add up; then :func:`_arith_parents`) sorted by row, each with its rows'
+    positions, and the difference columns the rows prove."""
+    names, labels = list(table.value_columns), list(table.labels)
     amount = [c for c in names if "%" not in c]
     V = np.asfortranarray(table.figures, dtype=float)  # column-major, one contiguous array per column
     empty = np.isnan(V).all(axis=1) if names else None
-    kinds, levels = table.kinds, table.levels or None
+    rules = summing_rules(list(table.kinds), table.levels, empty)
     if amount and len(V):
-        values = V if amount == names else V[:, [names.index(c) for c in amount]]
+        values = V[:, [names.index(c) for c in amount]]
         halves = np.array([0.5 * 10.0 ** -table.decimals.get(c, 0) for c in amount])
-        rules = rule_arrays(kinds, levels, empty)
-        if not _fits_arrays(values, halves, rules).all():  # the parts by label do not all add up
-            rules = rule_arrays(kinds, levels, empty, (values, halves))
-        rules = _arith_parents_arrays(values, halves, rules)
-    else:
-        rules = _by_pos(rule_arrays(kinds, levels, empty))
-    rest = {"id": "inferred", "name": "härledd från radetiketterna",
-            "columns": infer_columns(table, amount, V), "amount_columns": amount,
-            "percent_columns": [c for c in names if "%" in c]}
-    return rules, rest
-
-
-def infer_layout(table: RRTable) -> dict:
-    """A layout dict (same shape as config/rr_layouts.yaml entries) built from row kinds."""
-    rules, rest = infer_rules(table)
-    labels = list(table.labels)
+        if any(_misses(values, halves, pos, parts) for pos, parts, _ in rules):
+            rules = summing_rules(list(table.kinds), table.levels, empty, (values, halves))
+        rules = _arith_parents(values, halves, sorted(rules, key=_row))
     totals = []
-    for i in range(len(rules)):
-        pos, parts = int(rules.pos[i]), rules.parts_of(i).tolist()
+    for pos, parts, kind in sorted(rules, key=_row):
         rule = {"row": labels[pos], "parts": [labels[p] for p in parts], "pos": pos, "part_pos": parts}
-        if rules.kind[i] == 1:
+        if kind == "total":
             rule["kind"] = "total"
         totals.append(rule)
-    return {"id": rest["id"], "name": rest["name"], "totals": totals, "columns": rest["columns"],
-            "amount_columns": rest["amount_columns"], "percent_columns": rest["percent_columns"]}
+    return {"id": "inferred", "name": "härledd från radetiketterna", "totals": totals,
+            "columns": infer_columns(table, amount, V), "amount_columns": amount,
+            "percent_columns": [c for c in names if "%" in c]}
+
+
+def _row(rule: Rule) -> int:
+    return rule[0]

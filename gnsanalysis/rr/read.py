@@ -29,7 +29,7 @@ from gnsanalysis.errors import ConfigError, Location, ParseError
 from gnsanalysis.rr import formats as F
 from gnsanalysis.rr import grid as G
 from gnsanalysis.rr import text as T
-from gnsanalysis.rr.grouping import MAX_DIGITS, Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
+from gnsanalysis.rr.grouping import Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
@@ -61,7 +61,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     value_columns = header.value_columns
     idx = np.flatnonzero(parsed.keep)
     if not len(idx):
-        raise _no_rows(parsed, source)
+        raise ParseError("Tabellen har en rubrikrad men inga rader.",
+                         location=Location(file=source, line=header.line, sheet=parsed.sheet),
+                         expected="minst en RR-rad under rubrikraden",
+                         hint="Filen verkar avkortad; exportera tabellen på nytt.")
     lines, labels, levels = parsed.lines[idx], parsed.labels[idx], parsed.levels[idx].astype(int)
     notes, V, D = parsed.notes[idx], parsed.V[idx], parsed.D[idx]
     slow = [(k, parsed.rows[i]) for k, i in enumerate(idx.tolist()) if i in parsed.rows]
@@ -85,24 +88,11 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
                     decimals=decimals, layout_id=layout["id"] if layout and not declared else None,
                     format=parsed.fmt, levels=[int(x) for x in levels] if np.any(levels) else [],
                     declared_layout=declared)
-    table.notes += _stop_note(parsed)
+    if parsed.stopped_at:
+        table.notes.append(f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte "
+                           "läst, raderna ovanför är lästa.")
     _check_complete(table, layout, declared=bool(declared))
     return table
-
-
-def _no_rows(parsed, source) -> ParseError:
-    """The refusal of a table that has a header but no rows under it."""
-    return ParseError("Tabellen har en rubrikrad men inga rader.",
-                      location=Location(file=source, line=parsed.header.line, sheet=parsed.sheet),
-                      expected="minst en RR-rad under rubrikraden",
-                      hint="Filen verkar avkortad; exportera tabellen på nytt.")
-
-
-def _stop_note(parsed) -> list[str]:
-    if not parsed.stopped_at:
-        return []
-    return [f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte läst, "
-            "raderna ovanför är lästa."]
 
 
 def _read_rows(slow, parsed, source, V, D, notes, labels, levels) -> list:
@@ -149,10 +139,8 @@ def _settle_pending(pending, layout, parsed, source, labels, kinds, V, D, notes)
 def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
 
     for text in reading.values:
-        if text is not None and len(re.sub(r"\D", "", text).lstrip("0")) > MAX_DIGITS:
-            raise ParseError("Talet har fler siffror än som kan läsas exakt.", location=where,
-                             found=text[:60], expected=f"ett belopp med högst {MAX_DIGITS} siffror",
-                             hint="Kontrollera att cellen inte fått siffror från en annan cell.")
+        if text is not None:
+            G.refuse_long_figure(text, where)
     try:
         vals, decs = cell_arrays(reading, decimal)
     except NumberFormatError as exc:
@@ -165,10 +153,11 @@ def _fill(V, D, notes, pos, reading, decimal, where: Location) -> None:
 
 
 def _too_few(row, slots, source, parsed) -> None:
-
-    n_values = sum(1 for s in slots if s.role == "value")
-    p = Pending(0, row.line, row.label, row.raw, [])
-    if parsed.fmt in ("text", "csv", "xlsx") and len(row.segments) == len(slots):
+    """Refuse a row that no reading fits: in a grid, its first value cell that is not a number
+    (when it has the header's cells), else its number of cells; in free text, by the readings."""
+    if parsed.fmt not in ("text", "csv", "xlsx"):
+        raise_no_reading(Pending(0, row.line, row.label, row.raw, []), [], source)
+    if len(row.segments) == len(slots):
         for seg, slot in zip(row.segments, slots):
             if slot.role != "value":
                 continue
@@ -180,16 +169,14 @@ def _too_few(row, slots, source, parsed) -> None:
                     location=Location(file=source, line=row.line, row=row.label, column=slot.column,
                                       sheet=parsed.sheet),
                     found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
-    if parsed.fmt in ("text", "csv", "xlsx"):
-        cells = len(row.segments) + 1
-        raise ParseError(
-            f"Raden har {cells} celler men rubrikraden har {len(slots) + 1}, och talen går inte att "
-            f"dela upp i rubrikradens {n_values} värdekolumner.",
-            location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
-            found=row.raw[:80],
-            expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
-            hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
-    raise_no_reading(p, [], source)
+    n_values = sum(1 for s in slots if s.role == "value")
+    raise ParseError(
+        f"Raden har {len(row.segments) + 1} celler men rubrikraden har {len(slots) + 1}, och talen går "
+        f"inte att dela upp i rubrikradens {n_values} värdekolumner.",
+        location=Location(file=source, line=row.line, row=row.label or None, sheet=parsed.sheet),
+        found=row.raw[:80],
+        expected=f"{len(slots) + 1} celler (etikett + {len(slots)} värden)",
+        hint="Kontrollera att inga celler slagits ihop eller fallit bort vid kopieringen.")
 
 
 def _check_note_order(lines, labels, notes, source) -> None:
@@ -386,15 +373,12 @@ def _declared_layout(meta: dict, path: Path) -> dict | None:
         raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
                           f"rr_layouts.yaml. Giltiga: {', '.join(layout['id'] for layout in layouts())}.")
     if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
-        out = {"id": spec.get("id", "declared"), "totals": [], "columns": spec.get("columns", [])}
-        for k in ("amount_columns", "percent_columns", "final_row", "name"):
-            if k in spec:
-                out[k] = spec[k]
         for rule in spec.get("totals", []):
             if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
                 raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
                                   f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
-            out["totals"].append(rule)
-        return out
+        return {"id": spec.get("id", "declared"), "totals": list(spec.get("totals", [])),
+                "columns": spec.get("columns", []),
+                **{k: spec[k] for k in ("amount_columns", "percent_columns", "final_row", "name") if k in spec}}
     raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
                       "en layout med 'totals'.")

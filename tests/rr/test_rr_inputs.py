@@ -294,3 +294,31 @@ def test_normalise_label_collapses_what_the_regular_expression_whitespace_matche
     for text in [f"{spaces}Ack.{spaces}utfall{spaces}", "Summa  Intäkter", "ÅRETS\u00a0RESULTAT.", "a\x1cb"]:
         plain = re.sub(r"\s+", " ", re.sub(r"(?<=\w)\.(?=\s|$)", "", text)).strip().casefold()
         assert normalise_label(text) == plain
+
+
+def test_a_grid_label_on_its_own_row_takes_the_values_of_the_next_row(tmp_path):
+    """A label alone on a row, the figures on the next row under an empty label cell: one row
+    (grid form of "label on one line, figures on the next"); figures with no label above are
+    refused with the line."""
+    head = "RR\tUtfall\tBudget\nÖvrigt\t1\t2\n"
+    path = tmp_path / "t.txt"
+    path.write_text(head + "Bidrag från utjämningssystemen\t\t\n\t10\t20\nSumma\t11\t22\n", encoding="utf-8")
+    table = read_rr(path)
+    assert list(table.labels) == ["Övrigt", "Bidrag från utjämningssystemen", "Summa"]
+    assert table.value("Bidrag från utjämningssystemen", "Budget") == 20
+    assert list(table.lines) == [2, 4, 5]
+    path.write_text(head + "\t10\t20\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="ingen etikett") as exc:
+        read_rr(path)
+    assert exc.value.location.line == 3
+
+
+@pytest.mark.parametrize("body, message", [
+    ("RR\tUtfall\tutfall\nÖvrigt\t1\t2\n", "dubbla kolumnnamn"),
+    ("RR\tUtfall\tBudget\nÖvrigt\t1\t2\nLöner-5\t\t-6\n", "cellgränsen"),
+])
+def test_a_grid_header_with_a_repeated_name_or_a_label_run_into_a_figure_is_refused(tmp_path, body, message):
+    path = tmp_path / "t.txt"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ParseError, match=message):
+        read_rr(path)
