@@ -81,6 +81,7 @@ class Parsed:
     decimal: str = ","
     sheet: str | None = None
     stopped_at: int | None = None  # the line of an incomplete last row (an excerpt ends there)
+    ended_at: tuple[int, str] | None = None  # (line, text) of the header of another table below this one
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

@@ -91,6 +91,10 @@ def build_table(parsed, source, declared: dict | None = None) -> RRTable:
     if parsed.stopped_at:
         table.notes.append(f"Utdraget slutar mitt i raden på rad {parsed.stopped_at}; den raden är inte "
                            "läst, raderna ovanför är lästa.")
+    if parsed.ended_at:
+        line, text = parsed.ended_at
+        table.notes.append(f"Tabellen slutar före rad {line}, där en annan tabell börjar ({text[:60]!r}); "
+                           "raderna från och med den är inte lästa.")
     _check_complete(table, layout, declared=bool(declared))
     return table
 

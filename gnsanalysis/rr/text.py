@@ -560,6 +560,20 @@ def _unit_line(line: str) -> bool:
     return 0 < len(line.split()) <= 5 and not re.search(r"\d", line)
 
 
+def _column_phrases(line: str) -> tuple[str, ...]:
+    """The column headings a header line names (normalised), as a key."""
+    return tuple(norm(p) for p in _phrases(line)[1])
+
+
+def _other_header(line: str, own: set[tuple[str, ...]]) -> bool:
+    """Whether the line is the header of another table ("Mnkr Not 2023-12-31 2022-12-31" below
+    the RR): two or more column headings, not the table's own, and not a sentence (a footnote
+    "Avvikelse = utfall minus budget.")."""
+    phrases = _column_phrases(line)
+    return (len(phrases) >= 2 and phrases not in own and not PROSE_END.search(line.strip())
+            and _is_headerish_text(line))
+
+
 def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     """Header, preamble and logical rows of text whose cells are separated by whitespace."""
     info = _line_info(text, fmt, decimal)
@@ -571,9 +585,13 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
         header.unit = find_unit(preamble[-3:] + preamble)
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
     build = _Rows(fmt, decimal, source)
+    own = {_column_phrases(t) for t in header.texts}
     for ln, raw, label, segs in info[first:]:
         if not raw.strip() or is_noise(raw):
             continue
+        if _other_header(raw, own):
+            parsed.ended_at = (ln, raw.strip())
+            break
         indent = len(raw) - len(raw.lstrip(" \u00a0"))
         if label and segs:
             build.labelled(ln, raw, label, segs, indent)
@@ -586,7 +604,8 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     if header.unit is None:  # "Belopp i mnkr" as a line of its own below the table
         tail = [raw for ln, raw, _, _ in info if ln > build.row_end and _unit_line(raw)]
         header.unit = find_unit(tail)
-    last_line = max((ln for ln, raw, _, _ in info if raw.strip()), default=0)
+    end = parsed.ended_at[0] if parsed.ended_at else len(info) + 1
+    last_line = max((ln for ln, raw, _, _ in info if raw.strip() and ln < end), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     parsed.set_rows(rows)
     return parsed

@@ -177,3 +177,26 @@ def test_groups_of_different_columns_are_not_split_evenly(tmp_path):
                                  "Utfall 2023 Utfall 2022 Utfall 2023 Utfall 2022")
     table = read_rr(_write(tmp_path, same))
     assert table.value_columns[1:3] == ["Kommunen Utfall 2022", "Koncernen Utfall 2023"]
+
+
+RR_THEN_BR = """Resultaträkning
+Mnkr Not Utfall 2023 Utfall 2022
+Verksamhetens intäkter 865,2 834,7
+Verksamhetens kostnader -4 512,8 -4 318,4
+Verksamhetens nettokostnad -3 647,6 -3 483,7
+
+Balansräkning
+Mnkr Not 2023-12-31 2022-12-31
+Immateriella anläggningstillgångar 9 12,4 10,8
+Maskiner och inventarier 11 301,6 288,0
+"""
+
+
+def test_the_table_ends_where_another_tables_header_begins(tmp_path):
+    """The balance sheet below an RR was read as more RR rows (check said all was well)."""
+    table = read_rr(_write(tmp_path, RR_THEN_BR))
+    assert list(table.labels)[-1] == "Verksamhetens nettokostnad" and len(table.labels) == 3
+    assert any("slutar före rad 8, där en annan tabell börjar" in n for n in table.notes)
+    repeated = RR_THEN_BR.split("Balansräkning")[0] + (  # the same header again: a page break
+        "Mnkr Not Utfall 2023 Utfall 2022\nSkatteintäkter 954,1 838,2\nGenerella statsbidrag 11,7 30,4\n")
+    assert len(read_rr(_write(tmp_path, repeated)).labels) == 5
