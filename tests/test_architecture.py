@@ -157,3 +157,35 @@ def test_no_function_longer_than_60_lines(path):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60]
     assert not long, f"{_module_name(path)}: {', '.join(long)}"
+
+
+def _unexplained_lazy_imports(source: str) -> list[str]:
+    """Functions whose imports carry no comment: a comment on one of the function's import
+    lines, or on the line just above one, must say why the import is not at the top."""
+    lines = source.splitlines()
+    out = []
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        imports = [n for n in ast.walk(fn) if isinstance(n, ast.Import | ast.ImportFrom)]
+        if imports and not any("#" in lines[n.lineno - 1] or lines[n.lineno - 2].lstrip().startswith("#")
+                               for n in imports):
+            out.append(f"{fn.name} (line {imports[0].lineno})")
+    return out
+
+
+@pytest.mark.parametrize(("source", "found"), [
+    ("def f():\n    import json\n    return json\n", ["f (line 2)"]),
+    ("def f():\n    import json  # lazy: only on error\n    import csv\n", []),
+    ("def f():\n    # lazy: the next two load only here\n    import json\n    import csv\n", []),
+    ("import json\n\ndef f():\n    return json\n", []),
+])
+def test_the_lazy_import_rule_reads_comments(source, found):
+    assert _unexplained_lazy_imports(source) == found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: _module_name(p))
+def test_imports_inside_functions_say_why(path):
+    """Issue 10: imports at the top of the module; a lazy one says why (it keeps a command fast)."""
+    unexplained = _unexplained_lazy_imports(path.read_text(encoding="utf-8"))
+    assert not unexplained, f"{_module_name(path)}: import inside {', '.join(unexplained)} without a comment"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -25,8 +26,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gnsanalysis import paths
 from gnsanalysis.csvsafe import safe_cell
-from gnsanalysis.io import load_resource
+from gnsanalysis.io import atomic_write, load_resource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -258,11 +260,6 @@ def to_json_dict(table: RRTable) -> dict:
 
 def write_processed(table: RRTable, dataset=None, processed_dir: Path | None = None) -> Path:
     """Write the tidy table to ``data/processed/rr-<period>.csv`` with a JSON metadata sidecar."""
-    import json
-
-    from gnsanalysis import paths
-    from gnsanalysis.io import atomic_write
-
     processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
     period = table.period or (dataset.period if dataset else None) or Path(table.source or "rr").stem
     csv_path = processed_dir / f"rr-{period}.csv"
