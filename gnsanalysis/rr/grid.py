@@ -8,6 +8,7 @@ reader, whose columns are converted by Arrow's kernels (:func:`_arrow_figures`, 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -149,6 +150,36 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
+def format_scaling(code: str) -> int:
+    """How many times a number format divides by 1 000 before showing a number: the commas after
+    its last digit placeholder (``#,##0.0,,`` shows kronor as mnkr: 2; ``#,##0`` groups: 0)."""
+    plain = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)  # quoted text, [colours], escaped characters
+    return max((len(m.group(1)) for section in plain.split(";")
+                for m in [re.search(r"[0#?](,+)[^0#?]*$", section)] if m), default=0)
+
+
+def _scaled_formats(path: Path) -> bool:
+    """Whether the workbook declares a number format that scales (a cheap look at its styles)."""
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode("utf-8", "replace") if "xl/styles.xml" in z.namelist() else ""
+    return any(format_scaling(html.unescape(c)) for c in re.findall(r'formatCode="([^"]*)"', styles))
+
+
+def _refuse_scaled(path: Path, ws) -> None:
+    """Refuse a number cell shown divided by 1 000 or 1 000 000 (its printed figure is not its value)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            n = format_scaling(cell.number_format) if isinstance(cell.value, int | float) else 0
+            if n:
+                raise ParseError(
+                    f"Cellen visas delad med {1000 ** n:,} ".replace(",", "\u00a0")
+                    + f"(talformatet {cell.number_format!r}), så det Excel visar är inte det som är sparat.",
+                    location=Location(file=path, sheet=ws.title, line=cell.row, column=cell.column_letter),
+                    found=f"sparat {cell.value!r}", expected="celler vars värde är det tal som visas",
+                    hint="Exportera bladet som CSV (det som visas), eller ta bort skalningen ur talformatet "
+                         "och ange enheten (kr) i rubriken.")
+
+
 def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
     """The rows of a worksheet, numbered from 1, each value through ``convert``."""
     try:
@@ -171,6 +202,8 @@ def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]],
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
         rows = _sheet_cells(path, wb[sheet], xl_cell)
+        if _scaled_formats(path):
+            _refuse_scaled(path, wb[sheet])
     finally:
         wb.close()
     notes = [f"Läser bladet {sheet!r} av {len(names)} blad ({', '.join(names)}); välj ett annat med --sheet."

@@ -322,3 +322,34 @@ def test_a_grid_header_with_a_repeated_name_or_a_label_run_into_a_figure_is_refu
     path.write_text(body, encoding="utf-8")
     with pytest.raises(ParseError, match=message):
         read_rr(path)
+
+
+@pytest.mark.parametrize(("code", "scaling"), [
+    ("#,##0", 0), ("#,##0.0", 0), ("0.00", 0), ("General", 0), ("#,##0;[Red]-#,##0", 0),
+    ("#,##0.0,,", 2), ("#,##0,", 1), ('#,##0,"tkr"', 1), ("#,##0.0,,;-#,##0.0,,", 2),
+    ('0" kr, netto"', 0),  # a comma inside quoted text scales nothing
+])
+def test_format_scaling_counts_the_commas_after_the_last_digit(code, scaling):
+    from gnsanalysis.rr.grid import format_scaling
+
+    assert format_scaling(code) == scaling
+
+
+def test_xlsx_cells_shown_divided_by_a_million_are_refused(tmp_path):
+    """Kronor shown as mnkr by the format '#,##0.0,,' under 'Belopp i mnkr' were read as 865 204 118 mnkr."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "kr.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    for row in [["Belopp i mnkr", "Utfall 2023"], ["Intäkter", 865204118], ["Kostnader", -765204118],
+                ["Summa", 100000000]]:
+        ws.append(row)
+    for r in (2, 3, 4):
+        ws.cell(r, 2).number_format = "#,##0.0,,"
+    wb.save(path)
+    with pytest.raises(ParseError, match=r"rad 2, kolumn 'B': Cellen visas delad med 1\u00a0000\u00a0000"):
+        read_rr(path)
+    ws.cell(2, 2).number_format = ws.cell(3, 2).number_format = ws.cell(4, 2).number_format = "#,##0"
+    wb.save(path)
+    assert read_rr(path).value("Intäkter", "Utfall 2023") == 865204118
