@@ -168,6 +168,8 @@ def first_lines(text: str, k: int = 200) -> list[str]:
 
 
 _PLAIN_DOT_NUMBER = re.compile(r"^\s*[-−]?\d*(?:\.\d+)?\s*$")
+# a decimal-comma figure in a comma CSV: its field holds a comma, so it was quoted ("1 284,6")
+_QUOTED_COMMA_NUMBER = re.compile(r"^\s*[-\u2212\u2013]?\s?\d{1,3}(?:[ \u00a0]?\d{3})*,\d+\s*$")
 
 
 def _one_cell(line: str) -> bool:
@@ -175,6 +177,15 @@ def _one_cell(line: str) -> bool:
     if any(is_numeric_token(t) and not is_year(t) for t in toks):
         return parses(line.strip(), ",")
     return True
+
+
+def csv_decimal(lines: list[str], delimiter: str) -> str:
+    """The decimal mark of a CSV: ``,`` with ``;`` between fields (Swedish Excel); with ``,``
+    between fields a comma only when some field is a quoted decimal-comma figure."""
+    if delimiter == ";":
+        return ","
+    fields = (f for row in csv.reader(lines, delimiter=",") for f in row[1:])
+    return "," if any(_QUOTED_COMMA_NUMBER.match(f) for f in fields) else "."
 
 
 def csv_delimiter(lines: list[str]) -> str | None:
@@ -205,8 +216,8 @@ def csv_delimiter(lines: list[str]) -> str | None:
             continue  # the first comma row must be the header (decimal-comma text is not)
         counts = [len(r) for r in multi]
         common = max(set(counts), key=counts.count)
-        plain = sum(1 for r in multi if all(_PLAIN_DOT_NUMBER.match(f) or re.search(r"[^\W\d_]", f)
-                                            for f in r[1:]))
+        plain = sum(1 for r in multi if all(_PLAIN_DOT_NUMBER.match(f) or _QUOTED_COMMA_NUMBER.match(f)
+                                            or re.search(r"[^\W\d_]", f) for f in r[1:]))
         if counts.count(common) >= 0.8 * len(multi) and plain >= 0.9 * len(multi):
             return ","
     return None

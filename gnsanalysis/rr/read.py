@@ -339,13 +339,7 @@ def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None =
     elif fmt == "csv":
         lines = F.first_lines(text) if head is None else head
         delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
-        decimal = "," if delim == ";" else "."
-        try:
-            parsed = G.parse_csv(text, delimiter=delim, decimal=decimal, source=path)
-        except ParseError:
-            if decimal == ",":
-                raise
-            parsed = G.parse_csv(text, delimiter=delim, decimal=",", source=path)
+        parsed = G.parse_csv(text, delimiter=delim, decimal=F.csv_decimal(lines, delim), source=path)
     else:
         parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
     return build_table(parsed, path, declared)

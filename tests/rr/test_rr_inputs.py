@@ -353,3 +353,31 @@ def test_xlsx_cells_shown_divided_by_a_million_are_refused(tmp_path):
     ws.cell(2, 2).number_format = ws.cell(3, 2).number_format = ws.cell(4, 2).number_format = "#,##0"
     wb.save(path)
     assert read_rr(path).value("Intäkter", "Utfall 2023") == 865204118
+
+
+COMMA_CSV = """Mnkr,Not,Utfall 2023,Utfall 2022
+Verksamhetens intäkter,1,"1 284,6","1 231,9"
+Verksamhetens kostnader,2,"-5 906,2","-5 671,8"
+Verksamhetens nettokostnad,,"-4 621,6","-4 439,9"
+"""
+
+
+@pytest.mark.parametrize(("text", "decimal"), [
+    (COMMA_CSV, ","),
+    ("RR,Utfall\nIntäkter,12.5\nKostnader,-4\n", "."),
+    ("RR;Utfall\nIntäkter;12,5\n", ","),
+])
+def test_csv_decimal_mark_from_the_sample(text, decimal):
+    from gnsanalysis.rr.formats import csv_decimal, csv_delimiter
+
+    lines = text.splitlines()
+    assert csv_decimal(lines, csv_delimiter(lines)) == decimal
+
+
+def test_comma_csv_with_quoted_decimal_comma_figures_is_read(tmp_path):
+    """It was 'Hittar ingen tabell', and with --input-format csv '1 284,6' was 'inte ett tal'."""
+    path = tmp_path / "komma.csv"
+    path.write_text(COMMA_CSV, encoding="utf-8")
+    table = read_rr(path)
+    assert table.format == "csv" and table.value("Verksamhetens intäkter", "Utfall 2023") == 1284.6
+    assert table.decimals["Utfall 2022"] == 1 and list(table.note_refs[:2]) == ["1", "2"]
