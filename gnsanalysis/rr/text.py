@@ -348,7 +348,7 @@ def _is_headerish_text(line: str) -> bool:
     toks = line.split()
     if not toks or PROSE_END.search(line.strip()) and len(toks) > 6:
         return False
-    if all(is_year(t) for t in toks) or all(is_unit_token(t) for t in toks):
+    if all(is_year(t) or is_unit_token(t) for t in toks):  # "2023 2022", "Mnkr", "Mnkr 2023 2024"
         return True
     hits = 0
     for t in toks:

@@ -200,3 +200,27 @@ def test_the_table_ends_where_another_tables_header_begins(tmp_path):
     repeated = RR_THEN_BR.split("Balansräkning")[0] + (  # the same header again: a page break
         "Mnkr Not Utfall 2023 Utfall 2022\nSkatteintäkter 954,1 838,2\nGenerella statsbidrag 11,7 30,4\n")
     assert len(read_rr(_write(tmp_path, repeated)).labels) == 5
+
+
+PLAN = """Resultatbudget Bokslut Budget Plan
+Mnkr 2023 2024 2025
+Verksamhetens intäkter 402,3 388,0 395,0
+Verksamhetens kostnader -2 214,6 -2 251,0 -2 318,5
+Verksamhetens nettokostnad -1 812,3 -1 863,0 -1 923,5
+Källa: Mål och budget 2024–2026, kommunfullmäktige 2023-11-20 § 141
+"""
+
+
+def test_a_years_line_that_starts_with_the_unit_and_a_source_line_below(tmp_path):
+    """'Mnkr 2023 2024 2025' was no header line ("Hittar ingen rubrikrad"), and the source line
+    was taken for a last row cut short."""
+    table = read_rr(_write(tmp_path, PLAN))
+    assert table.value_columns == ["Bokslut 2023", "Budget 2024", "Plan 2025"]
+    assert table.unit == "mnkr" and table.notes == [] and len(table.labels) == 3
+
+
+@pytest.mark.parametrize("footer", ["ÅRSREDOVISNING 2023 | SOLBACKA KOMMUN 47", "48 SOLBACKA KOMMUN | ÅRSREDOVISNING 2023"])
+def test_a_page_footer_with_the_bodys_name_is_no_row(tmp_path, footer):
+    text = RR_THEN_BR.split("\n\nBalansräkning")[0].replace("\nVerksamhetens nettokostnad", f"\n{footer}\n\fVerksamhetens nettokostnad")
+    assert list(read_rr(_write(tmp_path, text)).labels) == [
+        "Verksamhetens intäkter", "Verksamhetens kostnader", "Verksamhetens nettokostnad"]
