@@ -224,3 +224,13 @@ def test_a_page_footer_with_the_bodys_name_is_no_row(tmp_path, footer):
     text = RR_THEN_BR.split("\n\nBalansräkning")[0].replace("\nVerksamhetens nettokostnad", f"\n{footer}\n\fVerksamhetens nettokostnad")
     assert list(read_rr(_write(tmp_path, text)).labels) == [
         "Verksamhetens intäkter", "Verksamhetens kostnader", "Verksamhetens nettokostnad"]
+
+
+def test_a_region_and_its_koncern_are_column_groups(tmp_path):
+    text = ("Resultaträkning\nBelopp i mnkr Region Koncern\nNot 2023 2022 2023 2022\n"
+            "Verksamhetens intäkter 3 598,4 3 371,2 3 802,6 3 561,9\n"
+            "Verksamhetens kostnader -39 512,7 -37 208,3 -39 641,2 -37 330,8\n"
+            "Verksamhetens nettokostnad -35 914,3 -33 837,1 -35 838,6 -33 768,9\n")
+    table = read_rr(_write(tmp_path, text))
+    assert table.value_columns == ["Region 2023", "Region 2022", "Koncern 2023", "Koncern 2022"]
+    assert table.value("Verksamhetens intäkter", "Koncern 2023") == 3802.6
