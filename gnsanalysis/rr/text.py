@@ -12,7 +12,8 @@ The algorithm (:func:`parse_free_text`):
    Koncernen) split the columns into groups (:func:`_text_header`).
 4. The lines below are assembled into logical rows (:class:`_Rows`): a label wrapped over two
    lines, figures on the line after the label, prose and repeated headers left out, cell
-   boundaries that were lost refused. A last row that no reading fills ends an excerpt.
+   boundaries that were lost refused. A last row that no reading fills ends an excerpt; the
+   header of another table (a balance sheet below the RR) ends the table (:func:`_other_header`).
 5. :func:`candidate_readings` lists every reading of a row's segments under the slots
    (:mod:`.grouping`); the table's arithmetic then chooses among them.
 """
