@@ -35,6 +35,7 @@ from gnsanalysis.rr.formats import (
     norm,
 )
 from gnsanalysis.rr.grouping import MAX_DIGITS, SPACE_CHARS, Slot, note_cell
+from gnsanalysis.swedish import format as fmt
 
 
 def grid_from_tab_text(text: str) -> list[tuple[int, list[str]]]:
@@ -172,8 +173,8 @@ def _refuse_scaled(path: Path, ws) -> None:
             n = format_scaling(cell.number_format) if isinstance(cell.value, int | float) else 0
             if n:
                 raise ParseError(
-                    f"Cellen visas delad med {1000 ** n:,} ".replace(",", "\u00a0")
-                    + f"(talformatet {cell.number_format!r}), så det Excel visar är inte det som är sparat.",
+                    f"Cellen visas delad med {fmt.number(1000 ** n)} (talformatet {cell.number_format!r}), "
+                    "så det Excel visar är inte det som är sparat.",
                     location=Location(file=path, sheet=ws.title, line=cell.row, column=cell.column_letter),
                     found=f"sparat {cell.value!r}", expected="celler vars värde är det tal som visas",
                     hint="Exportera bladet som CSV (det som visas), eller ta bort skalningen ur talformatet "
