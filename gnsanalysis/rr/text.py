@@ -570,9 +570,10 @@ def _other_header(line: str, own: set[tuple[str, ...]]) -> bool:
     """Whether the line is the header of another table ("Mnkr Not 2023-12-31 2022-12-31" below
     the RR): two or more column headings, not the table's own, and not a sentence (a footnote
     "Avvikelse = utfall minus budget.")."""
+    if not _is_headerish_text(line) or PROSE_END.search(line.strip()):
+        return False
     phrases = _column_phrases(line)
-    return (len(phrases) >= 2 and phrases not in own and not PROSE_END.search(line.strip())
-            and _is_headerish_text(line))
+    return len(phrases) >= 2 and phrases not in own
 
 
 def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
