@@ -69,7 +69,6 @@ class ClaimResult:
     status: str  # ok | rounding | approximate | disagreement
     interpretations: tuple[tuple[InterpretationModel, Fraction], ...] = ()
     split: tuple[int, ...] | None = None  # share: exact split in whole units
-    notes: tuple[str, ...] = ()
 
     @property
     def stated(self) -> Fraction:

@@ -14,7 +14,7 @@ normalised over the chosen parties, then weighted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -304,8 +304,8 @@ def allocate_by_key(total: Number, key: KeySpec, parties: Parties = None, regist
 
     Columns: ``code``, ``party`` (registry name), ``short``, ``weight`` (exact Fraction, sums
     to 1), ``quota`` (exact Fraction in ``unit``), ``share`` (int, sums exactly to the total in
-    ``unit``; int64, or Python ints when a share does not fit in 64 bits). ``df.attrs`` holds ``total``,
-    ``unit``, ``key``, ``key_label``, ``example`` (True when any value used is example data: label the
+    ``unit``; int64, or Python ints when a share does not fit in 64 bits). ``df.attrs`` holds
+    ``key``, ``key_label``, ``example`` (True when any value used is example data: label the
     output "Exempeldata") and ``notes`` (sources and caveats, Swedish).
     """
     registry = registry or load_registry()
@@ -322,58 +322,6 @@ def allocate_by_key(total: Number, key: KeySpec, parties: Parties = None, regist
             "share": _int_column(shares),
         }
     )
-    df.attrs.update(meta, total=to_fraction(total), unit=unit)
+    df.attrs.update(meta)
     return df
-
-
-def compare_keys(total: Number, keys: Sequence[KeySpec], parties: Parties = None, registry: Registry | None = None,
-                 *, unit: str = "kr", usage: Usage = None) -> pd.DataFrame:
-    """What each party pays under each key, and the change against the first key.
-
-    One row per party (index: registry name); one column per key (its Swedish label) with the
-    share, then for every other key a column ``"förändring: <label>"`` = share under that key
-    minus share under the first key (negative: the party pays less, i.e. gains). Each key
-    column sums exactly to the total; each change column sums to 0.
-    """
-    if not keys:
-        raise ParameterError("Ange minst en fördelningsnyckel att jämföra.")
-    registry = registry or load_registry()
-    frames = [allocate_by_key(total, k, parties, registry, unit=unit, usage=usage) for k in keys]
-    labels = [f.attrs["key_label"] for f in frames]
-    if len(set(labels)) != len(labels):
-        raise ParameterError("Samma fördelningsnyckel anges mer än en gång.")
-    out = pd.DataFrame({"code": frames[0]["code"].to_list()}, index=frames[0]["party"].to_list())
-    out.index.name = "party"
-    for label, frame in zip(labels, frames, strict=True):
-        out[label] = frame["share"].to_numpy()
-    for label in labels[1:]:
-        out[f"förändring: {label}"] = out[label] - out[labels[0]]
-    out.attrs.update(total=to_fraction(total), unit=unit, keys=labels, baseline=labels[0],
-                     example=any(f.attrs["example"] for f in frames),
-                     notes=list(dict.fromkeys(n for f in frames for n in f.attrs["notes"])))
-    return out
-
-
-def key_change(total: Number, old: KeySpec, new: KeySpec, parties: Parties = None, registry: Registry | None = None,
-               *, unit: str = "kr", usage: Usage = None) -> pd.DataFrame:
-    """Who gains and who loses when the key changes from ``old`` to ``new``.
-
-    Columns: ``party``, ``före`` (share under old), ``efter`` (share under new),
-    ``förändring`` (efter − före; sums to 0) and ``utfall`` (``"betalar mer"``,
-    ``"betalar mindre"`` or ``"oförändrat"``).
-    """
-    cmp = compare_keys(total, [old, new], parties, registry, unit=unit, usage=usage)
-    before, after = cmp.attrs["keys"]
-    change = cmp[after] - cmp[before]
-    out = pd.DataFrame(
-        {
-            "party": cmp.index.to_list(),
-            "före": cmp[before].to_numpy(),
-            "efter": cmp[after].to_numpy(),
-            "förändring": change.to_numpy(),
-            "utfall": ["betalar mer" if c > 0 else "betalar mindre" if c < 0 else "oförändrat" for c in change],
-        }
-    )
-    out.attrs.update(cmp.attrs)
-    return out
 

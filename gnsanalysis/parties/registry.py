@@ -93,17 +93,6 @@ class Registry:
         """The parties of the nämnd in registry order (non-party actors excluded)."""
         return [p for p in self._all if p.party]
 
-    @property
-    def actors(self) -> list[Party]:
-        """Actors that appear in documents but are not parties."""
-        return [p for p in self._all if not p.party]
-
-    def __iter__(self):
-        return iter(self.parties)
-
-    def __len__(self) -> int:
-        return len(self.parties)
-
     def order(self, entry: Party) -> int:
         """Position in the registry (parties first, then actors)."""
         return next(i for i, p in enumerate(self._all) if p.code == entry.code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,7 @@ class Part:
     findings: list[Finding]
 
     @classmethod
-    def load(cls, dataset: Dataset, period: str) -> Part:
+    def load(cls, dataset: Dataset, period: str) -> Self:
         """The RR table of ``dataset`` for ``period``, parsed and checked."""
         table = load_rr(dataset, period)
         return cls(dataset, table, check_table(table))

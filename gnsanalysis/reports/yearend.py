@@ -4,16 +4,14 @@ and the carry-over of the committee's funds. Sentences are computed from the dat
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from gnsanalysis.inputs import find_dataset, load_rr
+from gnsanalysis.inputs import find_dataset
 from gnsanalysis.render import html
 from gnsanalysis.reports import common as an
 from gnsanalysis.reports.common import BUDGET, DEV, OUTCOME, PREV, PREV_DIFF, PREV_PCT
-from gnsanalysis.rr.checks import check_table
 from gnsanalysis.swedish import format as fmt
 
 
@@ -25,24 +23,17 @@ class YearEnd(an.Part):
         """The financial year of the table."""
         return int(an.period_of(self.dataset)[:4])
 
-    @cached_property
-    def cols(self) -> dict[str, str | None]:
-        """Role → the table's column (``None`` for an optional role the table lacks)."""
-        return an.role_columns(self.table)
-
 
 def load(period: str, raw_dir: Path | None = None) -> YearEnd:
     """Find the RR input for ``period`` through its metadata, parse and check it.
 
     The roles the report reads (columns, rows, the layout's rows) are resolved here, so that a
     table that lacks one stops with an error naming it before anything is written."""
-    dataset = find_dataset("rr", period, raw_dir)
-    table = load_rr(dataset, period)
-    an.check_rows(table)
-    ye = YearEnd(dataset, table, check_table(table))
-    _ = ye.cols
+    ye = YearEnd.load(find_dataset("rr", period, raw_dir), period)
+    an.check_rows(ye.table)
+    an.role_columns(ye.table)
     for role in ("income", "costs"):
-        an.row(table, role)
+        an.row(ye.table, role)
     return ye
 
 
@@ -51,9 +42,9 @@ def overview(ye: YearEnd) -> tuple[pd.DataFrame, list[str]]:
     frame, classes = an.rr_overview(ye.table, {
         OUTCOME: f"Utfall {ye.year}", BUDGET: "Budget", DEV: "Avvikelse mot budget", PREV: f"Utfall {ye.year - 1}",
         PREV_DIFF: "Förändring", PREV_PCT: "Förändring %"})
-    if "Förändring %" in frame.columns and ye.cols[PREV] is not None:
+    if "Förändring %" in frame.columns and an.has_role(ye.table, PREV):
         # a change from zero has no percentage; the source prints 0, we print a dash
-        prev = ye.table.frame[ye.cols[PREV]].to_numpy()
+        prev = ye.table.frame[an.column(ye.table, PREV)].to_numpy()
         frame.loc[prev == 0, "Förändring %"] = float("nan")
     return frame, classes
 
@@ -69,7 +60,7 @@ def summary(ye: YearEnd) -> list[str]:
         if an.offsetting(top):
             sentence += "; de två tar i stort sett ut varandra"
         out.append(sentence + ".")
-    if ye.cols[PREV] is not None:
+    if an.has_role(ye.table, PREV):
         out.append(f"Föregående år ({ye.year - 1}) var resultatet {fmt.number(an.result_value(ye.table, PREV))} "
                    f"{ye.unit}. " + _prev_year_note(ye))
     out.append(_check_sentence(ye))
@@ -115,12 +106,12 @@ def _check_sentence(ye: YearEnd) -> str:
 
 
 def _prev_year_note(ye: YearEnd) -> str:
-    pct = an.result_value(ye.table, PREV_PCT) if ye.cols[PREV_PCT] is not None else 0
+    pct = an.result_value(ye.table, PREV_PCT) if an.has_role(ye.table, PREV_PCT) else 0
     prev = an.result_value(ye.table, PREV)
     if abs(pct) > 500:  # a base near zero makes the percentage meaningless, whatever the unit
         return (f"Eftersom jämförelsebeloppet är nästan noll ({fmt.number(prev)} {ye.unit}) säger den tryckta "
                 f"procentuella förändringen ({fmt.number(pct)} %) inget meningsfullt.")
-    if ye.cols[PREV_DIFF] is not None:
+    if an.has_role(ye.table, PREV_DIFF):
         return f"Förändringen mot föregående år är {fmt.number(an.result_value(ye.table, PREV_DIFF), signed=True)} {ye.unit}."
     change = an.result_value(ye.table, OUTCOME) - prev
     return f"Förändringen mot föregående år är, beräknad, {fmt.number(change, signed=True)} {ye.unit}."

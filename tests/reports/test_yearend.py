@@ -81,7 +81,7 @@ def test_carry_over(ye):
 
 
 def test_drivers_sorted_by_absolute_deviation(ye):
-    top = an.drivers(ye.table, ye.cols[yearend.DEV], n=3)
+    top = an.drivers(ye.table, an.column(ye.table, yearend.DEV), n=3)
     assert list(top["label"]) == ["Tjänster,material,varor", "Med diagnostik samt övr tjänst", "Övrigt"]
 
 
@@ -132,7 +132,7 @@ def test_unit_in_sentences_comes_from_the_table(tmp_path):
 def test_column_roles_match_tolerant_of_punctuation_and_case(tmp_path):
     raw = _variant(tmp_path, "RR\tAck utfall\tAck budget", "RR\tAck. Utfall\tACK BUDGET")
     ye = yearend.load("2018-12", raw)
-    assert ye.cols["outcome"] == "Ack. Utfall" and ye.cols["budget"] == "ACK BUDGET"
+    assert an.column(ye.table, "outcome") == "Ack. Utfall" and an.column(ye.table, "budget") == "ACK BUDGET"
     assert yearend.summary(ye)[0].startswith(f"Årets resultat 2018 blev {M}88 tkr mot en budget på {M}102 tkr")
 
 
