@@ -86,28 +86,17 @@ def read_limited(path: Path, limit: int, *, what: str, option: str | None = None
 _ALIAS_REFUSED = "alias (*namn) är inte tillåtna i den här filen"
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases (a person's metadata file never needs them)."""
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSED, event.start_mark)
-        return super().compose_node(parent, index)
-
-
 def _load_without_aliases(text: str) -> Any:
-    """The YAML data, aliases refused before anything is built (with libyaml: events scanned first, in C)."""
-    c_loader = getattr(yaml, "CSafeLoader", None)
-    if c_loader is None:  # PyYAML without libyaml
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    """The YAML data, aliases refused before anything is built: the parser's events are scanned
+    first (in C when PyYAML has libyaml), then the safe loader builds the data."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     # an alias is written *name: without a "*" the text has none, and the scan is skipped
-    for event in yaml.parse(text, Loader=c_loader) if "*" in text else ():
+    for event in yaml.parse(text, Loader=loader) if "*" in text else ():
         if isinstance(event, yaml.AliasEvent):
-            at = event.start_mark  # libyaml's mark, as PyYAML's own
+            at = event.start_mark  # libyaml's mark has the line and column of PyYAML's own
             mark = yaml.error.Mark("<yaml>", 0, at.line, at.column, None, 0) if at else None
             raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSED, mark)
-    return yaml.load(text, Loader=c_loader)  # noqa: S506 - libyaml's safe loader
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def parse_yaml(text: str, source: str | Path, *, what: str = "YAML-filen") -> Any:
