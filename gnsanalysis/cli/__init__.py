@@ -150,6 +150,13 @@ def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
 
 
 def _os_error_message(exc: OSError) -> str:
+    """A failed read or write in Swedish: a missing file, a folder, no permission, else why."""
+    if isinstance(exc, FileNotFoundError):
+        return f"filen finns inte: {exc.filename}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} är en mapp, inte en fil"
+    if isinstance(exc, PermissionError):
+        return f"saknar behörighet att läsa eller skriva {exc.filename}"
     from gnsanalysis.io import os_error_reason  # lazy: gnsanalysis.io loads PyYAML, which `gns --help` never needs
 
     name = exc.filename if exc.filename is not None else "en fil"
@@ -190,15 +197,6 @@ def _run(argv: list[str] | None) -> int:
     except GnsError as exc:
         print(f"gns: {exc}", file=sys.stderr)
         return exc.exit_code
-    except FileNotFoundError as exc:
-        print(f"gns: filen finns inte: {exc.filename}", file=sys.stderr)
-        return 2
-    except IsADirectoryError as exc:
-        print(f"gns: {exc.filename} är en mapp, inte en fil", file=sys.stderr)
-        return 2
-    except PermissionError as exc:
-        print(f"gns: saknar behörighet att läsa eller skriva {exc.filename}", file=sys.stderr)
-        return 2
     except OSError as exc:
         if exc.errno is None:  # not a system error: a bug, handled below
             return _unexpected(exc, argv)
