@@ -218,24 +218,21 @@ def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extr
         return []
     print(f"Bygger {fmt.count_noun(len(pending), 'rapport', 'rapporter')} med {jobs} "
           f"samtidiga processer.", flush=True)
-    pool = None
+    # the workers start with the first submit (in _collect), inside the try
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init, initargs=(os.getpid(),))
         failures = _collect(pool, pending, reports_dir, extra, records)
         pool.shutdown(wait=True)
-        pool = None
         return failures
     except KeyboardInterrupt:
-        if pool is not None:
-            _kill_pool(pool)
-            pool = None
+        _kill_pool(pool)
         _clean_build_dir(reports_dir)
         raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
                                "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
-    finally:
-        if pool is not None:
-            _kill_pool(pool)
+    except BaseException:
+        _kill_pool(pool)
+        raise
 
 
 def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records: dict) -> list[tuple[str, str]]:
