@@ -118,18 +118,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def error_log_path() -> Path:
-    """Where the last-resort handler writes: ``reports/.gns-fel.log`` if reports/ is a folder."""
-    import tempfile  # lazy, as the three below: needed only after an unexpected error
-
-    reports = Path(paths.REPORTS_DIR)
-    if reports.is_dir():
-        return reports / ERROR_LOG_NAME
-    return Path(tempfile.gettempdir()) / "gns-fel.log"
-
-
 def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
-    """Append the traceback to the error log; returns the file, or None if nothing could be written."""
+    """Append the traceback to ``reports/.gns-fel.log`` (when reports/ is a folder), failing that to
+    ``gns-fel.log`` in the temporary folder; returns the file, or None if nothing could be written."""
     import datetime as dt  # lazy: needed only after an unexpected error
     import tempfile
     import traceback
@@ -137,8 +128,10 @@ def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
     text = (f"=== {dt.datetime.now().isoformat(timespec='seconds')} gns "
             f"{' '.join(sys.argv[1:] if argv is None else argv)[:2000]}\n"
             + "".join(traceback.format_exception(exc)) + "\n")
-    candidates = [error_log_path(), Path(tempfile.gettempdir()) / "gns-fel.log"]
-    for path in dict.fromkeys(candidates):
+    reports = Path(paths.REPORTS_DIR)
+    candidates = [reports / ERROR_LOG_NAME] if reports.is_dir() else []
+    candidates.append(Path(tempfile.gettempdir()) / "gns-fel.log")
+    for path in candidates:
         try:
             mode = "w" if path.exists() and path.stat().st_size > _ERROR_LOG_MAX_BYTES else "a"
             with path.open(mode, encoding="utf-8") as fh:
@@ -150,6 +143,13 @@ def _log_unexpected(exc: BaseException, argv: list[str] | None) -> Path | None:
 
 
 def _os_error_message(exc: OSError) -> str:
+    """A failed read or write in Swedish: a missing file, a folder, no permission, else why."""
+    if isinstance(exc, FileNotFoundError):
+        return f"filen finns inte: {exc.filename}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} är en mapp, inte en fil"
+    if isinstance(exc, PermissionError):
+        return f"saknar behörighet att läsa eller skriva {exc.filename}"
     from gnsanalysis.io import os_error_reason  # lazy: gnsanalysis.io loads PyYAML, which `gns --help` never needs
 
     name = exc.filename if exc.filename is not None else "en fil"
@@ -190,15 +190,6 @@ def _run(argv: list[str] | None) -> int:
     except GnsError as exc:
         print(f"gns: {exc}", file=sys.stderr)
         return exc.exit_code
-    except FileNotFoundError as exc:
-        print(f"gns: filen finns inte: {exc.filename}", file=sys.stderr)
-        return 2
-    except IsADirectoryError as exc:
-        print(f"gns: {exc.filename} är en mapp, inte en fil", file=sys.stderr)
-        return 2
-    except PermissionError as exc:
-        print(f"gns: saknar behörighet att läsa eller skriva {exc.filename}", file=sys.stderr)
-        return 2
     except OSError as exc:
         if exc.errno is None:  # not a system error: a bug, handled below
             return _unexpected(exc, argv)

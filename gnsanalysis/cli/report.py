@@ -92,17 +92,12 @@ def cmd_inputs(args) -> int:
     """`gns inputs`: each file in data/raw/, its metadata, reports and problems (exit 1 on a problem)."""
     from gnsanalysis.inputs import KIND_NAMES, STATUS_TEXT, inventory  # lazy: keeps `gns --help` fast
     from gnsanalysis.publish.build import plan
-    from gnsanalysis.publish.runner import output_stem
 
     inv = inventory()
     feeds: dict = {}
     for run in plan(inventory=inv):
-        try:
-            out = f"{output_stem(run.name, run.params)}.html"
-        except (KeyError, ValueError):
-            out = run.name
         for d in run.inputs:
-            feeds.setdefault(d.path.name, []).append(out)
+            feeds.setdefault(d.path.name, []).append(run.output or run.name)
     problems = 0
     print(f"Underlag i {paths.RAW_DIR}:")
     for d in inv:

@@ -54,6 +54,14 @@ class Run:
         """The report and its parameters as the progress lines show them."""
         return f"{self.name} {' '.join(f'{k}={v}' for k, v in self.params.items())}".strip()
 
+    @property
+    def output(self) -> str | None:
+        """The report's file name, or None when the registry's pattern does not fit the parameters."""
+        try:
+            return f"{runner.output_stem(self.name, self.params)}.html"
+        except (KeyError, IndexError, ValueError):
+            return None
+
 
 def _covers(need: RequirementModel, period, dataset) -> bool:
     """Whether ``dataset`` may be what a report reads for ``need`` in ``period`` (None: any)."""
@@ -192,13 +200,10 @@ def _pending(todo: list, records: dict, extra: dict, force: bool) -> list[tuple]
     pending = []
     for run in todo:
         inputs, code, fp = _sources(run, {**run.params, **extra})
-        try:
-            stem = runner.output_stem(run.name, run.params)
-        except (KeyError, IndexError, ValueError):
-            stem = None
-        rec = records.get(f"{stem}.html") if stem else None
+        out = run.output
+        rec = records.get(out) if out else None
         if rec and rec.get("fingerprint") == fp and not force:
-            print(f"  oförändrad, hoppar över  {run.label} → {stem}.html", flush=True)
+            print(f"  oförändrad, hoppar över  {run.label} → {out}", flush=True)
             continue
         pending.append((run, inputs, code, fp))
     return pending
@@ -213,24 +218,21 @@ def _run_pending(pending: list[tuple], jobs: int | None, reports_dir: Path, extr
         return []
     print(f"Bygger {fmt.count_noun(len(pending), 'rapport', 'rapporter')} med {jobs} "
           f"samtidiga processer.", flush=True)
-    pool = None
+    # the workers start with the first submit (in _collect), inside the try
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init, initargs=(os.getpid(),))
         failures = _collect(pool, pending, reports_dir, extra, records)
         pool.shutdown(wait=True)
-        pool = None
         return failures
     except KeyboardInterrupt:
-        if pool is not None:
-            _kill_pool(pool)
-            pool = None
+        _kill_pool(pool)
         _clean_build_dir(reports_dir)
         raise BuildInterrupted("Bygget avbröts (Ctrl-C); inga fler rapporter skrivs. Rapporter som redan "
                                "var klara är kompletta, övriga är orörda. Kör gns build igen.") from None
-    finally:
-        if pool is not None:
-            _kill_pool(pool)
+    except BaseException:
+        _kill_pool(pool)
+        raise
 
 
 def _collect(pool, pending: list[tuple], reports_dir: Path, extra: dict, records: dict) -> list[tuple[str, str]]:

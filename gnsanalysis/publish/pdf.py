@@ -76,7 +76,10 @@ class Printer:
                 tagged=True, outline=True)
         finally:
             page.close()
-        atomic_write(Path(pdf_path), _with_metadata(data, title=title, status=status))
+        from pypdf import PdfWriter  # lazy: only when PDFs are written
+
+        metadata = {"/Title": title, "/Author": AUTHOR, "/Subject": f"Status: {status}" if status else title}
+        atomic_write(Path(pdf_path), _swedish_bytes(PdfWriter(clone_from=io.BytesIO(data)), metadata))
         return Path(pdf_path)
 
 
@@ -89,14 +92,6 @@ def _swedish_bytes(writer, metadata: dict) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _with_metadata(data: bytes, *, title: str, status: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter  # lazy: only when PDFs are written
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    return _swedish_bytes(writer, {"/Title": title, "/Author": AUTHOR,
-                                    "/Subject": f"Status: {status}" if status else title})
 
 
 def board_pack(parts: list[tuple[Path, str]], out: Path, *, title: str) -> Path:

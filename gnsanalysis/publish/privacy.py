@@ -65,11 +65,6 @@ def _is_personnummer(date: str, tail: str) -> bool:
     return _luhn_ok(date + tail)
 
 
-def _phone_digits(match: re.Match) -> int:
-    """Digits of the number in national form (leading 0 included)."""
-    return 1 + sum(ch.isdigit() for ch in match.group("rest"))
-
-
 def _personnummer_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     pos = 0
@@ -85,25 +80,21 @@ def _personnummer_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _phone_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each phone number: a candidate with 8–10 digits in national form is one; of a longer one
+    (a number followed by more figures, "063-14 30 00 2019") the longest part that ends at a
+    space and has 8–10 digits."""
     spans = []
     for m in PHONE_RE.finditer(text):
-        found = m.group(0)
-        digits = _phone_digits(m)
-        if digits > 10:
-            # a number followed by more figures ("063-14 30 00 2019"): the longest prefix that
-            # ends at a space and has the length of a phone number
-            best = None
-            count = 1
-            for i, ch in enumerate(m.group("rest")):
-                if ch.isdigit():
-                    count += 1
-                    nxt = m.group("rest")[i + 1:i + 2]
-                    if 8 <= count <= 10 and nxt in (" ", "\u00a0"):
-                        best = m.start("rest") + i + 1
-            if best is not None:
-                spans.append((m.start(), best, text[m.start():best]))
-        elif digits >= 8:
-            spans.append((m.start(), m.end(), found))
+        rest = m.group("rest")
+        digits = 1  # the leading 0, or the +46 that stands for it
+        end = None
+        for i, ch in enumerate(rest):
+            if ch.isdigit():
+                digits += 1
+                if 8 <= digits <= 10 and rest[i + 1:i + 2] in ("", " ", "\u00a0"):
+                    end = m.start("rest") + i + 1
+        if end is not None:
+            spans.append((m.start(), end, text[m.start():end]))
     return spans
 
 
