@@ -32,7 +32,8 @@ from typing import NoReturn
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.rr.printed import Domain, Undecided, percent_range, settle, settle_structure
+from gnsanalysis.rr.hierarchy import COLUMN_RULES, column_range, inconsistent
+from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -363,17 +364,11 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
 
 
 def _row_ok(vals, halves, col_rules) -> bool:
+    """Whether a reading's difference and percent cells hold (a rule over a missing cell holds)."""
     for rule, t, a, b in col_rules:
-        vt, va, vb = vals[t], vals[a], vals[b]
-        if np.isnan(vt) or np.isnan(va) or np.isnan(vb):
-            continue
-        ht, ha, hb = halves[t], halves[a], halves[b]
-        if rule == "difference":
-            if abs(vt - (va - vb)) > ht + ha + hb + 1e-9:
-                return False
-        elif rule == "percent_change":
-            bounds = percent_range(va - vb - ha - hb, va - vb + ha + hb, vb, hb)
-            if bounds is not None and not bounds[0] - ht - 1e-9 <= vt <= bounds[1] + ht + 1e-9:
+        if rule in COLUMN_RULES and not np.isnan(vals[[t, a, b]]).any():
+            low, high = column_range(rule, vals[a], vals[b], halves[a], halves[b])
+            if inconsistent(vals[t], halves[t], low, high):
                 return False
     return True
 
