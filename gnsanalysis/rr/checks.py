@@ -97,13 +97,6 @@ def sort_findings(findings: list[Finding], table: RRTable) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line or 0, -1 if f.column is None else order.get(f.column, len(order))))
 
 
-def _index(table: RRTable) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for pos, label in enumerate(table.labels):
-        index.setdefault(normalise_label(label), pos)
-    return index
-
-
 def _column_map(table: RRTable) -> dict[str, str]:
     return {normalise_label(c): c for c in table.value_columns}
 
@@ -115,22 +108,15 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
             if normalise_label(c) in colmap]
 
 
-def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
-    """Every summing rule of the layout in every amount column."""
-    rules, out = _layout_rules(table, layout)
-    amount_cols = _amount_columns(table, layout)
-    if not rules or not amount_cols:
-        return out
-    return out + _sum_findings(table, rules, amount_cols)
-
-
 def _layout_rules(table: RRTable, layout: dict):
     """(rules over the table's rows as (position, part positions, text), findings for rules
     lacking rows). A rule with positions (``pos``, ``part_pos``: an inferred layout) is taken as
     it stands; a rule by label sums the first rows with its labels."""
     out: list[Finding] = []
     rules = []
-    index = _index(table)
+    index: dict[str, int] = {}  # the first row with each label
+    for pos, label in enumerate(table.labels):
+        index.setdefault(normalise_label(label), pos)
     for rule in layout.get("totals", []):
         text = "summan av " + ", ".join(repr(x) for x in rule["parts"])
         if "pos" in rule and "part_pos" in rule:
@@ -153,8 +139,13 @@ def _layout_rules(table: RRTable, layout: dict):
     return rules, out
 
 
-def _sum_findings(table: RRTable, rules, amount_cols: list[str]) -> list[Finding]:
-    """Each printed sum outside the range its printed parts allow (within their rounding)."""
+def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+    """Every summing rule of the layout in every amount column: each printed sum outside the
+    range its printed parts allow (within their rounding)."""
+    rules, found_missing = _layout_rules(table, layout)
+    amount_cols = _amount_columns(table, layout)
+    if not rules or not amount_cols:
+        return found_missing
     pos = np.array([r[0] for r in rules], dtype=np.int64)
     flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
     rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
@@ -167,7 +158,7 @@ def _sum_findings(table: RRTable, rules, amount_cols: list[str]) -> list[Finding
         for r in np.flatnonzero(inconsistent(values[pos], half, low, high)):
             found.append((int(r), _finding(table, pos[r], col, values[pos[r]], (low[r], high[r]), rules[r][2], d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
-    return [f for _, f in found]
+    return found_missing + [f for _, f in found]
 
 
 def _finding(table: RRTable, i, col: str, printed: float, true_range: tuple[float, float], rule: str,

@@ -20,6 +20,11 @@ Rules:
 
 Rules carry row positions (``pos``, ``part_pos``) as well as labels, so tables where labels
 repeat (one block per nämnd or period) are checked block by block.
+
+Every "does it hold within rounding" question of the RR package (these inferences, the check,
+the choice of a row's reading) is asked of one test, :func:`inconsistent`: a printed figure,
+± half a unit of its last decimal (:func:`halves_of`), against the range of true values its
+printed inputs allow (a sum of parts, :func:`column_range` for a derived column).
 """
 
 from __future__ import annotations
@@ -38,6 +43,55 @@ COLUMN_RULES = ("difference", "percent_change")  # the derived-column rules of a
 
 Rule = tuple[int, list[int], str]  # (summing row, its part rows, "subtotal" | "total" | "parent")
 
+
+# --------------------------------------------------------------------------- the rounding test
+
+def halves_of(decimals) -> np.ndarray:
+    """Half a unit of the last printed decimal (per figure or per column): how far a printed
+    figure may lie from the true value it was rounded from."""
+    return 0.5 * 10.0 ** -np.asarray(decimals, dtype=float)
+
+
+def inconsistent(printed, half, low, high) -> np.ndarray:
+    """The one rounding test of the RR package: where ``printed`` (± ``half``) cannot be a
+    rounding of any true value in ``low`` … ``high`` (the range the printed inputs of a sum, a
+    difference or a percentage allow), with a float tolerance of a millionth of ``half`` plus
+    ``1e-9``. A missing printed figure (NaN) counts as an exact 0."""
+    p = np.nan_to_num(printed)
+    hp = np.where(np.isnan(printed), 0.0, half)
+    tol = hp + hp * 1e-6 + 1e-9
+    return (p < low - tol) | (p > high + tol)
+
+
+def column_range(rule: str, a, b, ha, hb, printed_difference=None) -> tuple:
+    """The range of true values of a derived column, given printed ``a`` and ``b`` (arrays or
+    single figures) within their rounding ``ha`` and ``hb``: ``difference`` a − b, or
+    ``percent_change`` 100·(a − b)/b (NaN where b may be zero), whose numerator the printed
+    difference column (``printed_difference``: figures, half) narrows where it is printed and
+    consistent (where it is not, its own rule reports it)."""
+    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    if rule == "difference":
+        return d_lo, d_hi
+    if rule != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+        raise ValueError(rule)
+    if printed_difference is not None:
+        figures, hd = printed_difference
+        lo, hi = np.maximum(d_lo, figures - hd), np.minimum(d_hi, figures + hd)
+        narrow = ~np.isnan(figures) & (lo <= hi)
+        d_lo, d_hi = np.where(narrow, lo, d_lo), np.where(narrow, hi, d_hi)
+    with np.errstate(divide="ignore", invalid="ignore"):  # where b may be zero: NaN below
+        corners = np.array([100.0 * d / den for d in (d_lo, d_hi) for den in (b - hb, b + hb)])
+    zero = (b - hb <= 0) & (0 <= b + hb)
+    return np.where(zero, np.nan, corners.min(axis=0)), np.where(zero, np.nan, corners.max(axis=0))
+
+
+def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
+    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
+    s, spread = np.nansum(values[parts], axis=0), halves * np.count_nonzero(~np.isnan(values[parts]), axis=0)
+    return int(np.count_nonzero(inconsistent(values[total], halves, s - spread, s + spread)))
+
+
+# --------------------------------------------------------------------------- sums and parents
 
 def summing_rules(kinds, levels=None, empty=None, arith=None) -> list[Rule]:
     """The summing rules of every subtotal and total row, in row order, then the parents.
@@ -102,58 +156,6 @@ def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> i
     runs = np.count_nonzero(inconsistent(values[pos], halves, sums - spread, sums + spread), axis=1)
     best = int(runs.min())
     return int(runs.argmin()) + 1 if best < base and np.count_nonzero(runs == best) == 1 else None
-
-
-def halves_of(decimals) -> np.ndarray:
-    """Half a unit of the last printed decimal (per figure or per column): how far a printed
-    figure may lie from the true value it was rounded from."""
-    return 0.5 * 10.0 ** -np.asarray(decimals, dtype=float)
-
-
-def inconsistent(printed, half, low, high) -> np.ndarray:
-    """The one rounding test of the RR package: where ``printed`` (± ``half``) cannot be a
-    rounding of any true value in ``low`` … ``high`` (the range the printed inputs of a sum, a
-    difference or a percentage allow), with a float tolerance of a millionth of ``half`` plus
-    ``1e-9``. A missing printed figure (NaN) counts as an exact 0."""
-    p = np.nan_to_num(printed)
-    hp = np.where(np.isnan(printed), 0.0, half)
-    tol = hp + hp * 1e-6 + 1e-9
-    return (p < low - tol) | (p > high + tol)
-
-
-def column_range(rule: str, a, b, ha, hb, printed_difference=None) -> tuple:
-    """The range of true values of a derived column, given printed ``a`` and ``b`` (arrays or
-    single figures) within their rounding ``ha`` and ``hb``: ``difference`` a − b, or
-    ``percent_change`` 100·(a − b)/b (NaN where b may be zero), whose numerator the printed
-    difference column (``printed_difference``: figures, half) narrows where it is printed and
-    consistent (where it is not, its own rule reports it)."""
-    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    if rule == "difference":
-        return d_lo, d_hi
-    if rule != "percent_change":  # pragma: no cover - guarded by the YAML schema test
-        raise ValueError(rule)
-    if printed_difference is not None:
-        figures, hd = printed_difference
-        lo, hi = np.maximum(d_lo, figures - hd), np.minimum(d_hi, figures + hd)
-        narrow = ~np.isnan(figures) & (lo <= hi)
-        d_lo, d_hi = np.where(narrow, lo, d_lo), np.where(narrow, hi, d_hi)
-    with np.errstate(divide="ignore", invalid="ignore"):  # where b may be zero: NaN below
-        corners = np.array([100.0 * d / den for d in (d_lo, d_hi) for den in (b - hb, b + hb)])
-    zero = (b - hb <= 0) & (0 <= b + hb)
-    return np.where(zero, np.nan, corners.min(axis=0)), np.where(zero, np.nan, corners.max(axis=0))
-
-
-def sum_inconsistent(total, parts, halves) -> np.ndarray:
-    """Per amount column (``total``: one row; ``parts``: rows × columns, NaN = no figure):
-    whether the printed total cannot be the sum of the printed parts, each within its rounding."""
-    s = np.nansum(parts, axis=0)
-    spread = halves * np.count_nonzero(~np.isnan(parts), axis=0)
-    return inconsistent(total, halves, s - spread, s + spread)
-
-
-def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
-    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
-    return int(np.count_nonzero(sum_inconsistent(values[total], values[parts], halves)))
 
 
 def _grouping(values, halves, pos, parts, kind) -> list[Rule] | None:
