@@ -3,9 +3,10 @@
 Every printed figure stands for a range of true values: a whole-tkr figure ``p`` for
 ``[p - 0.5, p + 0.5]``. A check computes the range the true value of a total (or a derived
 column) must lie in, given the printed inputs, and reports a finding only when the printed
-figure could not have been rounded from any value in that range. Each finding names the file,
-line, row and column, the printed value and the range of printed values that would be
-consistent.
+figure could not have been rounded from any value in that range (the one rounding test,
+:func:`gnsanalysis.rr.hierarchy.inconsistent`, that the reading of printed rows asks too). Each
+finding names the file, line, row and column, the printed value and the range of printed values
+that would be consistent.
 """
 
 from __future__ import annotations
