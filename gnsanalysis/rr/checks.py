@@ -3,9 +3,10 @@
 Every printed figure stands for a range of true values: a whole-tkr figure ``p`` for
 ``[p - 0.5, p + 0.5]``. A check computes the range the true value of a total (or a derived
 column) must lie in, given the printed inputs, and reports a finding only when the printed
-figure could not have been rounded from any value in that range. Each finding names the file,
-line, row and column, the printed value and the range of printed values that would be
-consistent.
+figure could not have been rounded from any value in that range (the one rounding test,
+:func:`gnsanalysis.rr.hierarchy.inconsistent`, that the reading of printed rows asks too). Each
+finding names the file, line, row and column, the printed value and the range of printed values
+that would be consistent.
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gnsanalysis.rr.hierarchy import infer_layout, part_sums
-from gnsanalysis.rr.printed import percent_range
+from gnsanalysis.rr.hierarchy import column_range, halves_of, inconsistent, infer_layout, part_sums
 from gnsanalysis.rr.table import RRTable, find_layout, layout_rows, layouts, missing_layout_rows, normalise_label
 from gnsanalysis.swedish import format as fmt
-from gnsanalysis.swedish.rounding import printed_range, within_rounding
-
-_EPS = 1e-9
+from gnsanalysis.swedish.rounding import printed_range
 
 
 @dataclass(frozen=True)
@@ -100,13 +98,6 @@ def sort_findings(findings: list[Finding], table: RRTable) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.line or 0, -1 if f.column is None else order.get(f.column, len(order))))
 
 
-def _index(table: RRTable) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for pos, label in enumerate(table.labels):
-        index.setdefault(normalise_label(label), pos)
-    return index
-
-
 def _column_map(table: RRTable) -> dict[str, str]:
     return {normalise_label(c): c for c in table.value_columns}
 
@@ -118,22 +109,15 @@ def _amount_columns(table: RRTable, layout: dict) -> list[str]:
             if normalise_label(c) in colmap]
 
 
-def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
-    """Every summing rule of the layout in every amount column."""
-    rules, out = _layout_rules(table, layout)
-    amount_cols = _amount_columns(table, layout)
-    if not rules or not amount_cols:
-        return out
-    return out + _sum_findings(table, rules, amount_cols)
-
-
 def _layout_rules(table: RRTable, layout: dict):
     """(rules over the table's rows as (position, part positions, text), findings for rules
     lacking rows). A rule with positions (``pos``, ``part_pos``: an inferred layout) is taken as
     it stands; a rule by label sums the first rows with its labels."""
     out: list[Finding] = []
     rules = []
-    index = _index(table)
+    index: dict[str, int] = {}  # the first row with each label
+    for pos, label in enumerate(table.labels):
+        index.setdefault(normalise_label(label), pos)
     for rule in layout.get("totals", []):
         text = "summan av " + ", ".join(repr(x) for x in rule["parts"])
         if "pos" in rule and "part_pos" in rule:
@@ -156,73 +140,58 @@ def _layout_rules(table: RRTable, layout: dict):
     return rules, out
 
 
-def _sum_findings(table: RRTable, rules, amount_cols: list[str]) -> list[Finding]:
-    """Each printed sum outside the range its printed parts allow (within their rounding)."""
-    labels, lines = table.labels, table.lines
+def _check_totals(table: RRTable, layout: dict) -> list[Finding]:
+    """Every summing rule of the layout in every amount column: each printed sum outside the
+    range its printed parts allow (within their rounding)."""
+    rules, found_missing = _layout_rules(table, layout)
+    amount_cols = _amount_columns(table, layout)
+    if not rules or not amount_cols:
+        return found_missing
     pos = np.array([r[0] for r in rules], dtype=np.int64)
     flat = np.array([p for r in rules for p in r[1]], dtype=np.int64)
     rid = np.repeat(np.arange(len(rules)), [len(r[1]) for r in rules])
     found = []
     for col in amount_cols:
         d = table.decimals.get(col, 0)
-        half = 0.5 * 10.0 ** -d
-        values = table.column(col)
+        half, values = halves_of(d), table.column(col)
         s, n = part_sums(values[flat] if len(flat) else np.zeros(0), rid, len(rules))
-        low_true, high_true = s - n * half, s + n * half
-        printed = values[pos]
-        p = np.nan_to_num(printed)
-        hp = np.where(np.isnan(printed), 0.0, half)
-        tol = hp * 1e-6 + _EPS
-        bad = (p < low_true - hp - tol) | (p > high_true + hp + tol)
-        for r in np.flatnonzero(bad):
-            lo, hi = printed_range(low_true[r], high_true[r], d)
-            found.append((int(r), Finding(table.source_name, int(lines[pos[r]]), labels[pos[r]], col,
-                                          None if np.isnan(printed[r]) else float(p[r]), lo, hi,
-                                          rules[r][2], d)))
+        low, high = s - n * half, s + n * half
+        for r in np.flatnonzero(inconsistent(values[pos], half, low, high)):
+            found.append((int(r), _finding(table, pos[r], col, values[pos[r]], (low[r], high[r]), rules[r][2], d)))
     found.sort(key=lambda x: x[0])  # rule order, then column order (stable)
-    return [f for _, f in found]
+    return found_missing + [f for _, f in found]
+
+
+def _finding(table: RRTable, i, col: str, printed: float, true_range: tuple[float, float], rule: str,
+             d: int) -> Finding:
+    """The finding at row ``i``: the printed figure (NaN: none) and the printed figures that the
+    range of true values its inputs allow could have been rounded to."""
+    lo, hi = printed_range(true_range[0], true_range[1], d)
+    return Finding(table.source_name, int(table.lines[i]), table.labels[i], col,
+                   None if np.isnan(printed) else float(printed), lo, hi, rule, d)
 
 
 def _check_columns(table: RRTable, layout: dict) -> list[Finding]:
+    """Every difference and percent-change column rule of the layout in every row."""
     colmap = _column_map(table)
     rules = [r for r in layout.get("columns", []) if normalise_label(r["name"]) in colmap
              and all(normalise_label(c) in colmap for c in r["of"])]
     diff_cols = {tuple(normalise_label(c) for c in r["of"]): colmap[normalise_label(r["name"])]
                  for r in rules if r["rule"] == "difference"}
     out: list[Finding] = []
-    lines, labels = table.lines, table.labels
     for rule in rules:
         target = colmap[normalise_label(rule["name"])]
         a_col, b_col = (colmap[normalise_label(c)] for c in rule["of"])
-        da, db, dt_ = (table.decimals.get(c, 0) for c in (a_col, b_col, target))
-        ha, hb, ht = (0.5 * 10.0 ** -d for d in (da, db, dt_))
-        a_raw, b_raw, t = table.column(a_col), table.column(b_col), table.column(target)
-        if rule["rule"] == "difference":
-            d = np.nan_to_num(a_raw) - np.nan_to_num(b_raw)
-            bad = np.flatnonzero(_difference_bad(a_raw, b_raw, t, ha, hb, ht, ht * 1e-6 + _EPS))
-            ranges = {i: (d[i] - ha - hb, d[i] + ha + hb) for i in bad}
-            text = f"{rule['of'][0]!r} minus {rule['of'][1]!r}"
-        elif rule["rule"] == "percent_change":
-            a, b = np.nan_to_num(a_raw), np.nan_to_num(b_raw)
-            ranges = {}
-            for i in np.flatnonzero(~np.isnan(t)):  # no bounds: the denominator may be zero
-                bounds = _percent_bounds(a[i], b[i], ha, hb, diff_cols, rule, table, i)
-                if bounds is not None and not within_rounding(float(t[i]), bounds[0], bounds[1], ht):
-                    ranges[i] = bounds
-            text = f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent"
-        else:  # pragma: no cover - guarded by the YAML schema test
-            raise ValueError(rule["rule"])
-        for i, (low_true, high_true) in ranges.items():
-            lo, hi = printed_range(low_true, high_true, dt_)
-            out.append(Finding(table.source_name, int(lines[i]), labels[i], target, float(t[i]), lo, hi, text, dt_))
+        ha, hb, ht = (halves_of(table.decimals.get(c, 0)) for c in (a_col, b_col, target))
+        a, b, t = np.nan_to_num(table.column(a_col)), np.nan_to_num(table.column(b_col)), table.column(target)
+        d_col = diff_cols.get(tuple(normalise_label(c) for c in rule["of"]))
+        low, high = column_range(rule["rule"], a, b, ha, hb, None if d_col is None else (
+            table.column(d_col), halves_of(table.decimals.get(d_col, 0))))
+        text = (f"{rule['of'][0]!r} minus {rule['of'][1]!r}" if rule["rule"] == "difference" else
+                f"({rule['of'][0]!r} − {rule['of'][1]!r}) / {rule['of'][1]!r} i procent")
+        for i in np.flatnonzero(~np.isnan(t) & inconsistent(t, ht, low, high)):
+            out.append(_finding(table, i, target, t[i], (low[i], high[i]), text, table.decimals.get(target, 0)))
     return out
-
-
-def _difference_bad(a, b, t, ha, hb, ht, tol) -> np.ndarray:
-    """Rows where printed ``t`` cannot be ``a − b`` (NaN counts as 0 in ``a`` and ``b``; a missing ``t`` never)."""
-    a0, b0 = np.nan_to_num(a), np.nan_to_num(b)
-    low, high = a0 - b0 - ha - hb, a0 - b0 + ha + hb
-    return ~np.isnan(t) & ((t < low - ht - tol) | (t > high + ht + tol))
 
 
 def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
@@ -232,34 +201,21 @@ def _check_parts_of(table: RRTable, layout: dict) -> list[Finding]:
         return []
     out: list[Finding] = []
     cols = _amount_columns(table, layout)
-    lines, labels = table.lines, table.labels
     i = 0
     for is_part, run in itertools.groupby(is_part_of):
         parent, i = i - 1, i + len(list(run))
         if not is_part or parent < 0:
             continue
         for col in cols:
-            half = 0.5 * 10.0 ** -table.decimals.get(col, 0)
+            half = halves_of(table.decimals.get(col, 0))
             pv = table.column(col)[parent]
             parts = table.column(col)[parent + 1:i]
             parts = parts[~np.isnan(parts)]
             if np.isnan(pv) or not len(parts) or not (np.all(parts * pv >= 0)):
                 continue
-            if abs(parts.sum()) > abs(pv) + half * (len(parts) + 1) + _EPS:
-                out.append(Finding(table.source_name, int(lines[parent]), labels[parent], col, float(pv), None,
-                                   None, "delposterna ('varav …') under raden är tillsammans större "
-                                   "än raden själv", table.decimals.get(col, 0)))
+            # the row cannot be a rounding of a value as large as its parts together
+            if inconsistent(abs(pv), half, abs(parts.sum()) - half * len(parts), np.inf):
+                out.append(Finding(table.source_name, int(table.lines[parent]), table.labels[parent], col,
+                                   float(pv), None, None, "delposterna ('varav …') under raden är "
+                                   "tillsammans större än raden själv", table.decimals.get(col, 0)))
     return out
-
-
-def _percent_bounds(a, b, ha, hb, diff_cols, rule, table, i):
-    """Range of 100·(A−B)/B over all true A, B (and printed difference) consistent with print."""
-    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
-    d_col = diff_cols.get(tuple(normalise_label(c) for c in rule["of"]))
-    if d_col is not None:  # the printed difference narrows the numerator
-        d_printed = table.column(d_col)[i]
-        hd = 0.5 * 10.0 ** -table.decimals.get(d_col, 0)
-        # unless it is missing or itself inconsistent (reported by its own rule)
-        if not np.isnan(d_printed) and max(d_lo, d_printed - hd) <= min(d_hi, d_printed + hd):
-            d_lo, d_hi = max(d_lo, d_printed - hd), min(d_hi, d_printed + hd)
-    return percent_range(d_lo, d_hi, b, hb)

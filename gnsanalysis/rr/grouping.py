@@ -32,7 +32,8 @@ from typing import NoReturn
 import numpy as np
 
 from gnsanalysis.errors import AmbiguousParseError, Location
-from gnsanalysis.rr.printed import Domain, Undecided, percent_range, settle, settle_structure
+from gnsanalysis.rr.hierarchy import COLUMN_RULES, column_range, halves_of, inconsistent
+from gnsanalysis.rr.printed import Domain, Undecided, settle, settle_structure
 from gnsanalysis.swedish.numbers import decimals_of, parse_number
 
 MINUS = "-\u2013\u2212"
@@ -41,10 +42,8 @@ SPACE_CHARS = " \u00a0\u202f"
 _TOKEN_RE = re.compile(rf"\(\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+(?:[,.]\d+)?\)|[^{SPACE_CHARS}]+")
 _PAREN_RE = re.compile(rf"^\((?:\d{{1,3}}(?:[{SPACE_CHARS}]\d{{3}})+|\d+)(?:[,.]\d+)?\)$")
 _SIGN_RE = re.compile(f"^[{MINUS}]$")
-_NUM_RE = {
-    ",": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>,\d+)?(?P<pct>%)?$"),
-    ".": re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>\.\d+)?(?P<pct>%)?$"),
-}
+_NUM_RE = {d: re.compile(rf"^(?P<sign>[{MINUS}+])?(?P<digits>\d+)(?P<frac>{re.escape(d)}\d+)?(?P<pct>%)?$")
+           for d in ",."}  # a number token by decimal mark
 _NOTE_RE = re.compile(r"^[1-9]\d{0,2}$")
 _NOTE_LIST_RE = re.compile(r"^[1-9]\d{0,2},$")
 _NOTES_JOINED_RE = re.compile(r"^[1-9]\d?(?:,[1-9]\d?)+$")
@@ -363,17 +362,11 @@ def cell_arrays(reading: Reading, decimal: str) -> tuple[np.ndarray, np.ndarray]
 
 
 def _row_ok(vals, halves, col_rules) -> bool:
+    """Whether a reading's difference and percent cells hold (a rule over a missing cell holds)."""
     for rule, t, a, b in col_rules:
-        vt, va, vb = vals[t], vals[a], vals[b]
-        if np.isnan(vt) or np.isnan(va) or np.isnan(vb):
-            continue
-        ht, ha, hb = halves[t], halves[a], halves[b]
-        if rule == "difference":
-            if abs(vt - (va - vb)) > ht + ha + hb + 1e-9:
-                return False
-        elif rule == "percent_change":
-            bounds = percent_range(va - vb - ha - hb, va - vb + ha + hb, vb, hb)
-            if bounds is not None and not bounds[0] - ht - 1e-9 <= vt <= bounds[1] + ht + 1e-9:
+        if rule in COLUMN_RULES and not np.isnan(vals[[t, a, b]]).any():
+            low, high = column_range(rule, vals[a], vals[b], halves[a], halves[b])
+            if inconsistent(vals[t], halves[t], low, high):
                 return False
     return True
 
@@ -434,7 +427,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
     for p in pending:
         for c in p.candidates:
             vals, decs = cell_arrays(c, decimal)
-            arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, 0.5 * 10.0 ** -decs))
+            arrays[(p.pos, c)] = (vals, decs, np.where(np.isnan(vals), 0.0, halves_of(decs)))
     broken = _row_evidence(pending, arrays, col_rules, source)
     # 2. the column positions, for rows whose own arithmetic holds under no reading
     still = {p.pos: p for p in broken if len(p.candidates) > 1}
@@ -444,7 +437,7 @@ def resolve(pending: list[Pending], V: np.ndarray, D: np.ndarray, *,
         raise_no_reading(p, p.candidates, source, sums=True)
     for pos, reading in placed.items():
         still[pos].candidates = [reading]
-    H = np.where(np.isnan(V), 0.0, 0.5 * 10.0 ** -D.astype(float))
+    H = np.where(np.isnan(V), 0.0, halves_of(D))
     done = {p.pos: p.candidates[0] for p in pending if len(p.candidates) == 1}
     for pos, reading in done.items():
         V[pos], D[pos], H[pos] = arrays[(pos, reading)]
@@ -530,14 +523,19 @@ def _show(cands: list[Reading], limit: int = 6) -> str:
     return "; ".join(shown) + more
 
 
+def _refuse_row(line: int, label: str, raw: str, source, message: str, expected: str, hint: str) -> NoReturn:
+    """The one refusal of a printed row: AmbiguousParseError at its line and label."""
+    raise AmbiguousParseError(message, location=Location(file=source, line=line, row=label or None),
+                              found=raw[:120], expected=expected, hint=hint)
+
+
 def _raise_many(p: Pending, source) -> NoReturn:
-    raise AmbiguousParseError(
-        f"Siffrorna på raden kan delas upp i kolumner på {len(p.candidates)} sätt som alla stämmer "
-        f"med rubrikraden och tabellens summor: {_show(p.candidates)}.",
-        location=Location(file=source, line=p.line, row=p.label or None), found=p.raw[:120],
-        expected="en enda möjlig uppdelning",
-        hint="Jämför raden med originalet och skriv in den med tabb eller ';' mellan cellerna "
-             "(eller exportera tabellen som CSV/Excel).")
+    _refuse_row(p.line, p.label, p.raw, source,
+                f"Siffrorna på raden kan delas upp i kolumner på {len(p.candidates)} sätt som alla stämmer "
+                f"med rubrikraden och tabellens summor: {_show(p.candidates)}.",
+                "en enda möjlig uppdelning",
+                "Jämför raden med originalet och skriv in den med tabb eller ';' mellan cellerna "
+                "(eller exportera tabellen som CSV/Excel).")
 
 
 def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = False, broken: str = "") -> NoReturn:
@@ -554,19 +552,15 @@ def raise_no_reading(p: Pending, cands: list[Reading], source, sums: bool = Fals
     else:
         msg = ("Siffrorna på raden går inte att dela upp i rubrikradens kolumner "
                "(antalet tal stämmer inte eller talen är ihopskrivna).")
-    raise AmbiguousParseError(
-        msg, location=Location(file=source, line=p.line, row=p.label or None), found=p.raw[:120],
-        expected="ett tal (eller '-') per kolumn i rubrikraden, tusental grupperade tre och tre",
-        hint=("Jämför tabellens siffror och summor med originalet; skriv sedan in raden med tabb eller ';' "
-              "mellan cellerna, så läses den utan gissning och 'gns rr check' visar vilken summa som inte "
-              "går ihop." if sums else "Kontrollera att inga cellgränser försvunnit vid kopieringen; "
-              "exportera tabellen som CSV/Excel eller med tabb mellan cellerna."))
+    _refuse_row(p.line, p.label, p.raw, source, msg,
+                "ett tal (eller '-') per kolumn i rubrikraden, tusental grupperade tre och tre",
+                "Jämför tabellens siffror och summor med originalet; skriv sedan in raden med tabb eller ';' "
+                "mellan cellerna, så läses den utan gissning och 'gns rr check' visar vilken summa som inte "
+                "går ihop." if sums else "Kontrollera att inga cellgränser försvunnit vid kopieringen; "
+                "exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
 
 
 def raise_too_many(line: int, label: str, raw: str, source) -> NoReturn:
     """Refuse a row with too many readings to settle."""
-    raise AmbiguousParseError(
-        "Raden kan läsas på för många sätt för att avgöras.",
-        location=Location(file=source, line=line, row=label or None), found=raw[:120],
-        expected="en rad med tydliga cellgränser",
-        hint="Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")
+    _refuse_row(line, label, raw, source, "Raden kan läsas på för många sätt för att avgöras.",
+                "en rad med tydliga cellgränser", "Exportera tabellen som CSV/Excel eller med tabb mellan cellerna.")

@@ -20,6 +20,11 @@ Rules:
 
 Rules carry row positions (``pos``, ``part_pos``) as well as labels, so tables where labels
 repeat (one block per nämnd or period) are checked block by block.
+
+Every "does it hold within rounding" question of the RR package (these inferences, the check,
+the choice of a row's reading) is asked of one test, :func:`inconsistent`: a printed figure,
+± half a unit of its last decimal (:func:`halves_of`), against the range of true values its
+printed inputs allow (a sum of parts, :func:`column_range` for a derived column).
 """
 
 from __future__ import annotations
@@ -33,10 +38,60 @@ from gnsanalysis.rr.table import RRTable
 
 MAX_PARTS = 60  # rows a summing row may add up when the arithmetic chooses them
 DIFF_NAME = re.compile(r"avvik|diff|förändr|\bavv\b", re.IGNORECASE)
+COLUMN_RULES = ("difference", "percent_change")  # the derived-column rules of a layout
 
 
 Rule = tuple[int, list[int], str]  # (summing row, its part rows, "subtotal" | "total" | "parent")
 
+
+# --------------------------------------------------------------------------- the rounding test
+
+def halves_of(decimals) -> np.ndarray:
+    """Half a unit of the last printed decimal (per figure or per column): how far a printed
+    figure may lie from the true value it was rounded from."""
+    return 0.5 * 10.0 ** -np.asarray(decimals, dtype=float)
+
+
+def inconsistent(printed, half, low, high) -> np.ndarray:
+    """The one rounding test of the RR package: where ``printed`` (± ``half``) cannot be a
+    rounding of any true value in ``low`` … ``high`` (the range the printed inputs of a sum, a
+    difference or a percentage allow), with a float tolerance of a millionth of ``half`` plus
+    ``1e-9``. A missing printed figure (NaN) counts as an exact 0."""
+    p = np.nan_to_num(printed)
+    hp = np.where(np.isnan(printed), 0.0, half)
+    tol = hp + hp * 1e-6 + 1e-9
+    return (p < low - tol) | (p > high + tol)
+
+
+def column_range(rule: str, a, b, ha, hb, printed_difference=None) -> tuple:
+    """The range of true values of a derived column, given printed ``a`` and ``b`` (arrays or
+    single figures) within their rounding ``ha`` and ``hb``: ``difference`` a − b, or
+    ``percent_change`` 100·(a − b)/b (NaN where b may be zero), whose numerator the printed
+    difference column (``printed_difference``: figures, half) narrows where it is printed and
+    consistent (where it is not, its own rule reports it)."""
+    d_lo, d_hi = a - b - ha - hb, a - b + ha + hb
+    if rule == "difference":
+        return d_lo, d_hi
+    if rule != "percent_change":  # pragma: no cover - guarded by the YAML schema test
+        raise ValueError(rule)
+    if printed_difference is not None:
+        figures, hd = printed_difference
+        lo, hi = np.maximum(d_lo, figures - hd), np.minimum(d_hi, figures + hd)
+        narrow = ~np.isnan(figures) & (lo <= hi)
+        d_lo, d_hi = np.where(narrow, lo, d_lo), np.where(narrow, hi, d_hi)
+    with np.errstate(divide="ignore", invalid="ignore"):  # where b may be zero: NaN below
+        corners = np.array([100.0 * d / den for d in (d_lo, d_hi) for den in (b - hb, b + hb)])
+    zero = (b - hb <= 0) & (0 <= b + hb)
+    return np.where(zero, np.nan, corners.min(axis=0)), np.where(zero, np.nan, corners.max(axis=0))
+
+
+def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
+    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
+    s, spread = np.nansum(values[parts], axis=0), halves * np.count_nonzero(~np.isnan(values[parts]), axis=0)
+    return int(np.count_nonzero(inconsistent(values[total], halves, s - spread, s + spread)))
+
+
+# --------------------------------------------------------------------------- sums and parents
 
 def summing_rules(kinds, levels=None, empty=None, arith=None) -> list[Rule]:
     """The summing rules of every subtotal and total row, in row order, then the parents.
@@ -97,44 +152,16 @@ def _best_run(pos: int, units: list[int], parts: list[int], values, halves) -> i
     if base == 0:
         return None
     last = values[units[::-1][:MAX_PARTS]]  # the rows not yet summed, nearest first
-    t = values[pos]
-    tol = halves * (np.cumsum(~np.isnan(last), axis=0) + (~np.isnan(t)).astype(int)) + 1e-9
-    runs = np.count_nonzero(np.abs(np.nan_to_num(t) - np.cumsum(np.nan_to_num(last), axis=0)) > tol, axis=1)
+    sums, spread = np.cumsum(np.nan_to_num(last), axis=0), halves * np.cumsum(~np.isnan(last), axis=0)
+    runs = np.count_nonzero(inconsistent(values[pos], halves, sums - spread, sums + spread), axis=1)
     best = int(runs.min())
     return int(runs.argmin()) + 1 if best < base and np.count_nonzero(runs == best) == 1 else None
 
 
-def _misses(values: np.ndarray, halves: np.ndarray, total: int, parts: list[int]) -> int:
-    """The amount columns in which the printed total is not the sum of printed parts within rounding."""
-    t = values[total]
-    p = values[parts]
-    n = np.sum(~np.isnan(p), axis=0)
-    s = np.nansum(p, axis=0)
-    tv = np.nan_to_num(t)
-    tol = halves * (n + (~np.isnan(t)).astype(int)) + 1e-9
-    return int(np.count_nonzero(np.abs(tv - s) > tol))
-
-
-def _reread_block(values, halves, pos, parts, kind) -> list[Rule]:
-    """One subtotal rule, re-read as parents and children when exactly one grouping fits.
-
-    A grouping fits when every parent is the sum of the rows right below it and the subtotal
-    the sum of the top rows, in every amount column. When none does (a printed figure is
-    wrong), the grouping is read from the columns in which it holds, when they all give the
-    same one: the wrong figure then shows at its nämnd or at the subtotal, instead of a
-    subtotal that counts nämnd and verksamhet twice.
-    """
-    rules = _grouping(values, halves, pos, parts, kind)
-    if rules is None and values.shape[1] > 1:
-        found = {tuple(map(repr, g)): g for c in range(values.shape[1])
-                 if (g := _grouping(values[:, [c]], halves[[c]], pos, parts, kind)) is not None}
-        rules = next(iter(found.values())) if len(found) == 1 else None
-    return rules or [(pos, parts, kind)]
-
-
 def _grouping(values, halves, pos, parts, kind) -> list[Rule] | None:
     """The rules of the one parent/children grouping of ``parts`` that fits in every column of
-    ``values`` (see _reread_block), or None."""
+    ``values``, or None: every parent is the sum of the rows right below it and the subtotal
+    the sum of the top rows."""
     top, extra, i = [], [], 0
     while i < len(parts):
         spans = [k for k in range(2, len(parts) - i) if not _misses(values, halves, parts[i], parts[i + 1:i + 1 + k])]
@@ -156,13 +183,23 @@ def part_sums(parts: np.ndarray, rid: np.ndarray, n_rules: int):
 
 
 def _arith_parents(values, halves, rules: list[Rule]) -> list[Rule]:
-    """Subtotals of three or more parts that do not add up as flat items re-read as parents and
-    children (:func:`_reread_block`)."""
+    """Subtotals of three or more parts that do not add up as flat items, re-read as parents and
+    children when exactly one grouping fits (:func:`_grouping`).
+
+    When none fits (a printed figure is wrong), the grouping is read from the columns in which
+    it holds, when they all give the same one: the wrong figure then shows at its nämnd or at
+    the subtotal, instead of a subtotal that counts nämnd and verksamhet twice.
+    """
     out: list[Rule] = []
-    for rule in rules:
-        pos, parts, kind = rule
-        bad = kind == "subtotal" and len(parts) >= 3 and _misses(values, halves, pos, parts)
-        out += _reread_block(values, halves, pos, parts, kind) if bad else [rule]
+    for pos, parts, kind in rules:
+        regrouped = None
+        if kind == "subtotal" and len(parts) >= 3 and _misses(values, halves, pos, parts):
+            regrouped = _grouping(values, halves, pos, parts, kind)
+            if regrouped is None and values.shape[1] > 1:
+                found = {tuple(map(repr, g)): g for c in range(values.shape[1])
+                         if (g := _grouping(values[:, [c]], halves[[c]], pos, parts, kind)) is not None}
+                regrouped = next(iter(found.values())) if len(found) == 1 else None
+        out += regrouped or [(pos, parts, kind)]
     return out
 
 
@@ -178,7 +215,7 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     if not targets:
         return []
     V = np.asfortranarray(V)  # whole columns are read below
-    scale = 10.0 ** -np.asarray(D).astype(float)
+    H = halves_of(D)
     present = {j: ~np.isnan(V[:, j]) for j in amount_idx}
     sources = [j for j in amount_idx if not DIFF_NAME.search(names[j])]
     out = []
@@ -186,7 +223,7 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
         t_ok = present[t] & (V[:, t] != 0)
         fits = []
         for a, b in itertools.permutations(sources, 2):
-            n_ok = _pair_fits(V, scale, (t, a, b), t_ok & present[a] & present[b])
+            n_ok = _pair_fits(V, H, (t, a, b), t_ok & present[a] & present[b])
             if n_ok is not None:
                 fits.append((n_ok, a, b))
         fits.sort(reverse=True)
@@ -195,18 +232,16 @@ def difference_pairs(V: np.ndarray, D: np.ndarray, names: list[str], amount_idx:
     return out
 
 
-def _pair_fits(V: np.ndarray, scale: np.ndarray, cols: tuple[int, int, int], mask: np.ndarray) -> int | None:
+def _pair_fits(V: np.ndarray, H: np.ndarray, cols: tuple[int, int, int], mask: np.ndarray) -> int | None:
     """The number of rows where column t = a − b within the rounding of the three printed
-    figures, when that is at least two rows and two thirds of the rows in ``mask``; else None."""
+    figures (``H``: their halves, per column or per row and column), when that is at least two
+    rows and two thirds of the rows in ``mask``; else None."""
     t, a, b = cols
     n_mask = int(np.count_nonzero(mask))
     if n_mask < 2:
         return None
-    tv, av, bv = V[:, t], V[:, a], V[:, b]
-    # per column (shape (columns,)) or per row and column: one tolerance per row either way
-    tol = np.broadcast_to(0.5 * (scale[..., t] + scale[..., a] + scale[..., b]) + 1e-9, tv.shape)
-
-    n_ok = int(np.count_nonzero((np.abs(tv - (av - bv)) <= tol) & mask))
+    diff, spread = V[:, a] - V[:, b], H[..., a] + H[..., b]
+    n_ok = int(np.count_nonzero(~inconsistent(V[:, t], H[..., t], diff - spread, diff + spread) & mask))
     return n_ok if n_ok >= 2 and n_ok * 3 >= 2 * n_mask else None
 
 
@@ -231,7 +266,7 @@ def infer_layout(table: RRTable) -> dict:
     rules = summing_rules(list(table.kinds), table.levels, empty)
     if amount and len(V):
         values = V[:, [names.index(c) for c in amount]]
-        halves = np.array([0.5 * 10.0 ** -table.decimals.get(c, 0) for c in amount])
+        halves = halves_of([table.decimals.get(c, 0) for c in amount])
         if any(_misses(values, halves, pos, parts) for pos, parts, _ in rules):
             rules = summing_rules(list(table.kinds), table.levels, empty, (values, halves))
         rules = _arith_parents(values, halves, sorted(rules, key=_row))
