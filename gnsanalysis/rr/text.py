@@ -93,15 +93,17 @@ class _Tok(NamedTuple):
 
 
 def _kind(tok: str) -> str:
-    """The header kind of one token: unit, year, figure, pct, note, group, mod, head or word
-    (the words are rr_layouts.yaml's ``header_words``; a head may be joined by '-' or '/', and
-    a dash is a word)."""
+    """The header kind of one token: unit, year, paren_year ("(2022)": a year in a column name,
+    or a negative figure), figure, pct, note, group, mod, head or word (the words are
+    rr_layouts.yaml's ``header_words``; a head may be joined by '-' or '/'; a dash is a word)."""
     words = cfg().get("header_words", {})
     low = tok.casefold().strip(".,:()")
     if is_unit_token(tok):
         return "unit"
-    if is_year(tok.strip("()")):
+    if is_year(tok):
         return "year"
+    if is_year(tok.strip("()")):
+        return "paren_year"
     if tok not in DASHES and parses(tok, ","):
         return "figure"
     if low.endswith("%"):
@@ -126,10 +128,11 @@ def _tokens(line: str, fmt: str) -> list[_Tok]:
     return out
 
 
-def _is_header_line(line: str, toks: list[_Tok]) -> bool:
+def _is_header_line(line: str) -> bool:
     """A header line: no figure, not a sentence, and only years and units ("2023 2022",
     "Mnkr 2023 2024") or at least one column word (a head, Not, a group word)."""
-    kinds = {t.kind for t in toks}
+    toks = line.split()
+    kinds = {_kind(t) for t in toks}
     if not toks or "figure" in kinds or PROSE_END.search(line.strip()) and len(toks) > 6:
         return False
     return kinds <= {"year", "unit"} or bool(kinds & {"head", "note", "group"})
@@ -154,8 +157,9 @@ def _cut(toks: list[_Tok]) -> list[list[_Tok]]:
         new_cell = i > 0 and t.cell != toks[i - 1].cell
         if new_cell:
             cur, glued = None, False
-        inline = t.kind == "group" and i + 1 < len(toks) and toks[i + 1].kind in ("year", "head", "mod")
-        k = "word" if t.kind in ("group", "figure") else t.kind
+        inline = t.kind == "group" and i + 1 < len(toks) and toks[i + 1].kind in ("year", "paren_year", "head", "mod") \
+            and toks[i + 1].cell == t.cell
+        k = {"group": "word", "figure": "word", "paren_year": "year"}.get(t.kind, t.kind)
         if cur is not None and not inline and k != "note" and (
                 t.text in DASHES or glued or _qualifies_deviation(cur, t.text)):
             cur.append(t)  # "Budget - utfall", "Avvikelse prognos-budget", "Avvikelse mot budget"
@@ -175,16 +179,20 @@ def _cut(toks: list[_Tok]) -> list[list[_Tok]]:
     return out
 
 
-def _groups_of(toks: list[_Tok], phrases: list[str]) -> list[str]:
-    """The column groups a header line (its tokens but units) names: its group words when they are the whole line
-    ("Kommunen, tkr"), follow only Not ("Not Kommunen Koncernen") or end it ("Belopp i tkr
-    Kommunen Koncernen"); a group word inside a title ("Resultaträkning kommun, belopp i tkr")
-    or a column name ("Kommunen 2023") names no group here."""
-    groups = [t for t in toks if t.kind == "group"]
-    if not groups or (phrases and not all(is_note_name(p) for p in phrases)) or (
-            not phrases and toks[-len(groups):] != groups):
-        return []
-    return [g.text.rstrip(".,:") for g in groups]
+def _groups_of(toks: list[_Tok], cut: list[list[_Tok]]) -> list[str]:
+    """The column groups a header line names (``toks``: its tokens but the units; ``cut``: its
+    phrases). In each cell, its group words when they are the whole cell ("Kommunen, tkr"),
+    follow only Not ("Not Kommunen Koncernen") or end it ("Belopp i tkr Kommunen Koncernen");
+    a group word inside a title ("Resultaträkning kommun, belopp i tkr") or a column name
+    ("Kommunen 2023") names none."""
+    out = []
+    for cell in sorted({t.cell for t in toks}):
+        mine = [t for t in toks if t.cell == cell]
+        groups = [t for t in mine if t.kind == "group"]
+        phrases = [p for p in cut if p[0].cell == cell]
+        if groups and (all(p[0].kind == "note" for p in phrases) if phrases else mine[-len(groups):] == groups):
+            out += [g.text.rstrip(".,:") for g in groups]
+    return out
 
 
 def _header_phrases(line: str, fmt: str) -> tuple[list[str], list[tuple[int, int]], list[str]]:
@@ -192,7 +200,7 @@ def _header_phrases(line: str, fmt: str) -> tuple[list[str], list[tuple[int, int
     toks = [t for t in _tokens(line, fmt) if t.kind != "unit"]
     cut = _cut(toks)
     phrases = [" ".join(t.text for t in p) for p in cut]
-    return phrases, [(p[0].span[0], p[-1].span[1]) for p in cut], _groups_of(toks, phrases)
+    return phrases, [(p[0].span[0], p[-1].span[1]) for p in cut], _groups_of(toks, cut)
 
 
 def _header_lines(lines: list[tuple[int, str]], fmt: str):
@@ -419,7 +427,7 @@ def _line_info(text: str, fmt: str, decimal: str) -> list[_Line]:
         if not raw.strip():
             out.append(_Line(i, raw, "", [], "blank"))
             continue
-        kind = "noise" if is_noise(raw) else "header" if _is_header_line(raw, _tokens(raw, fmt)) else "text"
+        kind = "noise" if is_noise(raw) else "header" if _is_header_line(raw) else "text"
         out.append(_Line(i, raw, *_split_label(raw, fmt, decimal), kind))
     return out
 
