@@ -205,7 +205,8 @@ def _header_phrases(line: str, fmt: str) -> tuple[list[str], list[tuple[int, int
 
 def _header_lines(lines: list[tuple[int, str]], fmt: str):
     """Column phrases per header line, the group words (Kommunen, Koncernen) and the character
-    span of each phrase in its line."""
+    span of each phrase in its line (None unless the text is spaced: single spaces in PDF text
+    and one cell per line say nothing about positions)."""
     per_line, group_words, spans = [], [], []
     for _, t in lines:
         phrases, located, groups = _header_phrases(t, fmt)
@@ -214,7 +215,7 @@ def _header_lines(lines: list[tuple[int, str]], fmt: str):
         group_words += groups
         if phrases:
             per_line.append(phrases)
-            spans.append(located)
+            spans.append(located if fmt == "spaced" else [None] * len(phrases))
     return per_line, group_words, spans
 
 
@@ -246,7 +247,6 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
             else:
                 cols.append(p[0])
         return cols, None
-    located = [loc or [None] * len(p) for p, loc in zip(per_line, located)]
     cols, spans = per_line[0], located[0]
     for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
@@ -358,8 +358,6 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    if fmt != "spaced":  # single spaces (PDF text) or one cell per line: positions say nothing
-        located = [None] * len(per_line)
     cols, spans = _stack_lines(per_line, located, last, source)
     note_idx = [i for i, c in enumerate(cols) if is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
@@ -367,7 +365,7 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, unit, spans if fmt == "spaced" else None)
+    return Header(slots, value_columns, last, texts, unit, spans)
 
 
 def _years_only(segs: list[str]) -> bool:
