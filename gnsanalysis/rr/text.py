@@ -4,23 +4,30 @@ The algorithm (:func:`parse_free_text`):
 
 1. Every line is split into a label and the numeric run that ends it (:func:`_split_label`),
    cut into segments at the hard separators (tabs, wide gaps) that run contains.
-2. The first row is the first line with a label and figures that are not only years (or a
-   label line followed by a figures line); the header is the run of header-like lines
-   directly above it, and everything further up is the preamble.
-3. The header lines give the slots after the label (note or value column, per column group):
-   each line is cut into column phrases, the lines are stacked, and group words (Kommunen,
-   Koncernen) split the columns into groups (:func:`_text_header`).
-4. The lines below are assembled into logical rows (:class:`_Rows`): a label wrapped over two
-   lines, figures on the line after the label, prose and repeated headers left out, cell
-   boundaries that were lost refused. A last row that no reading fills ends an excerpt; the
-   header of another table (a balance sheet below the RR) ends the table (:func:`_other_header`).
-5. :func:`candidate_readings` lists every reading of a row's segments under the slots
+2. Every line is classified once (:func:`_line_info`) by one header model: each token has a
+   header kind (:func:`_kind`: unit, year, figure, pct, note, group, mod, head or word, from
+   rr_layouts.yaml's ``header_words``), and a header line is one without figures, not a
+   sentence, of only years and units or with a column word (:func:`_is_header_line`).
+3. The first row is the first line with a label and figures that are not only years (or a
+   label line followed by a figures line); the header is the run of header lines directly
+   above it, and everything further up is the preamble.
+4. Each header line is cut into column phrases (:func:`_cut`; a new cell starts a new one) and
+   may name column groups (:func:`_groups_of`); the lines are stacked from the right (or by
+   position), and the group words (Kommunen, Koncernen) split the columns into groups
+   (:func:`_text_header`). That gives the slots after the label (note or value, per group).
+5. The lines below are assembled into logical rows (:class:`_Rows`): a label wrapped over two
+   lines, figures on the line after the label, prose and header lines (a header repeated after
+   a page break) left out, cell boundaries that were lost refused. A last row that no reading
+   fills ends an excerpt; a header line naming other columns than the table's (a balance sheet
+   below the RR) ends the table (:func:`_other_header`).
+6. :func:`candidate_readings` lists every reading of a row's segments under the slots
    (:mod:`.grouping`); the table's arithmetic then chooses among them.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from gnsanalysis.errors import Location, ParseError
 from gnsanalysis.rr.formats import (
@@ -73,71 +80,143 @@ def _split_label(line: str, fmt: str, decimal: str) -> tuple[str, list[str]]:
     return " ".join(t for _, t, _ in toks[:k]), [" ".join(seg) for seg in segs.values()]
 
 
-def _names_word(low: str, vocab: set[str]) -> bool:
-    """Whether a casefolded header token is, or joins with '-' or '/', a word of ``vocab``."""
-    return low in vocab or any(p in vocab for p in re.split(r"[-/]", low) if p)
+# --------------------------------------------------------------------------- the header model
+
+class _Tok(NamedTuple):
+    """One token of a line: its text, header kind (:func:`_kind`), character span and the
+    hard-separated cell it stands in (always 0 in PDF text)."""
+
+    text: str
+    kind: str
+    span: tuple[int, int]
+    cell: int
 
 
-def _phrases(text: str) -> tuple[str, list[str], list[str]]:
-    """Split one header line into (label header, column phrases, group words)."""
+def _kind(tok: str) -> str:
+    """The header kind of one token: unit, year, paren_year ("(2022)": a year in a column name,
+    or a negative figure), figure, pct, note, group, mod, head or word (the words are
+    rr_layouts.yaml's ``header_words``; a head may be joined by '-' or '/'; a dash is a word)."""
     words = cfg().get("header_words", {})
-    heads, mods = set(words.get("heads", [])), set(words.get("modifiers", []))
-    notes, groups = set(words.get("notes", [])), set(words.get("groups", []))
-    toks = [t for t in text.split() if not is_unit_token(t)]
-    found_groups = [t for t in toks if norm(t).strip(".,:") in groups]
-    if found_groups and len(found_groups) == len(toks):
-        return "", [], [g.rstrip(".,:") for g in found_groups]  # "Kommunen, tkr": the group is "Kommunen"
-    out: list[list[str]] = []
-    label: list[str] = []
-    cur: list[str] | None = None
-    cur_head = cur_year = False
+    low = tok.casefold().strip(".,:()")
+    if is_unit_token(tok):
+        return "unit"
+    if is_year(tok):
+        return "year"
+    if is_year(tok.strip("()")):
+        return "paren_year"
+    if tok not in DASHES and parses(tok, ","):
+        return "figure"
+    if low.endswith("%"):
+        return "pct"
+    for kind, key in (("note", "notes"), ("group", "groups"), ("mod", "modifiers")):
+        if low in words.get(key, []):
+            return kind
+    heads = words.get("heads", [])
+    return "head" if any(p in heads for p in [low, *re.split(r"[-/]", low)] if p) else "word"
 
-    def kind(t: str) -> str:
-        low = t.casefold().strip(".,:()")
-        if low in notes:
-            return "note"
-        if is_year(t.strip("()")):
-            return "year"
-        if low.endswith("%"):
-            return "pct"
-        if low in mods:
-            return "mod"
-        return "head" if _names_word(low, heads) else "word"
 
-    glued = False  # after a lone dash between two heads ("Budget - utfall" is one column)
+def _tokens(line: str, fmt: str) -> list[_Tok]:
+    """The tokens of a line with their kinds, spans and cells (a tab or a wide gap between two
+    tokens starts a new cell, except in PDF text, where every gap is one space)."""
+    out: list[_Tok] = []
+    for m in re.finditer(r"\S+", line):
+        cell = 0
+        if out:
+            gap = line[out[-1].span[1]:m.start()]
+            cell = out[-1].cell + (fmt != "pdf" and bool(HARD_RE.search(gap)))
+        out.append(_Tok(m.group(), _kind(m.group()), m.span(), cell))
+    return out
+
+
+def _is_header_line(line: str) -> bool:
+    """A header line: no figure, not a sentence, and only years and units ("2023 2022",
+    "Mnkr 2023 2024") or at least one column word (a head, Not, a group word)."""
+    toks = line.split()
+    kinds = {_kind(t) for t in toks}
+    if not toks or "figure" in kinds or PROSE_END.search(line.strip()) and len(toks) > 6:
+        return False
+    return kinds <= {"year", "unit"} or bool(kinds & {"head", "note", "group"})
+
+
+def _qualifies_deviation(phrase: list[_Tok], tok: str) -> bool:
+    """Whether ``tok`` says what a deviation column compares ("prognos-budget", "mot")."""
+    return bool(DIFF_NAME.search(phrase[-1].text)) and (tok.casefold() == "mot" or bool(
+        re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
+
+
+def _cut(toks: list[_Tok]) -> list[list[_Tok]]:
+    """The column phrases of a header line's tokens (units left out), in the grammar of
+    rr_layouts.yaml: [modifier ...] head [qualifier ... | year | %]. A new phrase starts at a
+    note, at a new cell, at a second head or year, and at a group word before a year or head
+    ("Kommunen 2023"); other words before a phrase are the label column's header ("Belopp i")
+    or group words (:func:`_groups_of`)."""
+    out: list[list[_Tok]] = []
+    cur: list[_Tok] | None = None
+    cur_head = cur_year = glued = False  # glued: after a lone dash ("Budget - utfall" is one column)
     for i, t in enumerate(toks):
-        k = kind(t)
-        if t in found_groups and i + 1 < len(toks) and kind(toks[i + 1]) in ("year", "head", "mod"):
-            cur = [t]  # a group word inside a column name: "Kommunen 2023 Koncernen 2023"
-            out.append(cur)
-            cur_head = cur_year = glued = False
-        elif cur is not None and (t in DASHES or glued or _qualifies_deviation(cur, t)) and k != "note":
+        new_cell = i > 0 and t.cell != toks[i - 1].cell
+        if new_cell:
+            cur, glued = None, False
+        inline = t.kind == "group" and i + 1 < len(toks) and toks[i + 1].kind in ("year", "paren_year", "head", "mod") \
+            and toks[i + 1].cell == t.cell
+        k = {"group": "word", "figure": "word", "paren_year": "year"}.get(t.kind, t.kind)
+        if cur is not None and not inline and k != "note" and (
+                t.text in DASHES or glued or _qualifies_deviation(cur, t.text)):
             cur.append(t)  # "Budget - utfall", "Avvikelse prognos-budget", "Avvikelse mot budget"
-            glued = t in DASHES or t.casefold() == "mot"
-        elif cur is None and k == "word":
-            label.append(t)
-        elif k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
-            cur = [t]  # a new phrase: a note, the first column word, a second head or year
+            glued = t.text in DASHES or t.text.casefold() == "mot"
+        elif cur is None and not inline and (t.kind == "group" or k == "word" and not new_cell):
+            continue
+        elif inline or k == "note" or cur is None or (k in ("head", "mod") and cur_head) or (k == "year" and cur_year):
+            cur = [t]  # a new phrase: a note, a new cell, the first column word, a second head or year
             out.append(cur)
-            cur_head, cur_year = k == "head", k == "year"
+            cur_head, cur_year, glued = k == "head", k == "year", False
         else:
             cur.append(t)
             cur_head |= k == "head"
             cur_year |= k == "year"
         if k == "note":
             cur = None
-    phrases = [" ".join(p) for p in out]
-    # "Not Kommunen Koncernen", or the groups ending a line of words ("Belopp i tkr Kommunen Koncernen");
-    # a group word inside a title ("Resultaträkning kommun, belopp i tkr") names no column group
-    if found_groups and (all(is_note_name(p) for p in phrases) if phrases else toks[-len(found_groups):] == found_groups):
-        return " ".join(t for t in label if t not in found_groups), phrases, found_groups
-    return " ".join(label), phrases, []
+    return out
 
 
-def _qualifies_deviation(phrase: list[str], tok: str) -> bool:
-    """Whether ``tok`` says what a deviation column compares ("prognos-budget", "mot")."""
-    return bool(DIFF_NAME.search(phrase[-1])) and (tok.casefold() == "mot" or bool(
-        re.fullmatch(r"[^\W\d_]+\s?[-/\u2013]\s?[^\W\d_]+", tok)))
+def _groups_of(toks: list[_Tok], cut: list[list[_Tok]]) -> list[str]:
+    """The column groups a header line names (``toks``: its tokens but the units; ``cut``: its
+    phrases). In each cell, its group words when they are the whole cell ("Kommunen, tkr"),
+    follow only Not ("Not Kommunen Koncernen") or end it ("Belopp i tkr Kommunen Koncernen");
+    a group word inside a title ("Resultaträkning kommun, belopp i tkr") or a column name
+    ("Kommunen 2023") names none."""
+    out = []
+    for cell in sorted({t.cell for t in toks}):
+        mine = [t for t in toks if t.cell == cell]
+        groups = [t for t in mine if t.kind == "group"]
+        phrases = [p for p in cut if p[0].cell == cell]
+        if groups and (all(p[0].kind == "note" for p in phrases) if phrases else mine[-len(groups):] == groups):
+            out += [g.text.rstrip(".,:") for g in groups]
+    return out
+
+
+def _header_phrases(line: str, fmt: str) -> tuple[list[str], list[tuple[int, int]], list[str]]:
+    """(column phrases, their character spans, group words) of one header line."""
+    toks = [t for t in _tokens(line, fmt) if t.kind != "unit"]
+    cut = _cut(toks)
+    phrases = [" ".join(t.text for t in p) for p in cut]
+    return phrases, [(p[0].span[0], p[-1].span[1]) for p in cut], _groups_of(toks, cut)
+
+
+def _header_lines(lines: list[tuple[int, str]], fmt: str):
+    """Column phrases per header line, the group words (Kommunen, Koncernen) and the character
+    span of each phrase in its line (None unless the text is spaced: single spaces in PDF text
+    and one cell per line say nothing about positions)."""
+    per_line, group_words, spans = [], [], []
+    for _, t in lines:
+        phrases, located, groups = _header_phrases(t, fmt)
+        if fmt == "cells" and len(phrases) > 1:  # one cell per line: a line is one column
+            phrases, located = [" ".join(phrases)], [(located[0][0], located[-1][1])]
+        group_words += groups
+        if phrases:
+            per_line.append(phrases)
+            spans.append(located if fmt == "spaced" else [None] * len(phrases))
+    return per_line, group_words, spans
 
 
 def _known_layout_columns(text: str) -> list[str] | None:
@@ -151,56 +230,6 @@ def _known_layout_columns(text: str) -> list[str] | None:
         if squashed.endswith(target):
             return list(cols)
     return None
-
-
-def _hard_cell_phrases(t: str) -> tuple[list[str], list[str]]:
-    """(column phrases, group words) of a header line whose cells are hard-separated (tabs,
-    wide gaps), each cell read by :func:`_phrases`."""
-    cells = [c for c in HARD_RE.split(t.strip()) if c.strip()]
-    phrases, groups = [], []
-    for ci, c in enumerate(cells):
-        l2, p2, g2 = _phrases(c)
-        if g2 and not p2:
-            groups += g2
-            continue
-        if ci > 0 and not p2:
-            p2 = [c]  # a header cell without known words is one column
-        elif ci > 0 and l2:
-            p2 = [f"{l2} {p2[0]}"] + p2[1:]
-        phrases += p2
-    return phrases, groups
-
-
-def _header_lines(lines: list[tuple[int, str]], fmt: str):
-    """Column phrases per header line, the group words (Kommunen, Koncernen) and the character
-    span of each phrase in its line (None where a phrase is not found)."""
-    per_line, group_words, spans = [], [], []
-    for _, t in lines:
-        phrases, groups = _hard_cell_phrases(t) if fmt != "pdf" and HARD_RE.search(t.strip()) else _phrases(t)[1:]
-        if fmt == "cells" and len(phrases) > 1:
-            phrases = [" ".join(phrases)]  # one cell per line: a line is one column
-        group_words += groups
-        if phrases:
-            per_line.append(phrases)
-            spans.append(_locate(t, phrases))
-    return per_line, group_words, spans
-
-
-def _locate(line: str, phrases: list[str]) -> list[tuple[int, int]] | None:
-    """The character span of each phrase in the line, found word by word from the left."""
-    toks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
-    out, i = [], 0
-    for phrase in phrases:
-        found = []
-        for word in phrase.split():
-            while i < len(toks) and toks[i][2] != word:
-                i += 1
-            if i == len(toks):
-                return None
-            found.append(toks[i])
-            i += 1
-        out.append((found[0][0], found[-1][1]))
-    return out
 
 
 def _stack_lines(per_line: list[list[str]], located: list, line: int, source) -> tuple[list[str], list | None]:
@@ -218,7 +247,6 @@ def _stack_lines(per_line: list[list[str]], located: list, line: int, source) ->
             else:
                 cols.append(p[0])
         return cols, None
-    located = [loc or [None] * len(p) for p, loc in zip(per_line, located)]
     cols, spans = per_line[0], located[0]
     for p, loc in zip(per_line[1:], located[1:]):
         k = len(cols) - len(p)  # a shorter line must be years, stacked from the right
@@ -330,8 +358,6 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
                          location=Location(file=source, line=last), found=" / ".join(texts)[:120],
                          expected="rubriker som 'Not', 'Utfall 2019', 'Budget', 'Avvikelse'",
                          hint="Ange formatet med --input-format eller exportera tabellen som CSV/Excel.")
-    if fmt != "spaced":  # single spaces (PDF text) or one cell per line: positions say nothing
-        located = [None] * len(per_line)
     cols, spans = _stack_lines(per_line, located, last, source)
     note_idx = [i for i, c in enumerate(cols) if is_note_name(c)]
     gid, names = _group_columns(cols, note_idx, group_words, last, source)
@@ -339,31 +365,13 @@ def _text_header(lines: list[tuple[int, str]], fmt: str, source) -> Header:
              for i in range(len(cols))]
     value_columns = [names[i] for i in range(len(cols)) if i not in note_idx]
     check_value_columns(value_columns, source, last)
-    return Header(slots, value_columns, last, texts, unit, spans if fmt == "spaced" else None)
-
-
-def _is_headerish_text(line: str) -> bool:
-    """A header line: column words (Utfall, Budget, Not, Kommunen …) or only years."""
-    words = cfg().get("header_words", {})
-    vocab = set(words.get("heads", [])) | set(words.get("notes", [])) | set(words.get("groups", []))
-    toks = line.split()
-    if not toks or PROSE_END.search(line.strip()) and len(toks) > 6:
-        return False
-    if all(is_year(t) or is_unit_token(t) for t in toks):  # "2023 2022", "Mnkr", "Mnkr 2023 2024"
-        return True
-    hits = 0
-    for t in toks:
-        if _names_word(t.casefold().strip(".,:()"), vocab):
-            hits += 1
-        elif t.strip() not in DASHES and parses(t, ",") and not is_year(t):
-            return False
-    return hits > 0
+    return Header(slots, value_columns, last, texts, unit, spans)
 
 
 def _years_only(segs: list[str]) -> bool:
-    """Figures that are only years (and note words): a caption or header, not a data row."""
-    toks = [t for s in segs for t in s.split()]
-    return bool(toks) and all(is_year(t) or re.fullmatch(r"(?i)not\.?", t) for t in toks)
+    """Figures that are only years (and note words): a caption ("Resultaträkning 2023"), not a row."""
+    toks = [t for seg in segs for t in seg.split()]
+    return bool(toks) and all(_kind(t) in ("year", "note") for t in toks)
 
 
 _TWO_DECIMALS = re.compile(r"^[-\u2212\u2013]?\d+(?:,\d+){2,}$")
@@ -398,51 +406,65 @@ def _is_prose(label: str, line: str) -> bool:
     return len(words) >= 9 or bool(PROSE_END.search(line.strip()) and len(words) >= 3)
 
 
-def _line_info(text: str, fmt: str, decimal: str) -> list[tuple[int, str, str, list[str]]]:
-    """(line number, raw line, label, numeric segments) for every line of the text."""
-    return [(i, raw, *(_split_label(raw, fmt, decimal) if raw.strip() else ("", [])))
-            for i, raw in enumerate(text.split("\n"), 1)]
+class _Line(NamedTuple):
+    """One line of the text: its number, the line as printed, its label and numeric segments
+    (:func:`_split_label`) and what it is: ``blank``, ``noise`` (a page number, a footer),
+    ``header`` (:func:`_is_header_line`) or ``text`` (a row, a label, figures or prose)."""
+
+    ln: int
+    raw: str
+    label: str
+    segs: list[str]
+    kind: str
 
 
-def _first_row(info, source) -> int:
+def _line_info(text: str, fmt: str, decimal: str) -> list[_Line]:
+    """Every line of the text, split and classified once."""
+    out = []
+    for i, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():
+            out.append(_Line(i, raw, "", [], "blank"))
+            continue
+        kind = "noise" if is_noise(raw) else "header" if _is_header_line(raw) else "text"
+        out.append(_Line(i, raw, *_split_label(raw, fmt, decimal), kind))
+    return out
+
+
+def _first_row(info: list[_Line], source) -> int:
     """Index of the first data row: label + figures on one line, or a label line followed by a
     figures line (captions and headers whose figures are years are not rows)."""
-    for k, (_ln, raw, label, segs) in enumerate(info):
-        if not raw.strip() or is_noise(raw) or _is_headerish_text(raw):
+    for k, line in enumerate(info):
+        if line.kind != "text" or not line.label or _is_prose(line.label, line.raw):
             continue
-        if label and segs and not _is_prose(label, raw) and not _years_only(segs):
+        if line.segs and not _years_only(line.segs):
             return k
-        if label and not segs and not _is_prose(label, raw):
-            nxt = k + 1
-            while nxt < len(info) and not info[nxt][1].strip():
-                nxt += 1
-            if nxt < len(info) and not info[nxt][2] and info[nxt][3] and not _years_only(info[nxt][3]):
-                return k
+        nxt = next((n for n in info[k + 1:] if n.kind != "blank"), None)
+        if not line.segs and nxt and not nxt.label and nxt.segs and not _years_only(nxt.segs):
+            return k
     raise ParseError("Hittar ingen tabell i texten.", location=Location(file=source),
                      expected="en rubrikrad följd av rader med etikett och tal",
                      hint="Kontrollera att tabellen kom med vid kopieringen, eller ange "
                           "formatet med --input-format.")
 
 
-def _header_above(info, first: int, fmt: str, source) -> tuple[list[tuple[int, str]], int]:
+def _header_above(info: list[_Line], first: int, fmt: str, source) -> tuple[list[tuple[int, str]], int]:
     """The header lines directly above the first row (blank lines allowed between) and the
     index of the last line above them (the preamble ends there)."""
     hdr: list[tuple[int, str]] = []
     k = first - 1
     while k >= 0:
-        ln, raw, _, _ = info[k]
-        blank = not raw.strip()
-        if is_noise(raw) or blank and (fmt == "cells" or not hdr):  # blank: before the header, or cells
+        line = info[k]
+        if line.kind == "noise" or line.kind == "blank" and (fmt == "cells" or not hdr):  # blank: before the header, or cells
             k -= 1
-        elif not blank and _is_headerish_text(raw) and len(hdr) < (12 if fmt == "cells" else 4):
-            hdr.insert(0, (ln, raw.rstrip()))
+        elif line.kind == "header" and len(hdr) < (12 if fmt == "cells" else 4):
+            hdr.insert(0, (line.ln, line.raw.rstrip()))
             k -= 1
         else:
             break
     if not hdr:
         raise ParseError(
             "Hittar ingen rubrikrad ovanför tabellens första rad.",
-            location=Location(file=source, line=info[first][0]),
+            location=Location(file=source, line=info[first].ln),
             expected="en rad med kolumnrubriker (t.ex. 'Not Utfall 2019 Utfall 2018')",
             hint="Ta med rubrikraden vid kopieringen, eller exportera tabellen som CSV/Excel.")
     return hdr, k
@@ -477,8 +499,9 @@ class _Rows:
             self.rows.append(self.pending)
         self.pending = None
 
-    def labelled(self, ln: int, raw: str, label: str, segs: list[str], indent: int) -> None:
-        if _is_prose(label, raw) or _is_headerish_text(raw):
+    def labelled(self, line: _Line, indent: int) -> None:
+        ln, raw, label, segs = line.ln, line.raw, line.label, line.segs
+        if _is_prose(label, raw) or line.kind == "header":
             self.flush()  # prose, or a header repeated after a page break
             return
         _refuse_run_together(label, ln, self.source)
@@ -492,7 +515,8 @@ class _Rows:
             self.rows.append(RowIn(ln, label, segs, raw.strip(), indent, raw))
         self.pending, self.row_end = None, ln
 
-    def label_only(self, ln: int, raw: str, label: str, indent: int) -> None:
+    def label_only(self, line: _Line, indent: int) -> None:
+        ln, raw, label = line.ln, line.raw, line.label
         if _is_prose(label, raw):
             self.flush()
             return
@@ -504,7 +528,8 @@ class _Rows:
         _refuse_glued_label(label, raw, ln, self.source, [])
         self.pending = RowIn(ln, label, [], raw.strip(), indent)
 
-    def figures_only(self, ln: int, raw: str, segs: list[str]) -> None:
+    def figures_only(self, line: _Line) -> None:
+        ln, raw, segs = line.ln, line.raw, line.segs
         where = Location(file=self.source, line=ln)
         if self.fmt == "cells" and not all(parses(seg.strip(), self.decimal) for seg in segs):
             raise _lost_boundary("Raden ska hålla en cell men håller flera tal; cellerna har gått ihop.",
@@ -514,8 +539,8 @@ class _Rows:
             self.pending.segments += segs
             self.pending.raw += " / " + raw.strip()
             self.row_end = ln
-        elif all(is_year(t) for s in segs for t in s.split()):
-            return  # a year line of a repeated header
+        elif line.kind == "header":
+            return  # the years line of a header repeated after a page break
         elif len(segs) == 1 and re.fullmatch(r"\d{1,3}", segs[0].strip()):
             return  # a lone page number between rows
         else:
@@ -561,18 +586,18 @@ def _unit_line(line: str) -> bool:
     return 0 < len(line.split()) <= 5 and not re.search(r"\d", line)
 
 
-def _column_phrases(line: str) -> tuple[str, ...]:
+def _column_key(line: str, fmt: str) -> tuple[str, ...]:
     """The column headings a header line names (normalised), as a key."""
-    return tuple(norm(p) for p in _phrases(line)[1])
+    return tuple(norm(p) for p in _header_phrases(line, fmt)[0])
 
 
-def _other_header(line: str, own: set[tuple[str, ...]]) -> bool:
+def _other_header(line: _Line, own: set[tuple[str, ...]], fmt: str) -> bool:
     """Whether the line is the header of another table ("Mnkr Not 2023-12-31 2022-12-31" below
-    the RR): two or more column headings, not the table's own, and not a sentence (a footnote
-    "Avvikelse = utfall minus budget.")."""
-    if not _is_headerish_text(line) or PROSE_END.search(line.strip()):
+    the RR): a header line of two or more column headings, not the table's own, and not a
+    sentence (a footnote "Avvikelse = utfall minus budget.")."""
+    if line.kind != "header" or PROSE_END.search(line.raw.strip()):
         return False
-    phrases = _column_phrases(line)
+    phrases = _column_key(line.raw, fmt)
     return len(phrases) >= 2 and phrases not in own
 
 
@@ -582,32 +607,32 @@ def parse_free_text(text: str, *, fmt: str, decimal: str, source) -> Parsed:
     first = _first_row(info, source)
     hdr, k = _header_above(info, first, fmt, source)
     header = _text_header(hdr, fmt, source)
-    preamble = [info[j][1].strip() for j in range(0, k + 1) if info[j][1].strip()]
+    preamble = [line.raw.strip() for line in info[:k + 1] if line.kind != "blank"]
     if header.unit is None:
         header.unit = find_unit(preamble[-3:] + preamble)
     parsed = Parsed(fmt=fmt, header=header, preamble=preamble, decimal=decimal)
     build = _Rows(fmt, decimal, source)
-    own = {_column_phrases(t) for t in header.texts}
-    for ln, raw, label, segs in info[first:]:
-        if not raw.strip() or is_noise(raw):
+    own = {_column_key(t, fmt) for t in header.texts}
+    for line in info[first:]:
+        if line.kind in ("blank", "noise"):
             continue
-        if _other_header(raw, own):
-            parsed.ended_at = (ln, raw.strip())
+        if _other_header(line, own, fmt):
+            parsed.ended_at = (line.ln, line.raw.strip())
             break
-        indent = len(raw) - len(raw.lstrip(" \u00a0"))
-        if label and segs:
-            build.labelled(ln, raw, label, segs, indent)
-        elif label:
-            build.label_only(ln, raw, label, indent)
+        indent = len(line.raw) - len(line.raw.lstrip(" \u00a0"))
+        if line.label and line.segs:
+            build.labelled(line, indent)
+        elif line.label:
+            build.label_only(line, indent)
         else:
-            build.figures_only(ln, raw, segs)
+            build.figures_only(line)
     build.flush()
     rows = build.rows
     if header.unit is None:  # "Belopp i mnkr" as a line of its own below the table
-        tail = [raw for ln, raw, _, _ in info if ln > build.row_end and _unit_line(raw)]
+        tail = [line.raw for line in info if line.ln > build.row_end and _unit_line(line.raw)]
         header.unit = find_unit(tail)
     end = parsed.ended_at[0] if parsed.ended_at else len(info) + 1
-    last_line = max((ln for ln, raw, _, _ in info if raw.strip() and ln < end), default=0)
+    last_line = max((line.ln for line in info if line.kind != "blank" and line.ln < end), default=0)
     parsed.stopped_at = _stops_mid_row(rows, header.slots, decimal, last_line)
     parsed.set_rows(rows)
     return parsed

@@ -12,7 +12,7 @@ from gnsanalysis.cli import main
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.hierarchy import infer_layout
 from gnsanalysis.rr.read import read_rr
-from gnsanalysis.rr.text import _phrases
+from gnsanalysis.rr.text import _header_phrases, _is_header_line
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "rr"
 
@@ -80,7 +80,7 @@ def test_a_hyphenated_deviation_header_is_one_column_whose_sign_the_arithmetic_g
     ("Utfall Budget Diff utfall/budget", "Diff utfall/budget"),
 ])
 def test_what_a_deviation_compares_stays_in_its_column_name(line, column):
-    assert column in _phrases(line)[1]
+    assert column in _header_phrases(line, "pdf")[0]
 
 
 
@@ -234,3 +234,36 @@ def test_a_region_and_its_koncern_are_column_groups(tmp_path):
     table = read_rr(_write(tmp_path, text))
     assert table.value_columns == ["Region 2023", "Region 2022", "Koncern 2023", "Koncern 2022"]
     assert table.value("Verksamhetens intäkter", "Koncern 2023") == 3802.6
+
+
+@pytest.mark.parametrize(("line", "header"), [
+    ("Mnkr 2023 2024 2025", True), ("2023 2022", True), ("Not Kommunen Koncernen", True),
+    ("Belopp i tkr Not Utfall 2023 Utfall 2022", True), ("Utfall 2023 (2022)", True),
+    ("(2022)", False),  # a year in parentheses alone may be a negative figure
+    ("Verksamhetens intäkter 1 352,8 371,4", False), ("Belopp i tkr", False),
+    ("Avvikelse mot budget är utfall minus budget för hela året och visas i tkr.", False),
+])
+def test_one_rule_says_which_lines_are_header_lines(line, header):
+    assert _is_header_line(line) is header
+
+
+@pytest.mark.parametrize(("line", "phrases", "groups"), [
+    ("Mnkr      Utfall      tkr", ["Utfall"], []),  # a unit in a cell of its own is no column
+    ("Not Kommunen Koncernen", ["Not"], ["Kommunen", "Koncernen"]),
+    ("Not    Kommunen    Koncernen", ["Not"], ["Kommunen", "Koncernen"]),  # the same in cells
+    ("Region    Plan    Budget 2023", ["Plan", "Budget 2023"], ["Region"]),
+    ("Kommunen 2023    Koncernen 2023", ["Kommunen 2023", "Koncernen 2023"], []),
+])
+def test_header_cells_are_cut_by_the_rule_of_lines(line, phrases, groups):
+    found, spans, named = _header_phrases(line, "spaced")
+    assert (found, named) == (phrases, groups)
+    assert [line[a:b] for a, b in spans] == phrases
+
+
+def test_a_repeated_header_whose_years_line_holds_not_is_skipped(tmp_path):
+    """'Not 2023 2022' repeated after a page break was refused as figures without a label."""
+    text = ("Resultaträkning, mnkr\nNot 2023 2022\nVerksamhetens intäkter 1 100,0 90,0\n"
+            "Verksamhetens kostnader -50,0 -45,0\n\fNot 2023 2022\nVerksamhetens nettokostnad 50,0 45,0\n")
+    table = read_rr(_write(tmp_path, text))
+    assert list(table.labels) == ["Verksamhetens intäkter", "Verksamhetens kostnader", "Verksamhetens nettokostnad"]
+    assert table.value("Verksamhetens nettokostnad", "2023") == 50.0
