@@ -352,5 +352,5 @@ def test_scenario_keys_are_the_report_notebooks_parameters():
 def test_a_file_with_an_unknown_key_is_refused_by_the_explorer_as_by_the_report(tmp_path):
     path = tmp_path / "extra.yaml"
     path.write_text("allocation_key: equal\nelpris_extra: 2\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="extra.yaml går inte att använda: Okänd parameter 'elpris_extra'"):
+    with pytest.raises(ParameterError, match="extra.yaml går inte att använda: extra.yaml, nyckel elpris_extra: fann 2, förväntade ingen sådan nyckel"):
         st.load_scenario(path)

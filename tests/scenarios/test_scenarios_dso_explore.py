@@ -83,14 +83,14 @@ def test_site_distances_are_information_not_verdicts():
 # explorer state and YAML
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("state, match", [
-    ({"coalitoin": ["Krokom"]}, "Okänd parameter 'coalitoin'.*'coalition'"),
+    ({"coalitoin": ["Krokom"]}, "nyckel coalitoin: .*Menade du 'coalition'\\?"),
     ({"assumptions": {"elpris": 1.0}}, "Okänd parameter 'elpris'"),
     ({"assumptions": {"electricity_price": "mycket"}}, "inte är ett tal"),
     ({"coalition": ["Narnia"]}, "Okänd part"),
     ({"hosts": {"S1": "gotland"}}, "Okänd plats"),
-    ({"hosts": {"S3": "krokom"}}, "bara anges för S1 och S2"),
+    ({"hosts": {"S3": "krokom"}}, "nyckel hosts.S3: fann 'S3', förväntade ett av 'S1' eller 'S2'"),
     ({"allocation_key": "vikt"}, "Okänd fördelningsnyckel"),
-    ({"n_draws": 0}, "positivt heltal"),
+    ({"n_draws": 0}, "nyckel n_draws: fann 0, förväntade ett tal som är minst 1"),
 ])
 def test_invalid_state_raises_parameter_error(state, match):
     with pytest.raises(ParameterError, match=match):
@@ -198,7 +198,7 @@ def test_the_scenario_shown_per_party_is_saved_and_loaded_back(tmp_path):
 def test_per_party_must_be_a_joint_scenario():
     from gnsanalysis.scenarios.explore import validate_state
 
-    with pytest.raises(ParameterError, match="'per_party' ska vara ett av S1, S2, S3, S4, inte 'S0'"):
+    with pytest.raises(ParameterError, match="nyckel per_party: fann 'S0', förväntade ett av 'S1', 'S2', 'S3' eller 'S4'"):
         validate_state({"per_party": "S0"})
 
 
