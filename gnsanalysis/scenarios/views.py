@@ -223,13 +223,18 @@ def uncertainty_view(rep: ItReport):
     table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 "
                                       "och P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev "
                                       "billigare.", formats=fm)
+    chart = band_chart(s, "Osäkerhet per scenario: linjen går från P10 till P90, punkten är medianen (P50).")
+    return html.join(table, chart)
+
+
+def band_chart(s: pd.DataFrame, caption: str):
+    """The P10–P90 band per scenario with the median marked, from a Monte Carlo summary (the
+    report's chart; the explorer draws it with its own caption)."""
     alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
            + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
                        f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
-    chart = charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR),
-                          alt=alt, unit="mnkr (nuvärde, 5 år)",
-                          caption="Osäkerhet per scenario: linjen går från P10 till P90, punkten är medianen (P50).")
-    return html.join(table, chart)
+    return charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR),
+                         alt=alt, unit="mnkr (nuvärde, 5 år)", caption=caption)
 
 
 def tornado_view(rep: ItReport, top: int = 10):
@@ -237,20 +242,26 @@ def tornado_view(rep: ItReport, top: int = 10):
     t = rep.result.get("tornado")
     if t is None:
         return html.note("S1 är inte genomförbart; ingen känslighetsanalys.")
-    t = t.head(top)
-    base = t.attrs["base_value"]
-    labels = [f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()]
-    alt = (f"Tornadodiagram: hur skillnaden i nuvärde mellan S1 och nuläget ({mnkr(base, signed=True)}) ändras när "
-           "ett antagande i taget sätts till sitt låga och höga värde. Störst utslag: "
-           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
-                       for r in t.head(3).itertuples()) + ".")
-    chart = charts.tornado(labels, list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
-                           alt=alt, unit="mnkr, S1 minus nuläget (negativt = S1 billigare)",
-                           caption="Känslighet: S1 minus nuläget när ett antagande i taget ändras. Mörk stapel = "
-                                   "lågt värde, ljus streckad = högt värde. * = uppskattning utan källa.")
+    chart = tornado_chart(t.head(top), "S1", unit="mnkr, S1 minus nuläget (negativt = S1 billigare)",
+                          caption="Känslighet: S1 minus nuläget när ett antagande i taget ändras. Mörk stapel = "
+                                  "lågt värde, ljus streckad = högt värde. * = uppskattning utan källa.")
     be = rep.result.get("break_even")
     items = list(be["message"]) if be is not None else []
     return html.join(chart, html.heading("Brytpunkter", 3), html.bullet_list(items))
+
+
+def tornado_chart(t: pd.DataFrame, title: str, *, unit: str, caption: str):
+    """The tornado of ``t`` (a :func:`~gnsanalysis.scenarios.sensitivity.tornado` frame): how ``title``
+    minus today moves when one assumption at a time is set low and high (the report's chart; the
+    explorer draws it for the scenario shown, with its own unit and caption)."""
+    base = t.attrs["base_value"]
+    labels = [f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()]
+    alt = (f"Tornadodiagram: hur skillnaden i nuvärde mellan {title} och nuläget ({mnkr(base, signed=True)}) ändras när "
+           "ett antagande i taget sätts till sitt låga och höga värde. Störst utslag: "
+           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
+                       for r in t.head(3).itertuples()) + ".")
+    return charts.tornado(labels, list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
+                          alt=alt, unit=unit, caption=caption)
 
 
 def rules_view(rep: ItReport):
