@@ -127,10 +127,10 @@ def test_explorer_notebook_executes_through_the_runner(tmp_path):
 
 
 def test_explorer_save_button_writes_a_file_the_report_accepts(tmp_path):
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
-    box = build_explorer(folder=tmp_path, uncertainty=False)
-    box.controls["fields"]["electricity_price"].value = "1,5"
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
+    box.fields["electricity_price"].value = "1,5"
     box.name.value = "Val"
     box.save()
     params = runner.load_parameters_file(tmp_path / "val.yaml")
