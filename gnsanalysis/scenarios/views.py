@@ -7,6 +7,7 @@ model's results, every table and chart goes through :mod:`gnsanalysis.render.htm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.api import allocation_keys
 from gnsanalysis.scenarios.assumptions import Assumptions, example_parts, guesses_sentence, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
-from gnsanalysis.scenarios.explore import explore, pays_more_text
+from gnsanalysis.scenarios.explore import STATE_KEYS, explore, pays_more_text
 from gnsanalysis.scenarios.feasibility import left_out_sentence
 from gnsanalysis.scenarios.model import COMPONENT_LABELS
 from gnsanalysis.swedish import format as fmt
@@ -98,12 +99,11 @@ def left_out(rep: ItReport) -> str:
     return left_out_sentence(coalition, registry.parties)
 
 
-def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
-            per_party: str = "S1") -> ItReport:
-    """Compute everything the IT report shows for these parameters."""
-    state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
-             "n_draws": n_draws, "seed": seed, "assumptions": assumptions or {},
-             "include_outage_risk": include_outage_risk, "per_party": per_party}
+def load_it(parameters: Mapping) -> ItReport:
+    """Compute everything the IT report shows for the notebook's parameters (the state's keys are
+    read; an empty ``coalition`` means the parties that marked an interest)."""
+    state = {k: parameters[k] for k in STATE_KEYS if k in parameters}
+    state["coalition"] = state.get("coalition") or None
     return ItReport(explore(state, full=True))
 
 

@@ -316,7 +316,7 @@ def test_board_summary_says_who_pays_more_with_the_chosen_key_only(key, label):
     """The board report's summary uses the explorer's sentence, for the key the scenario was saved with."""
     from gnsanalysis.scenarios import views
 
-    rep = views.load_it(None, key, {}, 200, 1, {}, True)
+    rep = views.load_it({"allocation_key": key, "n_draws": 200, "seed": 1})
     best = rep.compare[rep.compare["feasible"]].sort_values("npv").iloc[0]["scenario"]
     sentence = pays_more_text(rep.result, best, key)
     summary = views.it_summary(rep)
