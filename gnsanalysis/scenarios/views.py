@@ -206,10 +206,9 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     cells["Totalt"] = cells.sum(axis=1)
     cells.loc[len(parts)] = cells.sum()  # the row Summa: sums of the rounded amounts (whole tkr, exact)
     frame = pd.concat([pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS[r] for r in parts] + ["Summa"]}), cells], axis=1)
-    return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
-                                     "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
-                                     "kolumnen Totalt är summor av de avrundade beloppen.",
-                      formats=html.number_formats(frame.columns[1:]), row_classes=[""] * len(parts) + ["total"])
+    return html.number_table(frame, f"{res.title}: kostnad per år och kostnadsslag (tkr). Avskrivningar fördelar "
+                                    "investeringarna över livslängden. Raden Summa och kolumnen Totalt är summor "
+                                    "av de avrundade beloppen.", total=True)
 
 
 def uncertainty_view(rep: ItReport):
@@ -288,10 +287,9 @@ def party_view(rep: ItReport, scenario: str = "S1"):
     for name, values in columns.items():
         shown = [float(v) for v in fmt.round_preserving_sum([v / 1000 for v in values])]
         frame[name] = shown + [sum(shown)]
-    table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
-                                      "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
-                                      "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
-                       formats=html.number_formats(columns), row_classes=[""] * len(base) + ["total"])
+    table = html.number_table(frame, f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
+                                     "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
+                                     "är avrundade så att kolumnerna går jämnt upp med raden Summa.", total=True)
     sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
                  "fördelas i hela kronor, och parternas andelar blir tillsammans exakt det beloppet.",
                  # the chosen key only, in the explorer's words (the other keys' columns are for comparison)
@@ -309,8 +307,7 @@ def party_view(rep: ItReport, scenario: str = "S1"):
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
             f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]),
-            html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
-                       formats=html.number_formats(sframe.columns[1:]))]
+            html.number_table(sframe, "Shapley-fördelning av nuvärdet i S1 (tkr)")]
     return html.join(*parts)
 
 
@@ -423,9 +420,8 @@ def dso_party_table(res):
     frame = pd.DataFrame({"Part": names, **{label: p[c] for c, label in labels.items()}})
     total = {"Part": "Summa", **{label: int(p[c].sum()) for c, label in labels.items()}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    return html.join(html.table(frame, caption="Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
-                                               "och summerar exakt till alternativets kostnad.",
-                                formats=html.number_formats(labels.values()), row_classes=[""] * len(p) + ["total"]),
+    return html.join(html.number_table(frame, "Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
+                                              "och summerar exakt till alternativets kostnad.", total=True),
                      html.bullet_list(res.notes))
 
 
