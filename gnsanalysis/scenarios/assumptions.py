@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -24,28 +24,17 @@ from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import Party, Registry, load_registry
 from gnsanalysis.paths import RESOURCES_DIR
-from gnsanalysis.schemas import AssumptionsFile, validate
+from gnsanalysis.schemas import AssumptionsFile, ParameterModel, validate
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.format import or_list
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One uncertain input: low / mode / high with provenance."""
+class Parameter(ParameterModel):
+    """One uncertain input: the file's entry (low / mode / high with provenance) and its name."""
 
     name: str
-    label: str
-    unit: str
-    low: float
-    mode: float
-    high: float
-    source: str
-    guess: bool
-    main: bool = False
-    integer: bool = False
-    note: str | None = None
 
     @property
     def fixed(self) -> bool:
@@ -136,12 +125,12 @@ class Assumptions:
                         "och high."
                     )
                 bounds: dict[str, Any] = {k: _as_float(v, f"{name}.{k}") for k, v in value.items()}
-                new = replace(p, **bounds)
+                new = p.model_copy(update=bounds)
             else:
                 v = _as_float(value, name)
                 if not p.low <= v <= p.high:
                     raise ParameterError(_outside_range_message(p, v))
-                new = replace(p, mode=v)
+                new = p.model_copy(update={"mode": v})
             new.check()
             params[name] = new
         return replace(self, parameters=params)
@@ -156,7 +145,7 @@ class Assumptions:
 
     def table(self) -> pd.DataFrame:
         """One row per parameter: name, label, unit, low, mode, high, guess, source, note."""
-        df = pd.DataFrame([asdict(p) for p in self.parameters.values()])[list(PARAMETER_TABLE_LABELS)]
+        df = pd.DataFrame([p.model_dump() for p in self.parameters.values()])[list(PARAMETER_TABLE_LABELS)]
         df["note"] = [n or "" for n in df["note"]]
         df.attrs["labels"] = PARAMETER_TABLE_LABELS
         return df

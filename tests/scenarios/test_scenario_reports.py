@@ -184,7 +184,7 @@ def test_example_flags_come_from_the_assumptions_file():
     assert views.example_parts(a) == ["parternas serverantal", "hallarnas kapacitet",
                                       f"{sum(p.guess for p in a.parameters.values())} av {len(a.parameters)} antaganden"]
     sourced = replace(a, demand_example=False,
-                      parameters={k: replace(p, guess=False) for k, p in a.parameters.items()},
+                      parameters={k: p.model_copy(update={"guess": False}) for k, p in a.parameters.items()},
                       sites={k: replace(s, capacity_example=False) for k, s in a.sites.items()})
     assert views.example_parts(sourced) == []
     assert views.guesses_sentence(sourced) == f"Alla {len(a.parameters)} antaganden har källa."
