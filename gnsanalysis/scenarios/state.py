@@ -20,7 +20,7 @@ from pydantic import model_validator
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import atomic_write, load_yaml, slug
-from gnsanalysis.scenarios.assumptions import control_step, load_assumptions, step_decimals
+from gnsanalysis.scenarios.assumptions import Parameter, control_step, load_assumptions, step_decimals
 from gnsanalysis.scenarios.explore import (
     STATE_KEYS,
     ExploreState,
@@ -47,19 +47,12 @@ class InputError(ParameterError):
 
 # --------------------------------------------------------------------------- controls
 
-@dataclass(frozen=True)
-class Control:
-    """One number field of the explorer: label, unit, source, range and step."""
-    name: str
-    label: str
-    unit: str
-    source: str
-    guess: bool
-    low: float
-    high: float
+class Control(Parameter):
+    """One number field of the explorer: a ``main`` parameter (label, unit, source, range) with the
+    field's default (the parameter's mode on the step) and step."""
+
     default: float
     step: Decimal
-    integer: bool
 
     @property
     def decimals(self) -> int:
@@ -97,8 +90,7 @@ def controls() -> dict[str, Control]:
         if not p.main:
             continue
         step = control_step(p.low, p.high, p.integer)
-        out[name] = Control(name, p.label, p.unit, p.source, p.guess, p.low, p.high,
-                            float(round_to_step(p.mode, step)), step, p.integer)
+        out[name] = Control(**p.model_dump(), default=float(round_to_step(p.mode, step)), step=step)
     return out
 
 

@@ -42,7 +42,8 @@ def test_parse_thousands_and_round_to_step(ctl, text, expected):
 
 
 def test_thousand_separator_and_comma_parse_exactly():
-    c = st.Control("x", "Test", "kr", "k", False, 0, 5000, 1, st.Decimal("0.1"), False)
+    c = st.Control(name="x", label="Test", unit="kr", source="k", guess=False, low=0, mode=1, high=5000, default=1,
+                   step=st.Decimal("0.1"))
     assert st.parse_input("1 200", c) == 1200
     assert st.parse_input("1 200,5", c) == 1200.5
     assert st.parse_input("1200.5", c) == 1200.5
