@@ -303,7 +303,7 @@ class ParameterModel(Model):
 
 
 class SettingsModel(Model):
-    """Model settings; only the keys the file sets are kept (see ``model_dump(exclude_unset=True)``)."""
+    """Model settings with their defaults (declared here only: the model reads every key)."""
 
     horizon_years: int = Field(default=5, ge=1)
     hours_per_year: int = 8760

@@ -95,8 +95,8 @@ class Assumptions:
     # -- views ---------------------------------------------------------------------------
     @property
     def horizon(self) -> int:
-        """The planning horizon in years (5 unless the settings say otherwise)."""
-        return int(self.settings.get("horizon_years", 5))
+        """The planning horizon in years (``settings.horizon_years``)."""
+        return int(self.settings["horizon_years"])
 
     def base_params(self) -> dict[str, float]:
         """Most-likely value of every parameter (the base case)."""
@@ -239,7 +239,7 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
         external = (not host.party) if site.external is None else site.external
         sites[site.id] = Site(**site.model_dump() | {"host": host, "external": external})
     return Assumptions(
-        parameters=params, settings=model.settings.model_dump(exclude_unset=True), demand=demand,
+        parameters=params, settings=model.settings.model_dump(), demand=demand,
         demand_source=demand_block.source, demand_example=demand_block.example, sites=sites,
         distance_references=[r.model_dump() for r in model.distance_references],
         meta=model.meta.model_dump(exclude_unset=True) | {"msb_note": model.msb_note},
@@ -268,11 +268,11 @@ def sample(assumptions: Assumptions, n: int, seed: int | None = None,
     """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
     if n < 1:
         raise ParameterError(f"Antalet dragningar måste vara minst 1, inte {n}.")
-    distribution = distribution or assumptions.settings.get("distribution", "pert")
+    distribution = distribution or assumptions.settings["distribution"]
     if distribution not in ("pert", "triangular"):
         raise ParameterError(f"Okänd fördelning {distribution!r}; välj 'pert' eller 'triangular'.")
     if seed is None:
-        seed = int(assumptions.settings.get("default_seed", 0))
+        seed = int(assumptions.settings["default_seed"])
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
     for name, p in assumptions.parameters.items():
