@@ -7,6 +7,7 @@ the project's message form (file, key, found, expected, fix) as a :class:`Config
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from gnsanalysis.errors import ConfigError
+from gnsanalysis.errors import ConfigError, GnsError
 from gnsanalysis.io import load_resource
 from gnsanalysis.swedish.numbers import decimals_of, parse_fraction
 
@@ -67,6 +68,8 @@ _FIX = {"missing": "lägg till nyckeln", "extra_forbidden": "ta bort nyckeln ell
 def _key_path(loc: tuple) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad key in a table: the key itself is named
+            continue
         if isinstance(part, int):
             out += f"[{part + 1}]"  # 1-based, as a person counts list items
         else:
@@ -82,35 +85,56 @@ def _found(error: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def validation_message(exc: ValidationError, source: str | Path) -> str:
-    """The project's message form for every problem in ``exc`` (Swedish, one line each)."""
+def _bound(value: float) -> str:
+    """A bound in a message: digits grouped by spaces, a decimal comma (``100 000``, ``0,5``)."""
+    return f"{value:_}".replace("_", " ").replace(".", ",")
+
+
+def _expected(error: Any) -> str:
+    """What the value should have been, in Swedish (with the bound or the choices pydantic names)."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "literal_error":
+        return "ett av " + str(ctx.get("expected", "")).replace(" or ", " eller ")
+    if kind == "value_error":
+        return f"ett giltigt värde ({ctx.get('error', '') or error['msg']})"
+    if kind == "too_short":
+        return "en text som inte är tom" if isinstance(error.get("input"), str) else "minst ett element"
+    if kind == "greater_than_equal":
+        return f"ett tal som är minst {_bound(ctx['ge'])}"
+    if kind == "less_than_equal":
+        return f"ett tal som får vara högst {_bound(ctx['le'])}"
+    return _EXPECTED.get(kind, "ett giltigt värde")
+
+
+def _fix(error: Any, model: type[BaseModel] | None) -> str:
+    """How to put it right; an unknown top-level key is followed by the known key it is closest to."""
+    fix = f"Åtgärd: {_FIX.get(error['type'], 'rätta värdet')}."
+    if error["type"] == "extra_forbidden" and model is not None and len(error["loc"]) == 1:
+        close = difflib.get_close_matches(str(error["loc"][0]), list(model.model_fields), n=1)
+        fix += f" Menade du {close[0]!r}?" if close else f" Kända nycklar: {', '.join(model.model_fields)}."
+    return fix
+
+
+def validation_message(exc: ValidationError, source: str | Path, model: type[BaseModel] | None = None) -> str:
+    """The project's message form for every problem in ``exc`` (Swedish, one line each); with the
+    ``model``, a misspelt key is answered with the key it is closest to."""
     name = Path(str(source)).name
-    lines = []
-    for error in exc.errors(include_url=False):
-        kind = error["type"]
-        expected = _EXPECTED.get(kind, "ett giltigt värde")
-        if kind == "literal_error":
-            expected = "ett av " + str(error.get("ctx", {}).get("expected", "")).replace(" or ", " eller ")
-        elif kind == "value_error":
-            reason = str(error.get("ctx", {}).get("error", "")) or error["msg"]
-            expected = f"ett giltigt värde ({reason})"
-        elif kind == "too_short":
-            expected = "en text som inte är tom" if isinstance(error.get("input"), str) else "minst ett element"
-        fix = _FIX.get(kind, "rätta värdet")
-        lines.append(f"{name}, nyckel {_key_path(error['loc'])}: fann {_found(error)}, "
-                     f"förväntade {expected}. Åtgärd: {fix}.")
+    lines = [f"{name}, nyckel {_key_path(error['loc'])}: fann {_found(error)}, "
+             f"förväntade {_expected(error)}. {_fix(error, model)}"
+             for error in exc.errors(include_url=False)]
     return " ".join(lines) if len(lines) == 1 else "\n".join([f"{name} har fel:"] + lines)
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate(model: type[M], data: Any, source: str | Path) -> M:
-    """``data`` as ``model``, or a :class:`ConfigError` (exit 2) in the project's message form."""
+def validate(model: type[M], data: Any, source: str | Path, error: type[GnsError] = ConfigError) -> M:
+    """``data`` as ``model``, or ``error`` (a :class:`ConfigError` unless told: exit 2) in the
+    project's message form."""
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        raise ConfigError(validation_message(exc, source)) from None
+        raise error(validation_message(exc, source, model)) from None
 
 
 # ---------- resources/parties.yaml: the party registry
@@ -279,7 +303,7 @@ class ParameterModel(Model):
 
 
 class SettingsModel(Model):
-    """Model settings; only the keys the file sets are kept (see ``model_dump(exclude_unset=True)``)."""
+    """Model settings with their defaults (declared here only: the model reads every key)."""
 
     horizon_years: int = Field(default=5, ge=1)
     hours_per_year: int = 8760

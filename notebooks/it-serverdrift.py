@@ -32,11 +32,10 @@ handlaggare: str = "E-strategen, Region Jämtland Härjedalen"  # Handläggare s
 from gnsanalysis.render import html
 from gnsanalysis.scenarios import views
 
-report = views.load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
-                       per_party)
 chosen = {"coalition": coalition, "allocation_key": allocation_key, "hosts": hosts, "n_draws": n_draws,
           "seed": seed, "assumptions": assumptions, "include_outage_risk": include_outage_risk,
           "per_party": per_party, "status": status}
+report = views.load_it(chosen)
 views.it_front(report, status=status, namnd=namnd, diarienummer=diarienummer, datum=datum,
                handlaggare=handlaggare, scenario=html.saved_scenario(chosen))
 

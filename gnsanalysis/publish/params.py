@@ -16,9 +16,6 @@ from gnsanalysis.reports.periods import interim_period, period, shown, yearend_p
 # A text parameter is a name, a diarienummer or a sentence on the front page; anything longer
 # is a mistake (or an attack) and would only make the build slow.
 MAX_TEXT_LENGTH = 500
-# Monte Carlo draws in the IT report: 20 000 by default; 100 000 takes about 15 s and 0.7 GB,
-# more is refused before the kernel starts.
-MAX_N_DRAWS = 100_000
 BOOL_WORDS = {"true": True, "ja": True, "1": True, "yes": True, "false": False, "nej": False, "0": False, "no": False}
 
 
@@ -134,14 +131,8 @@ def it_serverdrift_state(params: dict) -> dict:
     """Check the IT report's parameters as one explorer state (parties, sites, assumptions, key)."""
     from gnsanalysis.scenarios.explore import STATE_KEYS, validate_state  # lazy: the scenario model takes 0,7 s
 
-    n_draws = params.get("n_draws")
-    if isinstance(n_draws, int) and not isinstance(n_draws, bool) and n_draws > MAX_N_DRAWS:
-        raise ParameterError(
-            f"Parametern 'n_draws' har värdet {_count(n_draws)}, men får vara högst {_count(MAX_N_DRAWS)} "
-            "(fler dragningar gör körningen lång och minneskrävande utan att ändra slutsatserna). "
-            f"Åtgärd: ange ett värde mellan 1 och {_count(MAX_N_DRAWS)}; standardvärdet är 20 000.")
     state = {k: params[k] for k in STATE_KEYS if k in params}
-    if state.get("coalition") == []:
+    if state.get("coalition") == []:  # the parameters cell's default: the parties that marked an interest
         state["coalition"] = None
     validate_state(state)
     return params

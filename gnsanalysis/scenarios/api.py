@@ -60,11 +60,11 @@ def context(assumptions: Assumptions) -> Context:
         population=np.array(pops, dtype=float),
         contract=np.array([d.s0_mode == "contract" for d in assumptions.demand]),
         horizon=assumptions.horizon,
-        hours_per_year=float(s.get("hours_per_year", 8760)),
-        servers_per_rack=float(s.get("servers_per_rack", 12)),
-        facility_years=float(s.get("facility_depreciation_years", 10)),
-        max_dep_years=int(s.get("max_depreciation_years", 10)),
-        include_risk=bool(s.get("include_outage_risk", True)),
+        hours_per_year=float(s["hours_per_year"]),
+        servers_per_rack=float(s["servers_per_rack"]),
+        facility_years=float(s["facility_depreciation_years"]),
+        max_dep_years=int(s["max_depreciation_years"]),
+        include_risk=bool(s["include_outage_risk"]),
     )
 
 

@@ -2,9 +2,9 @@
 
 :func:`compute` evaluates a state (the light model run plus a small Monte Carlo and the
 tornado for the chosen scenario); :func:`numbers_html` and :func:`charts_html` turn that into
-HTML fragments. The charts are the board report's: :func:`gnsanalysis.scenarios.views.cost_chart`
-for the five-year cost, and :mod:`gnsanalysis.render.charts` ``bars``, ``ranges`` and
-``tornado`` for cost per party, the P10–P90 band and the tornado.
+HTML fragments. The charts are the board report's: :mod:`gnsanalysis.scenarios.views`
+``cost_chart``, ``band_chart`` and ``tornado_chart`` for the five-year cost, the P10–P90 band and
+the tornado (with the explorer's captions), and :func:`gnsanalysis.render.charts.bars` for cost per party.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from gnsanalysis.scenarios import views
 from gnsanalysis.scenarios.explore import explore, key_code, party_rows, pays_more_text
 from gnsanalysis.scenarios.montecarlo import run_montecarlo
 from gnsanalysis.scenarios.sensitivity import tornado
-from gnsanalysis.scenarios.views import MNKR, mnkr
+from gnsanalysis.scenarios.views import mnkr
 from gnsanalysis.swedish import format as fmt
 
 
@@ -141,26 +141,17 @@ def _party_chart(view: View, rows):
 
 
 def _band_chart(view: View, s):
-    alt = ("Intervall från P10 till P90 med medianen markerad: "
-           + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr"
-                       for r in s.itertuples()) + ".")
-    band = (list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR))
-    return _chart("band", (band, view.n_draws), lambda: charts.ranges(
-        *band, alt=alt, unit="mnkr (nuvärde, 5 år)",
-        caption=f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
-                "rapporten medan du utforskar; den sparade rapporten använder hela körningen)."))
+    caption = (f"Osäkerhet, P10–P90 och median, i {fmt.number(view.n_draws)} simuleringar (färre än i "
+               "rapporten medan du utforskar; den sparade rapporten använder hela körningen).")
+    data = s[["title", "p10", "p50", "p90"]].to_numpy().tolist()
+    return _chart("band", (data, caption), lambda: views.band_chart(s, caption))
 
 
 def _tornado_chart(view: View, t):
     t = t.head(8)
-    base = t.attrs["base_value"]
-    alt = (f"Tornadodiagram för {view.title} minus nuläget ({mnkr(base, signed=True)}): "
-           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
-                       for r in t.head(3).itertuples()) + ".")
-    bars = ([f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()],
-            list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR)
-    return _chart("tornado", (bars, view.title), lambda: charts.tornado(
-        *bars, alt=alt, unit=f"mnkr, {view.scenario} minus nuläget",
+    data = (t[["label", "guess", "value_low", "value_high"]].to_numpy().tolist(), t.attrs["base_value"])
+    return _chart("tornado", (data, view.title), lambda: views.tornado_chart(
+        t, view.title, unit=f"mnkr, {view.scenario} minus nuläget",
         caption=f"Känslighet: {view.title} minus nuläget när ett antagande i taget sätts till lågt och "
                 "högt värde. * = uppskattning utan källa."))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -24,28 +24,17 @@ from gnsanalysis.errors import ConfigError, ParameterError
 from gnsanalysis.io import load_resource, load_yaml
 from gnsanalysis.parties.registry import Party, Registry, load_registry
 from gnsanalysis.paths import RESOURCES_DIR
-from gnsanalysis.schemas import AssumptionsFile, validate
+from gnsanalysis.schemas import AssumptionsFile, ParameterModel, validate
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.format import or_list
 
 ASSUMPTIONS_FILE = "it_assumptions.yaml"
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One uncertain input: low / mode / high with provenance."""
+class Parameter(ParameterModel):
+    """One uncertain input: the file's entry (low / mode / high with provenance) and its name."""
 
     name: str
-    label: str
-    unit: str
-    low: float
-    mode: float
-    high: float
-    source: str
-    guess: bool
-    main: bool = False
-    integer: bool = False
-    note: str | None = None
 
     @property
     def fixed(self) -> bool:
@@ -106,8 +95,8 @@ class Assumptions:
     # -- views ---------------------------------------------------------------------------
     @property
     def horizon(self) -> int:
-        """The planning horizon in years (5 unless the settings say otherwise)."""
-        return int(self.settings.get("horizon_years", 5))
+        """The planning horizon in years (``settings.horizon_years``)."""
+        return int(self.settings["horizon_years"])
 
     def base_params(self) -> dict[str, float]:
         """Most-likely value of every parameter (the base case)."""
@@ -136,12 +125,12 @@ class Assumptions:
                         "och high."
                     )
                 bounds: dict[str, Any] = {k: _as_float(v, f"{name}.{k}") for k, v in value.items()}
-                new = replace(p, **bounds)
+                new = p.model_copy(update=bounds)
             else:
                 v = _as_float(value, name)
                 if not p.low <= v <= p.high:
                     raise ParameterError(_outside_range_message(p, v))
-                new = replace(p, mode=v)
+                new = p.model_copy(update={"mode": v})
             new.check()
             params[name] = new
         return replace(self, parameters=params)
@@ -156,7 +145,7 @@ class Assumptions:
 
     def table(self) -> pd.DataFrame:
         """One row per parameter: name, label, unit, low, mode, high, guess, source, note."""
-        df = pd.DataFrame([asdict(p) for p in self.parameters.values()])[list(PARAMETER_TABLE_LABELS)]
+        df = pd.DataFrame([p.model_dump() for p in self.parameters.values()])[list(PARAMETER_TABLE_LABELS)]
         df["note"] = [n or "" for n in df["note"]]
         df.attrs["labels"] = PARAMETER_TABLE_LABELS
         return df
@@ -250,7 +239,7 @@ def _parse(data: Mapping, registry: Registry, source: str) -> Assumptions:
         external = (not host.party) if site.external is None else site.external
         sites[site.id] = Site(**site.model_dump() | {"host": host, "external": external})
     return Assumptions(
-        parameters=params, settings=model.settings.model_dump(exclude_unset=True), demand=demand,
+        parameters=params, settings=model.settings.model_dump(), demand=demand,
         demand_source=demand_block.source, demand_example=demand_block.example, sites=sites,
         distance_references=[r.model_dump() for r in model.distance_references],
         meta=model.meta.model_dump(exclude_unset=True) | {"msb_note": model.msb_note},
@@ -279,11 +268,11 @@ def sample(assumptions: Assumptions, n: int, seed: int | None = None,
     """``n`` independent draws per parameter (PERT with λ = 4, or triangular), file order, one seeded generator."""
     if n < 1:
         raise ParameterError(f"Antalet dragningar måste vara minst 1, inte {n}.")
-    distribution = distribution or assumptions.settings.get("distribution", "pert")
+    distribution = distribution or assumptions.settings["distribution"]
     if distribution not in ("pert", "triangular"):
         raise ParameterError(f"Okänd fördelning {distribution!r}; välj 'pert' eller 'triangular'.")
     if seed is None:
-        seed = int(assumptions.settings.get("default_seed", 0))
+        seed = int(assumptions.settings["default_seed"])
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
     for name, p in assumptions.parameters.items():

@@ -1,27 +1,20 @@
-"""One entry point for the report and the interactive explorer, and the parameter YAML.
+"""One entry point for the report and the interactive explorer, and the state they share.
 
-The explorer's state is a flat mapping (also the notebook's parameter set, so that a saved
-file replays with ``gns report it-serverdrift -f FILE.yaml``; files: :mod:`gnsanalysis.scenarios.state`)::
-
-    coalition: [Krokom, Östersund, ...]   # null = parties that seek/offer space in the matrix
-    allocation_key: usage                 # equal | population | usage | budget | "1/3 equal + 2/3 population"
-    hosts: {S1: krokom, S2: [krokom, berg]}   # optional; default = cheapest feasible
-    n_draws: 20000
-    seed: 20190208
-    assumptions: {electricity_price: 1.2, pue_hall: {low: 1.2, mode: 1.4, high: 1.6}}
-
-:func:`explore` takes that mapping and returns every table the report needs.
+The explorer's state, :class:`ExploreState`, is also the IT report's parameter set, so that a
+saved file replays with ``gns report it-serverdrift -f FILE.yaml`` (files:
+:mod:`gnsanalysis.scenarios.state`). :func:`explore` takes a state and returns every table the
+report needs.
 """
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt
 
 from gnsanalysis import paths
 from gnsanalysis.errors import ParameterError
@@ -34,76 +27,77 @@ from gnsanalysis.scenarios.model import SCENARIO_CODES
 from gnsanalysis.scenarios.montecarlo import run_montecarlo
 from gnsanalysis.scenarios.redundancy import site_distances
 from gnsanalysis.scenarios.sensitivity import break_even, guess_dependence, tornado
+from gnsanalysis.schemas import Model, validate
 from gnsanalysis.swedish import format as fmt
 
-STATE_KEYS = {
-    "coalition": "Deltagande parter (lista med namn; tom = parterna som markerat intresse)",
-    "allocation_key": "Fördelningsnyckel för gemensamma kostnader",
-    "hosts": "Platser för S1 och S2 (plats-id)",
-    "n_draws": "Antal dragningar i Monte Carlo-simuleringen",
-    "seed": "Startvärde för slumptalen",
-    "assumptions": "Ändrade antaganden (namn: värde eller {low, mode, high})",
-    "include_outage_risk": "Räkna med förväntad avbrottskostnad i summorna (ja/nej)",
-    "per_party": "Scenariot som rapporten visar per part (S1–S4)",
-}
-DEFAULT_STATE: dict[str, Any] = {  # values checked by validate_state (they come from files people write)
-    "coalition": None, "allocation_key": "usage", "hosts": {}, "n_draws": 20000,
-    "seed": 20190208, "assumptions": {}, "include_outage_risk": True, "per_party": "S1",
-}
+# Monte Carlo draws in the IT report: 20 000 by default; 100 000 takes about 15 s and 0.7 GB,
+# more is refused before the kernel starts.
+MAX_N_DRAWS = 100_000
 
 
-def validate_state(state: Mapping | None) -> dict:
-    """A complete, checked state; unknown names raise ParameterError (Swedish)."""
-    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULT_STATE.items()}
-    if state is None:
-        return out
-    if not isinstance(state, Mapping):
-        raise ParameterError(f"Parametrarna ska vara en tabell (namn: värde), inte {type(state).__name__}.")
-    for name, value in state.items():
-        if name not in STATE_KEYS:
-            close = difflib.get_close_matches(str(name), list(STATE_KEYS), n=1)
-            hint = f" Menade du {close[0]!r}?" if close else ""
-            raise ParameterError(f"Okänd parameter {name!r}.{hint} Kända: {', '.join(STATE_KEYS)}.")
-        out[name] = value
+def _empty_table(value: Any) -> Any:
+    """An empty YAML key (``hosts:``) means the empty table, as the notebook's default ``{}``."""
+    return {} if value is None else value
+
+
+def _known_parties(coalition: list[str] | None) -> list[str] | None:
     a = load_assumptions()
-    a.with_overrides(out["assumptions"] or {})  # validates names and values
-    if out["coalition"] is not None:
-        if isinstance(out["coalition"], str) or not all(isinstance(x, str) for x in out["coalition"]):
-            raise ParameterError("Parametern 'coalition' ska vara en lista med partsnamn.")
-        a.registry.resolve_many(out["coalition"], parties_only=True)
-        out["coalition"] = list(out["coalition"])
-    # one spelling per key (``lika`` and ``equal`` are one key): the report lists each key once
-    out["allocation_key"] = parse_key(out["allocation_key"]).code
-    out["hosts"] = _checked_hosts(out["hosts"] or {}, a.sites)
-    _check_settings(out)
-    return out
+    if coalition is not None:
+        a.registry.resolve_many(coalition, parties_only=True)  # ParameterError naming the unknown party
+    return coalition
 
 
-def _checked_hosts(hosts, sites) -> dict:
-    """``{S1: site, S2: [site, site]}`` with every site known."""
-    if not isinstance(hosts, Mapping):
-        raise ParameterError("Parametern 'hosts' ska vara en tabell, t.ex. {S1: krokom}.")
+def _known_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    load_assumptions().with_overrides(overrides)  # ParameterError naming the parameter and its range
+    return overrides
+
+
+def _known_sites(hosts: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    sites = load_assumptions().sites
     for code, value in hosts.items():
-        if code not in ("S1", "S2"):
-            raise ParameterError(f"Platser kan bara anges för S1 och S2, inte {code!r}.")
-        for site in [value] if isinstance(value, str) else list(value):
+        for site in [value] if isinstance(value, str) else value:
             if site not in sites:
                 raise ParameterError(f"Okänd plats {site!r} för {code}. Kända: {', '.join(sites)}.")
-    return dict(hosts)
+    return hosts
 
 
-def _check_settings(out: dict) -> None:
-    """The yes/no, scenario and count parameters."""
-    if not isinstance(out["include_outage_risk"], bool):
-        raise ParameterError("Parametern 'include_outage_risk' ska vara true eller false, inte "
-                             f"{out['include_outage_risk']!r}.")
-    if out["per_party"] not in SCENARIO_CODES[1:]:
-        raise ParameterError(f"Parametern 'per_party' ska vara ett av {', '.join(SCENARIO_CODES[1:])}, "
-                             f"inte {out['per_party']!r}.")
-    for name in ("n_draws", "seed"):
-        v = out[name]
-        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if name == "n_draws" else 0):
-            raise ParameterError(f"Parametern {name!r} ska vara ett positivt heltal, inte {v!r}.")
+class ExploreState(Model):
+    """The explorer's state: the IT report's scenario parameters, declared once.
+
+    The defaults are the parameters cell's of ``notebooks/it-serverdrift.py`` (a test compares
+    them). Names of parties, sites and assumptions are checked against the project's files; those
+    problems raise their own ParameterError (Swedish, naming what is known), the rest are rendered
+    by :func:`gnsanalysis.schemas.validation_message`.
+    """
+
+    coalition: Annotated[list[str] | None, AfterValidator(_known_parties)] = Field(
+        default=None, description="Deltagande parter (lista med namn; tom = parterna som markerat intresse)")
+    # one spelling per key (``lika`` and ``equal`` are one key): the report lists each key once
+    allocation_key: Annotated[str, BeforeValidator(lambda key: parse_key(key).code)] = Field(
+        default="usage", description="Fördelningsnyckel för gemensamma kostnader")
+    hosts: Annotated[dict[Literal["S1", "S2"], str | list[str]], BeforeValidator(_empty_table),
+                     AfterValidator(_known_sites)] = Field(
+        default={}, description="Platser för S1 och S2 (plats-id), t.ex. {S1: krokom, S2: [krokom, berg]}")
+    n_draws: StrictInt = Field(default=20000, ge=1, le=MAX_N_DRAWS,
+                               description="Antal dragningar i Monte Carlo-simuleringen")
+    seed: StrictInt = Field(default=20190208, ge=0, description="Startvärde för slumptalen")
+    assumptions: Annotated[dict[str, Any], BeforeValidator(_empty_table), AfterValidator(_known_overrides)] = Field(
+        default={}, description="Ändrade antaganden (namn: värde eller {low, mode, high})")
+    include_outage_risk: StrictBool = Field(
+        default=True, description="Räkna med förväntad avbrottskostnad i summorna (ja/nej)")
+    per_party: Literal["S1", "S2", "S3", "S4"] = Field(
+        default="S1", description="Scenariot som rapporten visar per part (S1–S4)")
+
+
+STATE_KEYS = tuple(ExploreState.model_fields)
+DEFAULT_STATE: dict[str, Any] = ExploreState().model_dump()
+
+
+def validate_state(state: Mapping | None, source: str = "Parametrarna", model: type[ExploreState] = ExploreState
+                   ) -> dict:
+    """A complete, checked state (defaults filled in) as a plain dict; a problem raises ParameterError
+    (Swedish, naming ``source``, the key, what was found and what was expected)."""
+    return validate(model, state, source, ParameterError).model_dump()
 
 
 REPORT = "it-serverdrift"

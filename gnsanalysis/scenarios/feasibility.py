@@ -155,7 +155,7 @@ def check(code: str, coalition: list[Party], sites: list[Site], assumptions: Ass
         return Feasibility(False, ["Två hallar måste ligga på två olika platser."], notes)
     codes = {p.code for p in coalition}
     servers = sum(d.servers for d in assumptions.demand if d.party.code in codes)
-    per_rack = float(assumptions.settings.get("servers_per_rack", 12))
+    per_rack = float(assumptions.settings["servers_per_rack"])
     per_hall = servers * (1 + assumptions.parameters["replication_share"].mode) / 2 if code == "S2" else servers
     need_racks = racks_needed(per_hall, per_rack)
     too_small = False

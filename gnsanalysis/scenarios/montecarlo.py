@@ -130,7 +130,7 @@ def run_montecarlo(n: int = 20000, seed: int | None = None, coalition=None, *,
     assumptions = assumptions or load_assumptions()
     if metric not in METRIC_LABELS:
         raise ParameterError(f"Okänt mått {metric!r}; välj {', '.join(METRIC_LABELS)}.")
-    seed = int(assumptions.settings.get("default_seed", 0)) if seed is None else int(seed)
+    seed = int(assumptions.settings["default_seed"]) if seed is None else int(seed)
     draws = sample(assumptions, n, seed)
     parties, _ = resolve_coalition(coalition, assumptions)
     _, weights, _meta = key_weights(key, [p.name for p in parties], assumptions.registry,

@@ -11,16 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import model_validator
 
 from gnsanalysis import paths
 from gnsanalysis.errors import GnsError, ParameterError
 from gnsanalysis.io import atomic_write, load_yaml, slug
-from gnsanalysis.scenarios.assumptions import control_step, load_assumptions, step_decimals
+from gnsanalysis.scenarios.assumptions import Parameter, control_step, load_assumptions, step_decimals
 from gnsanalysis.scenarios.explore import (
     STATE_KEYS,
+    ExploreState,
     display_path,
     explore,
     party_rows,
@@ -28,15 +31,13 @@ from gnsanalysis.scenarios.explore import (
     replay_command,
     validate_state,
 )
+from gnsanalysis.schemas import Model, Text
 from gnsanalysis.swedish import format as fmt
 from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
 
 SCENARIO_KEY = "scenario"  # the file's name/description block; not a report parameter
 # the state keys the explorer writes (all of them are parameters of the board report's notebook)
-SAVED_KEYS = tuple(STATE_KEYS)
-# the IT report's front-page parameters, which a scenario file may also set (with SAVED_KEYS, the
-# notebook's parameters cell: tests/scenarios/test_explore_state.py checks the two against it)
-REPORT_KEYS = ("status", "namnd", "diarienummer", "datum", "handlaggare")
+SAVED_KEYS = STATE_KEYS
 EXPLORE_DRAWS = 1000  # Monte Carlo draws while exploring (the saved report uses n_draws)
 
 
@@ -46,19 +47,12 @@ class InputError(ParameterError):
 
 # --------------------------------------------------------------------------- controls
 
-@dataclass(frozen=True)
-class Control:
-    """One number field of the explorer: label, unit, source, range and step."""
-    name: str
-    label: str
-    unit: str
-    source: str
-    guess: bool
-    low: float
-    high: float
+class Control(Parameter):
+    """One number field of the explorer: a ``main`` parameter (label, unit, source, range) with the
+    field's default (the parameter's mode on the step) and step."""
+
     default: float
     step: Decimal
-    integer: bool
 
     @property
     def decimals(self) -> int:
@@ -96,8 +90,7 @@ def controls() -> dict[str, Control]:
         if not p.main:
             continue
         step = control_step(p.low, p.high, p.integer)
-        out[name] = Control(name, p.label, p.unit, p.source, p.guess, p.low, p.high,
-                            float(round_to_step(p.mode, step)), step, p.integer)
+        out[name] = Control(**p.model_dump(), default=float(round_to_step(p.mode, step)), step=step)
     return out
 
 
@@ -167,36 +160,67 @@ def selection_state(values: Mapping, coalition: Sequence[str], allocation_key: s
     return state
 
 
+class Selection(ExploreState):
+    """A state as a scenario file or the explorer's save holds it: if parties are named, at least two."""
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> Selection:
+        if self.coalition is not None and len(self.coalition) == 0:
+            raise ParameterError("Inga parter är valda. Välj minst två parter: annars finns inget "
+                                 "gemensamt scenario att jämföra.")
+        if self.coalition is not None and len(self.coalition) < 2:
+            raise ParameterError("Bara en part är vald. Välj minst två parter för en gemensam lösning.")
+        return self
+
+
+class ScenarioName(Model):
+    """The name block of a scenario file (``scenario: {name, description}``); not a report parameter."""
+
+    name: Text = ""
+    description: Text = ""
+
+
+class ParametersFile(Selection):
+    """A parameter file for ``gns report it-serverdrift -f``: the selection, its name block, and the
+    report's front-page parameters (whose values ``gns report`` checks, as for ``-p``)."""
+
+    scenario: ScenarioName | None = None
+    status: Any = None
+    namnd: Any = None
+    diarienummer: Any = None
+    datum: Any = None
+    handlaggare: Any = None
+
+
+# the IT report's front-page parameters, which a scenario file may also set (with SAVED_KEYS, the
+# notebook's parameters cell: tests/scenarios/test_explore_state.py checks the two against it)
+REPORT_KEYS = tuple(k for k in ParametersFile.model_fields if k not in SAVED_KEYS and k != SCENARIO_KEY)
+
+
 def check_selection(state: Mapping) -> dict:
     """The state as the report will read it, or ParameterError saying why it cannot be saved."""
-    coalition = state.get("coalition")
-    if coalition is not None and len(coalition) == 0:
-        raise ParameterError("Inga parter är valda. Välj minst två parter: annars finns inget "
-                             "gemensamt scenario att jämföra.")
-    out = validate_state(state)
-    if out["coalition"] is not None and len(out["coalition"]) < 2:
-        raise ParameterError("Bara en part är vald. Välj minst två parter för en gemensam lösning.")
-    return out
+    return validate_state(state, model=Selection)
 
 
 def check_parameters_file(data: dict, path: Path) -> dict:
-    """A parameter file for ``gns report`` without the explorer's name block; a bad selection raises (exit 2)."""
+    """A parameter file for ``gns report`` without the explorer's name block; a bad selection raises (exit 2).
+
+    A file that neither names a scenario nor sets a state key is another report's and passes unchecked.
+    """
     data = dict(data)
-    meta = data.pop(SCENARIO_KEY, None)
-    if meta is not None and not isinstance(meta, Mapping):
-        raise ParameterError(f"Parameterfilen {path.name}: 'scenario' ska innehålla name och description.")
-    if meta is not None or set(data) & set(SAVED_KEYS):
-        state = {k: data[k] for k in SAVED_KEYS if k in data}
-        try:
-            unknown = sorted(set(data) - set(SAVED_KEYS) - set(REPORT_KEYS), key=str)
-            if unknown:  # as the report refuses them, so that the explorer never loads what cannot replay
-                raise ParameterError(f"Okänd parameter {', '.join(repr(u) for u in unknown)}. Kända: "
-                                     f"{', '.join(SAVED_KEYS + REPORT_KEYS)}.")
-            check_selection(state)
-        except ParameterError as exc:
-            raise ParameterError(f"Parameterfilen {path.name} går inte att använda: {exc} "
-                                 "Rapporten byggdes inte.") from None
+    if SCENARIO_KEY in data or set(data) & set(SAVED_KEYS):
+        _checked_file(data, path)
+    data.pop(SCENARIO_KEY, None)
     return data
+
+
+def _checked_file(data: dict, path: Path) -> dict:
+    """The file as :class:`ParametersFile` (defaults filled in), or ParameterError naming the file."""
+    try:
+        return validate_state(data, path.name, ParametersFile)
+    except ParameterError as exc:
+        raise ParameterError(f"Parameterfilen {path.name} går inte att använda: {exc} "
+                             "Rapporten byggdes inte.") from None
 
 
 # --------------------------------------------------------------------------- files
@@ -258,13 +282,10 @@ def load_scenario(path: Path) -> Saved:
     data, _ = load_yaml(path)
     if not isinstance(data, dict):
         raise ParameterError(f"Scenariofilen {path.name} ska innehålla nyckel: värde-par.")
-    meta = data.get(SCENARIO_KEY) or {}
-    rest = check_parameters_file(data, path)
-    try:
-        state = check_selection({k: rest[k] for k in SAVED_KEYS if k in rest})
-    except ParameterError as exc:
-        raise ParameterError(f"Scenariofilen {path.name}: {exc}") from None
-    return Saved(str(meta.get("name") or path.stem), str(meta.get("description") or ""), path, state)
+    checked = _checked_file(data, path)
+    meta = checked[SCENARIO_KEY] or {}
+    state = {k: checked[k] for k in SAVED_KEYS}
+    return Saved(meta.get("name") or path.stem, meta.get("description", ""), path, state)
 
 
 def list_scenarios(folder: Path | None = None, problems: list[str] | None = None) -> list[Saved]:

@@ -7,6 +7,7 @@ model's results, every table and chart goes through :mod:`gnsanalysis.render.htm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from gnsanalysis.render import charts, html
 from gnsanalysis.scenarios.api import allocation_keys
 from gnsanalysis.scenarios.assumptions import Assumptions, example_parts, guesses_sentence, load_assumptions
 from gnsanalysis.scenarios.dso import dso_options
-from gnsanalysis.scenarios.explore import explore, pays_more_text
+from gnsanalysis.scenarios.explore import STATE_KEYS, explore, pays_more_text
 from gnsanalysis.scenarios.feasibility import left_out_sentence
 from gnsanalysis.scenarios.model import COMPONENT_LABELS
 from gnsanalysis.swedish import format as fmt
@@ -98,12 +99,11 @@ def left_out(rep: ItReport) -> str:
     return left_out_sentence(coalition, registry.parties)
 
 
-def load_it(coalition, allocation_key, hosts, n_draws, seed, assumptions, include_outage_risk,
-            per_party: str = "S1") -> ItReport:
-    """Compute everything the IT report shows for these parameters."""
-    state = {"coalition": coalition or None, "allocation_key": allocation_key, "hosts": hosts or {},
-             "n_draws": n_draws, "seed": seed, "assumptions": assumptions or {},
-             "include_outage_risk": include_outage_risk, "per_party": per_party}
+def load_it(parameters: Mapping) -> ItReport:
+    """Compute everything the IT report shows for the notebook's parameters (the state's keys are
+    read; an empty ``coalition`` means the parties that marked an interest)."""
+    state = {k: parameters[k] for k in STATE_KEYS if k in parameters}
+    state["coalition"] = state.get("coalition") or None
     return ItReport(explore(state, full=True))
 
 
@@ -206,10 +206,9 @@ def yearly_table(rep: ItReport, scenario: str = "S1"):
     cells["Totalt"] = cells.sum(axis=1)
     cells.loc[len(parts)] = cells.sum()  # the row Summa: sums of the rounded amounts (whole tkr, exact)
     frame = pd.concat([pd.DataFrame({"Kostnadsslag": [COMPONENT_LABELS[r] for r in parts] + ["Summa"]}), cells], axis=1)
-    return html.table(frame, caption=f"{res.title}: kostnad per år och kostnadsslag (tkr). "
-                                     "Avskrivningar fördelar investeringarna över livslängden. Raden Summa och "
-                                     "kolumnen Totalt är summor av de avrundade beloppen.",
-                      formats=html.number_formats(frame.columns[1:]), row_classes=[""] * len(parts) + ["total"])
+    return html.number_table(frame, f"{res.title}: kostnad per år och kostnadsslag (tkr). Avskrivningar fördelar "
+                                    "investeringarna över livslängden. Raden Summa och kolumnen Totalt är summor "
+                                    "av de avrundade beloppen.", total=True)
 
 
 def uncertainty_view(rep: ItReport):
@@ -223,13 +222,18 @@ def uncertainty_view(rep: ItReport):
     table = html.table(frame, caption=f"Nuvärde över fem år (mnkr) i {fmt.number(mc.n)} simuleringar: P10, P50 "
                                       "och P90 samt sannolikhet (%). P10 betyder att 10 % av simuleringarna blev "
                                       "billigare.", formats=fm)
+    chart = band_chart(s, "Osäkerhet per scenario: linjen går från P10 till P90, punkten är medianen (P50).")
+    return html.join(table, chart)
+
+
+def band_chart(s: pd.DataFrame, caption: str):
+    """The P10–P90 band per scenario with the median marked, from a Monte Carlo summary (the
+    report's chart; the explorer draws it with its own caption)."""
     alt = ("Diagram med intervall per scenario från P10 till P90 och medianen markerad: "
            + "; ".join(f"{r.title}: {fmt.number(r.p10 / MNKR, 1)} till {fmt.number(r.p90 / MNKR, 1)} mnkr, "
                        f"median {fmt.number(r.p50 / MNKR, 1)}" for r in s.itertuples()) + ".")
-    chart = charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR),
-                          alt=alt, unit="mnkr (nuvärde, 5 år)",
-                          caption="Osäkerhet per scenario: linjen går från P10 till P90, punkten är medianen (P50).")
-    return html.join(table, chart)
+    return charts.ranges(list(s["title"]), list(s["p10"] / MNKR), list(s["p50"] / MNKR), list(s["p90"] / MNKR),
+                         alt=alt, unit="mnkr (nuvärde, 5 år)", caption=caption)
 
 
 def tornado_view(rep: ItReport, top: int = 10):
@@ -237,20 +241,26 @@ def tornado_view(rep: ItReport, top: int = 10):
     t = rep.result.get("tornado")
     if t is None:
         return html.note("S1 är inte genomförbart; ingen känslighetsanalys.")
-    t = t.head(top)
-    base = t.attrs["base_value"]
-    labels = [f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()]
-    alt = (f"Tornadodiagram: hur skillnaden i nuvärde mellan S1 och nuläget ({mnkr(base, signed=True)}) ändras när "
-           "ett antagande i taget sätts till sitt låga och höga värde. Störst utslag: "
-           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
-                       for r in t.head(3).itertuples()) + ".")
-    chart = charts.tornado(labels, list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
-                           alt=alt, unit="mnkr, S1 minus nuläget (negativt = S1 billigare)",
-                           caption="Känslighet: S1 minus nuläget när ett antagande i taget ändras. Mörk stapel = "
-                                   "lågt värde, ljus streckad = högt värde. * = uppskattning utan källa.")
+    chart = tornado_chart(t.head(top), "S1", unit="mnkr, S1 minus nuläget (negativt = S1 billigare)",
+                          caption="Känslighet: S1 minus nuläget när ett antagande i taget ändras. Mörk stapel = "
+                                  "lågt värde, ljus streckad = högt värde. * = uppskattning utan källa.")
     be = rep.result.get("break_even")
     items = list(be["message"]) if be is not None else []
     return html.join(chart, html.heading("Brytpunkter", 3), html.bullet_list(items))
+
+
+def tornado_chart(t: pd.DataFrame, title: str, *, unit: str, caption: str):
+    """The tornado of ``t`` (a :func:`~gnsanalysis.scenarios.sensitivity.tornado` frame): how ``title``
+    minus today moves when one assumption at a time is set low and high (the report's chart; the
+    explorer draws it for the scenario shown, with its own unit and caption)."""
+    base = t.attrs["base_value"]
+    labels = [f"{r.label}{' *' if r.guess else ''}" for r in t.itertuples()]
+    alt = (f"Tornadodiagram: hur skillnaden i nuvärde mellan {title} och nuläget ({mnkr(base, signed=True)}) ändras när "
+           "ett antagande i taget sätts till sitt låga och höga värde. Störst utslag: "
+           + "; ".join(f"{r.label} från {mnkr(r.value_low, signed=True)} till {mnkr(r.value_high, signed=True)}"
+                       for r in t.head(3).itertuples()) + ".")
+    return charts.tornado(labels, list(t["value_low"] / MNKR), list(t["value_high"] / MNKR), base / MNKR,
+                          alt=alt, unit=unit, caption=caption)
 
 
 def rules_view(rep: ItReport):
@@ -277,10 +287,9 @@ def party_view(rep: ItReport, scenario: str = "S1"):
     for name, values in columns.items():
         shown = [float(v) for v in fmt.round_preserving_sum([v / 1000 for v in values])]
         frame[name] = shown + [sum(shown)]
-    table = html.table(frame, caption=f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
-                                      "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
-                                      "är avrundade så att kolumnerna går jämnt upp med raden Summa.",
-                       formats=html.number_formats(columns), row_classes=[""] * len(base) + ["total"])
+    table = html.number_table(frame, f"{per.attrs.get('scenario_title', scenario)}: nuvärde per part över fem år "
+                                     "(tkr) med olika fördelningsnycklar för de gemensamma kostnaderna. Beloppen "
+                                     "är avrundade så att kolumnerna går jämnt upp med raden Summa.", total=True)
     sentences = [f"Gemensamma kostnader i {scenario}: {fmt.kr(per.attrs.get('joint_total', 0))} (nuvärde). De "
                  "fördelas i hela kronor, och parternas andelar blir tillsammans exakt det beloppet.",
                  # the chosen key only, in the explorer's words (the other keys' columns are for comparison)
@@ -298,8 +307,7 @@ def party_view(rep: ItReport, scenario: str = "S1"):
             "billigare, en egen lösning på en plats som erbjuds. Därför kan beloppet vara lägre än kolumnen "
             "Ensam i nuläget ovan.",
             f"Shapley-värdena blir tillsammans hela samverkans kostnad, {fmt.number(float(sum(shapley_kr)))} tkr."]),
-            html.table(sframe, caption="Shapley-fördelning av nuvärdet i S1 (tkr)",
-                       formats=html.number_formats(sframe.columns[1:]))]
+            html.number_table(sframe, "Shapley-fördelning av nuvärdet i S1 (tkr)")]
     return html.join(*parts)
 
 
@@ -412,9 +420,8 @@ def dso_party_table(res):
     frame = pd.DataFrame({"Part": names, **{label: p[c] for c, label in labels.items()}})
     total = {"Part": "Summa", **{label: int(p[c].sum()) for c, label in labels.items()}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
-    return html.join(html.table(frame, caption="Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
-                                               "och summerar exakt till alternativets kostnad.",
-                                formats=html.number_formats(labels.values()), row_classes=[""] * len(p) + ["total"]),
+    return html.join(html.number_table(frame, "Kostnad per part och år (kr). Beloppen är fördelade i hela kronor "
+                                              "och summerar exakt till alternativets kostnad.", total=True),
                      html.bullet_list(res.notes))
 
 

@@ -79,7 +79,6 @@ class Explorer:
         self.refresh_saved()
         self.refresh()
         self._layout()
-        self._expose()
 
     @staticmethod
     def _stepped(c, value):
@@ -172,19 +171,6 @@ class Explorer:
             w.HBox([self.compare_pick, self.compare_button]), self.compare_out,
         ]
 
-    def _expose(self) -> None:
-        """The widgets and actions on the box, for tests and for code driving the explorer."""
-        box = self.box
-        box.values, box.last_view, box.explorer = self.values, None, self
-        box.controls = {"fields": self.fields, "messages": self.messages, "parties": self.parties,
-                        "key": self.key, "scenario": self.scenario}
-        box.refresh, box.save, box.load, box.compare = self.refresh, self.save, self.load, self.compare
-        box.numbers, box.charts, box.problem = self.numbers, self.charts, self.problem
-        box.name, box.description, box.overwrite = self.name, self.description, self.overwrite
-        box.save_button, box.save_status = self.save_button, self.save_status
-        box.saved_pick, box.compare_pick, box.compare_out = self.saved_pick, self.compare_pick, self.compare_out
-        box.saved_note = self.saved_note
-
     # ------------------------------------------------------------------ changes
 
     def selection(self) -> dict:
@@ -262,7 +248,6 @@ class Explorer:
         self.numbers.value = app.numbers_html(light)  # the numbers first, then the charts
         view = (app.compute(checked, light.scenario, uncertainty=True, result=light.result)
                 if self.uncertainty else light)
-        self.box.last_view = view
         self.charts.value = app.charts_html(view)
 
     def _on_field(self, name):
@@ -305,7 +290,6 @@ class Explorer:
         self.save_status.value = (_msg(f"Sparat i {st.display_path(path)}.", "ok")
                                   + "<p>Nämndens rapport med samma val (klistra in i projektmappen):<br>"
                                   f'<code class="gns-replay">{html.esc(cmd)}</code></p>')
-        self.box.saved_path = path
         self.refresh_saved()
 
     def load(self, *_) -> None:

@@ -42,7 +42,8 @@ def test_parse_thousands_and_round_to_step(ctl, text, expected):
 
 
 def test_thousand_separator_and_comma_parse_exactly():
-    c = st.Control("x", "Test", "kr", "k", False, 0, 5000, 1, st.Decimal("0.1"), False)
+    c = st.Control(name="x", label="Test", unit="kr", source="k", guess=False, low=0, mode=1, high=5000, default=1,
+                   step=st.Decimal("0.1"))
     assert st.parse_input("1 200", c) == 1200
     assert st.parse_input("1 200,5", c) == 1200.5
     assert st.parse_input("1200.5", c) == 1200.5
@@ -316,7 +317,7 @@ def test_board_summary_says_who_pays_more_with_the_chosen_key_only(key, label):
     """The board report's summary uses the explorer's sentence, for the key the scenario was saved with."""
     from gnsanalysis.scenarios import views
 
-    rep = views.load_it(None, key, {}, 200, 1, {}, True)
+    rep = views.load_it({"allocation_key": key, "n_draws": 200, "seed": 1})
     best = rep.compare[rep.compare["feasible"]].sort_values("npv").iloc[0]["scenario"]
     sentence = pays_more_text(rep.result, best, key)
     summary = views.it_summary(rep)
@@ -352,5 +353,5 @@ def test_scenario_keys_are_the_report_notebooks_parameters():
 def test_a_file_with_an_unknown_key_is_refused_by_the_explorer_as_by_the_report(tmp_path):
     path = tmp_path / "extra.yaml"
     path.write_text("allocation_key: equal\nelpris_extra: 2\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="extra.yaml går inte att använda: Okänd parameter 'elpris_extra'"):
+    with pytest.raises(ParameterError, match="extra.yaml går inte att använda: extra.yaml, nyckel elpris_extra: fann 2, förväntade ingen sådan nyckel"):
         st.load_scenario(path)

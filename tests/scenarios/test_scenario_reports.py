@@ -127,10 +127,10 @@ def test_explorer_notebook_executes_through_the_runner(tmp_path):
 
 
 def test_explorer_save_button_writes_a_file_the_report_accepts(tmp_path):
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
-    box = build_explorer(folder=tmp_path, uncertainty=False)
-    box.controls["fields"]["electricity_price"].value = "1,5"
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
+    box.fields["electricity_price"].value = "1,5"
     box.name.value = "Val"
     box.save()
     params = runner.load_parameters_file(tmp_path / "val.yaml")
@@ -184,7 +184,7 @@ def test_example_flags_come_from_the_assumptions_file():
     assert views.example_parts(a) == ["parternas serverantal", "hallarnas kapacitet",
                                       f"{sum(p.guess for p in a.parameters.values())} av {len(a.parameters)} antaganden"]
     sourced = replace(a, demand_example=False,
-                      parameters={k: replace(p, guess=False) for k, p in a.parameters.items()},
+                      parameters={k: p.model_copy(update={"guess": False}) for k, p in a.parameters.items()},
                       sites={k: replace(s, capacity_example=False) for k, s in a.sites.items()})
     assert views.example_parts(sourced) == []
     assert views.guesses_sentence(sourced) == f"Alla {len(a.parameters)} antaganden har källa."

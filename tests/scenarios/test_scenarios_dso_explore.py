@@ -83,14 +83,14 @@ def test_site_distances_are_information_not_verdicts():
 # explorer state and YAML
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("state, match", [
-    ({"coalitoin": ["Krokom"]}, "Okänd parameter 'coalitoin'.*'coalition'"),
+    ({"coalitoin": ["Krokom"]}, "nyckel coalitoin: .*Menade du 'coalition'\\?"),
     ({"assumptions": {"elpris": 1.0}}, "Okänd parameter 'elpris'"),
     ({"assumptions": {"electricity_price": "mycket"}}, "inte är ett tal"),
     ({"coalition": ["Narnia"]}, "Okänd part"),
     ({"hosts": {"S1": "gotland"}}, "Okänd plats"),
-    ({"hosts": {"S3": "krokom"}}, "bara anges för S1 och S2"),
+    ({"hosts": {"S3": "krokom"}}, "nyckel hosts.S3: fann 'S3', förväntade ett av 'S1' eller 'S2'"),
     ({"allocation_key": "vikt"}, "Okänd fördelningsnyckel"),
-    ({"n_draws": 0}, "positivt heltal"),
+    ({"n_draws": 0}, "nyckel n_draws: fann 0, förväntade ett tal som är minst 1"),
 ])
 def test_invalid_state_raises_parameter_error(state, match):
     with pytest.raises(ParameterError, match=match):
@@ -118,26 +118,26 @@ def test_explore_full_small():
 def test_widgets_build_update_and_save(tmp_path):
     pytest.importorskip("ipywidgets")
     from gnsanalysis.scenarios import state as st
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
-    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
     before = box.numbers.value
     assert "Nuvärde" in before and "<img" in box.charts.value
-    field = box.controls["fields"]["electricity_price"]
+    field = box.fields["electricity_price"]
     field.value = "1,5"
     assert box.values["electricity_price"] == 1.5 and field.value == "1,50"
     assert box.numbers.value != before
     field.value = "7"
-    assert "utanför det tillåtna intervallet 0,60–1,50" in box.controls["messages"]["electricity_price"].value
+    assert "utanför det tillåtna intervallet 0,60–1,50" in box.messages["electricity_price"].value
     assert box.values["electricity_price"] == 1.5  # the refused value is not used
     box.name.value = "Med fel i fält"
     box.save()  # a field shows a value that is not used: nothing is saved, and the page says why
     assert box.save_button.disabled and "Kan inte sparas: rätta först Elpris" in box.save_status.value
     assert not (tmp_path / "med-fel-i-falt.yaml").exists()
     field.value = "1,5"
-    assert not box.save_button.disabled and not box.controls["messages"]["electricity_price"].value
-    box.controls["parties"]["Åre kommun"].value = True
-    box.controls["key"].value = "equal"
+    assert not box.save_button.disabled and not box.messages["electricity_price"].value
+    box.parties["Åre kommun"].value = True
+    box.key.value = "equal"
     assert "lika delar" in box.numbers.value
     box.name.value = "Mitt scenario"
     box.save()
@@ -147,24 +147,24 @@ def test_widgets_build_update_and_save(tmp_path):
     assert saved.state["assumptions"]["electricity_price"] == 1.5
     box.save()  # same name again: a warning, the file is kept
     assert "Det finns redan" in box.save_status.value
-    for party in box.controls["parties"].values():
+    for party in box.parties.values():
         party.value = False
     assert box.save_button.disabled and "Inga parter är valda" in box.problem.value
-    assert box.controls["scenario"].disabled  # its entries were for the last selection that could be computed
+    assert box.scenario.disabled  # its entries were for the last selection that could be computed
     assert "Inga resultat att visa: Inga parter är valda" in box.numbers.value  # under Resultat as well
     assert [label for label, _ in box.saved_pick.options] == ["Mitt scenario (mitt-scenario.yaml)"]
     box.saved_pick.value = str(tmp_path / "mitt-scenario.yaml")
     box.load()
-    assert box.controls["fields"]["electricity_price"].value == "1,50"
-    assert box.controls["parties"]["Åre kommun"].value and not box.save_button.disabled
-    assert not box.controls["scenario"].disabled
+    assert box.fields["electricity_price"].value == "1,50"
+    assert box.parties["Åre kommun"].value and not box.save_button.disabled
+    assert not box.scenario.disabled
 
 
 def test_a_new_name_after_loading_does_not_take_the_loaded_description(tmp_path):
     pytest.importorskip("ipywidgets")
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
-    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
     box.name.value, box.description.value = "Dyr el", "el 1,50 kr/kWh"
     box.save()
     assert [label for label, _ in box.saved_pick.options] == ["Dyr el – el 1,50 kr/kWh (dyr-el.yaml)"]
@@ -178,36 +178,36 @@ def test_the_scenario_shown_per_party_is_saved_and_loaded_back(tmp_path):
     """The page's "Scenario som visas per part" goes into the file, and the report shows that scenario."""
     pytest.importorskip("ipywidgets")
     from gnsanalysis.scenarios import state as st
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
-    box = build_explorer(folder=tmp_path, uncertainty=False)
-    box.controls["parties"]["Region Jämtland Härjedalen"].value = True  # S1 and S2 are then not possible
-    menu = box.controls["scenario"]
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
+    box.parties["Region Jämtland Härjedalen"].value = True  # S1 and S2 are then not possible
+    menu = box.scenario
     assert "S1" not in [code for _, code in menu.options]
     menu.value = "S4"
     box.name.value = "Med regionen"
     box.save()
     saved = st.load_scenario(tmp_path / "med-regionen.yaml")
     assert saved.state["per_party"] == "S4"
-    fresh = build_explorer(folder=tmp_path, uncertainty=False)
+    fresh = Explorer(None, folder=tmp_path, uncertainty=False)
     fresh.saved_pick.value = str(tmp_path / "med-regionen.yaml")
     fresh.load()
-    assert fresh.controls["scenario"].value == "S4"
+    assert fresh.scenario.value == "S4"
 
 
 def test_per_party_must_be_a_joint_scenario():
     from gnsanalysis.scenarios.explore import validate_state
 
-    with pytest.raises(ParameterError, match="'per_party' ska vara ett av S1, S2, S3, S4, inte 'S0'"):
+    with pytest.raises(ParameterError, match="nyckel per_party: fann 'S0', förväntade ett av 'S1', 'S2', 'S3' eller 'S4'"):
         validate_state({"per_party": "S0"})
 
 
 def test_a_saved_file_that_cannot_be_used_is_named_with_the_reason(tmp_path):
     pytest.importorskip("ipywidgets")
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
     (tmp_path / "trasig.yaml").write_text("coalition: [Ragunda kommun, Brace kommun]\n", encoding="utf-8")
-    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
     assert box.saved_pick.options == ()
     assert "trasig.yaml" in box.saved_note.value and "Brace kommun" in box.saved_note.value
 
@@ -215,10 +215,10 @@ def test_a_saved_file_that_cannot_be_used_is_named_with_the_reason(tmp_path):
 def _explorer_with_loaded(tmp_path, text: str):
     """An explorer that has loaded a hand-written scenario file with ``text``."""
     pytest.importorskip("ipywidgets")
-    from gnsanalysis.scenarios.widgets import build_explorer
+    from gnsanalysis.scenarios.widgets import Explorer
 
     (tmp_path / "handskriven.yaml").write_text(text, encoding="utf-8")
-    box = build_explorer(folder=tmp_path, uncertainty=False)
+    box = Explorer(None, folder=tmp_path, uncertainty=False)
     box.saved_pick.value = str(tmp_path / "handskriven.yaml")
     box.load()
     return box
@@ -227,12 +227,12 @@ def _explorer_with_loaded(tmp_path, text: str):
 def test_a_loaded_value_between_steps_is_pointed_out(tmp_path):
     """1.357 in a hand-written file: the field shows 1,36, and the page says the file's report would use 1,357."""
     box = _explorer_with_loaded(tmp_path, "assumptions: {electricity_price: 1.357}\n")
-    assert box.controls["fields"]["electricity_price"].value == "1,36"
+    assert box.fields["electricity_price"].value == "1,36"
     assert "Filen har Elpris allt inräknat (spot, nät, skatt, påslag) 1,357 (fältet visar 1,36)" in box.save_status.value
 
 
 def test_a_loaded_mixed_key_is_offered_not_replaced(tmp_path):
     """A key the menu does not list (a mix written by hand) is added to the menu, never swapped for another."""
     box = _explorer_with_loaded(tmp_path, "allocation_key: 1/2 lika + 1/2 användning\n")
-    assert box.controls["key"].value == "1/2 equal + 1/2 usage"
+    assert box.key.value == "1/2 equal + 1/2 usage"
     assert "1/2 lika delar + 1/2 användning" in box.numbers.value
