@@ -344,9 +344,17 @@ def _cell_number_re(decimal: str) -> str:
     """A whole cell that is one printed figure (the same pattern for Python's ``re`` and
     Arrow's RE2): optional minus glyph (``-``, ``–``, ``−``, also detached by one space),
     digits grouped by thousands with a space, no-break space or thin space, or not grouped at
-    all, optional decimals."""
+    all, optional decimals. A leading zero stands alone: ``000`` or ``07`` is a thousands group
+    cut from its number (as the free-text reader says, :func:`.grouping.direct_reading`)."""
     d = re.escape(decimal)
-    return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
+    whole = f"(?:0|[1-9][0-9]{{0,2}})(?:{_GAP_CLASS}[0-9]{{3}})+|0|[1-9][0-9]*"
+    return f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:{whole})(?:{d}[0-9]+)?$"
+
+
+def is_plain_cell(cell: str, decimal: str) -> bool:
+    """Whether a value cell is empty, a dash or one printed figure (:func:`_cell_number_re`)."""
+    cell = cell.strip(_TRIM)
+    return cell in DASHES or re.fullmatch(_cell_number_re(decimal), cell) is not None
 
 
 def refuse_long_figure(text: str, where: Location) -> None:

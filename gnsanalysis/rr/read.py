@@ -32,7 +32,7 @@ from gnsanalysis.rr import text as T
 from gnsanalysis.rr.grouping import Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.swedish.numbers import NumberFormatError
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
 
@@ -163,16 +163,14 @@ def _too_few(row, slots, source, parsed) -> None:
         raise_no_reading(Pending(0, row.line, row.label, row.raw, []), [], source)
     if len(row.segments) == len(slots):
         for seg, slot in zip(row.segments, slots):
-            if slot.role != "value":
-                continue
-            try:
-                parse_number(seg, decimal=parsed.decimal)
-            except NumberFormatError:
+            if slot.role == "value" and not G.is_plain_cell(seg, parsed.decimal):
                 raise ParseError(
                     "Cellen är inte ett tal.",
                     location=Location(file=source, line=row.line, row=row.label, column=slot.column,
                                       sheet=parsed.sheet),
-                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
+                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell",
+                    hint="En cell som börjar med en nolla ('000') är en tusengrupp som skilts från sitt "
+                         "tal: kontrollera cellgränserna." if re.match(r"\D?\s?0\d", seg.strip()) else None)
     n_values = sum(1 for s in slots if s.role == "value")
     raise ParseError(
         f"Raden har {len(row.segments) + 1} celler men rubrikraden har {len(slots) + 1}, och talen går "

@@ -104,7 +104,7 @@ def test_cells_read_in_bulk_read_as_cells_read_one_by_one(decimal):
     rng = random.Random(5)
     parts = ["", "-", "\u2013", "\u2212", "\u2014", " ", "\u00a0", "\u202f", "\t", "1", "12", "123", "0", "007",
              ",", ".", "5", "45", "%", "e", "x", "\n", "\u0663", "--", "1 234", "12 3"]
-    cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(3000)]
+    cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(4000)]
     cells += ["1 234 567", "-1 234,5", "\u2212 12,05", " 7 ", "-", "", "1" * 15, "0" * 20 + "1"]
 
     def where(i: int) -> Location:
@@ -392,3 +392,17 @@ def test_a_grid_row_with_only_a_wrong_note_cell_is_refused_not_dropped(tmp_path)
     with pytest.raises(ParseError, match="ingen etikett") as exc:
         read_rr(path)
     assert exc.value.location.line == 3
+
+
+@pytest.mark.parametrize("sep", ["\t", ";", "  "])
+def test_a_cell_with_a_leading_zero_is_refused_in_every_format(tmp_path, sep):
+    """'000' is a thousands group cut from its number: a grid (tab text, CSV) refuses it, naming
+    the cell, as the free-text reader refuses the row."""
+    path = tmp_path / ("t.csv" if sep == ";" else "t.txt")
+    rows = [["RR", "Utfall", "Budget"], ["Intäkter", "000", "5"], ["Summa", "1", "5"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError) as exc:
+        read_rr(path)
+    assert exc.value.location.line == 2
+    if sep != "  ":
+        assert exc.value.location.column == "Utfall" and "tusengrupp" in str(exc.value)
