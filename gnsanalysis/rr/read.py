@@ -358,23 +358,23 @@ def _sidecar(path: Path) -> dict:
 
 
 def _declared_layout(meta: dict, path: Path) -> dict | None:
+    """The layout a sidecar declares: the id of a layout in rr_layouts.yaml, or a layout of its
+    own (``totals``, ``columns``, ``final_row`` …), checked as the packaged layouts are
+    (:class:`gnsanalysis.schemas.LayoutModel`)."""
     spec = meta.get("layout")
     if spec is None:
         return None
-
     if isinstance(spec, str):
         for layout in layouts():
             if layout["id"] == spec:
                 return layout
         raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
                           f"rr_layouts.yaml. Giltiga: {', '.join(layout['id'] for layout in layouts())}.")
-    if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
-        for rule in spec.get("totals", []):
-            if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
-                raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
-                                  f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
-        return {"id": spec.get("id", "declared"), "totals": list(spec.get("totals", [])),
-                "columns": spec.get("columns", []),
-                **{k: spec[k] for k in ("amount_columns", "percent_columns", "final_row", "name") if k in spec}}
-    raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
-                      "en layout med 'totals'.")
+    if not isinstance(spec, dict):
+        raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
+                          "en layout med 'totals'.")
+    # lazy: pydantic only for a sidecar's own layout (keeps gns rr check fast)
+    from gnsanalysis.schemas import LayoutModel, validate
+
+    own = validate(LayoutModel, {"id": "declared", **spec}, path.with_name(path.stem + ".meta.yaml"))
+    return {"totals": [], "columns": [], **own.model_dump(exclude_unset=True)}

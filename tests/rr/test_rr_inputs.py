@@ -406,3 +406,12 @@ def test_a_cell_with_a_leading_zero_is_refused_in_every_format(tmp_path, sep):
     assert exc.value.location.line == 2
     if sep != "  ":
         assert exc.value.location.column == "Utfall" and "tusengrupp" in str(exc.value)
+
+
+def test_a_sidecar_layout_of_its_own_is_checked_as_the_packaged_layouts(tmp_path, capsys):
+    """An inline layout with a misspelt key is refused, naming the key (schemas.LayoutModel)."""
+    (tmp_path / "d.txt").write_text("Rad\tUtfall\nA\t10\nB\t5\nC\t5\n", encoding="utf-8")
+    (tmp_path / "d.meta.yaml").write_text("layout:\n  totals:\n    - {row: A, part: [B, C]}\n", encoding="utf-8")
+    assert main(["rr", "check", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "d.meta.yaml" in err and "totals[1].part" in err and "Traceback" not in err
