@@ -12,7 +12,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -116,15 +116,6 @@ def xl_cell(v) -> str:
 _FORMULA_SCAN_BYTES = 5_000_000
 
 
-def xlsx_sheet_names(path: Path) -> list[str]:
-    """The sheets of a workbook, in order."""
-    wb = _open_workbook(path, True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
 def _open_workbook(path: Path, data_only: bool):
     from openpyxl import load_workbook  # lazy: only XLSX input needs openpyxl (keeps the other reads fast)
     from openpyxl.utils.exceptions import InvalidFileException
@@ -192,39 +183,47 @@ def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
                          hint="Öppna filen i Excel och spara den på nytt.") from exc
 
 
-def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """(rows of cells, notes for the user) of the sheet named ``sheet``. The notes name the
-    sheet when the workbook has several; a cell that holds a formula without a saved value is
-    refused."""
+def xlsx_grids(path: Path, sheet: str | None) -> Iterator[tuple[str, list[tuple[int, list[str]]], list[str]]]:
+    """The sheet named ``sheet``, else each sheet in order, as (name, rows of cells, notes for
+    the user; the notes name the sheet when the workbook has several). A number cell whose
+    format shows it divided by 1 000 and a formula without a saved value are refused."""
     wb = _open_workbook(path, True)
     try:
         names = list(wb.sheetnames)
-        if sheet not in names:
+        if sheet is not None and sheet not in names:
             raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
-        rows = _sheet_cells(path, wb[sheet], xl_cell)
-        if _scaled_formats(path):
-            _refuse_scaled(path, wb[sheet])
+        scaled = _scaled_formats(path)
+        for name in names if sheet is None else [sheet]:
+            rows = _sheet_cells(path, wb[name], xl_cell)
+            if scaled:
+                _refuse_scaled(path, wb[name])
+            _refuse_lost_formulas(path, name, rows)
+            yield name, rows, [f"Läser bladet {name!r} av {len(names)} blad ({', '.join(names)}); välj ett "
+                               "annat med --sheet."] if len(names) > 1 else []
     finally:
         wb.close()
-    notes = [f"Läser bladet {sheet!r} av {len(names)} blad ({', '.join(names)}); välj ett annat med --sheet."
-             ] if len(names) > 1 else []
-    if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
-        wb = _open_workbook(path, False)
-        try:
-            formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
-        finally:
-            wb.close()
-        lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
-                for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
-        if lost:
-            raise ParseError(
-                f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
-                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
-                expected="celler med värden", found="formler utan beräknat värde",
-                hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
-    return rows, notes
+
+
+def _refuse_lost_formulas(path: Path, sheet: str, rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse cells of ``sheet`` that hold a formula without a saved value (looked for in a
+    second read, of workbooks up to ``_FORMULA_SCAN_BYTES`` that have formulas)."""
+    if path.stat().st_size > _FORMULA_SCAN_BYTES or not _has_formulas(path):
+        return
+    wb = _open_workbook(path, False)
+    try:
+        formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+    finally:
+        wb.close()
+    lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
+            for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
+    if lost:
+        raise ParseError(
+            f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
+            f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
+            expected="celler med värden", found="formler utan beräknat värde",
+            hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
 
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:

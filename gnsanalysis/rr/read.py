@@ -295,10 +295,9 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
     sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
 
-    names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
-    first_error = None
-    for name in names:
-        grid, notes = G.read_xlsx_grid(path, name)
+    names, first_error = [], None
+    for name, grid, notes in G.xlsx_grids(path, sheet):
+        names.append(name)
         try:
             parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=name)
         except ParseError as exc:
