@@ -285,7 +285,7 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
         text = decode_text(data, path)
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(text, head)
-        table = _parse_decoded(text, path, fmt, declared, head)
+        table = build_table(_parse_decoded(text, path, fmt, head), path, declared)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
@@ -328,18 +328,16 @@ def _refuse_other_statement(text: str, path) -> None:
                 hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, head: list[str]) -> F.Parsed:
+    """The rows of a decoded text in format ``fmt`` (``head``: its first lines, which give a
+    CSV's delimiter and decimal mark)."""
     _refuse_other_statement(text, path)
-
     if fmt == "text":
-        parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
-    elif fmt == "csv":
-        lines = F.first_lines(text) if head is None else head
-        delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
-        parsed = G.parse_csv(text, delimiter=delim, decimal=F.csv_decimal(lines, delim), source=path)
-    else:
-        parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
-    return build_table(parsed, path, declared)
+        return G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+    if fmt == "csv":
+        delim = F.csv_delimiter(head) or (";" if text.count(";") >= text.count(",") else ",")
+        return G.parse_csv(text, delimiter=delim, decimal=F.csv_decimal(head, delim), source=path)
+    return T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
 
 
 def _sidecar(path: Path) -> dict:
