@@ -12,7 +12,8 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -115,15 +116,6 @@ def xl_cell(v) -> str:
 _FORMULA_SCAN_BYTES = 5_000_000
 
 
-def xlsx_sheet_names(path: Path) -> list[str]:
-    """The sheets of a workbook, in order."""
-    wb = _open_workbook(path, True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
 def _open_workbook(path: Path, data_only: bool):
     from openpyxl import load_workbook  # lazy: only XLSX input needs openpyxl (keeps the other reads fast)
     from openpyxl.utils.exceptions import InvalidFileException
@@ -191,39 +183,47 @@ def _sheet_cells(path: Path, ws, convert) -> list[tuple[int, list]]:
                          hint="Öppna filen i Excel och spara den på nytt.") from exc
 
 
-def read_xlsx_grid(path: Path, sheet: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    """(rows of cells, notes for the user) of the sheet named ``sheet``. The notes name the
-    sheet when the workbook has several; a cell that holds a formula without a saved value is
-    refused."""
+def xlsx_grids(path: Path, sheet: str | None) -> Iterator[tuple[str, list[tuple[int, list[str]]], list[str]]]:
+    """The sheet named ``sheet``, else each sheet in order, as (name, rows of cells, notes for
+    the user; the notes name the sheet when the workbook has several). A number cell whose
+    format shows it divided by 1 000 and a formula without a saved value are refused."""
     wb = _open_workbook(path, True)
     try:
         names = list(wb.sheetnames)
-        if sheet not in names:
+        if sheet is not None and sheet not in names:
             raise ParseError(f"Arbetsboken har inget blad som heter {sheet!r}.", location=Location(file=path),
                              found=", ".join(names), expected="ett av arbetsbokens blad",
                              hint="Ange ett av bladen ovan med --sheet.")
-        rows = _sheet_cells(path, wb[sheet], xl_cell)
-        if _scaled_formats(path):
-            _refuse_scaled(path, wb[sheet])
+        scaled = _scaled_formats(path)
+        for name in names if sheet is None else [sheet]:
+            rows = _sheet_cells(path, wb[name], xl_cell)
+            if scaled:
+                _refuse_scaled(path, wb[name])
+            _refuse_lost_formulas(path, name, rows)
+            yield name, rows, [f"Läser bladet {name!r} av {len(names)} blad ({', '.join(names)}); välj ett "
+                               "annat med --sheet."] if len(names) > 1 else []
     finally:
         wb.close()
-    notes = [f"Läser bladet {sheet!r} av {len(names)} blad ({', '.join(names)}); välj ett annat med --sheet."
-             ] if len(names) > 1 else []
-    if path.stat().st_size <= _FORMULA_SCAN_BYTES and _has_formulas(path):
-        wb = _open_workbook(path, False)
-        try:
-            formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
-        finally:
-            wb.close()
-        lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
-                for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
-        if lost:
-            raise ParseError(
-                f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
-                f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
-                expected="celler med värden", found="formler utan beräknat värde",
-                hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
-    return rows, notes
+
+
+def _refuse_lost_formulas(path: Path, sheet: str, rows: list[tuple[int, list[str]]]) -> None:
+    """Refuse cells of ``sheet`` that hold a formula without a saved value (looked for in a
+    second read, of workbooks up to ``_FORMULA_SCAN_BYTES`` that have formulas)."""
+    if path.stat().st_size > _FORMULA_SCAN_BYTES or not _has_formulas(path):
+        return
+    wb = _open_workbook(path, False)
+    try:
+        formulas = _sheet_cells(path, wb[sheet], lambda v: v if isinstance(v, str) and v.startswith("=") else "")
+    finally:
+        wb.close()
+    lost = [f"rad {i} kolumn {j + 1}" for (i, f), (_, v) in zip(formulas, rows)
+            for j, c in enumerate(f) if c and (j >= len(v) or not v[j].strip())]
+    if lost:
+        raise ParseError(
+            f"{len(lost)} celler innehåller formler utan sparade värden ({', '.join(lost[:5])}"
+            f"{' …' if len(lost) > 5 else ''}).", location=Location(file=path, sheet=sheet),
+            expected="celler med värden", found="formler utan beräknat värde",
+            hint="Öppna arbetsboken i Excel, låt den räkna om och spara den, eller exportera som CSV.")
 
 
 def _find_grid_header(grid, decimal: str, source, sheet=None) -> tuple[int, int]:
@@ -343,9 +343,17 @@ def _cell_number_re(decimal: str) -> str:
     """A whole cell that is one printed figure (the same pattern for Python's ``re`` and
     Arrow's RE2): optional minus glyph (``-``, ``–``, ``−``, also detached by one space),
     digits grouped by thousands with a space, no-break space or thin space, or not grouped at
-    all, optional decimals."""
+    all, optional decimals. A leading zero stands alone: ``000`` or ``07`` is a thousands group
+    cut from its number (as the free-text reader says, :func:`.grouping.direct_reading`)."""
     d = re.escape(decimal)
-    return (f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:[0-9]{{1,3}}(?:{_GAP_CLASS}[0-9]{{3}})+|[0-9]+)(?:{d}[0-9]+)?$")
+    whole = f"(?:0|[1-9][0-9]{{0,2}})(?:{_GAP_CLASS}[0-9]{{3}})+|0|[1-9][0-9]*"
+    return f"^{_MINUS_CLASS}?{_GAP_CLASS}?(?:{whole})(?:{d}[0-9]+)?$"
+
+
+def is_plain_cell(cell: str, decimal: str) -> bool:
+    """Whether a value cell is empty, a dash or one printed figure (:func:`_cell_number_re`)."""
+    cell = cell.strip(_TRIM)
+    return cell in DASHES or re.fullmatch(_cell_number_re(decimal), cell) is not None
 
 
 def refuse_long_figure(text: str, where: Location) -> None:
@@ -457,22 +465,39 @@ def _as_columns(body) -> tuple[np.ndarray, list, np.ndarray]:
     return lines, columns, nfields
 
 
-def _grid_rows(body, lead: int, positions: list[int], source, parsed: Parsed) -> None:
-    """Read the body of a grid (one value per cell) into ``parsed``, column by column; rows that
-    need a closer look become :class:`RowIn` for the grouping engine.
+@dataclass
+class _Body:
+    """What a grid body's cells say about each of its rows (arrays of one value per row)."""
 
-    A row is read in bulk when each value cell is empty, a dash or one figure
-    (:func:`_cell_number_re`) and it has as many cells as the header. Other rows (cells that
-    are not plain figures, cells run together, values without a label) are read one by one.
+    lines: np.ndarray
+    labels: np.ndarray
+    levels: np.ndarray
+    label_empty: np.ndarray
+    blank: np.ndarray  # no cell filled
+    has_value: np.ndarray  # a value cell holds a figure or a dash
+    keep: np.ndarray  # a row of the table (so far)
+    cells: Callable[[int], list[str]]  # the cells of row i, as read
+
+
+def _grid_rows(body, lead: int, positions: list[int], source, parsed: Parsed) -> None:
+    """Read the body of a grid (one value per cell) into ``parsed``, column by column. Each row
+    is classified once, by its cells:
+
+    - blank, or filled only in note or unnamed cells under an empty label: left out;
+    - a figure row: a label, each value cell empty, a dash or one figure (:func:`_cell_number_re`),
+      note cells that are notes and as many cells as the header: read in bulk;
+    - a label row (a label, no figure): a heading, the label of figures on the row under it
+      (:func:`_rows_in`), or noise or text after the table (:func:`_drop_label_rows`);
+    - every other row (a cell that is not a plain figure, figures without a label): a header
+      repeated after a page break is left out, the rest is read one by one (:func:`_rows_in`).
+
+    A row with figures and an empty value cell whose label ends in digits is refused: the cell
+    separator was lost.
     """
     lines, columns, nfields = _as_columns(body)
-    n, slots, sheet = len(lines), parsed.header.slots, parsed.sheet
+    n, slots = len(lines), parsed.header.slots
     width = max(positions) + 1  # a header has a value column (check_value_columns)
     columns = list(columns) + [[""] * n] * max(0, width - len(columns))
-
-    def row_cells(i: int) -> list[str]:
-        return [c[i] if isinstance(c, list) else c[int(i)].as_py() for c in columns[:nfields[i]]]
-
     value_pos = [p for p, s in zip(positions, slots) if s.role == "value"]
     note_pos = [p for p, s in zip(positions, slots) if s.role == "note"]
     # Arrow (a CSV body read in bulk) only for the labels and the value cells: the rest as Python strings
@@ -486,28 +511,29 @@ def _grid_rows(body, lead: int, positions: list[int], source, parsed: Parsed) ->
         nonempty[:, j] = np.fromiter((c != "" for c in cells), dtype=bool, count=n)
     nonempty[:, lead] = ~label_empty
     V, D, ok, is_dash = _value_figures(columns, value_pos, nonempty, parsed, lines, source)
-    blank = ~nonempty.any(axis=1)
+    blank = np.logical_not(nonempty.any(axis=1))
     # cells beyond the header, or a row cut short (fewer cells than the header): not clean
     clean = ~(nonempty[:, width:].any(axis=1) | ((nfields > 1) & (nfields < width)))
     is_blank = ~nonempty[:, value_pos]
     clean &= (ok | is_blank | is_dash).all(axis=1)  # a cell that is not a figure: read one by one
-    has_value, any_empty = (ok | is_dash).any(axis=1), is_blank.any(axis=1)
-    for i in np.flatnonzero(any_empty & has_value):
-        _refuse_lost_cell(labels[i], lambda i=i: "\t".join(row_cells(i)), int(lines[i]), width - lead,
-                            source, sheet)
-    notes = _note_texts(text, note_pos, nonempty, clean, n)
-    # rows the engine must read: unclean cells, or values without a label
-    slow = (~clean | (label_empty & has_value)) & ~blank
-    keep = ~blank
-    rows_in, header_rows = _rows_in(np.flatnonzero(slow | (label_empty & ~blank)), row_cells, parsed,
-                                    positions, width, lead, levels, lines)
-    # repeated header rows that read cleanly (all cells are words) are skipped too
-    keep &= ~(clean & ~blank & ~slow & ~has_value & label_empty)
-    keep &= ~header_rows
-    _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines, source, sheet)
-    _drop_label_only_rows(keep, has_value, slow, labels, nfields, lead, len(positions), lines, source, sheet)
+    has_value = (ok | is_dash).any(axis=1)
+    notes = _note_texts(text, note_pos, nonempty, clean, n)  # a note cell that is not one: not clean
+    rows = _Body(lines, labels, levels, label_empty, blank, has_value,
+                 keep=~blank & ~(label_empty & clean & ~has_value),
+                 cells=lambda i: [c[i] if isinstance(c, list) else c[int(i)].as_py() for c in columns[:int(nfields[i])]])
+    for i in np.flatnonzero(is_blank.any(axis=1) & has_value):
+        if GLUED_END.search(labels[i]):
+            raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
+                             "mellan etikett och tal verkar ha fallit bort.",
+                             location=Location(file=source, line=int(lines[i]), sheet=parsed.sheet),
+                             found="\t".join(rows.cells(int(i)))[:80], expected=f"{width - lead} celler (etikett + värden)",
+                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+    closer = rows.keep & (~clean | label_empty)
+    rows_in = _rows_in(np.flatnonzero(closer), rows, parsed, positions, width, lead, source)
+    _drop_label_rows(rows, ~has_value & clean, has_value | ~clean, nfields - lead, len(positions), source,
+                     parsed.sheet)
     parsed.lines, parsed.labels, parsed.levels, parsed.notes = lines, labels, levels, notes
-    parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, keep, rows_in
+    parsed.V, parsed.D, parsed.keep, parsed.rows = V, D, rows.keep, rows_in
 
 
 def _labels(column):
@@ -543,17 +569,6 @@ def _value_figures(columns: list, value_pos: list[int], nonempty: np.ndarray, pa
     return V, D, ok, is_dash
 
 
-def _refuse_lost_cell(label: str, row_text, line: int, cells: int, source, sheet) -> None:
-    """A label that runs into a figure while a cell is missing: the separator was lost."""
-    if GLUED_END.search(label):
-        raise ParseError("Etiketten slutar med siffror och raden saknar ett värde: cellgränsen "
-                         "mellan etikett och tal verkar ha fallit bort.",
-                         location=Location(file=source, line=line, sheet=sheet),
-                         found=row_text()[:80],
-                         expected=f"{cells} celler (etikett + värden)",
-                         hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
-
-
 def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np.ndarray, n: int) -> np.ndarray:
     """The note references per row (``"2, 4"``); a note cell that is not one marks the row not clean."""
     notes = np.full(n, "", dtype=object)
@@ -570,68 +585,55 @@ def _note_texts(text: dict, note_pos: list[int], nonempty: np.ndarray, clean: np
     return notes
 
 
-def _rows_in(rows: np.ndarray, row_cells, parsed: Parsed, positions: list[int], width: int, lead: int,
-             levels: np.ndarray, lines: np.ndarray) -> tuple[dict[int, RowIn], np.ndarray]:
-    """The rows the engine reads one by one, and which rows are a header repeated after a page
-    break (every value cell a header word)."""
+def _rows_in(closer: np.ndarray, rows: _Body, parsed: Parsed, positions: list[int], width: int, lead: int,
+             source) -> dict[int, RowIn]:
+    """The rows read one by one, as :class:`RowIn`, in order. A header repeated after a page
+    break (every filled cell after the label a header word) is left out. Figures under an empty
+    label take the label of a label row directly above them (grid form of "label on one line,
+    figures on the next"); without one they are refused."""
     rows_in: dict[int, RowIn] = {}
-    header_rows = np.zeros(len(lines), dtype=bool)
     header_words = {norm(w) for t in parsed.header.texts + parsed.header.value_columns for w in [t, *t.split()]}
-    for i in rows:
-        orig = row_cells(i)
+    for i in closer:
+        orig = rows.cells(int(i))
         cells = orig + [""] * (width - len(orig))
-        label = cells[lead].strip()
         vals = [c.strip() for c in cells[lead + 1:] if c.strip()]
         if vals and all(norm(v) in header_words for v in vals):
-            header_rows[i] = True  # a header repeated after a page break
+            rows.keep[i] = False
             continue
         segs = [orig[p] for p in positions if p < len(orig)] + [c for c in orig[width:] if c.strip()]
-        rows_in[i] = RowIn(int(lines[i]), label, segs, "\t".join(cells).strip(), int(levels[i]))
-    return rows_in, header_rows
-
-
-def _drop_label_only_rows(keep: np.ndarray, has_value: np.ndarray, slow: np.ndarray, labels: np.ndarray,
-                          nfields: np.ndarray, lead: int, n_positions: int, lines: np.ndarray, source,
-                          sheet) -> None:
-    """Label-only rows that are noise (page numbers, banners) and those after the last row with
-    values (notes, sources, signatures) are dropped; a lone label glued to a figure
-    ("Intäkter0") is a row whose cell separators were lost."""
-    only = np.flatnonzero(keep & ~has_value & ~slow)
-    if len(only):
-        noisy = {label: is_noise(label) for label in set(labels[only])}  # headings repeat per block
-        noise = only[[noisy[label] for label in labels[only]]]
-        for i in only[nfields[only] - lead <= 1]:
-            if not noisy[labels[i]] and GLUED_END.search(labels[i]):
-                raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
-                                 "cellgränserna verkar ha fallit bort.",
-                                 location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                                 found=labels[i][:80],
-                                 expected=f"{n_positions + 1} celler (etikett + värden)",
-                                 hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
-        keep[noise] = False
-    valued = np.flatnonzero(keep & (has_value | slow))
-    if len(valued):
-        keep[valued[-1] + 1:] = False
-
-
-def _merge_label_rows(rows_in, keep, blank, has_value, label_empty, labels, levels, lines,
-                      source, sheet) -> None:
-    """"Label on one row, values on the next" (grid form): an empty-label row with values takes
-    the label of a directly preceding label-only row; values with no label above stop."""
-    for i in sorted(rows_in):
-        if not (label_empty[i] and keep[i]):
+        row = rows_in[i] = RowIn(int(rows.lines[i]), cells[lead].strip(), segs, "\t".join(cells).strip(),
+                                 int(rows.levels[i]))
+        if not rows.label_empty[i]:
             continue
         j = i - 1
-        while j >= 0 and blank[j]:
+        while j >= 0 and rows.blank[j]:
             j -= 1
-        if j >= 0 and keep[j] and not has_value[j] and not label_empty[j]:  # keep[j]: not merged yet
-            rows_in[i].label = labels[j]
-            rows_in[i].level = int(levels[j])
-            keep[j] = False
-        else:
+        if j < 0 or not rows.keep[j] or rows.has_value[j] or rows.label_empty[j]:  # keep[j]: not merged yet
             raise ParseError("Raden har tal men ingen etikett.",
-                             location=Location(file=source, line=int(lines[i]), sheet=sheet),
-                             found=rows_in[i].raw[:80], expected="en radetikett i första kolumnen",
+                             location=Location(file=source, line=row.line, sheet=parsed.sheet),
+                             found=row.raw[:80], expected="en radetikett i första kolumnen",
                              hint="Kontrollera att etiketten inte hamnat på en egen rad längre upp.")
+        row.label, row.level, rows.keep[j] = rows.labels[j], int(rows.levels[j]), False
+    return rows_in
 
 
+def _drop_label_rows(rows: _Body, label_rows: np.ndarray, valued: np.ndarray, cells: np.ndarray,
+                     n_positions: int, source, sheet) -> None:
+    """Label rows (``label_rows`` still kept) that are noise (page numbers, banners) and every
+    row after the last ``valued`` one (notes, sources, signatures) are left out; a lone label
+    cell glued to a figure ("Intäkter0"; ``cells``: cells from the label on) is a row whose cell
+    separators were lost."""
+    only = np.flatnonzero(label_rows & rows.keep)
+    noisy = {label: is_noise(label) for label in set(rows.labels[only])}  # headings repeat per block
+    for i in only:
+        if noisy[rows.labels[i]]:
+            rows.keep[i] = False
+        elif cells[i] <= 1 and GLUED_END.search(rows.labels[i]):
+            raise ParseError("Raden har bara en cell, och etiketten slutar med en siffra: "
+                             "cellgränserna verkar ha fallit bort.",
+                             location=Location(file=source, line=int(rows.lines[i]), sheet=sheet),
+                             found=rows.labels[i][:80], expected=f"{n_positions + 1} celler (etikett + värden)",
+                             hint="Kontrollera att inga celler slagits ihop vid kopieringen.")
+    last = np.flatnonzero(valued & rows.keep)
+    if len(last):
+        rows.keep[last[-1] + 1:] = False

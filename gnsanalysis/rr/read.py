@@ -32,7 +32,7 @@ from gnsanalysis.rr import text as T
 from gnsanalysis.rr.grouping import Pending, cell_arrays, figure_tokens, raise_no_reading, resolve
 from gnsanalysis.rr.hierarchy import difference_pairs
 from gnsanalysis.rr.table import RRTable, find_layout, is_layout_table, kind_array, layouts, normalise_label
-from gnsanalysis.swedish.numbers import NumberFormatError, parse_number
+from gnsanalysis.swedish.numbers import NumberFormatError
 
 _PERIOD_RE = re.compile(r"\bPeriod\s+(\d{4}-\d{2})\b", re.IGNORECASE)
 
@@ -163,16 +163,14 @@ def _too_few(row, slots, source, parsed) -> None:
         raise_no_reading(Pending(0, row.line, row.label, row.raw, []), [], source)
     if len(row.segments) == len(slots):
         for seg, slot in zip(row.segments, slots):
-            if slot.role != "value":
-                continue
-            try:
-                parse_number(seg, decimal=parsed.decimal)
-            except NumberFormatError:
+            if slot.role == "value" and not G.is_plain_cell(seg, parsed.decimal):
                 raise ParseError(
                     "Cellen är inte ett tal.",
                     location=Location(file=source, line=row.line, row=row.label, column=slot.column,
                                       sheet=parsed.sheet),
-                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell") from None
+                    found=seg, expected="ett tal som '1 169', '-88', '914,4' eller tom cell",
+                    hint="En cell som börjar med en nolla ('000') är en tusengrupp som skilts från sitt "
+                         "tal: kontrollera cellgränserna." if re.match(r"\D?\s?0\d", seg.strip()) else None)
     n_values = sum(1 for s in slots if s.role == "value")
     raise ParseError(
         f"Raden har {len(row.segments) + 1} celler men rubrikraden har {len(slots) + 1}, och talen går "
@@ -287,7 +285,7 @@ def read_rr(path: str | Path, *, fmt: str | None = None, sheet: str | None = Non
         text = decode_text(data, path)
         head = F.first_lines(text)
         fmt = fmt or F.detect_format(text, head)
-        table = _parse_decoded(text, path, fmt, declared, head)
+        table = build_table(_parse_decoded(text, path, fmt, head), path, declared)
     if table.unit is None and meta.get("unit"):
         table.unit = str(meta["unit"])
     return table
@@ -297,10 +295,9 @@ def _read_xlsx(path: Path, sheet: str | None, declared) -> RRTable:
     """The table on the sheet named ``sheet``, else on the first sheet that has one (a cover
     sheet or an empty sheet before it is passed over, and the note says which sheet was read)."""
 
-    names = [sheet] if sheet is not None else G.xlsx_sheet_names(path)
-    first_error = None
-    for name in names:
-        grid, notes = G.read_xlsx_grid(path, name)
+    names, first_error = [], None
+    for name, grid, notes in G.xlsx_grids(path, sheet):
+        names.append(name)
         try:
             parsed = G.parse_grid(grid, fmt="xlsx", decimal=",", source=path, sheet=name)
         except ParseError as exc:
@@ -331,18 +328,16 @@ def _refuse_other_statement(text: str, path) -> None:
                 hint="Kopiera resultaträkningen i stället; den står på en egen sida i årsredovisningen.")
 
 
-def _parse_decoded(text: str, path, fmt: str, declared, head: list[str] | None = None) -> RRTable:
+def _parse_decoded(text: str, path, fmt: str, head: list[str]) -> F.Parsed:
+    """The rows of a decoded text in format ``fmt`` (``head``: its first lines, which give a
+    CSV's delimiter and decimal mark)."""
     _refuse_other_statement(text, path)
-
     if fmt == "text":
-        parsed = G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
-    elif fmt == "csv":
-        lines = F.first_lines(text) if head is None else head
-        delim = F.csv_delimiter(lines) or (";" if text.count(";") >= text.count(",") else ",")
-        parsed = G.parse_csv(text, delimiter=delim, decimal=F.csv_decimal(lines, delim), source=path)
-    else:
-        parsed = T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
-    return build_table(parsed, path, declared)
+        return G.parse_grid(G.grid_from_tab_text(text), fmt="text", decimal=",", source=path)
+    if fmt == "csv":
+        delim = F.csv_delimiter(head) or (";" if text.count(";") >= text.count(",") else ",")
+        return G.parse_csv(text, delimiter=delim, decimal=F.csv_decimal(head, delim), source=path)
+    return T.parse_free_text(text, fmt=fmt, decimal=",", source=path)
 
 
 def _sidecar(path: Path) -> dict:
@@ -360,23 +355,23 @@ def _sidecar(path: Path) -> dict:
 
 
 def _declared_layout(meta: dict, path: Path) -> dict | None:
+    """The layout a sidecar declares: the id of a layout in rr_layouts.yaml, or a layout of its
+    own (``totals``, ``columns``, ``final_row`` …), checked as the packaged layouts are
+    (:class:`gnsanalysis.schemas.LayoutModel`)."""
     spec = meta.get("layout")
     if spec is None:
         return None
-
     if isinstance(spec, str):
         for layout in layouts():
             if layout["id"] == spec:
                 return layout
         raise ConfigError(f"{path.name}.meta.yaml anger layout {spec!r}, som inte finns i "
                           f"rr_layouts.yaml. Giltiga: {', '.join(layout['id'] for layout in layouts())}.")
-    if isinstance(spec, dict) and isinstance(spec.get("totals", []), list):
-        for rule in spec.get("totals", []):
-            if not isinstance(rule, dict) or "row" not in rule or not isinstance(rule.get("parts"), list):
-                raise ConfigError(f"Layouten i metadata för {path.name} har en ogiltig summaregel: "
-                                  f"{rule!r}. Förväntade 'row' och en lista 'parts'.")
-        return {"id": spec.get("id", "declared"), "totals": list(spec.get("totals", [])),
-                "columns": spec.get("columns", []),
-                **{k: spec[k] for k in ("amount_columns", "percent_columns", "final_row", "name") if k in spec}}
-    raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
-                      "en layout med 'totals'.")
+    if not isinstance(spec, dict):
+        raise ConfigError(f"Fältet 'layout' i metadata för {path.name} ska vara ett layout-id eller "
+                          "en layout med 'totals'.")
+    # lazy: pydantic only for a sidecar's own layout (keeps gns rr check fast)
+    from gnsanalysis.schemas import LayoutModel, validate
+
+    own = validate(LayoutModel, {"id": "declared", **spec}, path.with_name(path.stem + ".meta.yaml"))
+    return {"totals": [], "columns": [], **own.model_dump(exclude_unset=True)}

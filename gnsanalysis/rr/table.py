@@ -33,8 +33,6 @@ from gnsanalysis.io import atomic_write, load_resource
 if TYPE_CHECKING:
     import pandas as pd
 
-spreadsheet_safe = safe_cell  # the project's one rule against CSV injection (OWASP)
-
 ID_COLUMNS = ["line", "label", "kind", "note"]
 
 

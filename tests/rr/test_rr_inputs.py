@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gnsanalysis.cli import main
+from gnsanalysis.csvsafe import safe_cell
 from gnsanalysis.errors import ParseError
 from gnsanalysis.rr.checks import check_table
 from gnsanalysis.rr.read import read_rr
-from gnsanalysis.rr.table import spreadsheet_safe, to_tidy_csv
+from gnsanalysis.rr.table import to_tidy_csv
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "raw" / "gns-rr-2018-12.txt"
 MINUS = ["-", "\u2013", "\u2212", "\u2013 ", "\u2212 "]
@@ -103,7 +104,7 @@ def test_cells_read_in_bulk_read_as_cells_read_one_by_one(decimal):
     rng = random.Random(5)
     parts = ["", "-", "\u2013", "\u2212", "\u2014", " ", "\u00a0", "\u202f", "\t", "1", "12", "123", "0", "007",
              ",", ".", "5", "45", "%", "e", "x", "\n", "\u0663", "--", "1 234", "12 3"]
-    cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(3000)]
+    cells = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(4000)]
     cells += ["1 234 567", "-1 234,5", "\u2212 12,05", " 7 ", "-", "", "1" * 15, "0" * 20 + "1"]
 
     def where(i: int) -> Location:
@@ -139,7 +140,7 @@ def test_dev_zero_is_refused_without_reading_it_all(capsys):
                                         ("+1", "+1"), ("-5", "-5"), ("@SUM(A1)", "'@SUM(A1)"),
                                         ("\tx", "'\tx"), ("Övrigt", "Övrigt")])
 def test_spreadsheet_safe_cells(text, safe):
-    assert spreadsheet_safe(text) == safe
+    assert safe_cell(text) == safe
 
 
 def test_csv_output_does_not_carry_formulas(tmp_path):
@@ -160,7 +161,7 @@ def _plain_tidy_csv(table) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(table.frame.columns))
     for rec in table.frame.to_dict(orient="records"):
-        writer.writerow([rec["line"], spreadsheet_safe(rec["label"]), rec["kind"], spreadsheet_safe(rec["note"]),
+        writer.writerow([rec["line"], safe_cell(rec["label"]), rec["kind"], safe_cell(rec["note"]),
                          *(figure(rec[c], table.decimals[c]) for c in table.value_columns)])
     return out.getvalue()
 
@@ -381,3 +382,36 @@ def test_comma_csv_with_quoted_decimal_comma_figures_is_read(tmp_path):
     table = read_rr(path)
     assert table.format == "csv" and table.value("Verksamhetens intäkter", "Utfall 2023") == 1284.6
     assert table.decimals["Utfall 2022"] == 1 and list(table.note_refs[:2]) == ["1", "2"]
+
+
+def test_a_grid_row_with_only_a_wrong_note_cell_is_refused_not_dropped(tmp_path):
+    """A note cell that is not a note makes its row one to read closely: under an empty label
+    it is refused (no label above it), not left out as a row of notes only."""
+    path = tmp_path / "n.txt"
+    path.write_text("RR\tNot\tUtfall\nA\t1\t5\n\tx\t\nSumma\t\t5\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="ingen etikett") as exc:
+        read_rr(path)
+    assert exc.value.location.line == 3
+
+
+@pytest.mark.parametrize("sep", ["\t", ";", "  "])
+def test_a_cell_with_a_leading_zero_is_refused_in_every_format(tmp_path, sep):
+    """'000' is a thousands group cut from its number: a grid (tab text, CSV) refuses it, naming
+    the cell, as the free-text reader refuses the row."""
+    path = tmp_path / ("t.csv" if sep == ";" else "t.txt")
+    rows = [["RR", "Utfall", "Budget"], ["Intäkter", "000", "5"], ["Summa", "1", "5"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParseError) as exc:
+        read_rr(path)
+    assert exc.value.location.line == 2
+    if sep != "  ":
+        assert exc.value.location.column == "Utfall" and "tusengrupp" in str(exc.value)
+
+
+def test_a_sidecar_layout_of_its_own_is_checked_as_the_packaged_layouts(tmp_path, capsys):
+    """An inline layout with a misspelt key is refused, naming the key (schemas.LayoutModel)."""
+    (tmp_path / "d.txt").write_text("Rad\tUtfall\nA\t10\nB\t5\nC\t5\n", encoding="utf-8")
+    (tmp_path / "d.meta.yaml").write_text("layout:\n  totals:\n    - {row: A, part: [B, C]}\n", encoding="utf-8")
+    assert main(["rr", "check", str(tmp_path / "d.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "d.meta.yaml" in err and "totals[1].part" in err and "Traceback" not in err
